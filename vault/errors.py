@@ -29,9 +29,7 @@ class NotACaseFile(VaultError):
 
 class CaseInUse(VaultError):
     def default_message(self) -> str:
-        return _(
-            "This case is open in another window or program. Close it there and try again."
-        )
+        return _("This case is open in another window or program. Close it there and try again.")
 
 
 class WeakPassphrase(VaultError):

@@ -1,0 +1,84 @@
+"""Content-addressed storage of originals inside the case file, in 1 MiB chunks.
+
+Bytes are hashed in the same pass that stores them, so a file larger than memory streams
+in and out. Identical content is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from vault.errors import Cancelled, NotFound
+
+CHUNK_SIZE = 1 << 20
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    id: int
+    sha256: str
+    size: int
+    new: bool  # False when identical content was already in the case
+
+
+def store_stream(
+    conn: sqlcipher.Connection,
+    read: Callable[[int], bytes],
+    on_bytes: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> StoredBlob:
+    """Store everything `read` yields. MUST be called inside a transaction.
+
+    The hash is known only at the end, so chunks go in under a fresh blob id inside a
+    savepoint that is rolled back when the content turns out to be stored already.
+    """
+    conn.execute("SAVEPOINT store_blob")
+    blob_id = conn.execute("INSERT INTO blobs (sha256, size) VALUES (NULL, 0)").lastrowid
+    digest, size, n = hashlib.sha256(), 0, 0
+    while chunk := read(CHUNK_SIZE):
+        if cancelled and cancelled():
+            conn.execute("ROLLBACK TO store_blob")
+            raise Cancelled()
+        digest.update(chunk)
+        conn.execute("INSERT INTO chunks (blob_id, n, data) VALUES (?, ?, ?)", (blob_id, n, chunk))
+        size, n = size + len(chunk), n + 1
+        if on_bytes:
+            on_bytes(len(chunk))
+    sha256 = digest.hexdigest()
+    existing = conn.execute("SELECT id, size FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+    if existing:
+        conn.execute("ROLLBACK TO store_blob")
+        conn.execute("RELEASE store_blob")
+        return StoredBlob(existing[0], sha256, existing[1], new=False)
+    conn.execute("UPDATE blobs SET sha256 = ?, size = ? WHERE id = ?", (sha256, size, blob_id))
+    conn.execute("RELEASE store_blob")
+    return StoredBlob(blob_id, sha256, size, new=True)
+
+
+def blob_chunks(conn: sqlcipher.Connection, blob_id: int) -> Iterator[bytes]:
+    """The stored bytes, chunk by chunk, in order (bounded memory)."""
+    last = conn.execute("SELECT max(n) FROM chunks WHERE blob_id = ?", (blob_id,)).fetchone()[0]
+    if last is None:
+        if conn.execute("SELECT 1 FROM blobs WHERE id = ?", (blob_id,)).fetchone() is None:
+            raise NotFound()
+        return
+    for n in range(last + 1):
+        row = conn.execute(
+            "SELECT data FROM chunks WHERE blob_id = ? AND n = ?", (blob_id, n)
+        ).fetchone()
+        if row is None:
+            return  # a missing chunk shows up as a hash mismatch, never as an exception
+        yield bytes(row[0])
+
+
+def hash_blob(conn: sqlcipher.Connection, blob_id: int) -> tuple[str, int]:
+    """Recompute (SHA-256 hex, size) of what is stored now."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in blob_chunks(conn, blob_id):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size

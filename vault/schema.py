@@ -1,0 +1,75 @@
+"""The case file's schema as ordered migrations. Released migrations are frozen forever:
+a change is a new migration appended to the list, so an older case file opens in a newer app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+_V1 = """
+CREATE TABLE case_info (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, number TEXT NOT NULL,
+    organization TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE identities (
+    fingerprint TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+    organization TEXT NOT NULL, public_key BLOB NOT NULL,
+    private_key BLOB  -- raw 32-byte Ed25519 seed, NULL for people known only by their key
+);
+CREATE TABLE blobs (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT UNIQUE,  -- NULL only while a stream is being stored (inside its transaction)
+    size INTEGER NOT NULL
+);
+CREATE TABLE chunks (
+    blob_id INTEGER NOT NULL REFERENCES blobs(id), n INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (blob_id, n)
+);
+CREATE TABLE items (
+    id TEXT PRIMARY KEY, blob_id INTEGER NOT NULL REFERENCES blobs(id),
+    sha256 TEXT NOT NULL, original_name TEXT NOT NULL, size INTEGER NOT NULL,
+    mime TEXT NOT NULL, imported_at TEXT NOT NULL, source TEXT NOT NULL, method TEXT NOT NULL,
+    metadata TEXT NOT NULL,  -- JSON of the extracted key fields
+    tags TEXT NOT NULL,      -- JSON of every EXIF tag read
+    warnings TEXT NOT NULL,  -- JSON list of strings
+    thumbnail BLOB,
+    entered_seq INTEGER NOT NULL  -- the custody entry that brought the item into this case
+);
+CREATE TABLE notes (
+    id TEXT PRIMARY KEY, about TEXT REFERENCES items(id), text TEXT NOT NULL,
+    supersedes TEXT REFERENCES notes(id), seq INTEGER NOT NULL
+);
+CREATE TABLE custody (
+    seq INTEGER PRIMARY KEY, prev BLOB NOT NULL, content_hash BLOB NOT NULL,
+    entry_hash BLOB NOT NULL, actor TEXT NOT NULL, sig BLOB NOT NULL,
+    content TEXT NOT NULL,  -- RFC 8785 canonical JSON, the exact bytes that were hashed
+    action TEXT NOT NULL, subject TEXT
+);
+CREATE INDEX custody_by_subject ON custody(subject);
+"""
+
+_V2 = """
+-- Chains received with packages, kept verbatim (one custody.jsonl line per row).
+CREATE TABLE lineage (
+    source_case TEXT NOT NULL, seq INTEGER NOT NULL, line TEXT NOT NULL,
+    PRIMARY KEY (source_case, seq)
+);
+CREATE TABLE lineage_keys (fingerprint TEXT PRIMARY KEY, public_key BLOB NOT NULL);
+CREATE INDEX items_by_sha256 ON items(sha256);
+CREATE INDEX notes_by_about ON notes(about);
+"""
+
+
+def _script(sql: str) -> Callable[[sqlcipher.Connection], None]:
+    def apply(conn: sqlcipher.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+    return apply
+
+
+MIGRATIONS: list[Callable[[sqlcipher.Connection], None]] = [_script(_V1), _script(_V2)]
+SCHEMA_VERSION = len(MIGRATIONS)
