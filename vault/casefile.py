@@ -49,7 +49,7 @@ def check_passphrase(passphrase: str) -> None:
         raise WeakPassphrase(_("The passphrase must not contain a NUL character."))
 
 
-def _key_pragma(passphrase: str) -> str:
+def key_pragma(passphrase: str) -> str:
     # PRAGMA takes no bound parameters; a doubled quote is SQL's own escape.
     return "PRAGMA key = '" + passphrase.replace("'", "''") + "'"
 
@@ -113,7 +113,7 @@ def _connect(path: Path, passphrase: str, create: bool) -> sqlcipher.Connection:
         f"file:{path}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False
     )
     conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.execute(_key_pragma(passphrase))
+    conn.execute(key_pragma(passphrase))
     return conn
 
 

@@ -1,0 +1,120 @@
+"""Core figures (issue 2): import throughput, unlock latency, verify time, import memory.
+
+Each figure is printed with a baseline measured in the same run, and their ratio.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from bench.common import MiB, PASSPHRASE, child_peak_rss_mb, random_files, report, scratch, timed
+from vault.blobstore import CHUNK_SIZE
+from vault.case import Case
+from vault.casefile import key_pragma
+from vault.ingest import import_paths
+from vault.verify import verify_case
+
+# 1 GiB in mixed sizes: a few videos, many phone photos, lots of small documents.
+MIXED_SIZES = [128 * MiB] * 4 + [4 * MiB] * 96 + [256 * 1024] * 512 + [16 * 1024] * 1024
+LOG_ENTRIES = 100_000
+
+
+def raw_sqlcipher_inserts(db: Path, files: list[Path]) -> None:
+    """The floor: the same bytes into a SQLCipher table, same settings, a commit per file."""
+    conn = sqlcipher.connect(str(db), isolation_level=None)
+    conn.execute(key_pragma(PASSPHRASE))
+    conn.execute("CREATE TABLE chunks (file INTEGER, n INTEGER, data BLOB, PRIMARY KEY (file, n))")
+    for number, path in enumerate(files):
+        conn.execute("BEGIN IMMEDIATE")
+        with open(path, "rb") as f:
+            for n, chunk in enumerate(iter(lambda: f.read(CHUNK_SIZE), b"")):
+                conn.execute("INSERT INTO chunks VALUES (?, ?, ?)", (number, n, chunk))
+        conn.execute("COMMIT")
+    conn.close()
+
+
+def bench_import(folder: Path) -> None:
+    files = random_files(folder / "in", MIXED_SIZES)
+    total_mb = sum(MIXED_SIZES) / MiB
+    sha = timed(lambda: subprocess.run(["sha256sum", *map(str, files)], check=True,
+                                       stdout=subprocess.DEVNULL))  # fmt: skip
+    raw = timed(lambda: raw_sqlcipher_inserts(folder / "raw.db", files))
+    case = Case.create(folder / "bench.evault", PASSPHRASE, "Benchmark")
+    ours = timed(lambda: import_paths(case, [folder / "in"]))
+    case.close()
+    print(f"import of {len(files)} files, {total_mb:.0f} MiB of mixed sizes")
+    report("raw SQLCipher inserts (MB/s)", total_mb / raw, "MB/s")
+    report("sha256sum (MB/s)", total_mb / sha, "MB/s")
+    report("evidence-vault import (MB/s)", total_mb / ours, "MB/s", total_mb / raw,
+           "raw SQLCipher", "ratio >= 0.8")  # fmt: skip
+
+
+def bench_unlock(folder: Path) -> None:
+    Case.create(folder / "unlock.evault", PASSPHRASE, "Unlock").close()
+    runs = [timed(lambda: Case.open(folder / "unlock.evault", PASSPHRASE).close()) for _ in range(5)]
+    raw_key = "x'" + os.urandom(32).hex() + "'"
+
+    def open_raw() -> None:
+        conn = sqlcipher.connect(str(folder / "raw-key.db"))
+        conn.execute(f'PRAGMA key = "{raw_key}"')
+        conn.execute("CREATE TABLE IF NOT EXISTS t (x)")
+        conn.close()
+
+    raw = min(timed(open_raw) for _ in range(5))
+    report("unlock (KDF, best of 5, ms)", min(runs) * 1000, "ms", raw * 1000, "raw key open")
+
+
+def build_log(folder: Path) -> Case:
+    case = Case.create(folder / "log.evault", PASSPHRASE, "Long log")
+    with case.transaction():
+        for n in range(LOG_ENTRIES - 1):
+            case.record("item.access", details={"purpose": f"review {n}"})
+    return case
+
+
+def bare_verifications() -> float:
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key()
+    messages = [hashlib.sha256(n.to_bytes(8, "big")).digest() for n in range(LOG_ENTRIES)]
+    signed = [(m, key.sign(m)) for m in messages]
+    return timed(lambda: [public.verify(sig, m) for m, sig in signed])
+
+
+def bench_verify(folder: Path) -> None:
+    case = build_log(folder)
+    bare = bare_verifications()
+    ours = timed(lambda: verify_case(case))
+    case.close()
+    report(f"{LOG_ENTRIES:,} bare Ed25519 verifications (s)", bare, "s")
+    report(f"verify a {LOG_ENTRIES:,}-entry log (s)", ours, "s", bare, "bare verifications",
+           "ratio <= 1.3")  # fmt: skip
+
+
+def bench_import_memory(folder: Path) -> None:
+    big = folder / "big.bin"
+    with open(big, "wb") as f:
+        for _ in range(2048 // 8):
+            f.write(os.urandom(8 * MiB))
+    Case.create(folder / "rss.evault", PASSPHRASE, "RSS").close()
+    env = dict(os.environ, EVIDENCE_VAULT_PASSPHRASE=PASSPHRASE)
+    seconds, rss = child_peak_rss_mb(
+        [sys.executable, "-m", "vault", "import", str(folder / "rss.evault"), str(big)], env
+    )
+    base_s, base_rss = child_peak_rss_mb([sys.executable, "-c", "import vault.ingest"], env)
+    report("import one 2 GiB file: peak RSS (MB)", rss, "MB", base_rss, "interpreter + imports",
+           "< 300 MB")  # fmt: skip
+    report("import one 2 GiB file (MB/s)", 2048 / seconds, "MB/s")
+
+
+def main() -> int:
+    for bench in (bench_unlock, bench_verify, bench_import, bench_import_memory):
+        with scratch(bench.__name__) as folder:
+            bench(folder)
+    return 0

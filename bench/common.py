@@ -1,0 +1,73 @@
+"""Shared helpers for benchmarks: scratch folders, timing, figures, child-process RSS."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase, long enough"
+MiB = 1 << 20
+
+
+@contextmanager
+def scratch(prefix: str) -> Iterator[Path]:
+    """A temporary folder on the local disk, removed afterwards whatever happens."""
+    folder = Path(tempfile.mkdtemp(prefix=f"evault-bench-{prefix}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def report(name: str, value: float, unit: str, baseline: float | None = None,
+           baseline_name: str = "", target: str = "") -> None:  # fmt: skip
+    """One line per figure: the value, the same-run baseline and their ratio."""
+    line = f"{name:<44} {value:>10.3f} {unit}"
+    if baseline:
+        line += f"   {baseline_name}: {baseline:.3f} {unit}   ratio {value / baseline:.2f}"
+    if target:
+        line += f"   [target: {target}]"
+    print(line, flush=True)
+
+
+def random_files(folder: Path, sizes: list[int]) -> list[Path]:
+    """Files of incompressible bytes, the given sizes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, size in enumerate(sizes):
+        path = folder / f"file-{n:05d}.bin"
+        with open(path, "wb") as f:
+            for start in range(0, size, 8 * MiB):
+                f.write(os.urandom(min(8 * MiB, size - start)))
+        paths.append(path)
+    return paths
+
+
+def child_peak_rss_mb(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run a command in a fresh child; (seconds, the child's peak RSS in MB)."""
+    code = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True)\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *argv], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()  # fmt: skip
+    return float(out[-2]), int(out[-1]) / 1024
+
+
+def own_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
