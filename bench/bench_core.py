@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bench.common import MiB, PASSPHRASE, child_peak_rss_mb, random_files, report, scratch, timed
+from bench.common import PASSPHRASE, MiB, child_peak_rss_mb, random_files, report, scratch, timed
 from vault.blobstore import CHUNK_SIZE
 from vault.case import Case
 from vault.casefile import key_pragma
@@ -58,7 +58,9 @@ def bench_import(folder: Path) -> None:
 
 def bench_unlock(folder: Path) -> None:
     Case.create(folder / "unlock.evault", PASSPHRASE, "Unlock").close()
-    runs = [timed(lambda: Case.open(folder / "unlock.evault", PASSPHRASE).close()) for _ in range(5)]
+    runs = [
+        timed(lambda: Case.open(folder / "unlock.evault", PASSPHRASE).close()) for _ in range(5)
+    ]
     raw_key = "x'" + os.urandom(32).hex() + "'"
 
     def open_raw() -> None:

@@ -88,7 +88,10 @@ def test_a_second_process_cannot_write_an_open_case(tmp_path):
 def test_the_lock_is_released_when_the_holder_dies(tmp_path):
     new_case(tmp_path).close()
     path = tmp_path / "case.evault"
-    code = "import os, sys; from vault.case import Case; Case.open(sys.argv[1], sys.argv[2]); os._exit(9)"
+    code = (
+        "import os, sys; from vault.case import Case\n"
+        "Case.open(sys.argv[1], sys.argv[2]); os._exit(9)"
+    )
     assert subprocess.run([sys.executable, "-c", code, str(path), PASSPHRASE]).returncode == 9
     Case.open(path, PASSPHRASE).close()
 
@@ -116,7 +119,8 @@ def test_an_independent_sqlcipher4_reader_opens_the_case(tmp_path):
     uri = f"file:{case.path}?mode=ro&cipher=sqlcipher&legacy=4&key={PASSPHRASE}"
     code = (
         "import apsw, sys\n"
-        "con = apsw.Connection(sys.argv[1], flags=apsw.SQLITE_OPEN_URI | apsw.SQLITE_OPEN_READONLY)\n"
+        "flags = apsw.SQLITE_OPEN_URI | apsw.SQLITE_OPEN_READONLY\n"
+        "con = apsw.Connection(sys.argv[1], flags=flags)\n"
         "print(con.execute('SELECT title FROM case_info').fetchall()[0][0])\n"
     )
     done = subprocess.run([sys.executable, "-c", code, uri], capture_output=True, text=True)

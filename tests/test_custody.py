@@ -79,7 +79,9 @@ def test_the_independent_vector_chain_verifies():
 
 
 def test_edited_entry_content_is_found(case):
-    case.conn.execute("UPDATE custody SET content = replace(content, 'prosecutor', 'judge') WHERE seq = 3")
+    case.conn.execute(
+        "UPDATE custody SET content = replace(content, 'prosecutor', 'judge') WHERE seq = 3"
+    )
     assert (3, "content was changed after signing") in findings(case)
 
 
@@ -137,12 +139,15 @@ def test_rogue_identity_added_to_the_key_table_is_found(case):
         (rogue.fingerprint, rogue.identity.public_key, rogue.private_bytes()),
     )
     assert findings(case) == [
-        (None, f"identity Rogue ({rogue.fingerprint[:16]}) was not introduced by the custody log")]  # fmt: skip
+        (None, f"identity Rogue ({rogue.fingerprint[:16]}) was not introduced by the custody log")
+    ]
 
 
 def test_edited_case_title_is_found(case):
     case.conn.execute("UPDATE case_info SET title = 'Another place'")
-    assert findings(case) == [(0, "the case's title, number or organization was changed outside the log")]
+    assert findings(case) == [
+        (0, "the case's title, number or organization was changed outside the log")
+    ]
 
 
 def test_a_second_investigator_acts_under_their_own_key(case):
@@ -172,7 +177,11 @@ def test_describe_is_logged_and_read_back_from_the_log(tmp_path):
 
     item = import_paths(case, [evidence]).imported[0]
     describe_item(case, item.id, {"title": "Cell 2", "location": "Basement", "captured_by": "O."})
-    assert description(case.conn, item.id) == {"title": "Cell 2", "location": "Basement", "captured_by": "O."}
+    assert description(case.conn, item.id) == {
+        "title": "Cell 2",
+        "location": "Basement",
+        "captured_by": "O.",
+    }
     case.close()
 
 

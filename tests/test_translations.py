@@ -5,13 +5,14 @@ from __future__ import annotations
 import subprocess
 
 from tools.strings import all_strings
-
 from vault.i18n import LOCALE_DIR, translations
 
 
 def test_every_user_facing_string_is_translated_into_ukrainian():
     uk = translations("uk")
-    missing = [f"{where}: {msg!r}" for msg, where in all_strings().items() if uk.gettext(msg) == msg]
+    missing = [
+        f"{where}: {msg!r}" for msg, where in all_strings().items() if uk.gettext(msg) == msg
+    ]
     assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
@@ -19,7 +20,9 @@ def test_compiled_catalogues_match_their_sources(tmp_path):
     for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
         fresh = tmp_path / po.with_suffix(".mo").name
         subprocess.run(["msgfmt", "--check", "-o", fresh, po], check=True)
-        assert fresh.read_bytes() == po.with_suffix(".mo").read_bytes(), f"run `make translations` ({po.name})"
+        assert fresh.read_bytes() == po.with_suffix(".mo").read_bytes(), (
+            f"run `make translations` ({po.name})"
+        )
 
 
 def test_placeholders_survive_translation():

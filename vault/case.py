@@ -55,18 +55,31 @@ class Case:
         if not title.strip():
             raise VaultError(_("A case needs a title."))
         file = create_case_file(Path(path), passphrase)
-        info = CaseInfo(str(uuid.uuid4()), title, number, organization)
-        signer = Signer.generate(investigator or _("Investigator"), role, organization)
-        case = cls(file, info, signer)
         try:
-            with case.transaction() as conn:
-                _insert_case(conn, info)
-                _insert_identity(conn, signer.identity, signer.private_bytes())
-                case.record("case.create", details=_create_details(info, signer.identity))
+            return cls.start(file, title, number, organization, investigator, role)
         except BaseException:
             file.close()
             Path(path).unlink(missing_ok=True)
             raise
+
+    @classmethod
+    def start(
+        cls,
+        file: CaseFile,
+        title: str,
+        number: str = "",
+        organization: str = "",
+        investigator: str = "",
+        role: str = DEFAULT_ROLE,
+    ) -> Case:
+        """Record a new case in an empty case file: its creator's key and `case.create`."""
+        info = CaseInfo(str(uuid.uuid4()), title, number, organization)
+        signer = Signer.generate(investigator or _("Investigator"), role, organization)
+        case = cls(file, info, signer)
+        with case.transaction() as conn:
+            _insert_case(conn, info)
+            _insert_identity(conn, signer.identity, signer.private_bytes())
+            case.record("case.create", details=_create_details(info, signer.identity))
         return case
 
     @classmethod
@@ -107,7 +120,8 @@ class Case:
     def identities(self) -> list[Identity]:
         """Everyone the case file knows, in the order they were added."""
         rows = self.conn.execute(
-            "SELECT fingerprint, name, role, organization, public_key FROM identities ORDER BY rowid"
+            "SELECT fingerprint, name, role, organization, public_key"
+            " FROM identities ORDER BY rowid"
         )
         return [Identity(fp, name, role, org, bytes(key)) for fp, name, role, org, key in rows]
 

@@ -40,7 +40,8 @@ def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
         try:
             return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as err:
-            raise InvalidInput(_("Cannot read the passphrase file: {e}").format(e=err.strerror))
+            message = _("Cannot read the passphrase file: {e}").format(e=err.strerror)
+            raise InvalidInput(message) from None
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if not sys.stdin.isatty():

@@ -45,7 +45,7 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 @command("import", _import_args)
 def import_(args: argparse.Namespace) -> int:
     with open_case(args) as case:
-        result = import_paths(case, args.paths, args.source)
+        result = import_paths(case, args.paths, args.source, on_file=_announce)
     for item in result.imported:
         mark = _(" (duplicate content, stored once)") if item.duplicate else ""
         print(f"{item.sha256}  {item.id}  {item.original_name}{mark}")
@@ -53,9 +53,14 @@ def import_(args: argparse.Namespace) -> int:
         print(_("warning: {name}: {w}").format(name=name, w=warning), file=sys.stderr)
     for path, reason in result.failed:
         print(_("not imported: {path}: {reason}").format(path=path, reason=reason), file=sys.stderr)
-    print(_("{n} imported, {d} duplicates, {f} failed").format(
-        n=len(result.imported), d=result.duplicates, f=len(result.failed)), file=sys.stderr)  # fmt: skip
+    summary = _("{n} imported, {d} duplicates, {f} failed")
+    counts = {"n": len(result.imported), "d": result.duplicates, "f": len(result.failed)}
+    print(summary.format(**counts), file=sys.stderr)
     return 1 if result.failed else 0
+
+
+def _announce(name: str) -> None:
+    print(_("importing {name}").format(name=name), file=sys.stderr, flush=True)
 
 
 def _items_args(p: argparse.ArgumentParser) -> None:
@@ -71,7 +76,10 @@ def items(args: argparse.Namespace) -> int:
         print_json([item.to_json() for item in found])
     else:
         for item in found:
-            print(f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24} {item.original_name!r}")
+            print(
+                f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"
+                f" {item.original_name!r}"
+            )
     return 0
 
 
@@ -125,11 +133,10 @@ def log(args: argparse.Namespace) -> int:
             print(to_jsonl(entry))
         else:
             c = entry.content or {}
-            print(f"{entry.seq:>6}  {c.get('at', '')}  {entry.actor[:12]}  {c.get('action', '?'):<16} "
+            print(f"{entry.seq:>6}  {c.get('at', '')}  {entry.actor[:12]}"
+                  f"  {c.get('action', '?'):<16} "
                   f"{c.get('subject') or ''}  {entry.entry_hash.hex()[:16]}")  # fmt: skip
     return 0
-
-
 
 
 def write_keys(case: Case, folder: Path) -> None:
@@ -149,7 +156,11 @@ def verify(args: argparse.Namespace) -> int:
     checked = _("{e} entries, {i} items, {n} notes checked").format(
         e=report.chain.length, i=report.items_checked, n=report.notes_checked)  # fmt: skip
     if report.ok:
-        print(_("VERIFIED: {checked}; custody head {head}").format(checked=checked, head=report.chain.head.hex()))
+        print(
+            _("VERIFIED: {checked}; custody head {head}").format(
+                checked=checked, head=report.chain.head.hex()
+            )
+        )
         return 0
     print(_("NOT VERIFIED: {checked}").format(checked=checked))
     return 1

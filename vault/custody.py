@@ -12,7 +12,7 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import rfc8785
@@ -89,7 +89,7 @@ def _has_float(value: Any) -> bool:
 
 def utc_now() -> tuple[str, str]:
     """The local clock as (RFC 3339 UTC with microseconds and Z, the local UTC offset)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     offset = now.astimezone().strftime("%z")
     return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), f"{offset[:3]}:{offset[3:]}"
 

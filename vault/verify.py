@@ -113,7 +113,8 @@ def entered_digests(entry: Entry | None) -> dict[str, str]:
 
 def _check_items(conn, entries, by_seq, report, progress, cancelled) -> None:  # noqa: ANN001
     rows = conn.execute(
-        "SELECT id, original_name, blob_id, entered_seq, (SELECT size FROM blobs WHERE id = blob_id)"
+        "SELECT id, original_name, blob_id, entered_seq,"
+        " (SELECT size FROM blobs WHERE id = blob_id)"
         " FROM items ORDER BY rowid"
     ).fetchall()
     total, done, hashes = sum(r[4] or 0 for r in rows), 0, {}

@@ -1,0 +1,33 @@
+"""Make the case file fixture of one released schema version (kept forever in tests/fixtures).
+
+Run once when a schema version is released:  python -m tools.make_schema_fixture 1
+It applies only that version's migrations, then records acts with the app's own functions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from vault.case import Case
+from vault.casefile import create_case_file
+from vault.ingest import import_paths
+from vault.notes import add_note, describe_item
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSPHRASE = "schema fixture passphrase"
+
+
+def main(version: int) -> Path:
+    path = ROOT / "tests" / "fixtures" / f"case-v{version}.evault"
+    file = create_case_file(path, PASSPHRASE, schema_version=version)
+    with Case.start(file, "Fixture — схема", "UA-FIX-1", "Field team", "Olena K.") as case:
+        corpus = ROOT.parent / "shared" / "corpus" / "camera"
+        item = import_paths(case, [corpus / "Canon_40D.jpg"], source="SD card").imported[0]
+        add_note(case, "Свідок: утримували 46 днів.", about=item.id)
+        describe_item(case, item.id, {"title": "Cell 2", "location": "Basement"})
+    return path
+
+
+if __name__ == "__main__":
+    print(main(int(sys.argv[1])))
