@@ -69,7 +69,9 @@ class CaseFile:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # After some errors (a full disk) SQLite has already rolled back by itself.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
