@@ -130,7 +130,12 @@ def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> tupl
     doc = ReportDoc(
         buffer,
         header=f"{w('Evidence report')} · {title[:90]}",
-        ids=w("Case {case} · Report {report}").format(case=facts.case.id, report=facts.report_id),
+        ids=" · ".join(
+            (
+                w("Case {case}").format(case=facts.case.id),
+                w("Report {report}").format(report=facts.report_id),
+            )
+        ),
         page_label=w("Page {page} of {total}"),
         title=f"{w('Evidence report')}: {title}",
         author=facts.case.signer.identity.name,

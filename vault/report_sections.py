@@ -51,7 +51,7 @@ def cover(facts: ReportFacts, made: Moment, w: Words) -> list[Flowable]:
         (w("Case number"), para(case.info.number or w("none"))),
         (w("Organization"), para(case.info.organization or w("none"))),
         (w("Case id"), para(case.id, "mono")),
-        (w("Prepared by"), para(f"{prepared} · {w('key')} {me.fingerprint}")),
+        (w("Prepared by"), para(prepared + " · " + w("key") + " " + me.fingerprint)),
         (w("Made"), para(w.utc_and_local(made.at, made.tz))),
         (w("Report id"), para(facts.report_id, "mono")),
         (
