@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_commands() -> None:
     # Each module registers its own subcommands; importing them is what wires them in.
     import vault.cli_case  # noqa: F401
+    import vault.cli_package  # noqa: F401
     import vault.cli_report  # noqa: F401
 
 
