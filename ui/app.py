@@ -9,29 +9,22 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication
 
 from ui.fonts import UI_FAMILY, register_fonts
+from ui.main_window import APP_NAME, MainWindow
+from ui.settings import AppSettings
 from vault import __version__
-from vault.i18n import _
-
-APP_NAME = "Evidence Vault"
+from vault.i18n import set_language
 
 
-def build_main_window() -> QMainWindow:
-    """The main window, not yet shown. MUST be called once a QApplication exists."""
-    window = QMainWindow()
-    window.setWindowTitle(APP_NAME)
-    label = QLabel(_("Open or create a case"))
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    # Evidence text is hostile (DESIGN §1.6): labels never interpret rich text.
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setAccessibleName(_("Start"))
-    window.setCentralWidget(label)
-    window.resize(960, 640)
-    return window
+def build_main_window(settings: AppSettings | None = None) -> MainWindow:
+    """The main window in the saved language, not yet shown. MUST be called once a
+    QApplication exists."""
+    settings = settings or AppSettings()
+    set_language(settings.language())
+    return MainWindow(settings)
 
 
 def create_application(argv: Sequence[str]) -> QApplication:

@@ -1,0 +1,63 @@
+"""Fixtures for the desktop app's tests: a real main window offscreen, real case files.
+
+Settings are isolated by the root conftest (HOME and XDG dirs in tmp), so QSettings here
+never reads or writes the user's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from casehelpers import new_case
+from PySide6.QtCore import QSettings
+
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+from vault.i18n import set_language
+
+
+@pytest.fixture
+def settings(isolated_settings: Path) -> AppSettings:
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(isolated_settings / ".config"))  # fmt: skip
+    return AppSettings()
+
+
+@pytest.fixture
+def window(qtbot, settings: AppSettings) -> Iterator[MainWindow]:  # noqa: ANN001
+    set_language("en")
+    win = MainWindow(settings, retry_base_ms=0)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    set_language("en")
+
+
+@pytest.fixture
+def case_window(window: MainWindow, tmp_path: Path) -> MainWindow:
+    """The window with a fresh, empty case open."""
+    window.on_case_ready(new_case(tmp_path))
+    return window
+
+
+@pytest.fixture
+def camera(corpus: Path) -> Path:
+    """../shared/corpus/camera, imported in place."""
+    return corpus / "camera"
+
+
+@pytest.fixture
+def import_and_wait(qtbot):  # noqa: ANN001, ANN201
+    """A function: import `paths` through the window, wait, return the ImportResult."""
+
+    def run(window: MainWindow, paths: list[Path]):  # noqa: ANN202
+        assert window.workspace is not None
+        with qtbot.waitSignal(window.workspace.import_finished, timeout=60_000) as blocker:
+            window.import_paths(paths)
+        qtbot.waitUntil(lambda: window.session is not None and not window.session.busy)
+        return blocker.args[0]
+
+    return run

@@ -1,0 +1,182 @@
+"""The left pane: filter controls, the evidence table with thumbnails, and a count; an
+empty case shows how to import instead."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.item_filter import ItemFilterProxy
+from ui.item_model import NAME, ItemRole, ItemTableModel
+from ui.thumbnail_cache import ICON_SIDE
+from vault.i18n import _
+from vault.items import Item
+
+
+class ItemTable(QTableView):
+    """The table; Enter asks for the preview of the current item."""
+
+    activated_by_key = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activated_by_key.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ItemListPane(QWidget):
+    """Emits `item_selected(Item | None)`, `preview_requested()` and `import_requested()`."""
+
+    item_selected = Signal(object)
+    preview_requested = Signal()
+    import_requested = Signal()
+
+    def __init__(self, model: ItemTableModel) -> None:
+        super().__init__()
+        self.model = model
+        self.proxy = ItemFilterProxy()
+        self.proxy.setSourceModel(model)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(_("Filter by name or date (Ctrl+F)"))
+        self.filter.setAccessibleName(_("Filter items"))
+        self.filter.setClearButtonEnabled(True)
+        self.kind = self._combo(
+            _("Type"),
+            [
+                (_("All types"), None),
+                (_("Images"), "image"),
+                (_("Videos"), "video"),
+                (_("Audio"), "audio"),
+                (_("Documents"), "document"),
+                (_("Other"), "other"),
+            ],
+        )
+        self.dated = self._combo(
+            _("Capture date"),
+            [(_("Any date"), None), (_("With capture date"), True), (_("No capture date"), False)],
+        )
+        self.gps = self._combo(
+            _("GPS"), [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
+        )
+        self.table = self._table()
+        self.count = QLabel()
+        self.count.setAccessibleName(_("Item count"))
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._empty_state())
+        self.stack.addWidget(self.table)
+        self._layout()
+        self._connect()
+        self.on_rows_changed()
+
+    def _combo(self, name: str, choices: list[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.setToolTip(name)
+        for text, value in choices:
+            combo.addItem(text, value)
+        return combo
+
+    def _table(self) -> ItemTable:
+        table = ItemTable()
+        table.setAccessibleName(_("Evidence items"))
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never asks every row for its size (10,000 items).
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(ICON_SIDE + 6)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(False)
+        table.setColumnWidth(NAME, 240)
+        return table
+
+    def _empty_state(self) -> QWidget:
+        page = QWidget()
+        text = QLabel(_("This case has no items yet.\nImport files — or drop them here."))
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
+        button = QPushButton(_("Import files…"))
+        button.setAccessibleName(_("Import files"))
+        button.clicked.connect(self.import_requested)
+        layout = QVBoxLayout(page)
+        layout.addStretch()
+        layout.addWidget(text)
+        layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch()
+        return page
+
+    def _layout(self) -> None:
+        combos = QHBoxLayout()
+        for combo in (self.kind, self.dated, self.gps):
+            combos.addWidget(combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addLayout(combos)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.count)
+
+    def _connect(self) -> None:
+        self.filter.textChanged.connect(self.proxy.set_text)
+        self.kind.currentIndexChanged.connect(lambda: self.proxy.set_kind(self.kind.currentData()))
+        self.dated.currentIndexChanged.connect(
+            lambda: self.proxy.set_dated(self.dated.currentData())
+        )
+        self.gps.currentIndexChanged.connect(lambda: self.proxy.set_gps(self.gps.currentData()))
+        self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.table.activated_by_key.connect(self.preview_requested)
+        self.table.doubleClicked.connect(self.preview_requested)
+        for signal in (
+            self.model.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+            self.proxy.modelReset,
+        ):
+            signal.connect(self.on_rows_changed)
+
+    def on_rows_changed(self) -> None:
+        total = self.model.rowCount()
+        warned = sum(1 for item in self.model.items() if item.warnings)
+        shown = self.proxy.rowCount()
+        text = _("{n} items · {w} with warnings").format(n=total, w=warned)
+        if shown != total:
+            text += " · " + _("{n} shown").format(n=shown)
+        self.count.setText(text)
+        self.stack.setCurrentIndex(1 if total else 0)
+
+    def on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.item_selected.emit(self.current_item())
+
+    def current_item(self) -> Item | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ItemRole) if rows else None
+
+    def select_row(self, row: int) -> None:
+        """Select the `row`-th item as shown (tests and keyboard start)."""
+        self.table.selectRow(row)
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()

@@ -1,0 +1,345 @@
+"""The main window: the start page or the open case, menus and toolbar, drag-and-drop
+import, the progress strip, lock (button, Ctrl+L, idle timeout) and settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.case_workspace import CaseWorkspace
+from ui.errors import show_error
+from ui.features import FEATURES, Feature
+from ui.idle_watcher import IdleWatcher
+from ui.import_summary_dialog import ImportSummaryDialog
+from ui.job_progress import JobProgress
+from ui.new_case_dialog import NewCaseDialog
+from ui.open_case_dialog import DEFAULT_RETRY_DELAY_MS, OpenCaseDialog
+from ui.session import CaseSession
+from ui.settings import AppSettings
+from ui.settings_dialog import SettingsDialog
+from ui.start_page import StartPage
+from ui.worker import Job
+from vault.case import Case
+from vault.errors import VaultError
+from vault.i18n import _, current_language, set_language
+from vault.ingest import ImportResult
+
+APP_NAME = "Evidence Vault"
+MS_PER_MINUTE = 60_000
+
+
+class MainWindow(QMainWindow):
+    """Emits `case_opened()` and `case_locked()`."""
+
+    case_opened = Signal()
+    case_locked = Signal()
+
+    def __init__(self, settings: AppSettings, retry_base_ms: int = DEFAULT_RETRY_DELAY_MS) -> None:
+        super().__init__()
+        self.settings = settings
+        self.retry_base_ms = retry_base_ms
+        self.session: CaseSession | None = None
+        self.workspace: CaseWorkspace | None = None
+        self.dialog: NewCaseDialog | OpenCaseDialog | None = None
+        self.summary: ImportSummaryDialog | None = None
+        self.idle = IdleWatcher(settings.auto_lock_minutes() * MS_PER_MINUTE)
+        self.idle.idle_timed_out.connect(self.on_idle_timed_out)
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self._build()
+
+    def _build(self) -> None:
+        """(Re)build every widget in the current language, keeping the open case."""
+        self.setWindowTitle(APP_NAME)
+        self.menuBar().clear()
+        for bar in self.findChildren(QToolBar):
+            self.removeToolBar(bar)
+            bar.deleteLater()
+        self._make_actions()
+        self._make_menus()
+        self.stack = QStackedWidget()
+        self.start_page = StartPage(self.settings.recent_cases())
+        self.start_page.new_case_requested.connect(self.new_case)
+        self.start_page.open_case_requested.connect(self.open_case)
+        self.stack.addWidget(self.start_page)
+        self.progress = JobProgress()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.progress)
+        self.setCentralWidget(central)
+        if self.session is not None:
+            self._show_workspace(self.session)
+        self._update_actions()
+
+    def _action(self, text: str, slot: object, shortcut: str = "", icon: object = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{text.rstrip('…')} ({shortcut})")
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.new_action = self._action(_("New case…"), self.new_case, "Ctrl+Shift+N")
+        self.open_action = self._action(_("Open case…"), lambda: self.open_case(None), "Ctrl+O")
+        self.import_action = self._action(
+            _("Import…"), self.on_import_triggered, "Ctrl+I", sp.SP_DialogOpenButton
+        )
+        self.note_action = self._action(
+            _("Add note"), self.on_note_triggered, "Ctrl+N", sp.SP_FileDialogContentsView
+        )
+        self.filter_action = self._action(_("Filter"), self.on_filter_triggered, "Ctrl+F")
+        self.verify_action = self._action(
+            _("Verify custody"), self.on_verify_triggered, "", sp.SP_DialogApplyButton
+        )
+        self.lock_action = self._action(_("Lock"), self.lock, "Ctrl+L", sp.SP_DialogCloseButton)
+        self.settings_action = self._action(_("Settings…"), self.on_settings_triggered)
+        self.quit_action = self._action(_("Quit"), self.close, "Ctrl+Q")
+        self.feature_actions = {f.key: self._feature_action(f) for f in FEATURES}
+        for action in (self.filter_action,):
+            self.addAction(action)
+
+    def _feature_action(self, feature: Feature) -> QAction:
+        action = QAction(feature.label(), self)
+        action.triggered.connect(lambda: self.on_feature_triggered(feature))
+        if not feature.ready():
+            action.setToolTip(feature.missing_reason())
+            action.setStatusTip(feature.missing_reason())
+        return action
+
+    def _make_menus(self) -> None:
+        case_menu = self.menuBar().addMenu(_("&Case"))
+        for action in (
+            self.new_action,
+            self.open_action,
+            None,
+            self.import_action,
+            self.note_action,
+            self.verify_action,
+            None,
+            *self.feature_actions.values(),
+            None,
+            self.lock_action,
+            self.settings_action,
+            self.quit_action,
+        ):
+            case_menu.addSeparator() if action is None else case_menu.addAction(action)
+        case_menu.setToolTipsVisible(True)
+        bar = QToolBar(_("Main actions"))
+        bar.setAccessibleName(_("Main actions"))
+        bar.setObjectName("main-actions")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (
+            self.import_action,
+            self.note_action,
+            self.verify_action,
+            *self.feature_actions.values(),
+        ):
+            bar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
+        bar.addWidget(spacer)
+        bar.addAction(self.lock_action)
+        bar.addAction(self.settings_action)
+        self.addToolBar(bar)
+
+    def _update_actions(self) -> None:
+        has_case = self.session is not None
+        busy = has_case and self.session.busy  # type: ignore[union-attr]
+        for action in (
+            self.import_action,
+            self.note_action,
+            self.verify_action,
+            self.filter_action,
+        ):
+            action.setEnabled(has_case and not busy)
+        for feature in FEATURES:
+            self.feature_actions[feature.key].setEnabled(
+                feature.ready() and not busy and (has_case or not feature.needs_case)
+            )
+        self.lock_action.setEnabled(has_case)
+
+    def new_case(self) -> None:
+        if self.session is not None:
+            return
+        self.dialog = NewCaseDialog(self)
+        self.dialog.case_created.connect(self.on_case_ready)
+        self.dialog.open()
+
+    def open_case(self, path: Path | None = None) -> OpenCaseDialog | None:
+        if self.session is not None:
+            return None
+        dialog = OpenCaseDialog(self.settings.recent_cases(), path, self.retry_base_ms, self)
+        dialog.case_opened.connect(self.on_case_ready)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_case_ready(self, case: Case) -> None:
+        self.settings.remember_case(case.path)
+        self.session = CaseSession(case)
+        self.session.job_started.connect(self.on_job_started)
+        self.session.job_ended.connect(self._update_actions)
+        self._show_workspace(self.session)
+        self.idle.start()
+        self._update_actions()
+        self.case_opened.emit()
+
+    def _show_workspace(self, session: CaseSession) -> None:
+        self.workspace = CaseWorkspace(session)
+        self.workspace.import_finished.connect(self.on_import_finished)
+        self.workspace.items.import_requested.connect(self.on_import_triggered)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self.setWindowTitle(f"{session.case.info.title} — {APP_NAME}")  # type: ignore[union-attr]
+        self.workspace.reload()
+
+    def on_job_started(self, job: Job, title: str) -> None:
+        self.progress.track(job, title)
+        self._update_actions()
+
+    def import_paths(self, paths: list[Path]) -> Job | None:
+        if self.workspace is None or not paths:
+            return None
+        return self.workspace.start_import(paths, _("Imported in the desktop app"))
+
+    def on_import_triggered(self) -> None:
+        if self.workspace is None:
+            return
+        files, _filter = QFileDialog.getOpenFileNames(self, _("Choose files to import"))
+        self.import_paths([Path(f) for f in files])
+
+    def on_import_finished(self, result: ImportResult) -> None:
+        self.summary = ImportSummaryDialog(result, self)
+        self.summary.open()
+
+    def on_note_triggered(self) -> None:
+        if self.workspace is not None:
+            self.workspace.tabs.setCurrentIndex(0)
+            self.workspace.details.setCurrentWidget(self.workspace.details.notes)
+            self.workspace.details.notes.focus_editor()
+
+    def on_filter_triggered(self) -> None:
+        if self.workspace is not None:
+            self.workspace.tabs.setCurrentIndex(0)
+            self.workspace.items.focus_filter()
+
+    def on_verify_triggered(self) -> None:
+        if self.workspace is not None:
+            self.workspace.start_verify()
+
+    def on_feature_triggered(self, feature: Feature) -> None:
+        try:
+            feature.run(self, self.session)
+        except VaultError as err:
+            show_error(self, err)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.workspace is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def lock(self) -> None:
+        """Close the case: stop any job (what finished is kept), forget everything shown,
+        and ask for the passphrase again."""
+        if self.session is None:
+            return
+        path = self.session.case.path if self.session.case else None
+        self._close_case()
+        self.case_locked.emit()
+        self.open_case(path)
+
+    def _close_case(self) -> None:
+        self.idle.stop()
+        if self.workspace is not None:
+            self.workspace.clear()
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self.progress.hide()
+        self.setWindowTitle(APP_NAME)
+        self._update_actions()
+
+    def on_idle_timed_out(self) -> None:
+        if self.session is not None and self.session.busy:
+            self.idle.start()  # a long import is not idleness; lock when it is done
+            return
+        self.lock()
+
+    def on_settings_triggered(self) -> None:
+        dialog = SettingsDialog(current_language(), self.settings.auto_lock_minutes(), self)
+        dialog.accepted.connect(
+            lambda: self.apply_settings(dialog.chosen_language(), dialog.chosen_minutes())
+        )
+        dialog.open()
+
+    def apply_settings(self, language: str, minutes: int) -> None:
+        self.settings.set_auto_lock_minutes(minutes)
+        self.idle.set_interval(minutes * MS_PER_MINUTE)
+        if language == current_language():
+            return
+        if self.session is not None and self.session.busy:
+            show_error(
+                self,
+                VaultError(
+                    _(
+                        "The language changes when the current task has "
+                        "finished. Open Settings again then."
+                    )
+                ),
+            )
+            return
+        self.settings.set_language(language)
+        set_language(language)
+        if self.workspace is not None:
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+        self._build()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.session is not None and self.session.busy and not self._confirm_stop():
+            event.ignore()
+            return
+        self._close_case()
+        event.accept()
+
+    def _confirm_stop(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            _(
+                "A task is still running. Stop it and close? Everything finished so far is "
+                "kept and logged; the rest is not done."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes

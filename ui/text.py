@@ -1,0 +1,51 @@
+"""Evidence strings are hostile: file names, EXIF values and notes are shown as plain text
+only, with control and format characters removed so they cannot disguise what they say."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+MAX_DISPLAY = 2000
+
+
+def display_text(value: object, limit: int = MAX_DISPLAY) -> str:
+    """One line of printable text: line breaks become spaces, other controls are dropped."""
+    return _printable(str(value), keep_newlines=False)[:limit]
+
+
+def display_block(value: object) -> str:
+    """Printable multi-line text (notes): keeps line breaks, drops other controls."""
+    return _printable(str(value), keep_newlines=True)
+
+
+def _printable(text: str, keep_newlines: bool) -> str:
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif ch in "\t\r\n" or category in ("Zl", "Zp"):
+            out.append(" ")
+        elif not category.startswith("C"):
+            out.append(ch)
+    return "".join(out)
+
+
+def local_and_utc(at: str) -> tuple[str, str]:
+    """An RFC 3339 UTC stamp as (local time, UTC time), both 'YYYY-MM-DD HH:MM:SS'."""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return display_text(at), display_text(at)
+    fmt = "%Y-%m-%d %H:%M:%S"
+    return moment.astimezone().strftime(fmt), moment.strftime(fmt) + " UTC"
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"

@@ -1,0 +1,49 @@
+"""Read-only views of a case that the desktop app shows: the log with actor names, the last
+verification. No Qt here; the app calls these instead of writing SQL of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vault.case import Case
+from vault.custody import Entry, read_entries
+
+
+@dataclass(frozen=True)
+class LastVerification:
+    """The latest `case.verify` entry: when (UTC), by whom, and what it found."""
+
+    at: str
+    actor: str
+    passed: bool
+    entries: int
+    items: int
+    notes: int
+
+
+def log_entries(case: Case) -> list[Entry]:
+    """Every entry of the case's own chain, in seq order."""
+    return list(read_entries(case.conn))
+
+
+def actor_names(case: Case) -> dict[str, str]:
+    """Fingerprint -> the name the case knows its holder by."""
+    return {identity.fingerprint: identity.name for identity in case.identities()}
+
+
+def last_verification(case: Case) -> LastVerification | None:
+    """The latest recorded verification, or None if the case was never verified."""
+    rows = list(read_entries(case.conn, "WHERE seq = (SELECT max(seq) FROM custody"
+                                        " WHERE action = 'case.verify')"))  # fmt: skip
+    if not rows or rows[0].content is None:
+        return None
+    content = rows[0].content
+    details = content.get("details") or {}
+    return LastVerification(
+        at=str(content.get("at", "")),
+        actor=str(content.get("actor", "")),
+        passed=details.get("result") == "passed",
+        entries=int(details.get("entries") or 0),
+        items=int(details.get("items") or 0),
+        notes=int(details.get("notes") or 0),
+    )
