@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,7 +104,9 @@ class Case:
             with self.file.transaction() as conn:
                 yield conn
         except sqlcipher.OperationalError as err:
-            if "full" in str(err):
+            # A full disk shows as SQLITE_FULL, or as SQLITE_CANTOPEN when there is no room
+            # (or no inode) left for the rollback journal; either way nothing was written.
+            if "full" in str(err) or _no_room_left(self.path):
                 raise StorageFull() from err
             raise
 
@@ -141,6 +144,15 @@ class Case:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _no_room_left(path: Path) -> bool:
+    try:
+        fs = os.statvfs(path.parent)
+    except OSError:
+        return False
+    # Some file systems (btrfs) report no inode counts at all: f_files is 0 there.
+    return fs.f_bavail == 0 or (fs.f_files > 0 and fs.f_favail == 0)
 
 
 def _create_details(info: CaseInfo, creator: Identity) -> dict[str, Any]:
