@@ -51,7 +51,7 @@ class CustodyTableModel(QAbstractTableModel):
         return [
             _("Seq"),
             _("Local time"),
-            _("UTC"),
+            "UTC",
             _("Actor"),
             _("Action"),
             _("Subject"),

@@ -82,7 +82,7 @@ class DetailsTab(QScrollArea):
         form = QFormLayout(box)
         rows = [
             ("name", _("Name")),
-            ("sha256", _("SHA-256")),
+            ("sha256", "SHA-256"),
             ("seal", _("Seal")),
             ("size", _("Size")),
             ("mime", _("Type")),
@@ -90,7 +90,7 @@ class DetailsTab(QScrollArea):
             ("imported", _("Imported")),
             ("source", _("Source")),
             ("captured", _("Taken")),
-            ("gps", _("GPS")),
+            ("gps", "GPS"),
             ("camera", _("Camera")),
             ("warnings", _("Warnings")),
         ]

@@ -37,7 +37,7 @@ def show_error(parent: QWidget | None, err: BaseException) -> QMessageBox:
     """A window-modal message box explaining `err`; it does not block the event loop."""
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        _("Evidence Vault"),
+        "Evidence Vault",
         error_message(err),
         QMessageBox.StandardButton.Ok,
         parent,

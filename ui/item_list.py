@@ -70,7 +70,7 @@ class ItemListPane(QWidget):
             [(_("Any date"), None), (_("With capture date"), True), (_("No capture date"), False)],
         )
         self.gps = self._combo(
-            _("GPS"), [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
+            "GPS", [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
         )
         self.table = self._table()
         self.count = QLabel()

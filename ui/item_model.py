@@ -41,7 +41,7 @@ class ItemTableModel(QAbstractTableModel):
         self._seals: dict[str, bool] = {}
 
     def headers(self) -> list[str]:
-        return [_("Name"), _("Type"), _("Captured"), _("GPS"), _("Size"), _("Seal")]
+        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal")]
 
     def set_items(self, items: list[Item]) -> None:
         self.beginResetModel()

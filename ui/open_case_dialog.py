@@ -25,16 +25,17 @@ from ui.text import display_text
 from vault.case import Case
 from vault.errors import VaultError, WrongPassphrase
 from vault.i18n import _
+from vault.unlock import UnlockThrottle
 
 DEFAULT_RETRY_DELAY_MS = 1000
 MAX_RETRY_DELAY_MS = 30_000
 
 
 def retry_delay_ms(failures: int, base_ms: int) -> int:
-    """No wait after the first failure, then base, 2×base, 4×base... up to a cap."""
-    if failures < 2 or base_ms <= 0:
-        return 0
-    return min(base_ms * 2 ** (failures - 2), MAX_RETRY_DELAY_MS)
+    """No wait after the first failure, then base, 2×base, 4×base... up to a cap.
+    The rule is the core's (vault.unlock.UnlockThrottle), shared with the CLI."""
+    throttle = UnlockThrottle(1, base_ms / 1000, MAX_RETRY_DELAY_MS / 1000)
+    return round(throttle.delay_after(failures) * 1000)
 
 
 class OpenCaseDialog(QDialog):

@@ -28,7 +28,7 @@ class StartPage(QWidget):
     def __init__(self, recent: list[Path]) -> None:
         super().__init__()
         self.setAccessibleName(_("Start"))
-        heading = QLabel(_("Evidence Vault"))
+        heading = QLabel("Evidence Vault")
         font = QFont(heading.font())
         font.setPointSize(font.pointSize() + 8)
         font.setBold(True)
