@@ -75,7 +75,7 @@ class CaseWorkspace(QWidget):
         splitter.setAccessibleName(_("Evidence"))
         for pane in (self.items, self.preview, self.details):
             splitter.addWidget(pane)
-        splitter.setSizes([420, 420, 380])
+        splitter.setSizes([400, 400, 480])
         return splitter
 
     def _connect(self) -> None:

@@ -76,6 +76,7 @@ class CustodyView(QWidget):
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         for column, width in enumerate((50, 150, 180, 200, 150, 90, 160)):
             table.setColumnWidth(column, width)
         return table

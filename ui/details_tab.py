@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.fonts import MONO_FAMILY
 from ui.item_model import captured_text
 from ui.text import display_block, display_text, human_size, local_and_utc
 from vault.i18n import _
@@ -60,6 +62,7 @@ class DetailsTab(QScrollArea):
     def __init__(self) -> None:
         super().__init__()
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(_("Item details"))
         self._item: Item | None = None
         self.values: dict[str, QLabel] = {}
@@ -97,6 +100,7 @@ class DetailsTab(QScrollArea):
         for key, title in rows:
             self.values[key] = _label(title)
             form.addRow(title, self.values[key])
+        self.values["sha256"].setFont(QFont(MONO_FAMILY))
         return box
 
     def _describe_box(self) -> QGroupBox:
@@ -153,12 +157,12 @@ class DetailsTab(QScrollArea):
             taken += " " + display_text(meta["captured_offset"])
         values = {
             "name": display_text(item.original_name),
-            "sha256": item.sha256,
+            "sha256": f"{item.sha256[:32]}\n{item.sha256[32:]}",
             "seal": seal_text,
             "size": f"{human_size(item.size)} ({item.size:,} B)",
             "mime": display_text(item.mime),
             "id": item.id,
-            "imported": " · ".join(local_and_utc(item.imported_at)),
+            "imported": "\n".join(local_and_utc(item.imported_at)),
             "source": display_text(item.source),
             "captured": taken,
             "gps": display_text(gps),

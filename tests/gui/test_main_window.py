@@ -68,7 +68,7 @@ def test_selecting_an_item_shows_its_properties_exif_and_preview(
     select(case_window, "Canon_40D.jpg")
     details = case_window.workspace.details.details
     assert details.values["name"].text() == "Canon_40D.jpg"
-    assert len(details.values["sha256"].text()) == 64
+    assert len(details.values["sha256"].text().replace("\n", "")) == 64
     assert details.tag_value("model") == "Canon EOS 40D"  # key fields first
     assert details.tag_value("Image Make") == "Canon"  # then every tag
     assert not case_window.workspace.preview.image().isNull()
