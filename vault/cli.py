@@ -18,6 +18,7 @@ from typing import Any
 from vault.case import Case
 from vault.errors import InvalidInput, VaultError
 from vault.i18n import _
+from vault.unlock import open_with_retries
 
 PASSPHRASE_ENV = "EVIDENCE_VAULT_PASSPHRASE"
 Handler = Callable[[argparse.Namespace], int]
@@ -54,8 +55,22 @@ def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
     return passphrase
 
 
+PROMPT_TRIES = 3
+
+
 def open_case(args: argparse.Namespace) -> Case:
-    return Case.open(args.case, read_passphrase(args), getattr(args, "actor", None))
+    """Open the case. At a terminal prompt a wrong passphrase may be typed again, up to
+    PROMPT_TRIES times, each further try slowed by the core's UnlockThrottle."""
+    prompted = not getattr(args, "passphrase_file", None) and not os.environ.get(PASSPHRASE_ENV)
+    return open_with_retries(
+        args.case, lambda: read_passphrase(args), PROMPT_TRIES if prompted else 1,
+        getattr(args, "actor", None), on_wrong=_tell_wrong_passphrase,
+    )  # fmt: skip
+
+
+def _tell_wrong_passphrase(err: VaultError, delay: float) -> None:
+    wait = _("You can try again in {s} seconds.").format(s=-(-int(delay * 1000) // 1000))
+    print(f"evidence-vault: {err}" + (" " + wait if delay else ""), file=sys.stderr, flush=True)
 
 
 def print_json(value: Any) -> None:
