@@ -187,6 +187,8 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
     """Open an existing case file; wrong passphrase, foreign file or busy case each raise."""
     path = Path(path)
     _looks_like_case_file(path)
+    if "\x00" in passphrase:  # SQLCipher cannot take it, so no case was ever made with it
+        raise WrongPassphrase()
     lock_fd = _lock(path)
     try:
         conn = _connect(path, passphrase, create=False)
