@@ -92,6 +92,6 @@ def test_power_loss_during_import_loses_nothing(tmp_path, card):
         items_before = items_now
     record_figures("import-kills", {
         "kills_survived": kills, "runs_that_finished": finished, "cases": cases,
-        "kills_mid_transaction_hot_journal": hot_journals, "files_in_card": len(sources),
+        "kills_mid_transaction_journal_left": hot_journals, "files_in_card": len(sources),
         "seed": SEED})  # fmt: skip
     assert hot_journals > 0, "no kill landed inside a transaction: the test proved nothing"
