@@ -1,5 +1,6 @@
-"""Export, Receive and Report: menu entries that are enabled only when the core provides
-the feature and the app has a dialog for it; otherwise disabled, saying why."""
+"""Export, Receive and Report: menu entries enabled only when the core provides the
+feature; otherwise disabled, with a tooltip saying why. Their dialogs are imported only
+when opened, so a missing core module never breaks the app."""
 
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ from typing import TYPE_CHECKING
 from vault.i18n import _
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from ui.main_window import MainWindow
 
-    from ui.session import CaseSession
-
-Opener = Callable[["QWidget", "CaseSession | None"], None]
+Opener = Callable[["MainWindow"], None]
 
 
 @dataclass(frozen=True)
@@ -23,49 +22,49 @@ class Feature:
     key: str
     module: str
     functions: tuple[str, ...]
-    needs_case: bool
     label: Callable[[], str]
     missing_reason: Callable[[], str]
-    opener: Opener | None = None
+    opener: Opener
 
     def ready(self) -> bool:
-        """True when the app can offer it: the core functions exist and a dialog is wired."""
-        if self.opener is None:
-            return False
+        """True when the core module exists and provides every function the dialog calls."""
         try:
             module = importlib.import_module(self.module)
         except ImportError:
             return False
         return all(callable(getattr(module, name, None)) for name in self.functions)
 
-    def run(self, parent: QWidget, session: CaseSession | None) -> None:
-        if self.ready() and self.opener is not None:
-            self.opener(parent, session)
+
+def _open_export(window: MainWindow) -> None:
+    from ui.export_dialog import ExportDialog
+
+    items = window.workspace.items  # type: ignore[union-attr]
+    window.show_feature_dialog(
+        ExportDialog(window.session, items.shown_ids(), items.selected_ids(), window)
+    )
+
+
+def _open_receive(window: MainWindow) -> None:
+    from ui.receive_dialog import ReceiveDialog
+
+    window.show_feature_dialog(ReceiveDialog(window.session, window))
+
+
+def _open_report(window: MainWindow) -> None:
+    from ui.report_dialog import ReportDialog
+
+    shown = window.workspace.items.shown_ids()  # type: ignore[union-attr]
+    window.show_feature_dialog(ReportDialog(window.session, shown, window))
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature(
-        "export",
-        "vault.package",
-        ("export_package",),
-        True,
-        lambda: _("Export package…"),
-        lambda: _("Arrives with the packages feature"),
-    ),
-    Feature(
-        "receive",
-        "vault.package",
-        ("verify_package", "receive_package"),
-        False,
-        lambda: _("Receive package…"),
-        lambda: _("Arrives with the packages feature"),
-    ),
-    Feature(
-        "report",
-        "vault.report",
-        ("generate_report",),
-        True,
-        lambda: _("Report…"),
-        lambda: _("Arrives with the reports feature"),
-    ),
-)
+    Feature("export", "vault.package_export", ("export",),
+            lambda: _("Export package…"),
+            lambda: _("Arrives with the packages feature"), _open_export),
+    Feature("receive", "vault.package_receive", ("receive", "verify_package"),
+            lambda: _("Receive package…"),
+            lambda: _("Arrives with the packages feature"), _open_receive),
+    Feature("report", "vault.report", ("generate_report",),
+            lambda: _("Report…"),
+            lambda: _("Arrives with the reports feature"), _open_report),
+)  # fmt: skip

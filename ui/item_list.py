@@ -173,6 +173,14 @@ class ItemListPane(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(ItemRole) if rows else None
 
+    def shown_ids(self) -> list[str]:
+        """The ids of the items the filters let through, in the order shown."""
+        return [self.proxy.index(r, 0).data(ItemRole).id for r in range(self.proxy.rowCount())]
+
+    def selected_ids(self) -> list[str]:
+        item = self.current_item()
+        return [item.id] if item else []
+
     def select_row(self, row: int) -> None:
         """Select the `row`-th item as shown (tests and keyboard start)."""
         self.table.selectRow(row)

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
         self.retry_base_ms = retry_base_ms
         self.session: CaseSession | None = None
         self.workspace: CaseWorkspace | None = None
-        self.dialog: NewCaseDialog | OpenCaseDialog | None = None
+        self.dialog: QDialog | None = None
         self.summary: ImportSummaryDialog | None = None
         self.idle = IdleWatcher(settings.auto_lock_minutes() * MS_PER_MINUTE)
         self.idle.idle_timed_out.connect(self.on_idle_timed_out)
@@ -174,9 +175,7 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(has_case and not busy)
         for feature in FEATURES:
-            self.feature_actions[feature.key].setEnabled(
-                feature.ready() and not busy and (has_case or not feature.needs_case)
-            )
+            self.feature_actions[feature.key].setEnabled(feature.ready() and has_case and not busy)
         self.lock_action.setEnabled(has_case)
 
     def new_case(self) -> None:
@@ -249,10 +248,13 @@ class MainWindow(QMainWindow):
             self.workspace.start_verify()
 
     def on_feature_triggered(self, feature: Feature) -> None:
-        try:
-            feature.run(self, self.session)
-        except VaultError as err:
-            show_error(self, err)
+        if feature.ready() and self.session is not None and self.workspace is not None:
+            feature.opener(self)
+
+    def show_feature_dialog(self, dialog: QDialog) -> None:
+        """Export, Receive or Report: window-modal, and reloading the case when it changed."""
+        self.dialog = dialog
+        dialog.open()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if self.workspace is not None and event.mimeData().hasUrls():

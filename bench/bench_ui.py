@@ -1,0 +1,182 @@
+"""Desktop app: time to first paint of a 10,000-item case, and the longest event-loop stall
+while 1 GiB imports in the background. Each figure is printed beside a baseline measured
+in the same run (an empty window's first paint; an idle event loop's longest gap)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
+
+from ui.app import create_application  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.settings import AppSettings  # noqa: E402
+from vault.case import Case  # noqa: E402
+from vault.ingest import import_paths  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase, not secret"
+CACHE = Path(tempfile.gettempdir()) / "evidence-vault-bench-ui"
+ITEMS = 10_000
+IMPORT_BYTES = 1 << 30
+IMPORT_FILE = 32 << 20
+TICK_MS = 5
+
+
+class FirstPaint(QObject):
+    """Records when `widget` is first painted."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.at: float | None = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.at is None:
+            self.at = time.perf_counter()
+        return False
+
+
+class GapMeter(QObject):
+    """A timer ticking every TICK_MS; the longest gap between ticks is the worst stall."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.on_tick)
+        self._timer.start()
+
+    def on_tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+
+def spin_until(done: Callable[[], bool], limit_s: float = 600) -> None:
+    deadline = time.perf_counter() + limit_s
+    loop = QEventLoop()
+    while not done() and time.perf_counter() < deadline:
+        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+
+
+def big_case() -> Path:
+    """A case of 10,000 tiny items, built once and kept in the temp folder."""
+    path = CACHE / f"items-{ITEMS}.evault"
+    if path.exists():
+        return path
+    source = CACHE / "tiny"
+    source.mkdir(parents=True, exist_ok=True)
+    for n in range(ITEMS):
+        (source / f"note-{n:05}.txt").write_text(f"item {n}\n")
+    started = time.perf_counter()
+    with Case.create(path.with_suffix(".part"), PASSPHRASE, "Bench", investigator="B") as case:
+        import_paths(case, [source])
+    path.with_suffix(".part").rename(path)
+    shutil.rmtree(source)
+    print(f"built a {ITEMS}-item case once in {time.perf_counter() - started:.0f} s ({path})")
+    return path
+
+
+def first_paint(window: MainWindow, open_case: Callable[[], None]) -> float:
+    started = time.perf_counter()
+    open_case()
+    meter = FirstPaint(window.workspace.items.table.viewport())  # type: ignore[union-attr]
+    spin_until(lambda: meter.at is not None, 30)
+    return (meter.at or time.perf_counter()) - started
+
+
+def bench_first_paint(settings: AppSettings) -> None:
+    window = MainWindow(settings)
+    window.show()
+    started = time.perf_counter()
+    empty = FirstPaint(window.start_page)
+    spin_until(lambda: empty.at is not None, 10)
+    baseline = (empty.at or time.perf_counter()) - started
+    path = big_case()
+    opened: dict[str, float] = {}
+
+    def open_case() -> None:
+        t = time.perf_counter()
+        case = Case.open(path, PASSPHRASE)
+        opened["kdf"] = time.perf_counter() - t
+        window.on_case_ready(case)
+
+    paint = first_paint(window, open_case)
+    rows = window.workspace.item_model.rowCount()  # type: ignore[union-attr]
+    print(f"empty window, first paint:             {baseline * 1000:8.1f} ms (baseline)")
+    print(
+        f"{rows}-item case, open to first paint: {paint * 1000:8.1f} ms "
+        f"(of which unlocking {opened['kdf'] * 1000:.0f} ms) — {paint / baseline:.1f}× "
+        f"baseline; target < 1000 ms"
+    )
+    table = window.workspace.items.table  # type: ignore[union-attr]
+    started = time.perf_counter()
+    for _ in range(50):
+        table.verticalScrollBar().setValue(table.verticalScrollBar().value() + 200)
+        table.viewport().repaint()
+    print(
+        f"scrolling 50 pages of 200 rows:        {(time.perf_counter() - started) * 1000:8.1f} ms, "
+        f"{len(window.workspace.thumbnails)} thumbnails cached"
+    )  # type: ignore[union-attr]
+    window.close()
+
+
+def make_import_source(folder: Path) -> Path:
+    source = folder / "gib"
+    source.mkdir()
+    block = os.urandom(1 << 20)
+    for n in range(IMPORT_BYTES // IMPORT_FILE):
+        with open(source / f"video-{n:03}.bin", "wb") as f:
+            for m in range(IMPORT_FILE >> 20):
+                f.write(bytes([n & 255, m & 255]) + block[2:])
+    return source
+
+
+def bench_stall(settings: AppSettings) -> None:
+    window = MainWindow(settings)
+    window.show()
+    idle = GapMeter()
+    spin_until(lambda: False, 1.0)
+    baseline = idle.longest
+    with tempfile.TemporaryDirectory(prefix="ev-bench-import-", dir=CACHE) as tmp:
+        source = make_import_source(Path(tmp))
+        window.on_case_ready(Case.create(Path(tmp) / "c.evault", PASSPHRASE, "B", investigator="B"))
+        done: list[object] = []
+        window.workspace.import_finished.connect(done.append)  # type: ignore[union-attr]
+        meter = GapMeter()
+        started = time.perf_counter()
+        window.import_paths([source])
+        spin_until(lambda: bool(done), 900)
+        elapsed = time.perf_counter() - started
+        stall = meter.longest
+        window.close()
+    print(f"idle event loop, longest gap:          {baseline * 1000:8.1f} ms (baseline)")
+    print(
+        f"1 GiB import ({elapsed:.1f} s, {1024 / elapsed:.0f} MiB/s), longest gap: "
+        f"{stall * 1000:.1f} ms — {stall / baseline:.1f}× baseline; target < 100 ms"
+    )
+
+
+def main() -> int:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ev-bench-settings-") as tmp:
+        QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tmp)
+        create_application([])
+        settings = AppSettings()
+        bench_first_paint(settings)
+        bench_stall(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""Export, Receive and Report through their dialogs, on real cases, in the background."""
+
+from __future__ import annotations
+
+from casehelpers import new_case
+
+from ui.export_dialog import PLAIN
+from ui.report_dialog import ReportDialog
+
+
+def wait_idle(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=60_000)
+
+
+def test_export_then_receive_in_another_case(qtbot, case_window, camera, import_and_wait, tmp_path):
+    import_and_wait(case_window, [camera / "Canon_40D.jpg", camera / "Nikon_D70.jpg"])
+    assert case_window.feature_actions["export"].isEnabled()
+    case_window.feature_actions["export"].trigger()
+    export = case_window.dialog
+    export.protection.setCurrentIndex(export.protection.findData(PLAIN))
+    export.path.setText(str(tmp_path / "out.zip"))
+    with qtbot.waitSignal(export.export_finished, timeout=60_000) as done:
+        export.start.click()
+    assert done.args[0].items == 2 and (tmp_path / "out.zip").is_file()
+    sender = case_window.session.case.signer.fingerprint
+    assert sender[:4] in export.fingerprint.text()
+    wait_idle(qtbot, case_window)
+    export.close()
+    case_window.lock()
+    case_window.dialog.close()
+
+    other = tmp_path / "mykola"
+    other.mkdir()
+    case_window.on_case_ready(new_case(other, investigator="Mykola P."))
+    case_window.feature_actions["receive"].trigger()
+    receive = case_window.dialog
+    receive.path.setText(str(tmp_path / "out.zip"))
+    with qtbot.waitSignal(receive.verification_finished, timeout=60_000) as checked:
+        receive.check.click()
+    assert checked.args[0].ok and receive.import_button.isEnabled()
+    assert receive.checks.count() and all(
+        receive.checks.item(r).text().startswith(("✓", " ")) for r in range(receive.checks.count())
+    )
+    assert sender[:4] in receive.sender.text()
+    wait_idle(qtbot, case_window)
+    with qtbot.waitSignal(receive.receive_finished, timeout=60_000):
+        receive.import_button.click()
+    wait_idle(qtbot, case_window)
+    assert case_window.workspace.item_model.rowCount() == 2
+
+
+def test_a_refused_package_cannot_be_imported(qtbot, case_window, tmp_path):
+    bogus = tmp_path / "bogus.zip"
+    bogus.write_bytes(b"PK\x05\x06" + bytes(18))
+    case_window.feature_actions["receive"].trigger()
+    receive = case_window.dialog
+    receive.path.setText(str(bogus))
+    receive.check.click()
+    wait_idle(qtbot, case_window)
+    assert not receive.import_button.isEnabled()
+    assert receive.message.text()
+
+
+def test_a_report_is_made_in_the_background(
+    qtbot, case_window, camera, import_and_wait, tmp_path, monkeypatch
+):
+    import_and_wait(case_window, [camera / "Canon_40D.jpg"])
+    monkeypatch.setattr(ReportDialog, "open_pdf", False)
+    case_window.feature_actions["report"].trigger()
+    report = case_window.dialog
+    report.language.setCurrentIndex(report.language.findData("uk"))
+    report.path.setText(str(tmp_path / "report.pdf"))
+    with qtbot.waitSignal(report.report_finished, timeout=120_000) as done:
+        report.generate.click()
+    assert done.args[0].verified and (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    wait_idle(qtbot, case_window)
+    log = case_window.workspace.custody.model
+    assert log.index(log.rowCount() - 1, 4).data() == "Report generated"

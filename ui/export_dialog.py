@@ -1,0 +1,180 @@
+"""Export a package: which items, where, how it is encrypted; then the fingerprint and the
+custody head to read out to the recipient over the phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from ui.errors import error_message
+from ui.fonts import MONO_FAMILY
+from ui.session import CaseSession
+from ui.text import display_text
+from ui.worker import JobContext
+from vault.i18n import _
+from vault.package_export import ExportResult, export
+
+PASSPHRASE, RECIPIENT, PLAIN = "passphrase", "recipient", "plain"
+
+
+def spaced(hex_text: str) -> str:
+    """A fingerprint in groups of four, easy to read aloud."""
+    return " ".join(hex_text[i : i + 4] for i in range(0, len(hex_text), 4))
+
+
+class ExportDialog(QDialog):
+    """Emits `export_finished(ExportResult)`."""
+
+    export_finished = Signal(object)
+
+    def __init__(
+        self,
+        session: CaseSession,
+        shown_ids: list[str],
+        selected: list[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.shown_ids, self.selected = session, shown_ids, selected
+        self.setWindowTitle(_("Export package"))
+        self.setAccessibleName(_("Export package"))
+        self.scope = self._combo(
+            _("Items in the package"),
+            [
+                (_("Every item"), "all"),
+                (_("The items the list shows ({n})").format(n=len(shown_ids)), "shown"),
+                (_("The selected item ({n})").format(n=len(selected)), "selected"),
+            ],
+        )
+        self.protection = self._combo(
+            _("Encryption"),
+            [
+                (_("Encrypt with a passphrase"), PASSPHRASE),
+                (_("Encrypt for a recipient's key"), RECIPIENT),
+                (_("Do not encrypt (.zip)"), PLAIN),
+            ],
+        )
+        self.secret = self._line(_("Package passphrase, or the recipient's age1… key"), True)
+        self.recipient_label = self._line(_("Who receives it (for the log)"))
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self.path = self._line(_("Where to save the package"))
+        self.path.setText(str(Path(docs or Path.home()) / "package.zip.age"))
+        self.protection.currentIndexChanged.connect(self.on_protection_changed)
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Export status"))
+        self.fingerprint = QLabel()
+        self.fingerprint.setTextFormat(Qt.TextFormat.PlainText)
+        self.fingerprint.setWordWrap(True)
+        self.fingerprint.setFont(QFont(MONO_FAMILY, 14))
+        self.fingerprint.setAccessibleName(_("Fingerprint to read out"))
+        self._layout()
+
+    def _combo(self, name: str, choices: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        for text, value in choices:
+            combo.addItem(text, value)
+        return combo
+
+    def _line(self, name: str, secret: bool = False) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(name)
+        if secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    def _layout(self) -> None:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        )
+        self.start = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.start.setText(_("Export"))
+        self.start.setAccessibleName(_("Export"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        buttons.accepted.connect(self.on_export_clicked)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("Items"), self.scope)
+        form.addRow(_("Encryption"), self.protection)
+        form.addRow(_("Passphrase or key"), self.secret)
+        form.addRow(_("Recipient"), self.recipient_label)
+        form.addRow(_("Save as"), self.path)
+        form.addRow(self.message)
+        form.addRow(self.fingerprint)
+        form.addRow(buttons)
+
+    def on_protection_changed(self) -> None:
+        mode = self.protection.currentData()
+        self.secret.setEnabled(mode != PLAIN)
+        self.secret.setEchoMode(
+            QLineEdit.EchoMode.Password if mode == PASSPHRASE else QLineEdit.EchoMode.Normal
+        )
+        text = self.path.text()
+        base = text.removesuffix(".age").removesuffix(".zip")
+        self.path.setText(base + (".zip" if mode == PLAIN else ".zip.age"))
+
+    def _item_ids(self) -> list[str] | None:
+        scope = self.scope.currentData()
+        return (
+            None if scope == "all" else list(self.shown_ids if scope == "shown" else self.selected)
+        )
+
+    def on_export_clicked(self) -> None:
+        if self.session.busy or self.session.case is None:
+            self.message.setText(_("Wait until the current task finishes, then try again."))
+            return
+        mode, secret = self.protection.currentData(), self.secret.text().strip()
+        if mode != PLAIN and not secret:
+            self.message.setText(_("Enter the package passphrase or the recipient's key."))
+            return
+        case, out, ids = self.session.case, Path(self.path.text().strip()), self._item_ids()
+        label = self.recipient_label.text().strip()
+        passphrase = secret if mode == PASSPHRASE else None
+        recipients = [secret] if mode == RECIPIENT else None
+
+        def task(ctx: JobContext) -> ExportResult:
+            return export(
+                case, out, ids, label, passphrase, recipients, ctx.progress, ctx.cancelled
+            )
+
+        self.start.setEnabled(False)
+        self.message.setText(_("Exporting… you can keep working."))
+        self.session.run(task, _("Exporting"), self.on_export_succeeded, self.on_export_failed)
+
+    def on_export_succeeded(self, result: ExportResult) -> None:
+        self.start.setEnabled(True)
+        self.secret.clear()
+        self.message.setText(
+            _(
+                "Package written: {path}. {items} items, {notes} notes, {w} log "
+                "entries withheld. Read these to the recipient:"
+            ).format(
+                path=display_text(result.path),
+                items=result.items,
+                notes=result.notes,
+                w=result.withheld,
+            )
+        )
+        self.fingerprint.setText(
+            _("Your fingerprint:\n{fp}\nPackage custody head:\n{head}").format(
+                fp=spaced(result.sender), head=spaced(result.head)
+            )
+        )
+        self.export_finished.emit(result)
+
+    def on_export_failed(self, err: BaseException) -> None:
+        self.start.setEnabled(True)
+        self.message.setText(error_message(err))

@@ -1,0 +1,168 @@
+"""Receive a package: choose it, give its passphrase if it is encrypted, see every check with
+✓/✗ and the sender's fingerprint in large type; Import is enabled only on a pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QWidget,
+)
+
+from ui.errors import error_message
+from ui.export_dialog import spaced
+from ui.fonts import MONO_FAMILY
+from ui.session import CaseSession
+from ui.text import display_text
+from ui.worker import JobContext
+from vault.i18n import _
+from vault.package_receive import ReceiveResult, receive
+from vault.package_verify import PackageVerification, verify_package
+
+
+class ReceiveDialog(QDialog):
+    """Emits `verification_finished(PackageVerification)` and `receive_finished(ReceiveResult)`."""
+
+    verification_finished = Signal(object)
+    receive_finished = Signal(object)
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.verification: PackageVerification | None = None
+        self.setWindowTitle(_("Receive package"))
+        self.setAccessibleName(_("Receive package"))
+        self.path = QLineEdit()
+        self.path.setAccessibleName(_("Package file"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(_("Package passphrase (if encrypted)"))
+        self.checks = QListWidget()
+        self.checks.setAccessibleName(_("Checks"))
+        self.sender = QLabel()
+        self.sender.setTextFormat(Qt.TextFormat.PlainText)
+        self.sender.setWordWrap(True)
+        self.sender.setFont(QFont(MONO_FAMILY, 16))
+        self.sender.setAccessibleName(_("Sender and fingerprint"))
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Receive status"))
+        self._layout()
+
+    def _layout(self) -> None:
+        browse = QPushButton(_("Browse…"))
+        browse.setAccessibleName(_("Browse for a package"))
+        browse.clicked.connect(self.on_browse_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        self.check = QPushButton(_("Check the package"))
+        self.check.setAccessibleName(_("Check the package"))
+        self.check.clicked.connect(self.on_check_clicked)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        )
+        self.import_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.import_button.setText(_("Import into this case"))
+        self.import_button.setAccessibleName(_("Import into this case"))
+        self.import_button.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        buttons.accepted.connect(self.on_import_clicked)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("Package"), row)
+        form.addRow(_("Passphrase"), self.passphrase)
+        form.addRow("", self.check)
+        form.addRow(self.checks)
+        form.addRow(self.sender)
+        form.addRow(self.message)
+        form.addRow(buttons)
+
+    def on_browse_clicked(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose a package"), "", _("Packages (*.zip *.zip.age);;All files (*)")
+        )
+        if chosen:
+            self.path.setText(chosen)
+
+    def _secret(self) -> str | None:
+        return self.passphrase.text() or None
+
+    def _start(self, task, title: str, on_succeeded) -> None:  # noqa: ANN001
+        if self.session.busy or self.session.case is None:
+            self.message.setText(_("Wait until the current task finishes, then try again."))
+            return
+        self.check.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.session.run(task, title, on_succeeded, self.on_job_failed)
+
+    def on_check_clicked(self) -> None:
+        path, secret = Path(self.path.text().strip()), self._secret()
+
+        def task(ctx: JobContext) -> PackageVerification:
+            return verify_package(path, secret, ctx.progress, ctx.cancelled)
+
+        self.checks.clear()
+        self.sender.clear()
+        self.message.setText(_("Checking the package… nothing is imported yet."))
+        self._start(task, _("Checking the package"), self.on_verification_succeeded)
+
+    def on_verification_succeeded(self, result: PackageVerification) -> None:
+        self.verification = result
+        self.check.setEnabled(True)
+        for name, passed in result.checks:
+            self.checks.addItem(("✓ " if passed else "✗ ") + display_text(name))
+        for finding in result.findings:
+            self.checks.addItem("   " + display_text(str(finding)))
+        if result.sender:
+            self.sender.setText(
+                _(
+                    "Sent by {name}\n{fp}\nConfirm this fingerprint with the sender by phone."
+                ).format(name=display_text(result.sender_name), fp=spaced(result.sender))
+            )
+        verdict = (
+            _("The package verified: {items} items, {notes} notes.")
+            if result.ok
+            else _("The package did NOT verify and cannot be imported.")
+        )
+        self.message.setText(verdict.format(items=result.items, notes=result.notes))
+        self.import_button.setEnabled(result.ok)
+        self.verification_finished.emit(result)
+
+    def on_import_clicked(self) -> None:
+        if self.verification is None or not self.verification.ok:
+            return
+        case, path, secret = self.session.case, Path(self.path.text().strip()), self._secret()
+
+        def task(ctx: JobContext) -> ReceiveResult:
+            return receive(case, path, secret, ctx.progress, ctx.cancelled)
+
+        self.message.setText(_("Importing the package…"))
+        self._start(task, _("Receiving the package"), self.on_receive_succeeded)
+
+    def on_receive_succeeded(self, result: ReceiveResult) -> None:
+        self.check.setEnabled(True)
+        self.passphrase.clear()
+        self.message.setText(
+            _(
+                "Imported {items} items and {notes} notes; the sender's custody "
+                "is kept and linked to this case's log."
+            ).format(items=result.items, notes=result.notes)
+        )
+        self.receive_finished.emit(result)
+
+    def on_job_failed(self, err: BaseException) -> None:
+        self.check.setEnabled(True)
+        self.message.setText(error_message(err))

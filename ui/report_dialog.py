@@ -1,0 +1,134 @@
+"""Report: language, which items, where to save; it runs in the background (progress and
+Cancel in the window's strip) and opens the PDF when done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from ui.errors import error_message
+from ui.session import CaseSession
+from ui.settings_dialog import LANGUAGE_NAMES
+from ui.text import display_text
+from ui.worker import JobContext
+from vault.i18n import _, current_language
+from vault.report import ReportResult, generate_report
+
+
+class ReportDialog(QDialog):
+    """Emits `report_finished(ReportResult)`. `shown_ids` are the items the list shows."""
+
+    report_finished = Signal(object)
+    open_pdf = True  # tests switch this off: no viewer is launched offscreen
+
+    def __init__(self, session: CaseSession, shown_ids: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.shown_ids = shown_ids
+        self.setWindowTitle(_("Report"))
+        self.setAccessibleName(_("Report"))
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Report language"))
+        for code, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
+        self.scope = QComboBox()
+        self.scope.setAccessibleName(_("Items in the report"))
+        self.scope.addItem(_("Every item in the case"), False)
+        self.scope.addItem(_("Only the items the list shows ({n})").format(n=len(shown_ids)), True)
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self.path = QLineEdit(str(Path(docs or Path.home()) / _("report.pdf")))
+        self.path.setAccessibleName(_("Where to save the report"))
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Report status"))
+        self._layout()
+
+    def _layout(self) -> None:
+        browse = QPushButton(_("Choose…"))
+        browse.setAccessibleName(_("Choose where to save"))
+        browse.clicked.connect(self.on_browse_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        )
+        self.generate = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.generate.setText(_("Make the report"))
+        self.generate.setAccessibleName(_("Make the report"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        buttons.accepted.connect(self.on_generate_clicked)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Items"), self.scope)
+        form.addRow(_("Save as"), row)
+        form.addRow(
+            QLabel(
+                _(
+                    "The report includes the custody log and thumbnails; making it "
+                    "verifies the case and is itself logged."
+                )
+            )
+        )
+        form.addRow(self.message)
+        form.addRow(buttons)
+
+    def on_browse_clicked(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the report as"), self.path.text(), _("PDF files (*.pdf)")
+        )
+        if chosen:
+            self.path.setText(chosen)
+
+    def on_generate_clicked(self) -> None:
+        if self.session.busy or self.session.case is None:
+            self.message.setText(_("Wait until the current task finishes, then try again."))
+            return
+        case, out = self.session.case, Path(self.path.text().strip()).expanduser()
+        language = str(self.language.currentData())
+        item_ids = list(self.shown_ids) if self.scope.currentData() else None
+
+        def task(ctx: JobContext) -> ReportResult:
+            return generate_report(case, out, language, item_ids, ctx.progress, ctx.cancelled)
+
+        self.generate.setEnabled(False)
+        self.message.setText(_("Making the report… you can keep working."))
+        self.session.run(
+            task, _("Making the report"), self.on_report_succeeded, self.on_report_failed
+        )
+
+    def on_report_succeeded(self, result: ReportResult) -> None:
+        self.generate.setEnabled(True)
+        verdict = _("custody verified") if result.verified else _("custody did NOT verify")
+        self.message.setText(
+            _("Report written: {path} ({pages} pages, {verdict}). SHA-256 {sha}").format(
+                path=display_text(result.path),
+                pages=result.pages,
+                verdict=verdict,
+                sha=result.sha256,
+            )
+        )
+        if self.open_pdf:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
+        self.report_finished.emit(result)
+
+    def on_report_failed(self, err: BaseException) -> None:
+        self.generate.setEnabled(True)
+        self.message.setText(error_message(err))
