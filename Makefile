@@ -62,6 +62,10 @@ format: venv ## Rewrite code to the project style (ruff format, safe ruff fixes)
 bench: deps venv ## Run every bench/bench_*.py (NAME=... runs only that one).
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench $(NAME)
 
+.PHONY: screenshots
+screenshots: venv ## Render the desktop app's screens (en, uk) offscreen to docs/screenshots.
+	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m tools.screenshots
+
 .PHONY: translations
 translations: deps $(MO_FILES) ## Compile resources/locale/*/LC_MESSAGES/*.po to the committed .mo.
 
