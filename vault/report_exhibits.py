@@ -11,7 +11,7 @@ from vault.custody import Entry
 from vault.notes import Note
 from vault.report_data import Exhibit, ReportFacts
 from vault.report_format import N_, Words, esc
-from vault.report_layout import MONO, WIDTH, field_table, image, markup, para, table
+from vault.report_layout import MONO, WIDTH, Thumbnail, field_table, markup, para, table
 
 THUMB = 42 * mm
 CLIP = 300  # EXIF values and log details are claims, not the evidence: a long one is cut
@@ -147,7 +147,7 @@ def notes_block(notes: list[Note], facts: ReportFacts, w: Words) -> list[Flowabl
 def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     """Heading, thumbnail beside the recorded properties, then description, notes, events."""
     name = ex.recorded("original_name")
-    preview = image(ex.thumbnail, THUMB) if ex.thumbnail else para(w("no preview"), "small")
+    preview = Thumbnail(ex.thumbnail, THUMB) if ex.thumbnail else para(w("no preview"), "small")
     side = THUMB + 4 * mm
     fields = field_table(_fields(ex, facts, w), WIDTH - side)
     top = table([[preview, fields]], [side, WIDTH - side], ("LEFTPADDING", (0, 0), (-1, -1), 0))

@@ -23,7 +23,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
-    Image,
     LongTable,
     PageTemplate,
     Paragraph,
@@ -137,12 +136,33 @@ def qr_code(value: str, side: float = 38 * mm) -> Drawing:
     return drawing
 
 
-def image(jpeg: bytes, box: float) -> Image:
+class _JpegReader(ImageReader):
+    """A JPEG that reaches the PDF as it is (DCT passthrough), never decoded.
+
+    `drawImage` names an ImageReader's XObject by hashing `getRGBData()`, which would
+    decode every thumbnail to raw RGB (about 150 KB each, and a big case's RSS grows with
+    them); the JPEG's own bytes name it just as uniquely."""
+
+    def __init__(self, jpeg: bytes) -> None:
+        super().__init__(io.BytesIO(jpeg))
+        self._jpeg = jpeg
+        self._dataA = None  # no alpha channel in a JPEG, so no soft mask
+
+    def getRGBData(self) -> bytes:  # noqa: N802 (reportlab's name)
+        return self._jpeg
+
+
+class Thumbnail(Flowable):
     """A thumbnail from memory (never a temp file), fitted into a `box` square."""
-    reader = ImageReader(io.BytesIO(jpeg))
-    w, h = reader.getSize()
-    scale = box / max(w, h)
-    return Image(io.BytesIO(jpeg), width=w * scale, height=h * scale)
+
+    def __init__(self, jpeg: bytes, box: float) -> None:
+        super().__init__()
+        self._reader = _JpegReader(jpeg)
+        w, h = self._reader.getSize()
+        self.width, self.height = w * box / max(w, h), h * box / max(w, h)
+
+    def draw(self) -> None:
+        self.canv.drawImage(self._reader, 0, 0, self.width, self.height)
 
 
 class ReportDoc(BaseDocTemplate):

@@ -1,0 +1,125 @@
+"""A report of 1,000 items with thumbnails: time and peak RSS (targets: < 60 s, < 500 MB).
+
+The baseline, measured in the same run, is reportlab alone drawing the same 1,000
+thumbnails (with its stock Image flowable, which decodes each one) and one table row per
+item: what the plainest report of this case costs.
+Each measurement runs in its own process, so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+ITEMS = 1000
+PASSPHRASE = "bench passphrase, not secret"
+TARGET_SECONDS, TARGET_MB = 60, 500
+
+
+def make_photos(folder: Path, count: int) -> None:
+    """Small distinct JPEGs (each its own content, so none is deduplicated away)."""
+    for n in range(count):
+        img = Image.new("RGB", (640, 480), (n % 256, (n * 7) % 256, (n * 13) % 256))
+        ImageDraw.Draw(img).text((20, 20), f"photo {n}", fill="white")
+        img.save(folder / f"IMG_{n:04d}.jpg", quality=80)
+
+
+def build_case(folder: Path) -> Path:
+    from vault.case import Case
+    from vault.ingest import import_paths
+
+    photos = folder / "photos"
+    photos.mkdir()
+    make_photos(photos, ITEMS)
+    with Case.create(folder / "bench.evault", PASSPHRASE, "Bench", "1", "Org", "Bench") as case:
+        import_paths(case, [photos], "bench")
+    shutil.rmtree(photos)
+    return folder / "bench.evault"
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_report(case_path: str, out: str) -> None:
+    from vault.case import Case
+    from vault.report import generate_report
+
+    started = time.perf_counter()
+    with Case.open(case_path, PASSPHRASE) as case:
+        result = generate_report(case, out, "uk")
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "mb": _peak_mb(), "pages": result.pages}))
+
+
+def child_baseline(case_path: str, out: str) -> None:
+    import io
+
+    from reportlab.platypus import Image as RLImage
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    from vault.case import Case
+    from vault.items import list_items, thumbnail
+    from vault.report_layout import register_fonts, styles
+
+    started = time.perf_counter()
+    register_fonts()
+    story: list = []
+    with Case.open(case_path, PASSPHRASE) as case:
+        for item in list_items(case.conn):
+            jpeg = thumbnail(case.conn, item.id)
+            row = [
+                Paragraph(item.original_name, styles()["body"]),
+                Paragraph(item.sha256, styles()["mono"]),
+            ]
+            story += [RLImage(io.BytesIO(jpeg), width=120, height=90), Table([row])]
+    SimpleDocTemplate(out).build(story)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "mb": _peak_mb(), "pages": 0}))
+
+
+def measure(kind: str, case_path: Path, out: Path) -> dict:
+    call = f"child_{kind}({str(case_path)!r}, {str(out)!r})"
+    code = f"from bench.bench_report import child_{kind}; {call}"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-report-", dir="/tmp") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        case_path = build_case(folder)
+        print(f"case of {ITEMS} items built in {time.perf_counter() - started:.1f} s")
+        base = measure("baseline", case_path, folder / "baseline.pdf")
+        ours = measure("report", case_path, folder / "report.pdf")
+        size_mb = (folder / "report.pdf").stat().st_size / 1e6
+    print(
+        f"baseline (reportlab alone, same thumbnails + rows): {base['seconds']:.1f} s, "
+        f"peak RSS {base['mb']:.0f} MB"
+    )
+    print(
+        f"report ({ITEMS} exhibits, uk, {ours['pages']} pages, {size_mb:.1f} MB): "
+        f"{ours['seconds']:.1f} s, peak RSS {ours['mb']:.0f} MB"
+    )
+    print(
+        f"ratio to baseline: time ×{ours['seconds'] / base['seconds']:.1f}, "
+        f"RSS ×{ours['mb'] / base['mb']:.1f}; targets < {TARGET_SECONDS} s, < {TARGET_MB} MB"
+    )
+    return 0 if ours["seconds"] < TARGET_SECONDS and ours["mb"] < TARGET_MB else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
