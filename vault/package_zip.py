@@ -174,7 +174,12 @@ def _member_reader(stream: _Counting, name: str, method: int, crc: int, size: in
         while state["left"] or (inflater and inflater.unconsumed_tail):
             raw = stream.read(min(n, state["left"])) if state["left"] else b""
             state["left"] -= len(raw)
-            data = inflater.decompress(inflater.unconsumed_tail + raw, n) if inflater else raw
+            try:
+                data = inflater.decompress(inflater.unconsumed_tail + raw, n) if inflater else raw
+            except zlib.error:  # a damaged deflate stream is a damaged member, not a crash
+                raise BadArchive(
+                    _("{name} in the archive is damaged (size or CRC).").format(name=name)
+                ) from None
             if data:
                 return _account(data)
         if state["out"] != size or state["crc"] != crc:
