@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui.fonts import UI_FAMILY, register_fonts
 from ui.main_window import APP_NAME, MainWindow
+from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
 from vault import __version__
 from vault.i18n import set_language
@@ -29,6 +30,7 @@ def build_main_window(settings: AppSettings | None = None) -> MainWindow:
 
 def create_application(argv: Sequence[str]) -> QApplication:
     """The process's QApplication with the shipped fonts registered and used by default."""
+    guard_singletons()
     app = QApplication.instance() or QApplication([APP_NAME, *argv])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)

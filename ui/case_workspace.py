@@ -19,6 +19,7 @@ from ui.details_pane import DetailsPane
 from ui.errors import show_error
 from ui.item_list import ItemListPane
 from ui.item_model import ItemRole, ItemTableModel
+from ui.preview_dialog import PreviewDialog
 from ui.preview_pane import PreviewPane, can_preview, decode_preview
 from ui.session import CaseSession
 from ui.thumbnail_cache import ThumbnailCache
@@ -68,6 +69,7 @@ class CaseWorkspace(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
         self._names: dict[str, str] = {}
+        self.preview_window: PreviewDialog | None = None
         self._connect()
 
     def _evidence_page(self) -> QSplitter:
@@ -80,6 +82,7 @@ class CaseWorkspace(QWidget):
 
     def _connect(self) -> None:
         self.items.item_selected.connect(self.on_item_selected)
+        self.items.preview_requested.connect(self.on_preview_requested)
         self.details.details.describe_requested.connect(self.on_describe_requested)
         self.details.notes.note_add_requested.connect(self.on_note_add_requested)
         self.details.notes.note_amend_requested.connect(self.on_note_amend_requested)
@@ -148,6 +151,13 @@ class CaseWorkspace(QWidget):
             self.preview.show_image(item, decode_preview(read_original(conn, item.id)))
         else:
             self.preview.show_file(item)
+
+    def on_preview_requested(self) -> None:
+        item = self.items.current_item()
+        if item is None:
+            return
+        self.preview_window = PreviewDialog(item, self.preview.image(), self)
+        self.preview_window.open()
 
     def _writable(self) -> bool:
         if self.session.busy:

@@ -21,7 +21,8 @@ class IdleWatcher(QObject):
 
     def __init__(self, interval_ms: int) -> None:
         super().__init__()
-        self._timer = QTimer(self, singleShot=True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.idle_timed_out)
         QApplication.instance().installEventFilter(self)

@@ -54,6 +54,7 @@ class ItemListPane(QWidget):
         self.filter.setPlaceholderText(_("Filter by name or date (Ctrl+F)"))
         self.filter.setAccessibleName(_("Filter items"))
         self.filter.setClearButtonEnabled(True)
+        self._values: dict[QComboBox, list[object]] = {}
         self.kind = self._combo(
             _("Type"),
             [
@@ -83,12 +84,16 @@ class ItemListPane(QWidget):
         self.on_rows_changed()
 
     def _combo(self, name: str, choices: list[tuple[str, object]]) -> QComboBox:
+        # The values stay in Python (not as Qt item data): None and bools round-trip exactly.
         combo = QComboBox()
         combo.setAccessibleName(name)
         combo.setToolTip(name)
-        for text, value in choices:
-            combo.addItem(text, value)
+        combo.addItems([text for text, _value in choices])
+        self._values[combo] = [value for _text, value in choices]
         return combo
+
+    def _value(self, combo: QComboBox) -> object:
+        return self._values[combo][combo.currentIndex()]
 
     def _table(self) -> ItemTable:
         table = ItemTable()
@@ -139,11 +144,11 @@ class ItemListPane(QWidget):
 
     def _connect(self) -> None:
         self.filter.textChanged.connect(self.proxy.set_text)
-        self.kind.currentIndexChanged.connect(lambda: self.proxy.set_kind(self.kind.currentData()))
+        self.kind.currentIndexChanged.connect(lambda: self.proxy.set_kind(self._value(self.kind)))
         self.dated.currentIndexChanged.connect(
-            lambda: self.proxy.set_dated(self.dated.currentData())
+            lambda: self.proxy.set_dated(self._value(self.dated))
         )
-        self.gps.currentIndexChanged.connect(lambda: self.proxy.set_gps(self.gps.currentData()))
+        self.gps.currentIndexChanged.connect(lambda: self.proxy.set_gps(self._value(self.gps)))
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.table.activated_by_key.connect(self.preview_requested)
         self.table.doubleClicked.connect(self.preview_requested)

@@ -56,7 +56,8 @@ class OpenCaseDialog(QDialog):
         self.case: Case | None = None
         self.failures = 0
         self._retry_base_ms = retry_base_ms
-        self._retry_timer = QTimer(self, singleShot=True)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self.on_retry_allowed)
         self.recent = self._recent_list(recent)
         self.path = QLineEdit(str(path or (recent[0] if recent else "")))

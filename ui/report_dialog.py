@@ -48,8 +48,10 @@ class ReportDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
         self.scope = QComboBox()
         self.scope.setAccessibleName(_("Items in the report"))
-        self.scope.addItem(_("Every item in the case"), False)
-        self.scope.addItem(_("Only the items the list shows ({n})").format(n=len(shown_ids)), True)
+        self.scope.addItem(_("Every item in the case"), "all")
+        self.scope.addItem(
+            _("Only the items the list shows ({n})").format(n=len(shown_ids)), "shown"
+        )
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self.path = QLineEdit(str(Path(docs or Path.home()) / _("report.pdf")))
         self.path.setAccessibleName(_("Where to save the report"))
@@ -103,7 +105,7 @@ class ReportDialog(QDialog):
             return
         case, out = self.session.case, Path(self.path.text().strip()).expanduser()
         language = str(self.language.currentData())
-        item_ids = list(self.shown_ids) if self.scope.currentData() else None
+        item_ids = list(self.shown_ids) if self.scope.currentData() == "shown" else None
 
         def task(ctx: JobContext) -> ReportResult:
             return generate_report(case, out, language, item_ids, ctx.progress, ctx.cancelled)

@@ -14,8 +14,15 @@ from casehelpers import new_case
 from PySide6.QtCore import QSettings
 
 from ui.main_window import MainWindow
+from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
 from vault.i18n import set_language
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pyside_refcount_guard() -> None:
+    """See ui/refcount_guard.py: without it a long GUI test run aborts at exit."""
+    guard_singletons()
 
 
 @pytest.fixture

@@ -185,8 +185,33 @@ def test_filtering_by_name_and_gps(qtbot, case_window, camera, import_and_wait):
     items.filter.setText("canon")
     assert items.proxy.rowCount() == 1
     items.filter.clear()
-    items.gps.setCurrentIndex(items.gps.findData(True))
+    items.gps.setCurrentIndex(1)  # with GPS
     with_gps = items.proxy.rowCount()
-    items.gps.setCurrentIndex(items.gps.findData(False))
+    items.gps.setCurrentIndex(2)  # without
     assert with_gps + items.proxy.rowCount() == items.model.rowCount()
     assert "shown" in items.count.text()
+
+
+def test_dropping_a_folder_imports_it_and_enter_opens_the_preview(
+    qtbot, case_window, camera, import_and_wait
+):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(camera / "Canon_40D.jpg"))])
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(case_window.workspace.import_finished, timeout=60_000):
+        case_window.dropEvent(drop)
+    qtbot.waitUntil(lambda: not case_window.session.busy)
+    assert case_window.workspace.item_model.rowCount() == 1
+    select(case_window, "Canon_40D.jpg")
+    qtbot.keyClick(case_window.workspace.items.table, Qt.Key.Key_Return)
+    preview = case_window.workspace.preview_window
+    assert preview.isVisible() and not preview.pane.image().isNull()
