@@ -25,7 +25,7 @@ APT_PYTHON := $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python
 APT_PACKAGES := $(APT_QT) $(APT_X) $(APT_CHECKERS) $(APT_PYTHON)
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then echo sudo; fi)
 
-PO_FILES := $(wildcard resources/locale/*/LC_MESSAGES/evidence_vault.po)
+PO_FILES := $(wildcard resources/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: help
@@ -103,3 +103,8 @@ lock: ## Re-resolve requirements.lock (every transitive pin) in a scratch venv.
 clean: ## Remove the virtualenv and caches (not the committed .mo files).
 	rm -rf $(VENV) .venv-lock .pytest_cache .ruff_cache .hypothesis build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+.PHONY: stress
+stress: deps venv ## Long reliability runs: 400 import kills, 150 export/receive kills, 5,000 fuzz cases each (figures in build/reliability/).
+	RELIABILITY_SCALE=stress RELIABILITY_OUT=build/reliability QT_QPA_PLATFORM=offscreen \
+		$(VENV_PY) -m pytest -q -s -p no:cacheprovider tests/test_reliability_*.py $(PYTEST_ARGS)
