@@ -70,7 +70,7 @@ def _read_declaration(bag: ScannedBag, check: BagCheck) -> bool:
     check.version, check.encoding = match.group(1), match.group(2)
     try:
         "".encode(check.encoding)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the encoding's name
         check.problems.append(_("bagit.txt names an unknown character encoding"))
         return False
     return True
