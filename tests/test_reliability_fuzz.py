@@ -267,3 +267,31 @@ def test_mutated_packages_are_refused_with_reasons_and_never_crash(scratch):
     one()
     record_figures("fuzz-packages", {**tally.figures(), "mutated": dict(targets)})
     assert tally.outcomes["refused"] > tally.runs // 2
+
+
+def test_a_nul_in_the_bagit_declaration_is_refused_not_a_crash(tmp_path):
+    """Found by the stress fuzz run: 'UTF\\x00-8' made the encoding lookup raise ValueError."""
+    bag = shutil.copytree(GOOD, tmp_path / "bag")
+    declared = bag / "bagit.txt"
+    declared.write_bytes(declared.read_bytes().replace(b"UTF-8", b"UTF\x00-8"))
+    result = verify_package(bag)
+    assert not result.ok
+    assert "bagit.txt names an unknown character encoding" in [str(f) for f in result.findings]
+
+
+def test_a_damaged_deflate_stream_is_refused_not_a_crash(tmp_path):
+    """Found by the fuzz run: a flipped bit in a deflated member raised zlib.error."""
+    package = tmp_path / "bag.zip"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    data = bytearray(package.read_bytes())
+    data[30 + len("bag/bagit.txt")] ^= 0xFF  # the first byte of the deflate stream
+    package.write_bytes(bytes(data))
+    try:
+        result = verify_package(package)
+    except VaultError as err:
+        reasons = [str(err)]
+    else:
+        assert not result.ok
+        reasons = [str(f) for f in result.findings]
+    assert any("damaged" in reason for reason in reasons), reasons
