@@ -20,7 +20,9 @@ def _secret(path: Path | None) -> str | None:
     try:
         return path.read_text(encoding="utf-8").rstrip("\r\n")
     except OSError as err:
-        raise InvalidInput(_("Cannot read the passphrase file: {e}").format(e=err.strerror))
+        raise InvalidInput(
+            _("Cannot read the passphrase file: {e}").format(e=err.strerror)
+        ) from None
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:

@@ -97,8 +97,9 @@ def export(
     except BaseException:
         writer.abort()
         raise
+    counts = (len(plan.items), len(plan.notes), len(plan.withheld))
     return ExportResult(out, package_id, closing.entry_hash.hex(), case.signer.fingerprint,
-                        len(plan.items), len(plan.notes), len(plan.withheld), encrypted)  # fmt: skip
+                        *counts, encrypted)  # fmt: skip
 
 
 def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:

@@ -164,6 +164,6 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
         heads = {e.entry_hash.hex() for e in chains.get(source, [])}
         why = trace_entry(item_id, sha256, source, chains) if head in heads else "no link"
         if why:
-            findings.append(Finding(seq, _("received item {id} cannot be traced to its first "
-                                           "import ({why})").format(id=item_id, why=why)))  # fmt: skip
+            reason = _("received item {id} cannot be traced to its first import ({why})")
+            findings.append(Finding(seq, reason.format(id=item_id, why=why)))
     return findings

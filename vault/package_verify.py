@@ -146,8 +146,9 @@ def _verify_contents(result, scanned, bag: BagCheck, doc, log: str) -> None:  # 
     result.check(_("The package ends with its own signed export entry"),
                  _check_closing(doc, entries, bag))  # fmt: skip
     _summarise(result, doc, entries, chains, own)
-    result.contents = PackageContents(doc, entries, {c: e for c, e in chains.items() if c != own},
-                                      lines, keys, entries[-1].entry_hash.hex() if entries else "")  # fmt: skip
+    lineage = {c: e for c, e in chains.items() if c != own}
+    head = entries[-1].entry_hash.hex() if entries else ""
+    result.contents = PackageContents(doc, entries, lineage, lines, keys, head)
 
 
 def _check_keys(scanned: ScannedBag, keys: dict[str, bytes]) -> list[Finding]:

@@ -107,7 +107,7 @@ class FolderWriter(BagWriter):
         return digester
 
     def _flush(self) -> None:
-        for root, dirs, _files in os.walk(self.temp):
+        for root, _dirs, _files in os.walk(self.temp):
             _fsync_dir(Path(root))
 
     def abort(self) -> None:
