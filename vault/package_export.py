@@ -33,6 +33,7 @@ from vault.package_model import (
     descriptions,
     details,
     kept_chains,
+    lineage_lines,
     original_path,
 )
 from vault.package_write import open_writer
@@ -158,8 +159,8 @@ def _write_originals(case, plan, writer, progress, cancelled) -> None:  # noqa: 
 def _write_metadata(case: Case, plan: _Plan, writer, package_id: str) -> None:  # noqa: ANN001
     lines = [to_jsonl(e, withhold=e.seq in plan.withheld) for e in plan.entries]
     writer.add_bytes("data/custody.jsonl", "".join(line + "\n" for line in lines).encode())
-    for source, entries in plan.lineage.items():
-        text = "".join(to_jsonl(e) + "\n" for e in entries)  # kept verbatim as received
+    for source in plan.lineage:
+        text = "".join(line + "\n" for line in lineage_lines(case.conn, source))  # verbatim
         writer.add_bytes(f"data/lineage/{source}.jsonl", text.encode())
     for fp, key in _actor_keys(case, plan).items():
         writer.add_bytes(f"data/keys/{fp}.pem", public_key_pem(key))

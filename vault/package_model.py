@@ -73,12 +73,17 @@ def descriptions(own: str, chains: Chains) -> dict[str, dict[str, Any]]:
     return found
 
 
-def lineage_entries(conn: sqlcipher.Connection, source_case: str) -> list[Entry]:
-    """A kept sender chain, as received."""
+def lineage_lines(conn: sqlcipher.Connection, source_case: str) -> list[str]:
+    """A kept sender chain's custody.jsonl lines, verbatim as received."""
     rows = conn.execute(
         "SELECT line FROM lineage WHERE source_case = ? ORDER BY seq", (source_case,)
     )
-    return list(parse_jsonl(row[0] for row in rows))
+    return [row[0] for row in rows]
+
+
+def lineage_entries(conn: sqlcipher.Connection, source_case: str) -> list[Entry]:
+    """A kept sender chain, as received."""
+    return list(parse_jsonl(lineage_lines(conn, source_case)))
 
 
 def kept_chains(conn: sqlcipher.Connection) -> dict[str, list[Entry]]:
