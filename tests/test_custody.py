@@ -204,3 +204,10 @@ def test_log_json_signatures_verify_with_openssl(tmp_path):
         )  # fmt: skip
         assert check.returncode == 0, check.stdout + check.stderr
     assert to_jsonl  # the CLI prints the same form the package's custody.jsonl uses
+
+
+def test_renamed_keys_in_an_entry_are_findings_not_a_crash(case):
+    case.conn.execute("UPDATE custody SET content = replace(content, 'a', 'b') WHERE seq = 1")
+    found = findings(case)
+    assert (1, "content was changed after signing") in found
+    assert (1, "has no action") in found

@@ -39,7 +39,8 @@ class Entry:
 
     @property
     def action(self) -> str | None:
-        return self.content["action"] if self.content else None
+        action = self.content.get("action") if self.content else None
+        return action if isinstance(action, str) else None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from vault.blobstore import store_stream
 from vault.case import Case
 from vault.errors import Cancelled, StorageFull
+from vault.i18n import _
 from vault.probe import MetadataProbe
 
 Progress = Callable[[int, int], None]
@@ -90,6 +91,9 @@ def import_paths(
                 break
             if on_file:
                 on_file(path.name)
+            if not path.is_file():  # a FIFO or device would block or never end
+                result.failed.append((str(path), _("not a regular file")))
+                continue
             try:
                 result.imported.append(
                     import_file(case, path, source, probe, metadata_thread, advance, cancelled)

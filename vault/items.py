@@ -85,7 +85,8 @@ def read_original(conn: sqlcipher.Connection, item_id: str) -> Iterator[bytes]:
 def description(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any]:
     """The latest `item.describe` details: the signed log is the only source of truth."""
     entries = list(read_entries(conn, "WHERE subject = ? AND action = 'item.describe'", (item_id,)))
-    return dict(entries[-1].content["details"]) if entries and entries[-1].content else {}
+    details = (entries[-1].content or {}).get("details") if entries else None
+    return dict(details) if isinstance(details, dict) else {}
 
 
 def item_events(conn: sqlcipher.Connection, item_id: str) -> list[Entry]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
+import os
 import re
 import unicodedata
 import warnings
@@ -374,26 +375,38 @@ def extract_metadata(path: str) -> Extracted:
     """Type, EXIF fields and tags, and thumbnail of `path`; never raises (see `warnings`).
 
     Hostile files can make it slow or memory-hungry: the app calls it via MetadataProbe."""
+    result = quick_look(path)
+    if result.mime.startswith("image/") and os.path.getsize(path) > 0:
+        try:
+            tags = _read_exif(path, result.warnings)
+            result.tags = _printable_tags(tags)
+            result.fields = _fields(tags, result.warnings)
+            _image_stage(path, result)
+        except Exception as err:  # last line of defence: a bug here must not stop an import
+            problem = _("Reading the metadata failed unexpectedly ({e}).")
+            result.warnings.append(problem.format(e=type(err).__name__))
+    return result
+
+
+def quick_look(path: str) -> Extracted:
+    """What the first bytes tell: the type, or why the file cannot be read. Only images
+    need more (EXIF, thumbnail), and only they need the sandboxed worker."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if not os.path.isfile(path):  # a FIFO or device would block whoever opens it
+        return Extracted(mime="application/octet-stream", warnings=[_("Not a regular file.")])
     try:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_SIZE)
     except OSError as err:
         problem = _("The file could not be read ({e}).").format(e=type(err).__name__)
         return Extracted(mime=detect_mime(b"", name), warnings=[problem])
+    if not head:
+        return Extracted(mime=detect_mime(head, name), warnings=[_("The file is empty.")])
     result = Extracted(mime=detect_mime(head, name))
-    try:
-        if not head:
-            result.warnings.append(_("The file is empty."))
-        elif not result.mime.startswith("image/"):
-            result.warnings.append(_("No metadata is read from files of type {mime}.").format(
-                mime=result.mime))  # fmt: skip
-        else:
-            tags = _read_exif(path, result.warnings)
-            result.tags = _printable_tags(tags)
-            result.fields = _fields(tags, result.warnings)
-            _image_stage(path, result)
-    except Exception as err:  # last line of defence: a bug here must not stop an import
-        problem = _("Reading the metadata failed unexpectedly ({e}).").format(e=type(err).__name__)
-        result.warnings.append(problem)
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    claimed = _by_extension(ext)
+    if claimed and claimed != result.mime and "image/" in (claimed[:6], result.mime[:6]):
+        # A renamed file is worth a second look by the investigator, not a refusal.
+        warning = _("The name ends in {ext} but the content is {mime}.")
+        result.warnings.append(warning.format(ext=ext, mime=result.mime))
     return result

@@ -17,7 +17,7 @@ from multiprocessing.context import SpawnProcess
 from types import TracebackType
 
 from vault.i18n import _
-from vault.metadata import HEAD_SIZE, Extracted, detect_mime, extract_metadata
+from vault.metadata import HEAD_SIZE, Extracted, detect_mime, extract_metadata, quick_look
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its parsers (cold disks are slow)
@@ -73,6 +73,9 @@ class MetadataProbe:
         counted. On timeout or crash the worker is killed and a fresh one is started
         for the next file.
         """
+        glance = quick_look(path)
+        if not glance.mime.startswith("image/") or not os.path.getsize(path):
+            return glance  # nothing to parse: no need to cross into the worker
         with self._lock:
             try:
                 conn = self._ready_connection()

@@ -174,7 +174,10 @@ def _check_notes(conn, entries, by_seq, report) -> None:  # noqa: ANN001
             report.findings.append(Finding(seq, _("the text of a note was changed")))
         report.notes_checked += 1
     for entry in entries:
-        if entry.action in ("note.add", "note.amend") and entry.content["subject"] not in present:
+        if (
+            entry.action in ("note.add", "note.amend")
+            and entry.content.get("subject") not in present
+        ):
             report.findings.append(
                 Finding(entry.seq, _("a note recorded here is missing from the case file"))
             )
