@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -39,11 +41,10 @@ def store_stream(
     conn.execute("SAVEPOINT store_blob")
     blob_id = conn.execute("INSERT INTO blobs (sha256, size) VALUES (NULL, 0)").lastrowid
     digest, size, n = hashlib.sha256(), 0, 0
-    while chunk := read(CHUNK_SIZE):
+    for chunk in _read_ahead(read, digest):
         if cancelled and cancelled():
             conn.execute("ROLLBACK TO store_blob")
             raise Cancelled()
-        digest.update(chunk)
         conn.execute("INSERT INTO chunks (blob_id, n, data) VALUES (?, ?, ?)", (blob_id, n, chunk))
         size, n = size + len(chunk), n + 1
         if on_bytes:
@@ -57,6 +58,23 @@ def store_stream(
     conn.execute("UPDATE blobs SET sha256 = ?, size = ? WHERE id = ?", (sha256, size, blob_id))
     conn.execute("RELEASE store_blob")
     return StoredBlob(blob_id, sha256, size, new=True)
+
+
+def _read_ahead(read: Callable[[int], bytes], digest: Any) -> Iterator[bytes]:
+    """Chunks of `read`, hashed into `digest`; the next chunk is read and hashed in a helper
+    thread while the caller stores this one. File reads, hashing and SQLCipher's encryption
+    all release the GIL, so they overlap."""
+
+    def next_chunk() -> bytes:
+        chunk = read(CHUNK_SIZE)
+        digest.update(chunk)
+        return chunk
+
+    with ThreadPoolExecutor(1) as reader:
+        pending = reader.submit(next_chunk)
+        while chunk := pending.result():
+            pending = reader.submit(next_chunk)
+            yield chunk
 
 
 def blob_chunks(conn: sqlcipher.Connection, blob_id: int) -> Iterator[bytes]:
