@@ -150,6 +150,16 @@ def test_a_tampered_case_gives_a_report_that_says_not_verified(
     assert "NOT VERIFIED" in pdf_text(result.path).split("Verification statement")[-1]
 
 
+def test_a_log_entry_mangled_in_the_database_still_gives_a_not_verified_report(
+    tmp_path: Path, corpus: Path
+) -> None:
+    with build_case(tmp_path, corpus) as case:
+        case.conn.execute("UPDATE custody SET content = replace(content, 'a', 'b') WHERE seq = 1")
+        result = generate_report(case, tmp_path / "mangled.pdf", "en")
+    assert not result.verified and result.path.exists()
+    assert "NOT VERIFIED" in pdf_text(result.path).split("\f")[0]
+
+
 def test_a_report_of_chosen_items_withholds_the_others(case: Case, tmp_path: Path) -> None:
     chosen = list_items(case.conn)[:2]
     others = list_items(case.conn)[2:]

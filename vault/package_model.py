@@ -68,8 +68,9 @@ def descriptions(own: str, chains: Chains) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for case_id in chain_order(own, chains):
         for entry in chains.get(case_id, []):
-            if entry.action == "item.describe" and isinstance(entry.content["subject"], str):
-                found[entry.content["subject"]] = details(entry)
+            subject = entry.content.get("subject") if entry.content else None
+            if entry.action == "item.describe" and isinstance(subject, str):
+                found[subject] = details(entry)
     return found
 
 

@@ -229,7 +229,7 @@ def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
     found = {}
     for e in entries:
         if e.action in ("note.add", "note.amend"):
-            found[e.content["subject"]] = (e.seq, e.content.get("digest"))
+            found[e.content.get("subject")] = (e.seq, e.content.get("digest"))
         elif e.action == "package.import":
             for n in details(e).get("notes") or []:
                 if isinstance(n, dict):

@@ -35,8 +35,9 @@ class Exhibit:
     def recorded(self, key: str) -> Any:
         """A property as the signed `item.import` entry states it, else as the case holds it."""
         content = self.entered.content if self.entered else None
-        if content and content.get("action") == "item.import":
-            return content["details"].get(key, getattr(self.item, key))
+        signed = content.get("details") if content else None
+        if content and content.get("action") == "item.import" and isinstance(signed, dict):
+            return signed.get(key, getattr(self.item, key))
         return getattr(self.item, key)
 
 
