@@ -7,11 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from casehelpers import PASSPHRASE, new_case, reopen
+from casehelpers import CORPUS, PASSPHRASE, new_case, reopen
 
 from vault.case import Case
 from vault.casefile import open_case_file
 from vault.errors import CaseExists, CaseInUse, NotACaseFile, WeakPassphrase, WrongPassphrase
+from vault.ingest import import_paths
 from vault.notes import add_note
 from vault.schema import SCHEMA_VERSION
 
@@ -106,10 +107,15 @@ def test_the_same_process_cannot_open_a_case_twice(tmp_path):
 def test_the_raw_file_shows_no_header_names_notes_or_exif(tmp_path):
     case = new_case(tmp_path, title="TITLE-MARKER-Балаклія")
     add_note(case, "NOTE-MARKER the witness said")
+    import_paths(case, [CORPUS / "camera" / "Canon_40D.jpg"])
     case.close()
     raw = (tmp_path / "case.evault").read_bytes()
-    for marker in (b"SQLite format 3", b"TITLE-MARKER", b"NOTE-MARKER", "Балаклія".encode()):
-        assert marker not in raw
+    markers = (b"SQLite format 3", b"TITLE-MARKER", b"NOTE-MARKER", "Балаклія".encode(),
+               b"Canon_40D.jpg", b"Canon EOS 40D", b"2008:05:30 15:56:01")  # fmt: skip
+    assert b"Canon EOS 40D" in (CORPUS / "camera" / "Canon_40D.jpg").read_bytes()
+    for marker in markers:
+        assert marker not in raw, marker
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.evault"]
 
 
 def test_an_independent_sqlcipher4_reader_opens_the_case(tmp_path):
