@@ -3,11 +3,10 @@ acting now with their key's fingerprint prefix."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from ui.text import display_text, local_and_utc
+from ui.text import display_text, local_and_utc, plain_label
 from vault.caseview import LastVerification
 from vault.i18n import _
 
@@ -34,23 +33,17 @@ def badge_text(last: LastVerification | None, names: dict[str, str]) -> tuple[st
 class CaseHeader(QWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.title = self._label(_("Case title"))
+        self.title = plain_label(_("Case title"), wrap=False)
         font = QFont(self.title.font())
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
         self.title.setFont(font)
-        self.badge = self._label(_("Custody status"))
-        self.investigator = self._label(_("Current investigator"))
+        self.badge = plain_label(_("Custody status"), wrap=False)
+        self.investigator = plain_label(_("Current investigator"), wrap=False)
         layout = QHBoxLayout(self)
         layout.addWidget(self.title, 1)
         layout.addWidget(self.badge)
         layout.addWidget(self.investigator)
-
-    def _label(self, name: str) -> QLabel:
-        label = QLabel()
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setAccessibleName(name)
-        return label
 
     def show_case(self, title: str, number: str, name: str, fingerprint: str) -> None:
         text = display_text(title)

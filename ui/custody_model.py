@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ui.row_table_model import RowTableModel
 from ui.text import display_text, local_and_utc
 from vault.custody import Entry, Finding
 from vault.i18n import _
 
-Index = QModelIndex | QPersistentModelIndex
 FINDING_COLOUR = QColor("#ffd6d6")
 WARNING_COLOUR = QColor("#fff3c4")
 HASH_PREFIX = 16
@@ -40,10 +40,9 @@ def action_label(action: str | None) -> str:
     return labels.get(action, display_text(action))
 
 
-class CustodyTableModel(QAbstractTableModel):
+class CustodyTableModel(RowTableModel):
     def __init__(self) -> None:
         super().__init__()
-        self._entries: list[Entry] = []
         self._names: dict[str, str] = {}
         self._findings: dict[int, list[Finding]] = {}
 
@@ -59,9 +58,8 @@ class CustodyTableModel(QAbstractTableModel):
         ]
 
     def set_entries(self, entries: list[Entry], names: dict[str, str]) -> None:
-        self.beginResetModel()
-        self._entries, self._names = entries, names
-        self.endResetModel()
+        self._names = names
+        self.set_rows(entries)
 
     def set_findings(self, findings: list[Finding]) -> None:
         self.beginResetModel()
@@ -76,28 +74,14 @@ class CustodyTableModel(QAbstractTableModel):
         self.set_findings([])
 
     def entry(self, row: int) -> Entry:
-        return self._entries[row]
+        return self._rows[row]
 
     def highlighted_rows(self) -> list[int]:
-        return [row for row, e in enumerate(self._entries) if e.seq in self._findings]
+        return [row for row, e in enumerate(self._rows) if e.seq in self._findings]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else 7
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self._entries[index.row()]
+    def cell(self, entry: Entry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells(entry)[index.column()]
+            return self._cells(entry)[column]
         findings = self._findings.get(entry.seq)
         if role == Qt.ItemDataRole.BackgroundRole and findings:
             errors = any(f.level == "error" for f in findings)

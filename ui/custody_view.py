@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.custody_model import CustodyTableModel
-from ui.text import display_text, local_and_utc
+from ui.text import display_text, local_and_utc, plain_label
 from vault.custody import Entry
 from vault.i18n import _
 from vault.verify import CaseVerification
@@ -48,18 +47,14 @@ class CustodyView(QWidget):
         self.verify.setAccessibleName(_("Verify custody"))
         self.verify.setToolTip(_("Recompute every hash and signature and re-hash every item"))
         self.verify.clicked.connect(self.verify_requested)
-        self.explain = QLabel(
-            _(
+        self.explain = plain_label(
+            text=_(
                 "Every act on this case appears here, signed and chained to "
                 "the one before: imports, notes, descriptions, exports, "
                 "reports, verifications. Nothing can be removed."
             )
         )
-        self.explain.setWordWrap(True)
-        self.result = QLabel()
-        self.result.setTextFormat(Qt.TextFormat.PlainText)
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName(_("Verification result"))
+        self.result = plain_label(_("Verification result"))
         self.findings = QListWidget()
         self.findings.setAccessibleName(_("Verification findings"))
         self.findings.itemActivated.connect(self.on_finding_activated)

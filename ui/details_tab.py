@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.fonts import MONO_FAMILY
 from ui.item_model import captured_text
-from ui.text import display_block, display_text, human_size, local_and_utc
+from ui.text import display_block, display_text, human_size, local_and_utc, plain_label
 from vault.i18n import _
 from vault.items import Item
 
@@ -43,15 +43,6 @@ KEY_FIELDS = (
     "width",
     "height",
 )
-
-
-def _label(name: str) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    return label
 
 
 class DetailsTab(QScrollArea):
@@ -98,7 +89,7 @@ class DetailsTab(QScrollArea):
             ("warnings", _("Warnings")),
         ]
         for key, title in rows:
-            self.values[key] = _label(title)
+            self.values[key] = plain_label(title, selectable=True)
             form.addRow(title, self.values[key])
         self.values["sha256"].setFont(QFont(MONO_FAMILY))
         return box

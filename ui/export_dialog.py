@@ -5,22 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidget
 
+from ui.dialog_parts import action_buttons, line_edit
 from ui.errors import error_message
 from ui.fonts import MONO_FAMILY
 from ui.session import CaseSession
-from ui.text import display_text
+from ui.text import display_text, plain_label
 from ui.worker import JobContext
 from vault.i18n import _
 from vault.package_export import ExportResult, export
@@ -65,21 +58,16 @@ class ExportDialog(QDialog):
                 (_("Do not encrypt (.zip)"), PLAIN),
             ],
         )
-        self.secret = self._line(_("Package passphrase, or the recipient's age1… key"), True)
-        self.recipient_label = self._line(_("Who receives it (for the log)"))
+        self.secret = line_edit(_("Package passphrase, or the recipient's age1… key"), True)
+        self.recipient_label = line_edit(_("Who receives it (for the log)"))
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        self.path = self._line(_("Where to save the package"))
-        self.path.setText(str(Path(docs or Path.home()) / "package.zip.age"))
+        self.path = line_edit(
+            _("Where to save the package"), text=str(Path(docs or Path.home()) / "package.zip.age")
+        )
         self.protection.currentIndexChanged.connect(self.on_protection_changed)
-        self.message = QLabel()
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName(_("Export status"))
-        self.fingerprint = QLabel()
-        self.fingerprint.setTextFormat(Qt.TextFormat.PlainText)
-        self.fingerprint.setWordWrap(True)
+        self.message = plain_label(_("Export status"))
+        self.fingerprint = plain_label(_("Fingerprint to read out"))
         self.fingerprint.setFont(QFont(MONO_FAMILY, 14))
-        self.fingerprint.setAccessibleName(_("Fingerprint to read out"))
         self._layout()
 
     def _combo(self, name: str, choices: list[tuple[str, str]]) -> QComboBox:
@@ -89,23 +77,8 @@ class ExportDialog(QDialog):
             combo.addItem(text, value)
         return combo
 
-    def _line(self, name: str, secret: bool = False) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setAccessibleName(name)
-        if secret:
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-        return edit
-
     def _layout(self) -> None:
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
-        )
-        self.start = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.start.setText(_("Export"))
-        self.start.setAccessibleName(_("Export"))
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        buttons.accepted.connect(self.on_export_clicked)
-        buttons.rejected.connect(self.reject)
+        buttons, self.start = action_buttons(self, _("Export"), self.on_export_clicked)
         form = QFormLayout(self)
         form.addRow(_("Items"), self.scope)
         form.addRow(_("Encryption"), self.protection)

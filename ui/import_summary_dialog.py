@@ -3,10 +3,10 @@ their reasons, files that could not be read, and whether it was cancelled."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QListWidget, QVBoxLayout, QWidget
 
-from ui.text import display_text
+from ui.dialog_parts import close_buttons
+from ui.text import display_text, plain_label
 from vault.i18n import _
 from vault.ingest import ImportResult
 
@@ -31,10 +31,7 @@ class ImportSummaryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Import finished"))
         self.setAccessibleName(_("Import summary"))
-        self.summary = QLabel(summary_text(result))
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName(_("Import summary"))
+        self.summary = plain_label(_("Import summary"), summary_text(result))
         self.problems = QListWidget()
         self.problems.setAccessibleName(_("Warnings and failures"))
         for name, warning in result.warnings:
@@ -49,9 +46,7 @@ class ImportSummaryDialog(QDialog):
                     name=display_text(path), reason=display_text(reason)
                 )
             )
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        buttons.rejected.connect(self.reject)
+        buttons = close_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         if self.problems.count():

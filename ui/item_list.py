@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.item_filter import ItemFilterProxy
 from ui.item_model import NAME, ItemRole, ItemTableModel
+from ui.text import plain_label
 from ui.thumbnail_cache import ICON_SIDE
 from vault.i18n import _
 from vault.items import Item
@@ -117,10 +118,8 @@ class ItemListPane(QWidget):
 
     def _empty_state(self) -> QWidget:
         page = QWidget()
-        text = QLabel(_("This case has no items yet.\nImport files — or drop them here."))
-        text.setTextFormat(Qt.TextFormat.PlainText)
+        text = plain_label(text=_("This case has no items yet.\nImport files — or drop them here."))
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setWordWrap(True)
         button = QPushButton(_("Import files…"))
         button.setAccessibleName(_("Import files"))
         button.clicked.connect(self.import_requested)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
+from ui.row_table_model import RowTableModel
 from ui.text import display_text, human_size
 from ui.thumbnail_cache import ThumbnailCache
 from vault.i18n import _
@@ -17,7 +18,6 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
 NAME, TYPE, CAPTURED, GPS, SIZE, SEAL = range(6)
-Index = QModelIndex | QPersistentModelIndex
 
 
 def has_gps(item: Item) -> bool:
@@ -29,13 +29,12 @@ def captured_text(item: Item) -> str:
     return display_text(at).replace("T", " ")
 
 
-class ItemTableModel(QAbstractTableModel):
+class ItemTableModel(RowTableModel):
     """Items of the open case. `may_read()` says whether the case can be read right now
     (no job writing); when it cannot, rows show what is already in memory."""
 
     def __init__(self, thumbnails: ThumbnailCache, may_read: Callable[[], bool]) -> None:
         super().__init__()
-        self._items: list[Item] = []
         self._thumbnails = thumbnails
         self._may_read = may_read
         self._seals: dict[str, bool] = {}
@@ -44,9 +43,7 @@ class ItemTableModel(QAbstractTableModel):
         return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal")]
 
     def set_items(self, items: list[Item]) -> None:
-        self.beginResetModel()
-        self._items = items
-        self.endResetModel()
+        self.set_rows(items)
 
     def clear(self) -> None:
         """Forget every item and thumbnail (the case is locked)."""
@@ -57,42 +54,28 @@ class ItemTableModel(QAbstractTableModel):
     def set_seals(self, seals: dict[str, bool]) -> None:
         """item id -> True (bytes verified intact) or False (a finding about it)."""
         self._seals = dict(seals)
-        if self._items:
-            self.dataChanged.emit(self.index(0, SEAL), self.index(len(self._items) - 1, SEAL))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, SEAL), self.index(len(self._rows) - 1, SEAL))
 
     def seal(self, item_id: str) -> bool | None:
         return self._seals.get(item_id)
 
     def item(self, row: int) -> Item:
-        return self._items[row]
+        return self._rows[row]
 
     def items(self) -> list[Item]:
-        return list(self._items)
+        return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else SEAL + 1
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self._items[index.row()]
+    def cell(self, item: Item, column: int, role: int) -> Any:
         if role == ItemRole:
             return item
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(item, index.column())
+            return self._display(item, column)
         if role == SortRole:
-            return self._sort_key(item, index.column())
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == NAME:
+            return self._sort_key(item, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == NAME:
             return self._thumbnail(item.id)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == SEAL:
+        if role == Qt.ItemDataRole.ToolTipRole and column == SEAL:
             return self._seal_tip(item.id)
         return None
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from ui.text import display_text
+from ui.text import display_text, plain_label
 from ui.worker import Job
 from vault.i18n import _
 
@@ -31,9 +30,7 @@ class JobProgress(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setAccessibleName(_("Task progress"))
-        self.label = QLabel()
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setAccessibleName(_("Current task"))
+        self.label = plain_label(_("Current task"), wrap=False)
         self.bar = QProgressBar()
         self.bar.setAccessibleName(_("Progress"))
         self.bar.setRange(0, 1000)

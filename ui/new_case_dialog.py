@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QVBoxLayout, QWidget
 
+from ui.dialog_parts import action_buttons, line_edit, path_row
 from ui.errors import error_message
 from ui.passphrase import strength_hint
+from ui.text import plain_label
 from vault.case import Case
 from vault.errors import VaultError
 from vault.i18n import _
@@ -40,36 +31,20 @@ class NewCaseDialog(QDialog):
         self.setWindowTitle(_("New case"))
         self.setAccessibleName(_("New case"))
         self.case: Case | None = None
-        self.title = self._line(_("Case title"))
-        self.number = self._line(_("Case number"))
-        self.organization = self._line(_("Organization"))
-        self.investigator = self._line(_("Your name"))
-        self.role = self._line(_("Your role"))
-        self.role.setText(_("investigator"))
-        self.passphrase = self._line(_("Passphrase"), secret=True)
-        self.confirm = self._line(_("Passphrase again"), secret=True)
-        self.strength = self._label("", _("Passphrase strength"))
-        self.path = self._line(_("Where to save the case file"))
-        self.path.setText(str(default_case_path()))
-        self.message = self._label("", _("Problem"))
+        self.title = line_edit(_("Case title"))
+        self.number = line_edit(_("Case number"))
+        self.organization = line_edit(_("Organization"))
+        self.investigator = line_edit(_("Your name"))
+        self.role = line_edit(_("Your role"), text=_("investigator"))
+        self.passphrase = line_edit(_("Passphrase"), secret=True)
+        self.confirm = line_edit(_("Passphrase again"), secret=True)
+        self.strength = plain_label(_("Passphrase strength"))
+        self.path = line_edit(_("Where to save the case file"), text=str(default_case_path()))
+        self.message = plain_label(_("Problem"))
         self.message.setStyleSheet("color: #b00020")
         self._layout()
         self.passphrase.textChanged.connect(self.on_passphrase_changed)
         self.on_passphrase_changed("")
-
-    def _line(self, name: str, secret: bool = False) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setAccessibleName(name)
-        if secret:
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-        return edit
-
-    def _label(self, text: str, name: str) -> QLabel:
-        label = QLabel(text)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
-        label.setAccessibleName(name)
-        return label
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -81,41 +56,25 @@ class NewCaseDialog(QDialog):
         form.addRow(_("Passphrase"), self.passphrase)
         form.addRow(_("Passphrase again"), self.confirm)
         form.addRow("", self.strength)
-        form.addRow(_("Save as"), self._path_row())
-        warning = self._label(
+        form.addRow(
+            _("Save as"),
+            path_row(self.path, _("Choose…"), _("Choose where to save"), self.on_browse_clicked),
+        )
+        warning = plain_label(
+            _("Warning about the passphrase"),
             _(
                 "Nobody can recover a lost passphrase — not us, not an administrator. Without "
                 "it the case cannot be opened. Write it down and keep it safe."
             ),
-            _("Warning about the passphrase"),
         )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons, self.create_button = action_buttons(
+            self, _("Create case"), self.on_create_requested, cancel=True
         )
-        self.create_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText(_("Create case"))
-        self.create_button.setAccessibleName(_("Create case"))
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(_("Cancel"))
-        cancel.setAccessibleName(_("Cancel"))
-        buttons.accepted.connect(self.on_create_requested)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(warning)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-
-    def _path_row(self) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        browse = QPushButton(_("Choose…"))
-        browse.setAccessibleName(_("Choose where to save"))
-        browse.clicked.connect(self.on_browse_clicked)
-        layout.addWidget(self.path)
-        layout.addWidget(browse)
-        return row
 
     def on_passphrase_changed(self, text: str) -> None:
         self.strength.setText(strength_hint(text))

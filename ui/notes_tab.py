@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.text import display_block
+from ui.text import display_block, plain_label
 from vault.i18n import _
 from vault.notes import Note
 
@@ -32,14 +31,13 @@ class NotesTab(QWidget):
         self.notes = QListWidget()
         self.notes.setAccessibleName(_("Notes written so far"))
         self.notes.setWordWrap(True)
-        self.empty = QLabel(
-            _(
+        self.empty = plain_label(
+            text=_(
                 "No notes yet. What a witness said, what you saw: write it "
                 "below. Notes are never overwritten; an amendment is kept "
                 "beside the original."
             )
         )
-        self.empty.setWordWrap(True)
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName(_("New note"))
         self.editor.setPlaceholderText(_("Write a note (Ctrl+N)"))

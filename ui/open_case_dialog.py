@@ -6,22 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QListWidget, QVBoxLayout, QWidget
 
+from ui.dialog_parts import action_buttons, line_edit, path_row
 from ui.errors import error_message
-from ui.text import display_text
+from ui.text import display_text, plain_label
 from vault.case import Case
 from vault.errors import VaultError, WrongPassphrase
 from vault.i18n import _
@@ -60,15 +50,9 @@ class OpenCaseDialog(QDialog):
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self.on_retry_allowed)
         self.recent = self._recent_list(recent)
-        self.path = QLineEdit(str(path or (recent[0] if recent else "")))
-        self.path.setAccessibleName(_("Case file"))
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName(_("Passphrase"))
-        self.message = QLabel()
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName(_("Problem"))
+        self.path = line_edit(_("Case file"), text=str(path or (recent[0] if recent else "")))
+        self.passphrase = line_edit(_("Passphrase"), secret=True)
+        self.message = plain_label(_("Problem"))
         self.message.setStyleSheet("color: #b00020")
         self._layout()
         self.passphrase.setFocus()
@@ -82,29 +66,16 @@ class OpenCaseDialog(QDialog):
         return widget
 
     def _layout(self) -> None:
-        browse = QPushButton(_("Browse…"))
-        browse.setAccessibleName(_("Browse for a case file"))
-        browse.clicked.connect(self.on_browse_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.path)
-        row.addWidget(browse)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        row = path_row(self.path, _("Browse…"), _("Browse for a case file"), self.on_browse_clicked)
+        buttons, self.open_button = action_buttons(
+            self, _("Open"), self.on_open_requested, action_name=_("Open the case"), cancel=True
         )
-        self.open_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.open_button.setText(_("Open"))
-        self.open_button.setAccessibleName(_("Open the case"))
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(_("Cancel"))
-        cancel.setAccessibleName(_("Cancel"))
-        buttons.accepted.connect(self.on_open_requested)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         if self.recent.count():
             layout.addWidget(QLabel(_("Recent cases")))
             layout.addWidget(self.recent)
         layout.addWidget(QLabel(_("Case file")))
-        layout.addLayout(row)
+        layout.addWidget(row)
         layout.addWidget(QLabel(_("Passphrase")))
         layout.addWidget(self.passphrase)
         layout.addWidget(self.message)

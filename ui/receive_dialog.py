@@ -5,26 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QListWidget, QPushButton, QWidget
 
+from ui.dialog_parts import action_buttons, line_edit, path_row
 from ui.errors import error_message
 from ui.export_dialog import spaced
 from ui.fonts import MONO_FAMILY
 from ui.session import CaseSession
-from ui.text import display_text
+from ui.text import display_text, plain_label
 from ui.worker import JobContext
 from vault.i18n import _
 from vault.package_receive import ReceiveResult, receive
@@ -43,44 +33,24 @@ class ReceiveDialog(QDialog):
         self.verification: PackageVerification | None = None
         self.setWindowTitle(_("Receive package"))
         self.setAccessibleName(_("Receive package"))
-        self.path = QLineEdit()
-        self.path.setAccessibleName(_("Package file"))
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName(_("Package passphrase (if encrypted)"))
+        self.path = line_edit(_("Package file"))
+        self.passphrase = line_edit(_("Package passphrase (if encrypted)"), secret=True)
         self.checks = QListWidget()
         self.checks.setAccessibleName(_("Checks"))
-        self.sender = QLabel()
-        self.sender.setTextFormat(Qt.TextFormat.PlainText)
-        self.sender.setWordWrap(True)
+        self.sender = plain_label(_("Sender and fingerprint"))
         self.sender.setFont(QFont(MONO_FAMILY, 16))
-        self.sender.setAccessibleName(_("Sender and fingerprint"))
-        self.message = QLabel()
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName(_("Receive status"))
+        self.message = plain_label(_("Receive status"))
         self._layout()
 
     def _layout(self) -> None:
-        browse = QPushButton(_("Browse…"))
-        browse.setAccessibleName(_("Browse for a package"))
-        browse.clicked.connect(self.on_browse_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.path)
-        row.addWidget(browse)
+        row = path_row(self.path, _("Browse…"), _("Browse for a package"), self.on_browse_clicked)
         self.check = QPushButton(_("Check the package"))
         self.check.setAccessibleName(_("Check the package"))
         self.check.clicked.connect(self.on_check_clicked)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        buttons, self.import_button = action_buttons(
+            self, _("Import into this case"), self.on_import_clicked
         )
-        self.import_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText(_("Import into this case"))
-        self.import_button.setAccessibleName(_("Import into this case"))
         self.import_button.setEnabled(False)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        buttons.accepted.connect(self.on_import_clicked)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(_("Package"), row)
         form.addRow(_("Passphrase"), self.passphrase)

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QLabel, QWidget
 
+from ui.dialog_parts import action_buttons, line_edit, path_row
 from ui.errors import error_message
 from ui.session import CaseSession
-from ui.settings_dialog import LANGUAGE_NAMES
-from ui.text import display_text
+from ui.settings_dialog import language_combo
+from ui.text import display_text, plain_label
 from ui.worker import JobContext
 from vault.i18n import _, current_language
 from vault.report import ReportResult, generate_report
@@ -41,11 +31,7 @@ class ReportDialog(QDialog):
         self.shown_ids = shown_ids
         self.setWindowTitle(_("Report"))
         self.setAccessibleName(_("Report"))
-        self.language = QComboBox()
-        self.language.setAccessibleName(_("Report language"))
-        for code, name in LANGUAGE_NAMES.items():
-            self.language.addItem(name, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
+        self.language = language_combo(_("Report language"), current_language())
         self.scope = QComboBox()
         self.scope.setAccessibleName(_("Items in the report"))
         self.scope.addItem(_("Every item in the case"), "all")
@@ -53,30 +39,17 @@ class ReportDialog(QDialog):
             _("Only the items the list shows ({n})").format(n=len(shown_ids)), "shown"
         )
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        self.path = QLineEdit(str(Path(docs or Path.home()) / _("report.pdf")))
-        self.path.setAccessibleName(_("Where to save the report"))
-        self.message = QLabel()
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName(_("Report status"))
+        self.path = line_edit(
+            _("Where to save the report"), text=str(Path(docs or Path.home()) / _("report.pdf"))
+        )
+        self.message = plain_label(_("Report status"))
         self._layout()
 
     def _layout(self) -> None:
-        browse = QPushButton(_("Choose…"))
-        browse.setAccessibleName(_("Choose where to save"))
-        browse.clicked.connect(self.on_browse_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.path)
-        row.addWidget(browse)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
+        row = path_row(self.path, _("Choose…"), _("Choose where to save"), self.on_browse_clicked)
+        buttons, self.generate = action_buttons(
+            self, _("Make the report"), self.on_generate_clicked
         )
-        self.generate = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.generate.setText(_("Make the report"))
-        self.generate.setAccessibleName(_("Make the report"))
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        buttons.accepted.connect(self.on_generate_clicked)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Items"), self.scope)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QSpinBox, QWidget
 
+from ui.dialog_parts import action_buttons
 from vault.i18n import _
 
 LANGUAGE_NAMES = {"en": "English", "uk": "Українська"}
+
+
+def language_combo(name: str, current: str) -> QComboBox:
+    """Every language the app ships, each named in itself; `current` chosen."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for code, language in LANGUAGE_NAMES.items():
+        combo.addItem(language, code)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    return combo
 
 
 class SettingsDialog(QDialog):
@@ -14,23 +25,13 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
         self.setAccessibleName(_("Settings"))
-        self.language = QComboBox()
-        self.language.setAccessibleName(_("Language"))
-        for code, name in LANGUAGE_NAMES.items():
-            self.language.addItem(name, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(language)))
+        self.language = language_combo(_("Language"), language)
         self.minutes = QSpinBox()
         self.minutes.setAccessibleName(_("Lock after idle minutes"))
         self.minutes.setRange(1, 240)
         self.minutes.setValue(auto_lock_minutes)
         self.minutes.setSuffix(" " + _("min"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _save = action_buttons(self, _("Save"), self.accept, cancel=True)
         form = QFormLayout(self)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Lock the case after this long without use"), self.minutes)

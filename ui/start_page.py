@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.text import display_text
+from ui.text import display_text, plain_label
 from vault.i18n import _
 
 
@@ -33,13 +33,12 @@ class StartPage(QWidget):
         font.setPointSize(font.pointSize() + 8)
         font.setBold(True)
         heading.setFont(font)
-        intro = QLabel(
-            _(
+        intro = plain_label(
+            text=_(
                 "Every case is one encrypted file. Everything you do in it is "
                 "signed and logged, so others can check it later."
             )
         )
-        intro.setWordWrap(True)
         self.new_case = self._button(_("New case…"), self.new_case_requested.emit)
         self.open_case = self._button(_("Open case…"), lambda: self.open_case_requested.emit(None))
         self.recent = QListWidget()

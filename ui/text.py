@@ -6,7 +6,25 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
 MAX_DISPLAY = 2000
+
+
+def plain_label(
+    name: str = "", text: str = "", *, wrap: bool = True, selectable: bool = False
+) -> QLabel:
+    """A label that never interprets its text as rich text or HTML, whatever it is given.
+    `name` is its accessible name (empty: the text itself, Qt's default)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    if name:
+        label.setAccessibleName(name)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
 def display_text(value: object, limit: int = MAX_DISPLAY) -> str:

@@ -1,0 +1,80 @@
+"""Pieces every dialog is built from, written once so they look and behave alike: a line
+edit with its accessible name, a path field with its Browse button, and the button row
+(the main action, named for what it does, then Close or Cancel)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from vault.i18n import _
+
+Button = QDialogButtonBox.StandardButton
+
+
+def line_edit(name: str, secret: bool = False, text: str = "") -> QLineEdit:
+    """A line edit with accessible name `name`; `secret` hides what is typed."""
+    edit = QLineEdit(text)
+    edit.setAccessibleName(name)
+    if secret:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def path_row(
+    path: QLineEdit, button_text: str, button_name: str, on_browse: Callable[[], None]
+) -> QWidget:
+    """`path` with a button beside it that opens the file chooser (`on_browse`)."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    browse = QPushButton(button_text)
+    browse.setAccessibleName(button_name)
+    browse.clicked.connect(on_browse)
+    layout.addWidget(path)
+    layout.addWidget(browse)
+    return row
+
+
+def close_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """A lone Close button that rejects `dialog`."""
+    return _buttons(dialog, Button.Close, _("Close"))
+
+
+def action_buttons(
+    dialog: QDialog,
+    action: str,
+    on_action: Callable[[], None],
+    *,
+    action_name: str = "",
+    cancel: bool = False,
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """The main action (`on_action`; accessible name `action_name`, else `action`), then
+    Close — or Cancel where leaving drops what was typed — which rejects `dialog`.
+    Returns the box and the action's button (to enable or disable it)."""
+    dismiss = Button.Cancel if cancel else Button.Close
+    buttons = _buttons(dialog, dismiss, _("Cancel") if cancel else _("Close"), Button.Ok)
+    button = buttons.button(Button.Ok)
+    button.setText(action)
+    button.setAccessibleName(action_name or action)
+    buttons.accepted.connect(on_action)
+    return buttons, button
+
+
+def _buttons(
+    dialog: QDialog, dismiss: Button, text: str, extra: Button = Button.NoButton
+) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(extra | dismiss)
+    button = buttons.button(dismiss)
+    button.setText(text)
+    button.setAccessibleName(text)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
