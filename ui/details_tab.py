@@ -45,6 +45,16 @@ KEY_FIELDS = (
 )
 
 
+def camera_name(make: str, model: str) -> str:
+    """Make and model, or the model alone when it already names its maker: "Canon" +
+    "Canon EOS 40D" is "Canon EOS 40D", "NIKON CORPORATION" + "NIKON D70" is "NIKON D70"."""
+    make, model = display_text(make).strip(), display_text(model).strip()
+    first = model.split(maxsplit=1)[0].casefold() if model else ""
+    if first and first in make.casefold().split():
+        return model
+    return f"{make} {model}".strip()
+
+
 class DetailsTab(QScrollArea):
     """Emits `describe_requested(item_id, fields)` when the user saves the descriptive fields."""
 
@@ -141,7 +151,7 @@ class DetailsTab(QScrollArea):
             True: "✓ " + _("intact"),
             False: "✗ " + _("a problem was found"),
         }[seal]
-        camera = " ".join(display_text(meta.get(k) or "") for k in ("make", "model")).strip()
+        camera = camera_name(str(meta.get("make") or ""), str(meta.get("model") or ""))
         gps = f"{meta['gps_lat']}, {meta['gps_lon']}" if meta.get("gps_lat") else ""
         taken = captured_text(item)
         if taken and meta.get("captured_offset"):
@@ -150,7 +160,7 @@ class DetailsTab(QScrollArea):
             "name": display_text(item.original_name),
             "sha256": f"{item.sha256[:32]}\n{item.sha256[32:]}",
             "seal": seal_text,
-            "size": f"{human_size(item.size)} ({item.size:,} B)",
+            "size": f"{human_size(item.size)} ({item.size:,} {_('B')})",
             "mime": display_text(item.mime),
             "id": item.id,
             "imported": "\n".join(local_and_utc(item.imported_at)),

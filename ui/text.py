@@ -9,6 +9,8 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from vault.i18n import _
+
 MAX_DISPLAY = 2000
 
 
@@ -61,9 +63,10 @@ def local_and_utc(at: str) -> tuple[str, str]:
 
 
 def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+    """`size` bytes in B, KB, MB or GB (powers of 1024), the unit in the user's language."""
+    units = (_("B"), _("KB"), _("MB"), _("GB"))
+    value, power = float(size), 0
+    while value >= 1024 and power < len(units) - 1:
         value /= 1024
-    return f"{size} B"
+        power += 1
+    return f"{size} {units[0]}" if power == 0 else f"{value:.1f} {units[power]}"
