@@ -41,6 +41,29 @@ APP_NAME = "Evidence Vault"
 MS_PER_MINUTE = 60_000
 
 
+def stop_question(parent: QWidget) -> QMessageBox:
+    """Asked when the window closes while a task runs. Stopping is the destructive
+    answer, so Enter and Escape both keep the task running."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        APP_NAME,
+        _(
+            "A task is still running. Stop it and close? Everything finished so far is "
+            "kept and logged; the rest is not done."
+        ),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName(_("Stop the running task?"))
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Stop the task and close"))
+    keep = box.button(QMessageBox.StandardButton.No)
+    keep.setText(_("Keep working"))
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    return box
+
+
 class MainWindow(QMainWindow):
     """Emits `case_opened()` and `case_locked()`."""
 
@@ -334,14 +357,8 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _confirm_stop(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            APP_NAME,
-            _(
-                "A task is still running. Stop it and close? Everything finished so far is "
-                "kept and logged; the rest is not done."
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
+        box = stop_question(self)
+        box.exec()
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
         return answer == QMessageBox.StandardButton.Yes

@@ -16,6 +16,10 @@ from ui.worker import Job, Task
 from vault.case import Case
 
 
+def _ignore(_value: object) -> None:
+    pass
+
+
 class CaseSession(QObject):
     """One open case and at most one job running on it."""
 
@@ -27,6 +31,10 @@ class CaseSession(QObject):
         super().__init__()
         self.case: Case | None = case
         self.job: Job | None = None
+        self._handlers: tuple[Callable[[Any], None], Callable[[BaseException], None]] = (
+            _ignore,
+            _ignore,
+        )
 
     @property
     def busy(self) -> bool:
@@ -48,13 +56,24 @@ class CaseSession(QObject):
         if self.busy:
             raise RuntimeError("a job is already running on this case")
         job = Job(task)
-        job.succeeded.connect(on_succeeded)
-        job.failed.connect(on_failed)
+        self._handlers = (on_succeeded, on_failed)
+        job.succeeded.connect(self.on_job_succeeded)
+        job.failed.connect(self.on_job_failed)
         job.finished.connect(self.on_job_finished)
         self.job = job
         self.job_started.emit(job, title)
         job.start()
         return job
+
+    def on_job_succeeded(self, result: Any) -> None:
+        # Once the case is closed (lock, quit) a late result has nobody to show it to, and
+        # must not be: an import summary names files of a case that is now locked.
+        if self.case is not None:
+            self._handlers[0](result)
+
+    def on_job_failed(self, err: BaseException) -> None:
+        if self.case is not None:
+            self._handlers[1](err)
 
     def on_job_finished(self) -> None:
         self.job = None
