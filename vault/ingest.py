@@ -17,9 +17,7 @@ from vault.case import Case
 from vault.errors import Cancelled, StorageFull
 from vault.i18n import _
 from vault.probe import MetadataProbe
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
+from vault.progress import Cancel, Progress
 
 
 @dataclass(frozen=True)

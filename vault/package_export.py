@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,9 +37,8 @@ from vault.package_model import (
     original_path,
 )
 from vault.package_write import open_writer
+from vault.progress import Cancel, Progress
 
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 TEMPLATES = Path(__file__).resolve().parent.parent / "resources" / "verify"
 
 

@@ -20,9 +20,8 @@ from vault.errors import Cancelled, InvalidInput
 from vault.i18n import _
 from vault.package_age import decrypting_reader
 from vault.package_zip import BadArchive, read_members
+from vault.progress import Cancel, Progress
 
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 Member = tuple[str, int, Callable[[int], bytes]]
 ORIGINALS = "data/originals/"
 KEEP_LIMIT = 64 << 20  # a tag file, case.json or log bigger than this is not kept in memory

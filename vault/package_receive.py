@@ -12,7 +12,6 @@ are never written to disk as plain files, so the sender's extracted fields are k
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +27,7 @@ from vault.package_model import kept_chains, trace_entry
 from vault.package_read import open_members, package_kind
 from vault.package_verify import PackageContents, PackageVerification, verify_package
 from vault.probe import MetadataProbe
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
+from vault.progress import Cancel, Progress
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,7 @@ from vault.i18n import _
 from vault.identity import public_key_pem
 from vault.package_model import FORMAT, chain_order, descriptions, details, trace_entry
 from vault.package_read import ORIGINALS, ScannedBag, read_package
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
+from vault.progress import Cancel, Progress
 
 
 @dataclass

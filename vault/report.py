@@ -22,6 +22,7 @@ from vault.case import Case
 from vault.custody import Finding, utc_now
 from vault.errors import Cancelled, InvalidInput, VaultError
 from vault.i18n import LANGUAGES, _
+from vault.progress import Cancel, Progress
 from vault.report_data import ReportFacts, gather
 from vault.report_exhibits import exhibit
 from vault.report_format import Words
@@ -38,8 +39,6 @@ from vault.report_sections import (
     verification,
 )
 
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 STEPS = 1000  # progress is reported as (done, STEPS) across every stage
 
 

@@ -4,7 +4,7 @@ the log has the answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +13,8 @@ from vault.custody import Entry, read_entries
 from vault.identity import Identity
 from vault.items import Item, description, get_item, item_events, list_items, thumbnail
 from vault.notes import Note, list_notes
+from vault.progress import Cancel, Progress
 from vault.verify import CaseVerification, verify_case
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 
 
 @dataclass

@@ -18,8 +18,7 @@ from vault.errors import Cancelled
 from vault.i18n import _
 from vault.identity import fingerprint
 from vault.notes import note_digest
-
-Progress = Callable[[int, int], None]
+from vault.progress import Progress
 
 
 @dataclass
