@@ -17,8 +17,20 @@ from ui.session import CaseSession
 from ui.text import display_text, plain_label
 from ui.worker import JobContext
 from vault.i18n import _
+from vault.package_age import MAGIC as AGE_MAGIC
 from vault.package_receive import ReceiveResult, receive
 from vault.package_verify import PackageVerification, verify_package
+
+
+def is_encrypted_package(path: Path) -> bool:
+    """Named `*.zip.age`, or a file that starts with the age header (a renamed package)."""
+    if path.name.lower().endswith(".zip.age"):
+        return True
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(AGE_MAGIC)) == AGE_MAGIC
+    except OSError:  # not there (yet), a folder, unreadable: not an encrypted file
+        return False
 
 
 class ReceiveDialog(QDialog):
@@ -31,6 +43,7 @@ class ReceiveDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.verification: PackageVerification | None = None
+        self._encrypted = False
         self.setWindowTitle(_("Receive package"))
         self.setAccessibleName(_("Receive package"))
         self.path = line_edit(_("Package file"))
@@ -51,7 +64,7 @@ class ReceiveDialog(QDialog):
             self, _("Import into this case"), self.on_import_clicked
         )
         self.import_button.setEnabled(False)
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.addRow(_("Package"), row)
         form.addRow(_("Passphrase"), self.passphrase)
         form.addRow("", self.check)
@@ -59,6 +72,8 @@ class ReceiveDialog(QDialog):
         form.addRow(self.sender)
         form.addRow(self.message)
         form.addRow(buttons)
+        self.path.textChanged.connect(self.on_path_changed)
+        self.on_path_changed()
 
     def on_browse_clicked(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
@@ -67,8 +82,25 @@ class ReceiveDialog(QDialog):
         if chosen:
             self.path.setText(chosen)
 
+    def on_path_changed(self) -> None:
+        """A new package: its passphrase is asked for only if it is encrypted, and it must
+        be checked before it can be imported."""
+        self._encrypted = encrypted = is_encrypted_package(self._package())
+        self.form.setRowVisible(self.passphrase, encrypted)
+        self.passphrase.setEnabled(encrypted)
+        if not encrypted:
+            self.passphrase.clear()
+        self.verification = None
+        self.import_button.setEnabled(False)
+
+    def encrypted(self) -> bool:
+        return self._encrypted
+
+    def _package(self) -> Path:
+        return Path(self.path.text().strip()).expanduser()
+
     def _secret(self) -> str | None:
-        return self.passphrase.text() or None
+        return (self.passphrase.text() or None) if self.encrypted() else None
 
     def _start(self, task, title: str, on_succeeded) -> None:  # noqa: ANN001
         if self.session.busy or self.session.case is None:
@@ -79,7 +111,7 @@ class ReceiveDialog(QDialog):
         self.session.run(task, title, on_succeeded, self.on_job_failed)
 
     def on_check_clicked(self) -> None:
-        path, secret = Path(self.path.text().strip()), self._secret()
+        path, secret = self._package(), self._secret()
 
         def task(ctx: JobContext) -> PackageVerification:
             return verify_package(path, secret, ctx.progress, ctx.cancelled)
@@ -114,7 +146,7 @@ class ReceiveDialog(QDialog):
     def on_import_clicked(self) -> None:
         if self.verification is None or not self.verification.ok:
             return
-        case, path, secret = self.session.case, Path(self.path.text().strip()), self._secret()
+        case, path, secret = self.session.case, self._package(), self._secret()
 
         def task(ctx: JobContext) -> ReceiveResult:
             return receive(case, path, secret, ctx.progress, ctx.cancelled)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 from casehelpers import new_case
 
 from ui.export_dialog import PLAIN
 from ui.report_dialog import ReportDialog
+from vault.ingest import import_paths
+from vault.package_export import export
 
 
 def wait_idle(qtbot, window) -> None:
@@ -76,3 +80,38 @@ def test_a_report_is_made_in_the_background(
     wait_idle(qtbot, case_window)
     log = case_window.workspace.custody.model
     assert log.index(log.rowCount() - 1, 4).data() == "Report generated"
+
+
+def test_the_passphrase_is_asked_for_only_when_the_package_is_encrypted(
+    qtbot, case_window, camera, tmp_path
+):
+    (tmp_path / "olena").mkdir()
+    sender = new_case(tmp_path / "olena", investigator="Olena K.")
+    import_paths(sender, [camera / "Canon_40D.jpg"])
+    export(sender, tmp_path / "plain.zip")
+    export(sender, tmp_path / "sealed.zip.age", encrypt_passphrase="read it out by phone")
+    sender.close()
+    renamed = tmp_path / "from-the-usb-stick"
+    shutil.copyfile(tmp_path / "sealed.zip.age", renamed)  # the age header still says so
+
+    case_window.feature_actions["receive"].trigger()
+    receive = case_window.dialog
+
+    def shown() -> bool:
+        return receive.passphrase.isVisibleTo(receive) and receive.passphrase.isEnabled()
+
+    assert not shown()  # nothing chosen yet
+    receive.path.setText(str(tmp_path / "plain.zip"))
+    assert not shown() and not receive.encrypted()
+    receive.path.setText(str(renamed))
+    assert shown() and receive.encrypted()
+    receive.path.setText(str(tmp_path / "sealed.zip.age"))
+    assert shown()
+    receive.passphrase.setText("read it out by phone")
+    with qtbot.waitSignal(receive.verification_finished, timeout=60_000) as checked:
+        receive.check.click()
+    assert checked.args[0].ok and receive.import_button.isEnabled()
+    wait_idle(qtbot, case_window)
+    receive.path.setText(str(tmp_path / "plain.zip"))  # another package: check it first
+    assert not receive.import_button.isEnabled()
+    assert not shown() and receive.passphrase.text() == ""
