@@ -3,11 +3,15 @@ empty case shows how to import instead."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, QItemSelection, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.item_filter import ItemFilterProxy
+from ui.item_filter import DATE_PRESETS, ItemFilterProxy, captured_date, preset_range
 from ui.item_model import NAME, ItemRole, ItemTableModel
 from ui.text import plain_label
 from ui.thumbnail_cache import ICON_SIDE
@@ -69,8 +73,19 @@ class ItemListPane(QWidget):
         )
         self.dated = self._combo(
             _("Capture date"),
-            [(_("Any date"), None), (_("With capture date"), True), (_("No capture date"), False)],
+            [
+                (_("Any date"), None),
+                (_("With capture date"), True),
+                (_("No capture date"), False),
+                (_("Taken today"), "today"),
+                (_("Taken in the last 7 days"), "week"),
+                (_("Taken in the last 30 days"), "month"),
+                (_("Taken between…"), "between"),
+            ],
         )
+        self.date_from = self._date_edit(_("Taken on or after"))
+        self.date_to = self._date_edit(_("Taken on or before"))
+        self.today: Callable[[], date] = date.today  # tests fix the day
         self.gps = self._combo(
             "GPS", [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
         )
@@ -95,6 +110,16 @@ class ItemListPane(QWidget):
 
     def _value(self, combo: QComboBox) -> object:
         return self._values[combo][combo.currentIndex()]
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setAccessibleName(name)
+        edit.setToolTip(name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDate(QDate.currentDate())
+        edit.hide()
+        return edit
 
     def _table(self) -> ItemTable:
         table = ItemTable()
@@ -134,19 +159,23 @@ class ItemListPane(QWidget):
         combos = QHBoxLayout()
         for combo in (self.kind, self.dated, self.gps):
             combos.addWidget(combo)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(self.date_to)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
         layout.addLayout(combos)
+        layout.addLayout(dates)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.count)
 
     def _connect(self) -> None:
         self.filter.textChanged.connect(self.proxy.set_text)
         self.kind.currentIndexChanged.connect(lambda: self.proxy.set_kind(self._value(self.kind)))
-        self.dated.currentIndexChanged.connect(
-            lambda: self.proxy.set_dated(self._value(self.dated))
-        )
+        self.dated.currentIndexChanged.connect(self.on_date_choice_changed)
+        self.date_from.dateChanged.connect(self.on_date_range_changed)
+        self.date_to.dateChanged.connect(self.on_date_range_changed)
         self.gps.currentIndexChanged.connect(lambda: self.proxy.set_gps(self._value(self.gps)))
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.table.activated_by_key.connect(self.preview_requested)
@@ -169,6 +198,33 @@ class ItemListPane(QWidget):
             text += " · " + _("{n} shown").format(n=shown)
         self.count.setText(text)
         self.stack.setCurrentIndex(1 if total else 0)
+
+    def on_date_choice_changed(self) -> None:
+        choice = self._value(self.dated)
+        between = choice == "between"
+        self.date_from.setVisible(between)
+        self.date_to.setVisible(between)
+        if between:
+            self._span_the_case()
+            self.on_date_range_changed()
+        elif choice in DATE_PRESETS:
+            self.proxy.set_capture(True, *preset_range(str(choice), self.today()))
+        else:
+            self.proxy.set_capture(choice)  # type: ignore[arg-type]
+
+    def _span_the_case(self) -> None:
+        """Start the range at the first and last capture days in the case."""
+        days = [d for d in map(captured_date, self.model.items()) if d is not None]
+        if days:
+            for edit, day in ((self.date_from, min(days)), (self.date_to, max(days))):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
+
+    def on_date_range_changed(self) -> None:
+        if self._value(self.dated) == "between":
+            first, last = self.date_from.date().toPython(), self.date_to.date().toPython()
+            self.proxy.set_capture(True, first, last)  # type: ignore[arg-type]
 
     def on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.item_selected.emit(self.current_item())
