@@ -42,6 +42,26 @@ class Entry:
         action = self.content.get("action") if self.content else None
         return action if isinstance(action, str) else None
 
+    @property
+    def details(self) -> dict[str, Any]:
+        """The entry's `details` object; {} when withheld or malformed."""
+        value = (self.content or {}).get("details")
+        return value if isinstance(value, dict) else {}
+
+
+def entered_digests(entry: Entry | None) -> dict[str, str]:
+    """item id -> the SHA-256 recorded by an entry that brings items into a case
+    (`item.import`, or the item list of a `package.import`)."""
+    if entry is None or entry.content is None:
+        return {}
+    subject = entry.content.get("subject")
+    if entry.action == "item.import" and isinstance(subject, str):
+        return {subject: entry.content.get("digest")}
+    items = entry.details.get("items") if entry.action == "package.import" else None
+    if isinstance(items, list):
+        return {i.get("id"): i.get("sha256") for i in items if isinstance(i, dict)}
+    return {}
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -31,7 +31,6 @@ from vault.package_model import (
     FORMAT,
     chain_order,
     descriptions,
-    details,
     kept_chains,
     lineage_lines,
     original_path,
@@ -128,7 +127,7 @@ def _withheld(entry: Entry, hidden: set[str], chosen: set[str]) -> bool:
     if entry.content is None or entry.content.get("subject") in hidden:
         return entry.content is not None
     if entry.action == "package.import":
-        ids = {i.get("id") for i in details(entry).get("items", []) if isinstance(i, dict)}
+        ids = {i.get("id") for i in entry.details.get("items", []) if isinstance(i, dict)}
         return bool(ids) and not ids & chosen
     return False
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault.custody import Entry, parse_jsonl
-from vault.verify import entered_digests
+from vault.custody import Entry, entered_digests, parse_jsonl
 
 FORMAT = "evidence-vault-package/1"
 MAX_NAME_BYTES = 200  # well under the 255 of common file systems, leaving room for the id
@@ -36,17 +35,12 @@ def original_path(item_id: str, name: str) -> str:
     return f"data/originals/{item_id}/{safe_name(name)}"
 
 
-def details(entry: Entry) -> dict[str, Any]:
-    value = (entry.content or {}).get("details")
-    return value if isinstance(value, dict) else {}
-
-
 def sources_of(entries: list[Entry]) -> list[str]:
     """The source cases that this chain's package.import entries link to."""
     found = []
     for entry in entries:
         if entry.action == "package.import":
-            source = details(entry).get("source_case")
+            source = entry.details.get("source_case")
             if isinstance(source, str) and source not in found:
                 found.append(source)
     return found
@@ -70,7 +64,7 @@ def descriptions(own: str, chains: Chains) -> dict[str, dict[str, Any]]:
         for entry in chains.get(case_id, []):
             subject = entry.content.get("subject") if entry.content else None
             if entry.action == "item.describe" and isinstance(subject, str):
-                found[subject] = details(entry)
+                found[subject] = entry.details
     return found
 
 
@@ -111,7 +105,7 @@ def trace_entry(
             return f"seq {entry.seq} of case {case_id} records another SHA-256"
         if entry.action == "item.import":
             return None
-        source = details(entry).get("source_case")
+        source = entry.details.get("source_case")
         if not isinstance(source, str) or source not in chains:
             return f"the lineage of case {source} is missing"
         return trace_entry(item_id, digest, source, chains, depth + 1)

@@ -20,7 +20,7 @@ from vault.custody import ChainResult, Entry, Finding, parse_jsonl
 from vault.errors import InvalidInput
 from vault.i18n import _
 from vault.identity import public_key_pem
-from vault.package_model import FORMAT, chain_order, descriptions, details, trace_entry
+from vault.package_model import FORMAT, chain_order, descriptions, trace_entry
 from vault.package_read import ORIGINALS, ScannedBag, read_package
 from vault.progress import Cancel, Progress
 
@@ -160,7 +160,7 @@ def _check_keys(scanned: ScannedBag, keys: dict[str, bytes]) -> list[Finding]:
 
 
 def _check_case(doc: dict, entries: list[Entry], chain: ChainResult) -> list[Finding]:
-    created = details(entries[0]) if entries else {}
+    created = entries[0].details if entries else {}
     case = doc.get("case") if isinstance(doc.get("case"), dict) else {}
     problems = []
     said = (case.get("id"), case.get("title"), case.get("number"), case.get("organization"))
@@ -228,7 +228,7 @@ def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
         if e.action in ("note.add", "note.amend"):
             found[e.content.get("subject")] = (e.seq, e.content.get("digest"))
         elif e.action == "package.import":
-            for n in details(e).get("notes") or []:
+            for n in e.details.get("notes") or []:
                 if isinstance(n, dict):
                     found[n.get("id")] = (e.seq, n.get("sha256"))
     return found
@@ -261,7 +261,7 @@ def _check_closing(doc: dict, entries: list[Entry], bag: BagCheck) -> list[Findi
     last = entries[-1] if entries else None
     if last is None or last.action != "package.export":
         return [Finding(None, _("the log does not end with this package's export entry"))]
-    said = details(last)
+    said = last.details
     package = bag.field("External-Identifier")
     wrong = [
         (said.get("package") != package or doc.get("package") != package,
@@ -286,5 +286,5 @@ def _summarise(result, doc: dict, entries, chains, own: str) -> None:  # noqa: A
     for who in doc.get("identities") or []:
         if isinstance(who, dict) and who.get("fingerprint") == result.sender:
             result.sender_name = str(who.get("name", ""))
-    result.custody = [(c, str(details(chains[c][0]).get("title", "")) if chains.get(c) else "",
+    result.custody = [(c, str(chains[c][0].details.get("title", "")) if chains.get(c) else "",
                        len(chains.get(c, []))) for c in chain_order(own, chains)]  # fmt: skip

@@ -4,21 +4,20 @@ the log is a finding."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.blobstore import hash_blob
 from vault.case import Case
 from vault.chaincheck import verify_chain
-from vault.custody import ChainResult, Entry, Finding, read_entries, utc_now
+from vault.custody import ChainResult, Entry, Finding, entered_digests, read_entries, utc_now
 from vault.errors import Cancelled
 from vault.i18n import _
 from vault.identity import fingerprint
 from vault.notes import note_digest
-from vault.progress import Progress
+from vault.package_receive import verify_lineage
+from vault.progress import Cancel, Progress
 
 
 @dataclass
@@ -38,7 +37,7 @@ class CaseVerification:
 
 
 def verify_case(
-    case: Case, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    case: Case, progress: Progress | None = None, cancelled: Cancel | None = None
 ) -> CaseVerification:
     """Recompute the chain and re-hash every original; list every finding by seq."""
     conn = case.conn
@@ -50,9 +49,6 @@ def verify_case(
     _check_identities(conn, chain, report)
     _check_items(conn, entries, by_seq, report, progress, cancelled)
     _check_notes(conn, entries, by_seq, report)
-    # Imported here: vault.package_* build on this module's entered_digests.
-    from vault.package_receive import verify_lineage
-
     report.findings += verify_lineage(conn, case.id)
     report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
     return report
@@ -71,16 +67,10 @@ def record_verification(case: Case, report: CaseVerification) -> Entry:
         return case.record("case.verify", details=details)
 
 
-def _details(entry: Entry | None) -> dict[str, Any]:
-    if entry is None or entry.content is None or not isinstance(entry.content.get("details"), dict):
-        return {}
-    return entry.content["details"]
-
-
 def _check_case_info(
     conn: sqlcipher.Connection, create: Entry | None, report: CaseVerification
 ) -> None:
-    details = _details(create)
+    details = create.details if create else {}
     row = conn.execute("SELECT id, title, number, organization FROM case_info").fetchone()
     recorded = (create.content or {}).get("case") if create else None
     fields = (details.get("title"), details.get("number"), details.get("organization"))
@@ -100,21 +90,14 @@ def _check_identities(
             ).format(name=name, fp=fp[:16])))  # fmt: skip
 
 
-def entered_digests(entry: Entry | None) -> dict[str, str]:
-    """item id -> SHA-256 recorded by an entry that brings items in (import or package)."""
-    content = entry.content if entry else None
-    if not content:
-        return {}
-    if content.get("action") == "item.import" and isinstance(content.get("subject"), str):
-        return {content["subject"]: content.get("digest")}
-    if content.get("action") == "package.import":
-        items = _details(entry).get("items")
-        if isinstance(items, list):
-            return {i.get("id"): i.get("sha256") for i in items if isinstance(i, dict)}
-    return {}
-
-
-def _check_items(conn, entries, by_seq, report, progress, cancelled) -> None:  # noqa: ANN001
+def _check_items(
+    conn: sqlcipher.Connection,
+    entries: list[Entry],
+    by_seq: dict[int, Entry],
+    report: CaseVerification,
+    progress: Progress | None,
+    cancelled: Cancel | None,
+) -> None:
     rows = conn.execute(
         "SELECT id, original_name, blob_id, entered_seq,"
         " (SELECT size FROM blobs WHERE id = blob_id)"
@@ -155,11 +138,16 @@ def _received_notes(entry: Entry | None) -> dict[str, str]:
     """note id -> SHA-256 for notes that came with a package (listed by its package.import)."""
     if entry is None or entry.action != "package.import":
         return {}
-    notes = _details(entry).get("notes")
+    notes = entry.details.get("notes")
     return {n.get("id"): n.get("sha256") for n in notes or [] if isinstance(n, dict)}
 
 
-def _check_notes(conn, entries, by_seq, report) -> None:  # noqa: ANN001
+def _check_notes(
+    conn: sqlcipher.Connection,
+    entries: list[Entry],
+    by_seq: dict[int, Entry],
+    report: CaseVerification,
+) -> None:
     present = set()
     for note_id, text, seq in conn.execute("SELECT id, text, seq FROM notes"):
         present.add(note_id)
