@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from vault.metadata import FIELD_NAMES, clean_text, detect_mime, extract_metadata
+from vault.filetype import detect_mime
+from vault.metadata import FIELD_NAMES, clean_text, extract_metadata
 
 
 def _extract(corpus: Path, name: str):

@@ -21,7 +21,7 @@ from vault.cli import main
 from vault.errors import Cancelled, PackageRefused
 from vault.identity import Signer
 from vault.ingest import import_paths
-from vault.items import list_items
+from vault.items import list_items, thumbnail
 from vault.notes import add_note
 from vault.package_age import DecryptFailed
 from vault.package_export import export
@@ -236,3 +236,20 @@ def test_safe_name_defuses_traversal():
 def test_uk_note_survives_the_round_trip(package):
     doc = json.loads((package / "data/case.json").read_text())
     assert [n["text"] for n in doc["notes"]] == [UK_NOTE]
+
+
+def test_items_received_from_an_encrypted_package_get_fresh_metadata_and_thumbnails(
+    investigator,  # noqa: F811
+    tmp_path,
+):
+    sent = {i.id: i for i in list_items(investigator.conn)}
+    export(investigator, tmp_path / "p.zip.age", encrypt_passphrase=PACKAGE_PASSPHRASE)
+    lawyer = Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution", investigator="M")
+    receive(lawyer, tmp_path / "p.zip.age", PACKAGE_PASSPHRASE)
+    for item in list_items(lawyer.conn):
+        assert item.metadata == sent[item.id].metadata
+        assert item.warnings == sent[item.id].warnings
+        assert thumbnail(lawyer.conn, item.id) == thumbnail(investigator.conn, item.id)
+    lawyer.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("pytest")) == [
+        "mykola.evault", "olena.evault", "p.zip.age"]  # fmt: skip

@@ -25,7 +25,9 @@ Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
 
-def command(name: str, configure: Callable[[argparse.ArgumentParser], None]):  # noqa: ANN201
+def command(
+    name: str, configure: Callable[[argparse.ArgumentParser], None]
+) -> Callable[[Handler], Handler]:
     """Register a subcommand: `configure` adds its arguments, the function runs it."""
 
     def register(handler: Handler) -> Handler:

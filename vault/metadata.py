@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import mimetypes
-import os
 import re
 import unicodedata
 import warnings
@@ -24,6 +22,16 @@ from exifread.core.exif_header import ExifHeader
 from exifread.tags.exif import GPS_TAGS
 from PIL import Image, ImageOps
 
+from vault.filetype import (
+    HEAD_SIZE,
+    Source,
+    by_extension,
+    detect_mime,
+    is_readable_file,
+    open_source,
+    source_name,
+    source_size,
+)
 from vault.i18n import _
 
 # exifread logs tag values (file content) at debug level; content must never reach our logs.
@@ -33,7 +41,6 @@ FIELD_NAMES = (
     "captured_at", "captured_offset", "gps_lat", "gps_lon", "gps_alt", "make", "model",
     "body_serial", "software", "orientation", "width", "height",
 )  # fmt: skip
-HEAD_SIZE = 64 * 1024
 SCAN_LIMIT = 16 * 1024 * 1024  # how far the EXIF fallback scans; metadata sits near the start
 MAX_TAG_CHARS = 1000
 MAX_TAGS = 1000
@@ -73,70 +80,6 @@ def clean_text(value: str, limit: int = MAX_TAG_CHARS) -> str:
     return "".join(out)[:limit]
 
 
-# --- type detection ---------------------------------------------------------------------
-
-_SIGNATURES = tuple((re.compile(magic, re.DOTALL), mime) for magic, mime in (
-    (rb"\xff\xd8\xff", "image/jpeg"), (rb"\x89PNG\r\n\x1a\n", "image/png"),
-    (rb"GIF8[79]a", "image/gif"), (rb"II[*+]\x00|MM\x00[*+]", "image/tiff"),
-    (rb"RIFF....WEBP", "image/webp"), (rb"RIFF....WAVE", "audio/wav"),
-    (rb"....(?:moov|mdat|wide)", "video/quicktime"), (rb"%PDF-", "application/pdf"),
-    (rb"PK\x03\x04|PK\x05\x06", "application/zip"),
-    (rb"ID3|\xff[\xe2-\xe7\xea-\xef\xf2-\xf7\xfa-\xff]", "audio/mpeg"),  # MPEG audio frame sync
-))  # fmt: skip
-_FTYP_BRANDS = {brand.ljust(4): mime for mime, brands in (
-    ("image/avif", "avif avis"), ("image/heic", "heic heix heim heis hevc hevx"),
-    ("image/heif", "mif1 msf1"), ("image/x-canon-cr3", "crx"), ("video/quicktime", "qt"),
-    ("video/3gpp", "3gp4 3gp5 3gp6 3gp7"), ("video/3gpp2", "3g2a"), ("audio/mp4", "M4A M4B"),
-    ("video/mp4", "isom iso2 iso4 iso5 iso6 mp41 mp42 avc1 M4V dash"),
-) for brand in brands.split()}  # fmt: skip
-# Within the TIFF family the content cannot tell raw formats apart cheaply; the name can.
-_TIFF_RAW_EXT = {
-    ".dng": "image/x-adobe-dng", ".arw": "image/x-sony-arw", ".nef": "image/x-nikon-nef",
-    ".nrw": "image/x-nikon-nrw", ".orf": "image/x-olympus-orf", ".rw2": "image/x-panasonic-rw2",
-    ".pef": "image/x-pentax-pef", ".srw": "image/x-samsung-srw", ".cr2": "image/x-canon-cr2",
-}  # fmt: skip
-_ZIP_EXT = (".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub")
-# Types recognised by content: a name claiming one of them lies if the content did not match.
-_SIGNATURE_TYPES = {m for _r, m in _SIGNATURES} | {*_FTYP_BRANDS.values(), *_TIFF_RAW_EXT.values()}
-
-
-def _by_extension(ext: str) -> str | None:
-    return _TIFF_RAW_EXT.get(ext) or mimetypes.guess_type("x" + ext, strict=False)[0]
-
-
-def _sniff(head: bytes) -> str | None:
-    if head[4:8] == b"ftyp":  # ISO-BMFF: the major brand, then the compatible ones in order
-        brands = [head[i : i + 4].decode("latin-1") for i in range(8, min(len(head), 64) - 3, 4)]
-        return next((_FTYP_BRANDS[b] for b in brands if b in _FTYP_BRANDS), "video/mp4")
-    for pattern, mime in _SIGNATURES:
-        if pattern.match(head):
-            return mime
-    return "text/plain" if _is_text(head) else None
-
-
-def _is_text(head: bytes) -> bool:
-    if not head or any(b < 32 and b not in b"\t\n\r\f" for b in head):
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as err:  # a multi-byte character cut at the end of the head
-        return err.start >= len(head) - 3 and err.reason == "unexpected end of data"
-    return True
-
-
-def detect_mime(head: bytes, name: str) -> str:
-    """The type from the first bytes (64 KiB is plenty), then the name, which may lie."""
-    ext, sniffed = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else "", _sniff(head)
-    if sniffed == "image/tiff" and ext in _TIFF_RAW_EXT:
-        return _TIFF_RAW_EXT[ext]
-    if sniffed == "application/zip" and ext in _ZIP_EXT:
-        return _by_extension(ext) or sniffed
-    if sniffed or not head:
-        return sniffed or "application/octet-stream"
-    guessed = _by_extension(ext)
-    return guessed if guessed and guessed not in _SIGNATURE_TYPES else "application/octet-stream"
-
-
 # --- EXIF -------------------------------------------------------------------------------
 
 # Where exifread's container parsers miss EXIF (APPn out of order, WebP VP8X, 'heix' HEIF):
@@ -146,11 +89,11 @@ _EXIF_BLOCK_RE = re.compile(rb"(?:Exif\x00\x00|EXIF....(?:Exif\x00\x00)?)(?=II\*
 _CR3_BOXES = ((b"CMT1", "Image", None), (b"CMT2", "EXIF", None), (b"CMT4", "GPS", GPS_TAGS))
 
 
-def _read_exif(path: str, problems: list[str]) -> dict[str, Any]:
+def _read_exif(source: Source, problems: list[str]) -> dict[str, Any]:
     """exifread's tags; where it finds none, those of an EXIF block it could not locate."""
     tags: dict[str, Any] = {}
     try:
-        with open(path, "rb") as fh:
+        with open_source(source) as fh:
             tags = exifread.process_file(fh, details=False, extract_thumbnail=False)
             if not any(key.startswith(("Image ", "EXIF ", "GPS ")) for key in tags):
                 fh.seek(0)
@@ -313,9 +256,9 @@ def _refusal(err: BaseException, mime: str) -> str | None:
         e=type(err).__name__)  # fmt: skip
 
 
-def _jpeg_frame_size(path: str) -> tuple[int, int] | None:
+def _jpeg_frame_size(source: Source) -> tuple[int, int] | None:
     """The SOFn frame header's size, read without Pillow (which gives up on some bombs)."""
-    with open(path, "rb") as fh:
+    with open_source(source) as fh:
         data = fh.read(1024 * 1024)
     pos = 2
     for _segment in range(10_000):
@@ -332,10 +275,10 @@ def _jpeg_frame_size(path: str) -> tuple[int, int] | None:
     return None
 
 
-def _image_stage(path: str, result: Extracted) -> None:
+def _image_stage(source: Source, result: Extracted) -> None:
     """Fill the pixel size from Pillow's header read and make the thumbnail; bombs unread."""
     # Pillow's open() reads only the header, and refuses huge GIF/PNG/TIFF/WebP sizes itself.
-    declared = _jpeg_frame_size(path) if result.mime == "image/jpeg" else None
+    declared = _jpeg_frame_size(source) if result.mime == "image/jpeg" else None
     if declared and declared[0] * declared[1] > MAX_THUMB_PIXELS:  # before Pillow sees it
         result.warnings.append(_bomb(_("its header declares {w} × {h} pixels").format(
             w=declared[0], h=declared[1])))  # fmt: skip
@@ -344,7 +287,7 @@ def _image_stage(path: str, result: Extracted) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow's chatter about odd files is not for users
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:  # reads the header only; nothing is decoded yet
+            with open_source(source) as fh, Image.open(fh) as img:  # the header only, yet
                 result.fields["width"], result.fields["height"] = img.size
                 if img.width * img.height > MAX_THUMB_PIXELS:
                     raise Image.DecompressionBombError(f"{img.width}x{img.height}")
@@ -371,31 +314,32 @@ def _thumbnail(img: Image.Image) -> bytes:
 # --- the entry point --------------------------------------------------------------------
 
 
-def extract_metadata(path: str) -> Extracted:
-    """Type, EXIF fields and tags, and thumbnail of `path`; never raises (see `warnings`).
+def extract_metadata(source: Source) -> Extracted:
+    """Type, EXIF fields and tags, and thumbnail of a file (a path, or bytes in memory);
+    never raises (see `warnings`).
 
     Hostile files can make it slow or memory-hungry: the app calls it via MetadataProbe."""
-    result = quick_look(path)
-    if result.mime.startswith("image/") and os.path.getsize(path) > 0:
+    result = quick_look(source)
+    if result.mime.startswith("image/") and source_size(source) > 0:
         try:
-            tags = _read_exif(path, result.warnings)
+            tags = _read_exif(source, result.warnings)
             result.tags = _printable_tags(tags)
             result.fields = _fields(tags, result.warnings)
-            _image_stage(path, result)
+            _image_stage(source, result)
         except Exception as err:  # last line of defence: a bug here must not stop an import
             problem = _("Reading the metadata failed unexpectedly ({e}).")
             result.warnings.append(problem.format(e=type(err).__name__))
     return result
 
 
-def quick_look(path: str) -> Extracted:
+def quick_look(source: Source) -> Extracted:
     """What the first bytes tell: the type, or why the file cannot be read. Only images
     need more (EXIF, thumbnail), and only they need the sandboxed worker."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    if not os.path.isfile(path):  # a FIFO or device would block whoever opens it
+    name = source_name(source)
+    if not is_readable_file(source):
         return Extracted(mime="application/octet-stream", warnings=[_("Not a regular file.")])
     try:
-        with open(path, "rb") as fh:
+        with open_source(source) as fh:
             head = fh.read(HEAD_SIZE)
     except OSError as err:
         problem = _("The file could not be read ({e}).").format(e=type(err).__name__)
@@ -404,7 +348,7 @@ def quick_look(path: str) -> Extracted:
         return Extracted(mime=detect_mime(head, name), warnings=[_("The file is empty.")])
     result = Extracted(mime=detect_mime(head, name))
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    claimed = _by_extension(ext)
+    claimed = by_extension(ext)
     if claimed and claimed != result.mime and "image/" in (claimed[:6], result.mime[:6]):
         # A renamed file is worth a second look by the investigator, not a refusal.
         warning = _("The name ends in {ext} but the content is {mime}.")

@@ -17,17 +17,21 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault.blobstore import store_stream
+from vault.blobstore import StoredBlob, blob_chunks, store_stream
 from vault.case import Case
 from vault.chaincheck import verify_chain
-from vault.custody import Finding
+from vault.custody import Entry, Finding
 from vault.errors import PackageRefused
+from vault.filetype import InMemory
 from vault.i18n import _
+from vault.metadata import Extracted, quick_look
 from vault.package_model import kept_chains, trace_entry
-from vault.package_read import open_members, package_kind
+from vault.package_read import open_members
 from vault.package_verify import PackageContents, PackageVerification, verify_package
 from vault.probe import MetadataProbe
 from vault.progress import Cancel, Progress
+
+IN_MEMORY_LIMIT = 64 << 20  # the largest received image read back whole for its metadata
 
 
 @dataclass
@@ -57,7 +61,8 @@ def receive(
         stored = _store_originals(conn, path, passphrase, items, cancelled)
         entry = case.record("package.import", details=_import_details(verification, items))
         for item_id, blob in stored.items():
-            _insert_item(conn, items[item_id], blob, entry, _metadata(probe, path, items[item_id]))
+            meta = _metadata(conn, probe, str(items[item_id]["original_name"]), blob)
+            _insert_item(conn, items[item_id], blob, entry, meta)
         notes = _insert_notes(conn, contents, entry.seq)
     return ReceiveResult(verification, len(stored), notes, entry.seq)
 
@@ -91,7 +96,13 @@ def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> None:
         conn.execute("INSERT OR IGNORE INTO lineage_keys VALUES (?, ?)", (fp, key))
 
 
-def _store_originals(conn, path, passphrase, items, cancelled) -> dict:  # noqa: ANN001
+def _store_originals(
+    conn: sqlcipher.Connection,
+    path: Path,
+    passphrase: str | None,
+    items: dict[str, dict],
+    cancelled: Cancel | None,
+) -> dict[str, StoredBlob]:
     """Second pass over the package: store each original, and refuse if it changed since."""
     by_path = {i["path"]: i for i in items.values()}
     stored = {}
@@ -107,17 +118,24 @@ def _store_originals(conn, path, passphrase, items, cancelled) -> dict:  # noqa:
     return stored
 
 
-def _metadata(probe: MetadataProbe, path: Path, item: dict) -> dict:
-    if package_kind(path) == "folder":
-        found = probe.extract(str(path / item["path"]))
-        return {"mime": found.mime, "fields": found.fields, "tags": found.tags,
-                "warnings": found.warnings, "thumbnail": found.thumbnail}  # fmt: skip
-    fields = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
-    return {"mime": str(item.get("mime", "")), "fields": fields, "tags": {},
-            "warnings": [_("metadata as extracted by the sender")], "thumbnail": None}  # fmt: skip
+def _metadata(
+    conn: sqlcipher.Connection, probe: MetadataProbe, name: str, blob: StoredBlob
+) -> Extracted:
+    """Metadata recomputed from the stored original, read back into memory: received
+    originals never exist as plaintext files on disk, even from an encrypted package."""
+    first = next(iter(blob_chunks(conn, blob.id)), b"")
+    glance = quick_look(InMemory(name, first))
+    if not glance.mime.startswith("image/"):
+        return glance
+    if blob.size > IN_MEMORY_LIMIT:
+        glance.warnings.append(_("The image is too large to read its metadata in memory."))
+        return glance
+    return probe.extract(InMemory(name, b"".join(blob_chunks(conn, blob.id))))
 
 
-def _insert_item(conn, item: dict, blob, entry, meta: dict) -> None:  # noqa: ANN001
+def _insert_item(
+    conn: sqlcipher.Connection, item: dict, blob: StoredBlob, entry: Entry, meta: Extracted
+) -> None:
     known = conn.execute("SELECT sha256 FROM items WHERE id = ?", (item["id"],)).fetchone()
     if known:
         return  # received before: the new package.import records this delivery too
@@ -125,10 +143,10 @@ def _insert_item(conn, item: dict, blob, entry, meta: dict) -> None:  # noqa: AN
         "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at, source,"
         " method, metadata, tags, warnings, thumbnail, entered_seq)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (item["id"], blob.id, blob.sha256, str(item["original_name"]), blob.size, meta["mime"],
+        (item["id"], blob.id, blob.sha256, str(item["original_name"]), blob.size, meta.mime,
          entry.content["at"], _("package {id}").format(id=entry.content["details"]["package"]),
-         "package", json.dumps(meta["fields"]), json.dumps(meta["tags"]),
-         json.dumps(meta["warnings"]), meta["thumbnail"], entry.seq),
+         "package", json.dumps(meta.fields), json.dumps(meta.tags),
+         json.dumps(meta.warnings), meta.thumbnail, entry.seq),
     )  # fmt: skip
 
 

@@ -2,22 +2,23 @@
 
 Hostile files can make exifread spin for seconds or make Pillow allocate gigabytes. The
 worker has a capped address space, and a file that takes too long gets the worker killed;
-the app itself never runs the parsers. Paths go to the worker and results come back
-through a pipe: nothing is written to disk.
+the app itself never runs the parsers. Paths (or, for originals read back from the case
+file, their bytes) go to the worker and results come back through a pipe: nothing is
+written to disk.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from types import TracebackType
 
+from vault.filetype import Source, source_size
 from vault.i18n import _
-from vault.metadata import HEAD_SIZE, Extracted, detect_mime, extract_metadata, quick_look
+from vault.metadata import Extracted, extract_metadata, quick_look
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its parsers (cold disks are slow)
@@ -35,10 +36,10 @@ def _worker_main(conn: Connection) -> None:
     conn.send("ready")
     while True:
         try:
-            path = conn.recv()
+            source = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(extract_metadata(path))
+        conn.send(extract_metadata(source))
 
 
 class MetadataProbe:
@@ -66,20 +67,21 @@ class MetadataProbe:
     ) -> None:
         self.close()
 
-    def extract(self, path: str, timeout: float = 5.0) -> Extracted:
-        """Metadata of the file at `path`, or a stub with a warning if the worker gave up.
+    def extract(self, source: Source, timeout: float = 5.0) -> Extracted:
+        """Metadata of a file (a path, or `InMemory` bytes), or what is known without the
+        worker, with a warning, if the worker gave up.
 
-        `timeout` counts from when the worker has the path; starting a worker is not
+        `timeout` counts from when the worker has the file; starting a worker is not
         counted. On timeout or crash the worker is killed and a fresh one is started
         for the next file.
         """
-        glance = quick_look(path)
-        if not glance.mime.startswith("image/") or not os.path.getsize(path):
+        glance = quick_look(source)
+        if not glance.mime.startswith("image/") or not source_size(source):
             return glance  # nothing to parse: no need to cross into the worker
         with self._lock:
             try:
                 conn = self._ready_connection()
-                conn.send(path)
+                conn.send(source)
                 if conn.poll(timeout):
                     result = conn.recv()
                     if isinstance(result, Extracted):
@@ -90,7 +92,8 @@ class MetadataProbe:
             except (EOFError, OSError, TimeoutError):
                 problem = _("The metadata worker failed on this file; no metadata was read.")
             self._kill()
-            return _stub(path, problem)
+            glance.warnings.append(problem)
+            return glance
 
     def close(self) -> None:
         """Stop the worker: close its pipe, let it exit, and kill it if it does not."""
@@ -129,15 +132,3 @@ class MetadataProbe:
 def _seconds(timeout: float) -> str:
     # Shown to the user; no float formatting surprises such as "5.0" or "0.010000000000000002".
     return f"{timeout:g}"
-
-
-def _stub(path: str, problem: str) -> Extracted:
-    """What is known without the worker: the type, from the first bytes read here."""
-    head = b""
-    try:
-        if os.path.isfile(path):  # a FIFO or device would block this process on open()
-            with open(path, "rb") as fh:
-                head = fh.read(HEAD_SIZE)
-    except OSError:
-        pass
-    return Extracted(mime=detect_mime(head, os.path.basename(path)), warnings=[problem])
