@@ -35,7 +35,7 @@ from vault.package_model import (
     lineage_lines,
     original_path,
 )
-from vault.package_write import open_writer
+from vault.package_write import BagWriter, open_writer
 from vault.progress import Cancel, Progress
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "resources" / "verify"
@@ -132,7 +132,9 @@ def _withheld(entry: Entry, hidden: set[str], chosen: set[str]) -> bool:
     return False
 
 
-def _write_originals(case, plan, writer, progress, cancelled) -> None:  # noqa: ANN001
+def _write_originals(
+    case: Case, plan: _Plan, writer: BagWriter, progress: Progress | None, cancelled: Cancel | None
+) -> None:
     total, done = sum(i.size for i in plan.items), 0
     for item in plan.items:
 
@@ -154,7 +156,7 @@ def _write_originals(case, plan, writer, progress, cancelled) -> None:  # noqa: 
             progress(done, total)
 
 
-def _write_metadata(case: Case, plan: _Plan, writer, package_id: str) -> None:  # noqa: ANN001
+def _write_metadata(case: Case, plan: _Plan, writer: BagWriter, package_id: str) -> None:
     lines = [to_jsonl(e, withhold=e.seq in plan.withheld) for e in plan.entries]
     writer.add_bytes("data/custody.jsonl", "".join(line + "\n" for line in lines).encode())
     for source in plan.lineage:
@@ -209,7 +211,7 @@ def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
     return "\n---\n\n".join(parts)
 
 
-def _bag_info(case: Case, plan: _Plan, package_id: str, writer) -> str:  # noqa: ANN001
+def _bag_info(case: Case, plan: _Plan, package_id: str, writer: BagWriter) -> str:
     payload = writer.payload_sizes()
     return info_text([
         ("Source-Organization", case.info.organization or case.signer.identity.organization),

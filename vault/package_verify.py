@@ -20,7 +20,7 @@ from vault.custody import ChainResult, Entry, Finding, parse_jsonl
 from vault.errors import InvalidInput
 from vault.i18n import _
 from vault.identity import public_key_pem
-from vault.package_model import FORMAT, chain_order, descriptions, trace_entry
+from vault.package_model import FORMAT, Chains, chain_order, descriptions, trace_entry
 from vault.package_read import ORIGINALS, ScannedBag, read_package
 from vault.progress import Cancel, Progress
 
@@ -118,7 +118,9 @@ def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], Cha
     return entries, result
 
 
-def _verify_contents(result, scanned, bag: BagCheck, doc, log: str) -> None:  # noqa: ANN001
+def _verify_contents(
+    result: PackageVerification, scanned: ScannedBag, bag: BagCheck, doc: dict, log: str
+) -> None:
     entries, chain = _chain(log, None, "")
     result.check(_("The custody log verifies (hashes, links, signatures)"), chain.findings)
     chains, lines, keys, problems = {}, {}, dict(chain.keys), []
@@ -195,7 +197,7 @@ def _items(doc: dict) -> list[dict]:
     return [i for i in doc.get("items") or [] if isinstance(i, dict)]
 
 
-def _check_originals(scanned: ScannedBag, doc: dict, own: str, chains) -> list[Finding]:  # noqa: ANN001
+def _check_originals(scanned: ScannedBag, doc: dict, own: str, chains: Chains) -> list[Finding]:
     problems, claimed = [], set()
     for item in _items(doc):
         item_id, path, name = str(item.get("id")), str(item.get("path")), item.get("original_name")
@@ -247,7 +249,7 @@ def _check_notes(doc: dict, entries: list[Entry]) -> list[Finding]:
     return problems
 
 
-def _check_descriptions(doc: dict, own: str, chains) -> list[Finding]:  # noqa: ANN001
+def _check_descriptions(doc: dict, own: str, chains: Chains) -> list[Finding]:
     latest = descriptions(own, chains)
     return [
         Finding(None, _("the description of {name!r} is not the signed one").format(
@@ -277,7 +279,9 @@ def _check_closing(doc: dict, entries: list[Entry], bag: BagCheck) -> list[Findi
     return [Finding(last.seq, reason) for bad, reason in wrong if bad]
 
 
-def _summarise(result, doc: dict, entries, chains, own: str) -> None:  # noqa: ANN001
+def _summarise(
+    result: PackageVerification, doc: dict, entries: list[Entry], chains: Chains, own: str
+) -> None:
     case = doc.get("case") if isinstance(doc.get("case"), dict) else {}
     result.package_id = str(doc.get("package", ""))
     result.case_id, result.case_title = own, str(case.get("title", ""))
