@@ -211,3 +211,17 @@ def test_renamed_keys_in_an_entry_are_findings_not_a_crash(case):
     found = findings(case)
     assert (1, "content was changed after signing") in found
     assert (1, "has no action") in found
+
+
+def test_a_second_investigator_is_added_from_the_command_line_and_signs_as_themself(tmp_path):
+    path = tmp_path / "c.evault"
+    assert run_cli("init", path, "--title", "T", "--investigator", "Olena").returncode == 0
+    added = run_cli("add-investigator", path, "--name", "Mykola", "--role", "prosecutor")
+    assert added.returncode == 0, added.stderr
+    assert run_cli("note", path, "Prosecutor's note", "--actor", "Mykola").returncode == 0
+    lines = [json.loads(line) for line in run_cli("log", path, "--json").stdout.splitlines()]
+    assert lines[1]["content"]["action"] == "identity.add"
+    mykola = hashlib.sha256(bytes.fromhex(lines[1]["content"]["details"]["public_key"])).hexdigest()
+    assert lines[2]["actor"] == mykola != lines[0]["actor"]
+    assert mykola in added.stdout
+    assert run_cli("verify", path).returncode == 0

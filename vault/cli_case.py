@@ -36,6 +36,23 @@ def init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _investigator_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", default="investigator")
+    p.add_argument("--organization", default="")
+
+
+@command("add-investigator", _investigator_args)
+def add_investigator(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        identity = case.add_identity(args.name, args.role, args.organization)
+    print(
+        _("Added {name}; key fingerprint: {fp}").format(name=identity.name, fp=identity.fingerprint)
+    )
+    return 0
+
+
 def _import_args(p: argparse.ArgumentParser) -> None:
     _case_arg(p)
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
