@@ -68,7 +68,7 @@ def _check_hashes(entry: Entry, result: ChainResult) -> None:
     if entry.content is not None:
         try:
             content_hash = hashlib.sha256(canonical(entry.content)).digest()
-        except (InvalidInput, TypeError, ValueError):
+        except (InvalidInput, TypeError, ValueError, RecursionError):
             content_hash = b""
         if content_hash != entry.content_hash:
             result.findings.append(Finding(entry.seq, _("content was changed after signing")))

@@ -162,7 +162,7 @@ def read_entries(
 def _parse(text: str) -> dict[str, Any] | None:
     try:
         content = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return content if isinstance(content, dict) else None
 
@@ -212,7 +212,7 @@ def parse_jsonl(lines: Iterable[str]) -> Iterator[Entry]:
         if line.strip():
             try:
                 obj = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
                 raise InvalidInput(
                     _("Line {n} of the custody log is not valid JSON.").format(n=n)
                 ) from None

@@ -104,7 +104,7 @@ def _json(scanned: ScannedBag, name: str) -> Any:
     text = _text(scanned, name)
     try:
         return json.loads(text) if text is not None else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
         return None
 
 
