@@ -4,8 +4,10 @@ signed chains cover."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ from tests.package_helpers import (
 )
 from vault.case import Case
 from vault.cli import main
+from vault.custody import canonical, entry_hash_of
+from vault.identity import Signer
 from vault.package_export import export
 from vault.package_verify import verify_package
 
@@ -65,4 +69,70 @@ def test_deeply_nested_case_json_is_a_finding_not_a_crash(package):
     bag = tampered(package, "deep-case")
     (bag / "data/case.json").write_text("[" * 100_000, encoding="utf-8")
     rebag(bag)
+    refused(bag)
+
+
+def resign(bag: Path, signer: Signer, edit: Callable[[list[dict]], None]) -> None:
+    """A hostile sender: edit the log's contents, then re-hash and re-sign the whole chain
+    with the sender's own key, and point bag-info.txt at the new head."""
+    path = bag / "data/custody.jsonl"
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    edit(entries)
+    prev = bytes(32)
+    for entry in entries:
+        if "content" in entry:
+            entry["content_hash"] = hashlib.sha256(canonical(entry["content"])).hexdigest()
+        entry["prev"] = prev.hex()
+        prev = entry_hash_of(prev, bytes.fromhex(entry["content_hash"]))
+        entry["entry_hash"], entry["sig"] = prev.hex(), signer.sign(prev).hex()
+    path.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    info = (bag / "bag-info.txt").read_text(encoding="utf-8").splitlines()
+    head = f"Vault-Custody-Head: {prev.hex()}"
+    lines = [head if line.startswith("Vault-Custody-Head:") else line for line in info]
+    (bag / "bag-info.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rebag(bag)
+
+
+def edit_case_json(bag: Path, edit: Callable[[dict], None]) -> None:
+    doc = json.loads((bag / "data/case.json").read_text(encoding="utf-8"))
+    edit(doc)
+    (bag / "data/case.json").write_text(json.dumps(doc), encoding="utf-8")
+    rebag(bag)
+
+
+HOSTILE_SHAPES = {
+    "identity-fingerprint-list": lambda d: d["identities"][0].update(fingerprint=["x"]),
+    "note-id-list": lambda d: d["notes"][0].update(id=["x"]),
+    "note-about-object": lambda d: d["notes"][0].update(about={"x": 1}),
+    "item-id-object": lambda d: d["items"][0].update(id={"a": 1}),
+    "items-number": lambda d: d.update(items=5),
+    "notes-number": lambda d: d.update(notes=5),
+    "identities-number": lambda d: d.update(identities=5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SHAPES))
+def test_malformed_case_json_is_refused_with_findings_not_a_crash(package, name):
+    bag = tampered(package, name)
+    edit_case_json(bag, HOSTILE_SHAPES[name])
+    refused(bag)
+
+
+def test_signed_entries_with_non_text_ids_are_findings_not_a_crash(investigator, package):  # noqa: F811
+    """A sender may sign anything: a note.add whose subject is a list, a package.import
+    whose item and note ids are objects. The package is refused with reasons."""
+    bag = tampered(package, "hostile-ids")
+
+    def edit(entries: list[dict]) -> None:
+        note = next(e for e in entries if e.get("content", {}).get("action") == "note.add")
+        note["content"]["subject"] = ["x"]
+        closing = entries.pop()
+        fake = json.loads(json.dumps(closing))
+        fake["content"].update(action="package.import", details={
+            "items": [{"id": {"a": 1}, "sha256": "0"}], "notes": [{"id": ["n"], "sha256": "0"}],
+        })  # fmt: skip
+        closing["seq"] = closing["content"]["seq"] = fake["seq"] + 1
+        entries += [fake, closing]
+
+    resign(bag, investigator.signer, edit)
     refused(bag)

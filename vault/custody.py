@@ -59,7 +59,11 @@ def entered_digests(entry: Entry | None) -> dict[str, str]:
         return {subject: entry.content.get("digest")}
     items = entry.details.get("items") if entry.action == "package.import" else None
     if isinstance(items, list):
-        return {i.get("id"): i.get("sha256") for i in items if isinstance(i, dict)}
+        return {
+            i["id"]: i.get("sha256")
+            for i in items
+            if isinstance(i, dict) and isinstance(i.get("id"), str)
+        }
     return {}
 
 

@@ -85,8 +85,39 @@ def verify_package(
         )]))  # fmt: skip
         return result
     result.is_package = True
-    _verify_contents(result, scanned, bag, doc, log)
+    doc, malformed = _well_formed(doc)
+    _verify_contents(result, scanned, bag, doc, log, malformed)
     return result
+
+
+# case.json list -> the fields each of its records must hold as text (True: or null)
+_RECORD_FIELDS = {
+    "identities": {"fingerprint": False, "public_key": False},
+    "items": {"id": False, "path": False, "sha256": False, "original_name": False},
+    "notes": {"id": False, "text": False, "sha256": False, "about": True, "supersedes": True},
+}
+
+
+def _well_formed(doc: dict) -> tuple[dict, list[Finding]]:
+    """case.json with only its well-formed records, and a finding for each list that had
+    others: hostile shapes are refused with a reason, never reach a check as a crash."""
+    clean, problems = dict(doc), []
+    for key, fields in _RECORD_FIELDS.items():
+        records = doc.get(key, [])
+        good = [r for r in records if _record_ok(r, fields)] if isinstance(records, list) else []
+        if not isinstance(records, list) or len(good) != len(records):
+            problems.append(
+                Finding(None, _("case.json: {key} holds malformed records").format(key=key))
+            )
+        clean[key] = good
+    return clean, problems
+
+
+def _record_ok(record: Any, fields: dict[str, bool]) -> bool:
+    return isinstance(record, dict) and all(
+        isinstance(record.get(name), str) or (nullable and record.get(name) is None)
+        for name, nullable in fields.items()
+    )
 
 
 def _plain(reasons: list[str]) -> list[Finding]:
@@ -119,7 +150,12 @@ def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], Cha
 
 
 def _verify_contents(
-    result: PackageVerification, scanned: ScannedBag, bag: BagCheck, doc: dict, log: str
+    result: PackageVerification,
+    scanned: ScannedBag,
+    bag: BagCheck,
+    doc: dict,
+    log: str,
+    malformed: list[Finding],
 ) -> None:
     entries, chain = _chain(log, None, "")
     result.check(_("The custody log verifies (hashes, links, signatures)"), chain.findings)
@@ -136,7 +172,8 @@ def _verify_contents(
     own = chain.case_id or ""
     chains[own], lines[own] = entries, log.splitlines()
     result.check(_("Every actor's key file matches the log"), _check_keys(scanned, keys))
-    result.check(_("case.json says only what the log records"), _check_case(doc, entries, chain))
+    result.check(_("case.json says only what the log records"),
+                 malformed + _check_case(doc, entries, chain))  # fmt: skip
     result.check(_("Every original is the file its custody records"),
                  _check_originals(scanned, doc, own, chains))  # fmt: skip
     result.check(_("Every disclosed note matches its digest"), _check_notes(doc, entries))
@@ -227,12 +264,13 @@ def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
     """note id -> (seq, digest): its own note entry, or the package.import that brought it."""
     found = {}
     for e in entries:
-        if e.action in ("note.add", "note.amend"):
-            found[e.content.get("subject")] = (e.seq, e.content.get("digest"))
-        elif e.action == "package.import":
-            for n in e.details.get("notes") or []:
-                if isinstance(n, dict):
-                    found[n.get("id")] = (e.seq, n.get("sha256"))
+        subject = e.content.get("subject") if e.content else None
+        if e.action in ("note.add", "note.amend") and isinstance(subject, str):
+            found[subject] = (e.seq, e.content.get("digest"))
+        elif e.action == "package.import" and isinstance(e.details.get("notes"), list):
+            for n in e.details["notes"]:
+                if isinstance(n, dict) and isinstance(n.get("id"), str):
+                    found[n["id"]] = (e.seq, n.get("sha256"))
     return found
 
 
