@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.package_helpers import (
+    PASSPHRASE,
     investigator,  # noqa: F401 - fixture
     rehash,
 )
@@ -21,6 +22,7 @@ from vault.cli import main
 from vault.custody import canonical, entry_hash_of
 from vault.identity import Signer
 from vault.package_export import export
+from vault.package_receive import receive
 from vault.package_verify import verify_package
 
 
@@ -136,3 +138,23 @@ def test_signed_entries_with_non_text_ids_are_findings_not_a_crash(investigator,
 
     resign(bag, investigator.signer, edit)
     refused(bag)
+
+
+def test_truncated_lineage_that_no_longer_reaches_the_linked_head_is_refused(
+    investigator,  # noqa: F811
+    tmp_path,
+):
+    """The package.import names the sender's head; a lineage log cut before it (here: the
+    sender's package.export removed, manifests rewritten) proves nothing about that link.
+    verify-package accepted it, and the receiving case then failed its own verify."""
+    export(investigator, tmp_path / "p1")
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+        receive(lawyer, tmp_path / "p1")
+        export(lawyer, tmp_path / "p2")
+    assert verify_package(tmp_path / "p2").ok
+    bag = tampered(tmp_path / "p2", "cut-lineage")
+    (lineage,) = (bag / "data/lineage").iterdir()
+    lines = lineage.read_text(encoding="utf-8").splitlines(keepends=True)
+    lineage.write_text("".join(lines[:-1]), encoding="utf-8")
+    rebag(bag)
+    assert any("lineage" in reason for reason in refused(bag))

@@ -108,5 +108,7 @@ def trace_entry(
         source = entry.details.get("source_case")
         if not isinstance(source, str) or source not in chains:
             return f"the lineage of case {source} is missing"
+        if entry.details.get("source_head") not in {e.entry_hash.hex() for e in chains[source]}:
+            return f"the lineage of case {source} does not reach the head seq {entry.seq} links to"
         return trace_entry(item_id, digest, source, chains, depth + 1)
     return f"no entry of case {case_id} brought it in"
