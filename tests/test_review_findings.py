@@ -20,7 +20,9 @@ from tests.package_helpers import (
 from vault.case import Case
 from vault.cli import main
 from vault.custody import canonical, entry_hash_of
+from vault.errors import PackageRefused
 from vault.identity import Signer
+from vault.items import list_items
 from vault.package_export import export
 from vault.package_receive import receive
 from vault.package_verify import verify_package
@@ -158,3 +160,44 @@ def test_truncated_lineage_that_no_longer_reaches_the_linked_head_is_refused(
     lineage.write_text("".join(lines[:-1]), encoding="utf-8")
     rebag(bag)
     assert any("lineage" in reason for reason in refused(bag))
+
+
+UNSIGNED_CLAIMS = {
+    "renamed": lambda d: d["items"][0].update(original_name="innocent.jpg"),
+    "resized": lambda d: d["items"][0].update(size=d["items"][0]["size"] + 1),
+    "note-moved": lambda d: d["notes"][0].update(
+        about=next(i["id"] for i in d["items"] if i["id"] != d["notes"][0]["about"])
+    ),
+    "note-made-amendment": lambda d: d["notes"][0].update(supersedes=d["items"][1]["id"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNSIGNED_CLAIMS))
+def test_case_json_claims_that_contradict_the_signed_log_are_refused(package, name):
+    """An item's original name and size, a note's item and what it supersedes are in the
+    signed entries; case.json is covered by nothing but rewritable manifests. A package
+    whose case.json says otherwise verified, and receive then stored the false claim."""
+    bag = tampered(package, name)
+    edit_case_json(bag, UNSIGNED_CLAIMS[name])
+    refused(bag)
+
+
+@pytest.mark.parametrize("name", sorted(UNSIGNED_CLAIMS))
+def test_received_items_claims_are_checked_against_the_lineage(investigator, tmp_path, name):  # noqa: F811
+    export(investigator, tmp_path / "p1")
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+        receive(lawyer, tmp_path / "p1")
+        export(lawyer, tmp_path / "p2")
+    assert verify_package(tmp_path / "p2").ok
+    bag = tampered(tmp_path / "p2", name)
+    edit_case_json(bag, UNSIGNED_CLAIMS[name])
+    refused(bag)
+
+
+def test_receive_refuses_a_renamed_original(package, tmp_path):
+    bag = tampered(package, "renamed-for-receive")
+    edit_case_json(bag, UNSIGNED_CLAIMS["renamed"])
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+        with pytest.raises(PackageRefused):
+            receive(lawyer, bag)
+        assert not list_items(lawyer.conn)

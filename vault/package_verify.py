@@ -176,7 +176,7 @@ def _verify_contents(
                  malformed + _check_case(doc, entries, chain))  # fmt: skip
     result.check(_("Every original is the file its custody records"),
                  _check_originals(scanned, doc, own, chains))  # fmt: skip
-    result.check(_("Every disclosed note matches its digest"), _check_notes(doc, entries))
+    result.check(_("Every disclosed note matches its digest"), _check_notes(doc, entries, chains))
     result.check(_("Descriptions equal the latest signed description"),
                  _check_descriptions(doc, own, chains))  # fmt: skip
     result.check(_("The package ends with its own signed export entry"),
@@ -255,9 +255,25 @@ def _check_originals(scanned: ScannedBag, doc: dict, own: str, chains: Chains) -
             problems.append(Finding(None, _(
                 "{name!r} is not the file its custody records (SHA-256 {sha}…): {why}"
             ).format(name=name, sha=(digest or "")[:16], why=why)))  # fmt: skip
+        elif not _name_and_size_recorded(item, found.size, chains):
+            problems.append(Finding(None, _(
+                "case.json gives {name!r} a name or size that its signed item.import does not"
+            ).format(name=name)))  # fmt: skip
     for path in sorted(p for p in scanned.files if p.startswith(ORIGINALS) and p not in claimed):
         problems.append(Finding(None, _("{p!r} is not an item of this package").format(p=path)))
     return problems
+
+
+def _name_and_size_recorded(item: dict, size: int, chains: Chains) -> bool:
+    """The name is the one the item's signed item.import records; the size is the file's."""
+    return item.get("size") == size and any(
+        e.action == "item.import"
+        and e.content is not None
+        and e.content.get("subject") == item["id"]
+        and e.details.get("original_name") == item["original_name"]
+        for chain in chains.values()
+        for e in chain
+    )
 
 
 def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
@@ -274,8 +290,14 @@ def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _check_notes(doc: dict, entries: list[Entry]) -> list[Finding]:
+def _check_notes(doc: dict, entries: list[Entry], chains: Chains) -> list[Finding]:
     signed = _signed_note_digests(entries)
+    written = {  # note id -> its note.add / note.amend, in this chain or a lineage one
+        e.content["subject"]: e
+        for chain in chains.values()
+        for e in chain
+        if e.action in ("note.add", "note.amend") and isinstance(e.content.get("subject"), str)
+    }
     problems = []
     for note in doc.get("notes") or []:
         note = note if isinstance(note, dict) else {}
@@ -284,6 +306,12 @@ def _check_notes(doc: dict, entries: list[Entry]) -> list[Finding]:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if isinstance(text, str) else None
         if digest is None or recorded != digest or note.get("sha256") != digest:
             problems.append(Finding(seq, _("a note's text does not match its signed digest")))
+        entry = written.get(note.get("id"))
+        said = (note.get("about"), note.get("supersedes"))
+        if entry is None or (entry.details.get("about"), entry.details.get("supersedes")) != said:
+            problems.append(Finding(seq, _(
+                "a note's item, or the note it amends, is not the one its signed entry records"
+            )))  # fmt: skip
     return problems
 
 
