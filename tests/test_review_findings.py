@@ -22,10 +22,12 @@ from vault.cli import main
 from vault.custody import canonical, entry_hash_of
 from vault.errors import PackageRefused
 from vault.identity import Signer
+from vault.ingest import import_paths
 from vault.items import list_items
 from vault.package_export import export
 from vault.package_receive import receive
 from vault.package_verify import verify_package
+from vault.verify import verify_case
 
 
 def rebag(bag: Path) -> None:
@@ -201,3 +203,29 @@ def test_receive_refuses_a_renamed_original(package, tmp_path):
         with pytest.raises(PackageRefused):
             receive(lawyer, bag)
         assert not list_items(lawyer.conn)
+
+
+def test_receive_refuses_other_bytes_under_an_item_id_the_case_already_holds(
+    package, tmp_path, corpus
+):
+    """A second package, validly signed by its (hostile) sender, brings item X with other
+    bytes than the X received before. receive kept the old bytes, dropped the new ones
+    silently and logged a package.import saying X has the new SHA-256; the case verified."""
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+        receive(lawyer, package)
+        before = {i.id: i.sha256 for i in list_items(lawyer.conn)}
+        target = sorted(before)[0]
+        with Case.create(tmp_path / "mallory.evault", PASSPHRASE, "Other") as mallory:
+            (theirs,) = import_paths(mallory, [corpus / "camera" / "Nikon_D70.jpg"]).imported
+            export(mallory, tmp_path / "forged")
+            bag = tmp_path / "forged"
+            (bag / "data/originals" / theirs.id).rename(bag / "data/originals" / target)
+            for name in ("data/case.json", "data/custody.jsonl"):
+                text = (bag / name).read_text(encoding="utf-8")
+                (bag / name).write_text(text.replace(theirs.id, target), encoding="utf-8")
+            resign(bag, mallory.signer, lambda entries: None)
+        assert verify_package(bag).ok
+        with pytest.raises(PackageRefused):
+            receive(lawyer, bag)
+        assert {i.id: i.sha256 for i in list_items(lawyer.conn)} == before
+        assert verify_case(lawyer).ok

@@ -137,6 +137,10 @@ def _insert_item(
     conn: sqlcipher.Connection, item: dict, blob: StoredBlob, entry: Entry, meta: Extracted
 ) -> None:
     known = conn.execute("SELECT sha256 FROM items WHERE id = ?", (item["id"],)).fetchone()
+    if known and known[0] != blob.sha256:
+        raise PackageRefused([Finding(None, _(
+            "item {id} is already in this case with other content"
+        ).format(id=item["id"]))])  # fmt: skip
     if known:
         return  # received before: the new package.import records this delivery too
     conn.execute(
