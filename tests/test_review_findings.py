@@ -229,3 +229,36 @@ def test_receive_refuses_other_bytes_under_an_item_id_the_case_already_holds(
             receive(lawyer, bag)
         assert {i.id: i.sha256 for i in list_items(lawyer.conn)} == before
         assert verify_case(lawyer).ok
+
+
+def test_lineage_of_items_left_out_is_withheld_from_a_partial_export(
+    investigator,  # noqa: F811
+    tmp_path,
+    corpus,
+):
+    """A case that received items exports only one of its own. Its package still carried the
+    sender's whole kept chain in clear: names, descriptions (a witness's location) and notes'
+    digests of received items that are not in the package, against DESIGN §5's withholding."""
+    export(investigator, tmp_path / "p1")
+    secret = "Balakliia"  # the location in the investigator fixture's item.describe
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+        receive(lawyer, tmp_path / "p1")
+        (own,) = import_paths(lawyer, [corpus / "camera" / "Nikon_D70.jpg"]).imported
+        export(lawyer, tmp_path / "p2", [own.id])
+        received = [i.id for i in list_items(lawyer.conn) if i.id != own.id]
+        export(lawyer, tmp_path / "p3", received[:1])
+    assert verify_package(tmp_path / "p2").ok
+    assert verify_package(tmp_path / "p3").ok
+    shipped = "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "p2/data").rglob("*.json*")
+    )
+    assert secret not in shipped
+    assert all(i not in shipped for i in received)
+    names = [i.original_name for i in list_items(investigator.conn) if i.id not in received[:1]]
+    shipped = "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "p3/data").rglob("*.json*")
+    )
+    assert all(name not in shipped for name in names)
+    with Case.create(tmp_path / "expert.evault", PASSPHRASE, "Expert") as expert:
+        receive(expert, tmp_path / "p3")
+        assert verify_case(expert).ok

@@ -14,7 +14,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -116,10 +116,19 @@ def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
         {n.id for n in all_notes} - {n.id for n in notes}
     )
     plan.withheld = {e.seq for e in plan.entries if _withheld(e, hidden_subjects, chosen)}
-    chains = kept_chains(case.conn)
-    chains[case.id] = plan.entries
+    # Kept sender chains follow the same rule: entries about items or notes left out are
+    # shipped as hashes only, and only the chains the package's items came through go.
+    chains = {
+        source: [_hashes_only(e) if _withheld(e, hidden_subjects, chosen) else e for e in kept]
+        for source, kept in kept_chains(case.conn).items()
+    }
+    chains[case.id] = [_hashes_only(e) if e.seq in plan.withheld else e for e in plan.entries]
     plan.lineage = {c: chains[c] for c in chain_order(case.id, chains) if c != case.id}
     return plan
+
+
+def _hashes_only(entry: Entry) -> Entry:
+    return replace(entry, content=None)
 
 
 def _withheld(entry: Entry, hidden: set[str], chosen: set[str]) -> bool:
@@ -159,8 +168,13 @@ def _write_originals(
 def _write_metadata(case: Case, plan: _Plan, writer: BagWriter, package_id: str) -> None:
     lines = [to_jsonl(e, withhold=e.seq in plan.withheld) for e in plan.entries]
     writer.add_bytes("data/custody.jsonl", "".join(line + "\n" for line in lines).encode())
-    for source in plan.lineage:
-        text = "".join(line + "\n" for line in lineage_lines(case.conn, source))  # verbatim
+    for source, entries in plan.lineage.items():
+        kept = lineage_lines(case.conn, source)  # verbatim, unless now withheld
+        lines = [
+            to_jsonl(e) if e.content is None and "content" in json.loads(line) else line
+            for line, e in zip(kept, entries, strict=True)
+        ]
+        text = "".join(line + "\n" for line in lines)
         writer.add_bytes(f"data/lineage/{source}.jsonl", text.encode())
     for fp, key in _actor_keys(case, plan).items():
         writer.add_bytes(f"data/keys/{fp}.pem", public_key_pem(key))
