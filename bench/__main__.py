@@ -7,10 +7,9 @@ the exit status is 1 if any failed, so `make bench` reports it.
 
 from __future__ import annotations
 
-import importlib
+import subprocess
 import sys
 import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,16 +29,14 @@ def discover(names: Sequence[str] = ()) -> list[str]:
 
 
 def run_one(module_name: str) -> bool:
-    """Import and run one benchmark; True when it succeeded."""
+    """Run one benchmark in a fresh interpreter, so that its memory figures (peak RSS is a
+    process's high-water mark) and warm caches are its own; True when it succeeded."""
     print(f"\n=== {module_name} ===", flush=True)
     started = time.perf_counter()
-    try:
-        result = importlib.import_module(f"bench.{module_name}").main()
-    except Exception:
-        traceback.print_exc()
-        result = 1
+    code = f"import bench.{module_name} as b; raise SystemExit(b.main())"
+    result = subprocess.run([sys.executable, "-c", code], cwd=BENCH_DIR.parent).returncode
     elapsed = time.perf_counter() - started
-    ok = not result
+    ok = result == 0
     print(f"--- {module_name}: {'ok' if ok else 'FAILED'} in {elapsed:.1f} s", flush=True)
     return ok
 

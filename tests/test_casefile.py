@@ -11,7 +11,7 @@ from casehelpers import CORPUS, PASSPHRASE, new_case, reopen
 
 from vault.case import Case
 from vault.casefile import open_case_file
-from vault.errors import CaseExists, CaseInUse, NotACaseFile, WeakPassphrase, WrongPassphrase
+from vault.errors import CaseInUse, FileExists, NotACaseFile, WeakPassphrase, WrongPassphrase
 from vault.ingest import import_paths
 from vault.notes import add_note
 from vault.schema import SCHEMA_VERSION
@@ -40,7 +40,7 @@ def test_short_passphrase_is_refused_and_no_file_is_left(tmp_path):
 def test_creating_over_an_existing_file_never_overwrites_it(tmp_path):
     target = tmp_path / "c.evault"
     target.write_bytes(b"someone's file")
-    with pytest.raises(CaseExists):
+    with pytest.raises(FileExists):
         Case.create(target, PASSPHRASE, "Title")
     assert target.read_bytes() == b"someone's file"
 

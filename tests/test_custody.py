@@ -225,3 +225,20 @@ def test_a_second_investigator_is_added_from_the_command_line_and_signs_as_thems
     assert lines[2]["actor"] == mykola != lines[0]["actor"]
     assert mykola in added.stdout
     assert run_cli("verify", path).returncode == 0
+
+
+def test_trust_through_a_forged_introduction_fails_all_the_way_down(case):
+    """A forged identity.add vouches for A; A vouches for B; B's acts are not trusted either."""
+    a, b = Signer.generate("A", "x", ""), Signer.generate("B", "x", "")
+    case.conn.execute("BEGIN")
+    introduce_a = {"name": "A", "public_key": a.identity.public_key.hex()}
+    introduce_b = {"name": "B", "public_key": b.identity.public_key.hex()}
+    forged = append_entry(case.conn, case.id, case.signer, "identity.add", details=introduce_a)
+    append_entry(case.conn, case.id, a, "identity.add", details=introduce_b)
+    append_entry(case.conn, case.id, b, "item.access", details={"purpose": "look"})
+    case.conn.execute("COMMIT")
+    case.conn.execute("UPDATE custody SET sig = ? WHERE seq = ?", (bytes(64), forged.seq))
+    found = findings(case)
+    assert (5, "signature does not verify") in found
+    assert (6, "signed by a key introduced by a forged entry") in found
+    assert (7, "signed by a key introduced by a forged entry") in found

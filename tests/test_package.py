@@ -253,3 +253,15 @@ def test_items_received_from_an_encrypted_package_get_fresh_metadata_and_thumbna
     lawyer.close()
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("pytest")) == [
         "mykola.evault", "olena.evault", "p.zip.age"]  # fmt: skip
+
+
+def test_log_keys_include_the_senders_of_received_chains(investigator, tmp_path):  # noqa: F811
+    from vault.cli_case import write_keys
+
+    export(investigator, tmp_path / "p.zip")
+    lawyer = Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution", investigator="M")
+    receive(lawyer, tmp_path / "p.zip")
+    write_keys(lawyer, tmp_path / "keys")
+    lawyer.close()
+    written = sorted(p.stem for p in (tmp_path / "keys").iterdir())
+    assert written == sorted([investigator.signer.fingerprint, lawyer.signer.fingerprint])

@@ -20,7 +20,7 @@ from tests.report_helpers import (
 )
 from vault import cli
 from vault.case import Case
-from vault.errors import Cancelled
+from vault.errors import Cancelled, FileExists
 from vault.items import list_items
 from vault.report import ReportResult, generate_report
 
@@ -216,3 +216,13 @@ def test_cli_report_writes_the_pdf_and_logs_it(tmp_path: Path, corpus: Path) -> 
     assert code == 0
     with Case.open(tmp_path / "case.evault", PASSPHRASE) as case:
         assert report_entries(case)[-1]["digest"] == sha256_file(out)
+
+
+def test_a_report_never_overwrites_an_existing_file(case: Case, tmp_path: Path) -> None:
+    earlier = tmp_path / "report.pdf"
+    earlier.write_bytes(b"the report filed last week")
+    entries_before = case.conn.execute("SELECT count(*) FROM custody").fetchone()[0]
+    with pytest.raises(FileExists):
+        generate_report(case, earlier, "en")
+    assert earlier.read_bytes() == b"the report filed last week"
+    assert case.conn.execute("SELECT count(*) FROM custody").fetchone()[0] == entries_before

@@ -66,9 +66,11 @@ class ReportDialog(QDialog):
         form.addRow(buttons)
 
     def on_browse_clicked(self) -> None:
+        # The core never replaces a file, so do not offer to: it would only be refused.
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the report as"), self.path.text(), _("PDF files (*.pdf)")
-        )
+            self, _("Save the report as"), self.path.text(), _("PDF files (*.pdf)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
         if chosen:
             self.path.setText(chosen)
 

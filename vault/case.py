@@ -128,6 +128,13 @@ class Case:
         )
         return [Identity(fp, name, role, org, bytes(key)) for fp, name, role, org, key in rows]
 
+    def actor_keys(self) -> dict[str, bytes]:
+        """Every actor's public key: the case's own people, then those of kept sender chains."""
+        keys = {i.fingerprint: i.public_key for i in self.identities()}
+        for fp, key in self.conn.execute("SELECT fingerprint, public_key FROM lineage_keys"):
+            keys.setdefault(fp, bytes(key))
+        return keys
+
     def add_identity(self, name: str, role: str = DEFAULT_ROLE, organization: str = "") -> Identity:
         """A new investigator with a key of their own, vouched for by the current actor."""
         signer = Signer.generate(name, role, organization)

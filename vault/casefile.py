@@ -17,8 +17,8 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.errors import (
-    CaseExists,
     CaseInUse,
+    FileExists,
     NotACaseFile,
     VaultError,
     WeakPassphrase,
@@ -161,7 +161,7 @@ def create_case_file(path: Path, passphrase: str, schema_version: int = SCHEMA_V
         # O_EXCL: two people creating the same name must not both succeed.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        raise CaseExists() from None
+        raise FileExists() from None
     lock_fd = _lock(path)
     try:
         conn = _connect(path, passphrase, create=True)

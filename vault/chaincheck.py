@@ -126,10 +126,14 @@ def _learn_key(entry: Entry, result: ChainResult, introduced_by: dict[str, int])
 def _check_signatures(checks: list[_Check], result: ChainResult, introduced_by: dict) -> None:
     bad = set(_bad_signatures(checks))
     result.findings += [Finding(seq, _("signature does not verify")) for seq in sorted(bad)]
-    # A key vouched for by a forged entry is not trusted: everything it signed fails too.
-    for seq, key, _sig, _msg in checks:
-        if introduced_by.get(fingerprint(key)) in bad and seq not in bad:
+    # A key vouched for by a forged entry is not trusted: everything it signed fails too,
+    # and so on down the line. Keys are introduced before they sign, so one pass in seq
+    # order reaches every descendant.
+    tainted = set(bad)
+    for seq, key, _sig, _msg in sorted(checks, key=lambda check: check[0]):
+        if introduced_by.get(fingerprint(key)) in tainted and seq not in bad:
             result.findings.append(Finding(seq, _("signed by a key introduced by a forged entry")))
+            tainted.add(seq)
 
 
 def _bad_signatures(checks: list[_Check]) -> list[int]:

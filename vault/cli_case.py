@@ -157,10 +157,10 @@ def log(args: argparse.Namespace) -> int:
 
 
 def write_keys(case: Case, folder: Path) -> None:
-    """<fingerprint>.pem for every identity, for `openssl pkeyutl -verify -pubin`."""
+    """<fingerprint>.pem for every actor, received chains' included, for openssl."""
     folder.mkdir(parents=True, exist_ok=True)
-    for identity in case.identities():
-        (folder / f"{identity.fingerprint}.pem").write_bytes(public_key_pem(identity.public_key))
+    for fp, key in case.actor_keys().items():
+        (folder / f"{fp}.pem").write_bytes(public_key_pem(key))
 
 
 @command("verify", _case_arg)

@@ -37,7 +37,9 @@ class WeakPassphrase(VaultError):
         return _("The passphrase must have at least 12 characters.")
 
 
-class CaseExists(VaultError):
+class FileExists(VaultError):
+    """Something is already at the chosen path: nothing is ever overwritten."""
+
     def default_message(self) -> str:
         return _("A file already exists there. Choose another name; nothing was overwritten.")
 

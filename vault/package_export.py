@@ -22,7 +22,7 @@ from vault.bagit import info_text
 from vault.blobstore import blob_chunks
 from vault.case import Case
 from vault.custody import Entry, read_entries, to_jsonl
-from vault.errors import Cancelled, CaseExists, InvalidInput, VaultError
+from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.i18n import _
 from vault.identity import public_key_pem
 from vault.items import Item, list_items
@@ -80,7 +80,7 @@ def export(
     if encrypted != out.name.lower().endswith(".zip.age"):
         raise InvalidInput(_("An encrypted package is named *.zip.age, and only an encrypted one."))
     if out.exists():
-        raise CaseExists()
+        raise FileExists()
     plan = _plan(case, item_ids)
     package_id = str(uuid.uuid4())
     writer = open_writer(out, encrypt_passphrase, age_recipients or [])
@@ -133,8 +133,9 @@ def _hashes_only(entry: Entry) -> Entry:
 
 def _withheld(entry: Entry, hidden: set[str], chosen: set[str]) -> bool:
     """Entries about items or notes left out keep only their hashes, actor and signature."""
-    if entry.content is None or entry.content.get("subject") in hidden:
-        return entry.content is not None
+    subject = entry.content.get("subject") if entry.content else None
+    if isinstance(subject, str) and subject in hidden:
+        return True
     if entry.action == "package.import":
         ids = {i.get("id") for i in entry.details.get("items", []) if isinstance(i, dict)}
         return bool(ids) and not ids & chosen

@@ -20,7 +20,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.blobstore import StoredBlob, blob_chunks, store_stream
 from vault.case import Case
 from vault.chaincheck import verify_chain
-from vault.custody import Entry, Finding
+from vault.custody import Entry, Finding, read_entries
 from vault.errors import PackageRefused
 from vault.filetype import InMemory
 from vault.i18n import _
@@ -173,12 +173,12 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
         label = _("lineage of case {id}: ").format(id=source)
         findings += [Finding(f.seq, label + f.reason, f.level)
                      for f in verify_chain(entries, source).findings]  # fmt: skip
-    rows = conn.execute(
-        "SELECT i.id, i.sha256, c.seq, c.content FROM items i JOIN custody c"
-        " ON c.seq = i.entered_seq WHERE c.action = 'package.import'"
-    )
-    for item_id, sha256, seq, content in rows:
-        details = json.loads(content)["details"]
+    imports = {e.seq: e.details for e in read_entries(conn, "WHERE action = 'package.import'")}
+    rows = conn.execute("SELECT id, sha256, entered_seq FROM items ORDER BY rowid")
+    for item_id, sha256, seq in rows:
+        if seq not in imports:
+            continue  # imported from a file here: checked against its item.import by verify
+        details = imports[seq]
         source, head = details.get("source_case"), details.get("source_head")
         heads = {e.entry_hash.hex() for e in chains.get(source, [])}
         why = trace_entry(item_id, sha256, source, chains) if head in heads else "no link"

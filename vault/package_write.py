@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from vault.bagit import declaration, manifest_text
-from vault.errors import CaseExists
+from vault.errors import FileExists
 from vault.package_age import encrypting_writer
 from vault.package_zip import ZipStreamWriter
 
@@ -75,7 +75,7 @@ class BagWriter:
             self.add_bytes(f"tagmanifest-{a}.txt", lines.encode("utf-8"))
         self._flush()
         if self.final.exists():
-            raise CaseExists()
+            raise FileExists()
         os.rename(self.temp, self.final)
         _fsync_dir(self.final.parent)
 

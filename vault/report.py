@@ -20,7 +20,7 @@ from pathlib import Path
 from vault import __version__
 from vault.case import Case
 from vault.custody import Finding, utc_now
-from vault.errors import Cancelled, InvalidInput, VaultError
+from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.i18n import LANGUAGES, _
 from vault.progress import Cancel, Progress
 from vault.report_data import ReportFacts, gather
@@ -90,6 +90,8 @@ def generate_report(
     out = Path(out_path)
     if not out.parent.is_dir():
         raise InvalidInput(_("The folder {folder} does not exist.").format(folder=out.parent))
+    if out.exists():
+        raise FileExists()
     stages = _Stages(progress, cancelled)
     verify_span = stages.span(0.0, 0.4)
     facts = gather(
@@ -174,12 +176,14 @@ def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict) -> i
             os.fsync(f.fileno())
         with case.transaction():
             entry = case.record("report.generate", None, digest, details)
-            os.replace(temp, out)
+            os.link(temp, out)  # unlike a rename, never replaces a file already there
             renamed = True
         return entry.seq
     except BaseException as err:
         if renamed:  # the log entry did not commit, so the file must not stay either
             out.unlink(missing_ok=True)
+        if isinstance(err, FileExistsError):
+            raise FileExists() from None
         if isinstance(err, OSError):
             message = _("Cannot write the report: {e}").format(e=err.strerror or err)
             raise VaultError(message) from err
