@@ -70,11 +70,17 @@ def _read_ahead(read: Callable[[int], bytes], digest: Any) -> Iterator[bytes]:
         digest.update(chunk)
         return chunk
 
+    chunk = next_chunk()
+    if len(chunk) < CHUNK_SIZE:  # a small file, the common case: a thread would cost more
+        while chunk:
+            yield chunk
+            chunk = next_chunk()
+        return
     with ThreadPoolExecutor(1) as reader:
-        pending = reader.submit(next_chunk)
-        while chunk := pending.result():
+        while chunk:
             pending = reader.submit(next_chunk)
             yield chunk
+            chunk = pending.result()
 
 
 def blob_chunks(conn: sqlcipher.Connection, blob_id: int) -> Iterator[bytes]:

@@ -16,6 +16,7 @@ from vault.blobstore import store_stream
 from vault.case import Case
 from vault.errors import Cancelled, StorageFull
 from vault.i18n import _
+from vault.metadata import quick_look
 from vault.probe import MetadataProbe
 from vault.progress import Cancel, Progress
 
@@ -129,11 +130,14 @@ def import_file(
 ) -> ImportedItem:
     """Import one file in one transaction: its bytes, its metadata and its `item.import`."""
     name = true_name(path)
-    # Metadata runs in the probe's process while this thread stores the bytes.
-    extracted = metadata_thread.submit(probe.extract, str(path))
+    glance = quick_look(str(path))
+    # An image's metadata is read in the probe's process while this thread stores the bytes;
+    # for anything else the first bytes said all there is to say.
+    parse = glance.mime.startswith("image/")
+    extracted = metadata_thread.submit(probe.extract, str(path)) if parse else None
     with open(path, "rb") as f, case.transaction() as conn:
         blob = store_stream(conn, f.read, on_bytes, cancelled)
-        meta = extracted.result()
+        meta = extracted.result() if extracted else glance
         item_id = str(uuid.uuid4())
         details = {"original_name": name, "size": blob.size, "mime": meta.mime,
                    "source": source, "method": "copy"}  # fmt: skip
