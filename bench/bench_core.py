@@ -9,6 +9,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -40,15 +41,25 @@ def raw_sqlcipher_inserts(db: Path, files: list[Path]) -> None:
     conn.close()
 
 
+def _quiet(work: Callable[[], object]) -> float:
+    """Time `work` after flushing the disk, so earlier writes do not slow it down."""
+    os.sync()
+    return timed(work)
+
+
 def bench_import(folder: Path) -> None:
     files = random_files(folder / "in", MIXED_SIZES)
     total_mb = sum(MIXED_SIZES) / MiB
     sha = timed(lambda: subprocess.run(["sha256sum", *map(str, files)], check=True,
                                        stdout=subprocess.DEVNULL))  # fmt: skip
-    raw = timed(lambda: raw_sqlcipher_inserts(folder / "raw.db", files))
-    case = Case.create(folder / "bench.evault", PASSPHRASE, "Benchmark")
-    ours = timed(lambda: import_paths(case, [folder / "in"]))
-    case.close()
+    raw, ours = float("inf"), float("inf")
+    for _round in range(2):  # alternate, best of two: neither pays for the other's writeback
+        raw = min(raw, _quiet(lambda: raw_sqlcipher_inserts(folder / "raw.db", files)))
+        (folder / "raw.db").unlink()
+        case = Case.create(folder / "bench.evault", PASSPHRASE, "Benchmark")
+        ours = min(ours, _quiet(lambda c=case: import_paths(c, [folder / "in"])))
+        case.close()
+        (folder / "bench.evault").unlink()
     print(f"import of {len(files)} files, {total_mb:.0f} MiB of mixed sizes")
     report("raw SQLCipher inserts (MB/s)", total_mb / raw, "MB/s")
     report("sha256sum (MB/s)", total_mb / sha, "MB/s")
@@ -115,8 +126,18 @@ def bench_import_memory(folder: Path) -> None:
     report("import one 2 GiB file (MB/s)", 2048 / seconds, "MB/s")
 
 
+BENCHES = {f.__name__: f for f in (bench_unlock, bench_verify, bench_import, bench_import_memory)}
+
+
 def main() -> int:
-    for bench in (bench_unlock, bench_verify, bench_import, bench_import_memory):
-        with scratch(bench.__name__) as folder:
-            bench(folder)
+    """Each figure in a fresh interpreter: one benchmark's heap and pools never slow the next."""
+    for name in BENCHES:
+        code = f"import bench.bench_core as b; b.run_one({name!r})"
+        if subprocess.run([sys.executable, "-c", code]).returncode:
+            return 1
     return 0
+
+
+def run_one(name: str) -> None:
+    with scratch(name) as folder:
+        BENCHES[name](folder)
