@@ -25,7 +25,7 @@ from ui.session import CaseSession
 from ui.thumbnail_cache import ThumbnailCache
 from ui.worker import Job, JobContext
 from vault.case import Case
-from vault.caseview import actor_names, last_verification, log_entries
+from vault.caseview import actor_names, last_verification, log_entries, subject_labels
 from vault.errors import VaultError
 from vault.i18n import _
 from vault.ingest import ImportResult, import_paths
@@ -107,8 +107,9 @@ class CaseWorkspace(QWidget):
         )
         self.header.show_verification(last_verification(case), self._names)
         selected = self.items.current_item()
-        self.item_model.set_items(list_items(case.conn))
-        self.custody.show_entries(log_entries(case), self._names)
+        items = list_items(case.conn)
+        self.item_model.set_items(items)
+        self.custody.show_entries(log_entries(case), self._names, subject_labels(case, items))
         self._reselect(selected.id if selected else None)
 
     def _reselect(self, item_id: str | None) -> None:

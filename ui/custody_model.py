@@ -44,6 +44,7 @@ class CustodyTableModel(RowTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._names: dict[str, str] = {}
+        self._subjects: dict[str, str] = {}
         self._findings: dict[int, list[Finding]] = {}
 
     def headers(self) -> list[str]:
@@ -57,8 +58,11 @@ class CustodyTableModel(RowTableModel):
             _("Entry hash"),
         ]
 
-    def set_entries(self, entries: list[Entry], names: dict[str, str]) -> None:
-        self._names = names
+    def set_entries(
+        self, entries: list[Entry], names: dict[str, str], subjects: dict[str, str] | None = None
+    ) -> None:
+        """`names`: fingerprint -> person; `subjects`: item or note id -> what to show."""
+        self._names, self._subjects = names, subjects or {}
         self.set_rows(entries)
 
     def set_findings(self, findings: list[Finding]) -> None:
@@ -90,6 +94,12 @@ class CustodyTableModel(RowTableModel):
             return "\n".join(display_text(f.reason) for f in findings)
         return None
 
+    def _subject(self, subject: Any) -> str:
+        if not subject:
+            return "—"
+        label = self._subjects.get(subject) if isinstance(subject, str) else None
+        return display_text(label) if label else display_text(subject)[:8]
+
     def _cells(self, entry: Entry) -> list[str]:
         content = entry.content or {}
         local, utc = local_and_utc(str(content.get("at", "")))
@@ -102,6 +112,6 @@ class CustodyTableModel(RowTableModel):
             utc,
             actor,
             action_label(entry.action),
-            display_text(subject)[:8] if subject else "—",
+            self._subject(subject),
             entry.entry_hash.hex()[:HASH_PREFIX] + "…",
         ]

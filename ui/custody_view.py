@@ -86,8 +86,10 @@ class CustodyView(QWidget):
         layout.addWidget(self.findings)
         layout.addWidget(self.table, 1)
 
-    def show_entries(self, entries: list[Entry], names: dict[str, str]) -> None:
-        self.model.set_entries(entries, names)
+    def show_entries(
+        self, entries: list[Entry], names: dict[str, str], subjects: dict[str, str]
+    ) -> None:
+        self.model.set_entries(entries, names, subjects)
         self.table.scrollToBottom()
 
     def show_result_none(self) -> None:

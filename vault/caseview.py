@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from vault.case import Case
 from vault.custody import Entry, read_entries
+from vault.i18n import _
+from vault.items import Item
+from vault.notes import list_notes
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,18 @@ def log_entries(case: Case) -> list[Entry]:
 def actor_names(case: Case) -> dict[str, str]:
     """Fingerprint -> the name the case knows its holder by."""
     return {identity.fingerprint: identity.name for identity in case.identities()}
+
+
+def subject_labels(case: Case, items: list[Item]) -> dict[str, str]:
+    """Item and note ids -> what the log shows for them: an item's original name, or the
+    item a note is about. `items` is the case's list, already loaded by the caller."""
+    names = {item.id: item.original_name for item in items}
+    labels = dict(names)
+    for note in list_notes(case.conn):
+        about = names.get(note.about) if note.about else None
+        label = _("note on {name}").format(name=about) if about else _("note on the case")
+        labels[note.id] = label
+    return labels
 
 
 def last_verification(case: Case) -> LastVerification | None:

@@ -96,6 +96,9 @@ def test_notes_and_descriptions_are_recorded_and_the_log_grows(
     assert workspace.custody.model.rowCount() == before + 3
     actions = [workspace.custody.model.index(r, 4).data() for r in range(before, before + 3)]
     assert actions == ["Note added", "Note amended", "Item described"]
+    subjects = [workspace.custody.model.index(r, 5).data() for r in range(before - 1, before + 3)]
+    assert subjects == ["Canon_40D.jpg", "note on Canon_40D.jpg", "note on Canon_40D.jpg",
+                        "Canon_40D.jpg"]  # fmt: skip
     assert details.title.text() == "Cell 2, north wall"  # read back from the signed entry
     assert workspace.details.events.model.rowCount() == 4  # import, 2 notes, describe
 
