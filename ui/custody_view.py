@@ -28,9 +28,9 @@ FAIL_STYLE = "background: #ffd6d6; color: #7a0010; padding: 8px; font-weight: bo
 
 def pass_text(report: CaseVerification) -> str:
     return _(
-        "Custody verified: {entries} entries (every hash, signature and the unbroken "
-        "sequence), {items} items re-hashed from their stored bytes, {notes} notes checked "
-        "against their digests. Nothing was changed."
+        "Custody verified. Log entries checked (every hash, signature and the unbroken "
+        "sequence): {entries}. Items re-hashed from their stored bytes: {items}. Notes "
+        "checked against their digests: {notes}. Nothing was changed."
     ).format(entries=report.chain.length, items=report.items_checked, notes=report.notes_checked)
 
 
@@ -72,7 +72,7 @@ class CustodyView(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((50, 150, 180, 200, 150, 90, 160)):
+        for column, width in enumerate((50, 150, 180, 180, 150, 260, 160)):
             table.setColumnWidth(column, width)
         return table
 

@@ -111,7 +111,8 @@ def test_verify_passes_and_says_what_was_checked(qtbot, case_window, camera, imp
     assert blocker.args[0].ok
     qtbot.waitUntil(lambda: not case_window.session.busy)
     text = workspace.custody.result.text()
-    assert text.startswith("✓ Custody verified") and "20 items re-hashed" in text
+    assert text.startswith("✓ Custody verified")
+    assert "re-hashed from their stored bytes: 20." in text
     assert workspace.item_model.index(0, 5).data() == "✓"
     assert workspace.header.badge.text().startswith("Verified")
     assert workspace.custody.model.index(workspace.custody.model.rowCount() - 1, 4).data() == (
