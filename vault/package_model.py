@@ -9,7 +9,9 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault.custody import Entry, entered_digests, parse_jsonl
+from vault.chaincheck import verify_chain
+from vault.custody import Entry, Finding, entered_digests, parse_jsonl, read_entries
+from vault.i18n import _
 
 FORMAT = "evidence-vault-package/1"
 MAX_NAME_BYTES = 200  # well under the 255 of common file systems, leaving room for the id
@@ -112,3 +114,26 @@ def trace_entry(
             return f"the lineage of case {source} does not reach the head seq {entry.seq} links to"
         return trace_entry(item_id, digest, source, chains, depth + 1)
     return f"no entry of case {case_id} brought it in"
+
+
+def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
+    """Re-verify every kept sender chain, and trace each received item back to its import."""
+    chains = kept_chains(conn)
+    findings = []
+    for source, entries in chains.items():
+        label = _("lineage of case {id}: ").format(id=source)
+        findings += [Finding(f.seq, label + f.reason, f.level)
+                     for f in verify_chain(entries, source).findings]  # fmt: skip
+    imports = {e.seq: e.details for e in read_entries(conn, "WHERE action = 'package.import'")}
+    rows = conn.execute("SELECT id, sha256, entered_seq FROM items ORDER BY rowid")
+    for item_id, sha256, seq in rows:
+        if seq not in imports:
+            continue  # imported from a file here: checked against its item.import by verify
+        details = imports[seq]
+        source, head = details.get("source_case"), details.get("source_head")
+        heads = {e.entry_hash.hex() for e in chains.get(source, [])}
+        why = trace_entry(item_id, sha256, source, chains) if head in heads else "no link"
+        if why:
+            reason = _("received item {id} cannot be traced to its first import ({why})")
+            findings.append(Finding(seq, reason.format(id=item_id, why=why)))
+    return findings

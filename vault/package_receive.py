@@ -19,13 +19,11 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.blobstore import StoredBlob, blob_chunks, store_stream
 from vault.case import Case
-from vault.chaincheck import verify_chain
-from vault.custody import Entry, Finding, read_entries
+from vault.custody import Entry, Finding
 from vault.errors import PackageRefused
 from vault.filetype import InMemory
 from vault.i18n import _
 from vault.metadata import Extracted, quick_look
-from vault.package_model import kept_chains, trace_entry
 from vault.package_read import open_members
 from vault.package_verify import PackageContents, PackageVerification, verify_package
 from vault.probe import MetadataProbe
@@ -163,26 +161,3 @@ def _insert_notes(conn: sqlcipher.Connection, contents: PackageContents, seq: in
         )
         count += 1
     return count
-
-
-def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
-    """Re-verify every kept sender chain, and trace each received item back to its import."""
-    chains = kept_chains(conn)
-    findings = []
-    for source, entries in chains.items():
-        label = _("lineage of case {id}: ").format(id=source)
-        findings += [Finding(f.seq, label + f.reason, f.level)
-                     for f in verify_chain(entries, source).findings]  # fmt: skip
-    imports = {e.seq: e.details for e in read_entries(conn, "WHERE action = 'package.import'")}
-    rows = conn.execute("SELECT id, sha256, entered_seq FROM items ORDER BY rowid")
-    for item_id, sha256, seq in rows:
-        if seq not in imports:
-            continue  # imported from a file here: checked against its item.import by verify
-        details = imports[seq]
-        source, head = details.get("source_case"), details.get("source_head")
-        heads = {e.entry_hash.hex() for e in chains.get(source, [])}
-        why = trace_entry(item_id, sha256, source, chains) if head in heads else "no link"
-        if why:
-            reason = _("received item {id} cannot be traced to its first import ({why})")
-            findings.append(Finding(seq, reason.format(id=item_id, why=why)))
-    return findings

@@ -16,7 +16,7 @@ from vault.errors import Cancelled
 from vault.i18n import _
 from vault.identity import fingerprint
 from vault.notes import note_digest
-from vault.package_receive import verify_lineage
+from vault.package_model import verify_lineage
 from vault.progress import Cancel, Progress
 
 
