@@ -107,4 +107,4 @@ clean: ## Remove the virtualenv and caches (not the committed .mo files).
 .PHONY: stress
 stress: deps venv ## Long reliability runs: 400 import kills, 150 export/receive kills, 5,000 fuzz cases each (figures in build/reliability/).
 	RELIABILITY_SCALE=stress RELIABILITY_OUT=build/reliability QT_QPA_PLATFORM=offscreen \
-		$(VENV_PY) -m pytest -q -s -p no:cacheprovider tests/test_reliability_*.py $(PYTEST_ARGS)
+		$(VENV_PY) -m pytest -q -s -p no:cacheprovider tests/reliability/ $(PYTEST_ARGS)

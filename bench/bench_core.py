@@ -16,11 +16,11 @@ import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.common import PASSPHRASE, MiB, child_peak_rss_mb, random_files, report, scratch, timed
-from vault.blobstore import CHUNK_SIZE
-from vault.case import Case
-from vault.casefile import key_pragma
-from vault.ingest import import_paths
-from vault.verify import verify_case
+from vault.case.casefile import key_pragma
+from vault.case.handle import Case
+from vault.custody.verify import verify_case
+from vault.evidence.blobstore import CHUNK_SIZE
+from vault.evidence.ingest import import_paths
 
 # 1 GiB in mixed sizes: a few videos, many phone photos, lots of small documents.
 MIXED_SIZES = [128 * MiB] * 4 + [4 * MiB] * 96 + [256 * 1024] * 512 + [16 * 1024] * 1024
@@ -120,7 +120,9 @@ def bench_import_memory(folder: Path) -> None:
     seconds, rss = child_peak_rss_mb(
         [sys.executable, "-m", "vault", "import", str(folder / "rss.evault"), str(big)], env
     )
-    base_s, base_rss = child_peak_rss_mb([sys.executable, "-c", "import vault.ingest"], env)
+    base_s, base_rss = child_peak_rss_mb(
+        [sys.executable, "-c", "import vault.evidence.ingest"], env
+    )
     report("import one 2 GiB file: peak RSS (MB)", rss, "MB", base_rss, "interpreter + imports",
            "< 300 MB")  # fmt: skip
     report("import one 2 GiB file (MB/s)", 2048 / seconds, "MB/s")

@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from vault.case import Case
-from vault.ingest import import_paths
-from vault.package_export import export
-from vault.package_verify import verify_package
+from vault.case.handle import Case
+from vault.evidence.ingest import import_paths
+from vault.package.export import export
+from vault.package.verify import verify_package
 
 SIZE_MIB = int(os.environ.get("EV_BENCH_PACKAGE_MIB", "1024"))
 FILE_MIB = 128

@@ -33,8 +33,8 @@ def make_photos(folder: Path, count: int) -> None:
 
 
 def build_case(folder: Path) -> Path:
-    from vault.case import Case
-    from vault.ingest import import_paths
+    from vault.case.handle import Case
+    from vault.evidence.ingest import import_paths
 
     photos = folder / "photos"
     photos.mkdir()
@@ -52,8 +52,8 @@ def _peak_mb() -> float:
 
 
 def child_report(case_path: str, out: str) -> None:
-    from vault.case import Case
-    from vault.report import generate_report
+    from vault.case.handle import Case
+    from vault.report.generate import generate_report
 
     started = time.perf_counter()
     with Case.open(case_path, PASSPHRASE) as case:
@@ -68,9 +68,9 @@ def child_baseline(case_path: str, out: str) -> None:
     from reportlab.platypus import Image as RLImage
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-    from vault.case import Case
-    from vault.items import list_items, thumbnail
-    from vault.report_layout import register_fonts, styles
+    from vault.case.handle import Case
+    from vault.evidence.items import list_items, thumbnail
+    from vault.report.layout import register_fonts, styles
 
     started = time.perf_counter()
     register_fonts()

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QWidget  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.settings import AppSettings  # noqa: E402
-from vault.case import Case  # noqa: E402
-from vault.ingest import import_paths  # noqa: E402
+from vault.case.handle import Case  # noqa: E402
+from vault.evidence.ingest import import_paths  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase, not secret"
 CACHE = Path(tempfile.gettempdir()) / "evidence-vault-bench-ui"

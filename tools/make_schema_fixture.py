@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from vault.case import Case
-from vault.casefile import create_case_file
-from vault.ingest import import_paths
-from vault.notes import add_note, describe_item
+from vault.case.casefile import create_case_file
+from vault.case.handle import Case
+from vault.evidence.ingest import import_paths
+from vault.evidence.notes import add_note, describe_item
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "schema fixture passphrase"

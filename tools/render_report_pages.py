@@ -13,11 +13,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from vault.case import Case
-from vault.ingest import import_paths
-from vault.items import list_items
-from vault.notes import add_note, describe_item
-from vault.report import generate_report
+from vault.case.handle import Case
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
+from vault.evidence.notes import add_note, describe_item
+from vault.report.generate import generate_report
 
 ROOT = Path(__file__).resolve().parent.parent
 

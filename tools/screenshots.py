@@ -21,16 +21,16 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance  # noqa
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from ui.app import create_application  # noqa: E402
-from ui.import_summary_dialog import ImportSummaryDialog  # noqa: E402
-from ui.item_model import ItemRole  # noqa: E402
+from ui.dialogs.import_summary_dialog import ImportSummaryDialog  # noqa: E402
+from ui.dialogs.new_case_dialog import NewCaseDialog  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.new_case_dialog import NewCaseDialog  # noqa: E402
 from ui.settings import AppSettings  # noqa: E402
-from vault.case import Case  # noqa: E402
+from ui.workspace.item_model import ItemRole  # noqa: E402
+from vault.case.handle import Case  # noqa: E402
+from vault.evidence.ingest import ImportResult, import_paths  # noqa: E402
+from vault.evidence.items import list_items  # noqa: E402
+from vault.evidence.notes import add_note, describe_item  # noqa: E402
 from vault.i18n import set_language  # noqa: E402
-from vault.ingest import ImportResult, import_paths  # noqa: E402
-from vault.items import list_items  # noqa: E402
-from vault.notes import add_note, describe_item  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"

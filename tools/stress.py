@@ -1,4 +1,4 @@
-"""Reliability harness shared by tests/test_reliability_*.py and `make stress`.
+"""Reliability harness shared by tests/reliability/ and `make stress`.
 
 Power loss is simulated by SIGKILLing a real `python -m vault ...` process group at a
 seeded random moment; after each kill the case must open, verify and hold only complete

@@ -1,6 +1,6 @@
 """List every literal passed to `_()` under vault/ and ui/, with where it is.
 
-`python -m tools.strings` prints them; tests/test_translations.py checks that each has a
+`python -m tools.strings` prints them; tests/core/test_translations.py checks that each has a
 Ukrainian translation in some catalogue.
 """
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from ui.fonts import UI_FAMILY, register_fonts
 from ui.main_window import APP_NAME, MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
+from ui.widgets.fonts import UI_FAMILY, register_fonts
 from vault import __version__
 from vault.i18n import set_language
 

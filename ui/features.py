@@ -36,7 +36,7 @@ class Feature:
 
 
 def _open_export(window: MainWindow) -> None:
-    from ui.export_dialog import ExportDialog
+    from ui.dialogs.export_dialog import ExportDialog
 
     items = window.workspace.items  # type: ignore[union-attr]
     window.show_feature_dialog(
@@ -45,26 +45,26 @@ def _open_export(window: MainWindow) -> None:
 
 
 def _open_receive(window: MainWindow) -> None:
-    from ui.receive_dialog import ReceiveDialog
+    from ui.dialogs.receive_dialog import ReceiveDialog
 
     window.show_feature_dialog(ReceiveDialog(window.session, window))
 
 
 def _open_report(window: MainWindow) -> None:
-    from ui.report_dialog import ReportDialog
+    from ui.dialogs.report_dialog import ReportDialog
 
     shown = window.workspace.items.shown_ids()  # type: ignore[union-attr]
     window.show_feature_dialog(ReportDialog(window.session, shown, window))
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("export", "vault.package_export", ("export",),
+    Feature("export", "vault.package.export", ("export",),
             lambda: _("Export package…"),
             lambda: _("Arrives with the packages feature"), _open_export),
-    Feature("receive", "vault.package_receive", ("receive", "verify_package"),
+    Feature("receive", "vault.package.receive", ("receive", "verify_package"),
             lambda: _("Receive package…"),
             lambda: _("Arrives with the packages feature"), _open_receive),
-    Feature("report", "vault.report", ("generate_report",),
+    Feature("report", "vault.report.generate", ("generate_report",),
             lambda: _("Report…"),
             lambda: _("Arrives with the reports feature"), _open_report),
 )  # fmt: skip

@@ -19,23 +19,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.case_workspace import CaseWorkspace
+from ui.dialogs.import_summary_dialog import ImportSummaryDialog
+from ui.dialogs.new_case_dialog import NewCaseDialog
+from ui.dialogs.open_case_dialog import DEFAULT_RETRY_DELAY_MS, OpenCaseDialog
+from ui.dialogs.settings_dialog import SettingsDialog
 from ui.errors import show_error
 from ui.features import FEATURES, Feature
 from ui.idle_watcher import IdleWatcher
-from ui.import_summary_dialog import ImportSummaryDialog
-from ui.job_progress import JobProgress
-from ui.new_case_dialog import NewCaseDialog
-from ui.open_case_dialog import DEFAULT_RETRY_DELAY_MS, OpenCaseDialog
-from ui.session import CaseSession
+from ui.jobs.progress import JobProgress
+from ui.jobs.session import CaseSession
+from ui.jobs.worker import Job
 from ui.settings import AppSettings
-from ui.settings_dialog import SettingsDialog
 from ui.start_page import StartPage
-from ui.worker import Job
-from vault.case import Case
+from ui.workspace.case_workspace import CaseWorkspace
+from vault.case.handle import Case
 from vault.errors import VaultError
+from vault.evidence.ingest import ImportResult
 from vault.i18n import _, current_language, set_language
-from vault.ingest import ImportResult
 
 APP_NAME = "Evidence Vault"
 MS_PER_MINUTE = 60_000

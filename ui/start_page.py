@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.text import display_text, plain_label
+from ui.widgets.text import display_text, plain_label
 from vault.i18n import _
 
 

@@ -1,5 +1,5 @@
 """`python -m vault` is the `evidence-vault` command."""
 
-from vault.cli import main
+from vault.cli.main import main
 
 raise SystemExit(main())

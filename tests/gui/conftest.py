@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from casehelpers import new_case
 from PySide6.QtCore import QSettings
 
+from tests.helpers.case import new_case
 from ui.main_window import MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings

@@ -7,14 +7,14 @@ from __future__ import annotations
 import threading
 import time
 
-from casehelpers import PASSPHRASE
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from tests.helpers.case import PASSPHRASE
 from ui.main_window import MainWindow
-from vault.case import Case
-from vault.items import list_items
-from vault.verify import verify_case
+from vault.case.handle import Case
+from vault.custody.verify import verify_case
+from vault.evidence.items import list_items
 
 HOLD_SECONDS = 30
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from test_main_window import select
 
-from ui.details_tab import camera_name
-from ui.text import human_size
+from ui.widgets.text import human_size
+from ui.workspace.details_tab import camera_name
 from vault.i18n import set_language
 
 

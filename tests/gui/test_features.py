@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import shutil
 
-from casehelpers import new_case
-
-from ui.export_dialog import PLAIN
-from ui.report_dialog import ReportDialog
-from vault.ingest import import_paths
-from vault.package_export import export
+from tests.helpers.case import new_case
+from ui.dialogs.export_dialog import PLAIN
+from ui.dialogs.report_dialog import ReportDialog
+from vault.evidence.ingest import import_paths
+from vault.package.export import export
 
 
 def wait_idle(qtbot, window) -> None:

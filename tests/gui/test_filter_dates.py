@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDate
 
-from ui.item_filter import preset_range
-from ui.item_model import ItemRole
+from ui.workspace.item_filter import preset_range
+from ui.workspace.item_model import ItemRole
 
 
 @pytest.fixture

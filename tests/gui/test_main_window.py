@@ -3,11 +3,11 @@ and EXIF, notes, descriptions, the custody log, verification, lock, tampering.""
 
 from __future__ import annotations
 
-from casehelpers import PASSPHRASE, new_case
 from PySide6.QtCore import Qt
 
-from ui.item_model import ItemRole
-from vault.case import Case
+from tests.helpers.case import PASSPHRASE, new_case
+from ui.workspace.item_model import ItemRole
+from vault.case.handle import Case
 
 
 def select(window, name: str) -> None:
@@ -122,7 +122,7 @@ def test_verify_passes_and_says_what_was_checked(qtbot, case_window, camera, imp
 
 def test_a_tampered_case_shows_the_findings_with_their_entries(qtbot, window, tmp_path, camera):
     case = new_case(tmp_path)
-    from vault.ingest import import_paths
+    from vault.evidence.ingest import import_paths
 
     import_paths(case, [camera / "Canon_40D.jpg"])
     case.close()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from casehelpers import PASSPHRASE, new_case
-
-from ui.open_case_dialog import OpenCaseDialog, retry_delay_ms
-from ui.passphrase import strength_hint
+from tests.helpers.case import PASSPHRASE, new_case
+from ui.dialogs.open_case_dialog import OpenCaseDialog, retry_delay_ms
+from ui.widgets.passphrase import strength_hint
 
 
 def test_a_case_is_created_through_the_new_case_dialog(qtbot, window, tmp_path):

@@ -1,0 +1,244 @@
+"""The custody log: every act signed and chained; every kind of tampering found, by seq."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+
+import pytest
+
+from tests.helpers.case import PASSPHRASE, new_case, reopen, run_cli
+from vault.case.identity import Signer
+from vault.custody.chain import verify_chain
+from vault.custody.entry import append_entry, canonical, parse_jsonl, read_entries, to_jsonl
+from vault.custody.verify import verify_case
+from vault.errors import InvalidInput
+from vault.evidence.notes import add_note, amend_note, describe_item, list_notes
+
+VECTORS = __import__("tests.helpers.case", fromlist=["ROOT"]).ROOT.parent / "shared" / "vectors"
+
+
+@pytest.fixture
+def case(tmp_path):
+    """A case with notes and an identity: entries 0..4."""
+    case = new_case(tmp_path)
+    note = add_note(case, "Свідок: утримували 46 днів.")
+    amend_note(case, note.id, "Свідок: утримували 47 днів.")
+    case.add_identity("Mykola", "prosecutor")
+    add_note(case, "Second note")
+    yield case
+    case.close()
+
+
+def findings(case) -> list[tuple[int | None, str]]:
+    return [(f.seq, f.reason) for f in verify_case(case).findings if f.level == "error"]
+
+
+def test_an_untouched_case_verifies(case):
+    report = verify_case(case)
+    assert report.ok, report.findings
+    assert (report.chain.length, report.notes_checked) == (5, 3)
+
+
+def test_every_entry_follows_design_section_4(case):
+    entries = list(read_entries(case.conn))
+    prev = bytes(32)
+    for seq, entry in enumerate(entries):
+        assert entry.seq == entry.content["seq"] == seq
+        assert entry.prev == prev
+        assert entry.content_hash == hashlib.sha256(canonical(entry.content)).digest()
+        assert entry.entry_hash == hashlib.sha256(prev + entry.content_hash).digest()
+        assert set(entry.content) == {"v", "case", "seq", "at", "tz", "actor", "action",
+                                      "subject", "digest", "details", "nonce"}  # fmt: skip
+        assert entry.content["at"].endswith("Z") and len(entry.content["nonce"]) == 32
+        prev = entry.entry_hash
+    assert [e.action for e in entries] == [
+        "case.create", "note.add", "note.amend", "identity.add", "note.add"]  # fmt: skip
+
+
+def test_note_text_is_not_in_the_log_only_its_digest(case):
+    note = list_notes(case.conn)[0]
+    entry = next(read_entries(case.conn, "WHERE subject = ?", (note.id,)))
+    assert note.text not in json.dumps(entry.content, ensure_ascii=False)
+    assert entry.content["digest"] == hashlib.sha256(note.text.encode()).hexdigest()
+
+
+def test_amending_a_note_keeps_the_old_one(case):
+    notes = list_notes(case.conn)
+    assert notes[1].supersedes == notes[0].id
+    assert [n.text for n in list_notes(case.conn, current_only=True)] == [
+        "Свідок: утримували 47 днів.", "Second note"]  # fmt: skip
+
+
+def test_the_independent_vector_chain_verifies():
+    with open(VECTORS / "package-good" / "data" / "custody.jsonl") as f:
+        result = verify_chain(parse_jsonl(f))
+    assert result.ok and result.length == 8
+    assert result.head.hex().startswith("c58f93ef")
+
+
+def test_edited_entry_content_is_found(case):
+    case.conn.execute(
+        "UPDATE custody SET content = replace(content, 'prosecutor', 'judge') WHERE seq = 3"
+    )
+    assert (3, "content was changed after signing") in findings(case)
+
+
+def test_edited_note_text_is_found(case):
+    case.conn.execute("UPDATE notes SET text = 'Свідок: нічого не бачив.' WHERE seq = 1")
+    assert findings(case) == [(1, "the text of a note was changed")]
+
+
+def test_edited_item_bytes_are_found(tmp_path):
+    case = new_case(tmp_path)
+    evidence = tmp_path / "photo.jpg"
+    evidence.write_bytes(b"\xff\xd8" + b"x" * 5000)
+    from vault.evidence.ingest import import_paths
+
+    item = import_paths(case, [evidence]).imported[0]
+    case.conn.execute("UPDATE chunks SET data = zeroblob(10)")
+    assert findings(case) == [(1, "the stored bytes of photo.jpg were changed")]
+    assert item.id
+    case.close()
+
+
+def test_deleted_entry_is_found(case):
+    case.conn.execute("DELETE FROM custody WHERE seq = 2")
+    found = findings(case)
+    assert (2, "entry missing") in found
+    assert (3, "does not link to the entry before it (chain broken)") in found
+
+
+def test_swapped_entries_are_found(case):
+    for a, b in ((1, -1), (2, 1), (-1, 2)):
+        case.conn.execute("UPDATE custody SET seq = ? WHERE seq = ?", (b, a))
+    found = findings(case)
+    assert (1, "its content says seq 2") in found
+    assert (2, "its content says seq 1") in found
+
+
+def test_forged_signature_is_found(case):
+    forged = Signer.generate("Forger", "x", "").sign(b"\x00" * 32)
+    case.conn.execute("UPDATE custody SET sig = ? WHERE seq = 4", (forged,))
+    assert findings(case) == [(4, "signature does not verify")]
+
+
+def test_entry_by_an_unknown_actor_is_found(case):
+    rogue = Signer.generate("Rogue", "x", "")
+    case.conn.execute("BEGIN")
+    append_entry(case.conn, case.id, rogue, "item.access", details={"purpose": "look"})
+    case.conn.execute("COMMIT")
+    assert findings(case) == [(5, "signed by a key that was never introduced")]
+
+
+def test_rogue_identity_added_to_the_key_table_is_found(case):
+    rogue = Signer.generate("Rogue", "x", "")
+    case.conn.execute(
+        "INSERT INTO identities VALUES (?, 'Rogue', 'x', '', ?, ?)",
+        (rogue.fingerprint, rogue.identity.public_key, rogue.private_bytes()),
+    )
+    assert findings(case) == [
+        (None, f"identity Rogue ({rogue.fingerprint[:16]}) was not introduced by the custody log")
+    ]
+
+
+def test_edited_case_title_is_found(case):
+    case.conn.execute("UPDATE case_info SET title = 'Another place'")
+    assert findings(case) == [
+        (0, "the case's title, number or organization was changed outside the log")
+    ]
+
+
+def test_a_second_investigator_acts_under_their_own_key(case):
+    mykola = reopen(case)
+    mykola.close()
+    from vault.case.handle import Case
+
+    as_mykola = Case.open(case.path, PASSPHRASE, actor="Mykola")
+    note = add_note(as_mykola, "Prosecutor's note")
+    entry = next(read_entries(as_mykola.conn, "WHERE subject = ?", (note.id,)))
+    assert entry.actor == as_mykola.signer.fingerprint != case.signer.fingerprint
+    assert verify_case(as_mykola).ok
+    as_mykola.close()
+
+
+def test_floats_are_refused_in_custody_content(case):
+    with pytest.raises(InvalidInput):
+        canonical({"lat": 49.46})
+
+
+def test_describe_is_logged_and_read_back_from_the_log(tmp_path):
+    case = new_case(tmp_path)
+    evidence = tmp_path / "a.bin"
+    evidence.write_bytes(b"abc")
+    from vault.evidence.ingest import import_paths
+    from vault.evidence.items import description
+
+    item = import_paths(case, [evidence]).imported[0]
+    describe_item(case, item.id, {"title": "Cell 2", "location": "Basement", "captured_by": "O."})
+    assert description(case.conn, item.id) == {
+        "title": "Cell 2",
+        "location": "Basement",
+        "captured_by": "O.",
+    }
+    case.close()
+
+
+def test_log_json_signatures_verify_with_openssl(tmp_path):
+    case = new_case(tmp_path)
+    add_note(case, "checked with openssl")
+    case.close()
+    keys = tmp_path / "keys"
+    done = run_cli("log", case.path, "--json", "--keys", keys)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["seq"] for line in lines] == [0, 1]
+    for line in lines:
+        (tmp_path / "msg").write_bytes(bytes.fromhex(line["entry_hash"]))
+        (tmp_path / "sig").write_bytes(bytes.fromhex(line["sig"]))
+        check = subprocess.run(
+            ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", keys / f"{line['actor']}.pem",
+             "-rawin", "-in", tmp_path / "msg", "-sigfile", tmp_path / "sig"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert check.returncode == 0, check.stdout + check.stderr
+    assert to_jsonl  # the CLI prints the same form the package's custody.jsonl uses
+
+
+def test_renamed_keys_in_an_entry_are_findings_not_a_crash(case):
+    case.conn.execute("UPDATE custody SET content = replace(content, 'a', 'b') WHERE seq = 1")
+    found = findings(case)
+    assert (1, "content was changed after signing") in found
+    assert (1, "has no action") in found
+
+
+def test_a_second_investigator_is_added_from_the_command_line_and_signs_as_themself(tmp_path):
+    path = tmp_path / "c.evault"
+    assert run_cli("init", path, "--title", "T", "--investigator", "Olena").returncode == 0
+    added = run_cli("add-investigator", path, "--name", "Mykola", "--role", "prosecutor")
+    assert added.returncode == 0, added.stderr
+    assert run_cli("note", path, "Prosecutor's note", "--actor", "Mykola").returncode == 0
+    lines = [json.loads(line) for line in run_cli("log", path, "--json").stdout.splitlines()]
+    assert lines[1]["content"]["action"] == "identity.add"
+    mykola = hashlib.sha256(bytes.fromhex(lines[1]["content"]["details"]["public_key"])).hexdigest()
+    assert lines[2]["actor"] == mykola != lines[0]["actor"]
+    assert mykola in added.stdout
+    assert run_cli("verify", path).returncode == 0
+
+
+def test_trust_through_a_forged_introduction_fails_all_the_way_down(case):
+    """A forged identity.add vouches for A; A vouches for B; B's acts are not trusted either."""
+    a, b = Signer.generate("A", "x", ""), Signer.generate("B", "x", "")
+    case.conn.execute("BEGIN")
+    introduce_a = {"name": "A", "public_key": a.identity.public_key.hex()}
+    introduce_b = {"name": "B", "public_key": b.identity.public_key.hex()}
+    forged = append_entry(case.conn, case.id, case.signer, "identity.add", details=introduce_a)
+    append_entry(case.conn, case.id, a, "identity.add", details=introduce_b)
+    append_entry(case.conn, case.id, b, "item.access", details={"purpose": "look"})
+    case.conn.execute("COMMIT")
+    case.conn.execute("UPDATE custody SET sig = ? WHERE seq = ?", (bytes(64), forged.seq))
+    found = findings(case)
+    assert (5, "signature does not verify") in found
+    assert (6, "signed by a key introduced by a forged entry") in found
+    assert (7, "signed by a key introduced by a forged entry") in found

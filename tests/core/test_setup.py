@@ -1,0 +1,142 @@
+"""The project's set-up holds: a Qt-free core, shipped Cyrillic fonts, no network, the UI."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FONT_DIR = ROOT / "resources" / "fonts"
+SHIPPED_FONTS = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansMono-Bold.ttf",
+)
+UKRAINIAN_LETTERS = "ҐґЄєІіЇїЖжЩщЯяЬь"
+
+# Imports every module of vault/ and reports which Qt modules that loaded.
+IMPORT_ALL_VAULT = """
+import importlib, json, pkgutil, sys
+import vault
+# __main__ is the program itself (it would start the app), not a module to import.
+modules = pkgutil.walk_packages(vault.__path__, "vault.")
+names = [m.name for m in modules if not m.name.endswith(".__main__")]
+for name in names:
+    importlib.import_module(name)
+qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
+print(json.dumps({"imported": names, "qt": qt}))
+"""
+
+
+def test_vault_imports_no_qt() -> None:
+    # A fresh interpreter: in this one pytest-qt has already loaded PySide6.
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL_VAULT],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.splitlines()[-1])
+    assert "vault.errors" in report["imported"]
+    assert report["qt"] == [], f"vault/ loaded Qt: {report['qt']}"
+
+
+@pytest.mark.parametrize("name", SHIPPED_FONTS)
+def test_shipped_font_has_ukrainian_glyphs(name: str) -> None:
+    font = ImageFont.truetype(str(FONT_DIR / name), 32)
+    # A missing glyph still renders, as the .notdef box; so compare against that box.
+    notdef = _render(font, "\U0010fffd")
+    for letter in UKRAINIAN_LETTERS:
+        left, top, right, bottom = font.getbbox(letter)
+        assert right > left and bottom > top, f"{name} draws nothing for {letter!r}"
+        assert _render(font, letter) != notdef, f"{name} has no glyph for {letter!r}"
+
+
+def _render(font: ImageFont.FreeTypeFont, text: str) -> bytes:
+    image = Image.new("L", (64, 64))
+    ImageDraw.Draw(image).text((8, 8), text, font=font, fill=255)
+    return image.tobytes()
+
+
+def test_font_licence_ships_with_fonts() -> None:
+    licence = (FONT_DIR / "LICENSE-DejaVu.txt").read_text(encoding="utf-8")
+    assert "Bitstream Vera" in licence
+    assert "LICENSE-DejaVu.txt" in (FONT_DIR / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("family", "address"),
+    [(socket.AF_INET, ("127.0.0.1", 9)), (socket.AF_INET6, ("::1", 9, 0, 0))],
+)
+def test_network_hook_refuses_connect(family: int, address: tuple) -> None:
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        with pytest.raises(RuntimeError, match="network access refused"):
+            sock.connect(address)
+        with pytest.raises(RuntimeError, match="network access refused"):
+            sock.connect_ex(address)
+
+
+def test_network_hook_allows_unix_sockets(tmp_path: Path) -> None:
+    # multiprocessing and D-Bus talk over AF_UNIX; those stay on the machine.
+    path = str(tmp_path / "s")
+    with socket.socket(socket.AF_UNIX) as server, socket.socket(socket.AF_UNIX) as client:
+        server.bind(path)
+        server.listen(1)
+        client.connect(path)
+        conn, _ = server.accept()
+        with conn:
+            client.sendall(b"ok")
+            assert conn.recv(2) == b"ok"
+
+
+def test_settings_are_isolated(isolated_settings: Path) -> None:
+    assert Path.home() == isolated_settings
+
+
+def test_committed_translations_match_sources(tmp_path: Path) -> None:
+    """Every .po has a committed .mo with the same catalogue (run `make translations`)."""
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "msgfmt is missing: `make deps` installs gettext"
+    for po in sorted(ROOT.glob("resources/locale/*/LC_MESSAGES/*.po")):
+        fresh = tmp_path / f"{po.parent.parent.name}.mo"
+        subprocess.run([msgfmt, "--check", "-o", str(fresh), str(po)], check=True)
+        committed = po.with_suffix(".mo")
+        assert committed.is_file(), f"{committed} is missing: run `make translations`"
+        assert _catalogue(committed) == _catalogue(fresh), f"{committed} is stale"
+
+
+def _catalogue(mo: Path) -> dict:
+    with mo.open("rb") as handle:
+        return dict(gettext.GNUTranslations(handle)._catalog)
+
+
+def test_shipped_fonts_register_with_qt(qapp) -> None:
+    from ui.widgets.fonts import MONO_FAMILY, UI_FAMILY, register_fonts
+
+    assert {UI_FAMILY, MONO_FAMILY} <= register_fonts()
+
+
+def test_main_window_builds_offscreen(qtbot) -> None:
+    from ui.app import APP_NAME, build_main_window
+
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    # Only what the set-up promises; the window's content has tests of its own.
+    assert APP_NAME == "Evidence Vault"
+    assert APP_NAME in window.windowTitle()
+    assert window.isVisible()

@@ -1,0 +1,1 @@
+"""Dialogs: new/open case, import summary, export, receive, report, settings, preview."""

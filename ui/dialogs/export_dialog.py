@@ -1,0 +1,153 @@
+"""Export a package: which items, where, how it is encrypted; then the fingerprint and the
+custody head to read out to the recipient over the phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidget
+
+from ui.errors import error_message
+from ui.jobs.session import CaseSession
+from ui.jobs.worker import JobContext
+from ui.widgets.dialog_parts import action_buttons, line_edit
+from ui.widgets.fonts import MONO_FAMILY
+from ui.widgets.text import display_text, plain_label
+from vault.i18n import _
+from vault.package.export import ExportResult, export
+
+PASSPHRASE, RECIPIENT, PLAIN = "passphrase", "recipient", "plain"
+
+
+def spaced(hex_text: str) -> str:
+    """A fingerprint in groups of four, easy to read aloud."""
+    return " ".join(hex_text[i : i + 4] for i in range(0, len(hex_text), 4))
+
+
+class ExportDialog(QDialog):
+    """Emits `export_finished(ExportResult)`."""
+
+    export_finished = Signal(object)
+
+    def __init__(
+        self,
+        session: CaseSession,
+        shown_ids: list[str],
+        selected: list[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.shown_ids, self.selected = session, shown_ids, selected
+        self.setWindowTitle(_("Export package"))
+        self.setAccessibleName(_("Export package"))
+        self.scope = self._combo(
+            _("Items in the package"),
+            [
+                (_("Every item"), "all"),
+                (_("The items the list shows ({n})").format(n=len(shown_ids)), "shown"),
+                (_("The selected item ({n})").format(n=len(selected)), "selected"),
+            ],
+        )
+        self.protection = self._combo(
+            _("Encryption"),
+            [
+                (_("Encrypt with a passphrase"), PASSPHRASE),
+                (_("Encrypt for a recipient's key"), RECIPIENT),
+                (_("Do not encrypt (.zip)"), PLAIN),
+            ],
+        )
+        self.secret = line_edit(_("Package passphrase, or the recipient's age1… key"), True)
+        self.recipient_label = line_edit(_("Who receives it (for the log)"))
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self.path = line_edit(
+            _("Where to save the package"), text=str(Path(docs or Path.home()) / "package.zip.age")
+        )
+        self.protection.currentIndexChanged.connect(self.on_protection_changed)
+        self.message = plain_label(_("Export status"))
+        self.fingerprint = plain_label(_("Fingerprint to read out"))
+        self.fingerprint.setFont(QFont(MONO_FAMILY, 14))
+        self._layout()
+
+    def _combo(self, name: str, choices: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        for text, value in choices:
+            combo.addItem(text, value)
+        return combo
+
+    def _layout(self) -> None:
+        buttons, self.start = action_buttons(self, _("Export"), self.on_export_clicked)
+        form = QFormLayout(self)
+        form.addRow(_("Items"), self.scope)
+        form.addRow(_("Encryption"), self.protection)
+        form.addRow(_("Passphrase or key"), self.secret)
+        form.addRow(_("Recipient"), self.recipient_label)
+        form.addRow(_("Save as"), self.path)
+        form.addRow(self.message)
+        form.addRow(self.fingerprint)
+        form.addRow(buttons)
+
+    def on_protection_changed(self) -> None:
+        mode = self.protection.currentData()
+        self.secret.setEnabled(mode != PLAIN)
+        self.secret.setEchoMode(
+            QLineEdit.EchoMode.Password if mode == PASSPHRASE else QLineEdit.EchoMode.Normal
+        )
+        text = self.path.text()
+        base = text.removesuffix(".age").removesuffix(".zip")
+        self.path.setText(base + (".zip" if mode == PLAIN else ".zip.age"))
+
+    def _item_ids(self) -> list[str] | None:
+        scope = self.scope.currentData()
+        return (
+            None if scope == "all" else list(self.shown_ids if scope == "shown" else self.selected)
+        )
+
+    def on_export_clicked(self) -> None:
+        if self.session.busy or self.session.case is None:
+            self.message.setText(_("Wait until the current task finishes, then try again."))
+            return
+        mode, secret = self.protection.currentData(), self.secret.text().strip()
+        if mode != PLAIN and not secret:
+            self.message.setText(_("Enter the package passphrase or the recipient's key."))
+            return
+        case, out, ids = self.session.case, Path(self.path.text().strip()), self._item_ids()
+        label = self.recipient_label.text().strip()
+        passphrase = secret if mode == PASSPHRASE else None
+        recipients = [secret] if mode == RECIPIENT else None
+
+        def task(ctx: JobContext) -> ExportResult:
+            return export(
+                case, out, ids, label, passphrase, recipients, ctx.progress, ctx.cancelled
+            )
+
+        self.start.setEnabled(False)
+        self.message.setText(_("Exporting… you can keep working."))
+        self.session.run(task, _("Exporting"), self.on_export_succeeded, self.on_export_failed)
+
+    def on_export_succeeded(self, result: ExportResult) -> None:
+        self.start.setEnabled(True)
+        self.secret.clear()
+        self.message.setText(
+            _(
+                "Package written: {path}. {items} items, {notes} notes, {w} log "
+                "entries withheld. Read these to the recipient:"
+            ).format(
+                path=display_text(result.path),
+                items=result.items,
+                notes=result.notes,
+                w=result.withheld,
+            )
+        )
+        self.fingerprint.setText(
+            _("Your fingerprint:\n{fp}\nPackage custody head:\n{head}").format(
+                fp=spaced(result.sender), head=spaced(result.head)
+            )
+        )
+        self.export_finished.emit(result)
+
+    def on_export_failed(self, err: BaseException) -> None:
+        self.start.setEnabled(True)
+        self.message.setText(error_message(err))

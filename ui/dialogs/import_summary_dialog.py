@@ -1,0 +1,55 @@
+"""What an import did: imported, duplicates (stored once, logged again), warnings with
+their reasons, files that could not be read, and whether it was cancelled."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QListWidget, QVBoxLayout, QWidget
+
+from ui.widgets.dialog_parts import close_buttons
+from ui.widgets.text import display_text, plain_label
+from vault.evidence.ingest import ImportResult
+from vault.i18n import _
+
+
+def summary_text(result: ImportResult) -> str:
+    text = _(
+        "{n} items imported, of which {d} were already in the case (stored once, "
+        "logged again). {w} warnings. {f} files could not be read."
+    ).format(
+        n=len(result.imported), d=result.duplicates, w=len(result.warnings), f=len(result.failed)
+    )
+    if result.cancelled:
+        text += " " + _(
+            "The import was cancelled: the files listed as imported are safely "
+            "in the case; the rest were not imported."
+        )
+    return text
+
+
+class ImportSummaryDialog(QDialog):
+    def __init__(self, result: ImportResult, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Import finished"))
+        self.setAccessibleName(_("Import summary"))
+        self.summary = plain_label(_("Import summary"), summary_text(result))
+        self.problems = QListWidget()
+        self.problems.setAccessibleName(_("Warnings and failures"))
+        for name, warning in result.warnings:
+            self.problems.addItem(
+                _("Warning: {name}: {reason}").format(
+                    name=display_text(name), reason=display_text(warning)
+                )
+            )
+        for path, reason in result.failed:
+            self.problems.addItem(
+                _("Not imported: {name}: {reason}").format(
+                    name=display_text(path), reason=display_text(reason)
+                )
+            )
+        buttons = close_buttons(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        if self.problems.count():
+            layout.addWidget(self.problems)
+        layout.addWidget(buttons)
+        self.resize(560, 360 if self.problems.count() else 160)

@@ -1,0 +1,170 @@
+"""Receive a package: choose it, give its passphrase if it is encrypted, see every check with
+✓/✗ and the sender's fingerprint in large type; Import is enabled only on a pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QListWidget, QPushButton, QWidget
+
+from ui.dialogs.export_dialog import spaced
+from ui.errors import error_message
+from ui.jobs.session import CaseSession
+from ui.jobs.worker import JobContext
+from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
+from ui.widgets.fonts import MONO_FAMILY
+from ui.widgets.text import display_text, plain_label
+from vault.i18n import _
+from vault.package.age import MAGIC as AGE_MAGIC
+from vault.package.receive import ReceiveResult, receive
+from vault.package.verify import PackageVerification, verify_package
+
+
+def is_encrypted_package(path: Path) -> bool:
+    """Named `*.zip.age`, or a file that starts with the age header (a renamed package)."""
+    if path.name.lower().endswith(".zip.age"):
+        return True
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(AGE_MAGIC)) == AGE_MAGIC
+    except OSError:  # not there (yet), a folder, unreadable: not an encrypted file
+        return False
+
+
+class ReceiveDialog(QDialog):
+    """Emits `verification_finished(PackageVerification)` and `receive_finished(ReceiveResult)`."""
+
+    verification_finished = Signal(object)
+    receive_finished = Signal(object)
+
+    def __init__(self, session: CaseSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.verification: PackageVerification | None = None
+        self._encrypted = False
+        self.setWindowTitle(_("Receive package"))
+        self.setAccessibleName(_("Receive package"))
+        self.path = line_edit(_("Package file"))
+        self.passphrase = line_edit(_("Package passphrase (if encrypted)"), secret=True)
+        self.checks = QListWidget()
+        self.checks.setAccessibleName(_("Checks"))
+        self.sender = plain_label(_("Sender and fingerprint"))
+        self.sender.setFont(QFont(MONO_FAMILY, 16))
+        self.message = plain_label(_("Receive status"))
+        self._layout()
+
+    def _layout(self) -> None:
+        row = path_row(self.path, _("Browse…"), _("Browse for a package"), self.on_browse_clicked)
+        self.check = QPushButton(_("Check the package"))
+        self.check.setAccessibleName(_("Check the package"))
+        self.check.clicked.connect(self.on_check_clicked)
+        buttons, self.import_button = action_buttons(
+            self, _("Import into this case"), self.on_import_clicked
+        )
+        self.import_button.setEnabled(False)
+        self.form = form = QFormLayout(self)
+        form.addRow(_("Package"), row)
+        form.addRow(_("Passphrase"), self.passphrase)
+        form.addRow("", self.check)
+        form.addRow(self.checks)
+        form.addRow(self.sender)
+        form.addRow(self.message)
+        form.addRow(buttons)
+        self.path.textChanged.connect(self.on_path_changed)
+        self.on_path_changed()
+
+    def on_browse_clicked(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose a package"), "", _("Packages (*.zip *.zip.age);;All files (*)")
+        )
+        if chosen:
+            self.path.setText(chosen)
+
+    def on_path_changed(self) -> None:
+        """A new package: its passphrase is asked for only if it is encrypted, and it must
+        be checked before it can be imported."""
+        self._encrypted = encrypted = is_encrypted_package(self._package())
+        self.form.setRowVisible(self.passphrase, encrypted)
+        self.passphrase.setEnabled(encrypted)
+        if not encrypted:
+            self.passphrase.clear()
+        self.verification = None
+        self.import_button.setEnabled(False)
+
+    def encrypted(self) -> bool:
+        return self._encrypted
+
+    def _package(self) -> Path:
+        return Path(self.path.text().strip()).expanduser()
+
+    def _secret(self) -> str | None:
+        return (self.passphrase.text() or None) if self.encrypted() else None
+
+    def _start(self, task, title: str, on_succeeded) -> None:  # noqa: ANN001
+        if self.session.busy or self.session.case is None:
+            self.message.setText(_("Wait until the current task finishes, then try again."))
+            return
+        self.check.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.session.run(task, title, on_succeeded, self.on_job_failed)
+
+    def on_check_clicked(self) -> None:
+        path, secret = self._package(), self._secret()
+
+        def task(ctx: JobContext) -> PackageVerification:
+            return verify_package(path, secret, ctx.progress, ctx.cancelled)
+
+        self.checks.clear()
+        self.sender.clear()
+        self.message.setText(_("Checking the package… nothing is imported yet."))
+        self._start(task, _("Checking the package"), self.on_verification_succeeded)
+
+    def on_verification_succeeded(self, result: PackageVerification) -> None:
+        self.verification = result
+        self.check.setEnabled(True)
+        for name, passed in result.checks:
+            self.checks.addItem(("✓ " if passed else "✗ ") + display_text(name))
+        for finding in result.findings:
+            self.checks.addItem("   " + display_text(str(finding)))
+        if result.sender:
+            self.sender.setText(
+                _(
+                    "Sent by {name}\n{fp}\nConfirm this fingerprint with the sender by phone."
+                ).format(name=display_text(result.sender_name), fp=spaced(result.sender))
+            )
+        verdict = (
+            _("The package verified: {items} items, {notes} notes.")
+            if result.ok
+            else _("The package did NOT verify and cannot be imported.")
+        )
+        self.message.setText(verdict.format(items=result.items, notes=result.notes))
+        self.import_button.setEnabled(result.ok)
+        self.verification_finished.emit(result)
+
+    def on_import_clicked(self) -> None:
+        if self.verification is None or not self.verification.ok:
+            return
+        case, path, secret = self.session.case, self._package(), self._secret()
+
+        def task(ctx: JobContext) -> ReceiveResult:
+            return receive(case, path, secret, ctx.progress, ctx.cancelled)
+
+        self.message.setText(_("Importing the package…"))
+        self._start(task, _("Receiving the package"), self.on_receive_succeeded)
+
+    def on_receive_succeeded(self, result: ReceiveResult) -> None:
+        self.check.setEnabled(True)
+        self.passphrase.clear()
+        self.message.setText(
+            _(
+                "Imported {items} items and {notes} notes; the sender's custody "
+                "is kept and linked to this case's log."
+            ).format(items=result.items, notes=result.notes)
+        )
+        self.receive_finished.emit(result)
+
+    def on_job_failed(self, err: BaseException) -> None:
+        self.check.setEnabled(True)
+        self.message.setText(error_message(err))

@@ -1,0 +1,44 @@
+"""Settings: the language of the app and after how many idle minutes the case locks."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QSpinBox, QWidget
+
+from ui.widgets.dialog_parts import action_buttons
+from vault.i18n import _
+
+LANGUAGE_NAMES = {"en": "English", "uk": "Українська"}
+
+
+def language_combo(name: str, current: str) -> QComboBox:
+    """Every language the app ships, each named in itself; `current` chosen."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for code, language in LANGUAGE_NAMES.items():
+        combo.addItem(language, code)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    return combo
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, language: str, auto_lock_minutes: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Settings"))
+        self.setAccessibleName(_("Settings"))
+        self.language = language_combo(_("Language"), language)
+        self.minutes = QSpinBox()
+        self.minutes.setAccessibleName(_("Lock after idle minutes"))
+        self.minutes.setRange(1, 240)
+        self.minutes.setValue(auto_lock_minutes)
+        self.minutes.setSuffix(" " + _("min"))
+        buttons, _save = action_buttons(self, _("Save"), self.accept, cancel=True)
+        form = QFormLayout(self)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Lock the case after this long without use"), self.minutes)
+        form.addRow(buttons)
+
+    def chosen_language(self) -> str:
+        return str(self.language.currentData())
+
+    def chosen_minutes(self) -> int:
+        return self.minutes.value()

@@ -1,0 +1,1 @@
+"""The open case's workspace: evidence list, details, notes, preview, custody log."""

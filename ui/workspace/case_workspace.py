@@ -1,0 +1,247 @@
+"""The open case: header, the evidence (list | preview | details) and the custody log.
+
+All reads and writes of the case happen here, on the main thread, and only while no job
+runs (`session.busy`); jobs (import, verify) run through the session's worker, and the
+views reload when the session says the case changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from ui.dialogs.preview_dialog import PreviewDialog
+from ui.errors import show_error
+from ui.jobs.session import CaseSession
+from ui.jobs.worker import Job, JobContext
+from ui.widgets.thumbnail_cache import ThumbnailCache
+from ui.workspace.case_header import CaseHeader
+from ui.workspace.custody_view import CustodyView
+from ui.workspace.details_pane import DetailsPane
+from ui.workspace.item_list import ItemListPane
+from ui.workspace.item_model import ItemRole, ItemTableModel
+from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview
+from vault.case.handle import Case
+from vault.case.view import actor_names, last_verification, log_entries, subject_labels
+from vault.custody.verify import CaseVerification, record_verification, verify_case
+from vault.errors import VaultError
+from vault.evidence.ingest import ImportResult, import_paths
+from vault.evidence.items import (
+    Item,
+    description,
+    item_events,
+    item_tags,
+    list_items,
+    read_original,
+    thumbnail,
+)
+from vault.evidence.notes import add_note, amend_note, describe_item, list_notes
+from vault.i18n import _
+
+EVIDENCE_TAB, LOG_TAB = 0, 1
+
+
+class CaseWorkspace(QWidget):
+    """Emits `import_finished(ImportResult)` and `verify_finished(CaseVerification)`."""
+
+    import_finished = Signal(object)
+    verify_finished = Signal(object)
+
+    def __init__(self, session: CaseSession) -> None:
+        super().__init__()
+        self.session = session
+        self.thumbnails = ThumbnailCache(self._load_thumbnail)
+        self.item_model = ItemTableModel(self.thumbnails, lambda: not self.session.busy)
+        self.header = CaseHeader()
+        self.items = ItemListPane(self.item_model)
+        self.preview = PreviewPane()
+        self.details = DetailsPane()
+        self.custody = CustodyView()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(_("Case views"))
+        self.tabs.addTab(self._evidence_page(), _("Evidence"))
+        self.tabs.addTab(self.custody, _("Custody log"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        self._names: dict[str, str] = {}
+        self.preview_window: PreviewDialog | None = None
+        self._connect()
+
+    def _evidence_page(self) -> QSplitter:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setAccessibleName(_("Evidence"))
+        for pane in (self.items, self.preview, self.details):
+            splitter.addWidget(pane)
+        splitter.setSizes([400, 400, 480])
+        return splitter
+
+    def _connect(self) -> None:
+        self.items.item_selected.connect(self.on_item_selected)
+        self.items.preview_requested.connect(self.on_preview_requested)
+        self.details.details.describe_requested.connect(self.on_describe_requested)
+        self.details.notes.note_add_requested.connect(self.on_note_add_requested)
+        self.details.notes.note_amend_requested.connect(self.on_note_amend_requested)
+        self.custody.verify_requested.connect(self.start_verify)
+        self.session.case_changed.connect(self.reload)
+        self.session.job_started.connect(self.on_job_started)
+        self.session.job_ended.connect(self.on_job_ended)
+
+    @property
+    def case(self) -> Case:
+        assert self.session.case is not None, "the case is locked"
+        return self.session.case
+
+    def reload(self) -> None:
+        """Re-read the case into the views, keeping the selection. No-op while a job runs."""
+        if self.session.busy or not self.session.open:
+            return
+        case = self.case
+        self._names = actor_names(case)
+        self.header.show_case(
+            case.info.title, case.info.number, case.signer.identity.name, case.signer.fingerprint
+        )
+        self.header.show_verification(last_verification(case), self._names)
+        selected = self.items.current_item()
+        items = list_items(case.conn)
+        self.item_model.set_items(items)
+        self.custody.show_entries(log_entries(case), self._names, subject_labels(case, items))
+        self._reselect(selected.id if selected else None)
+
+    def _reselect(self, item_id: str | None) -> None:
+        for row in range(self.items.proxy.rowCount()):
+            item = self.items.proxy.index(row, 0).data(ItemRole)
+            if item.id == item_id:
+                self.items.select_row(row)
+                return
+        self.on_item_selected(None)
+
+    def clear(self) -> None:
+        """The case is locking: every item, thumbnail, note and entry leaves the views."""
+        self.item_model.clear()
+        self.thumbnails.clear()
+        self.preview.show_nothing()
+        self.details.clear()
+        self.custody.clear()
+        self._names = {}
+
+    def _load_thumbnail(self, item_id: str) -> bytes | None:
+        return thumbnail(self.case.conn, item_id)
+
+    def on_item_selected(self, item: Item | None) -> None:
+        if item is None:
+            self.preview.show_nothing()
+            self.details.clear()
+            return
+        self.details.details.show_item(item, self.item_model.seal(item.id))
+        if self.session.busy:
+            self.preview.show_waiting(item)
+            return
+        self._show_case_data(item)
+
+    def _show_case_data(self, item: Item) -> None:
+        conn = self.case.conn
+        self.details.details.show_extra(item_tags(conn, item.id), description(conn, item.id))
+        self.details.notes.show_notes(list_notes(conn, about=item.id))
+        self.details.events.show_events(item_events(conn, item.id), self._names)
+        if can_preview(item):
+            self.preview.show_image(item, decode_preview(read_original(conn, item.id)))
+        else:
+            self.preview.show_file(item)
+
+    def on_preview_requested(self) -> None:
+        item = self.items.current_item()
+        if item is None:
+            return
+        self.preview_window = PreviewDialog(item, self.preview.image(), self)
+        self.preview_window.open()
+
+    def _writable(self) -> bool:
+        if self.session.busy:
+            show_error(
+                self,
+                VaultError(
+                    _(
+                        "Wait until the current task finishes, then try "
+                        "again. Your text is still there."
+                    )
+                ),
+            )
+            return False
+        return True
+
+    def _write(self, act: object) -> bool:
+        """Run one recorded act; errors reach the user and the typed text stays."""
+        if not self._writable():
+            return False
+        try:
+            act()  # type: ignore[operator]
+        except (VaultError, OSError) as err:
+            show_error(self, err)
+            return False
+        self.reload()
+        return True
+
+    def on_describe_requested(self, item_id: str, fields: dict) -> None:
+        self._write(lambda: describe_item(self.case, item_id, fields))
+
+    def on_note_add_requested(self, text: str) -> None:
+        item = self.items.current_item()
+        about = item.id if item else None
+        if self._write(lambda: add_note(self.case, text, about)):
+            self.details.notes.note_written()
+
+    def on_note_amend_requested(self, note_id: str, text: str) -> None:
+        if self._write(lambda: amend_note(self.case, note_id, text)):
+            self.details.notes.note_written()
+
+    def start_import(self, paths: Sequence[Path], source: str = "") -> Job | None:
+        if not self._writable():
+            return None
+        case = self.case
+
+        def task(ctx: JobContext) -> ImportResult:
+            return import_paths(
+                case, list(paths), source, ctx.progress, ctx.cancelled, ctx.file_started
+            )
+
+        return self.session.run(task, _("Importing"), self.on_import_succeeded, self.on_job_failed)
+
+    def on_import_succeeded(self, result: ImportResult) -> None:
+        self.import_finished.emit(result)
+
+    def start_verify(self) -> Job | None:
+        if not self._writable():
+            return None
+        case = self.case
+
+        def task(ctx: JobContext) -> CaseVerification:
+            report = verify_case(case, ctx.progress, ctx.cancelled)
+            record_verification(case, report)
+            return report
+
+        self.custody.show_running()
+        return self.session.run(
+            task, _("Verifying custody"), self.on_verify_succeeded, self.on_job_failed
+        )
+
+    def on_job_started(self, _job: Job, _title: str) -> None:
+        self.custody.verify.setEnabled(False)
+
+    def on_verify_succeeded(self, report: CaseVerification) -> None:
+        bad = {f.seq for f in report.findings if f.level == "error"}
+        self.item_model.set_seals({i.id: i.entered_seq not in bad for i in self.item_model.items()})
+        self.custody.show_verification(report)
+        self.tabs.setCurrentIndex(LOG_TAB)
+        self.verify_finished.emit(report)
+
+    def on_job_failed(self, err: BaseException) -> None:
+        self.custody.show_result_none()
+        show_error(self, err)
+
+    def on_job_ended(self) -> None:
+        self.custody.verify.setEnabled(True)

@@ -1,0 +1,207 @@
+"""Details of one item: hashes and file properties, the descriptive fields the user may
+record (each Save is a signed `item.describe`), and the metadata: key fields, then every tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.fonts import MONO_FAMILY
+from ui.widgets.text import display_block, display_text, human_size, local_and_utc, plain_label
+from ui.workspace.item_model import captured_text
+from vault.evidence.items import Item
+from vault.i18n import _
+
+KEY_FIELDS = (
+    "captured_at",
+    "captured_offset",
+    "gps_lat",
+    "gps_lon",
+    "gps_alt",
+    "make",
+    "model",
+    "body_serial",
+    "software",
+    "orientation",
+    "width",
+    "height",
+)
+
+
+def camera_name(make: str, model: str) -> str:
+    """Make and model, or the model alone when it already names its maker: "Canon" +
+    "Canon EOS 40D" is "Canon EOS 40D", "NIKON CORPORATION" + "NIKON D70" is "NIKON D70"."""
+    make, model = display_text(make).strip(), display_text(model).strip()
+    first = model.split(maxsplit=1)[0].casefold() if model else ""
+    if first and first in make.casefold().split():
+        return model
+    return f"{make} {model}".strip()
+
+
+class DetailsTab(QScrollArea):
+    """Emits `describe_requested(item_id, fields)` when the user saves the descriptive fields."""
+
+    describe_requested = Signal(str, dict)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName(_("Item details"))
+        self._item: Item | None = None
+        self.values: dict[str, QLabel] = {}
+        self.title = QLineEdit()
+        self.description = QPlainTextEdit()
+        self.location = QLineEdit()
+        self.captured_by = QLineEdit()
+        self.save = QPushButton(_("Save description"))
+        self.tags = QTableWidget(0, 2)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self._properties())
+        layout.addWidget(self._describe_box())
+        layout.addWidget(self._tags_box())
+        self.setWidget(body)
+        self.show_item(None)
+
+    def _properties(self) -> QGroupBox:
+        box = QGroupBox(_("File"))
+        form = QFormLayout(box)
+        rows = [
+            ("name", _("Name")),
+            ("sha256", "SHA-256"),
+            ("seal", _("Seal")),
+            ("size", _("Size")),
+            ("mime", _("Type")),
+            ("id", _("Item id")),
+            ("imported", _("Imported")),
+            ("source", _("Source")),
+            ("captured", _("Taken")),
+            ("gps", "GPS"),
+            ("camera", _("Camera")),
+            ("warnings", _("Warnings")),
+        ]
+        for key, title in rows:
+            self.values[key] = plain_label(title, selectable=True)
+            form.addRow(title, self.values[key])
+        self.values["sha256"].setFont(QFont(MONO_FAMILY))
+        return box
+
+    def _describe_box(self) -> QGroupBox:
+        box = QGroupBox(_("Description (signed in the custody log when saved)"))
+        form = QFormLayout(box)
+        for widget, title in (
+            (self.title, _("Title")),
+            (self.description, _("Description")),
+            (self.location, _("Location")),
+            (self.captured_by, _("Captured by")),
+        ):
+            widget.setAccessibleName(title)
+            form.addRow(title, widget)
+        self.description.setMaximumHeight(90)
+        self.description.setTabChangesFocus(True)
+        self.save.setAccessibleName(_("Save description"))
+        self.save.clicked.connect(self.on_save_clicked)
+        form.addRow("", self.save)
+        return box
+
+    def _tags_box(self) -> QGroupBox:
+        box = QGroupBox(_("Metadata read from the file (claimed by the device, not verified)"))
+        self.tags.setHorizontalHeaderLabels([_("Tag"), _("Value")])
+        self.tags.setAccessibleName(_("Metadata tags"))
+        self.tags.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tags.verticalHeader().setVisible(False)
+        self.tags.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.tags.setMinimumHeight(220)
+        QVBoxLayout(box).addWidget(self.tags)
+        return box
+
+    def show_item(self, item: Item | None, seal: bool | None = None) -> None:
+        self._item = item
+        self.setEnabled(item is not None)
+        for label in self.values.values():
+            label.clear()
+        self.tags.setRowCount(0)
+        for edit in (self.title, self.description, self.location, self.captured_by):
+            edit.clear()
+        if item is not None:
+            self._fill_properties(item, seal)
+
+    def _fill_properties(self, item: Item, seal: bool | None) -> None:
+        meta = item.metadata
+        seal_text = {
+            None: _("not verified yet"),
+            True: "✓ " + _("intact"),
+            False: "✗ " + _("a problem was found"),
+        }[seal]
+        camera = camera_name(str(meta.get("make") or ""), str(meta.get("model") or ""))
+        gps = f"{meta['gps_lat']}, {meta['gps_lon']}" if meta.get("gps_lat") else ""
+        taken = captured_text(item)
+        if taken and meta.get("captured_offset"):
+            taken += " " + display_text(meta["captured_offset"])
+        values = {
+            "name": display_text(item.original_name),
+            "sha256": f"{item.sha256[:32]}\n{item.sha256[32:]}",
+            "seal": seal_text,
+            "size": f"{human_size(item.size)} ({item.size:,} {_('B')})",
+            "mime": display_text(item.mime),
+            "id": item.id,
+            "imported": "\n".join(local_and_utc(item.imported_at)),
+            "source": display_text(item.source),
+            "captured": taken,
+            "gps": display_text(gps),
+            "camera": camera,
+            "warnings": "\n".join(display_text(w) for w in item.warnings),
+        }
+        for key, value in values.items():
+            self.values[key].setText(value)
+
+    def show_extra(self, tags: dict[str, str], description: dict[str, Any]) -> None:
+        """What needs a read of the case: every tag, and the latest signed description."""
+        if self._item is None:
+            return
+        rows = [(k, self._item.metadata.get(k)) for k in KEY_FIELDS]
+        rows = [(k, v) for k, v in rows if v not in (None, "")] + sorted(tags.items())
+        self.tags.setRowCount(len(rows))
+        for row, (key, value) in enumerate(rows):
+            self.tags.setItem(row, 0, QTableWidgetItem(display_text(key)))
+            self.tags.setItem(row, 1, QTableWidgetItem(display_text(value)))
+        self.title.setText(display_text(description.get("title", "")))
+        self.description.setPlainText(display_block(description.get("description", "")))
+        self.location.setText(display_text(description.get("location", "")))
+        self.captured_by.setText(display_text(description.get("captured_by", "")))
+
+    def tag_value(self, key: str) -> str | None:
+        """The shown value of a tag (tests and accessibility)."""
+        for row in range(self.tags.rowCount()):
+            if self.tags.item(row, 0).text() == key:
+                return self.tags.item(row, 1).text()
+        return None
+
+    def on_save_clicked(self) -> None:
+        if self._item is None:
+            return
+        fields = {
+            "title": self.title.text().strip(),
+            "description": self.description.toPlainText().strip(),
+            "location": self.location.text().strip(),
+            "captured_by": self.captured_by.text().strip(),
+        }
+        self.describe_requested.emit(self._item.id, fields)

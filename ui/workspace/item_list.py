@@ -1,0 +1,250 @@
+"""The left pane: filter controls, the evidence table with thumbnails, and a count; an
+empty case shows how to import instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, QItemSelection, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.text import plain_label
+from ui.widgets.thumbnail_cache import ICON_SIDE
+from ui.workspace.item_filter import DATE_PRESETS, ItemFilterProxy, captured_date, preset_range
+from ui.workspace.item_model import NAME, ItemRole, ItemTableModel
+from vault.evidence.items import Item
+from vault.i18n import _
+
+
+class ItemTable(QTableView):
+    """The table; Enter asks for the preview of the current item."""
+
+    activated_by_key = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activated_by_key.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ItemListPane(QWidget):
+    """Emits `item_selected(Item | None)`, `preview_requested()` and `import_requested()`."""
+
+    item_selected = Signal(object)
+    preview_requested = Signal()
+    import_requested = Signal()
+
+    def __init__(self, model: ItemTableModel) -> None:
+        super().__init__()
+        self.model = model
+        self.proxy = ItemFilterProxy()
+        self.proxy.setSourceModel(model)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(_("Filter by name or date (Ctrl+F)"))
+        self.filter.setAccessibleName(_("Filter items"))
+        self.filter.setClearButtonEnabled(True)
+        self._values: dict[QComboBox, list[object]] = {}
+        self.kind = self._combo(
+            _("Type"),
+            [
+                (_("All types"), None),
+                (_("Images"), "image"),
+                (_("Videos"), "video"),
+                (_("Audio"), "audio"),
+                (_("Documents"), "document"),
+                (_("Other"), "other"),
+            ],
+        )
+        self.dated = self._combo(
+            _("Capture date"),
+            [
+                (_("Any date"), None),
+                (_("With capture date"), True),
+                (_("No capture date"), False),
+                (_("Taken today"), "today"),
+                (_("Taken in the last 7 days"), "week"),
+                (_("Taken in the last 30 days"), "month"),
+                (_("Taken between…"), "between"),
+            ],
+        )
+        self.date_from = self._date_edit(_("Taken on or after"))
+        self.date_to = self._date_edit(_("Taken on or before"))
+        self.today: Callable[[], date] = date.today  # tests fix the day
+        self.gps = self._combo(
+            "GPS", [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
+        )
+        self.table = self._table()
+        self.count = QLabel()
+        self.count.setAccessibleName(_("Item count"))
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._empty_state())
+        self.stack.addWidget(self.table)
+        self._layout()
+        self._connect()
+        self.on_rows_changed()
+
+    def _combo(self, name: str, choices: list[tuple[str, object]]) -> QComboBox:
+        # The values stay in Python (not as Qt item data): None and bools round-trip exactly.
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.setToolTip(name)
+        combo.addItems([text for text, _value in choices])
+        self._values[combo] = [value for _text, value in choices]
+        return combo
+
+    def _value(self, combo: QComboBox) -> object:
+        return self._values[combo][combo.currentIndex()]
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setAccessibleName(name)
+        edit.setToolTip(name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDate(QDate.currentDate())
+        edit.hide()
+        return edit
+
+    def _table(self) -> ItemTable:
+        table = ItemTable()
+        table.setAccessibleName(_("Evidence items"))
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never asks every row for its size (10,000 items).
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(ICON_SIDE + 6)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(False)
+        table.setColumnWidth(NAME, 240)
+        return table
+
+    def _empty_state(self) -> QWidget:
+        page = QWidget()
+        text = plain_label(text=_("This case has no items yet.\nImport files — or drop them here."))
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        button = QPushButton(_("Import files…"))
+        button.setAccessibleName(_("Import files"))
+        button.clicked.connect(self.import_requested)
+        layout = QVBoxLayout(page)
+        layout.addStretch()
+        layout.addWidget(text)
+        layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch()
+        return page
+
+    def _layout(self) -> None:
+        combos = QHBoxLayout()
+        for combo in (self.kind, self.dated, self.gps):
+            combos.addWidget(combo)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(self.date_to)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addLayout(combos)
+        layout.addLayout(dates)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.count)
+
+    def _connect(self) -> None:
+        self.filter.textChanged.connect(self.proxy.set_text)
+        self.kind.currentIndexChanged.connect(lambda: self.proxy.set_kind(self._value(self.kind)))
+        self.dated.currentIndexChanged.connect(self.on_date_choice_changed)
+        self.date_from.dateChanged.connect(self.on_date_range_changed)
+        self.date_to.dateChanged.connect(self.on_date_range_changed)
+        self.gps.currentIndexChanged.connect(lambda: self.proxy.set_gps(self._value(self.gps)))
+        self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.table.activated_by_key.connect(self.preview_requested)
+        self.table.doubleClicked.connect(self.preview_requested)
+        for signal in (
+            self.model.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+            self.proxy.modelReset,
+        ):
+            signal.connect(self.on_rows_changed)
+
+    def on_rows_changed(self) -> None:
+        total = self.model.rowCount()
+        warned = sum(1 for item in self.model.items() if item.warnings)
+        shown = self.proxy.rowCount()
+        text = _("{n} items · {w} with warnings").format(n=total, w=warned)
+        if shown != total:
+            text += " · " + _("{n} shown").format(n=shown)
+        self.count.setText(text)
+        self.stack.setCurrentIndex(1 if total else 0)
+
+    def on_date_choice_changed(self) -> None:
+        choice = self._value(self.dated)
+        between = choice == "between"
+        self.date_from.setVisible(between)
+        self.date_to.setVisible(between)
+        if between:
+            self._span_the_case()
+            self.on_date_range_changed()
+        elif choice in DATE_PRESETS:
+            self.proxy.set_capture(True, *preset_range(str(choice), self.today()))
+        else:
+            self.proxy.set_capture(choice)  # type: ignore[arg-type]
+
+    def _span_the_case(self) -> None:
+        """Start the range at the first and last capture days in the case."""
+        days = [d for d in map(captured_date, self.model.items()) if d is not None]
+        if days:
+            for edit, day in ((self.date_from, min(days)), (self.date_to, max(days))):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
+
+    def on_date_range_changed(self) -> None:
+        if self._value(self.dated) == "between":
+            first, last = self.date_from.date().toPython(), self.date_to.date().toPython()
+            self.proxy.set_capture(True, first, last)  # type: ignore[arg-type]
+
+    def on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.item_selected.emit(self.current_item())
+
+    def current_item(self) -> Item | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ItemRole) if rows else None
+
+    def shown_ids(self) -> list[str]:
+        """The ids of the items the filters let through, in the order shown."""
+        return [self.proxy.index(r, 0).data(ItemRole).id for r in range(self.proxy.rowCount())]
+
+    def selected_ids(self) -> list[str]:
+        item = self.current_item()
+        return [item.id] if item else []
+
+    def select_row(self, row: int) -> None:
+        """Select the `row`-th item as shown (tests and keyboard start)."""
+        self.table.selectRow(row)
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()

@@ -1,0 +1,114 @@
+"""The evidence list as a Qt model over `vault.evidence.items.list_items`. Rows hold the Item
+records (cheap); thumbnails come from a bounded cache, loaded only for painted rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from ui.widgets.row_table_model import RowTableModel
+from ui.widgets.text import display_text, human_size
+from ui.widgets.thumbnail_cache import ThumbnailCache
+from vault.evidence.items import Item
+from vault.i18n import _
+
+ItemRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+NAME, TYPE, CAPTURED, GPS, SIZE, SEAL = range(6)
+
+
+def has_gps(item: Item) -> bool:
+    return bool(item.metadata.get("gps_lat") and item.metadata.get("gps_lon"))
+
+
+def captured_text(item: Item) -> str:
+    at = item.metadata.get("captured_at") or ""
+    return display_text(at).replace("T", " ")
+
+
+class ItemTableModel(RowTableModel):
+    """Items of the open case. `may_read()` says whether the case can be read right now
+    (no job writing); when it cannot, rows show what is already in memory."""
+
+    def __init__(self, thumbnails: ThumbnailCache, may_read: Callable[[], bool]) -> None:
+        super().__init__()
+        self._thumbnails = thumbnails
+        self._may_read = may_read
+        self._seals: dict[str, bool] = {}
+
+    def headers(self) -> list[str]:
+        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal")]
+
+    def set_items(self, items: list[Item]) -> None:
+        self.set_rows(items)
+
+    def clear(self) -> None:
+        """Forget every item and thumbnail (the case is locked)."""
+        self.set_items([])
+        self._seals.clear()
+        self._thumbnails.clear()
+
+    def set_seals(self, seals: dict[str, bool]) -> None:
+        """item id -> True (bytes verified intact) or False (a finding about it)."""
+        self._seals = dict(seals)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, SEAL), self.index(len(self._rows) - 1, SEAL))
+
+    def seal(self, item_id: str) -> bool | None:
+        return self._seals.get(item_id)
+
+    def item(self, row: int) -> Item:
+        return self._rows[row]
+
+    def items(self) -> list[Item]:
+        return list(self._rows)
+
+    def cell(self, item: Item, column: int, role: int) -> Any:
+        if role == ItemRole:
+            return item
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(item, column)
+        if role == SortRole:
+            return self._sort_key(item, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == NAME:
+            return self._thumbnail(item.id)
+        if role == Qt.ItemDataRole.ToolTipRole and column == SEAL:
+            return self._seal_tip(item.id)
+        return None
+
+    def _thumbnail(self, item_id: str) -> Any:
+        if self._may_read() or self._thumbnails.cached(item_id):
+            return self._thumbnails.get(item_id)
+        return None
+
+    def _display(self, item: Item, column: int) -> str:
+        if column == NAME:
+            return display_text(item.original_name)
+        if column == TYPE:
+            return display_text(item.mime)
+        if column == CAPTURED:
+            return captured_text(item)
+        if column == GPS:
+            return "◉" if has_gps(item) else ""
+        if column == SIZE:
+            return human_size(item.size)
+        seal = self._seals.get(item.id)
+        return "" if seal is None else ("✓" if seal else "✗")
+
+    def _sort_key(self, item: Item, column: int) -> Any:
+        if column == SIZE:
+            return item.size
+        if column == GPS:
+            return int(has_gps(item))
+        return self._display(item, column).casefold()
+
+    def _seal_tip(self, item_id: str) -> str:
+        seal = self._seals.get(item_id)
+        if seal is None:
+            return _("Not verified since the case was opened.")
+        if seal:
+            return _("Its bytes still hash to the digest recorded at import.")
+        return _("Verification found a problem with this item. See the custody log.")

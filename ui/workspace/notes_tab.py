@@ -1,0 +1,94 @@
+"""Notes about the selected item: the ones written so far (superseded ones marked), a box
+to write a new one, and Amend, which records a new note that supersedes the chosen one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.text import display_block, plain_label
+from vault.evidence.notes import Note
+from vault.i18n import _
+
+
+class NotesTab(QWidget):
+    """Shows notes; asks for writes through `note_add_requested` and `note_amend_requested`."""
+
+    note_add_requested = Signal(str)
+    note_amend_requested = Signal(str, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName(_("Notes"))
+        self.notes = QListWidget()
+        self.notes.setAccessibleName(_("Notes written so far"))
+        self.notes.setWordWrap(True)
+        self.empty = plain_label(
+            text=_(
+                "No notes yet. What a witness said, what you saw: write it "
+                "below. Notes are never overwritten; an amendment is kept "
+                "beside the original."
+            )
+        )
+        self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName(_("New note"))
+        self.editor.setPlaceholderText(_("Write a note (Ctrl+N)"))
+        self.editor.setTabChangesFocus(True)
+        self.add = QPushButton(_("Add note"))
+        self.add.setAccessibleName(_("Add note"))
+        self.amend = QPushButton(_("Amend the selected note"))
+        self.amend.setAccessibleName(_("Amend the selected note"))
+        self.add.clicked.connect(self.on_add_clicked)
+        self.amend.clicked.connect(self.on_amend_clicked)
+        self.notes.currentItemChanged.connect(self.on_current_note_changed)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addWidget(self.amend)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.notes, 2)
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(buttons)
+        self.show_notes([])
+
+    def show_notes(self, notes: list[Note]) -> None:
+        self.notes.clear()
+        superseded = {n.supersedes for n in notes if n.supersedes}
+        for note in notes:
+            text = display_block(note.text)
+            if note.id in superseded:
+                text = _("[amended — see below]") + "\n" + text
+            entry = QListWidgetItem(text)
+            entry.setData(Qt.ItemDataRole.UserRole, note.id)
+            self.notes.addItem(entry)
+        self.empty.setVisible(not notes)
+        self.amend.setEnabled(False)
+
+    def on_current_note_changed(self, current: QListWidgetItem | None) -> None:
+        self.amend.setEnabled(current is not None)
+
+    def on_add_clicked(self) -> None:
+        text = self.editor.toPlainText()
+        if text.strip():
+            self.note_add_requested.emit(text)
+
+    def on_amend_clicked(self) -> None:
+        current = self.notes.currentItem()
+        text = self.editor.toPlainText()
+        if current is not None and text.strip():
+            self.note_amend_requested.emit(current.data(Qt.ItemDataRole.UserRole), text)
+
+    def note_written(self) -> None:
+        """The request succeeded: the editor empties (it stays full after an error)."""
+        self.editor.clear()
+
+    def focus_editor(self) -> None:
+        self.editor.setFocus()

@@ -1,0 +1,106 @@
+"""The preview of the selected item: images decoded from the original in memory, turned
+the right way by their EXIF orientation; other files an icon and their properties."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QImage, QImageReader, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QVBoxLayout, QWidget
+
+from ui.widgets.text import display_text, human_size, plain_label
+from vault.evidence.items import Item
+from vault.i18n import _
+
+MAX_PREVIEW_BYTES = 64 * 1024 * 1024  # larger originals are not decoded for a preview
+MAX_PREVIEW_SIDE = 1600
+
+
+def can_preview(item: Item) -> bool:
+    return item.mime.startswith("image/") and item.size <= MAX_PREVIEW_BYTES
+
+
+def decode_preview(chunks: Iterable[bytes], max_side: int = MAX_PREVIEW_SIDE) -> QImage:
+    """Decode an image from its bytes in memory (nothing touches the disk), oriented by
+    its EXIF tag and scaled down while decoding so a huge photo costs little memory."""
+    data = QByteArray(b"".join(chunks))
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    reader.setAllocationLimit(512)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > max_side:
+        reader.setScaledSize(
+            size.scaled(QSize(max_side, max_side), Qt.AspectRatioMode.KeepAspectRatio)
+        )
+    return reader.read()
+
+
+class PreviewPane(QWidget):
+    """Displays one item; never reads the case itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName(_("Preview"))
+        self._image = QImage()
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumSize(160, 160)
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.picture.setAccessibleName(_("Preview picture"))
+        self.caption = plain_label(_("Preview caption"))
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picture, 1)
+        layout.addWidget(self.caption)
+        self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self._image = QImage()
+        self.picture.clear()
+        self.caption.setText(_("Select an item to see it here."))
+
+    def show_waiting(self, item: Item) -> None:
+        """The case is busy (an import is writing); show what is known without reading."""
+        self._show_icon(item, _("The preview appears when the current task finishes."))
+
+    def show_image(self, item: Item, image: QImage) -> None:
+        if image.isNull():
+            self._show_icon(item, _("This image could not be decoded for a preview."))
+            return
+        self._image = image
+        self.caption.setText(display_text(item.original_name))
+        self._fit()
+
+    def show_file(self, item: Item) -> None:
+        self._show_icon(item, "")
+
+    def _show_icon(self, item: Item, remark: str) -> None:
+        self._image = QImage()
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        self.picture.setPixmap(icon.pixmap(96, 96))
+        lines = [
+            display_text(item.original_name),
+            display_text(item.mime),
+            human_size(item.size),
+            remark,
+        ]
+        self.caption.setText("\n".join(line for line in lines if line))
+
+    def image(self) -> QImage:
+        return self._image
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._image.isNull():
+            return
+        target = self.picture.size().boundedTo(self._image.size())
+        pixmap = QPixmap.fromImage(self._image).scaled(
+            target, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        self.picture.setPixmap(pixmap)

@@ -1,0 +1,1 @@
+"""The case file: SQLCipher storage, schema migrations, identities, unlocking, the open case."""

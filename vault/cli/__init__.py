@@ -1,0 +1,1 @@
+"""The `evidence-vault` command: the same core functions the desktop app calls."""

@@ -1,0 +1,183 @@
+"""Subcommands on one case: init, import, items, note, describe, log, verify, keys."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vault.case.handle import Case
+from vault.case.identity import public_key_pem
+from vault.cli.main import _case_arg, command, open_case, print_json, read_passphrase
+from vault.custody.entry import read_entries, to_jsonl
+from vault.custody.verify import record_verification, verify_case
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
+from vault.evidence.notes import DESCRIPTIVE_FIELDS, add_note, amend_note, describe_item
+from vault.i18n import _
+
+
+def _init_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("case", type=Path)
+    p.add_argument("--title", required=True)
+    p.add_argument("--number", default="")
+    p.add_argument("--organization", default="")
+    p.add_argument("--investigator", default="")
+    p.add_argument("--role", default="investigator")
+
+
+@command("init", _init_args)
+def init(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, confirm=True)
+    with Case.create(args.case, passphrase, args.title, args.number, args.organization,
+                     args.investigator, args.role) as case:  # fmt: skip
+        print(_("Created case {id}").format(id=case.id))
+        print(_("Your key fingerprint: {fp}").format(fp=case.signer.fingerprint))
+    return 0
+
+
+def _investigator_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", default="investigator")
+    p.add_argument("--organization", default="")
+
+
+@command("add-investigator", _investigator_args)
+def add_investigator(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        identity = case.add_identity(args.name, args.role, args.organization)
+    print(
+        _("Added {name}; key fingerprint: {fp}").format(name=identity.name, fp=identity.fingerprint)
+    )
+    return 0
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    p.add_argument("--source", default="", help=_("where the files came from (e.g. SD card)"))
+
+
+@command("import", _import_args)
+def import_(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        result = import_paths(case, args.paths, args.source, on_file=_announce)
+    for item in result.imported:
+        mark = _(" (duplicate content, stored once)") if item.duplicate else ""
+        print(f"{item.sha256}  {item.id}  {item.original_name}{mark}")
+    for name, warning in result.warnings:
+        print(_("warning: {name}: {w}").format(name=name, w=warning), file=sys.stderr)
+    for path, reason in result.failed:
+        print(_("not imported: {path}: {reason}").format(path=path, reason=reason), file=sys.stderr)
+    summary = _("{n} imported, {d} duplicates, {f} failed")
+    counts = {"n": len(result.imported), "d": result.duplicates, "f": len(result.failed)}
+    print(summary.format(**counts), file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def _announce(name: str) -> None:
+    print(_("importing {name}").format(name=name), file=sys.stderr, flush=True)
+
+
+def _items_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("--json", action="store_true")
+
+
+@command("items", _items_args)
+def items(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        found = list_items(case.conn)
+    if args.json:
+        print_json([item.to_json() for item in found])
+    else:
+        for item in found:
+            print(
+                f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"
+                f" {item.original_name!r}"
+            )
+    return 0
+
+
+def _note_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("text")
+    p.add_argument("--item", help=_("the item the note is about"))
+    p.add_argument("--amend", metavar="NOTE_ID", help=_("supersede this note"))
+
+
+@command("note", _note_args)
+def note(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        if args.amend:
+            written = amend_note(case, args.amend, args.text)
+        else:
+            written = add_note(case, args.text, args.item)
+    print(written.id)
+    return 0
+
+
+def _describe_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("item")
+    for name in DESCRIPTIVE_FIELDS:
+        p.add_argument("--" + name.replace("_", "-"), dest=name)
+
+
+@command("describe", _describe_args)
+def describe(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        entry = describe_item(case, args.item, {k: getattr(args, k) for k in DESCRIPTIVE_FIELDS})
+    print(entry.seq)
+    return 0
+
+
+def _log_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("--json", action="store_true", help=_("the custody.jsonl form, one per line"))
+    p.add_argument("--keys", type=Path, metavar="DIR", help=_("write every actor's key as PEM"))
+
+
+@command("log", _log_args)
+def log(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        entries = list(read_entries(case.conn))
+        if args.keys:
+            write_keys(case, args.keys)
+    for entry in entries:
+        if args.json:
+            print(to_jsonl(entry))
+        else:
+            c = entry.content or {}
+            print(f"{entry.seq:>6}  {c.get('at', '')}  {entry.actor[:12]}"
+                  f"  {c.get('action', '?'):<16} "
+                  f"{c.get('subject') or ''}  {entry.entry_hash.hex()[:16]}")  # fmt: skip
+    return 0
+
+
+def write_keys(case: Case, folder: Path) -> None:
+    """<fingerprint>.pem for every actor, received chains' included, for openssl."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for fp, key in case.actor_keys().items():
+        (folder / f"{fp}.pem").write_bytes(public_key_pem(key))
+
+
+@command("verify", _case_arg)
+def verify(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        report = verify_case(case)
+        record_verification(case, report)
+    for finding in report.findings:
+        print(f"{finding.level}: {finding}")
+    checked = _("{e} entries, {i} items, {n} notes checked").format(
+        e=report.chain.length, i=report.items_checked, n=report.notes_checked)  # fmt: skip
+    if report.ok:
+        print(
+            _("VERIFIED: {checked}; custody head {head}").format(
+                checked=checked, head=report.chain.head.hex()
+            )
+        )
+        return 0
+    print(_("NOT VERIFIED: {checked}").format(checked=checked))
+    return 1

@@ -1,0 +1,41 @@
+"""The `report` subcommand: a court-ready PDF of the whole case or chosen items."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from vault.cli.main import _case_arg, command, open_case
+from vault.i18n import LANGUAGES, _
+from vault.report.generate import generate_report
+
+
+def _report_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument("out", type=Path, metavar="OUT.pdf")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help=_("the report's language"))
+    p.add_argument(
+        "--item",
+        action="append",
+        dest="items",
+        metavar="ID",
+        help=_("report only this item (repeat for more); default every item"),
+    )
+
+
+@command("report", _report_args)
+def report(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        result = generate_report(case, args.out, args.lang, args.items)
+    print(
+        _("Report {id}: {path}, {pages} pages").format(
+            id=result.report_id, path=result.path, pages=result.pages
+        )
+    )
+    print(f"SHA-256 {result.sha256}  (report.generate, seq {result.seq})")
+    if result.verified:
+        return 0
+    for finding in result.findings:
+        print(f"{finding.level}: {finding}")
+    print(_("NOT VERIFIED: the report says so on its cover."))
+    return 1

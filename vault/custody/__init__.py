@@ -1,0 +1,1 @@
+"""The signed hash chain: entries, chain verification, case verification."""

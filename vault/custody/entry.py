@@ -1,0 +1,236 @@
+"""The signed, hash-chained custody log (DESIGN §4): entries, their JSON form, verification.
+
+content_hash = SHA-256(RFC 8785 canonical JSON of content)
+entry_hash   = SHA-256(prev_entry_hash || content_hash), prev of seq 0 = 32 zero bytes
+sig          = Ed25519(actor's key, entry_hash)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+import sqlcipher3.dbapi2 as sqlcipher
+
+from vault.case.identity import Signer
+from vault.errors import InvalidInput
+from vault.i18n import _
+
+GENESIS = bytes(32)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One custody entry; `content` is None when it was withheld from a package."""
+
+    seq: int
+    prev: bytes
+    content_hash: bytes
+    entry_hash: bytes
+    actor: str
+    sig: bytes
+    content: dict[str, Any] | None
+
+    @property
+    def action(self) -> str | None:
+        action = self.content.get("action") if self.content else None
+        return action if isinstance(action, str) else None
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The entry's `details` object; {} when withheld or malformed."""
+        value = (self.content or {}).get("details")
+        return value if isinstance(value, dict) else {}
+
+
+def entered_digests(entry: Entry | None) -> dict[str, str]:
+    """item id -> the SHA-256 recorded by an entry that brings items into a case
+    (`item.import`, or the item list of a `package.import`)."""
+    if entry is None or entry.content is None:
+        return {}
+    subject = entry.content.get("subject")
+    if entry.action == "item.import" and isinstance(subject, str):
+        return {subject: entry.content.get("digest")}
+    items = entry.details.get("items") if entry.action == "package.import" else None
+    if isinstance(items, list):
+        return {
+            i["id"]: i.get("sha256")
+            for i in items
+            if isinstance(i, dict) and isinstance(i.get("id"), str)
+        }
+    return {}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One verification problem; `seq` is None for problems outside the chain."""
+
+    seq: int | None
+    reason: str
+    level: str = "error"  # or "warning": recorded but not a failure (e.g. clock anomalies)
+
+    def __str__(self) -> str:
+        where = f"seq {self.seq}: " if self.seq is not None else ""
+        return where + self.reason
+
+
+@dataclass
+class ChainResult:
+    """What verifying one chain established."""
+
+    findings: list[Finding] = field(default_factory=list)
+    length: int = 0
+    head: bytes = GENESIS
+    case_id: str | None = None
+    keys: dict[str, bytes] = field(default_factory=dict)  # trusted fingerprint -> public key
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.level == "error" for f in self.findings)
+
+
+def canonical(content: dict[str, Any]) -> bytes:
+    """RFC 8785 canonical JSON; refuses floats and integers beyond 2^53."""
+    if _has_float(content):
+        raise InvalidInput(_("Custody entries may not hold fractional numbers."))
+    return rfc8785.dumps(content)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return False
+
+
+def utc_now() -> tuple[str, str]:
+    """The local clock as (RFC 3339 UTC with microseconds and Z, the local UTC offset)."""
+    now = datetime.now(UTC)
+    offset = now.astimezone().strftime("%z")
+    return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), f"{offset[:3]}:{offset[3:]}"
+
+
+def entry_hash_of(prev: bytes, content_hash: bytes) -> bytes:
+    return hashlib.sha256(prev + content_hash).digest()
+
+
+def append_entry(
+    conn: sqlcipher.Connection,
+    case_id: str,
+    signer: Signer,
+    action: str,
+    subject: str | None = None,
+    digest: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Entry:
+    """Sign and append one entry. MUST be called inside the act's own transaction."""
+    row = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (row[0] + 1, bytes(row[1])) if row else (0, GENESIS)
+    at, tz = utc_now()
+    content = {
+        "v": 1, "case": case_id, "seq": seq, "at": at, "tz": tz, "actor": signer.fingerprint,
+        "action": action, "subject": subject, "digest": digest, "details": details or {},
+        "nonce": secrets.token_hex(16),
+    }  # fmt: skip
+    text = canonical(content)
+    content_hash = hashlib.sha256(text).digest()
+    entry_hash = entry_hash_of(prev, content_hash)
+    sig = signer.sign(entry_hash)
+    conn.execute(
+        "INSERT INTO custody (seq, prev, content_hash, entry_hash, actor, sig, content, action,"
+        " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, prev, content_hash, entry_hash, signer.fingerprint, sig, text.decode(), action,
+         subject),
+    )  # fmt: skip
+    return Entry(seq, prev, content_hash, entry_hash, signer.fingerprint, sig, content)
+
+
+def read_entries(
+    conn: sqlcipher.Connection, where: str = "", params: tuple = ()
+) -> Iterator[Entry]:
+    """Entries of the case's own chain in seq order (optionally filtered by a WHERE clause)."""
+    sql = "SELECT seq, prev, content_hash, entry_hash, actor, sig, content FROM custody"
+    for seq, prev, ch, eh, actor, sig, text in conn.execute(f"{sql} {where} ORDER BY seq", params):
+        yield Entry(seq, bytes(prev), bytes(ch), bytes(eh), actor, bytes(sig), _parse(text))
+
+
+def _parse(text: str) -> dict[str, Any] | None:
+    try:
+        content = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def to_json(entry: Entry, withhold: bool = False) -> dict[str, Any]:
+    """The `custody.jsonl` form of an entry; a withheld entry keeps hashes, actor and sig."""
+    obj: dict[str, Any] = {
+        "seq": entry.seq,
+        "prev": entry.prev.hex(),
+        "content_hash": entry.content_hash.hex(),
+        "entry_hash": entry.entry_hash.hex(),
+        "actor": entry.actor,
+        "sig": entry.sig.hex(),
+    }
+    if not withhold and entry.content is not None:
+        obj["content"] = entry.content
+    return obj
+
+
+def to_jsonl(entry: Entry, withhold: bool = False) -> str:
+    return json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
+
+
+def from_json(obj: Any, line_no: int) -> Entry:
+    """Parse one `custody.jsonl` object; malformed input raises InvalidInput naming the line."""
+    try:
+        content = obj.get("content")
+        if content is not None and not isinstance(content, dict):
+            raise ValueError
+        return Entry(
+            seq=_int(obj["seq"]),
+            prev=_hex32(obj["prev"]),
+            content_hash=_hex32(obj["content_hash"]),
+            entry_hash=_hex32(obj["entry_hash"]),
+            actor=str(obj["actor"]),
+            sig=bytes.fromhex(obj["sig"]),
+            content=content,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise InvalidInput(
+            _("Line {n} of the custody log is not a well-formed entry.").format(n=line_no)
+        ) from None
+
+
+def parse_jsonl(lines: Iterable[str]) -> Iterator[Entry]:
+    for n, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
+                raise InvalidInput(
+                    _("Line {n} of the custody log is not valid JSON.").format(n=n)
+                ) from None
+            yield from_json(obj, n)
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError
+    return value
+
+
+def _hex32(value: Any) -> bytes:
+    raw = bytes.fromhex(value)
+    if len(raw) != 32:
+        raise ValueError
+    return raw

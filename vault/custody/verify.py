@@ -1,0 +1,170 @@
+"""Verifying a whole case: its chain, and every original, note and identity it holds
+against what the signed log recorded (DESIGN §4). Fails closed: anything not covered by
+the log is a finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from vault.case.handle import Case
+from vault.case.identity import fingerprint
+from vault.custody.chain import verify_chain
+from vault.custody.entry import ChainResult, Entry, Finding, entered_digests, read_entries, utc_now
+from vault.errors import Cancelled
+from vault.evidence.blobstore import hash_blob
+from vault.evidence.notes import note_digest
+from vault.i18n import _
+from vault.package.model import verify_lineage
+from vault.progress import Cancel, Progress
+
+
+@dataclass
+class CaseVerification:
+    """Everything one verification established, and what it checked."""
+
+    chain: ChainResult
+    findings: list[Finding] = field(default_factory=list)
+    items_checked: int = 0
+    notes_checked: int = 0
+    bytes_hashed: int = 0
+    at: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.level == "error" for f in self.findings)
+
+
+def verify_case(
+    case: Case, progress: Progress | None = None, cancelled: Cancel | None = None
+) -> CaseVerification:
+    """Recompute the chain and re-hash every original; list every finding by seq."""
+    conn = case.conn
+    entries = list(read_entries(conn))
+    chain = verify_chain(entries, case.id)
+    report = CaseVerification(chain, list(chain.findings), at=utc_now()[0])
+    by_seq = {e.seq: e for e in entries}
+    _check_case_info(conn, by_seq.get(0), report)
+    _check_identities(conn, chain, report)
+    _check_items(conn, entries, by_seq, report, progress, cancelled)
+    _check_notes(conn, entries, by_seq, report)
+    report.findings += verify_lineage(conn, case.id)
+    report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
+    return report
+
+
+def record_verification(case: Case, report: CaseVerification) -> Entry:
+    """Log that the case was verified, and the result, as `case.verify`."""
+    details = {
+        "result": "passed" if report.ok else "failed",
+        "findings": sum(1 for f in report.findings if f.level == "error"),
+        "entries": report.chain.length,
+        "items": report.items_checked,
+        "notes": report.notes_checked,
+    }
+    with case.transaction():
+        return case.record("case.verify", details=details)
+
+
+def _check_case_info(
+    conn: sqlcipher.Connection, create: Entry | None, report: CaseVerification
+) -> None:
+    details = create.details if create else {}
+    row = conn.execute("SELECT id, title, number, organization FROM case_info").fetchone()
+    recorded = (create.content or {}).get("case") if create else None
+    fields = (details.get("title"), details.get("number"), details.get("organization"))
+    if row is None or row[0] != recorded or tuple(row[1:]) != fields:
+        report.findings.append(
+            Finding(0, _("the case's title, number or organization was changed outside the log"))
+        )
+
+
+def _check_identities(
+    conn: sqlcipher.Connection, chain: ChainResult, report: CaseVerification
+) -> None:
+    for fp, name, key in conn.execute("SELECT fingerprint, name, public_key FROM identities"):
+        if chain.keys.get(fp) != bytes(key) or fingerprint(bytes(key)) != fp:
+            report.findings.append(Finding(None, _(
+                "identity {name} ({fp}) was not introduced by the custody log"
+            ).format(name=name, fp=fp[:16])))  # fmt: skip
+
+
+def _check_items(
+    conn: sqlcipher.Connection,
+    entries: list[Entry],
+    by_seq: dict[int, Entry],
+    report: CaseVerification,
+    progress: Progress | None,
+    cancelled: Cancel | None,
+) -> None:
+    rows = conn.execute(
+        "SELECT id, original_name, blob_id, entered_seq,"
+        " (SELECT size FROM blobs WHERE id = blob_id)"
+        " FROM items ORDER BY rowid"
+    ).fetchall()
+    total, done, hashes = sum(r[4] or 0 for r in rows), 0, {}
+    present = {r[0] for r in rows}
+    for item_id, name, blob_id, seq, size in rows:
+        if cancelled and cancelled():
+            raise Cancelled()
+        recorded = entered_digests(by_seq.get(seq)).get(item_id)
+        if blob_id not in hashes:
+            hashes[blob_id] = hash_blob(conn, blob_id)[0]
+            report.bytes_hashed += size or 0
+        if recorded is None:
+            report.findings.append(
+                Finding(seq, _("item {name} is not covered by the custody log").format(name=name))
+            )
+        elif hashes[blob_id] != recorded:
+            report.findings.append(
+                Finding(seq, _("the stored bytes of {name} were changed").format(name=name))
+            )
+        report.items_checked += 1
+        done += size or 0
+        if progress:
+            progress(done, total)
+    for entry in entries:
+        for item_id in entered_digests(entry):
+            if item_id not in present:
+                report.findings.append(
+                    Finding(
+                        entry.seq, _("item {id} is missing from the case file").format(id=item_id)
+                    )
+                )
+
+
+def _received_notes(entry: Entry | None) -> dict[str, str]:
+    """note id -> SHA-256 for notes that came with a package (listed by its package.import)."""
+    if entry is None or entry.action != "package.import":
+        return {}
+    notes = entry.details.get("notes")
+    return {n.get("id"): n.get("sha256") for n in notes or [] if isinstance(n, dict)}
+
+
+def _check_notes(
+    conn: sqlcipher.Connection,
+    entries: list[Entry],
+    by_seq: dict[int, Entry],
+    report: CaseVerification,
+) -> None:
+    present = set()
+    for note_id, text, seq in conn.execute("SELECT id, text, seq FROM notes"):
+        present.add(note_id)
+        entry = by_seq.get(seq)
+        content = entry.content if entry else None
+        received = _received_notes(entry)
+        digest = received.get(note_id, (content or {}).get("digest"))
+        if not content or (content.get("subject") != note_id and note_id not in received):
+            report.findings.append(Finding(seq, _("a note is not covered by the custody log")))
+        elif digest != note_digest(text):
+            report.findings.append(Finding(seq, _("the text of a note was changed")))
+        report.notes_checked += 1
+    for entry in entries:
+        if (
+            entry.action in ("note.add", "note.amend")
+            and entry.content.get("subject") not in present
+        ):
+            report.findings.append(
+                Finding(entry.seq, _("a note recorded here is missing from the case file"))
+            )

@@ -1,0 +1,1 @@
+"""Evidence in the case: streaming import, blob store, items, notes, metadata, file types."""

@@ -1,0 +1,134 @@
+"""Run `extract_metadata` in a sandboxed worker process with a time limit.
+
+Hostile files can make exifread spin for seconds or make Pillow allocate gigabytes. The
+worker has a capped address space, and a file that takes too long gets the worker killed;
+the app itself never runs the parsers. Paths (or, for originals read back from the case
+file, their bytes) go to the worker and results come back through a pipe: nothing is
+written to disk.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnProcess
+from types import TracebackType
+
+from vault.evidence.filetype import Source, source_size
+from vault.evidence.metadata import Extracted, extract_metadata, quick_look
+from vault.i18n import _
+
+MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
+STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its parsers (cold disks are slow)
+
+
+def _worker_main(conn: Connection) -> None:
+    """The worker's loop: one path in, one `Extracted` out, until the pipe closes."""
+    try:
+        import resource
+
+        # A memory bomb must fail here with MemoryError, not take the app down with it.
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ImportError, ValueError, OSError):  # no rlimits on this platform: run unconfined
+        pass
+    conn.send("ready")
+    while True:
+        try:
+            source = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(extract_metadata(source))
+
+
+class MetadataProbe:
+    """Owns one persistent worker process; `extract()` never hangs and never raises.
+
+    Safe to use from any thread (calls are serialised). The worker is started with the
+    "spawn" method, so it inherits no threads, locks or Qt state from the app; the app's
+    entry point must therefore be guarded by `if __name__ == "__main__":`.
+    """
+
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._process: SpawnProcess | None = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> MetadataProbe:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def extract(self, source: Source, timeout: float = 5.0) -> Extracted:
+        """Metadata of a file (a path, or `InMemory` bytes), or what is known without the
+        worker, with a warning, if the worker gave up.
+
+        `timeout` counts from when the worker has the file; starting a worker is not
+        counted. On timeout or crash the worker is killed and a fresh one is started
+        for the next file.
+        """
+        glance = quick_look(source)
+        if not glance.mime.startswith("image/") or not source_size(source):
+            return glance  # nothing to parse: no need to cross into the worker
+        with self._lock:
+            try:
+                conn = self._ready_connection()
+                conn.send(source)
+                if conn.poll(timeout):
+                    result = conn.recv()
+                    if isinstance(result, Extracted):
+                        return result
+                problem = _("Metadata extraction was stopped after {n} s.").format(
+                    n=_seconds(timeout)
+                )
+            except (EOFError, OSError, TimeoutError):
+                problem = _("The metadata worker failed on this file; no metadata was read.")
+            self._kill()
+            glance.warnings.append(problem)
+            return glance
+
+    def close(self) -> None:
+        """Stop the worker: close its pipe, let it exit, and kill it if it does not."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+            if self._process is not None:
+                self._process.join(timeout=2.0)
+            self._kill()
+
+    def _ready_connection(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._conn is not None:
+            return self._conn
+        self._kill()
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_worker_main, args=(child,), daemon=True)
+        process.start()
+        child.close()  # the worker holds its end; ours must close so EOF is seen if it dies
+        self._process, self._conn = process, parent
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        if not parent.poll(max(0.0, deadline - time.monotonic())) or parent.recv() != "ready":
+            raise TimeoutError("metadata worker did not start")
+        return parent
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join(timeout=5.0)
+            self._process.close()
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+
+def _seconds(timeout: float) -> str:
+    # Shown to the user; no float formatting surprises such as "5.0" or "0.010000000000000002".
+    return f"{timeout:g}"

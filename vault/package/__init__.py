@@ -1,0 +1,1 @@
+"""Evidence packages: BagIt export, zip, age, verify-package, receive."""

@@ -1,0 +1,254 @@
+"""Streaming age v1 encryption for `.zip.age` packages (https://age-encryption.org/v1).
+
+X25519 recipients and identities go through pyrage's streaming `encrypt_io`/`decrypt_io`.
+pyrage's passphrase API takes and returns whole byte strings, which would hold a 1 GiB
+package in memory twice, so the passphrase (scrypt) recipient is written and read here, in
+64 KiB STREAM chunks, with the `cryptography` primitives age itself specifies. Debian's
+`age -d` and pyrage's `passphrase.decrypt` read what this writes (tests check both).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+import os
+import threading
+from collections.abc import Callable
+from typing import BinaryIO
+
+import pyrage
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from vault.errors import InvalidInput, VaultError
+from vault.i18n import _
+from vault.package.ziparchive import BadArchive
+
+MAGIC = b"age-encryption.org/v1"
+CHUNK = 64 * 1024
+TAG = 16
+WORK_FACTOR = 18  # scrypt N = 2^18: about a second here, and 256 MiB of memory
+MAX_WORK_FACTOR = 20  # refuse files that would need more than 1 GiB to open
+SCRYPT_LABEL = b"age-encryption.org/v1/scrypt"
+
+
+class DecryptFailed(VaultError):
+    exit_code = 2
+
+    def default_message(self) -> str:
+        return _("The package could not be decrypted: the passphrase or key is not right.")
+
+
+def _b64(raw: bytes) -> bytes:
+    return base64.b64encode(raw).rstrip(b"=")
+
+
+def _unb64(text: bytes) -> bytes:
+    return base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
+
+
+def _hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt, info).derive(key)
+
+
+def _scrypt(passphrase: str, salt: bytes, log_n: int) -> bytes:
+    n = 1 << log_n
+    return hashlib.scrypt(passphrase.encode("utf-8"), salt=SCRYPT_LABEL + salt, n=n, r=8, p=1,
+                          maxmem=128 * 8 * n + (32 << 20), dklen=32)  # fmt: skip
+
+
+def _nonce(counter: int, last: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+class PassphraseWriter(io.RawIOBase):
+    """A write-only stream that age-encrypts to `out` under a passphrase; `close()` seals it."""
+
+    def __init__(self, out: BinaryIO, passphrase: str) -> None:
+        super().__init__()
+        file_key, salt, nonce = os.urandom(16), os.urandom(16), os.urandom(16)
+        wrapped = ChaCha20Poly1305(_scrypt(passphrase, salt, WORK_FACTOR)).encrypt(
+            bytes(12), file_key, None
+        )
+        header = b"%s\n-> scrypt %s %d\n%s\n---" % (MAGIC, _b64(salt), WORK_FACTOR, _b64(wrapped))
+        mac = hmac.new(_hkdf(file_key, b"", b"header"), header, "sha256").digest()
+        out.write(header + b" " + _b64(mac) + b"\n" + nonce)
+        self._out, self._aead = out, ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
+        self._buffer, self._counter = bytearray(), 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._buffer += data
+        # A chunk is sealed only once more data follows: the last one carries a flag.
+        while len(self._buffer) > CHUNK:
+            self._seal(bytes(self._buffer[:CHUNK]), last=False)
+            del self._buffer[:CHUNK]
+        return len(data)
+
+    def _seal(self, plain: bytes, last: bool) -> None:
+        self._out.write(self._aead.encrypt(_nonce(self._counter, last), plain, None))
+        self._counter += 1
+
+    def close(self) -> None:
+        if not self.closed:
+            self._seal(bytes(self._buffer), last=True)
+            self._buffer.clear()
+        super().close()
+
+
+class PassphraseReader(io.RawIOBase):
+    """A read-only stream of the plaintext of an age file encrypted under a passphrase."""
+
+    def __init__(self, src: BinaryIO, passphrase: str) -> None:
+        super().__init__()
+        file_key = _open_header(src, passphrase)
+        nonce = src.read(16)
+        if len(nonce) != 16:
+            raise DecryptFailed(_("The encrypted package is truncated."))
+        self._src, self._aead = src, ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
+        self._next = src.read(CHUNK + TAG)
+        self._plain, self._counter, self._done = b"", 0, False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        while not self._plain and not self._done:
+            self._open_chunk()
+        n = min(len(buffer), len(self._plain))
+        buffer[:n] = self._plain[:n]
+        self._plain = self._plain[n:]
+        return n
+
+    def _open_chunk(self) -> None:
+        sealed, self._next = self._next, self._src.read(CHUNK + TAG)
+        last = not self._next
+        try:
+            self._plain = self._aead.decrypt(_nonce(self._counter, last), sealed, None)
+        except InvalidTag:
+            raise BadArchive(
+                _("The encrypted package is damaged or truncated (chunk {n}).").format(
+                    n=self._counter
+                )
+            ) from None
+        self._counter += 1
+        self._done = last
+
+
+def _open_header(src: BinaryIO, passphrase: str) -> bytes:
+    """Check the header and its MAC; return the file key."""
+    lines = [src.readline(200) for _i in range(4)]
+    if lines[0].rstrip(b"\n") != MAGIC or not lines[1].startswith(b"-> "):
+        raise DecryptFailed(_("This is not an age-encrypted file."))
+    stanza = lines[1].split()
+    if stanza[1] != b"scrypt" or len(stanza) != 4 or not lines[3].startswith(b"--- "):
+        raise DecryptFailed(_("This package is encrypted to a key, not a passphrase."))
+    try:
+        salt, log_n, wrapped = _unb64(stanza[2]), int(stanza[3]), _unb64(lines[2].strip())
+        mac = _unb64(lines[3][4:].strip())
+    except ValueError:
+        raise DecryptFailed(_("The header of the encrypted package is damaged.")) from None
+    if not 1 <= log_n <= MAX_WORK_FACTOR:
+        raise DecryptFailed(_("The encrypted package asks for too much memory to open."))
+    try:
+        file_key = ChaCha20Poly1305(_scrypt(passphrase, salt, log_n)).decrypt(
+            bytes(12), wrapped, None
+        )
+    except InvalidTag:
+        raise DecryptFailed() from None
+    header = b"".join(lines[:3]) + b"---"
+    if not hmac.compare_digest(
+        hmac.new(_hkdf(file_key, b"", b"header"), header, "sha256").digest(), mac
+    ):
+        raise DecryptFailed(_("The header of the encrypted package was changed."))
+    return file_key
+
+
+def _piped(work: Callable[[BinaryIO], None], write_side: bool) -> tuple[BinaryIO, threading.Thread]:
+    """Run pyrage's blocking stream call on one end of a pipe, give the caller the other."""
+    r, w = os.pipe()
+    theirs, ours = (os.fdopen(r, "rb"), os.fdopen(w, "wb")) if write_side else (
+        os.fdopen(w, "wb"), os.fdopen(r, "rb"))  # fmt: skip
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work(theirs)
+        except BaseException as err:  # reported by the caller's close()
+            errors.append(err)
+        finally:
+            theirs.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.errors = errors  # type: ignore[attr-defined]
+    return ours, thread
+
+
+class _PipeEnd(io.RawIOBase):
+    """Our end of a pipe whose other end a pyrage thread serves; errors surface on close."""
+
+    def __init__(self, end: BinaryIO, thread: threading.Thread, readable: bool) -> None:
+        super().__init__()
+        self._end, self._thread, self._readable = end, thread, readable
+
+    def readable(self) -> bool:
+        return self._readable
+
+    def writable(self) -> bool:
+        return not self._readable
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        n = self._end.readinto(buffer)  # type: ignore[attr-defined]
+        if n == 0:
+            self._raise_errors()
+        return n
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        return self._end.write(data)
+
+    def _raise_errors(self) -> None:
+        self._thread.join()
+        for err in self._thread.errors:  # type: ignore[attr-defined]
+            raise DecryptFailed(str(err)) if self._readable else err
+
+    def close(self) -> None:
+        if not self.closed:
+            self._end.close()
+            self._raise_errors()
+        super().close()
+
+
+def recipient_writer(out: BinaryIO, recipients: list[str]) -> BinaryIO:
+    """A write-only stream that pyrage encrypts to X25519 `recipients` (age1...) into `out`."""
+    try:
+        keys = [pyrage.x25519.Recipient.from_str(r.strip()) for r in recipients]
+    except pyrage.RecipientError:
+        raise InvalidInput(_("That is not an age recipient key (age1...).")) from None
+    end, thread = _piped(lambda plain: pyrage.encrypt_io(plain, out, keys), write_side=True)
+    return _PipeEnd(end, thread, readable=False)  # type: ignore[return-value]
+
+
+def decrypting_reader(src: BinaryIO, secret: str) -> BinaryIO:
+    """The plaintext of an age file: `secret` is a passphrase or an AGE-SECRET-KEY-1... line."""
+    if not secret.startswith("AGE-SECRET-KEY-"):
+        return io.BufferedReader(PassphraseReader(src, secret), CHUNK)  # type: ignore[arg-type]
+    try:
+        identity = pyrage.x25519.Identity.from_str(secret.strip())
+    except pyrage.IdentityError:
+        raise DecryptFailed() from None
+    end, thread = _piped(lambda plain: pyrage.decrypt_io(src, plain, [identity]), write_side=False)
+    return io.BufferedReader(_PipeEnd(end, thread, readable=True), CHUNK)  # type: ignore[arg-type]
+
+
+def encrypting_writer(out: BinaryIO, passphrase: str | None, recipients: list[str]) -> BinaryIO:
+    """The stream a package is zipped into: age under a passphrase or to recipients."""
+    if passphrase:
+        return PassphraseWriter(out, passphrase)  # type: ignore[return-value]
+    return recipient_writer(out, recipients)

@@ -1,0 +1,242 @@
+"""Exporting a case, or some of its items, as an evidence package (DESIGN §5).
+
+Order of work, so a cancelled or failed export never leaves a package under the chosen
+name: originals stream into a temporary name beside it; only when they are all written is
+`package.export` appended (one transaction); then the logs, case.json, keys and tag files
+are written, the result is flushed to disk and renamed into place. If writing fails after
+`package.export` was appended, that entry stays: it truly records an export that was
+started. The temporary holds only what the user chose to export and is removed on error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from vault.case.handle import Case
+from vault.case.identity import public_key_pem
+from vault.custody.entry import Entry, read_entries, to_jsonl
+from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
+from vault.evidence.blobstore import blob_chunks
+from vault.evidence.items import Item, list_items
+from vault.evidence.notes import Note, list_notes
+from vault.i18n import _
+from vault.package.bagit import info_text
+from vault.package.model import (
+    FORMAT,
+    chain_order,
+    descriptions,
+    kept_chains,
+    lineage_lines,
+    original_path,
+)
+from vault.package.write import BagWriter, open_writer
+from vault.progress import Cancel, Progress
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "resources" / "verify"
+
+
+@dataclass
+class ExportResult:
+    """What was exported; `head` and `sender` are what to read out to the recipient."""
+
+    path: Path
+    package_id: str
+    head: str
+    sender: str
+    items: int
+    notes: int
+    withheld: int
+    encrypted: bool
+
+
+@dataclass
+class _Plan:
+    items: list[Item]
+    notes: list[Note]
+    entries: list[Entry]
+    withheld: set[int] = field(default_factory=set)
+    lineage: dict[str, list[Entry]] = field(default_factory=dict)
+
+
+def export(
+    case: Case,
+    out: Path | str,
+    item_ids: Iterable[str] | None = None,
+    recipient_label: str = "",
+    encrypt_passphrase: str | None = None,
+    age_recipients: list[str] | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancel | None = None,
+) -> ExportResult:
+    """Write a package to `out`: a folder, `name.zip`, or `name.zip.age` (encrypted)."""
+    out = Path(out)
+    encrypted = bool(encrypt_passphrase or age_recipients)
+    if encrypted != out.name.lower().endswith(".zip.age"):
+        raise InvalidInput(_("An encrypted package is named *.zip.age, and only an encrypted one."))
+    if out.exists():
+        raise FileExists()
+    plan = _plan(case, item_ids)
+    package_id = str(uuid.uuid4())
+    writer = open_writer(out, encrypt_passphrase, age_recipients or [])
+    try:
+        _write_originals(case, plan, writer, progress, cancelled)
+        details_ = {"package": package_id, "items": [i.id for i in plan.items],
+                    "recipient": recipient_label, "encrypted": encrypted}  # fmt: skip
+        with case.transaction():
+            closing = case.record("package.export", details=details_)
+        plan.entries.append(closing)
+        _write_metadata(case, plan, writer, package_id)
+        writer.seal(_bag_info(case, plan, package_id, writer))
+    except BaseException:
+        writer.abort()
+        raise
+    counts = (len(plan.items), len(plan.notes), len(plan.withheld))
+    return ExportResult(out, package_id, closing.entry_hash.hex(), case.signer.fingerprint,
+                        *counts, encrypted)  # fmt: skip
+
+
+def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
+    everything = list_items(case.conn)
+    chosen = set(item_ids) if item_ids is not None else {i.id for i in everything}
+    unknown = chosen - {i.id for i in everything}
+    if unknown:
+        raise InvalidInput(_("No item {id} in this case.").format(id=sorted(unknown)[0]))
+    items = [i for i in everything if i.id in chosen]
+    whole = len(items) == len(everything)
+    all_notes = list_notes(case.conn)
+    notes = [n for n in all_notes if n.about in chosen or (whole and n.about is None)]
+    plan = _Plan(items, notes, list(read_entries(case.conn)))
+    hidden_subjects = ({i.id for i in everything} - chosen) | (
+        {n.id for n in all_notes} - {n.id for n in notes}
+    )
+    plan.withheld = {e.seq for e in plan.entries if _withheld(e, hidden_subjects, chosen)}
+    # Kept sender chains follow the same rule: entries about items or notes left out are
+    # shipped as hashes only, and only the chains the package's items came through go.
+    chains = {
+        source: [_hashes_only(e) if _withheld(e, hidden_subjects, chosen) else e for e in kept]
+        for source, kept in kept_chains(case.conn).items()
+    }
+    chains[case.id] = [_hashes_only(e) if e.seq in plan.withheld else e for e in plan.entries]
+    plan.lineage = {c: chains[c] for c in chain_order(case.id, chains) if c != case.id}
+    return plan
+
+
+def _hashes_only(entry: Entry) -> Entry:
+    return replace(entry, content=None)
+
+
+def _withheld(entry: Entry, hidden: set[str], chosen: set[str]) -> bool:
+    """Entries about items or notes left out keep only their hashes, actor and signature."""
+    subject = entry.content.get("subject") if entry.content else None
+    if isinstance(subject, str) and subject in hidden:
+        return True
+    if entry.action == "package.import":
+        ids = {i.get("id") for i in entry.details.get("items", []) if isinstance(i, dict)}
+        return bool(ids) and not ids & chosen
+    return False
+
+
+def _write_originals(
+    case: Case, plan: _Plan, writer: BagWriter, progress: Progress | None, cancelled: Cancel | None
+) -> None:
+    total, done = sum(i.size for i in plan.items), 0
+    for item in plan.items:
+
+        def chunks(item: Item = item) -> Iterable[bytes]:
+            nonlocal done
+            for chunk in blob_chunks(case.conn, item.blob_id):
+                if cancelled and cancelled():
+                    raise Cancelled(_("Export cancelled. No package was written."))
+                yield chunk
+
+        digests = writer.add(original_path(item.id, item.original_name), chunks)
+        if digests["sha256"] != item.sha256:
+            raise VaultError(
+                _("The stored bytes of {name} do not match the log; run verify. "
+                  "No package was written.").format(name=item.original_name)
+            )  # fmt: skip
+        done += item.size
+        if progress:
+            progress(done, total)
+
+
+def _write_metadata(case: Case, plan: _Plan, writer: BagWriter, package_id: str) -> None:
+    lines = [to_jsonl(e, withhold=e.seq in plan.withheld) for e in plan.entries]
+    writer.add_bytes("data/custody.jsonl", "".join(line + "\n" for line in lines).encode())
+    for source, entries in plan.lineage.items():
+        kept = lineage_lines(case.conn, source)  # verbatim, unless now withheld
+        lines = [
+            to_jsonl(e) if e.content is None and "content" in json.loads(line) else line
+            for line, e in zip(kept, entries, strict=True)
+        ]
+        text = "".join(line + "\n" for line in lines)
+        writer.add_bytes(f"data/lineage/{source}.jsonl", text.encode())
+    for fp, key in _actor_keys(case, plan).items():
+        writer.add_bytes(f"data/keys/{fp}.pem", public_key_pem(key))
+    writer.add_bytes("data/case.json", _case_json(case, plan, package_id))
+    writer.add_bytes("data/VERIFY.md", _verify_md(case, plan, package_id).encode())
+
+
+def _actor_keys(case: Case, plan: _Plan) -> dict[str, bytes]:
+    known = {i.fingerprint: i.public_key for i in case.identities()}
+    known |= {fp: bytes(k) for fp, k in case.conn.execute("SELECT * FROM lineage_keys")}
+    actors = {e.actor for chain in [plan.entries, *plan.lineage.values()] for e in chain}
+    return {fp: known[fp] for fp in sorted(actors) if fp in known}
+
+
+def _case_json(case: Case, plan: _Plan, package_id: str) -> bytes:
+    described = descriptions(case.id, {case.id: plan.entries, **plan.lineage})
+    doc = {
+        "format": FORMAT,
+        "package": package_id,
+        "case": {"id": case.id, "title": case.info.title, "number": case.info.number,
+                 "organization": case.info.organization},
+        "identities": [{"fingerprint": i.fingerprint, "name": i.name, "role": i.role,
+                        "organization": i.organization, "public_key": i.public_key.hex()}
+                       for i in case.identities()],
+        "items": [{"id": i.id, "path": original_path(i.id, i.original_name),
+                   "original_name": i.original_name, "sha256": i.sha256, "size": i.size,
+                   "mime": i.mime, "description": described.get(i.id, {}),
+                   "metadata": i.metadata} for i in plan.items],
+        "notes": [{"id": n.id, "about": n.about, "text": n.text, "sha256": n.sha256,
+                   "supersedes": n.supersedes} for n in plan.notes],
+    }  # fmt: skip
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
+    closing = plan.entries[-1]
+    values = {
+        "{package}": package_id, "{case_title}": case.info.title, "{case_id}": case.id,
+        "{sender_name}": case.signer.identity.name, "{sender}": case.signer.fingerprint,
+        "{length}": str(len(plan.entries)), "{head}": closing.entry_hash.hex(),
+    }  # fmt: skip
+    parts = []
+    for lang in ("en", "uk"):
+        text = (TEMPLATES / f"VERIFY.{lang}.md").read_text(encoding="utf-8")
+        for key, value in values.items():
+            text = text.replace(key, re.sub(r"[\x00-\x1f`*_\[\]<>]", " ", value))
+        parts.append(text)
+    return "\n---\n\n".join(parts)
+
+
+def _bag_info(case: Case, plan: _Plan, package_id: str, writer: BagWriter) -> str:
+    payload = writer.payload_sizes()
+    return info_text([
+        ("Source-Organization", case.info.organization or case.signer.identity.organization),
+        ("Contact-Name", case.signer.identity.name),
+        ("External-Identifier", package_id),
+        ("Bagging-Date", date.today().isoformat()),
+        ("Payload-Oxum", f"{sum(payload)}.{len(payload)}"),
+        ("Vault-Case-Id", case.id),
+        ("Vault-Case-Title", case.info.title),
+        ("Vault-Sender", case.signer.fingerprint),
+        ("Vault-Custody-Head", plan.entries[-1].entry_hash.hex()),
+        ("Vault-Custody-Length", str(len(plan.entries))),
+    ])  # fmt: skip

@@ -1,0 +1,172 @@
+"""Reading a package once, front to back: a folder, a `.zip` or a `.zip.age`.
+
+Every file is hashed as it streams past; only the small files the checks need (tag files,
+case.json, the logs, keys) are kept in memory. A `.zip.age` is decrypted on the fly: no
+plaintext of it ever reaches the disk, and memory stays bounded whatever its size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vault.errors import Cancelled, InvalidInput
+from vault.i18n import _
+from vault.package.age import decrypting_reader
+from vault.package.ziparchive import BadArchive, read_members
+from vault.progress import Cancel, Progress
+
+Member = tuple[str, int, Callable[[int], bytes]]
+ORIGINALS = "data/originals/"
+KEEP_LIMIT = 64 << 20  # a tag file, case.json or log bigger than this is not kept in memory
+READ_SIZE = 1 << 20
+DEFAULT_ALGORITHMS = ("sha256", "sha512")
+
+
+@dataclass
+class ScannedFile:
+    size: int
+    digests: dict[str, str]
+    data: bytes | None  # kept for small files outside data/originals/
+
+
+@dataclass
+class ScannedBag:
+    """Every file of a package with its digests; `problems` are refusals found on the way."""
+
+    files: dict[str, ScannedFile] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    encrypted: bool = False
+
+
+def package_kind(path: Path) -> str:
+    """'folder', 'zip' or 'age', from what the path is and how it is named."""
+    if path.is_dir():
+        return "folder"
+    name = path.name.lower()
+    return "age" if name.endswith(".age") else "zip"
+
+
+@contextmanager
+def open_members(path: Path, secret: str | None = None) -> Iterator[Iterator[Member]]:
+    """The package's files as (name relative to the bag, size, read) in stream order."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(_("There is no package at {path}.").format(path=path))
+    kind = package_kind(path)
+    if kind == "folder":
+        yield _folder_members(path)
+        return
+    with open(path, "rb") as raw:
+        if kind == "age":
+            if not secret:
+                raise InvalidInput(_("This package is encrypted: give its passphrase."))
+            stream = decrypting_reader(raw, secret)
+        else:
+            stream = raw
+        yield _strip_top_folder(read_members(stream))  # type: ignore[arg-type]
+
+
+def _folder_members(root: Path) -> Iterator[Member]:
+    for path in sorted(_walk(root)):
+        rel = path.relative_to(root).as_posix()
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise BadArchive(
+                _("The package holds a link or special file: {name!r}").format(name=rel)
+            )
+        with open(path, "rb") as f:
+            yield rel, os.fstat(f.fileno()).st_size, f.read
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for entry in os.scandir(root):
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        else:
+            yield Path(entry.path)
+
+
+def _strip_top_folder(members: Iterator[Member]) -> Iterator[Member]:
+    """A zip may hold the bag at its root or inside one folder; names are made bag-relative."""
+    prefix: str | None = None
+    for name, size, read in members:
+        if prefix is None:
+            top = name.split("/", 1)[0] + "/"
+            prefix = "" if "/" not in name or name.startswith("data/") else top
+        if not name.startswith(prefix):
+            raise BadArchive(_("The archive holds files outside the package folder."))
+        yield name[len(prefix) :], size, read
+
+
+def algorithms_for(path: Path) -> tuple[str, ...]:
+    """Which digests to compute: a folder's own manifests say; a stream gets ours."""
+    if package_kind(path) != "folder":
+        return DEFAULT_ALGORITHMS
+    names = {p.name.split("-", 1)[1][:-4] for p in Path(path).glob("*manifest-*.txt")}
+    return tuple(sorted((names & hashlib.algorithms_available) | set(DEFAULT_ALGORITHMS)))
+
+
+def scan(
+    members: Iterator[Member],
+    algorithms: tuple[str, ...] = DEFAULT_ALGORITHMS,
+    total: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancel | None = None,
+) -> ScannedBag:
+    """Hash every member with every algorithm; keep the small non-original files."""
+    bag, done = ScannedBag(), 0
+    with ThreadPoolExecutor(len(algorithms)) as pool:
+        for name, size, read in members:
+            if name in bag.files:
+                bag.problems.append(_("{name} appears twice in the archive").format(name=name))
+            keep = not name.startswith(ORIGINALS) and size <= KEEP_LIMIT
+            hashers = [hashlib.new(a) for a in algorithms]
+            kept = bytearray()
+            while chunk := read(READ_SIZE):
+                if cancelled and cancelled():
+                    raise Cancelled()
+                # hashlib releases the GIL on large buffers: the digests run side by side.
+                list(pool.map(lambda h, c=chunk: h.update(c), hashers))
+                if keep:
+                    kept += chunk
+                done += len(chunk)
+                if progress:
+                    progress(done, max(total, done))
+            digests = {a: h.hexdigest() for a, h in zip(algorithms, hashers, strict=True)}
+            bag.files[name] = ScannedFile(size, digests, bytes(kept) if keep else None)
+    return bag
+
+
+def package_size(path: Path) -> int:
+    """Bytes to read, for progress: the folder's files or the archive itself."""
+    path = Path(path)
+    if path.is_dir():
+        return sum(p.stat().st_size for p in _walk(path) if p.is_file())
+    return path.stat().st_size
+
+
+def read_package(
+    path: Path,
+    secret: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancel | None = None,
+) -> ScannedBag:
+    """Open and scan a package; damage or hostility in the container becomes a problem."""
+    path = Path(path)
+    bag = ScannedBag()
+    try:
+        with open_members(path, secret) as members:
+            bag = scan(members, algorithms_for(path), package_size(path), progress, cancelled)
+    except BadArchive as err:
+        bag.problems.append(str(err))
+    except UnicodeDecodeError:
+        bag.problems.append(_("The archive holds a file name that is not readable text."))
+    bag.encrypted = package_kind(path) == "age"
+    return bag

@@ -1,0 +1,360 @@
+"""verify-package (DESIGN §5): everything a package claims, checked without any case file.
+
+Every check runs and every finding is listed. Only what the signed chains cover is trusted:
+originals against the digest recorded where they entered (following lineage back to the
+first import), notes against their digests, descriptions against the latest item.describe,
+and the closing package.export against bag-info.txt and the payload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vault.case.identity import public_key_pem
+from vault.custody.chain import verify_chain
+from vault.custody.entry import ChainResult, Entry, Finding, parse_jsonl
+from vault.errors import InvalidInput
+from vault.i18n import _
+from vault.package.bagit import BagCheck, validate
+from vault.package.model import FORMAT, Chains, chain_order, descriptions, trace_entry
+from vault.package.read import ORIGINALS, ScannedBag, read_package
+from vault.progress import Cancel, Progress
+
+
+@dataclass
+class PackageContents:
+    """What receive needs from a verified package."""
+
+    doc: dict[str, Any]
+    entries: list[Entry]
+    lineage: dict[str, list[Entry]]
+    lines: dict[str, list[str]]  # case id -> its custody.jsonl lines, verbatim
+    keys: dict[str, bytes]
+    head: str
+
+
+@dataclass
+class PackageVerification:
+    """The result shown to the user: every check with ✓/✗, every finding, who sent it."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[tuple[str, bool]] = field(default_factory=list)
+    is_bag: bool = False
+    is_package: bool = False
+    encrypted: bool = False
+    package_id: str = ""
+    sender: str = ""
+    sender_name: str = ""
+    case_id: str = ""
+    case_title: str = ""
+    items: int = 0
+    notes: int = 0
+    custody: list[tuple[str, str, int]] = field(default_factory=list)  # case id, title, entries
+    contents: PackageContents | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.is_package and not any(f.level == "error" for f in self.findings)
+
+    def check(self, name: str, problems: list[Finding]) -> None:
+        self.checks.append((name, not any(f.level == "error" for f in problems)))
+        self.findings += problems
+
+
+def verify_package(
+    path: Path | str,
+    passphrase: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancel | None = None,
+) -> PackageVerification:
+    """Read the package once and run every check; raises only when it cannot be opened."""
+    scanned = read_package(Path(path), passphrase, progress, cancelled)
+    result = PackageVerification(encrypted=scanned.encrypted)
+    bag = validate(scanned)
+    result.is_bag = bag.ok
+    result.check(_("The bag is complete and every checksum matches"), _plain(bag.problems))
+    doc = _json(scanned, "data/case.json")
+    log = _text(scanned, "data/custody.jsonl")
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or log is None:
+        result.check(_("It is an evidence package"), _plain([_(
+            "this is not an Evidence Vault package (no data/case.json or data/custody.jsonl)"
+        )]))  # fmt: skip
+        return result
+    result.is_package = True
+    doc, malformed = _well_formed(doc)
+    _verify_contents(result, scanned, bag, doc, log, malformed)
+    return result
+
+
+# case.json list -> the fields each of its records must hold as text (True: or null)
+_RECORD_FIELDS = {
+    "identities": {"fingerprint": False, "public_key": False},
+    "items": {"id": False, "path": False, "sha256": False, "original_name": False},
+    "notes": {"id": False, "text": False, "sha256": False, "about": True, "supersedes": True},
+}
+
+
+def _well_formed(doc: dict) -> tuple[dict, list[Finding]]:
+    """case.json with only its well-formed records, and a finding for each list that had
+    others: hostile shapes are refused with a reason, never reach a check as a crash."""
+    clean, problems = dict(doc), []
+    for key, fields in _RECORD_FIELDS.items():
+        records = doc.get(key, [])
+        good = [r for r in records if _record_ok(r, fields)] if isinstance(records, list) else []
+        if not isinstance(records, list) or len(good) != len(records):
+            problems.append(
+                Finding(None, _("case.json: {key} holds malformed records").format(key=key))
+            )
+        clean[key] = good
+    return clean, problems
+
+
+def _record_ok(record: Any, fields: dict[str, bool]) -> bool:
+    return isinstance(record, dict) and all(
+        isinstance(record.get(name), str) or (nullable and record.get(name) is None)
+        for name, nullable in fields.items()
+    )
+
+
+def _plain(reasons: list[str]) -> list[Finding]:
+    return [Finding(None, r) for r in reasons]
+
+
+def _text(scanned: ScannedBag, name: str) -> str | None:
+    found = scanned.files.get(name)
+    if found is None or found.data is None:
+        return None
+    return found.data.decode("utf-8", "replace")
+
+
+def _json(scanned: ScannedBag, name: str) -> Any:
+    text = _text(scanned, name)
+    try:
+        return json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
+        return None
+
+
+def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], ChainResult]:
+    try:
+        entries = list(parse_jsonl(text.splitlines()))
+    except InvalidInput as err:
+        return [], ChainResult(findings=[Finding(None, f"{label}{err}")])
+    result = verify_chain(entries, case_id)
+    result.findings = [Finding(f.seq, label + f.reason, f.level) for f in result.findings]
+    return entries, result
+
+
+def _verify_contents(
+    result: PackageVerification,
+    scanned: ScannedBag,
+    bag: BagCheck,
+    doc: dict,
+    log: str,
+    malformed: list[Finding],
+) -> None:
+    entries, chain = _chain(log, None, "")
+    result.check(_("The custody log verifies (hashes, links, signatures)"), chain.findings)
+    chains, lines, keys, problems = {}, {}, dict(chain.keys), []
+    for name in sorted(n for n in scanned.files if n.startswith("data/lineage/")):
+        case_id = name.rsplit("/", 1)[1].removesuffix(".jsonl")
+        text = _text(scanned, name) or ""
+        label = _("lineage of case {id}: ").format(id=case_id)
+        chains[case_id], verified = _chain(text, case_id, label)
+        lines[case_id] = text.splitlines()
+        problems += verified.findings
+        keys.update(verified.keys)
+    result.check(_("Every earlier holder's custody log verifies"), problems)
+    own = chain.case_id or ""
+    chains[own], lines[own] = entries, log.splitlines()
+    result.check(_("Every actor's key file matches the log"), _check_keys(scanned, keys))
+    result.check(_("case.json says only what the log records"),
+                 malformed + _check_case(doc, entries, chain))  # fmt: skip
+    result.check(_("Every original is the file its custody records"),
+                 _check_originals(scanned, doc, own, chains))  # fmt: skip
+    result.check(_("Every disclosed note matches its digest"), _check_notes(doc, entries, chains))
+    result.check(_("Descriptions equal the latest signed description"),
+                 _check_descriptions(doc, own, chains))  # fmt: skip
+    result.check(_("The package ends with its own signed export entry"),
+                 _check_closing(doc, entries, bag))  # fmt: skip
+    _summarise(result, doc, entries, chains, own)
+    lineage = {c: e for c, e in chains.items() if c != own}
+    head = entries[-1].entry_hash.hex() if entries else ""
+    result.contents = PackageContents(doc, entries, lineage, lines, keys, head)
+
+
+def _check_keys(scanned: ScannedBag, keys: dict[str, bytes]) -> list[Finding]:
+    problems = []
+    for fp, key in sorted(keys.items()):
+        pem = scanned.files.get(f"data/keys/{fp}.pem")
+        if pem is None or pem.data != public_key_pem(key):
+            problems.append(
+                Finding(None, _("the key file of {fp} is missing or differs").format(fp=fp[:16]))
+            )
+    return problems
+
+
+def _check_case(doc: dict, entries: list[Entry], chain: ChainResult) -> list[Finding]:
+    created = entries[0].details if entries else {}
+    case = doc.get("case") if isinstance(doc.get("case"), dict) else {}
+    problems = []
+    said = (case.get("id"), case.get("title"), case.get("number"), case.get("organization"))
+    logged = (
+        chain.case_id,
+        created.get("title"),
+        created.get("number"),
+        created.get("organization"),
+    )
+    if said != logged:
+        problems.append(
+            Finding(0, _("case.json names the case differently from its case.create entry"))
+        )
+    for who in doc.get("identities") or []:
+        if not isinstance(who, dict) or chain.keys.get(who.get("fingerprint")) != _hex(
+            who.get("public_key")
+        ):
+            problems.append(
+                Finding(None, _("case.json lists an identity the log never introduced"))
+            )
+    return problems
+
+
+def _hex(value: Any) -> bytes | None:
+    try:
+        return bytes.fromhex(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _items(doc: dict) -> list[dict]:
+    return [i for i in doc.get("items") or [] if isinstance(i, dict)]
+
+
+def _check_originals(scanned: ScannedBag, doc: dict, own: str, chains: Chains) -> list[Finding]:
+    problems, claimed = [], set()
+    for item in _items(doc):
+        item_id, path, name = str(item.get("id")), str(item.get("path")), item.get("original_name")
+        claimed.add(path)
+        found = scanned.files.get(path)
+        if not path.startswith(f"{ORIGINALS}{item_id}/") or found is None:
+            problems.append(
+                Finding(None, _("the original of {name!r} is missing").format(name=name))
+            )
+            continue
+        digest = found.digests.get("sha256")
+        why = (
+            trace_entry(item_id, digest, own, chains)
+            if digest == item.get("sha256")
+            else _("it differs from the SHA-256 in case.json")
+        )
+        if why:
+            problems.append(Finding(None, _(
+                "{name!r} is not the file its custody records (SHA-256 {sha}…): {why}"
+            ).format(name=name, sha=(digest or "")[:16], why=why)))  # fmt: skip
+        elif not _name_and_size_recorded(item, found.size, chains):
+            problems.append(Finding(None, _(
+                "case.json gives {name!r} a name or size that its signed item.import does not"
+            ).format(name=name)))  # fmt: skip
+    for path in sorted(p for p in scanned.files if p.startswith(ORIGINALS) and p not in claimed):
+        problems.append(Finding(None, _("{p!r} is not an item of this package").format(p=path)))
+    return problems
+
+
+def _name_and_size_recorded(item: dict, size: int, chains: Chains) -> bool:
+    """The name is the one the item's signed item.import records; the size is the file's."""
+    return item.get("size") == size and any(
+        e.action == "item.import"
+        and e.content is not None
+        and e.content.get("subject") == item["id"]
+        and e.details.get("original_name") == item["original_name"]
+        for chain in chains.values()
+        for e in chain
+    )
+
+
+def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
+    """note id -> (seq, digest): its own note entry, or the package.import that brought it."""
+    found = {}
+    for e in entries:
+        subject = e.content.get("subject") if e.content else None
+        if e.action in ("note.add", "note.amend") and isinstance(subject, str):
+            found[subject] = (e.seq, e.content.get("digest"))
+        elif e.action == "package.import" and isinstance(e.details.get("notes"), list):
+            for n in e.details["notes"]:
+                if isinstance(n, dict) and isinstance(n.get("id"), str):
+                    found[n["id"]] = (e.seq, n.get("sha256"))
+    return found
+
+
+def _check_notes(doc: dict, entries: list[Entry], chains: Chains) -> list[Finding]:
+    signed = _signed_note_digests(entries)
+    written = {  # note id -> its note.add / note.amend, in this chain or a lineage one
+        e.content["subject"]: e
+        for chain in chains.values()
+        for e in chain
+        if e.action in ("note.add", "note.amend") and isinstance(e.content.get("subject"), str)
+    }
+    problems = []
+    for note in doc.get("notes") or []:
+        note = note if isinstance(note, dict) else {}
+        text = note.get("text")
+        seq, recorded = signed.get(note.get("id"), (None, None))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if isinstance(text, str) else None
+        if digest is None or recorded != digest or note.get("sha256") != digest:
+            problems.append(Finding(seq, _("a note's text does not match its signed digest")))
+        entry = written.get(note.get("id"))
+        said = (note.get("about"), note.get("supersedes"))
+        if entry is None or (entry.details.get("about"), entry.details.get("supersedes")) != said:
+            problems.append(Finding(seq, _(
+                "a note's item, or the note it amends, is not the one its signed entry records"
+            )))  # fmt: skip
+    return problems
+
+
+def _check_descriptions(doc: dict, own: str, chains: Chains) -> list[Finding]:
+    latest = descriptions(own, chains)
+    return [
+        Finding(None, _("the description of {name!r} is not the signed one").format(
+            name=item.get("original_name")))
+        for item in _items(doc)
+        if item.get("description", {}) != latest.get(item.get("id"), {})
+    ]  # fmt: skip
+
+
+def _check_closing(doc: dict, entries: list[Entry], bag: BagCheck) -> list[Finding]:
+    last = entries[-1] if entries else None
+    if last is None or last.action != "package.export":
+        return [Finding(None, _("the log does not end with this package's export entry"))]
+    said = last.details
+    package = bag.field("External-Identifier")
+    wrong = [
+        (said.get("package") != package or doc.get("package") != package,
+         _("the package id differs between the log, bag-info.txt and case.json")),
+        (said.get("items") != [i.get("id") for i in _items(doc)],
+         _("the items in the package are not the ones the export entry lists")),
+        (bag.field("Vault-Custody-Head") != last.entry_hash.hex(),
+         _("bag-info.txt names another custody head")),
+        (bag.field("Vault-Custody-Length") != str(len(entries)),
+         _("bag-info.txt names another custody length")),
+        (bag.field("Vault-Sender") != last.actor, _("bag-info.txt names another sender")),
+    ]  # fmt: skip
+    return [Finding(last.seq, reason) for bad, reason in wrong if bad]
+
+
+def _summarise(
+    result: PackageVerification, doc: dict, entries: list[Entry], chains: Chains, own: str
+) -> None:
+    case = doc.get("case") if isinstance(doc.get("case"), dict) else {}
+    result.package_id = str(doc.get("package", ""))
+    result.case_id, result.case_title = own, str(case.get("title", ""))
+    result.items, result.notes = len(_items(doc)), len(doc.get("notes") or [])
+    result.sender = entries[-1].actor if entries else ""
+    for who in doc.get("identities") or []:
+        if isinstance(who, dict) and who.get("fingerprint") == result.sender:
+            result.sender_name = str(who.get("name", ""))
+    result.custody = [(c, str(chains[c][0].details.get("title", "")) if chains.get(c) else "",
+                       len(chains.get(c, []))) for c in chain_order(own, chains)]  # fmt: skip

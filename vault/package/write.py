@@ -1,0 +1,162 @@
+"""Writing a bag under a temporary name beside the target, sealed by an atomic rename.
+
+A folder gets its files directly; a zip (optionally age-encrypted) is produced as one
+forward-only stream, so each original is read twice: once for its CRC and digests (the
+zip header needs them first), once to copy it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from vault.errors import FileExists
+from vault.package.age import encrypting_writer
+from vault.package.bagit import declaration, manifest_text
+from vault.package.ziparchive import ZipStreamWriter
+
+Chunks = Callable[[], Iterable[bytes]]
+ALGORITHMS = ("sha256", "sha512")
+
+
+class _Digester:
+    def __init__(self) -> None:
+        self.hashers = {a: hashlib.new(a) for a in ALGORITHMS}
+        self.crc = self.size = 0
+
+    def update(self, chunk: bytes) -> None:
+        for h in self.hashers.values():
+            h.update(chunk)
+        self.crc = zlib.crc32(chunk, self.crc)
+        self.size += len(chunk)
+
+    def hexdigests(self) -> dict[str, str]:
+        return {a: h.hexdigest() for a, h in self.hashers.items()}
+
+
+class BagWriter:
+    """Common bookkeeping: digests of every file, the tag files, and sealing."""
+
+    def __init__(self, final: Path) -> None:
+        self.final = final
+        self.temp = final.with_name(f".{final.name}.partial-{secrets.token_hex(4)}")
+        self.digests: dict[str, dict[str, str]] = {}
+        self.sizes: dict[str, int] = {}
+
+    def add(self, path: str, chunks: Chunks) -> dict[str, str]:
+        """Write one file; returns its digests."""
+        digester = self._store(path, chunks)
+        self.digests[path], self.sizes[path] = digester.hexdigests(), digester.size
+        return self.digests[path]
+
+    def add_bytes(self, path: str, data: bytes) -> dict[str, str]:
+        return self.add(path, lambda: [data])
+
+    def payload_sizes(self) -> list[int]:
+        return [s for p, s in self.sizes.items() if p.startswith("data/")]
+
+    def seal(self, bag_info: str) -> None:
+        """Write the tag files, flush everything to disk and rename into place."""
+        payload = dict(self.digests)
+        self.add_bytes("bagit.txt", declaration().encode())
+        self.add_bytes("bag-info.txt", bag_info.encode("utf-8"))
+        for a in ALGORITHMS:
+            lines = manifest_text((p, d[a]) for p, d in payload.items())
+            self.add_bytes(f"manifest-{a}.txt", lines.encode("utf-8"))
+        tags = dict(self.digests)
+        for a in ALGORITHMS:
+            lines = manifest_text((p, d[a]) for p, d in tags.items() if p not in payload)
+            self.add_bytes(f"tagmanifest-{a}.txt", lines.encode("utf-8"))
+        self._flush()
+        if self.final.exists():
+            raise FileExists()
+        os.rename(self.temp, self.final)
+        _fsync_dir(self.final.parent)
+
+    def _store(self, path: str, chunks: Chunks) -> _Digester:
+        raise NotImplementedError
+
+    def _flush(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+
+class FolderWriter(BagWriter):
+    def __init__(self, final: Path) -> None:
+        super().__init__(final)
+        self.temp.mkdir()
+
+    def _store(self, path: str, chunks: Chunks) -> _Digester:
+        target = self.temp / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digester = _Digester()
+        with open(target, "xb") as f:
+            for chunk in chunks():
+                f.write(chunk)
+                digester.update(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        return digester
+
+    def _flush(self) -> None:
+        for root, _dirs, _files in os.walk(self.temp):
+            _fsync_dir(Path(root))
+
+    def abort(self) -> None:
+        shutil.rmtree(self.temp, ignore_errors=True)
+
+
+class ZipWriter(BagWriter):
+    def __init__(self, final: Path, passphrase: str | None, recipients: list[str]) -> None:
+        super().__init__(final)
+        self.file: BinaryIO = open(self.temp, "xb")  # noqa: SIM115 - closed by seal or abort
+        encrypted = bool(passphrase or recipients)
+        self.stream = encrypting_writer(self.file, passphrase, recipients) if encrypted else None
+        self.zip = ZipStreamWriter(self.stream or self.file)
+
+    def _store(self, path: str, chunks: Chunks) -> _Digester:
+        digester = _Digester()
+        for chunk in chunks():
+            digester.update(chunk)
+        self.zip.add(path, digester.crc, digester.size, iter(chunks()))
+        return digester
+
+    def _flush(self) -> None:
+        self.zip.close()
+        if self.stream:
+            self.stream.close()
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+
+    def abort(self) -> None:
+        try:
+            if self.stream:
+                self.stream.close()
+        except Exception:  # noqa: BLE001 - the export already failed; cleaning up is what matters
+            pass
+        self.file.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def open_writer(final: Path, passphrase: str | None, recipients: list[str]) -> BagWriter:
+    """A folder writer, or a zip writer for `*.zip` / `*.zip.age`."""
+    if final.name.lower().endswith((".zip", ".zip.age")):
+        return ZipWriter(final, passphrase, recipients)
+    return FolderWriter(final)

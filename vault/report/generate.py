@@ -1,0 +1,192 @@
+"""Court-ready PDF reports (DESIGN §7), for the whole case or chosen items, in English or
+Ukrainian. The CLI and the desktop dialog both call `generate_report`.
+
+The PDF is complete in memory before it is hashed; it is written under a temporary name
+beside the destination and renamed in the same transaction that appends its
+`report.generate` entry, so a cancelled or failed report leaves nothing under the chosen
+name and every report on disk is in the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vault import __version__
+from vault.case.handle import Case
+from vault.custody.entry import Finding, utc_now
+from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
+from vault.i18n import LANGUAGES, _
+from vault.progress import Cancel, Progress
+from vault.report.data import ReportFacts, gather
+from vault.report.exhibits import exhibit
+from vault.report.formatting import Words
+from vault.report.layout import ReportDoc, on_progress, register_fonts
+from vault.report.sections import (
+    Moment,
+    appendix,
+    certification,
+    cover,
+    custody_log,
+    head_hex,
+    limitations,
+    summary,
+    verification,
+)
+
+STEPS = 1000  # progress is reported as (done, STEPS) across every stage
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What was written and logged; `verified` is the verification computed for it."""
+
+    report_id: str
+    path: Path
+    sha256: str
+    pages: int
+    verified: bool
+    seq: int  # the report.generate entry
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Stages:
+    """One progress bar over verification, story building and layout; cancel polled often."""
+
+    def __init__(self, progress: Progress | None, cancelled: Cancel | None) -> None:
+        self._progress, self._cancelled = progress, cancelled
+
+    def check(self) -> None:
+        if self._cancelled and self._cancelled():
+            raise Cancelled()
+
+    def span(self, start: float, end: float) -> Callable[[float], None]:
+        def report(fraction: float) -> None:
+            if self._progress:
+                self._progress(int(STEPS * (start + (end - start) * min(fraction, 1.0))), STEPS)
+
+        return report
+
+
+def generate_report(
+    case: Case,
+    out_path: Path | str,
+    language: str = "en",
+    item_ids: list[str] | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancel | None = None,
+) -> ReportResult:
+    """Verify the case now, write the report PDF to `out_path` and log `report.generate`.
+
+    `item_ids` None reports every item. `progress(done, total)` and `cancelled()` are
+    called from this thread; a cancel raises `Cancelled` and leaves no file and no entry."""
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Reports can be made in English (en) or Ukrainian (uk)."))
+    out = Path(out_path)
+    if not out.parent.is_dir():
+        raise InvalidInput(_("The folder {folder} does not exist.").format(folder=out.parent))
+    if out.exists():
+        raise FileExists()
+    stages = _Stages(progress, cancelled)
+    verify_span = stages.span(0.0, 0.4)
+    facts = gather(
+        case,
+        str(uuid.uuid4()),
+        item_ids,
+        lambda done, total: verify_span(done / max(total, 1)),
+        cancelled,
+    )
+    pdf, pages = _render(facts, Moment(*utc_now()), Words(language), stages)
+    digest = hashlib.sha256(pdf).hexdigest()
+    details = {
+        "language": language,
+        "items": [item.id for item in facts.items],
+        "report": facts.report_id,
+        "pages": pages,
+        "head": head_hex(facts),
+        "verification": "passed" if facts.verification.ok else "failed",
+    }
+    seq = _publish(case, out, pdf, digest, details)
+    stages.span(0, 1)(1.0)
+    return ReportResult(
+        facts.report_id,
+        out,
+        digest,
+        pages,
+        facts.verification.ok,
+        seq,
+        list(facts.verification.findings),
+    )
+
+
+def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> tuple[bytes, int]:
+    register_fonts()
+    buffer = io.BytesIO()
+    title = facts.case.info.title
+    doc = ReportDoc(
+        buffer,
+        header=f"{w('Evidence report')} · {title[:90]}",
+        ids=" · ".join(
+            (
+                w("Case {case}").format(case=facts.case.id),
+                w("Report {report}").format(report=facts.report_id),
+            )
+        ),
+        page_label=w("Page {page} of {total}"),
+        title=f"{w('Evidence report')}: {title}",
+        author=facts.case.signer.identity.name,
+        subject=w("Case {number}, custody head {head}").format(
+            number=facts.case.info.number, head=head_hex(facts)
+        ),
+        creator=f"Evidence Vault {__version__}",
+        keywords=facts.report_id,
+    )
+    story = [*cover(facts, made, w), *summary(facts, w)]
+    exhibit_span, total = stages.span(0.4, 0.6), max(len(facts.items), 1)
+    for ex in facts.exhibits():
+        stages.check()
+        story += exhibit(ex, facts, w)
+        exhibit_span(ex.number / total)
+    story += [
+        *custody_log(facts, w),
+        *verification(facts, w),
+        *limitations(facts, w),
+        *certification(facts, w),
+        *appendix(facts, w),
+    ]
+    doc.setProgressCallBack(on_progress(stages.span(0.6, 0.99), stages.check))
+    doc.build(story)
+    doc.finish()
+    return buffer.getvalue(), doc.pages
+
+
+def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict) -> int:
+    """Write beside `out`, then rename inside the transaction that logs the report."""
+    temp = out.with_name(f".{out.name}.{details['report']}.part")
+    renamed = False
+    try:
+        with open(temp, "xb") as f:
+            f.write(pdf)
+            f.flush()
+            os.fsync(f.fileno())
+        with case.transaction():
+            entry = case.record("report.generate", None, digest, details)
+            os.link(temp, out)  # unlike a rename, never replaces a file already there
+            renamed = True
+        return entry.seq
+    except BaseException as err:
+        if renamed:  # the log entry did not commit, so the file must not stay either
+            out.unlink(missing_ok=True)
+        if isinstance(err, FileExistsError):
+            raise FileExists() from None
+        if isinstance(err, OSError):
+            message = _("Cannot write the report: {e}").format(e=err.strerror or err)
+            raise VaultError(message) from err
+        raise
+    finally:
+        temp.unlink(missing_ok=True)

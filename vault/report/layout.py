@@ -1,0 +1,236 @@
+"""The report's page: embedded DejaVu fonts, styles, the running header and footer
+("Page X of Y", case id, report id) and small flowable builders. Knows nothing of cases."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    LongTable,
+    PageTemplate,
+    Paragraph,
+    Table,
+)
+from reportlab.platypus.flowables import Flowable
+
+from vault.report.formatting import esc
+
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+SANS, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
+MARGIN = 18 * mm
+WIDTH = A4[0] - 2 * MARGIN
+RED = colors.HexColor("#b00000")
+GREY = colors.HexColor("#555555")
+_TOTAL_FORM = "pageTotal"
+
+
+@cache
+def register_fonts() -> None:
+    """Register the shipped fonts once; every glyph the report uses comes from them."""
+    for name, file in (
+        (SANS, "DejaVuSans.ttf"),
+        (BOLD, "DejaVuSans-Bold.ttf"),
+        (MONO, "DejaVuSansMono.ttf"),
+    ):
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=BOLD, italic=SANS, boldItalic=BOLD)
+    # A canvas opens every page with its base font; left at Helvetica it would be an
+    # unembedded font in the PDF even though no text uses it.
+    rl_config.canvas_basefontname = SANS
+    STATE_DEFAULTS["fontName"] = SANS  # the same, for graphics such as the QR code
+
+
+def _style(name: str, **kw: object) -> ParagraphStyle:
+    base = {"fontName": SANS, "fontSize": 9, "leading": 12}
+    return ParagraphStyle(name, **{**base, **kw})
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    return {
+        "title": _style("title", fontName=BOLD, fontSize=20, leading=25, spaceAfter=8),
+        "h1": _style("h1", fontName=BOLD, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6),
+        "h2": _style("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+        "body": _style("body", spaceAfter=4),
+        "small": _style("small", fontSize=7.5, leading=9.5),
+        "label": _style("label", fontSize=8, leading=10, textColor=GREY),
+        "mono": _style("mono", fontName=MONO, fontSize=7, leading=9),
+        "alert": _style(
+            "alert",
+            fontName=BOLD,
+            fontSize=13,
+            leading=17,
+            textColor=RED,
+            borderColor=RED,
+            borderWidth=1.5,
+            borderPadding=6,
+            spaceBefore=8,
+            spaceAfter=12,
+        ),
+        "ok": _style("ok", fontName=BOLD, fontSize=11, leading=14, spaceAfter=8),
+        "center": _style("center", alignment=TA_CENTER),
+    }
+
+
+def para(text: object, style: str = "body") -> Paragraph:
+    """Plain text as a paragraph: whatever it holds prints literally."""
+    return Paragraph(esc(text), styles()[style])
+
+
+def markup(trusted: str, style: str = "body") -> Paragraph:
+    """A paragraph of the report's own markup; values in it MUST already be `esc()`-ed."""
+    return Paragraph(trusted, styles()[style])
+
+
+def table(
+    cells: list[list[object]], widths: list[float], *style: tuple, repeat_rows: int = 0
+) -> Table:
+    """A table of flowables, top-aligned with slim padding; one with a repeated header is a
+    LongTable (faster for long logs). FONT is set because tables otherwise select Helvetica
+    for every cell, leaving it unembedded in the PDF."""
+    kind = LongTable if repeat_rows else Table
+    made = kind(cells, colWidths=widths, repeatRows=repeat_rows)
+    made.setStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), SANS, 8),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            *style,
+        ]
+    )
+    return made
+
+
+def field_table(rows: list[tuple[str, Flowable]], width: float = WIDTH) -> Table:
+    """Label / value rows; values are flowables so long text wraps and hashes stay mono."""
+    cells = [[para(label, "label"), value] for label, value in rows]
+    return table(cells, [30 * mm, width - 30 * mm])
+
+
+def qr_code(value: str, side: float = 38 * mm) -> Drawing:
+    """reportlab's own QR widget, scaled to `side`, with a quiet zone for scanners."""
+    widget = QrCodeWidget(value, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+class _JpegReader(ImageReader):
+    """A JPEG that reaches the PDF as it is (DCT passthrough), never decoded.
+
+    `drawImage` names an ImageReader's XObject by hashing `getRGBData()`, which would
+    decode every thumbnail to raw RGB (about 150 KB each, and a big case's RSS grows with
+    them); the JPEG's own bytes name it just as uniquely."""
+
+    def __init__(self, jpeg: bytes) -> None:
+        super().__init__(io.BytesIO(jpeg))
+        self._jpeg = jpeg
+        self._dataA = None  # no alpha channel in a JPEG, so no soft mask
+
+    def getRGBData(self) -> bytes:  # noqa: N802 (reportlab's name)
+        return self._jpeg
+
+
+class Thumbnail(Flowable):
+    """A thumbnail from memory (never a temp file), fitted into a `box` square."""
+
+    def __init__(self, jpeg: bytes, box: float) -> None:
+        super().__init__()
+        self._reader = _JpegReader(jpeg)
+        w, h = self._reader.getSize()
+        self.width, self.height = w * box / max(w, h), h * box / max(w, h)
+
+    def draw(self) -> None:
+        self.canv.drawImage(self._reader, 0, 0, self.width, self.height)
+
+
+class ReportDoc(BaseDocTemplate):
+    """A4 pages with a header (title, case id, report id) and a "Page X of Y" footer.
+
+    Y is unknown until the end, so every footer draws a form that is defined only after
+    the last page, just before saving (PDF allows the forward reference)."""
+
+    def __init__(
+        self, out: io.BytesIO, header: str, ids: str, page_label: str, **info: str
+    ) -> None:
+        super().__init__(
+            out,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + 6 * mm,
+            bottomMargin=MARGIN + 4 * mm,
+            invariant=0,
+            **info,
+        )
+        self._doSave = 0
+        self._header, self._ids = header, ids
+        # "Page {page} of {total}": the part before {total} is drawn per page.
+        self._before_total, _sep, self._after_total = page_label.partition("{total}")
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._decorate)])
+        self.pages = 0
+
+    def _decorate(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
+        self.pages = canv.getPageNumber()
+        top, bottom = A4[1] - MARGIN + 2 * mm, MARGIN - 2 * mm
+        canv.saveState()
+        canv.setFillColor(GREY)
+        canv.setFont(SANS, 7)
+        canv.drawString(MARGIN, top, self._header)
+        canv.drawString(MARGIN, bottom, self._ids)
+        prefix = self._before_total.format(page=self.pages)
+        x = A4[0] - MARGIN - 30 * mm
+        canv.drawString(x, bottom, prefix)
+        canv.translate(x + canv.stringWidth(prefix, SANS, 7), bottom)
+        canv.doForm(_TOTAL_FORM)
+        canv.restoreState()
+        canv.setStrokeColor(colors.lightgrey)
+        canv.line(MARGIN, top - 2 * mm, A4[0] - MARGIN, top - 2 * mm)
+
+    def finish(self) -> None:
+        """Define the page total now that it is known, then write the PDF."""
+        canv = self.canv
+        canv.beginForm(_TOTAL_FORM)
+        canv.setFillColor(GREY)
+        canv.setFont(SANS, 7)
+        canv.drawString(0, 0, f"{self.pages}{self._after_total}")
+        canv.endForm()
+        canv.save()
+
+
+def on_progress(
+    report: Callable[[float], None], check: Callable[[], None]
+) -> Callable[[str, int], None]:
+    """Adapt reportlab's progress callback to a fraction done, polling for cancel."""
+    size = {"total": 1}
+
+    def callback(kind: str, value: int) -> None:
+        if kind == "SIZE_EST":
+            size["total"] = max(value, 1)
+        elif kind == "PROGRESS":
+            check()
+            report(value / size["total"])
+
+    return callback

@@ -1,0 +1,257 @@
+"""The report's framing pages: cover, summary, verification statement, limitations,
+certification and the appendix on verifying by hand (DESIGN §7)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer
+
+from vault import __version__
+from vault.report.data import ReportFacts
+from vault.report.exhibits import entries_table, notes_block
+from vault.report.formatting import N_, Words, esc, parse_utc
+from vault.report.layout import WIDTH, field_table, markup, para, qr_code, table
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When the report was made: the local clock in UTC, and its offset then."""
+
+    at: str
+    tz: str
+
+
+def head_hex(facts: ReportFacts) -> str:
+    return facts.verification.chain.head.hex()
+
+
+def _status(facts: ReportFacts, w: Words) -> Flowable:
+    v = facts.verification
+    if v.ok:
+        text = w(
+            "VERIFIED: the custody log ({n} entries) and every original ({k} items) "
+            "were re-checked when this report was made."
+        ).format(n=v.chain.length, k=v.items_checked)
+        return para(text, "ok")
+    errors = sum(1 for f in v.findings if f.level == "error")
+    text = w(
+        "NOT VERIFIED: checking the case when this report was made found {n} problem(s). "
+        "See the verification statement before relying on this report."
+    ).format(n=errors)
+    return para(text, "alert")
+
+
+def cover(facts: ReportFacts, made: Moment, w: Words) -> list[Flowable]:
+    case, me = facts.case, facts.case.signer.identity
+    prepared = f"{me.name}, {me.role}" + (f", {me.organization}" if me.organization else "")
+    rows = [
+        (w("Case number"), para(case.info.number or w("none"))),
+        (w("Organization"), para(case.info.organization or w("none"))),
+        (w("Case id"), para(case.id, "mono")),
+        (w("Prepared by"), para(prepared + " · " + w("key") + " " + me.fingerprint)),
+        (w("Made"), para(w.utc_and_local(made.at, made.tz))),
+        (w("Report id"), para(facts.report_id, "mono")),
+        (
+            w("Exhibits"),
+            para(
+                w("{n} of the case's {m} items").format(n=len(facts.items), m=facts.case_item_count)
+            ),
+        ),
+    ]
+    return [
+        para(w("Evidence report"), "label"),
+        para(case.info.title, "title"),
+        _status(facts, w),
+        field_table(rows),
+        Spacer(1, 8 * mm),
+        _head_box(facts, w),
+        PageBreak(),
+    ]
+
+
+def _head_box(facts: ReportFacts, w: Words) -> Flowable:
+    """The custody head in full and as a QR code, so a reader can compare it at a glance."""
+    explained = w(
+        "The hash of the last custody entry before this report (entry {seq}). "
+        "The QR code holds the same hash."
+    ).format(seq=facts.verification.chain.length - 1)
+    text = [
+        para(w("Custody head"), "label"),
+        para(head_hex(facts), "mono"),
+        para(explained, "small"),
+    ]
+    return table(
+        [[text, qr_code(head_hex(facts))]],
+        [WIDTH - 44 * mm, 44 * mm],
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BOX", (0, 0), (-1, -1), 0.5, "#999999"),
+        ("LEFTPADDING", (0, 0), (0, 0), 6),
+    )
+
+
+def _range(times: list[str], w: Words) -> str:
+    parsed = sorted(t for t in (parse_utc(x) for x in times) if t)
+    if not parsed:
+        return w("none")
+    return w("{first} to {last} (UTC)").format(first=w.moment(parsed[0]), last=w.moment(parsed[-1]))
+
+
+def summary(facts: ReportFacts, w: Words) -> list[Flowable]:
+    items = facts.items
+    types = Counter(item.mime for item in items)
+    captured = sorted(
+        str(i.metadata["captured_at"]) for i in items if i.metadata.get("captured_at")
+    )
+    rows = [
+        (w("Exhibits"), para(len(items))),
+        (w("Total size"), para(w.size(sum(item.size for item in items)))),
+        (w("Types"), para(", ".join(f"{mime}: {n}" for mime, n in sorted(types.items())))),
+        (w("Imported"), para(_range([i.imported_at for i in items], w))),
+        (
+            w("Captured (EXIF)"),
+            para(
+                w("{first} to {last} by the cameras' clocks").format(
+                    first=captured[0].replace("T", " "), last=captured[-1].replace("T", " ")
+                )
+                if captured
+                else w("not recorded")
+            ),
+        ),
+        (w("Custody entries"), para(len(facts.entries))),
+        (w("Case notes"), para(len(facts.case_notes))),
+    ]
+    people = [
+        (person.name, para(f"{person.role} {person.organization} · {fp}", "small"))
+        for fp, person in facts.people.items()
+    ]
+    story = [
+        para(w("Summary"), "h1"),
+        field_table(rows),
+        para(w("People and their keys"), "h2"),
+        field_table(people),
+    ]
+    if facts.case_notes:
+        story += [para(w("Notes on the case"), "h2"), *notes_block(facts.case_notes, facts, w)]
+    return [*story, para(w("Exhibits"), "h1")]
+
+
+def custody_log(facts: ReportFacts, w: Words) -> list[Flowable]:
+    return [
+        PageBreak(),
+        para(w("Custody log"), "h1"),
+        para(w("Every entry of the case's signed custody log, in order.")),
+        entries_table(facts.entries, facts, w),
+    ]
+
+
+def verification(facts: ReportFacts, w: Words) -> list[Flowable]:
+    v = facts.verification
+    done = w(
+        "On {when} this app recomputed the content hash, entry hash and signature of every "
+        "entry of the custody log ({n} entries), checked that the entries run without gaps and "
+        "that every signer was introduced in the log, re-hashed every original stored in the "
+        "case ({k} items, {size}) against the digest recorded when it entered the case, and "
+        "checked {notes} notes against their recorded digests."
+    ).format(
+        when=w.utc(v.at),
+        n=v.chain.length,
+        k=v.items_checked,
+        size=w.size(v.bytes_hashed),
+        notes=v.notes_checked,
+    )
+    story = [para(w("Verification statement"), "h1"), para(done)]
+    if v.ok:
+        story.append(para(w("Result: passed. No problem was found."), "ok"))
+    else:
+        story.append(para(w("Result: NOT VERIFIED. Problems found:"), "alert"))
+    story += [para(f"• {finding}", "body") for finding in v.findings]
+    return story
+
+
+def limitations(facts: ReportFacts, w: Words) -> list[Flowable]:
+    points = [
+        w(
+            "Times come from the clocks of the machines and cameras that recorded them. They "
+            "were not checked against any outside time source."
+        ),
+        w(
+            "Capture time, camera and GPS position are what each file claims about itself "
+            "(EXIF). They can be changed before a file is imported and do not prove when, where "
+            "or by what an image was taken."
+        ),
+        w("Thumbnails are reduced previews made by this app; the originals are the evidence."),
+    ]
+    if facts.partial:
+        points.append(
+            w(
+                "This report exhibits {n} of the case's {m} items. The {k} custody entries about "
+                "the others are shown by their hashes only; their content is withheld."
+            ).format(n=len(facts.items), m=facts.case_item_count, k=len(facts.withheld))
+        )
+    else:
+        points.append(w("Nothing was withheld: every item of the case is exhibited."))
+    points.append(
+        w(
+            "This report's own custody entry (report.generate, holding the SHA-256 of "
+            "this file) is written after the file is complete, so it is not in it."
+        )
+    )
+    return [para(w("Limitations"), "h1"), *(para(f"• {p}") for p in points)]
+
+
+def certification(facts: ReportFacts, w: Words) -> list[Flowable]:
+    me = facts.case.signer.identity
+    text = w(
+        "I, {name}, certify that this report was produced by Evidence Vault {version} from the "
+        "case file of case {case}, that it states what the case file held when the report was "
+        "made, and that the verification statement above was computed at that time."
+    ).format(name=me.name, version=__version__, case=facts.case.id)
+    lines = [(label, para("_" * 50)) for label in (w("Signature"), w("Date and place"))]
+    return [para(w("Certification"), "h1"), para(text), Spacer(1, 6 * mm), field_table(lines)]
+
+
+_BY_HAND = (
+    (
+        N_(
+            "This file: its SHA-256 must equal the digest of the report.generate entry that "
+            "names report {id} in the custody log."
+        ),
+        "sha256sum report.pdf",
+    ),
+    (
+        N_(
+            "Each original (from the evidence package): its SHA-256 must equal the one in its "
+            "exhibit."
+        ),
+        "sha256sum data/originals/<item id>/<name>",
+    ),
+    (
+        N_(
+            "The chain: for each entry, content_hash = SHA-256 of the RFC 8785 canonical JSON "
+            "of its content and entry_hash = SHA-256(previous entry_hash || content_hash), "
+            "starting from 32 zero bytes. The last entry_hash before this report is the "
+            "custody head on the cover and in its QR code."
+        ),
+        "evidence-vault log CASE --json",
+    ),
+    (
+        N_("Signatures: each entry_hash (32 raw bytes) is signed with Ed25519 by its actor's key."),
+        "openssl pkeyutl -verify -pubin -inkey keys/<fingerprint>.pem -rawin "
+        "-in entry_hash.bin -sigfile sig.bin",
+    ),
+    (
+        N_("Or let the app recompute everything:"),
+        "evidence-vault verify CASE  |  evidence-vault verify-package PACKAGE",
+    ),
+)
+
+
+def appendix(facts: ReportFacts, w: Words) -> list[Flowable]:
+    story = [PageBreak(), para(w("Appendix: verifying by hand"), "h1")]
+    for n, (say, cmd) in enumerate(_BY_HAND, start=1):
+        text = esc(w(say).format(id=facts.report_id))
+        story += [markup(f"<b>{n}.</b> {text}"), para(cmd, "mono")]
+    return story
