@@ -16,6 +16,7 @@ from ui.jobs.worker import JobContext
 from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_text, plain_label
+from vault.errors import PackageRefused
 from vault.i18n import _
 from vault.package.age import MAGIC as AGE_MAGIC
 from vault.package.receive import ReceiveResult, receive
@@ -147,9 +148,17 @@ class ReceiveDialog(QDialog):
         if self.verification is None or not self.verification.ok:
             return
         case, path, secret = self.session.case, self._package(), self._secret()
+        shown = _head(self.verification)
+
+        def same_as_shown(again: PackageVerification) -> bool:
+            # The import must be of the package whose verification the user saw.
+            if _head(again) != shown:
+                changed = _("The package changed since it was checked; check it again.")
+                raise PackageRefused([], changed)
+            return True
 
         def task(ctx: JobContext) -> ReceiveResult:
-            return receive(case, path, secret, ctx.progress, ctx.cancelled)
+            return receive(case, path, secret, ctx.progress, ctx.cancelled, same_as_shown)
 
         self.message.setText(_("Importing the package…"))
         self._start(task, _("Receiving the package"), self.on_receive_succeeded)
@@ -157,14 +166,24 @@ class ReceiveDialog(QDialog):
     def on_receive_succeeded(self, result: ReceiveResult) -> None:
         self.check.setEnabled(True)
         self.passphrase.clear()
-        self.message.setText(
-            _(
+        if result.nothing_new:
+            text = _(
+                "Nothing new: this case already holds every item, note and log of this "
+                "package. Nothing was recorded."
+            )
+        else:
+            text = _(
                 "Imported {items} items and {notes} notes; the sender's custody "
                 "is kept and linked to this case's log."
             ).format(items=result.items, notes=result.notes)
-        )
+        self.message.setText(text)
         self.receive_finished.emit(result)
 
     def on_job_failed(self, err: BaseException) -> None:
         self.check.setEnabled(True)
         self.message.setText(error_message(err))
+
+
+def _head(verification: PackageVerification) -> str:
+    """The package's signed export entry hash: which package a verification was of."""
+    return verification.contents.head if verification.contents else ""

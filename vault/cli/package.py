@@ -96,6 +96,13 @@ def receive_(args: argparse.Namespace) -> int:
                 print(f"{finding.level}: {finding}", file=sys.stderr)
             raise
     print_verification(result.verification)
+    if result.nothing_new:
+        print(_("Nothing new: this case already holds every item, note and log of this "
+                "package. Nothing was recorded."))  # fmt: skip
+        return 0
     print(_("Imported {i} items and {n} notes (custody entry {seq}).").format(
         i=result.items, n=result.notes, seq=result.seq))  # fmt: skip
+    if result.already:
+        print(_("{n} items or notes of the package were already in this case.").format(
+            n=result.already))  # fmt: skip
     return 0

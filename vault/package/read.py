@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from vault.errors import Cancelled, InvalidInput
 from vault.i18n import _
@@ -53,24 +54,48 @@ def package_kind(path: Path) -> str:
     return "age" if name.endswith(".age") else "zip"
 
 
+class PackageSource:
+    """A package opened once. An archive's file stays open across every pass over it, so a
+    file put in its place between verifying and importing is never read; a folder's files
+    are opened as they are read, so whoever imports re-checks each digest it stores."""
+
+    def __init__(self, path: Path, secret: str | None, raw: BinaryIO | None) -> None:
+        self.path, self.kind, self._secret, self._raw = path, package_kind(path), secret, raw
+
+    @contextmanager
+    def members(self) -> Iterator[Iterator[Member]]:
+        """The package's files as (name relative to the bag, size, read) in stream order;
+        each call reads the package again from its start."""
+        if self._raw is None:
+            yield _folder_members(self.path)
+            return
+        self._raw.seek(0)
+        stream = self._raw
+        if self.kind == "age":
+            if not self._secret:
+                raise InvalidInput(_("This package is encrypted: give its passphrase."))
+            stream = decrypting_reader(self._raw, self._secret)
+        yield _strip_top_folder(read_members(stream))  # type: ignore[arg-type]
+
+
 @contextmanager
-def open_members(path: Path, secret: str | None = None) -> Iterator[Iterator[Member]]:
-    """The package's files as (name relative to the bag, size, read) in stream order."""
+def open_package(path: Path | str, secret: str | None = None) -> Iterator[PackageSource]:
+    """Open a package for one or more passes; an archive's file is opened here, once."""
     path = Path(path)
     if not path.exists():
         raise InvalidInput(_("There is no package at {path}.").format(path=path))
-    kind = package_kind(path)
-    if kind == "folder":
-        yield _folder_members(path)
+    if package_kind(path) == "folder":
+        yield PackageSource(path, secret, None)
         return
     with open(path, "rb") as raw:
-        if kind == "age":
-            if not secret:
-                raise InvalidInput(_("This package is encrypted: give its passphrase."))
-            stream = decrypting_reader(raw, secret)
-        else:
-            stream = raw
-        yield _strip_top_folder(read_members(stream))  # type: ignore[arg-type]
+        yield PackageSource(path, secret, raw)
+
+
+@contextmanager
+def open_members(path: Path, secret: str | None = None) -> Iterator[Iterator[Member]]:
+    """The package's files as (name relative to the bag, size, read) in stream order."""
+    with open_package(path, secret) as source, source.members() as members:
+        yield members
 
 
 def _folder_members(root: Path) -> Iterator[Member]:
@@ -153,16 +178,26 @@ def package_size(path: Path) -> int:
 
 
 def read_package(
-    path: Path,
+    package: Path | PackageSource,
     secret: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancel | None = None,
 ) -> ScannedBag:
-    """Open and scan a package; damage or hostility in the container becomes a problem."""
-    path = Path(path)
+    """Scan a package (a path, or a source already open, read again from its start);
+    damage or hostility in the container becomes a problem."""
+    if isinstance(package, PackageSource):
+        return _read_source(package, progress, cancelled)
+    with open_package(package, secret) as source:
+        return _read_source(source, progress, cancelled)
+
+
+def _read_source(
+    source: PackageSource, progress: Progress | None, cancelled: Cancel | None
+) -> ScannedBag:
+    path = source.path
     bag = ScannedBag()
     try:
-        with open_members(path, secret) as members:
+        with source.members() as members:
             bag = scan(members, algorithms_for(path), package_size(path), progress, cancelled)
     except BadArchive as err:
         bag.problems.append(str(err))

@@ -4,14 +4,19 @@ The sender's chain (and the chains it carried) are kept verbatim in `lineage`, t
 in `lineage_keys`, and one `package.import` entry links this case's chain to the sender's
 head, so custody is provable from the first hands to the last.
 
-Metadata: a folder package is probed like an import; from a zip or .zip.age the originals
-are never written to disk as plain files, so the sender's extracted fields are kept
-(informative, recomputable from the original) and no thumbnail is made.
+The import reads the same package that was verified (one open file) and stores only the
+verified bytes: each original is re-hashed as it is stored, and unless every verified item
+and note is stored, nothing is. Metadata and thumbnails are recomputed from the stored
+originals in memory; received originals never exist as plaintext files on disk.
+
+Receiving again a package whose items, notes and logs the case already holds records
+nothing (no custody fact changed) and says so: `ReceiveResult.nothing_new`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +24,16 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
 from vault.custody.entry import Entry, Finding
-from vault.errors import PackageRefused
+from vault.errors import Cancelled, PackageRefused
 from vault.evidence.blobstore import StoredBlob, blob_chunks, store_stream
 from vault.evidence.filetype import InMemory
 from vault.evidence.metadata import Extracted, quick_look
 from vault.evidence.probe import MetadataProbe
 from vault.i18n import _
-from vault.package.read import open_members
+from vault.package.model import sources_of
+from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
+from vault.package.ziparchive import BadArchive
 from vault.progress import Cancel, Progress
 
 IN_MEMORY_LIMIT = 64 << 20  # the largest received image read back whole for its metadata
@@ -34,10 +41,18 @@ IN_MEMORY_LIMIT = 64 << 20  # the largest received image read back whole for its
 
 @dataclass
 class ReceiveResult:
+    """What a receive did. `items` and `notes` count what is new to the case; `seq` is the
+    package.import entry, or None when the case already held everything (nothing recorded)."""
+
     verification: PackageVerification
     items: int
     notes: int
-    seq: int  # the package.import entry
+    seq: int | None
+    already: int = 0  # items and notes of the package that the case held before
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.seq is None
 
 
 def receive(
@@ -46,26 +61,70 @@ def receive(
     passphrase: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancel | None = None,
+    confirm: Callable[[PackageVerification], bool] | None = None,
 ) -> ReceiveResult:
-    """Verify the package; on a pass import it, else raise PackageRefused with every finding."""
-    path = Path(package_path)
-    verification = verify_package(path, passphrase, progress, cancelled)
-    if not verification.ok or verification.contents is None:
-        raise PackageRefused(verification.findings)
-    contents = verification.contents
+    """Verify the package; on a pass import it, else raise PackageRefused with every finding.
+
+    The package is opened once: the import reads the very file that was verified (an
+    archive's descriptor stays open), and every original is re-hashed as it is stored and
+    must be the verified one; nothing is recorded unless every verified item and note is
+    stored. `confirm` sees the verification before anything is imported; False cancels.
+    """
+    with open_package(package_path, passphrase) as source:
+        verification = verify_package(source, passphrase, progress, cancelled)
+        if not verification.ok or verification.contents is None:
+            raise PackageRefused(verification.findings)
+        _refuse_own_case(case, verification)
+        if confirm is not None and not confirm(verification):
+            raise Cancelled(_("Nothing was received."))
+        return _import(case, source, verification, cancelled)
+
+
+def _refuse_own_case(case: Case, v: PackageVerification) -> None:
+    """A case never receives its own log back, as the sender or as an earlier holder: the
+    kept copy would stand beside the case's own chain and could contradict it."""
+    if v.case_id == case.id:
+        raise PackageRefused([Finding(None, _(
+            "This package was exported from this very case: there is nothing to receive."
+        ))])  # fmt: skip
+    contents = v.contents
+    assert contents is not None
+    chains = [contents.entries, *contents.lineage.values()]
+    if case.id in contents.lineage or any(case.id in sources_of(c) for c in chains):
+        raise PackageRefused([Finding(None, _(
+            "The package carries this case's own custody log as an earlier holder's; "
+            "a case cannot receive its own log back."
+        ))])  # fmt: skip
+
+
+def _import(
+    case: Case, source: PackageSource, v: PackageVerification, cancelled: Cancel | None
+) -> ReceiveResult:
+    contents = v.contents
+    assert contents is not None
     items = {i["id"]: i for i in contents.doc["items"]}
-    with case.transaction() as conn, MetadataProbe() as probe:
-        _keep_chains(conn, contents)
-        stored = _store_originals(conn, path, passphrase, items, cancelled)
-        entry = case.record("package.import", details=_import_details(verification, items))
-        for item_id, blob in stored.items():
-            meta = _metadata(conn, probe, str(items[item_id]["original_name"]), blob)
-            _insert_item(conn, items[item_id], blob, entry, meta)
-        notes = _insert_notes(conn, contents, entry.seq)
-    return ReceiveResult(verification, len(stored), notes, entry.seq)
+    notes = contents.doc.get("notes") or []
+    with case.transaction() as conn:
+        new_lines = _keep_chains(conn, contents)
+        held = _held_items(conn, items)
+        wanted = {k: i for k, i in items.items() if k not in held}
+        stored = _store_originals(conn, source, wanted, cancelled)
+        new_notes = _new_notes(conn, notes, set(items))
+        already = len(held) + len(notes) - len(new_notes)
+        if not stored and not new_notes and not new_lines:
+            return ReceiveResult(v, 0, 0, None, already)  # nothing new: nothing recorded
+        entry = case.record("package.import", details=_import_details(v, items))
+        if stored:
+            with MetadataProbe() as probe:
+                for item_id, blob in stored.items():
+                    meta = _metadata(conn, probe, str(items[item_id]["original_name"]), blob)
+                    _insert_item(conn, items[item_id], blob, entry, meta)
+        _insert_notes(conn, new_notes, entry.seq)
+    return ReceiveResult(v, len(stored), len(new_notes), entry.seq, already)
 
 
 def _import_details(v: PackageVerification, items: dict) -> dict:
+    assert v.contents is not None
     notes = v.contents.doc.get("notes") or []
     return {
         "package": v.package_id, "sender": v.sender, "source_case": v.case_id,
@@ -75,8 +134,10 @@ def _import_details(v: PackageVerification, items: dict) -> dict:
     }  # fmt: skip
 
 
-def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> None:
-    """Store each chain line by line; a line already kept must be the same entry."""
+def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> int:
+    """Store each chain line by line; a line already kept must be the same entry.
+    Returns how many lines were new (or newly disclosed)."""
+    new = 0
     for case_id, lines in contents.lines.items():
         for line in filter(str.strip, lines):
             obj = json.loads(line)
@@ -90,30 +151,92 @@ def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> None:
             if row is None or ("content" in obj and "content" not in json.loads(row[0])):
                 conn.execute("INSERT OR REPLACE INTO lineage VALUES (?, ?, ?)",
                              (case_id, obj["seq"], line))  # fmt: skip
+                new += 1
     for fp, key in contents.keys.items():
         conn.execute("INSERT OR IGNORE INTO lineage_keys VALUES (?, ?)", (fp, key))
+    return new
+
+
+def _held_items(conn: sqlcipher.Connection, items: dict[str, dict]) -> set[str]:
+    """The package's items this case already holds; the same id with other bytes is refused."""
+    held = set()
+    for item_id, item in items.items():
+        known = conn.execute("SELECT sha256 FROM items WHERE id = ?", (item_id,)).fetchone()
+        if known and known[0] != item["sha256"]:
+            raise PackageRefused([Finding(None, _(
+                "item {id} is already in this case with other content"
+            ).format(id=item_id))])  # fmt: skip
+        if known:
+            held.add(item_id)
+    return held
 
 
 def _store_originals(
     conn: sqlcipher.Connection,
-    path: Path,
-    passphrase: str | None,
+    source: PackageSource,
     items: dict[str, dict],
     cancelled: Cancel | None,
 ) -> dict[str, StoredBlob]:
-    """Second pass over the package: store each original, and refuse if it changed since."""
+    """Second pass over the same open package: store each wanted original, re-hashed as it
+    is stored; refuse unless every one is stored and is the verified file."""
+    if not items:
+        return {}
     by_path = {i["path"]: i for i in items.values()}
-    stored = {}
-    with open_members(path, passphrase) as members:
-        for name, _size, read in members:
-            item = by_path.get(name)
-            if item is None:
-                continue
-            blob = store_stream(conn, read, cancelled=cancelled)
-            if blob.sha256 != item["sha256"]:
-                raise PackageRefused([Finding(None, _("the package changed while it was read"))])
-            stored[item["id"]] = blob
+    stored: dict[str, StoredBlob] = {}
+    try:
+        with source.members() as members:
+            for name, _size, read in members:
+                item = by_path.get(name)
+                if item is None:
+                    continue
+                blob = store_stream(conn, read, cancelled=cancelled)
+                if blob.sha256 != item["sha256"] or item["id"] in stored:
+                    raise _changed()
+                stored[item["id"]] = blob
+    except (BadArchive, UnicodeDecodeError):
+        raise _changed() from None
+    if len(stored) != len(items):
+        raise _changed()
     return stored
+
+
+def _changed() -> PackageRefused:
+    return PackageRefused([Finding(None, _(
+        "the package changed while it was read: it is not the one that was verified"
+    ))])  # fmt: skip
+
+
+def _new_notes(conn: sqlcipher.Connection, notes: list[dict], items: set[str]) -> list[dict]:
+    """The package's notes this case does not hold yet. A note held with other text, or
+    one about an item (or amending a note) that neither the package nor the case holds,
+    is refused: every verified note is stored, or nothing is."""
+    new, ids = [], {n["id"] for n in notes}
+    for note in notes:
+        known = conn.execute("SELECT text FROM notes WHERE id = ?", (note["id"],)).fetchone()
+        if known and known[0] != note["text"]:
+            raise PackageRefused([Finding(None, _(
+                "note {id} is already in this case with other text"
+            ).format(id=note["id"]))])  # fmt: skip
+        if _dangling(conn, note, items, ids):
+            raise PackageRefused([Finding(None, _(
+                "note {id} is about an item, or amends a note, that is neither in the package "
+                "nor in this case"
+            ).format(id=note["id"]))])  # fmt: skip
+        if not known:
+            new.append(note)
+    return new
+
+
+def _dangling(conn: sqlcipher.Connection, note: dict, items: set[str], notes: set[str]) -> bool:
+    about, amends = note.get("about"), note.get("supersedes")
+    return (about is not None and about not in items and not _exists(conn, "items", about)) or (
+        amends is not None and amends not in notes and not _exists(conn, "notes", amends)
+    )
+
+
+def _exists(conn: sqlcipher.Connection, table: str, row_id: str) -> bool:
+    query = f"SELECT 1 FROM {table} WHERE id = ?"  # table is one of two literals
+    return conn.execute(query, (row_id,)).fetchone() is not None
 
 
 def _metadata(
@@ -134,13 +257,6 @@ def _metadata(
 def _insert_item(
     conn: sqlcipher.Connection, item: dict, blob: StoredBlob, entry: Entry, meta: Extracted
 ) -> None:
-    known = conn.execute("SELECT sha256 FROM items WHERE id = ?", (item["id"],)).fetchone()
-    if known and known[0] != blob.sha256:
-        raise PackageRefused([Finding(None, _(
-            "item {id} is already in this case with other content"
-        ).format(id=item["id"]))])  # fmt: skip
-    if known:
-        return  # received before: the new package.import records this delivery too
     conn.execute(
         "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at, source,"
         " method, metadata, tags, warnings, thumbnail, entered_seq)"
@@ -152,12 +268,9 @@ def _insert_item(
     )  # fmt: skip
 
 
-def _insert_notes(conn: sqlcipher.Connection, contents: PackageContents, seq: int) -> int:
-    count = 0
-    for note in contents.doc.get("notes") or []:
+def _insert_notes(conn: sqlcipher.Connection, notes: list[dict], seq: int) -> None:
+    for note in notes:
         conn.execute(
-            "INSERT OR IGNORE INTO notes (id, about, text, supersedes, seq) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO notes (id, about, text, supersedes, seq) VALUES (?, ?, ?, ?, ?)",
             (note["id"], note.get("about"), note["text"], note.get("supersedes"), seq),
         )
-        count += 1
-    return count

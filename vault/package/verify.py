@@ -21,7 +21,7 @@ from vault.errors import InvalidInput
 from vault.i18n import _
 from vault.package.bagit import BagCheck, validate
 from vault.package.model import FORMAT, Chains, chain_order, descriptions, trace_entry
-from vault.package.read import ORIGINALS, ScannedBag, read_package
+from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
 from vault.progress import Cancel, Progress
 
 
@@ -66,13 +66,15 @@ class PackageVerification:
 
 
 def verify_package(
-    path: Path | str,
+    package: Path | str | PackageSource,
     passphrase: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancel | None = None,
 ) -> PackageVerification:
-    """Read the package once and run every check; raises only when it cannot be opened."""
-    scanned = read_package(Path(path), passphrase, progress, cancelled)
+    """Read the package once and run every check; raises only when it cannot be opened.
+    `package` may be a source already open (receive keeps it open to import from it)."""
+    source = package if isinstance(package, PackageSource) else Path(package)
+    scanned = read_package(source, passphrase, progress, cancelled)
     result = PackageVerification(encrypted=scanned.encrypted)
     bag = validate(scanned)
     result.is_bag = bag.ok
