@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vault.i18n import _
+
+if TYPE_CHECKING:
+    from vault.custody.entry import Finding
 
 
 class VaultError(Exception):
@@ -72,7 +77,7 @@ class PackageRefused(VaultError):
 
     exit_code = 1
 
-    def __init__(self, findings: list, message: str | None = None) -> None:
+    def __init__(self, findings: list[Finding], message: str | None = None) -> None:
         self.findings = findings
         super().__init__(message)
 

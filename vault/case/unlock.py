@@ -35,7 +35,7 @@ class UnlockThrottle:
         """Seconds to wait after `failures` failed tries in a row: 0 while free."""
         if failures <= self.free_attempts or self.base_delay <= 0:
             return 0.0
-        return min(self.base_delay * 2 ** (failures - self.free_attempts - 1), self.max_delay)
+        return min(self.base_delay * 2.0 ** (failures - self.free_attempts - 1), self.max_delay)
 
     def failed(self) -> float:
         """Record a failed unlock; return how long the next try must wait."""

@@ -123,7 +123,9 @@ def _learn_key(entry: Entry, result: ChainResult, introduced_by: dict[str, int])
     introduced_by.setdefault(fingerprint(key), entry.seq)
 
 
-def _check_signatures(checks: list[_Check], result: ChainResult, introduced_by: dict) -> None:
+def _check_signatures(
+    checks: list[_Check], result: ChainResult, introduced_by: dict[str, int]
+) -> None:
     bad = set(_bad_signatures(checks))
     result.findings += [Finding(seq, _("signature does not verify")) for seq in sorted(bad)]
     # A key vouched for by a forged entry is not trusted: everything it signed fails too,

@@ -39,8 +39,21 @@ class Entry:
 
     @property
     def action(self) -> str | None:
-        action = self.content.get("action") if self.content else None
-        return action if isinstance(action, str) else None
+        return self._text("action")
+
+    @property
+    def subject(self) -> str | None:
+        """What the entry is about (an item or note id); None when absent or not text."""
+        return self._text("subject")
+
+    @property
+    def at(self) -> str | None:
+        """When the signer says the act happened (ISO 8601 UTC); None when absent."""
+        return self._text("at")
+
+    def _text(self, key: str) -> str | None:
+        value = self.content.get(key) if self.content else None
+        return value if isinstance(value, str) else None
 
     @property
     def details(self) -> dict[str, Any]:
@@ -49,9 +62,10 @@ class Entry:
         return value if isinstance(value, dict) else {}
 
 
-def entered_digests(entry: Entry | None) -> dict[str, str]:
+def entered_digests(entry: Entry | None) -> dict[str, object]:
     """item id -> the SHA-256 recorded by an entry that brings items into a case
-    (`item.import`, or the item list of a `package.import`)."""
+    (`item.import`, or the item list of a `package.import`); a hostile entry may record
+    something that is not text there, which then matches no digest."""
     if entry is None or entry.content is None:
         return {}
     subject = entry.content.get("subject")
@@ -155,7 +169,7 @@ def append_entry(
 
 
 def read_entries(
-    conn: sqlcipher.Connection, where: str = "", params: tuple = ()
+    conn: sqlcipher.Connection, where: str = "", params: tuple[object, ...] = ()
 ) -> Iterator[Entry]:
     """Entries of the case's own chain in seq order (optionally filtered by a WHERE clause)."""
     sql = "SELECT seq, prev, content_hash, entry_hash, actor, sig, content FROM custody"

@@ -134,12 +134,16 @@ def _check_items(
                 )
 
 
-def _received_notes(entry: Entry | None) -> dict[str, str]:
+def _received_notes(entry: Entry | None) -> dict[str, object]:
     """note id -> SHA-256 for notes that came with a package (listed by its package.import)."""
-    if entry is None or entry.action != "package.import":
+    notes = entry.details.get("notes") if entry and entry.action == "package.import" else None
+    if not isinstance(notes, list):
         return {}
-    notes = entry.details.get("notes")
-    return {n.get("id"): n.get("sha256") for n in notes or [] if isinstance(n, dict)}
+    return {
+        n["id"]: n.get("sha256")
+        for n in notes
+        if isinstance(n, dict) and isinstance(n.get("id"), str)
+    }
 
 
 def _check_notes(
@@ -161,10 +165,7 @@ def _check_notes(
             report.findings.append(Finding(seq, _("the text of a note was changed")))
         report.notes_checked += 1
     for entry in entries:
-        if (
-            entry.action in ("note.add", "note.amend")
-            and entry.content.get("subject") not in present
-        ):
+        if entry.action in ("note.add", "note.amend") and entry.subject not in present:
             report.findings.append(
                 Finding(entry.seq, _("a note recorded here is missing from the case file"))
             )

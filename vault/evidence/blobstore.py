@@ -40,6 +40,7 @@ def store_stream(
     """
     conn.execute("SAVEPOINT store_blob")
     blob_id = conn.execute("INSERT INTO blobs (sha256, size) VALUES (NULL, 0)").lastrowid
+    assert blob_id is not None  # an INSERT always sets it
     digest, size, n = hashlib.sha256(), 0, 0
     for chunk in _read_ahead(read, digest):
         if cancelled and cancelled():

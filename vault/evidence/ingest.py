@@ -147,7 +147,7 @@ def import_file(
             " source, method, metadata, tags, warnings, thumbnail, entered_seq)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (item_id, blob.id, blob.sha256, name, blob.size, meta.mime,
-             entry.content["at"], source, "copy", json.dumps(meta.fields),
+             entry.at, source, "copy", json.dumps(meta.fields),
              json.dumps(meta.tags), json.dumps(meta.warnings), meta.thumbnail, entry.seq),
         )  # fmt: skip
     return ImportedItem(item_id, name, blob.sha256, blob.size, not blob.new, meta.warnings)

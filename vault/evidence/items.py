@@ -49,9 +49,11 @@ class Item:
         return obj
 
 
-def _item(row: tuple) -> Item:
-    *head, metadata, warnings, entered_seq, blob_id = row
-    return Item(*head, json.loads(metadata), json.loads(warnings), entered_seq, blob_id)
+def _item(row: tuple[Any, ...]) -> Item:
+    item_id, sha256, name, size, mime, imported_at, source, method = row[:8]
+    metadata, warnings, entered_seq, blob_id = row[8:]
+    return Item(item_id, sha256, name, size, mime, imported_at, source, method,
+                json.loads(metadata), json.loads(warnings), entered_seq, blob_id)  # fmt: skip
 
 
 def list_items(conn: sqlcipher.Connection) -> list[Item]:

@@ -161,11 +161,15 @@ def _captured_at(tags: dict[str, Any], problems: list[str]) -> str | None:
     raw = _text(tags, "EXIF DateTimeOriginal")
     if raw is None:
         return None
+    match = _DATE_RE.match(raw)
     try:  # isoformat gives exactly YYYY-MM-DDTHH:MM:SS for a whole-second datetime
-        return datetime(*map(int, _DATE_RE.match(raw).groups())).isoformat()  # type: ignore[union-attr]
-    except (AttributeError, ValueError):
-        problems.append(_("The camera date {v!r} is not a valid date.").format(v=raw[:40]))
-        return None
+        if match:
+            year, month, day, hour, minute, second = (int(g) for g in match.groups())
+            return datetime(year, month, day, hour, minute, second).isoformat()
+    except ValueError:
+        pass
+    problems.append(_("The camera date {v!r} is not a valid date.").format(v=raw[:40]))
+    return None
 
 
 def _checked(value: Any, valid: bool, problem: str, problems: list[str]) -> Any:
@@ -192,11 +196,11 @@ def _coordinate(tags: dict[str, Any], axis: str, label: str, problems: list[str]
     values = _tag_values(tags, f"GPS GPS{axis}")
     if not isinstance(values, list) or not 1 <= len(values) <= 3:
         return None
-    parts = [_rational(v) for v in values]
-    if any(p is None or p < 0 for p in parts):
+    parts = [p for p in (_rational(v) for v in values) if p is not None and p >= 0]
+    if len(parts) != len(values):
         problems.append(_("The GPS {axis} is not a valid number.").format(axis=label))
         return None
-    degrees = sum(p / 60**i for i, p in enumerate(parts))  # type: ignore[operator]
+    degrees = sum(p / 60**i for i, p in enumerate(parts))
     if degrees > (90 if axis == "Latitude" else 180):
         problems.append(_("The GPS {axis} {v}° is out of range.").format(
             axis=label, v=_decimal(degrees, 6)))  # fmt: skip

@@ -67,7 +67,7 @@ def _write_note(case: Case, text: str, about: str | None, supersedes: str | None
 _NOTE_COLUMNS = "id, about, text, supersedes, seq"
 
 
-def _note(row: tuple) -> Note:
+def _note(row: tuple[Any, ...]) -> Note:
     note_id, about, text, supersedes, seq = row
     return Note(note_id, about, text, note_digest(text), supersedes, seq)
 

@@ -16,7 +16,7 @@ import io
 import os
 import threading
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyrage
 from cryptography.exceptions import InvalidTag
@@ -27,6 +27,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from vault.errors import InvalidInput, VaultError
 from vault.i18n import _
 from vault.package.ziparchive import BadArchive
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer, WriteableBuffer
 
 MAGIC = b"age-encryption.org/v1"
 CHUNK = 64 * 1024
@@ -83,13 +86,15 @@ class PassphraseWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._buffer += data
+    def write(self, data: ReadableBuffer, /) -> int:
+        with memoryview(data) as view:
+            self._buffer += view
+            size = view.nbytes
         # A chunk is sealed only once more data follows: the last one carries a flag.
         while len(self._buffer) > CHUNK:
             self._seal(bytes(self._buffer[:CHUNK]), last=False)
             del self._buffer[:CHUNK]
-        return len(data)
+        return size
 
     def _seal(self, plain: bytes, last: bool) -> None:
         self._out.write(self._aead.encrypt(_nonce(self._counter, last), plain, None))
@@ -118,11 +123,12 @@ class PassphraseReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         while not self._plain and not self._done:
             self._open_chunk()
-        n = min(len(buffer), len(self._plain))
-        buffer[:n] = self._plain[:n]
+        with memoryview(buffer) as view, view.cast("B") as out:
+            n = min(out.nbytes, len(self._plain))
+            out[:n] = self._plain[:n]
         self._plain = self._plain[n:]
         return n
 
@@ -170,31 +176,37 @@ def _open_header(src: BinaryIO, passphrase: str) -> bytes:
     return file_key
 
 
-def _piped(work: Callable[[BinaryIO], None], write_side: bool) -> tuple[BinaryIO, threading.Thread]:
+class _Worker(threading.Thread):
+    """Runs pyrage's blocking call on its end of a pipe; keeps what it raised for close()."""
+
+    def __init__(self, work: Callable[[BinaryIO], None], theirs: BinaryIO) -> None:
+        super().__init__(daemon=True)
+        self._work, self._theirs = work, theirs
+        self.errors: list[BaseException] = []
+
+    def run(self) -> None:
+        try:
+            self._work(self._theirs)
+        except BaseException as err:  # reported by the caller's close()
+            self.errors.append(err)
+        finally:
+            self._theirs.close()
+
+
+def _piped(work: Callable[[BinaryIO], None], write_side: bool) -> tuple[io.BufferedIOBase, _Worker]:
     """Run pyrage's blocking stream call on one end of a pipe, give the caller the other."""
     r, w = os.pipe()
-    theirs, ours = (os.fdopen(r, "rb"), os.fdopen(w, "wb")) if write_side else (
-        os.fdopen(w, "wb"), os.fdopen(r, "rb"))  # fmt: skip
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work(theirs)
-        except BaseException as err:  # reported by the caller's close()
-            errors.append(err)
-        finally:
-            theirs.close()
-
-    thread = threading.Thread(target=run, daemon=True)
+    reader, writer = os.fdopen(r, "rb"), os.fdopen(w, "wb")
+    theirs, ours = (reader, writer) if write_side else (writer, reader)
+    thread = _Worker(work, theirs)
     thread.start()
-    thread.errors = errors  # type: ignore[attr-defined]
     return ours, thread
 
 
 class _PipeEnd(io.RawIOBase):
     """Our end of a pipe whose other end a pyrage thread serves; errors surface on close."""
 
-    def __init__(self, end: BinaryIO, thread: threading.Thread, readable: bool) -> None:
+    def __init__(self, end: io.BufferedIOBase, thread: _Worker, readable: bool) -> None:
         super().__init__()
         self._end, self._thread, self._readable = end, thread, readable
 
@@ -204,18 +216,18 @@ class _PipeEnd(io.RawIOBase):
     def writable(self) -> bool:
         return not self._readable
 
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        n = self._end.readinto(buffer)  # type: ignore[attr-defined]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        n = self._end.readinto(buffer)
         if n == 0:
             self._raise_errors()
         return n
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: ReadableBuffer, /) -> int:
         return self._end.write(data)
 
     def _raise_errors(self) -> None:
         self._thread.join()
-        for err in self._thread.errors:  # type: ignore[attr-defined]
+        for err in self._thread.errors:
             raise DecryptFailed(str(err)) if self._readable else err
 
     def close(self) -> None:
@@ -225,30 +237,30 @@ class _PipeEnd(io.RawIOBase):
         super().close()
 
 
-def recipient_writer(out: BinaryIO, recipients: list[str]) -> BinaryIO:
+def recipient_writer(out: BinaryIO, recipients: list[str]) -> io.RawIOBase:
     """A write-only stream that pyrage encrypts to X25519 `recipients` (age1...) into `out`."""
     try:
         keys = [pyrage.x25519.Recipient.from_str(r.strip()) for r in recipients]
     except pyrage.RecipientError:
         raise InvalidInput(_("That is not an age recipient key (age1...).")) from None
     end, thread = _piped(lambda plain: pyrage.encrypt_io(plain, out, keys), write_side=True)
-    return _PipeEnd(end, thread, readable=False)  # type: ignore[return-value]
+    return _PipeEnd(end, thread, readable=False)
 
 
 def decrypting_reader(src: BinaryIO, secret: str) -> BinaryIO:
     """The plaintext of an age file: `secret` is a passphrase or an AGE-SECRET-KEY-1... line."""
     if not secret.startswith("AGE-SECRET-KEY-"):
-        return io.BufferedReader(PassphraseReader(src, secret), CHUNK)  # type: ignore[arg-type]
+        return io.BufferedReader(PassphraseReader(src, secret), CHUNK)
     try:
         identity = pyrage.x25519.Identity.from_str(secret.strip())
     except pyrage.IdentityError:
         raise DecryptFailed() from None
     end, thread = _piped(lambda plain: pyrage.decrypt_io(src, plain, [identity]), write_side=False)
-    return io.BufferedReader(_PipeEnd(end, thread, readable=True), CHUNK)  # type: ignore[arg-type]
+    return io.BufferedReader(_PipeEnd(end, thread, readable=True), CHUNK)
 
 
-def encrypting_writer(out: BinaryIO, passphrase: str | None, recipients: list[str]) -> BinaryIO:
+def encrypting_writer(out: BinaryIO, passphrase: str | None, recipients: list[str]) -> io.RawIOBase:
     """The stream a package is zipped into: age under a passphrase or to recipients."""
     if passphrase:
-        return PassphraseWriter(out, passphrase)  # type: ignore[return-value]
+        return PassphraseWriter(out, passphrase)
     return recipient_writer(out, recipients)

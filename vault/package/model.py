@@ -18,6 +18,8 @@ MAX_NAME_BYTES = 200  # well under the 255 of common file systems, leaving room 
 _UNSAFE = re.compile(r'[/\\%\x00-\x1f\x7f:*?"<>|]')
 
 Chains = Mapping[str, list[Entry]]  # case id -> its entries, the package's own chain included
+# A parsed JSON object from a package: any shape until a check has looked at it.
+JsonObject = dict[str, Any]
 
 
 def safe_name(name: str) -> str:
@@ -130,9 +132,10 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
         if seq not in imports:
             continue  # imported from a file here: checked against its item.import by verify
         details = imports[seq]
-        source, head = details.get("source_case"), details.get("source_head")
-        heads = {e.entry_hash.hex() for e in chains.get(source, [])}
-        why = trace_entry(item_id, sha256, source, chains) if head in heads else "no link"
+        sender, head = details.get("source_case"), details.get("source_head")
+        why: str | None = "no link"
+        if isinstance(sender, str) and head in {e.entry_hash.hex() for e in chains.get(sender, [])}:
+            why = trace_entry(item_id, sha256, sender, chains)
         if why:
             reason = _("received item {id} cannot be traced to its first import ({why})")
             findings.append(Finding(seq, reason.format(id=item_id, why=why)))

@@ -128,7 +128,7 @@ def _import_details(v: PackageVerification, items: dict) -> dict:
     notes = v.contents.doc.get("notes") or []
     return {
         "package": v.package_id, "sender": v.sender, "source_case": v.case_id,
-        "source_head": v.contents.head, "verification": "passed",
+        "source_head": contents.head, "verification": "passed",
         "items": [{"id": i["id"], "sha256": i["sha256"]} for i in items.values()],
         "notes": [{"id": n["id"], "sha256": n["sha256"]} for n in notes],
     }  # fmt: skip
@@ -255,14 +255,18 @@ def _metadata(
 
 
 def _insert_item(
-    conn: sqlcipher.Connection, item: dict, blob: StoredBlob, entry: Entry, meta: Extracted
+    conn: sqlcipher.Connection,
+    item: JsonObject,
+    blob: StoredBlob,
+    entry: Entry,
+    meta: Extracted,
 ) -> None:
     conn.execute(
         "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at, source,"
         " method, metadata, tags, warnings, thumbnail, entered_seq)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (item["id"], blob.id, blob.sha256, str(item["original_name"]), blob.size, meta.mime,
-         entry.content["at"], _("package {id}").format(id=entry.content["details"]["package"]),
+         entry.at, _("package {id}").format(id=entry.details["package"]),
          "package", json.dumps(meta.fields), json.dumps(meta.tags),
          json.dumps(meta.warnings), meta.thumbnail, entry.seq),
     )  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,14 @@ from vault.custody.entry import ChainResult, Entry, Finding, parse_jsonl
 from vault.errors import InvalidInput
 from vault.i18n import _
 from vault.package.bagit import BagCheck, validate
-from vault.package.model import FORMAT, Chains, chain_order, descriptions, trace_entry
+from vault.package.model import (
+    FORMAT,
+    Chains,
+    JsonObject,
+    chain_order,
+    descriptions,
+    trace_entry,
+)
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
 from vault.progress import Cancel, Progress
 
@@ -29,7 +37,7 @@ from vault.progress import Cancel, Progress
 class PackageContents:
     """What receive needs from a verified package."""
 
-    doc: dict[str, Any]
+    doc: JsonObject
     entries: list[Entry]
     lineage: dict[str, list[Entry]]
     lines: dict[str, list[str]]  # case id -> its custody.jsonl lines, verbatim
@@ -100,7 +108,7 @@ _RECORD_FIELDS = {
 }
 
 
-def _well_formed(doc: dict) -> tuple[dict, list[Finding]]:
+def _well_formed(doc: JsonObject) -> tuple[JsonObject, list[Finding]]:
     """case.json with only its well-formed records, and a finding for each list that had
     others: hostile shapes are refused with a reason, never reach a check as a crash."""
     clean, problems = dict(doc), []
@@ -155,7 +163,7 @@ def _verify_contents(
     result: PackageVerification,
     scanned: ScannedBag,
     bag: BagCheck,
-    doc: dict,
+    doc: JsonObject,
     log: str,
     malformed: list[Finding],
 ) -> None:
@@ -200,9 +208,9 @@ def _check_keys(scanned: ScannedBag, keys: dict[str, bytes]) -> list[Finding]:
     return problems
 
 
-def _check_case(doc: dict, entries: list[Entry], chain: ChainResult) -> list[Finding]:
+def _check_case(doc: JsonObject, entries: list[Entry], chain: ChainResult) -> list[Finding]:
     created = entries[0].details if entries else {}
-    case = doc.get("case") if isinstance(doc.get("case"), dict) else {}
+    case = _object(doc.get("case"))
     problems = []
     said = (case.get("id"), case.get("title"), case.get("number"), case.get("organization"))
     logged = (
@@ -216,13 +224,18 @@ def _check_case(doc: dict, entries: list[Entry], chain: ChainResult) -> list[Fin
             Finding(0, _("case.json names the case differently from its case.create entry"))
         )
     for who in doc.get("identities") or []:
-        if not isinstance(who, dict) or chain.keys.get(who.get("fingerprint")) != _hex(
-            who.get("public_key")
-        ):
+        fingerprint = who.get("fingerprint") if isinstance(who, dict) else None
+        known = chain.keys.get(fingerprint) if isinstance(fingerprint, str) else None
+        if not isinstance(who, dict) or known != _hex(who.get("public_key")):
             problems.append(
                 Finding(None, _("case.json lists an identity the log never introduced"))
             )
     return problems
+
+
+def _object(value: object) -> JsonObject:
+    """`value` if it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def _hex(value: Any) -> bytes | None:
@@ -232,11 +245,13 @@ def _hex(value: Any) -> bytes | None:
         return None
 
 
-def _items(doc: dict) -> list[dict]:
+def _items(doc: JsonObject) -> list[JsonObject]:
     return [i for i in doc.get("items") or [] if isinstance(i, dict)]
 
 
-def _check_originals(scanned: ScannedBag, doc: dict, own: str, chains: Chains) -> list[Finding]:
+def _check_originals(
+    scanned: ScannedBag, doc: JsonObject, own: str, chains: Chains
+) -> list[Finding]:
     problems, claimed = [], set()
     for item in _items(doc):
         item_id, path, name = str(item.get("id")), str(item.get("path")), item.get("original_name")
@@ -250,7 +265,7 @@ def _check_originals(scanned: ScannedBag, doc: dict, own: str, chains: Chains) -
         digest = found.digests.get("sha256")
         why = (
             trace_entry(item_id, digest, own, chains)
-            if digest == item.get("sha256")
+            if digest is not None and digest == item.get("sha256")
             else _("it differs from the SHA-256 in case.json")
         )
         if why:
@@ -266,7 +281,7 @@ def _check_originals(scanned: ScannedBag, doc: dict, own: str, chains: Chains) -
     return problems
 
 
-def _name_and_size_recorded(item: dict, size: int, chains: Chains) -> bool:
+def _name_and_size_recorded(item: JsonObject, size: int, chains: Chains) -> bool:
     """The name is the one the item's signed item.import records; the size is the file's."""
     return item.get("size") == size and any(
         e.action == "item.import"
@@ -278,13 +293,12 @@ def _name_and_size_recorded(item: dict, size: int, chains: Chains) -> bool:
     )
 
 
-def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
+def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, object]]:
     """note id -> (seq, digest): its own note entry, or the package.import that brought it."""
-    found = {}
+    found: dict[str, tuple[int, object]] = {}
     for e in entries:
-        subject = e.content.get("subject") if e.content else None
-        if e.action in ("note.add", "note.amend") and isinstance(subject, str):
-            found[subject] = (e.seq, e.content.get("digest"))
+        if e.action in ("note.add", "note.amend") and e.content and e.subject is not None:
+            found[e.subject] = (e.seq, e.content.get("digest"))
         elif e.action == "package.import" and isinstance(e.details.get("notes"), list):
             for n in e.details["notes"]:
                 if isinstance(n, dict) and isinstance(n.get("id"), str):
@@ -292,23 +306,25 @@ def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _check_notes(doc: dict, entries: list[Entry], chains: Chains) -> list[Finding]:
+def _check_notes(doc: JsonObject, entries: list[Entry], chains: Chains) -> list[Finding]:
     signed = _signed_note_digests(entries)
     written = {  # note id -> its note.add / note.amend, in this chain or a lineage one
-        e.content["subject"]: e
+        subject: e
         for chain in chains.values()
         for e in chain
-        if e.action in ("note.add", "note.amend") and isinstance(e.content.get("subject"), str)
+        if e.action in ("note.add", "note.amend") and (subject := e.subject) is not None
     }
     problems = []
     for note in doc.get("notes") or []:
         note = note if isinstance(note, dict) else {}
         text = note.get("text")
-        seq, recorded = signed.get(note.get("id"), (None, None))
+        note_id = note.get("id")
+        found = signed.get(note_id) if isinstance(note_id, str) else None
+        seq, recorded = found if found else (None, None)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if isinstance(text, str) else None
         if digest is None or recorded != digest or note.get("sha256") != digest:
             problems.append(Finding(seq, _("a note's text does not match its signed digest")))
-        entry = written.get(note.get("id"))
+        entry = written.get(note_id) if isinstance(note_id, str) else None
         said = (note.get("about"), note.get("supersedes"))
         if entry is None or (entry.details.get("about"), entry.details.get("supersedes")) != said:
             problems.append(Finding(seq, _(
@@ -317,17 +333,22 @@ def _check_notes(doc: dict, entries: list[Entry], chains: Chains) -> list[Findin
     return problems
 
 
-def _check_descriptions(doc: dict, own: str, chains: Chains) -> list[Finding]:
+def _check_descriptions(doc: JsonObject, own: str, chains: Chains) -> list[Finding]:
     latest = descriptions(own, chains)
     return [
         Finding(None, _("the description of {name!r} is not the signed one").format(
             name=item.get("original_name")))
         for item in _items(doc)
-        if item.get("description", {}) != latest.get(item.get("id"), {})
+        if item.get("description", {}) != _signed(latest, item.get("id"))
     ]  # fmt: skip
 
 
-def _check_closing(doc: dict, entries: list[Entry], bag: BagCheck) -> list[Finding]:
+def _signed(latest: Mapping[str, object], item_id: object) -> object:
+    """The latest signed description of `item_id`; {} when there is none."""
+    return latest.get(item_id, {}) if isinstance(item_id, str) else {}
+
+
+def _check_closing(doc: JsonObject, entries: list[Entry], bag: BagCheck) -> list[Finding]:
     last = entries[-1] if entries else None
     if last is None or last.action != "package.export":
         return [Finding(None, _("the log does not end with this package's export entry"))]
@@ -348,9 +369,9 @@ def _check_closing(doc: dict, entries: list[Entry], bag: BagCheck) -> list[Findi
 
 
 def _summarise(
-    result: PackageVerification, doc: dict, entries: list[Entry], chains: Chains, own: str
+    result: PackageVerification, doc: JsonObject, entries: list[Entry], chains: Chains, own: str
 ) -> None:
-    case = doc.get("case") if isinstance(doc.get("case"), dict) else {}
+    case = _object(doc.get("case"))
     result.package_id = str(doc.get("package", ""))
     result.case_id, result.case_title = own, str(case.get("title", ""))
     result.items, result.notes = len(_items(doc)), len(doc.get("notes") or [])

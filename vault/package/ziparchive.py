@@ -9,6 +9,7 @@ trusts the central directory (`unzip`) sees the very files that were verified.
 
 from __future__ import annotations
 
+import io
 import stat
 import struct
 import zlib
@@ -44,8 +45,9 @@ class _Entry:
 class ZipStreamWriter:
     """Writes stored Zip64 entries to a forward-only stream."""
 
-    def __init__(self, out: BinaryIO) -> None:
-        self._out, self._offset, self._entries = out, 0, []
+    def __init__(self, out: BinaryIO | io.RawIOBase) -> None:
+        self._out, self._offset = out, 0
+        self._entries: list[_Entry] = []
 
     def _write(self, data: bytes) -> None:
         self._out.write(data)
@@ -100,7 +102,7 @@ class _Counting:
         return data
 
 
-def _zip64_sizes(extra: bytes, size: int, csize: int, offset: int | None = None) -> tuple:
+def _zip64_sizes(extra: bytes, size: int, csize: int, offset: int | None = None) -> tuple[int, ...]:
     """Replace 0xFFFFFFFF fields by their Zip64 values, in the order the format lists them."""
     wanted = [v for v in (size, csize, offset) if v is not None]
     pos = 0

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vault import __version__
 from vault.case.handle import Case
@@ -165,7 +166,7 @@ def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> tupl
     return buffer.getvalue(), doc.pages
 
 
-def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict) -> int:
+def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict[str, Any]) -> int:
     """Write beside `out`, then rename inside the transaction that logs the report."""
     temp = out.with_name(f".{out.name}.{details['report']}.part")
     renamed = False

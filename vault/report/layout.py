@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -39,6 +40,8 @@ WIDTH = A4[0] - 2 * MARGIN
 RED = colors.HexColor("#b00000")
 GREY = colors.HexColor("#555555")
 _TOTAL_FORM = "pageTotal"
+# A table cell holds one flowable or a column of them.
+Cell = Flowable | Sequence[Flowable]
 
 
 @cache
@@ -57,23 +60,26 @@ def register_fonts() -> None:
     STATE_DEFAULTS["fontName"] = SANS  # the same, for graphics such as the QR code
 
 
-def _style(name: str, **kw: object) -> ParagraphStyle:
-    base = {"fontName": SANS, "fontSize": 9, "leading": 12}
-    return ParagraphStyle(name, **{**base, **kw})
-
-
 @cache
 def styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=SANS, fontSize=9, leading=12)
     return {
-        "title": _style("title", fontName=BOLD, fontSize=20, leading=25, spaceAfter=8),
-        "h1": _style("h1", fontName=BOLD, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6),
-        "h2": _style("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
-        "body": _style("body", spaceAfter=4),
-        "small": _style("small", fontSize=7.5, leading=9.5),
-        "label": _style("label", fontSize=8, leading=10, textColor=GREY),
-        "mono": _style("mono", fontName=MONO, fontSize=7, leading=9),
-        "alert": _style(
+        "title": ParagraphStyle(
+            "title", base, fontName=BOLD, fontSize=20, leading=25, spaceAfter=8
+        ),
+        "h1": ParagraphStyle(
+            "h1", base, fontName=BOLD, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6
+        ),
+        "h2": ParagraphStyle(
+            "h2", base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
+        ),
+        "body": ParagraphStyle("body", base, spaceAfter=4),
+        "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5),
+        "label": ParagraphStyle("label", base, fontSize=8, leading=10, textColor=GREY),
+        "mono": ParagraphStyle("mono", base, fontName=MONO, fontSize=7, leading=9),
+        "alert": ParagraphStyle(
             "alert",
+            base,
             fontName=BOLD,
             fontSize=13,
             leading=17,
@@ -84,8 +90,8 @@ def styles() -> dict[str, ParagraphStyle]:
             spaceBefore=8,
             spaceAfter=12,
         ),
-        "ok": _style("ok", fontName=BOLD, fontSize=11, leading=14, spaceAfter=8),
-        "center": _style("center", alignment=TA_CENTER),
+        "ok": ParagraphStyle("ok", base, fontName=BOLD, fontSize=11, leading=14, spaceAfter=8),
+        "center": ParagraphStyle("center", base, alignment=TA_CENTER),
     }
 
 
@@ -100,13 +106,16 @@ def markup(trusted: str, style: str = "body") -> Paragraph:
 
 
 def table(
-    cells: list[list[object]], widths: list[float], *style: tuple, repeat_rows: int = 0
+    cells: Sequence[Sequence[Cell]],
+    widths: list[float],
+    *style: tuple[Any, ...],
+    repeat_rows: int = 0,
 ) -> Table:
     """A table of flowables, top-aligned with slim padding; one with a repeated header is a
     LongTable (faster for long logs). FONT is set because tables otherwise select Helvetica
     for every cell, leaving it unembedded in the PDF."""
     kind = LongTable if repeat_rows else Table
-    made = kind(cells, colWidths=widths, repeatRows=repeat_rows)
+    made = kind([list(row) for row in cells], colWidths=widths, repeatRows=repeat_rows)
     made.setStyle(
         [
             ("FONT", (0, 0), (-1, -1), SANS, 8),
@@ -121,7 +130,7 @@ def table(
     return made
 
 
-def field_table(rows: list[tuple[str, Flowable]], width: float = WIDTH) -> Table:
+def field_table(rows: Sequence[tuple[str, Flowable]], width: float = WIDTH) -> Table:
     """Label / value rows; values are flowables so long text wraps and hashes stay mono."""
     cells = [[para(label, "label"), value] for label, value in rows]
     return table(cells, [30 * mm, width - 30 * mm])
@@ -172,7 +181,17 @@ class ReportDoc(BaseDocTemplate):
     the last page, just before saving (PDF allows the forward reference)."""
 
     def __init__(
-        self, out: io.BytesIO, header: str, ids: str, page_label: str, **info: str
+        self,
+        out: io.BytesIO,
+        header: str,
+        ids: str,
+        page_label: str,
+        *,
+        title: str,
+        author: str,
+        subject: str,
+        creator: str,
+        keywords: str,
     ) -> None:
         super().__init__(
             out,
@@ -182,7 +201,11 @@ class ReportDoc(BaseDocTemplate):
             topMargin=MARGIN + 6 * mm,
             bottomMargin=MARGIN + 4 * mm,
             invariant=0,
-            **info,
+            title=title,
+            author=author,
+            subject=subject,
+            creator=creator,
+            keywords=[keywords],
         )
         self._doSave = 0
         self._header, self._ids = header, ids

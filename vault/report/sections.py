@@ -162,7 +162,7 @@ def verification(facts: ReportFacts, w: Words) -> list[Flowable]:
         size=w.size(v.bytes_hashed),
         notes=v.notes_checked,
     )
-    story = [para(w("Verification statement"), "h1"), para(done)]
+    story: list[Flowable] = [para(w("Verification statement"), "h1"), para(done)]
     if v.ok:
         story.append(para(w("Result: passed. No problem was found."), "ok"))
     else:
