@@ -31,7 +31,8 @@ def build_main_window(settings: AppSettings | None = None) -> MainWindow:
 def create_application(argv: Sequence[str]) -> QApplication:
     """The process's QApplication with the shipped fonts registered and used by default."""
     guard_singletons()
-    app = QApplication.instance() or QApplication([APP_NAME, *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([APP_NAME, *argv])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     if UI_FAMILY in register_fonts():

@@ -25,7 +25,9 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.idle_timed_out)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None, "the application exists before any window"
+        app.installEventFilter(self)
 
     def set_interval(self, interval_ms: int) -> None:
         self._timer.setInterval(interval_ms)

@@ -3,6 +3,7 @@ import, the progress strip, lock (button, Ctrl+L, idle timeout) and settings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +25,6 @@ from ui.dialogs.new_case_dialog import NewCaseDialog
 from ui.dialogs.open_case_dialog import DEFAULT_RETRY_DELAY_MS, OpenCaseDialog
 from ui.dialogs.settings_dialog import SettingsDialog
 from ui.errors import show_error
-from ui.features import FEATURES, Feature
 from ui.idle_watcher import IdleWatcher
 from ui.jobs.progress import JobProgress
 from ui.jobs.session import CaseSession
@@ -59,7 +59,7 @@ def stop_question(parent: QWidget) -> QMessageBox:
     box.button(QMessageBox.StandardButton.Yes).setText(_("Stop the task and close"))
     keep = box.button(QMessageBox.StandardButton.No)
     keep.setText(_("Keep working"))
-    box.setDefaultButton(keep)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setEscapeButton(keep)
     return box
 
@@ -109,7 +109,13 @@ class MainWindow(QMainWindow):
             self._show_workspace(self.session)
         self._update_actions()
 
-    def _action(self, text: str, slot: object, shortcut: str = "", icon: object = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str = "",
+        icon: QStyle.StandardPixmap | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -136,17 +142,10 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(_("Lock"), self.lock, "Ctrl+L", sp.SP_DialogCloseButton)
         self.settings_action = self._action(_("Settings…"), self.on_settings_triggered)
         self.quit_action = self._action(_("Quit"), self.close, "Ctrl+Q")
-        self.feature_actions = {f.key: self._feature_action(f) for f in FEATURES}
-        for action in (self.filter_action,):
-            self.addAction(action)
-
-    def _feature_action(self, feature: Feature) -> QAction:
-        action = QAction(feature.label(), self)
-        action.triggered.connect(lambda: self.on_feature_triggered(feature))
-        if not feature.ready():
-            action.setToolTip(feature.missing_reason())
-            action.setStatusTip(feature.missing_reason())
-        return action
+        self.export_action = self._action(_("Export package…"), self.on_export_triggered)
+        self.receive_action = self._action(_("Receive package…"), self.on_receive_triggered)
+        self.report_action = self._action(_("Report…"), self.on_report_triggered)
+        self.addAction(self.filter_action)
 
     def _make_menus(self) -> None:
         case_menu = self.menuBar().addMenu(_("&Case"))
@@ -158,7 +157,9 @@ class MainWindow(QMainWindow):
             self.note_action,
             self.verify_action,
             None,
-            *self.feature_actions.values(),
+            self.export_action,
+            self.receive_action,
+            self.report_action,
             None,
             self.lock_action,
             self.settings_action,
@@ -175,7 +176,9 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.note_action,
             self.verify_action,
-            *self.feature_actions.values(),
+            self.export_action,
+            self.receive_action,
+            self.report_action,
         ):
             bar.addAction(action)
         spacer = QWidget()
@@ -189,16 +192,17 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_case = self.session is not None
-        busy = has_case and self.session.busy  # type: ignore[union-attr]
+        idle = self.session is not None and not self.session.busy
         for action in (
             self.import_action,
             self.note_action,
             self.verify_action,
             self.filter_action,
+            self.export_action,
+            self.receive_action,
+            self.report_action,
         ):
-            action.setEnabled(has_case and not busy)
-        for feature in FEATURES:
-            self.feature_actions[feature.key].setEnabled(feature.ready() and has_case and not busy)
+            action.setEnabled(idle)
         self.lock_action.setEnabled(has_case)
 
     def new_case(self) -> None:
@@ -233,7 +237,8 @@ class MainWindow(QMainWindow):
         self.workspace.items.import_requested.connect(self.on_import_triggered)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
-        self.setWindowTitle(f"{session.case.info.title} — {APP_NAME}")  # type: ignore[union-attr]
+        if session.case is not None:
+            self.setWindowTitle(f"{session.case.info.title} — {APP_NAME}")
         self.workspace.reload()
 
     def on_job_started(self, job: Job, title: str) -> None:
@@ -270,12 +275,32 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.start_verify()
 
-    def on_feature_triggered(self, feature: Feature) -> None:
-        if feature.ready() and self.session is not None and self.workspace is not None:
-            feature.opener(self)
+    # Export, Receive and Report import their dialogs when first opened: the package and
+    # report code (reportlab) is slow to load and not needed to show the window.
+    def on_export_triggered(self) -> None:
+        from ui.dialogs.export_dialog import ExportDialog
 
-    def show_feature_dialog(self, dialog: QDialog) -> None:
-        """Export, Receive or Report: window-modal, and reloading the case when it changed."""
+        if self.session is not None and self.workspace is not None:
+            items = self.workspace.items
+            self._open_dialog(
+                ExportDialog(self.session, items.shown_ids(), items.selected_ids(), self)
+            )
+
+    def on_receive_triggered(self) -> None:
+        from ui.dialogs.receive_dialog import ReceiveDialog
+
+        if self.session is not None and self.workspace is not None:
+            self._open_dialog(ReceiveDialog(self.session, self))
+
+    def on_report_triggered(self) -> None:
+        from ui.dialogs.report_dialog import ReportDialog
+
+        if self.session is not None and self.workspace is not None:
+            shown = self.workspace.items.shown_ids()
+            self._open_dialog(ReportDialog(self.session, shown, self))
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        """Export, Receive or Report: window-modal; the case reloads when it changed."""
         self.dialog = dialog
         dialog.open()
 

@@ -23,7 +23,7 @@ class AppSettings:
 
     def recent_cases(self) -> list[Path]:
         value = self._store.value("recent_cases", [])
-        paths = [value] if isinstance(value, str) else list(value or [])
+        paths = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return [Path(p) for p in paths if p]
 
     def remember_case(self, path: Path) -> None:
@@ -41,8 +41,9 @@ class AppSettings:
 
     def auto_lock_minutes(self) -> int:
         try:
-            minutes = int(self._store.value("auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
-        except (TypeError, ValueError):
+            value = self._store.value("auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES)
+            minutes = int(value) if isinstance(value, int | str) else DEFAULT_AUTO_LOCK_MINUTES
+        except ValueError:
             return DEFAULT_AUTO_LOCK_MINUTES
         return max(1, minutes)
 

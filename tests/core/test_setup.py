@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import gettext
-import json
-import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,36 +17,6 @@ SHIPPED_FONTS = (
     "DejaVuSansMono-Bold.ttf",
 )
 UKRAINIAN_LETTERS = "ҐґЄєІіЇїЖжЩщЯяЬь"
-
-# Imports every module of vault/ and reports which Qt modules that loaded.
-IMPORT_ALL_VAULT = """
-import importlib, json, pkgutil, sys
-import vault
-# __main__ is the program itself (it would start the app), not a module to import.
-modules = pkgutil.walk_packages(vault.__path__, "vault.")
-names = [m.name for m in modules if not m.name.endswith(".__main__")]
-for name in names:
-    importlib.import_module(name)
-qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
-print(json.dumps({"imported": names, "qt": qt}))
-"""
-
-
-def test_vault_imports_no_qt() -> None:
-    # A fresh interpreter: in this one pytest-qt has already loaded PySide6.
-    proc = subprocess.run(
-        [sys.executable, "-c", IMPORT_ALL_VAULT],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout.splitlines()[-1])
-    assert "vault.errors" in report["imported"]
-    assert report["qt"] == [], f"vault/ loaded Qt: {report['qt']}"
 
 
 @pytest.mark.parametrize("name", SHIPPED_FONTS)
@@ -104,23 +69,6 @@ def test_network_hook_allows_unix_sockets(tmp_path: Path) -> None:
 
 def test_settings_are_isolated(isolated_settings: Path) -> None:
     assert Path.home() == isolated_settings
-
-
-def test_committed_translations_match_sources(tmp_path: Path) -> None:
-    """Every .po has a committed .mo with the same catalogue (run `make translations`)."""
-    msgfmt = shutil.which("msgfmt")
-    assert msgfmt, "msgfmt is missing: `make deps` installs gettext"
-    for po in sorted(ROOT.glob("resources/locale/*/LC_MESSAGES/*.po")):
-        fresh = tmp_path / f"{po.parent.parent.name}.mo"
-        subprocess.run([msgfmt, "--check", "-o", str(fresh), str(po)], check=True)
-        committed = po.with_suffix(".mo")
-        assert committed.is_file(), f"{committed} is missing: run `make translations`"
-        assert _catalogue(committed) == _catalogue(fresh), f"{committed} is stale"
-
-
-def _catalogue(mo: Path) -> dict:
-    with mo.open("rb") as handle:
-        return dict(gettext.GNUTranslations(handle)._catalog)
 
 
 def test_shipped_fonts_register_with_qt(qapp) -> None:

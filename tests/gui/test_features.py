@@ -17,8 +17,8 @@ def wait_idle(qtbot, window) -> None:
 
 def test_export_then_receive_in_another_case(qtbot, case_window, camera, import_and_wait, tmp_path):
     import_and_wait(case_window, [camera / "Canon_40D.jpg", camera / "Nikon_D70.jpg"])
-    assert case_window.feature_actions["export"].isEnabled()
-    case_window.feature_actions["export"].trigger()
+    assert case_window.export_action.isEnabled()
+    case_window.export_action.trigger()
     export = case_window.dialog
     export.protection.setCurrentIndex(export.protection.findData(PLAIN))
     export.path.setText(str(tmp_path / "out.zip"))
@@ -35,7 +35,7 @@ def test_export_then_receive_in_another_case(qtbot, case_window, camera, import_
     other = tmp_path / "mykola"
     other.mkdir()
     case_window.on_case_ready(new_case(other, investigator="Mykola P."))
-    case_window.feature_actions["receive"].trigger()
+    case_window.receive_action.trigger()
     receive = case_window.dialog
     receive.path.setText(str(tmp_path / "out.zip"))
     with qtbot.waitSignal(receive.verification_finished, timeout=60_000) as checked:
@@ -44,7 +44,7 @@ def test_export_then_receive_in_another_case(qtbot, case_window, camera, import_
     assert receive.checks.count() and all(
         receive.checks.item(r).text().startswith(("✓", " ")) for r in range(receive.checks.count())
     )
-    assert sender[:4] in receive.sender.text()
+    assert sender[:4] in receive.sender_label.text()
     wait_idle(qtbot, case_window)
     with qtbot.waitSignal(receive.receive_finished, timeout=60_000):
         receive.import_button.click()
@@ -55,7 +55,7 @@ def test_export_then_receive_in_another_case(qtbot, case_window, camera, import_
 def test_a_refused_package_cannot_be_imported(qtbot, case_window, tmp_path):
     bogus = tmp_path / "bogus.zip"
     bogus.write_bytes(b"PK\x05\x06" + bytes(18))
-    case_window.feature_actions["receive"].trigger()
+    case_window.receive_action.trigger()
     receive = case_window.dialog
     receive.path.setText(str(bogus))
     receive.check.click()
@@ -69,7 +69,7 @@ def test_a_report_is_made_in_the_background(
 ):
     import_and_wait(case_window, [camera / "Canon_40D.jpg"])
     monkeypatch.setattr(ReportDialog, "open_pdf", False)
-    case_window.feature_actions["report"].trigger()
+    case_window.report_action.trigger()
     report = case_window.dialog
     report.language.setCurrentIndex(report.language.findData("uk"))
     report.path.setText(str(tmp_path / "report.pdf"))
@@ -93,7 +93,7 @@ def test_the_passphrase_is_asked_for_only_when_the_package_is_encrypted(
     renamed = tmp_path / "from-the-usb-stick"
     shutil.copyfile(tmp_path / "sealed.zip.age", renamed)  # the age header still says so
 
-    case_window.feature_actions["receive"].trigger()
+    case_window.receive_action.trigger()
     receive = case_window.dialog
 
     def shown() -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
 
-from ui.features import FEATURES
 from ui.settings import AppSettings
 
 
@@ -19,14 +18,6 @@ def test_switching_to_ukrainian_rebuilds_the_window_and_keeps_the_case(case_wind
     assert AppSettings().language() == "uk" and AppSettings().auto_lock_minutes() == 5
     case_window.apply_settings("en", 5)
     assert case_window.import_action.text() == "Import…"
-
-
-def test_export_receive_and_report_say_why_they_are_disabled(case_window):
-    for feature in FEATURES:
-        action = case_window.feature_actions[feature.key]
-        if not feature.ready():
-            assert not action.isEnabled()
-            assert action.toolTip().startswith("Arrives with the")
 
 
 def test_every_input_and_button_has_an_accessible_name(case_window):

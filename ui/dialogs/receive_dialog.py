@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
@@ -12,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QListWidget, QP
 from ui.dialogs.export_dialog import spaced
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
-from ui.jobs.worker import JobContext
+from ui.jobs.worker import JobContext, Task
 from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_text, plain_label
@@ -51,8 +53,8 @@ class ReceiveDialog(QDialog):
         self.passphrase = line_edit(_("Package passphrase (if encrypted)"), secret=True)
         self.checks = QListWidget()
         self.checks.setAccessibleName(_("Checks"))
-        self.sender = plain_label(_("Sender and fingerprint"))
-        self.sender.setFont(QFont(MONO_FAMILY, 16))
+        self.sender_label = plain_label(_("Sender and fingerprint"))
+        self.sender_label.setFont(QFont(MONO_FAMILY, 16))
         self.message = plain_label(_("Receive status"))
         self._layout()
 
@@ -70,7 +72,7 @@ class ReceiveDialog(QDialog):
         form.addRow(_("Passphrase"), self.passphrase)
         form.addRow("", self.check)
         form.addRow(self.checks)
-        form.addRow(self.sender)
+        form.addRow(self.sender_label)
         form.addRow(self.message)
         form.addRow(buttons)
         self.path.textChanged.connect(self.on_path_changed)
@@ -103,7 +105,7 @@ class ReceiveDialog(QDialog):
     def _secret(self) -> str | None:
         return (self.passphrase.text() or None) if self.encrypted() else None
 
-    def _start(self, task, title: str, on_succeeded) -> None:  # noqa: ANN001
+    def _start(self, task: Task, title: str, on_succeeded: Callable[[Any], None]) -> None:
         if self.session.busy or self.session.case is None:
             self.message.setText(_("Wait until the current task finishes, then try again."))
             return
@@ -118,7 +120,7 @@ class ReceiveDialog(QDialog):
             return verify_package(path, secret, ctx.progress, ctx.cancelled)
 
         self.checks.clear()
-        self.sender.clear()
+        self.sender_label.clear()
         self.message.setText(_("Checking the package… nothing is imported yet."))
         self._start(task, _("Checking the package"), self.on_verification_succeeded)
 
@@ -130,7 +132,7 @@ class ReceiveDialog(QDialog):
         for finding in result.findings:
             self.checks.addItem("   " + display_text(str(finding)))
         if result.sender:
-            self.sender.setText(
+            self.sender_label.setText(
                 _(
                     "Sent by {name}\n{fp}\nConfirm this fingerprint with the sender by phone."
                 ).format(name=display_text(result.sender_name), fp=spaced(result.sender))
@@ -148,6 +150,8 @@ class ReceiveDialog(QDialog):
         if self.verification is None or not self.verification.ok:
             return
         case, path, secret = self.session.case, self._package(), self._secret()
+        if case is None:
+            return
         shown = _head(self.verification)
 
         def same_as_shown(again: PackageVerification) -> bool:

@@ -7,7 +7,7 @@ views reload when the session says the case changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -174,12 +174,12 @@ class CaseWorkspace(QWidget):
             return False
         return True
 
-    def _write(self, act: object) -> bool:
+    def _write(self, act: Callable[[], object]) -> bool:
         """Run one recorded act; errors reach the user and the typed text stays."""
         if not self._writable():
             return False
         try:
-            act()  # type: ignore[operator]
+            act()
         except (VaultError, OSError) as err:
             show_error(self, err)
             return False

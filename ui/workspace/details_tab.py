@@ -191,8 +191,9 @@ class DetailsTab(QScrollArea):
     def tag_value(self, key: str) -> str | None:
         """The shown value of a tag (tests and accessibility)."""
         for row in range(self.tags.rowCount()):
-            if self.tags.item(row, 0).text() == key:
-                return self.tags.item(row, 1).text()
+            name, value = self.tags.item(row, 0), self.tags.item(row, 1)
+            if name is not None and value is not None and name.text() == key:
+                return value.text()
         return None
 
     def on_save_clicked(self) -> None:

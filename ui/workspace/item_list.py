@@ -172,11 +172,11 @@ class ItemListPane(QWidget):
 
     def _connect(self) -> None:
         self.filter.textChanged.connect(self.proxy.set_text)
-        self.kind.currentIndexChanged.connect(lambda: self.proxy.set_kind(self._value(self.kind)))
+        self.kind.currentIndexChanged.connect(self.on_kind_changed)
         self.dated.currentIndexChanged.connect(self.on_date_choice_changed)
         self.date_from.dateChanged.connect(self.on_date_range_changed)
         self.date_to.dateChanged.connect(self.on_date_range_changed)
-        self.gps.currentIndexChanged.connect(lambda: self.proxy.set_gps(self._value(self.gps)))
+        self.gps.currentIndexChanged.connect(self.on_gps_changed)
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.table.activated_by_key.connect(self.preview_requested)
         self.table.doubleClicked.connect(self.preview_requested)
@@ -199,6 +199,14 @@ class ItemListPane(QWidget):
         self.count.setText(text)
         self.stack.setCurrentIndex(1 if total else 0)
 
+    def on_kind_changed(self) -> None:
+        kind = self._value(self.kind)
+        self.proxy.set_kind(kind if isinstance(kind, str) else None)
+
+    def on_gps_changed(self) -> None:
+        gps = self._value(self.gps)
+        self.proxy.set_gps(gps if isinstance(gps, bool) else None)
+
     def on_date_choice_changed(self) -> None:
         choice = self._value(self.dated)
         between = choice == "between"
@@ -210,7 +218,7 @@ class ItemListPane(QWidget):
         elif choice in DATE_PRESETS:
             self.proxy.set_capture(True, *preset_range(str(choice), self.today()))
         else:
-            self.proxy.set_capture(choice)  # type: ignore[arg-type]
+            self.proxy.set_capture(choice if isinstance(choice, bool) else None)
 
     def _span_the_case(self) -> None:
         """Start the range at the first and last capture days in the case."""
@@ -223,8 +231,7 @@ class ItemListPane(QWidget):
 
     def on_date_range_changed(self) -> None:
         if self._value(self.dated) == "between":
-            first, last = self.date_from.date().toPython(), self.date_to.date().toPython()
-            self.proxy.set_capture(True, first, last)  # type: ignore[arg-type]
+            self.proxy.set_capture(True, _day(self.date_from), _day(self.date_to))
 
     def on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.item_selected.emit(self.current_item())
@@ -248,3 +255,8 @@ class ItemListPane(QWidget):
     def focus_filter(self) -> None:
         self.filter.setFocus()
         self.filter.selectAll()
+
+
+def _day(edit: QDateEdit) -> date:
+    shown = edit.date()
+    return date(shown.year(), shown.month(), shown.day())
