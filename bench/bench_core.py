@@ -120,7 +120,7 @@ def bench_import_memory(folder: Path) -> None:
     seconds, rss = child_peak_rss_mb(
         [sys.executable, "-m", "vault", "import", str(folder / "rss.evault"), str(big)], env
     )
-    base_s, base_rss = child_peak_rss_mb(
+    _base_s, base_rss = child_peak_rss_mb(
         [sys.executable, "-c", "import vault.evidence.ingest"], env
     )
     report("import one 2 GiB file: peak RSS (MB)", rss, "MB", base_rss, "interpreter + imports",

@@ -23,7 +23,7 @@ FILE_MIB = 128
 TARGET = 1.5
 
 
-def _timed(work) -> float:  # noqa: ANN001
+def _timed(work) -> float:
     started = time.perf_counter()
     work()
     return time.perf_counter() - started

@@ -13,14 +13,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QWidget
 
-from ui.app import create_application  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.settings import AppSettings  # noqa: E402
-from vault.case.handle import Case  # noqa: E402
-from vault.evidence.ingest import import_paths  # noqa: E402
+from ui.app import create_application
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+from vault.case.handle import Case
+from vault.evidence.ingest import import_paths
 
 PASSPHRASE = "benchmark passphrase, not secret"
 CACHE = Path(tempfile.gettempdir()) / "evidence-vault-bench-ui"

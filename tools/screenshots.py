@@ -17,20 +17,20 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.app import create_application  # noqa: E402
-from ui.dialogs.import_summary_dialog import ImportSummaryDialog  # noqa: E402
-from ui.dialogs.new_case_dialog import NewCaseDialog  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.settings import AppSettings  # noqa: E402
-from ui.workspace.item_model import ItemRole  # noqa: E402
-from vault.case.handle import Case  # noqa: E402
-from vault.evidence.ingest import ImportResult, import_paths  # noqa: E402
-from vault.evidence.items import list_items  # noqa: E402
-from vault.evidence.notes import add_note, describe_item  # noqa: E402
-from vault.i18n import set_language  # noqa: E402
+from ui.app import create_application
+from ui.dialogs.import_summary_dialog import ImportSummaryDialog
+from ui.dialogs.new_case_dialog import NewCaseDialog
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+from ui.workspace.item_model import ItemRole
+from vault.case.handle import Case
+from vault.evidence.ingest import ImportResult, import_paths
+from vault.evidence.items import list_items
+from vault.evidence.notes import add_note, describe_item
+from vault.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"

@@ -26,7 +26,7 @@ def sha256(path) -> str:
 def test_a_folder_imports_recursively_bit_for_bit(tmp_path):
     case = new_case(tmp_path)
     result = import_paths(case, [CORPUS / "orientation", CORPUS / "camera" / "Canon_40D.jpg"])
-    sources = sorted((CORPUS / "orientation").iterdir()) + [CORPUS / "camera" / "Canon_40D.jpg"]
+    sources = [*sorted((CORPUS / "orientation").iterdir()), CORPUS / "camera" / "Canon_40D.jpg"]
     assert [i.original_name for i in result.imported] == [p.name for p in sources]
     for item, source in zip(result.imported, sources, strict=True):
         assert b"".join(read_original(case.conn, item.id)) == source.read_bytes()

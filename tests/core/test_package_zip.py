@@ -11,7 +11,7 @@ import pytest
 from vault.package.verify import verify_package
 
 
-def _zip(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]], method=zipfile.ZIP_STORED):  # noqa: ANN001
+def _zip(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]], method=zipfile.ZIP_STORED):
     with zipfile.ZipFile(path, "w", method) as z:
         for info, data in entries:
             z.writestr(info, data)

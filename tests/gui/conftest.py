@@ -33,7 +33,7 @@ def settings(isolated_settings: Path) -> AppSettings:
 
 
 @pytest.fixture
-def window(qtbot, settings: AppSettings) -> Iterator[MainWindow]:  # noqa: ANN001
+def window(qtbot, settings: AppSettings) -> Iterator[MainWindow]:
     set_language("en")
     win = MainWindow(settings, retry_base_ms=0)
     qtbot.addWidget(win)
@@ -57,10 +57,10 @@ def camera(corpus: Path) -> Path:
 
 
 @pytest.fixture
-def import_and_wait(qtbot):  # noqa: ANN001, ANN201
+def import_and_wait(qtbot):
     """A function: import `paths` through the window, wait, return the ImportResult."""
 
-    def run(window: MainWindow, paths: list[Path]):  # noqa: ANN202
+    def run(window: MainWindow, paths: list[Path]):
         assert window.workspace is not None
         with qtbot.waitSignal(window.workspace.import_finished, timeout=60_000) as blocker:
             window.import_paths(paths)

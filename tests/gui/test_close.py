@@ -38,7 +38,7 @@ def hold_the_import(window: MainWindow, release: threading.Event, jobs: list) ->
     window.session.job_started.connect(on_started)
 
 
-def answer_when_asked(qtbot, answer) -> dict:  # noqa: ANN001
+def answer_when_asked(qtbot, answer) -> dict:
     """Once the close question is up, record how it is set up and answer it with `answer(box)`."""
     seen: dict = {}
 

@@ -100,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load_commands() -> None:
     # Each module registers its own subcommands; importing them is what wires them in.
-    import vault.cli.case  # noqa: F401
-    import vault.cli.package  # noqa: F401
+    import vault.cli.case
+    import vault.cli.package
     import vault.cli.report  # noqa: F401
 
 

@@ -98,7 +98,7 @@ def _read_exif(source: Source, problems: list[str]) -> dict[str, Any]:
             if not any(key.startswith(("Image ", "EXIF ", "GPS ")) for key in tags):
                 fh.seek(0)
                 tags = _scan_for_exif(fh.read(SCAN_LIMIT)) or tags
-    except Exception as err:  # exifread fails in many ways on hostile input; all mean "damaged"
+    except Exception as err:  # noqa: BLE001 - exifread fails in many ways on hostile input
         problems.append(_("The EXIF data is damaged and could not be read fully ({e}).").format(
             e=type(err).__name__))  # fmt: skip
     return tags
@@ -297,7 +297,7 @@ def _image_stage(source: Source, result: Extracted) -> None:
                     raise Image.DecompressionBombError(f"{img.width}x{img.height}")
                 if result.mime in THUMBNAIL_EXPECTED:  # raw, HEIF: at best an embedded preview
                     result.thumbnail = _thumbnail(img)
-    except Exception as err:  # Pillow fails in many ways on hostile input
+    except Exception as err:  # noqa: BLE001 - Pillow fails in many ways on hostile input
         result.warnings.extend(w for w in [_refusal(err, result.mime)] if w)
 
 
@@ -330,7 +330,7 @@ def extract_metadata(source: Source) -> Extracted:
             result.tags = _printable_tags(tags)
             result.fields = _fields(tags, result.warnings)
             _image_stage(source, result)
-        except Exception as err:  # last line of defence: a bug here must not stop an import
+        except Exception as err:  # noqa: BLE001 - a bug here must not stop an import
             problem = _("Reading the metadata failed unexpectedly ({e}).")
             result.warnings.append(problem.format(e=type(err).__name__))
     return result

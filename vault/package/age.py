@@ -187,7 +187,7 @@ class _Worker(threading.Thread):
     def run(self) -> None:
         try:
             self._work(self._theirs)
-        except BaseException as err:  # reported by the caller's close()
+        except BaseException as err:  # noqa: BLE001 - reported by the caller's close()
             self.errors.append(err)
         finally:
             self._theirs.close()

@@ -16,7 +16,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2
 _OFFSET = re.compile(r"([+-])(\d\d):(\d\d)")
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for a deferred translation
     """Mark a string for translation where it is defined; `Words` translates it when used."""
     return message
 
