@@ -13,7 +13,6 @@ from tests.helpers.package import (
     PASSPHRASE,
     UK_NOTE,
     copy_bag,
-    investigator,  # noqa: F401 - fixture
     rehash,
 )
 from vault.case.handle import Case
@@ -32,7 +31,7 @@ from vault.package.verify import verify_package
 
 
 @pytest.fixture
-def package(investigator: Case, tmp_path: Path) -> Path:  # noqa: F811
+def package(investigator: Case, tmp_path: Path) -> Path:
     export(investigator, tmp_path / "pkg", recipient_label="Mykola")
     return tmp_path / "pkg"
 
@@ -43,7 +42,7 @@ def reasons(path: Path, passphrase: str | None = None) -> str:
     return " | ".join(str(f) for f in result.findings)
 
 
-def test_custody_runs_from_first_hands_to_last_across_two_packages(investigator, tmp_path):  # noqa: F811
+def test_custody_runs_from_first_hands_to_last_across_two_packages(investigator, tmp_path):
     first = [i.id for i in list_items(investigator.conn)][:2]
     export(investigator, tmp_path / "p1.zip.age", first, "Mykola", PACKAGE_PASSPHRASE)
     with Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution") as lawyer:
@@ -59,7 +58,7 @@ def test_custody_runs_from_first_hands_to_last_across_two_packages(investigator,
     assert main(["verify-package", str(tmp_path / "p2.zip")]) == 0
 
 
-def test_received_item_keeps_its_id_lineage_and_note(investigator, tmp_path, package):  # noqa: F811
+def test_received_item_keeps_its_id_lineage_and_note(investigator, tmp_path, package):
     with Case.create(tmp_path / "b.evault", PASSPHRASE, "B") as lawyer:
         receive(lawyer, package)
         theirs = {i.id: i.sha256 for i in list_items(investigator.conn)}
@@ -70,7 +69,7 @@ def test_received_item_keeps_its_id_lineage_and_note(investigator, tmp_path, pac
         assert not verify_case(lawyer).ok  # kept sender chains are re-verified
 
 
-def test_withheld_items_keep_the_log_verifiable(investigator, tmp_path):  # noqa: F811
+def test_withheld_items_keep_the_log_verifiable(investigator, tmp_path):
     one = list_items(investigator.conn)[0].id
     result = export(investigator, tmp_path / "one", [one])
     assert result.withheld >= 2 and verify_package(tmp_path / "one").ok
@@ -78,7 +77,7 @@ def test_withheld_items_keep_the_log_verifiable(investigator, tmp_path):  # noqa
     assert sum("content" not in x for x in lines) == result.withheld
 
 
-def test_cancelled_export_leaves_no_package(investigator, tmp_path):  # noqa: F811
+def test_cancelled_export_leaves_no_package(investigator, tmp_path):
     with pytest.raises(Cancelled):
         export(investigator, tmp_path / "out.zip", cancelled=lambda: True)
     assert list(tmp_path.glob("*out.zip*")) == []
@@ -181,14 +180,14 @@ def test_tampered_bytes_without_rehash_fail_the_bag_check(package, tmp_path):
     assert "does not match its sha256 checksum" in reasons(bag)
 
 
-def test_truncated_zip_is_refused(investigator, tmp_path):  # noqa: F811
+def test_truncated_zip_is_refused(investigator, tmp_path):
     export(investigator, tmp_path / "p.zip")
     data = (tmp_path / "p.zip").read_bytes()
     (tmp_path / "cut.zip").write_bytes(data[: len(data) * 2 // 3])
     assert "truncated" in reasons(tmp_path / "cut.zip")
 
 
-def test_wrong_age_passphrase_is_refused(investigator, tmp_path):  # noqa: F811
+def test_wrong_age_passphrase_is_refused(investigator, tmp_path):
     export(investigator, tmp_path / "p.zip.age", encrypt_passphrase=PACKAGE_PASSPHRASE)
     with pytest.raises(DecryptFailed, match="passphrase"):
         verify_package(tmp_path / "p.zip.age", "not the passphrase")
@@ -239,7 +238,7 @@ def test_uk_note_survives_the_round_trip(package):
 
 
 def test_items_received_from_an_encrypted_package_get_fresh_metadata_and_thumbnails(
-    investigator,  # noqa: F811
+    investigator,
     tmp_path,
 ):
     sent = {i.id: i for i in list_items(investigator.conn)}
@@ -255,7 +254,7 @@ def test_items_received_from_an_encrypted_package_get_fresh_metadata_and_thumbna
         "mykola.evault", "olena.evault", "p.zip.age"]  # fmt: skip
 
 
-def test_log_keys_include_the_senders_of_received_chains(investigator, tmp_path):  # noqa: F811
+def test_log_keys_include_the_senders_of_received_chains(investigator, tmp_path):
     from vault.cli.case import write_keys
 
     export(investigator, tmp_path / "p.zip")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyrage
 
-from tests.helpers.package import PACKAGE_PASSPHRASE, investigator  # noqa: F401
+from tests.helpers.package import PACKAGE_PASSPHRASE
 from vault.package.export import export
 
 BIN = str(Path(sys.executable).parent)
@@ -27,12 +27,12 @@ def blocks(markdown: str, kind: str) -> list[str]:
     return re.findall(rf"```{kind}\n(.*?)```", markdown, re.S)
 
 
-def test_bagit_py_validates_our_folder(investigator, tmp_path):  # noqa: F811
+def test_bagit_py_validates_our_folder(investigator, tmp_path):
     export(investigator, tmp_path / "pkg")
     assert run("bagit.py --validate pkg", tmp_path).returncode == 0
 
 
-def test_age_decrypts_our_recipient_package(investigator, tmp_path):  # noqa: F811
+def test_age_decrypts_our_recipient_package(investigator, tmp_path):
     identity = pyrage.x25519.Identity.generate()
     (tmp_path / "key.txt").write_text(str(identity) + "\n")
     export(investigator, tmp_path / "p.zip.age", age_recipients=[str(identity.to_public())])
@@ -40,7 +40,7 @@ def test_age_decrypts_our_recipient_package(investigator, tmp_path):  # noqa: F8
     assert done.returncode == 0, done.stderr
 
 
-def test_every_verify_md_command_runs_on_a_real_encrypted_package(investigator, tmp_path):  # noqa: F811
+def test_every_verify_md_command_runs_on_a_real_encrypted_package(investigator, tmp_path):
     export(investigator, tmp_path / "package.zip.age", encrypt_passphrase=PACKAGE_PASSPHRASE)
     # age reads a passphrase only from a terminal: `script` gives it one.
     feed = f"sleep 1; printf '%s\\n' '{PACKAGE_PASSPHRASE}'"
@@ -59,7 +59,7 @@ def test_every_verify_md_command_runs_on_a_real_encrypted_package(investigator, 
     assert "matches" in run(checks[3], tmp_path / "package").stdout
 
 
-def test_verify_md_commands_catch_a_forged_signature(investigator, tmp_path):  # noqa: F811
+def test_verify_md_commands_catch_a_forged_signature(investigator, tmp_path):
     export(investigator, tmp_path / "pkg")
     log = tmp_path / "pkg/data/custody.jsonl"
     log.write_text(re.sub(r'"sig":"[0-9a-f]{2}', '"sig":"00', log.read_text(), count=1))

@@ -14,7 +14,6 @@ import pytest
 
 from tests.helpers.package import (
     PASSPHRASE,
-    investigator,  # noqa: F401 - fixture
     rehash,
 )
 from vault.case.handle import Case
@@ -41,7 +40,7 @@ def rebag(bag: Path) -> None:
 
 
 @pytest.fixture
-def package(investigator: Case, tmp_path: Path) -> Path:  # noqa: F811
+def package(investigator: Case, tmp_path: Path) -> Path:
     export(investigator, tmp_path / "pkg")
     return tmp_path / "pkg"
 
@@ -124,7 +123,7 @@ def test_malformed_case_json_is_refused_with_findings_not_a_crash(package, name)
     refused(bag)
 
 
-def test_signed_entries_with_non_text_ids_are_findings_not_a_crash(investigator, package):  # noqa: F811
+def test_signed_entries_with_non_text_ids_are_findings_not_a_crash(investigator, package):
     """A sender may sign anything: a note.add whose subject is a list, a package.import
     whose item and note ids are objects. The package is refused with reasons."""
     bag = tampered(package, "hostile-ids")
@@ -145,7 +144,7 @@ def test_signed_entries_with_non_text_ids_are_findings_not_a_crash(investigator,
 
 
 def test_truncated_lineage_that_no_longer_reaches_the_linked_head_is_refused(
-    investigator,  # noqa: F811
+    investigator,
     tmp_path,
 ):
     """The package.import names the sender's head; a lineage log cut before it (here: the
@@ -185,7 +184,7 @@ def test_case_json_claims_that_contradict_the_signed_log_are_refused(package, na
 
 
 @pytest.mark.parametrize("name", sorted(UNSIGNED_CLAIMS))
-def test_received_items_claims_are_checked_against_the_lineage(investigator, tmp_path, name):  # noqa: F811
+def test_received_items_claims_are_checked_against_the_lineage(investigator, tmp_path, name):
     export(investigator, tmp_path / "p1")
     with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
         receive(lawyer, tmp_path / "p1")
@@ -232,7 +231,7 @@ def test_receive_refuses_other_bytes_under_an_item_id_the_case_already_holds(
 
 
 def test_lineage_of_items_left_out_is_withheld_from_a_partial_export(
-    investigator,  # noqa: F811
+    investigator,
     tmp_path,
     corpus,
 ):

@@ -1,12 +1,11 @@
-"""Fixtures and helpers for the package tests: real cases, real packages, real tools."""
+"""Helpers for the package tests: real cases, real packages, real tools (the `investigator`
+fixture built from them is in tests/core/conftest.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
 from pathlib import Path
-
-import pytest
 
 from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
@@ -21,15 +20,13 @@ def camera_files(corpus: Path, n: int = 3) -> list[Path]:
     return sorted(p for p in (corpus / "camera").iterdir() if p.is_file())[:n]
 
 
-@pytest.fixture
-def investigator(tmp_path: Path, corpus: Path) -> Case:
+def olena_case(folder: Path, corpus: Path) -> Case:
     """Olena's case: three camera photos, a Ukrainian note and a description."""
-    case = Case.create(tmp_path / "olena.evault", PASSPHRASE, "Балаклія", investigator="Olena")
+    case = Case.create(folder / "olena.evault", PASSPHRASE, "Балаклія", investigator="Olena")
     ids = [i.id for i in import_paths(case, camera_files(corpus)).imported]
     add_note(case, UK_NOTE, ids[0])
     describe_item(case, ids[0], {"title": "Cell 2", "location": "Balakliia"})
-    yield case
-    case.close()
+    return case
 
 
 def rehash(bag: Path) -> None:
