@@ -10,7 +10,7 @@ import pytest
 
 from vault.package.verify import verify_package
 
-SUITE = Path(__file__).resolve().parents[3] / "shared/corpus/bagit-conformance-suite"
+SUITE = Path(__file__).resolve().parents[4] / "shared/corpus/bagit-conformance-suite"
 INVALID = sorted([*SUITE.glob("*/invalid/*"), *SUITE.glob("*/linux-only/*")])
 VALID = sorted(SUITE.glob("*/valid/*"))
 

@@ -13,7 +13,7 @@ from vault.custody.verify import verify_case
 from vault.evidence.items import description, list_items
 from vault.evidence.notes import list_notes
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PASSPHRASE = "schema fixture passphrase"  # tools/make_schema_fixture.py
 
 
