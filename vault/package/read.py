@@ -75,7 +75,7 @@ class PackageSource:
             if not self._secret:
                 raise InvalidInput(_("This package is encrypted: give its passphrase."))
             stream = decrypting_reader(self._raw, self._secret)
-        yield _strip_top_folder(read_members(stream))  # type: ignore[arg-type]
+        yield _strip_top_folder(read_members(stream))
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from vault.evidence.filetype import InMemory
 from vault.evidence.metadata import Extracted, quick_look
 from vault.evidence.probe import MetadataProbe
 from vault.i18n import _
-from vault.package.model import sources_of
+from vault.package.model import JsonObject, sources_of
 from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
 from vault.package.ziparchive import BadArchive
@@ -113,7 +113,7 @@ def _import(
         already = len(held) + len(notes) - len(new_notes)
         if not stored and not new_notes and not new_lines:
             return ReceiveResult(v, 0, 0, None, already)  # nothing new: nothing recorded
-        entry = case.record("package.import", details=_import_details(v, items))
+        entry = case.record("package.import", details=_import_details(v, contents, items))
         if stored:
             with MetadataProbe() as probe:
                 for item_id, blob in stored.items():
@@ -123,9 +123,10 @@ def _import(
     return ReceiveResult(v, len(stored), len(new_notes), entry.seq, already)
 
 
-def _import_details(v: PackageVerification, items: dict) -> dict:
-    assert v.contents is not None
-    notes = v.contents.doc.get("notes") or []
+def _import_details(
+    v: PackageVerification, contents: PackageContents, items: dict[str, JsonObject]
+) -> JsonObject:
+    notes = contents.doc.get("notes") or []
     return {
         "package": v.package_id, "sender": v.sender, "source_case": v.case_id,
         "source_head": contents.head, "verification": "passed",
@@ -157,7 +158,7 @@ def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> int:
     return new
 
 
-def _held_items(conn: sqlcipher.Connection, items: dict[str, dict]) -> set[str]:
+def _held_items(conn: sqlcipher.Connection, items: dict[str, JsonObject]) -> set[str]:
     """The package's items this case already holds; the same id with other bytes is refused."""
     held = set()
     for item_id, item in items.items():
@@ -174,7 +175,7 @@ def _held_items(conn: sqlcipher.Connection, items: dict[str, dict]) -> set[str]:
 def _store_originals(
     conn: sqlcipher.Connection,
     source: PackageSource,
-    items: dict[str, dict],
+    items: dict[str, JsonObject],
     cancelled: Cancel | None,
 ) -> dict[str, StoredBlob]:
     """Second pass over the same open package: store each wanted original, re-hashed as it
@@ -206,7 +207,9 @@ def _changed() -> PackageRefused:
     ))])  # fmt: skip
 
 
-def _new_notes(conn: sqlcipher.Connection, notes: list[dict], items: set[str]) -> list[dict]:
+def _new_notes(
+    conn: sqlcipher.Connection, notes: list[JsonObject], items: set[str]
+) -> list[JsonObject]:
     """The package's notes this case does not hold yet. A note held with other text, or
     one about an item (or amending a note) that neither the package nor the case holds,
     is refused: every verified note is stored, or nothing is."""
@@ -227,7 +230,9 @@ def _new_notes(conn: sqlcipher.Connection, notes: list[dict], items: set[str]) -
     return new
 
 
-def _dangling(conn: sqlcipher.Connection, note: dict, items: set[str], notes: set[str]) -> bool:
+def _dangling(
+    conn: sqlcipher.Connection, note: JsonObject, items: set[str], notes: set[str]
+) -> bool:
     about, amends = note.get("about"), note.get("supersedes")
     return (about is not None and about not in items and not _exists(conn, "items", about)) or (
         amends is not None and amends not in notes and not _exists(conn, "notes", amends)
@@ -272,7 +277,7 @@ def _insert_item(
     )  # fmt: skip
 
 
-def _insert_notes(conn: sqlcipher.Connection, notes: list[dict], seq: int) -> None:
+def _insert_notes(conn: sqlcipher.Connection, notes: list[JsonObject], seq: int) -> None:
     for note in notes:
         conn.execute(
             "INSERT INTO notes (id, about, text, supersedes, seq) VALUES (?, ?, ?, ?, ?)",
