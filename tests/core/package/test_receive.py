@@ -16,7 +16,6 @@ import pytest
 from tests.helpers.package import (
     PASSPHRASE,
     camera_files,
-    investigator,  # noqa: F401 - fixture
 )
 from vault.case.handle import Case
 from vault.cli.main import main
@@ -52,7 +51,7 @@ def imports(case: Case) -> list[int]:
 
 
 def test_a_package_replaced_after_verification_is_not_what_gets_imported(
-    investigator: Case,  # noqa: F811
+    investigator: Case,
     lawyer: Case,
     tmp_path: Path,
     other_zip: Path,
@@ -72,7 +71,7 @@ def test_a_package_replaced_after_verification_is_not_what_gets_imported(
 
 
 def test_a_package_rewritten_in_place_after_verification_is_refused_and_nothing_stored(
-    investigator: Case,  # noqa: F811
+    investigator: Case,
     lawyer: Case,
     tmp_path: Path,
     other_zip: Path,
@@ -96,7 +95,7 @@ def test_a_package_rewritten_in_place_after_verification_is_refused_and_nothing_
 
 @pytest.mark.parametrize("change", ["replaced", "removed"])
 def test_a_folder_package_whose_original_changes_between_passes_is_refused(
-    investigator: Case,  # noqa: F811
+    investigator: Case,
     lawyer: Case,
     tmp_path: Path,
     change: str,
@@ -121,7 +120,7 @@ def test_a_folder_package_whose_original_changes_between_passes_is_refused(
 
 
 def test_receiving_the_same_package_twice_says_nothing_new_and_records_nothing(
-    investigator: Case,  # noqa: F811
+    investigator: Case,
     lawyer: Case,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -142,7 +141,7 @@ def test_receiving_the_same_package_twice_says_nothing_new_and_records_nothing(
 
 
 def test_a_later_package_with_one_new_note_imports_only_that_note(
-    investigator: Case,  # noqa: F811
+    investigator: Case,
     lawyer: Case,
     tmp_path: Path,
 ) -> None:
@@ -156,7 +155,7 @@ def test_a_later_package_with_one_new_note_imports_only_that_note(
     assert verify_case(lawyer).ok
 
 
-def test_a_case_cannot_receive_its_own_package(investigator: Case, tmp_path: Path) -> None:  # noqa: F811
+def test_a_case_cannot_receive_its_own_package(investigator: Case, tmp_path: Path) -> None:
     export(investigator, tmp_path / "p.zip")
     with pytest.raises(PackageRefused) as refused:
         receive(investigator, tmp_path / "p.zip")
@@ -164,7 +163,7 @@ def test_a_case_cannot_receive_its_own_package(investigator: Case, tmp_path: Pat
 
 
 def test_a_package_carrying_the_receiving_cases_own_log_is_refused(
-    investigator: Case,  # noqa: F811
+    investigator: Case,
     lawyer: Case,
     tmp_path: Path,
 ) -> None:
