@@ -31,7 +31,7 @@ from ui.jobs.session import CaseSession
 from ui.jobs.worker import Job
 from ui.settings import AppSettings
 from ui.start_page import StartPage
-from ui.workspace.case_workspace import CaseWorkspace
+from ui.workspace.case_workspace import EVIDENCE_TAB, CaseWorkspace
 from vault.case.handle import Case
 from vault.errors import VaultError
 from vault.evidence.ingest import ImportResult
@@ -262,13 +262,13 @@ class MainWindow(QMainWindow):
 
     def on_note_triggered(self) -> None:
         if self.workspace is not None:
-            self.workspace.tabs.setCurrentIndex(0)
+            self.workspace.tabs.setCurrentIndex(EVIDENCE_TAB)
             self.workspace.details.setCurrentWidget(self.workspace.details.notes)
             self.workspace.details.notes.focus_editor()
 
     def on_filter_triggered(self) -> None:
         if self.workspace is not None:
-            self.workspace.tabs.setCurrentIndex(0)
+            self.workspace.tabs.setCurrentIndex(EVIDENCE_TAB)
             self.workspace.items.focus_filter()
 
     def on_verify_triggered(self) -> None:

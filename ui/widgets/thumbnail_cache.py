@@ -40,10 +40,6 @@ class ThumbnailCache:
             self._pixmaps.popitem(last=False)
         return pixmap
 
-    def peek(self, item_id: str) -> QPixmap | None:
-        """The pixmap if already loaded; never reads the case."""
-        return self._pixmaps.get(item_id)
-
     def clear(self) -> None:
         self._pixmaps.clear()
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from ui.workspace.item_model import ItemRole, SortRole, captured_text, has_gps
 from vault.evidence.items import Item
 
-KINDS = ("image", "video", "audio", "document")
 DOCUMENT_PREFIXES = ("application/", "text/")
 
 

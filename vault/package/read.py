@@ -91,13 +91,6 @@ def open_package(path: Path | str, secret: str | None = None) -> Iterator[Packag
         yield PackageSource(path, secret, raw)
 
 
-@contextmanager
-def open_members(path: Path, secret: str | None = None) -> Iterator[Iterator[Member]]:
-    """The package's files as (name relative to the bag, size, read) in stream order."""
-    with open_package(path, secret) as source, source.members() as members:
-        yield members
-
-
 def _folder_members(root: Path) -> Iterator[Member]:
     for path in sorted(_walk(root)):
         rel = path.relative_to(root).as_posix()
