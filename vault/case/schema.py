@@ -4,6 +4,7 @@ a change is a new migration appended to the list, so an older case file opens in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -71,5 +72,37 @@ def _script(sql: str) -> Callable[[sqlcipher.Connection], None]:
     return apply
 
 
-MIGRATIONS: list[Callable[[sqlcipher.Connection], None]] = [_script(_V1), _script(_V2)]
+_V3 = """
+-- Kept chains are told apart by their source case id AND their creator's key (the actor of
+-- their case.create), so a stranger's chain that claims a case id never meets the real one.
+CREATE TABLE lineage_v3 (
+    source_case TEXT NOT NULL, creator TEXT NOT NULL, seq INTEGER NOT NULL, line TEXT NOT NULL,
+    PRIMARY KEY (source_case, creator, seq)
+);
+"""
+
+
+def _v3(conn: sqlcipher.Connection) -> None:
+    """Key kept chains by creator too: each chain's creator is the actor of its seq 0 line."""
+    _script(_V3)(conn)
+    rows = conn.execute("SELECT source_case, line FROM lineage WHERE seq = 0")
+    creators = {source: _actor(line) for source, line in rows}
+    for source, seq, line in conn.execute("SELECT source_case, seq, line FROM lineage").fetchall():
+        conn.execute(
+            "INSERT INTO lineage_v3 VALUES (?, ?, ?, ?)",
+            (source, creators.get(source, ""), seq, line),
+        )
+    conn.execute("DROP TABLE lineage")
+    conn.execute("ALTER TABLE lineage_v3 RENAME TO lineage")
+
+
+def _actor(line: str) -> str:
+    try:
+        actor = json.loads(line).get("actor")
+    except (ValueError, AttributeError, RecursionError):
+        return ""
+    return actor if isinstance(actor, str) else ""
+
+
+MIGRATIONS: list[Callable[[sqlcipher.Connection], None]] = [_script(_V1), _script(_V2), _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

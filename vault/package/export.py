@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
@@ -29,6 +30,8 @@ from vault.i18n import _
 from vault.package.bagit import info_text
 from vault.package.model import (
     FORMAT,
+    ChainKey,
+    case_of,
     chain_order,
     descriptions,
     kept_chains,
@@ -61,7 +64,7 @@ class _Plan:
     notes: list[Note]
     entries: list[Entry]
     withheld: set[int] = field(default_factory=set)
-    lineage: dict[str, list[Entry]] = field(default_factory=dict)
+    lineage: dict[ChainKey, list[Entry]] = field(default_factory=dict)
 
 
 def export(
@@ -118,13 +121,27 @@ def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
     plan.withheld = {e.seq for e in plan.entries if _withheld(e, hidden_subjects, chosen)}
     # Kept sender chains follow the same rule: entries about items or notes left out are
     # shipped as hashes only, and only the chains the package's items came through go.
-    chains = {
-        source: [_hashes_only(e) if _withheld(e, hidden_subjects, chosen) else e for e in kept]
-        for source, kept in kept_chains(case.conn).items()
+    chains: dict[Any, list[Entry]] = {
+        key: [_hashes_only(e) if _withheld(e, hidden_subjects, chosen) else e for e in kept]
+        for key, kept in kept_chains(case.conn).items()
     }
+    # The own chain's key is the bare case id, so it never meets a kept (id, creator) key.
     chains[case.id] = [_hashes_only(e) if e.seq in plan.withheld else e for e in plan.entries]
-    plan.lineage = {c: chains[c] for c in chain_order(case.id, chains) if c != case.id}
+    plan.lineage = {k: chains[k] for k in chain_order(case.id, chains) if k != case.id}
+    _one_chain_per_case(plan.lineage)
     return plan
+
+
+def _one_chain_per_case(lineage: dict[ChainKey, list[Entry]]) -> None:
+    """A package holds one lineage file per case id: two kept chains that claim one case id
+    (created under different keys) cannot travel together."""
+    cases = [source for source, _creator in lineage]
+    clash = next((c for c in cases if cases.count(c) > 1), None)
+    if clash is not None:
+        raise InvalidInput(_(
+            "The chosen items came through two different logs that both claim case {id}; "
+            "export them in separate packages."
+        ).format(id=clash))  # fmt: skip
 
 
 def _hashes_only(entry: Entry) -> Entry:
@@ -169,14 +186,14 @@ def _write_originals(
 def _write_metadata(case: Case, plan: _Plan, writer: BagWriter, package_id: str) -> None:
     lines = [to_jsonl(e, withhold=e.seq in plan.withheld) for e in plan.entries]
     writer.add_bytes("data/custody.jsonl", "".join(line + "\n" for line in lines).encode())
-    for source, entries in plan.lineage.items():
-        kept = lineage_lines(case.conn, source)  # verbatim, unless now withheld
+    for chain, entries in plan.lineage.items():
+        kept = lineage_lines(case.conn, chain)  # verbatim, unless now withheld
         lines = [
             to_jsonl(e) if e.content is None and "content" in json.loads(line) else line
             for line, e in zip(kept, entries, strict=True)
         ]
         text = "".join(line + "\n" for line in lines)
-        writer.add_bytes(f"data/lineage/{source}.jsonl", text.encode())
+        writer.add_bytes(f"data/lineage/{case_of(chain)}.jsonl", text.encode())
     for fp, key in _actor_keys(case, plan).items():
         writer.add_bytes(f"data/keys/{fp}.pem", public_key_pem(key))
     writer.add_bytes("data/case.json", _case_json(case, plan, package_id))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from itertools import islice
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -17,9 +18,12 @@ FORMAT = "evidence-vault-package/1"
 MAX_NAME_BYTES = 200  # well under the 255 of common file systems, leaving room for the id
 _UNSAFE = re.compile(r'[/\\%\x00-\x1f\x7f:*?"<>|]')
 
-Chains = Mapping[str, list[Entry]]  # case id -> its entries, the package's own chain included
 # A parsed JSON object from a package: any shape until a check has looked at it.
 JsonObject = dict[str, Any]
+# A package's chains are keyed by case id (one file per case); a case's kept chains by
+# ChainKey, since two chains may claim one case id; `case_of` reads either kind of key.
+ChainKey = tuple[str, str]  # (source case id, the fingerprint of its creator)
+Chains = Mapping[Any, list[Entry]]
 
 
 def safe_name(name: str) -> str:
@@ -50,58 +54,104 @@ def sources_of(entries: list[Entry]) -> list[str]:
     return found
 
 
-def chain_order(own: str, chains: Chains) -> list[str]:
-    """Case ids from the first hands to the last: deepest lineage first, `own` last."""
+def case_of(key: str | ChainKey) -> str:
+    return key if isinstance(key, str) else key[0]
+
+
+def creator_of(entries: list[Entry]) -> str:
+    """Who created a chain: the actor of its case.create (seq 0)."""
+    return entries[0].actor if entries and entries[0].seq == 0 else ""
+
+
+class Lineage:
+    """Chains indexed by entry hash, to follow a package.import to the very chain, and the
+    very entry, it links to: its `source_case` and `source_head` (an entry hash)."""
+
+    def __init__(self, chains: Chains) -> None:
+        self.chains = chains
+        self._at = {
+            (case_of(key), entry.entry_hash.hex()): (key, n)
+            for key, entries in chains.items()
+            for n, entry in enumerate(entries)
+        }
+
+    def link(self, entry: Entry) -> tuple[Any, int] | None:
+        """(key, index of the head) of the chain a package.import links to, or None."""
+        source, head = entry.details.get("source_case"), entry.details.get("source_head")
+        if entry.action != "package.import" or entry.content is None:
+            return None
+        if not isinstance(source, str) or not isinstance(head, str):
+            return None
+        return self._at.get((source, head))
+
+    def has_case(self, case_id: str) -> bool:
+        return any(case_of(key) == case_id for key in self.chains)
+
+
+def chain_order(own: Any, chains: Chains | Lineage) -> list[Any]:
+    """Keys from the first hands to the last: deepest lineage first, `own` last. Only the
+    chains that package.import entries link to (case id and head) are reached."""
+    lineage = chains if isinstance(chains, Lineage) else Lineage(chains)
     order, queue = [own], [own]
     while queue:
-        for source in sources_of(chains.get(queue.pop(0), [])):
-            if source in chains and source not in order:
-                order.append(source)
-                queue.append(source)
+        for entry in lineage.chains.get(queue.pop(0), []):
+            linked = lineage.link(entry)
+            if linked is not None and linked[0] not in order:
+                order.append(linked[0])
+                queue.append(linked[0])
     return order[::-1]
 
 
-def descriptions(own: str, chains: Chains) -> dict[str, dict[str, Any]]:
+def descriptions(own: Any, chains: Chains) -> dict[str, dict[str, Any]]:
     """item id -> the latest item.describe details; a later holder's description wins."""
     found: dict[str, dict[str, Any]] = {}
-    for case_id in chain_order(own, chains):
-        for entry in chains.get(case_id, []):
+    for key in chain_order(own, chains):
+        for entry in chains.get(key, []):
             subject = entry.content.get("subject") if entry.content else None
             if entry.action == "item.describe" and isinstance(subject, str):
                 found[subject] = entry.details
     return found
 
 
-def lineage_lines(conn: sqlcipher.Connection, source_case: str) -> list[str]:
+def lineage_lines(conn: sqlcipher.Connection, key: ChainKey) -> list[str]:
     """A kept sender chain's custody.jsonl lines, verbatim as received."""
     rows = conn.execute(
-        "SELECT line FROM lineage WHERE source_case = ? ORDER BY seq", (source_case,)
+        "SELECT line FROM lineage WHERE source_case = ? AND creator = ? ORDER BY seq", key
     )
     return [row[0] for row in rows]
 
 
-def lineage_entries(conn: sqlcipher.Connection, source_case: str) -> list[Entry]:
+def lineage_entries(conn: sqlcipher.Connection, key: ChainKey) -> list[Entry]:
     """A kept sender chain, as received."""
-    return list(parse_jsonl(lineage_lines(conn, source_case)))
+    return list(parse_jsonl(lineage_lines(conn, key)))
 
 
-def kept_chains(conn: sqlcipher.Connection) -> dict[str, list[Entry]]:
-    """Every kept sender chain in a case file."""
-    cases = [r[0] for r in conn.execute("SELECT DISTINCT source_case FROM lineage")]
-    return {case_id: lineage_entries(conn, case_id) for case_id in cases}
+def kept_chains(conn: sqlcipher.Connection) -> dict[ChainKey, list[Entry]]:
+    """Every kept sender chain in a case file, by source case id and creator."""
+    keys = conn.execute("SELECT DISTINCT source_case, creator FROM lineage").fetchall()
+    return {(source, creator): lineage_entries(conn, (source, creator)) for source, creator in keys}
 
 
 def trace_entry(
-    item_id: str, digest: str, case_id: str, chains: Chains, depth: int = 0
+    item_id: str, digest: str, own: Any, chains: Chains | Lineage, depth: int = 0
 ) -> str | None:
-    """Why `item_id` with `digest` entered chain `case_id`, back to the first hands.
+    """Why `item_id` with `digest` entered chain `own`, back to the first hands.
 
     Returns None when the digest is proven (an item.import holds it, possibly through
     package.import links into kept chains), else the reason it is not.
     """
-    if depth > len(chains):
+    lineage = chains if isinstance(chains, Lineage) else Lineage(chains)
+    return _trace(item_id, digest, case_of(own), lineage.chains.get(own, []), lineage, depth)
+
+
+def _trace(
+    item_id: str, digest: str, case_id: str, entries: Iterable[Entry], lineage: Lineage, depth: int
+) -> str | None:
+    """The trace through `entries`; a link is followed only into the linked chain up to
+    the head it names, so an item must have entered at or before that head."""
+    if depth > len(lineage.chains):
         return "lineage loops"
-    for entry in chains.get(case_id, []):
+    for entry in entries:
         recorded = entered_digests(entry).get(item_id)
         if recorded is None:
             continue
@@ -110,11 +160,14 @@ def trace_entry(
         if entry.action == "item.import":
             return None
         source = entry.details.get("source_case")
-        if not isinstance(source, str) or source not in chains:
-            return f"the lineage of case {source} is missing"
-        if entry.details.get("source_head") not in {e.entry_hash.hex() for e in chains[source]}:
+        linked = lineage.link(entry)
+        if linked is None and isinstance(source, str) and lineage.has_case(source):
             return f"the lineage of case {source} does not reach the head seq {entry.seq} links to"
-        return trace_entry(item_id, digest, source, chains, depth + 1)
+        if linked is None:
+            return f"the lineage of case {source} is missing"
+        key, head = linked
+        upto = islice(lineage.chains[key], head + 1)
+        return _trace(item_id, digest, case_of(key), upto, lineage, depth + 1)
     return f"no entry of case {case_id} brought it in"
 
 
@@ -122,20 +175,17 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
     """Re-verify every kept sender chain, and trace each received item back to its import."""
     chains = kept_chains(conn)
     findings = []
-    for source, entries in chains.items():
+    for (source, _creator), entries in chains.items():
         label = _("lineage of case {id}: ").format(id=source)
         findings += [Finding(f.seq, label + f.reason, f.level)
                      for f in verify_chain(entries, source).findings]  # fmt: skip
-    imports = {e.seq: e.details for e in read_entries(conn, "WHERE action = 'package.import'")}
+    lineage = Lineage(chains)
+    imports = {e.seq: e for e in read_entries(conn, "WHERE action = 'package.import'")}
     rows = conn.execute("SELECT id, sha256, entered_seq FROM items ORDER BY rowid")
     for item_id, sha256, seq in rows:
         if seq not in imports:
             continue  # imported from a file here: checked against its item.import by verify
-        details = imports[seq]
-        sender, head = details.get("source_case"), details.get("source_head")
-        why: str | None = "no link"
-        if isinstance(sender, str) and head in {e.entry_hash.hex() for e in chains.get(sender, [])}:
-            why = trace_entry(item_id, sha256, sender, chains)
+        why = _trace(item_id, sha256, case_id, [imports[seq]], lineage, 0)
         if why:
             reason = _("received item {id} cannot be traced to its first import ({why})")
             findings.append(Finding(seq, reason.format(id=item_id, why=why)))

@@ -30,7 +30,7 @@ from vault.evidence.filetype import InMemory
 from vault.evidence.metadata import Extracted, quick_look
 from vault.evidence.probe import MetadataProbe
 from vault.i18n import _
-from vault.package.model import JsonObject, sources_of
+from vault.package.model import JsonObject, creator_of, sources_of
 from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
 from vault.package.ziparchive import BadArchive
@@ -136,22 +136,29 @@ def _import_details(
 
 
 def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> int:
-    """Store each chain line by line; a line already kept must be the same entry.
+    """Store each chain line by line, under its case id and creator's key (a stranger's chain
+    claiming a case id is kept apart from the real one); a line already kept must be the
+    same entry.
     Returns how many lines were new (or newly disclosed)."""
     new = 0
     for case_id, lines in contents.lines.items():
+        creator = creator_of(contents.lineage.get(case_id, contents.entries))
         for line in filter(str.strip, lines):
             obj = json.loads(line)
             row = conn.execute(
-                "SELECT line FROM lineage WHERE source_case = ? AND seq = ?", (case_id, obj["seq"])
+                "SELECT line FROM lineage WHERE source_case = ? AND creator = ? AND seq = ?",
+                (case_id, creator, obj["seq"]),
             ).fetchone()
             if row and json.loads(row[0])["entry_hash"] != obj["entry_hash"]:
                 raise PackageRefused([Finding(obj["seq"], _(
                     "the sender's log differs from the one received before from case {id}"
                 ).format(id=case_id))])  # fmt: skip
             if row is None or ("content" in obj and "content" not in json.loads(row[0])):
-                conn.execute("INSERT OR REPLACE INTO lineage VALUES (?, ?, ?)",
-                             (case_id, obj["seq"], line))  # fmt: skip
+                conn.execute(
+                    "INSERT OR REPLACE INTO lineage (source_case, creator, seq, line)"
+                    " VALUES (?, ?, ?, ?)",
+                    (case_id, creator, obj["seq"], line),
+                )
                 new += 1
     for fp, key in contents.keys.items():
         conn.execute("INSERT OR IGNORE INTO lineage_keys VALUES (?, ?)", (fp, key))

@@ -25,6 +25,7 @@ from vault.package.model import (
     FORMAT,
     Chains,
     JsonObject,
+    Lineage,
     chain_order,
     descriptions,
     trace_entry,
@@ -178,8 +179,9 @@ def _verify_contents(
         lines[case_id] = text.splitlines()
         problems += verified.findings
         keys.update(verified.keys)
-    result.check(_("Every earlier holder's custody log verifies"), problems)
     own = chain.case_id or ""
+    problems += _check_links(own, entries, chains)
+    result.check(_("Every earlier holder's custody log verifies"), problems)
     chains[own], lines[own] = entries, log.splitlines()
     result.check(_("Every actor's key file matches the log"), _check_keys(scanned, keys))
     result.check(_("case.json says only what the log records"),
@@ -195,6 +197,24 @@ def _verify_contents(
     lineage = {c: e for c, e in chains.items() if c != own}
     head = entries[-1].entry_hash.hex() if entries else ""
     result.contents = PackageContents(doc, entries, lineage, lines, keys, head)
+
+
+def _check_links(own: str, entries: list[Entry], lineage: dict[str, list[Entry]]) -> list[Finding]:
+    """Every lineage log must be one that a package.import in the package's custody links
+    to (by case id and head); none may claim the package's own case. A log nobody links
+    to proves nothing, and a receiver would keep it as that case's log."""
+    problems = []
+    if own in lineage:
+        problems.append(Finding(None, _(
+            "a lineage log claims the package's own case {id}"
+        ).format(id=own)))  # fmt: skip
+    chains = {k: v for k, v in lineage.items() if k != own}
+    reached = set(chain_order(own, {**chains, own: entries}))
+    for case_id in sorted(set(chains) - reached):
+        problems.append(Finding(None, _(
+            "lineage of case {id}: no package.import in the package's custody links to it"
+        ).format(id=case_id)))  # fmt: skip
+    return problems
 
 
 def _check_keys(scanned: ScannedBag, keys: dict[str, bytes]) -> list[Finding]:
@@ -252,7 +272,7 @@ def _items(doc: JsonObject) -> list[JsonObject]:
 def _check_originals(
     scanned: ScannedBag, doc: JsonObject, own: str, chains: Chains
 ) -> list[Finding]:
-    problems, claimed = [], set()
+    problems, claimed, lineage = [], set(), Lineage(chains)
     for item in _items(doc):
         item_id, path, name = str(item.get("id")), str(item.get("path")), item.get("original_name")
         claimed.add(path)
@@ -264,7 +284,7 @@ def _check_originals(
             continue
         digest = found.digests.get("sha256")
         why = (
-            trace_entry(item_id, digest, own, chains)
+            trace_entry(item_id, digest, own, lineage)
             if digest is not None and digest == item.get("sha256")
             else _("it differs from the SHA-256 in case.json")
         )

@@ -1,0 +1,179 @@
+"""Lineage cannot be poisoned (issue 9 §3).
+
+A kept chain is found by the case id AND head that a signed package.import names, and kept
+under its case id AND its creator's key: a stranger's self-signed log claiming someone's
+case id is refused when nothing links to it, and never stands in for the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.core.package.test_hostile_package_claims import rebag, resign
+from tests.helpers.package import PASSPHRASE, camera_files
+from vault.case import handle
+from vault.case.handle import Case
+from vault.cli.main import main
+from vault.custody.verify import verify_case
+from vault.errors import InvalidInput, PackageRefused
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
+from vault.package.export import export
+from vault.package.model import kept_chains
+from vault.package.receive import receive
+from vault.package.verify import verify_package
+
+
+@pytest.fixture
+def lawyer(tmp_path: Path) -> Case:
+    case = Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution", investigator="M")
+    yield case
+    case.close()
+
+
+def stranger_claiming(
+    case_id: str, path: Path, photos: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> Case:
+    """Mallory's own case, made under a case id she chose (someone else's), signed by her."""
+    with monkeypatch.context() as patch:
+        patch.setattr(handle.uuid, "uuid4", lambda: uuid.UUID(case_id))
+        mallory = Case.create(path, PASSPHRASE, "Балаклія", investigator="Mallory")
+    import_paths(mallory, photos)
+    return mallory
+
+
+def findings(bag: Path) -> str:
+    result = verify_package(bag)
+    assert not result.ok
+    assert main(["verify-package", str(bag)]) == 1
+    return " | ".join(str(f) for f in result.findings)
+
+
+def test_a_strangers_lineage_added_to_a_genuine_package_is_refused(
+    investigator: Case,
+    lawyer: Case,
+    tmp_path: Path,
+    corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: Petro's genuine package with Mallory's log for Olena's case id added passed,
+    the log was kept as Olena's, and every later package from Olena was refused."""
+    with Case.create(tmp_path / "petro.evault", PASSPHRASE, "Izium", investigator="P") as petro:
+        import_paths(petro, camera_files(corpus, 5)[4:])
+        export(petro, tmp_path / "petro")
+    with stranger_claiming(investigator.id, tmp_path / "m.evault", [], monkeypatch) as mallory:
+        export(mallory, tmp_path / "mallory")
+    forged = tmp_path / "mallory/data/custody.jsonl"
+    (tmp_path / "petro/data/lineage").mkdir()
+    shutil.copy(forged, tmp_path / f"petro/data/lineage/{investigator.id}.jsonl")
+    rebag(tmp_path / "petro")
+    assert "no package.import in the package's custody links to it" in findings(tmp_path / "petro")
+    with pytest.raises(PackageRefused):
+        receive(lawyer, tmp_path / "petro")
+    assert kept_chains(lawyer.conn) == {}
+    export(investigator, tmp_path / "olena.zip")
+    assert receive(lawyer, tmp_path / "olena.zip").items == 3
+
+
+def test_a_strangers_case_claiming_a_known_case_id_never_stands_in_for_the_real_one(
+    investigator: Case,
+    lawyer: Case,
+    tmp_path: Path,
+    corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mallory sends a signed package of her own case, made under Olena's case id. It is a
+    valid package (her fingerprint is what the phone call checks); kept apart by its
+    creator's key, it neither blocks Olena's genuine package nor vouches for her items."""
+    photos = camera_files(corpus, 5)[3:]
+    with stranger_claiming(investigator.id, tmp_path / "m.evault", photos, monkeypatch) as mallory:
+        export(mallory, tmp_path / "mallory.zip")
+        fake = mallory.signer.fingerprint
+    assert receive(lawyer, tmp_path / "mallory.zip").items == 2
+    export(investigator, tmp_path / "olena.zip")
+    assert receive(lawyer, tmp_path / "olena.zip").items == 3
+    real = investigator.signer.fingerprint
+    assert set(kept_chains(lawyer.conn)) == {(investigator.id, fake), (investigator.id, real)}
+    assert verify_case(lawyer).ok
+    olenas = [i.id for i in list_items(investigator.conn)]
+    export(lawyer, tmp_path / "onward", olenas)
+    onward = verify_package(tmp_path / "onward")
+    assert onward.ok, onward.findings
+    assert [title for _id, title, _n in onward.custody] == ["Балаклія", "Prosecution"]
+    with pytest.raises(InvalidInput, match="two different logs"):
+        export(lawyer, tmp_path / "everything")
+
+
+def test_a_lineage_log_claiming_the_packages_own_case_is_refused(
+    investigator: Case,
+    tmp_path: Path,
+) -> None:
+    export(investigator, tmp_path / "pkg")
+    (tmp_path / "pkg/data/lineage").mkdir()
+    shutil.copy(
+        tmp_path / "pkg/data/custody.jsonl", tmp_path / f"pkg/data/lineage/{investigator.id}.jsonl"
+    )
+    rebag(tmp_path / "pkg")
+    assert "claims the package's own case" in findings(tmp_path / "pkg")
+
+
+def test_an_items_trace_must_end_at_or_before_the_head_its_import_names(
+    investigator: Case,
+    lawyer: Case,
+    tmp_path: Path,
+    corpus: Path,
+) -> None:
+    """Mykola receives a photo from Olena; later she takes another and sends it too. A
+    hostile Mykola re-signs his log so that the second photo's package.import names the
+    first package's head: the photo's item.import lies after that head, so the claim that
+    it came with the first package is refused."""
+    first = list_items(investigator.conn)[0].id
+    export(investigator, tmp_path / "p1", [first])
+    receive(lawyer, tmp_path / "p1")
+    (later,) = import_paths(investigator, camera_files(corpus, 4)[3:]).imported
+    export(investigator, tmp_path / "p2", [later.id])
+    receive(lawyer, tmp_path / "p2")
+    export(lawyer, tmp_path / "onward")
+    assert verify_package(tmp_path / "onward").ok
+
+    def backdate(entries: list[dict]) -> None:
+        imports = [e for e in entries if e.get("content", {}).get("action") == "package.import"]
+        imports[1]["content"]["details"]["source_head"] = imports[0]["content"]["details"][
+            "source_head"
+        ]
+
+    resign(tmp_path / "onward", lawyer.signer, backdate)
+    assert "no entry of case" in findings(tmp_path / "onward")
+
+
+def test_kept_chains_of_a_schema_2_case_are_keyed_by_their_creator_after_opening(
+    investigator: Case,
+    tmp_path: Path,
+) -> None:
+    """A case that received a package under schema 2 (kept chains keyed by case id only)
+    opens, is migrated, and still verifies with its kept chain under (case id, creator)."""
+    export(investigator, tmp_path / "p")
+    sent = (tmp_path / "p/data/custody.jsonl").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "old.evault"
+    with Case.create(path, PASSPHRASE, "Prosecution") as lawyer:
+        receive(lawyer, tmp_path / "p")
+        conn = lawyer.conn
+        with lawyer.transaction():  # back to the schema-2 table, rows as schema 2 wrote them
+            conn.execute("CREATE TABLE v2 (source_case TEXT NOT NULL, seq INTEGER NOT NULL,"
+                         " line TEXT NOT NULL, PRIMARY KEY (source_case, seq))")  # fmt: skip
+            conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
+            conn.execute("DROP TABLE lineage")
+            conn.execute("ALTER TABLE v2 RENAME TO lineage")
+        conn.execute("PRAGMA user_version = 2")
+    with Case.open(path, PASSPHRASE) as reopened:
+        kept = kept_chains(reopened.conn)
+        assert list(kept) == [(investigator.id, investigator.signer.fingerprint)]
+        assert [
+            e.entry_hash.hex() for e in kept[investigator.id, investigator.signer.fingerprint]
+        ] == [json.loads(line)["entry_hash"] for line in sent]
+        assert verify_case(reopened).ok
