@@ -1,4 +1,4 @@
-"""The project's set-up holds: a Qt-free core, shipped Cyrillic fonts, no network, the UI."""
+"""The project's set-up holds: shipped Cyrillic fonts, no network, isolated settings."""
 
 from __future__ import annotations
 
@@ -69,22 +69,3 @@ def test_network_hook_allows_unix_sockets(tmp_path: Path) -> None:
 
 def test_settings_are_isolated(isolated_settings: Path) -> None:
     assert Path.home() == isolated_settings
-
-
-def test_shipped_fonts_register_with_qt(qapp) -> None:
-    from ui.widgets.fonts import MONO_FAMILY, UI_FAMILY, register_fonts
-
-    assert {UI_FAMILY, MONO_FAMILY} <= register_fonts()
-
-
-def test_main_window_builds_offscreen(qtbot) -> None:
-    from ui.app import APP_NAME, build_main_window
-
-    window = build_main_window()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    # Only what the set-up promises; the window's content has tests of its own.
-    assert APP_NAME == "Evidence Vault"
-    assert APP_NAME in window.windowTitle()
-    assert window.isVisible()
