@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -57,7 +58,7 @@ def bench_import(folder: Path) -> None:
         raw = min(raw, _quiet(lambda: raw_sqlcipher_inserts(folder / "raw.db", files)))
         (folder / "raw.db").unlink()
         case = Case.create(folder / "bench.evault", PASSPHRASE, "Benchmark")
-        ours = min(ours, _quiet(lambda c=case: import_paths(c, [folder / "in"])))
+        ours = min(ours, _quiet(partial(import_paths, case, [folder / "in"])))
         case.close()
         (folder / "bench.evault").unlink()
     print(f"import of {len(files)} files, {total_mb:.0f} MiB of mixed sizes")

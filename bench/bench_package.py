@@ -16,7 +16,7 @@ from pathlib import Path
 from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
 from vault.package.export import export
-from vault.package.verify import verify_package
+from vault.package.verify import PackageVerification, verify_package
 
 SIZE_MIB = int(os.environ.get("EV_BENCH_PACKAGE_MIB", "1024"))
 FILE_MIB = 128
@@ -46,7 +46,7 @@ def main() -> int:
             shutil.rmtree(root / "in")
             folder = _timed(lambda: export(case, root / "pkg"))
             zipped = _timed(lambda: export(case, root / "pkg.zip"))
-        results = {}
+        results: dict[str, PackageVerification] = {}
         verify = _timed(lambda: results.setdefault("folder", verify_package(root / "pkg")))
         verify_zip = _timed(lambda: results.setdefault("zip", verify_package(root / "pkg.zip")))
         sha = _timed(lambda: subprocess.run(["sha256sum", "-c", "--quiet", "manifest-sha256.txt"],

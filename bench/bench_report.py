@@ -78,6 +78,7 @@ def child_baseline(case_path: str, out: str) -> None:
     with Case.open(case_path, PASSPHRASE) as case:
         for item in list_items(case.conn):
             jpeg = thumbnail(case.conn, item.id)
+            assert jpeg is not None, f"{item.original_name} has a thumbnail"
             row = [
                 Paragraph(item.original_name, styles()["body"]),
                 Paragraph(item.sha256, styles()["mono"]),

@@ -90,7 +90,8 @@ def big_case() -> Path:
 def first_paint(window: MainWindow, open_case: Callable[[], None]) -> float:
     started = time.perf_counter()
     open_case()
-    meter = FirstPaint(window.workspace.items.table.viewport())  # type: ignore[union-attr]
+    assert window.workspace is not None, "the case opened"
+    meter = FirstPaint(window.workspace.items.table.viewport())
     spin_until(lambda: meter.at is not None, 30)
     return (meter.at or time.perf_counter()) - started
 
@@ -112,22 +113,24 @@ def bench_first_paint(settings: AppSettings) -> None:
         window.on_case_ready(case)
 
     paint = first_paint(window, open_case)
-    rows = window.workspace.item_model.rowCount()  # type: ignore[union-attr]
+    workspace = window.workspace
+    assert workspace is not None and workspace.item_model is not None, "the case opened"
+    rows = workspace.item_model.rowCount()
     print(f"empty window, first paint:             {baseline * 1000:8.1f} ms (baseline)")
     print(
         f"{rows}-item case, open to first paint: {paint * 1000:8.1f} ms "
         f"(of which unlocking {opened['kdf'] * 1000:.0f} ms) — {paint / baseline:.1f}× "
         f"baseline; target < 1000 ms"
     )
-    table = window.workspace.items.table  # type: ignore[union-attr]
+    table = workspace.items.table
     started = time.perf_counter()
     for _ in range(50):
         table.verticalScrollBar().setValue(table.verticalScrollBar().value() + 200)
         table.viewport().repaint()
     print(
         f"scrolling 50 pages of 200 rows:        {(time.perf_counter() - started) * 1000:8.1f} ms, "
-        f"{len(window.workspace.thumbnails)} thumbnails cached"
-    )  # type: ignore[union-attr]
+        f"{len(workspace.thumbnails)} thumbnails cached"
+    )
     window.close()
 
 
@@ -152,7 +155,8 @@ def bench_stall(settings: AppSettings) -> None:
         source = make_import_source(Path(tmp))
         window.on_case_ready(Case.create(Path(tmp) / "c.evault", PASSPHRASE, "B", investigator="B"))
         done: list[object] = []
-        window.workspace.import_finished.connect(done.append)  # type: ignore[union-attr]
+        assert window.workspace is not None, "the case opened"
+        window.workspace.import_finished.connect(done.append)
         meter = GapMeter()
         started = time.perf_counter()
         window.import_paths([source])
