@@ -54,6 +54,18 @@ class Cancelled(VaultError):
         return _("Cancelled. Nothing was half-done: what finished is kept and logged.")
 
 
+class MissingResource(VaultError):
+    """A file the app ships (a font, a translation, a template) is missing: a broken install."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            _(
+                "This installation of Evidence Vault is incomplete ({name} is missing). "
+                "Reinstall the app."
+            ).format(name=name)
+        )
+
+
 class NotFound(VaultError):
     def default_message(self) -> str:
         return _("No such item or note in this case.")

@@ -1,16 +1,18 @@
 """Translations with gettext, usable without Qt (core, CLI, reports and the desktop app).
 
 Each area of the app keeps its own catalogue, `resources/locale/<lang>/LC_MESSAGES/<area>.mo`
-(core, ui, package, report...); all of a language's catalogues are chained into one.
+(core, ui, package, report...); all of a language's catalogues are chained into one. They are
+read through `vault.assets`, so an installed app finds them as a source checkout does.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
 from functools import cache
-from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "resources" / "locale"
+from vault import assets
+
 LANGUAGES = ("en", "uk")
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
@@ -23,9 +25,13 @@ def translations(language: str) -> gettext.NullTranslations:
     chained = gettext.NullTranslations()
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
-    for mo in sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.mo")):
-        with open(mo, "rb") as f:
-            catalogue = gettext.GNUTranslations(f)
+    if language == "en":
+        return chained
+    folder = ("locale", language, "LC_MESSAGES")
+    # A missing folder raises MissingResource: a broken install must not quietly fall back
+    # to English.
+    for name in assets.names(*folder, suffix=".mo"):
+        catalogue = gettext.GNUTranslations(io.BytesIO(assets.read_bytes(*folder, name)))
         catalogue.add_fallback(chained)
         chained = catalogue
     return chained

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from tools.strings import all_strings
-from vault.i18n import LOCALE_DIR, translations
+from vault.i18n import translations
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "locale"
 
 
 def test_every_user_facing_string_is_translated_into_ukrainian():

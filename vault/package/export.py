@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from vault import assets
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
 from vault.custody.entry import Entry, read_entries, to_jsonl
@@ -40,8 +41,6 @@ from vault.package.model import (
 )
 from vault.package.write import BagWriter, open_writer
 from vault.progress import Cancel, Progress
-
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "resources" / "verify"
 
 
 @dataclass
@@ -236,7 +235,7 @@ def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
     }  # fmt: skip
     parts = []
     for lang in ("en", "uk"):
-        text = (TEMPLATES / f"VERIFY.{lang}.md").read_text(encoding="utf-8")
+        text = assets.read_text("verify", f"VERIFY.{lang}.md")
         for key, value in values.items():
             text = text.replace(key, re.sub(r"[\x00-\x1f`*_\[\]<>]", " ", value))
         parts.append(text)

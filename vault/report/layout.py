@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -31,9 +30,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from vault import assets
 from vault.report.formatting import esc
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
 SANS, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -52,7 +51,8 @@ def register_fonts() -> None:
         (BOLD, "DejaVuSans-Bold.ttf"),
         (MONO, "DejaVuSansMono.ttf"),
     ):
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+        # The bytes, not a path: a shipped file need not be a file on disk (importlib.resources).
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(assets.read_bytes("fonts", file))))
     pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=BOLD, italic=SANS, boldItalic=BOLD)
     # A canvas opens every page with its base font; left at Helvetica it would be an
     # unembedded font in the PDF even though no text uses it.
