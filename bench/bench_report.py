@@ -46,9 +46,9 @@ def build_case(folder: Path) -> Path:
 
 
 def _peak_mb() -> float:
-    import resource
+    from vault.platform import peak_rss_mib
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mib()
 
 
 def child_report(case_path: str, out: str) -> None:

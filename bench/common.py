@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from vault.platform import peak_rss_mib
 
 PASSPHRASE = "benchmark passphrase, long enough"
 MiB = 1 << 20
@@ -60,14 +61,15 @@ def random_files(folder: Path, sizes: list[int]) -> list[Path]:
 def child_peak_rss_mb(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run a command in a fresh child; (seconds, the child's peak RSS in MB)."""
     code = (
-        "import resource, subprocess, sys, time\n"
+        "import subprocess, sys, time\n"
+        "from vault.platform import peak_rss_mib\n"
         "t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        "print(time.perf_counter() - t, peak_rss_mib(children=True))"
     )
     out = subprocess.run([sys.executable, "-c", code, *argv], env=env, check=True,
                          capture_output=True, text=True).stdout.split()  # fmt: skip
-    return float(out[-2]), int(out[-1]) / 1024
+    return float(out[-2]), float(out[-1])
 
 
 def own_peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mib()

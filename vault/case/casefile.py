@@ -7,7 +7,6 @@ passphrase alone. Nothing is written before the passphrase has been proven right
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from vault import platform
 from vault.case.schema import MIGRATIONS, SCHEMA_VERSION
 from vault.errors import (
     CaseInUse,
@@ -57,10 +57,10 @@ def key_pragma(passphrase: str) -> str:
 class CaseFile:
     """An open, exclusively locked case file. Use `create_case_file` or `open_case_file`."""
 
-    def __init__(self, path: Path, conn: sqlcipher.Connection, lock_fd: int) -> None:
+    def __init__(self, path: Path, conn: sqlcipher.Connection, lock: platform.FileLock) -> None:
         self.path = path
         self.conn = conn
-        self._lock_fd = lock_fd
+        self._lock: platform.FileLock | None = lock
 
     @contextmanager
     def transaction(self) -> Iterator[sqlcipher.Connection]:
@@ -81,11 +81,11 @@ class CaseFile:
 
     def close(self) -> None:
         """Close the database and release the writer's lock."""
-        if self._lock_fd < 0:
+        if self._lock is None:
             return
         self.conn.close()
-        os.close(self._lock_fd)
-        self._lock_fd = -1
+        self._lock.release()
+        self._lock = None
 
     def __enter__(self) -> CaseFile:
         return self
@@ -94,19 +94,13 @@ class CaseFile:
         self.close()
 
 
-def _lock(path: Path) -> int:
-    """Take the writer's lock on the case file itself.
-
-    flock() is released by the kernel when a process dies, so a crash never leaves a
-    stale lock behind; SQLite's own byte-range (fcntl) locks are independent of it.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise CaseInUse() from None
-    return fd
+def _lock(path: Path) -> platform.FileLock:
+    """Take the writer's lock (see `vault.platform.try_lock`): the operating system drops
+    it when a process dies, so a crash never leaves a stale lock behind."""
+    lock = platform.try_lock(path)
+    if lock is None:
+        raise CaseInUse()
+    return lock
 
 
 def _connect(path: Path, passphrase: str, create: bool) -> sqlcipher.Connection:
@@ -162,16 +156,16 @@ def create_case_file(path: Path, passphrase: str, schema_version: int = SCHEMA_V
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         raise FileExists() from None
-    lock_fd = _lock(path)
+    lock = _lock(path)
     try:
         conn = _connect(path, passphrase, create=True)
         _configure(conn)
         migrate(conn, schema_version)
     except BaseException:
-        os.close(lock_fd)
+        lock.release()
         path.unlink(missing_ok=True)
         raise
-    return CaseFile(path, conn, lock_fd)
+    return CaseFile(path, conn, lock)
 
 
 def _looks_like_case_file(path: Path) -> None:
@@ -189,7 +183,7 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
     _looks_like_case_file(path)
     if "\x00" in passphrase:  # SQLCipher cannot take it, so no case was ever made with it
         raise WrongPassphrase()
-    lock_fd = _lock(path)
+    lock = _lock(path)
     try:
         conn = _connect(path, passphrase, create=False)
         _prove_key(conn)
@@ -197,12 +191,12 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
         _check_is_case(conn)
         migrate(conn)
     except sqlcipher.Error as err:
-        os.close(lock_fd)
+        lock.release()
         raise NotACaseFile() from err
     except BaseException:
-        os.close(lock_fd)
+        lock.release()
         raise
-    return CaseFile(path, conn, lock_fd)
+    return CaseFile(path, conn, lock)
 
 
 def _check_is_case(conn: sqlcipher.Connection) -> None:

@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from types import TracebackType
 
+from vault import platform
 from vault.evidence.filetype import Source, source_size
 from vault.evidence.metadata import Extracted, extract_metadata, quick_look
 from vault.i18n import _
@@ -26,13 +27,9 @@ STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its parsers (cold
 
 def _worker_main(conn: Connection) -> None:
     """The worker's loop: one path in, one `Extracted` out, until the pipe closes."""
-    try:
-        import resource
-
-        # A memory bomb must fail here with MemoryError, not take the app down with it.
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    except (ImportError, ValueError, OSError):  # no rlimits on this platform: run unconfined
-        pass
+    # A memory bomb must fail here with MemoryError, not take the app down with it. Where the
+    # system cannot cap memory (Windows, macOS) only the time limit guards the app.
+    platform.limit_memory(MEMORY_LIMIT)
     conn.send("ready")
     while True:
         try:
