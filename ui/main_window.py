@@ -304,11 +304,11 @@ class MainWindow(QMainWindow):
         self.dialog = dialog
         dialog.open()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.workspace is not None and event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
         self._build()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.session is not None and self.session.busy and not self._confirm_stop():
             event.ignore()
             return

@@ -77,7 +77,7 @@ class ItemFilterProxy(QSortFilterProxyModel):
         self._dated, self._first, self._last = dated, first, last
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(  # noqa: N802
+    def filterAcceptsRow(
         self, row: int, parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         item: Item = self.sourceModel().index(row, 0, parent).data(ItemRole)

@@ -36,7 +36,7 @@ class ItemTable(QTableView):
 
     activated_by_key = Signal()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.activated_by_key.emit()
             return

@@ -92,7 +92,7 @@ class PreviewPane(QWidget):
     def image(self) -> QImage:
         return self._image
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 

@@ -157,7 +157,7 @@ class _JpegReader(ImageReader):
         self._jpeg = jpeg
         self._dataA = None  # no alpha channel in a JPEG, so no soft mask
 
-    def getRGBData(self) -> bytes:  # noqa: N802 (reportlab's name)
+    def getRGBData(self) -> bytes:
         return self._jpeg
 
 
