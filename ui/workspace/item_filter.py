@@ -77,9 +77,7 @@ class ItemFilterProxy(QSortFilterProxyModel):
         self._dated, self._first, self._last = dated, first, last
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(
-        self, row: int, parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         item: Item = self.sourceModel().index(row, 0, parent).data(ItemRole)
         return (
             self._matches_text(item)
