@@ -100,8 +100,12 @@ def receive_(args: argparse.Namespace) -> int:
         print(_("Nothing new: this case already holds every item, note and log of this "
                 "package. Nothing was recorded."))  # fmt: skip
         return 0
-    print(_("Imported {i} items and {n} notes (custody entry {seq}).").format(
-        i=result.items, n=result.notes, seq=result.seq))  # fmt: skip
+    if not result.items and not result.notes:
+        print(_("No new items or notes; the sender's newer log is kept and linked "
+                "(custody entry {seq}).").format(seq=result.seq))  # fmt: skip
+    else:
+        print(_("Imported {i} items and {n} notes (custody entry {seq}).").format(
+            i=result.items, n=result.notes, seq=result.seq))  # fmt: skip
     if result.already:
         print(_("{n} items or notes of the package were already in this case.").format(
             n=result.already))  # fmt: skip

@@ -179,8 +179,9 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
         label = _("lineage of case {id}: ").format(id=source)
         findings += [Finding(f.seq, label + f.reason, f.level)
                      for f in verify_chain(entries, source).findings]  # fmt: skip
-    lineage = Lineage(chains)
     imports = {e.seq: e for e in read_entries(conn, "WHERE action = 'package.import'")}
+    lineage = Lineage({**chains, case_id: list(imports.values())})
+    findings += _unlinked(chain_order(case_id, lineage), chains)
     rows = conn.execute("SELECT id, sha256, entered_seq FROM items ORDER BY rowid")
     for item_id, sha256, seq in rows:
         if seq not in imports:
@@ -190,3 +191,15 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
             reason = _("received item {id} cannot be traced to its first import ({why})")
             findings.append(Finding(seq, reason.format(id=item_id, why=why)))
     return findings
+
+
+def _unlinked(reached: list[Any], chains: Mapping[ChainKey, list[Entry]]) -> list[Finding]:
+    """Kept logs that no package.import of this case links to (a case that kept a stranger's
+    log before lineage files had to be linked): they vouch for nothing, and say so."""
+    return [
+        Finding(None, _(
+            "the kept log of case {id} created by key {fp} is linked from no package.import "
+            "of this case; it vouches for nothing"
+        ).format(id=source, fp=creator[:16]), "warning")
+        for source, creator in sorted(set(chains) - set(reached))
+    ]  # fmt: skip

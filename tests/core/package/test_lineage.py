@@ -177,3 +177,42 @@ def test_kept_chains_of_a_schema_2_case_are_keyed_by_their_creator_after_opening
             e.entry_hash.hex() for e in kept[investigator.id, investigator.signer.fingerprint]
         ] == [json.loads(line)["entry_hash"] for line in sent]
         assert verify_case(reopened).ok
+
+
+def test_a_case_that_kept_a_strangers_log_before_this_fix_accepts_the_real_sender_after_opening(
+    investigator: Case,
+    lawyer: Case,
+    tmp_path: Path,
+    corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under schema 2 the stranger's log, smuggled in beside a genuine package, was kept as
+    Olena's case's log. Opened now, it is kept apart under its creator's key, flagged as
+    vouching for nothing, and Olena's genuine package is received."""
+    with Case.create(tmp_path / "petro.evault", PASSPHRASE, "Izium", investigator="P") as petro:
+        import_paths(petro, camera_files(corpus, 5)[4:])
+        export(petro, tmp_path / "petro")
+    receive(lawyer, tmp_path / "petro")
+    with stranger_claiming(investigator.id, tmp_path / "m.evault", [], monkeypatch) as mallory:
+        export(mallory, tmp_path / "mallory")
+    forged = (tmp_path / "mallory/data/custody.jsonl").read_text(encoding="utf-8").splitlines()
+    conn = lawyer.conn
+    with lawyer.transaction():  # the rows the schema-2 app kept, then that app's table
+        conn.executemany(
+            "INSERT INTO lineage VALUES (?, '', ?, ?)",
+            [(investigator.id, json.loads(line)["seq"], line) for line in forged],
+        )
+        conn.execute("CREATE TABLE v2 (source_case TEXT NOT NULL, seq INTEGER NOT NULL,"
+                     " line TEXT NOT NULL, PRIMARY KEY (source_case, seq))")  # fmt: skip
+        conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
+        conn.execute("DROP TABLE lineage")
+        conn.execute("ALTER TABLE v2 RENAME TO lineage")
+    conn.execute("PRAGMA user_version = 2")
+    lawyer.close()
+    export(investigator, tmp_path / "olena.zip")
+    with Case.open(tmp_path / "mykola.evault", PASSPHRASE) as reopened:
+        assert receive(reopened, tmp_path / "olena.zip").items == 3
+        result = verify_case(reopened)
+        assert result.ok
+        (warning,) = [f for f in result.findings if f.level == "warning"]
+        assert "vouches for nothing" in str(warning) and investigator.id in str(warning)
