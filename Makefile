@@ -21,10 +21,13 @@ APT_QT := libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libgli
 APT_X := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
 	libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
 # Other people's tools that check our output, used by the tests; gettext for msgfmt.
-APT_CHECKERS := poppler-utils qpdf age libimage-exiftool-perl zbar-tools openssl gettext
+APT_CHECKERS := poppler-utils qpdf age libimage-exiftool-perl zbar-tools openssl gettext \
+	desktop-file-utils
+# PyInstaller reads shared libraries' dependencies with ldd and objdump (`make dist`).
+APT_DIST := binutils
 # Debian's own python3 needs python3-venv for `python3 -m venv`; other builds ship it.
 APT_PYTHON := $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
-APT_PACKAGES := $(APT_QT) $(APT_X) $(APT_CHECKERS) $(APT_PYTHON)
+APT_PACKAGES := $(APT_QT) $(APT_X) $(APT_CHECKERS) $(APT_DIST) $(APT_PYTHON)
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then echo sudo; fi)
 
 PO_FILES := $(wildcard resources/locale/*/LC_MESSAGES/*.po)
@@ -71,6 +74,12 @@ format: venv ## Rewrite code to the project style (ruff format, safe ruff fixes)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+.PHONY: dist
+dist: deps venv ## Build the one-folder desktop app (PyInstaller) in dist/evidence-vault/.
+	$(VENV_PY) -m PyInstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/evidence-vault.spec
+	@echo "Built dist/evidence-vault/: run dist/evidence-vault/evidence-vault (README: Desktop builds)"
+
 .PHONY: bench
 bench: deps venv ## Run every bench/bench_*.py (NAME=... runs only that one).
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench $(NAME)
@@ -100,21 +109,21 @@ venv: $(VENV_STAMP) ## Create .venv with the project (editable) and its test too
 
 $(VENV_STAMP): pyproject.toml requirements.lock
 	@[ -x $(VENV_PY) ] || $(PYTHON) -m venv $(VENV)
-	$(VENV_PY) -m pip install -q -c requirements.lock -e '.[test]'
+	$(VENV_PY) -m pip install -q -c requirements.lock -e '.[test,dist]'
 	@touch $@
 
 .PHONY: lock
 lock: ## Re-resolve requirements.lock (every transitive pin) in a scratch venv.
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install -q -e '.[test]'
+	.venv-lock/bin/python -m pip install -q -e '.[test,dist]'
 	{ echo "# Every package that .venv gets, pinned; regenerate with 'make lock'."; \
 	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock
 	rm -rf .venv-lock
 
 .PHONY: clean
 clean: ## Remove the virtualenv and caches (not the committed .mo files).
-	rm -rf $(VENV) .venv-lock .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .venv-lock .pytest_cache .ruff_cache .mypy_cache .hypothesis build dist *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: stress

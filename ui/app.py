@@ -9,14 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from ui.main_window import APP_NAME, MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
 from ui.widgets.fonts import UI_FAMILY, register_fonts
-from vault import __version__
+from vault import __version__, assets
 from vault.i18n import set_language
 
 
@@ -35,14 +36,40 @@ def create_application(argv: Sequence[str]) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication([APP_NAME, *argv])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
     if UI_FAMILY in register_fonts():
         app.setFont(QFont(UI_FAMILY, 10))
     return app
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the desktop app until its window closes; `argv` excludes the program name."""
+def app_icon() -> QIcon:
+    """The shipped application icon (resources/icons), for title bars and task bars."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(QByteArray(assets.read_bytes("icons", "evidence-vault.png")))
+    return QIcon(pixmap)
+
+
+def main(argv: Sequence[str] | None = None, *, smoke_test: bool = False) -> int:
+    """Run the desktop app until its window closes; `argv` excludes the program name.
+
+    With `smoke_test` the app starts as usual, reports on stdout what it shows once the
+    event loop has run, and quits: `evidence-vault --smoke-test` checks an installed or
+    frozen build (Qt plugins, fonts, icon) without anyone closing the window.
+    """
     app = create_application(sys.argv[1:] if argv is None else argv)
     window = build_main_window()
     window.show()
+    if smoke_test:
+        QTimer.singleShot(0, lambda: app.exit(_smoke_report(app, window)))
     return int(app.exec())
+
+
+def _smoke_report(app: QApplication, window: MainWindow) -> int:
+    """Print what a user would see; 0 if the window is up with the shipped font and icon."""
+    shown = window.isVisible() and not window.windowIcon().isNull()
+    print(
+        f"{APP_NAME} {__version__}: window {window.windowTitle()!r} "
+        f"{'shown' if shown else 'NOT shown'} on {app.platformName()}, "
+        f"font {app.font().family()!r}"
+    )
+    return 0 if shown and app.font().family() == UI_FAMILY else 1
