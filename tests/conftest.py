@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.network import LOOPBACK_ALLOWED
+
 # Before any Qt import: without a display Qt would abort the whole process (SIGABRT).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -25,8 +27,13 @@ _SOCKET_EVENTS = frozenset(
 
 
 def _refuse_network(event: str, args: tuple) -> None:
-    """Audit hook: the app must never talk to a network, so any attempt fails the test."""
+    """Audit hook: the app must never talk to a network, so any attempt fails the test.
+
+    The one exception: an exact 127.0.0.1 address that a loopback time-stamping service
+    started by a test has registered (tests/helpers/tsa.py), for that test's duration only."""
     if event in _SOCKET_EVENTS and args[0].family != socket.AF_UNIX:
+        if event == "socket.connect" and args[1] in LOOPBACK_ALLOWED:
+            return
         raise RuntimeError(f"network access refused in tests: {event} to {args[1]!r}")
 
 

@@ -14,7 +14,8 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault import __version__
 from vault.case.casefile import CaseFile, CaseInfo, create_case_file, open_case_file
 from vault.case.identity import Identity, Signer
-from vault.custody.entry import Entry, append_entry, utc_now
+from vault.custody.entry import Entry, Finding, append_entry, utc_now
+from vault.custody.witness import check_witness, current_head, record_head
 from vault.errors import NotFound, StorageFull, VaultError
 from vault.i18n import _
 
@@ -28,6 +29,9 @@ class Case:
         self.file = file
         self.info = info
         self.signer = signer
+        # DESIGN §8: checked on open before anything else; the head is witnessed on close.
+        self.witness_finding: Finding | None = check_witness(file.conn, info.id)
+        self._opened_head = current_head(file.conn)
 
     @property
     def conn(self) -> sqlcipher.Connection:
@@ -144,6 +148,12 @@ class Case:
         return signer.identity
 
     def close(self) -> None:
+        """Close the file; after a change, witness the head outside the case (§8)."""
+        try:
+            if current_head(self.conn) != self._opened_head:
+                record_head(self.conn, self.id)
+        except (OSError, sqlcipher.Error):
+            pass  # an unwritable data folder must not stop a case from closing
         self.file.close()
 
     def __enter__(self) -> Case:

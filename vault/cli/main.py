@@ -64,10 +64,13 @@ def open_case(args: argparse.Namespace) -> Case:
     """Open the case. At a terminal prompt a wrong passphrase may be typed again, up to
     PROMPT_TRIES times, each further try slowed by the core's UnlockThrottle."""
     prompted = not getattr(args, "passphrase_file", None) and not os.environ.get(PASSPHRASE_ENV)
-    return open_with_retries(
+    case = open_with_retries(
         args.case, lambda: read_passphrase(args), PROMPT_TRIES if prompted else 1,
         getattr(args, "actor", None), on_wrong=_tell_wrong_passphrase,
     )  # fmt: skip
+    if case.witness_finding:  # DESIGN §8: said on every open, before anything else
+        print(f"evidence-vault: error: {case.witness_finding}", file=sys.stderr, flush=True)
+    return case
 
 
 def _tell_wrong_passphrase(err: VaultError, delay: float) -> None:
@@ -100,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load_commands() -> None:
     # Each module registers its own subcommands; importing them is what wires them in.
+    import vault.cli.anchors
     import vault.cli.case
     import vault.cli.package
     import vault.cli.report  # noqa: F401

@@ -10,8 +10,11 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
 from vault.case.identity import fingerprint
+from vault.custody.anchors import AnchorSummary, read_blob, verify_anchors
 from vault.custody.chain import verify_chain
 from vault.custody.entry import ChainResult, Entry, Finding, entered_digests, read_entries, utc_now
+from vault.custody.tsa import trusted_roots
+from vault.custody.witness import check_witness
 from vault.errors import Cancelled
 from vault.evidence.blobstore import hash_blob
 from vault.evidence.notes import note_digest
@@ -30,6 +33,8 @@ class CaseVerification:
     notes_checked: int = 0
     bytes_hashed: int = 0
     at: str = ""
+    anchors: AnchorSummary = field(default_factory=AnchorSummary)
+    rolled_back: Finding | None = None  # the witness finding (§8), shown before all else
 
     @property
     def ok(self) -> bool:
@@ -50,7 +55,12 @@ def verify_case(
     _check_items(conn, entries, by_seq, report, progress, cancelled)
     _check_notes(conn, entries, by_seq, report)
     report.findings += verify_lineage(conn, case.id)
+    report.anchors = verify_anchors(entries, lambda h: read_blob(case, h), trusted_roots())
+    report.findings += report.anchors.findings
     report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
+    report.rolled_back = check_witness(conn, case.id)
+    if report.rolled_back:
+        report.findings.insert(0, report.rolled_back)
     return report
 
 

@@ -24,6 +24,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
 from vault.custody.entry import Entry, Finding
+from vault.custody.witness import refuse_rewritten_sender
 from vault.errors import Cancelled, PackageRefused
 from vault.evidence.blobstore import StoredBlob, blob_chunks, store_stream
 from vault.evidence.filetype import InMemory
@@ -75,6 +76,7 @@ def receive(
         if not verification.ok or verification.contents is None:
             raise PackageRefused(verification.findings)
         _refuse_own_case(case, verification)
+        refuse_rewritten_sender(case.conn, verification.case_id, verification.contents.entries)
         if confirm is not None and not confirm(verification):
             raise Cancelled(_("Nothing was received."))
         return _import(case, source, verification, cancelled)

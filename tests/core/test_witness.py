@@ -1,0 +1,125 @@
+"""Witnessed heads (DESIGN §8): a case file rolled back to an older copy, or rewritten,
+is reported on open before anything else; a receiving case witnesses its senders."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.case import PASSPHRASE, new_case, run_cli
+from tests.helpers.package import PASSPHRASE as SENDER_PASSPHRASE
+from tests.helpers.package import investigator  # noqa: F401 (a fixture)
+from vault.case.handle import Case
+from vault.custody.verify import verify_case
+from vault.custody.witness import read_witness, witness_path
+from vault.errors import PackageRefused
+from vault.evidence.notes import add_note
+from vault.package.export import export
+from vault.package.receive import receive
+
+
+def _add_note(path: Path, text: str) -> None:
+    with Case.open(path, PASSPHRASE) as case:
+        add_note(case, text)
+
+
+def test_the_head_is_witnessed_in_the_users_data_folder_on_close_after_a_change(tmp_path):
+    case = new_case(tmp_path)
+    case_id = case.id
+    case.close()
+    seen = read_witness(case_id)
+    assert seen is not None and seen.seq == 0
+    assert witness_path(case_id).is_relative_to(Path(os.environ["XDG_DATA_HOME"]))
+    _add_note(tmp_path / "case.evault", "a note")
+    assert read_witness(case_id).seq == 1
+    before = witness_path(case_id).read_bytes()
+    Case.open(tmp_path / "case.evault", PASSPHRASE).close()  # no change: nothing written
+    assert witness_path(case_id).read_bytes() == before
+
+
+def test_a_case_restored_from_an_older_copy_is_reported_rolled_back(tmp_path):
+    path = tmp_path / "case.evault"
+    new_case(tmp_path).close()
+    shutil.copy(path, tmp_path / "old-copy.evault")
+    _add_note(path, "a note made after the copy")
+    shutil.copy(tmp_path / "old-copy.evault", path)
+    with Case.open(path, PASSPHRASE) as case:
+        assert case.witness_finding is not None
+        assert "ROLLED BACK OR REWRITTEN" in case.witness_finding.reason
+        assert "reach seq 1" in case.witness_finding.reason
+        assert "now holds seq 0" in case.witness_finding.reason
+        report = verify_case(case)
+    assert not report.ok and report.findings[0] is report.rolled_back
+    out = run_cli("verify", path)
+    assert out.returncode == 1
+    assert "ROLLED BACK OR REWRITTEN" in out.stderr.splitlines()[0]
+    assert "NOT VERIFIED" in out.stdout
+
+
+def test_a_rewritten_case_stays_reported_after_further_changes(tmp_path):
+    path = tmp_path / "case.evault"
+    new_case(tmp_path).close()
+    shutil.copy(path, tmp_path / "old-copy.evault")
+    _add_note(path, "the note that was there")
+    shutil.copy(tmp_path / "old-copy.evault", path)
+    _add_note(path, "a different note at the same seq")  # same length, other head
+    with Case.open(path, PASSPHRASE) as case:
+        assert case.witness_finding is not None  # the witness did not follow the rewrite
+        assert "reach seq 1" in case.witness_finding.reason
+        assert "now holds seq 1" in case.witness_finding.reason
+
+
+def test_a_damaged_witness_is_a_finding_not_a_pass(tmp_path):
+    case = new_case(tmp_path)
+    case.close()
+    witness_path(case.id).write_text("{not json")
+    with Case.open(case.path, PASSPHRASE) as again:
+        assert "damaged" in again.witness_finding.reason
+
+
+def test_a_later_package_whose_sender_log_was_rewritten_is_refused(
+    tmp_path,
+    investigator: Case,  # noqa: F811
+):
+    receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, "Receiving case")
+    path = investigator.path
+    investigator.close()
+    shutil.copy(path, tmp_path / "before-export.evault")
+    with Case.open(path, SENDER_PASSPHRASE) as sender:
+        export(sender, tmp_path / "first")
+    receive(receiver, tmp_path / "first")
+    shutil.copy(tmp_path / "before-export.evault", path)  # the sender's log is rolled back
+    with Case.open(path, SENDER_PASSPHRASE) as sender:
+        add_note(sender, "a history told differently")
+        export(sender, tmp_path / "second")
+    entries = receiver.conn.execute("SELECT COUNT(*) FROM custody").fetchone()[0]
+    with pytest.raises(PackageRefused) as err:
+        receive(receiver, tmp_path / "second")
+    assert "the sender's log was rewritten since the package of" in str(err.value.findings[0])
+    assert receiver.conn.execute("SELECT COUNT(*) FROM custody").fetchone()[0] == entries
+    receiver.close()
+
+
+def test_a_later_package_that_extends_the_sender_head_is_received(
+    tmp_path,
+    investigator: Case,  # noqa: F811
+):
+    receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, "Receiving case")
+    export(investigator, tmp_path / "first")
+    receive(receiver, tmp_path / "first")
+    add_note(investigator, "more work")
+    export(investigator, tmp_path / "second")
+    result = receive(receiver, tmp_path / "second")
+    assert result.verification.ok
+    receiver.close()
+
+
+def test_the_witness_file_is_plain_json_with_both_hashes(tmp_path):
+    case = new_case(tmp_path)
+    case.close()
+    doc = json.loads(witness_path(case.id).read_text())
+    assert set(doc) == {"case", "seq", "entry_hash", "at"} and len(doc["entry_hash"]) == 64

@@ -1,0 +1,116 @@
+"""Witnessed heads (DESIGN §8): a record outside the case of the furthest head this user's
+computer saw, so that a case file rolled back to an older copy, cut short, or rewritten and
+re-signed with its own keys is found on the next open, before anything else is done.
+
+One small JSON file per case in the user's data folder (`witness/<case id>.json`): a case
+has one writer at a time, so per-case files need no lock across processes. The witness only
+advances along the chain: after a rollback it keeps the head that was lost, so the finding
+stays until someone looks at it, instead of being papered over by the next close.
+
+A receiving case is a witness of its senders: `package.import` records the sender's head,
+and a later package from the same source case must extend it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from vault.custody.entry import Entry, Finding, utc_now
+from vault.errors import PackageRefused
+from vault.i18n import _
+from vault.userdirs import data_dir, write_atomically
+
+
+@dataclass(frozen=True)
+class WitnessedHead:
+    """The head a close of the case left: its seq, entry_hash (hex) and local time."""
+
+    case: str
+    seq: int
+    entry_hash: str
+    at: str
+
+
+def witness_path(case_id: str) -> Path:
+    # The case id is a UUID from the case file; refuse anything that could leave the folder.
+    safe = "".join(c for c in case_id if c.isalnum() or c == "-")[:64] or "_"
+    return data_dir() / "witness" / f"{safe}.json"
+
+
+def read_witness(case_id: str) -> WitnessedHead | None:
+    """The witnessed head of a case, or None when this computer never saw it change."""
+    try:
+        doc = json.loads(witness_path(case_id).read_text(encoding="utf-8"))
+        return WitnessedHead(case_id, int(doc["seq"]), str(doc["entry_hash"]), str(doc["at"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        # A damaged witness cannot clear a case: say so rather than pass silently.
+        return WitnessedHead(case_id, -1, "", "")
+
+
+def current_head(conn: sqlcipher.Connection) -> tuple[int, bytes] | None:
+    row = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
+    return (row[0], bytes(row[1])) if row else None
+
+
+def check_witness(conn: sqlcipher.Connection, case_id: str) -> Finding | None:
+    """The rollback-or-rewrite finding, with both heads, when the chain does not hold the
+    witnessed entry_hash at the witnessed seq; None when it does (or nothing was witnessed)."""
+    seen = read_witness(case_id)
+    if seen is None:
+        return None
+    if seen.seq < 0:
+        return Finding(None, _("the witness record of this case is damaged: {path}").format(
+            path=witness_path(case_id)))  # fmt: skip
+    row = conn.execute("SELECT entry_hash FROM custody WHERE seq = ?", (seen.seq,)).fetchone()
+    if row is not None and bytes(row[0]).hex() == seen.entry_hash:
+        return None
+    head = current_head(conn)
+    now = _("seq {seq}, head {hash}").format(
+        seq=head[0], hash=head[1].hex()[:16]) if head else _("no entries")  # fmt: skip
+    return Finding(seen.seq, _(
+        "ROLLED BACK OR REWRITTEN: on {at} this computer saw the log reach seq {seq}"
+        " (head {hash}); the case file now holds {now}"
+    ).format(at=seen.at, seq=seen.seq, hash=seen.entry_hash[:16], now=now))  # fmt: skip
+
+
+def record_head(conn: sqlcipher.Connection, case_id: str) -> None:
+    """Witness the current head (after a change). Never moves the witness off the chain:
+    a rolled-back or rewritten case keeps its finding."""
+    head = current_head(conn)
+    if head is None or check_witness(conn, case_id) is not None:
+        return
+    doc = {"case": case_id, "seq": head[0], "entry_hash": head[1].hex(), "at": utc_now()[0]}
+    write_atomically(witness_path(case_id), json.dumps(doc, indent=2).encode("utf-8"))
+
+
+def received_heads(conn: sqlcipher.Connection, source_case: str) -> list[tuple[str, str]]:
+    """(source_head hex, date) of every package this case received from `source_case`."""
+    found = []
+    rows = conn.execute("SELECT content FROM custody WHERE action = 'package.import'")
+    for (text,) in rows:
+        try:
+            content = json.loads(text)
+            details = content["details"]
+            if details.get("source_case") == source_case:
+                found.append((str(details.get("source_head")), str(content.get("at", ""))))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # a malformed entry is verify's finding, not a reason to crash here
+    return found
+
+
+def refuse_rewritten_sender(
+    conn: sqlcipher.Connection, source_case: str, chain: list[Entry]
+) -> None:
+    """Refuse a package whose sender chain does not extend every head received before."""
+    hashes = {e.entry_hash.hex() for e in chain}
+    for head, at in received_heads(conn, source_case):
+        if head not in hashes:
+            raise PackageRefused([Finding(None, _(
+                "the sender's log was rewritten since the package of {date}"
+            ).format(date=at[:19].replace("T", " ")))])  # fmt: skip
