@@ -54,7 +54,7 @@ def test_timestamp_then_anchors_and_verify_state_what_is_proven(service, case_pa
     assert doc["anchors"][0]["trusted"] and doc["rolled_back"] is None
     verify = run_cli("verify", case_path)
     assert verify.returncode == 0
-    assert "trusted time: entries 0–0 existed before " in verify.stdout
+    assert "Trusted time:\n  entries 0–0 existed before " in verify.stdout
     assert "per CN=EV Test tsa (trusted)" in verify.stdout
 
 

@@ -170,8 +170,9 @@ def verify(args: argparse.Namespace) -> int:
         record_verification(case, report)
     for finding in report.findings:
         print(f"{finding.level}: {finding}")
+    print(_("Trusted time:"))
     for line in report.anchors.lines():
-        print(_("trusted time: {line}").format(line=line))
+        print("  " + line)
     checked = _("{e} entries, {i} items, {n} notes checked").format(
         e=report.chain.length, i=report.items_checked, n=report.notes_checked)  # fmt: skip
     if report.ok:

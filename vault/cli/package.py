@@ -70,6 +70,10 @@ def print_verification(v: PackageVerification) -> None:
 def verify_package_(args: argparse.Namespace) -> int:
     result = verify_package(args.package, _secret(args.passphrase_file))
     print_verification(result)
+    if result.is_package:
+        print(_("Trusted time:"))
+        for line in result.anchors.lines():
+            print("  " + line)
     if result.ok:
         print(_("VALID: confirm the sender's fingerprint by phone."))
         return 0

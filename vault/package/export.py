@@ -22,12 +22,14 @@ from typing import Any
 from vault import assets
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
+from vault.custody.anchors import read_blob
 from vault.custody.entry import Entry, read_entries, to_jsonl
 from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.items import Item, list_items
 from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
+from vault.package.anchors import anchor_files, verify_md_section
 from vault.package.bagit import info_text
 from vault.package.model import (
     FORMAT,
@@ -196,7 +198,10 @@ def _write_metadata(case: Case, plan: _Plan, writer: BagWriter, package_id: str)
     for fp, key in _actor_keys(case, plan).items():
         writer.add_bytes(f"data/keys/{fp}.pem", public_key_pem(key))
     writer.add_bytes("data/case.json", _case_json(case, plan, package_id))
-    writer.add_bytes("data/VERIFY.md", _verify_md(case, plan, package_id).encode())
+    for path, data in anchor_files(plan.entries, lambda h: read_blob(case, h)).items():
+        writer.add_bytes(path, data)
+    verify_md = _verify_md(case, plan, package_id) + verify_md_section(plan.entries)
+    writer.add_bytes("data/VERIFY.md", verify_md.encode())
 
 
 def _actor_keys(case: Case, plan: _Plan) -> dict[str, bytes]:

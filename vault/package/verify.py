@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from vault.case.identity import public_key_pem
+from vault.custody.anchors import AnchorSummary
 from vault.custody.chain import verify_chain
 from vault.custody.entry import ChainResult, Entry, Finding, parse_jsonl
+from vault.custody.tsa import trusted_roots
 from vault.errors import InvalidInput
 from vault.i18n import _
+from vault.package.anchors import package_anchors
 from vault.package.bagit import BagCheck, validate
 from vault.package.model import (
     FORMAT,
@@ -64,6 +67,7 @@ class PackageVerification:
     notes: int = 0
     custody: list[tuple[str, str, int]] = field(default_factory=list)  # case id, title, entries
     contents: PackageContents | None = None
+    anchors: AnchorSummary = field(default_factory=AnchorSummary)  # DESIGN §8
 
     @property
     def ok(self) -> bool:
@@ -193,6 +197,10 @@ def _verify_contents(
                  _check_descriptions(doc, own, chains))  # fmt: skip
     result.check(_("The package ends with its own signed export entry"),
                  _check_closing(doc, entries, bag))  # fmt: skip
+    files = {name: f.data for name, f in scanned.files.items()}
+    result.anchors = package_anchors(entries, files, trusted_roots())
+    if result.anchors.anchors:
+        result.check(_("Every time-stamp anchor verifies"), result.anchors.findings)
     _summarise(result, doc, entries, chains, own)
     lineage = {c: e for c, e in chains.items() if c != own}
     head = entries[-1].entry_hash.hex() if entries else ""

@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from vault import __version__
+from vault.report.anchors import anchor_statement, clock_limitation
 from vault.report.data import ReportFacts
 from vault.report.exhibits import entries_table, notes_block
 from vault.report.formatting import N_, Words, esc, parse_utc
@@ -82,6 +83,7 @@ def _head_box(facts: ReportFacts, w: Words) -> Flowable:
         para(w("Custody head"), "label"),
         para(head_hex(facts), "mono"),
         para(explained, "small"),
+        para(anchor_statement(facts, w), "small"),
     ]
     return table(
         [[text, qr_code(head_hex(facts))]],
@@ -173,10 +175,7 @@ def verification(facts: ReportFacts, w: Words) -> list[Flowable]:
 
 def limitations(facts: ReportFacts, w: Words) -> list[Flowable]:
     points = [
-        w(
-            "Times come from the clocks of the machines and cameras that recorded them. They "
-            "were not checked against any outside time source."
-        ),
+        clock_limitation(facts, w),
         w(
             "Capture time, camera and GPS position are what each file claims about itself "
             "(EXIF). They can be changed before a file is imported and do not prove when, where "
