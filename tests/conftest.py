@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.network import LOOPBACK_ALLOWED
+from tests.helpers.tsa import LoopbackTsa
 
 # Before any Qt import: without a display Qt would abort the whole process (SIGABRT).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -60,6 +62,15 @@ def corpus() -> Path:
 def vectors() -> Path:
     """../shared/vectors: packages from an independent implementation, read in place."""
     return _shared_dir("vectors")
+
+
+@pytest.fixture(scope="module")
+def tsa_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackTsa]:
+    """A real RFC 3161 service on 127.0.0.1 (tests/helpers/tsa.py), one per test module that
+    asks for it; its address alone passes the network hook, and only while it runs."""
+    service = LoopbackTsa(tmp_path_factory.mktemp("tsa"))
+    with service.running():
+        yield service
 
 
 @pytest.fixture(autouse=True)

@@ -91,7 +91,7 @@ class LoopbackTsa:
         service = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.headers.get("Content-Type") != "application/timestamp-query":
                     self.send_error(415)

@@ -1,9 +1,11 @@
-"""Settings: the language of the app and after how many idle minutes the case locks."""
+"""Settings: the language of the app, after how many idle minutes the case locks, and the
+time-stamping services the user trusts (DESIGN §8)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QSpinBox, QWidget
 
+from ui.dialogs.tsa_settings import TsaList
 from ui.widgets.dialog_parts import action_buttons
 from vault.i18n import _
 
@@ -31,10 +33,12 @@ class SettingsDialog(QDialog):
         self.minutes.setRange(1, 240)
         self.minutes.setValue(auto_lock_minutes)
         self.minutes.setSuffix(" " + _("min"))
+        self.tsas = TsaList()
         buttons, _save = action_buttons(self, _("Save"), self.accept, cancel=True)
         form = QFormLayout(self)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Lock the case after this long without use"), self.minutes)
+        form.addRow(_("Time-stamping services"), self.tsas)
         form.addRow(buttons)
 
     def chosen_language(self) -> str:

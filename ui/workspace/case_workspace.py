@@ -17,6 +17,7 @@ from ui.dialogs.preview_dialog import PreviewDialog
 from ui.errors import show_error
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import Job, JobContext
+from ui.widgets.text import display_text, plain_label
 from ui.widgets.thumbnail_cache import ThumbnailCache
 from ui.workspace.case_header import CaseHeader
 from ui.workspace.custody_view import CustodyView
@@ -26,6 +27,8 @@ from ui.workspace.item_model import ItemRole, ItemTableModel
 from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview
 from vault.case.handle import Case
 from vault.case.view import actor_names, last_verification, log_entries, subject_labels
+from vault.custody.anchors import AnchorSummary, case_anchors, timestamp_case
+from vault.custody.tsa import list_tsas
 from vault.custody.verify import CaseVerification, record_verification, verify_case
 from vault.errors import VaultError
 from vault.evidence.ingest import ImportResult, import_paths
@@ -42,6 +45,9 @@ from vault.evidence.notes import add_note, amend_note, describe_item, list_notes
 from vault.i18n import _
 
 EVIDENCE_TAB, LOG_TAB = 0, 1
+BANNER_STYLE = (
+    "background: #b00020; color: white; padding: 12px; font-weight: bold; font-size: 15px"
+)
 
 
 class CaseWorkspace(QWidget):
@@ -49,6 +55,7 @@ class CaseWorkspace(QWidget):
 
     import_finished = Signal(object)
     verify_finished = Signal(object)
+    timestamp_finished = Signal(object)
 
     def __init__(self, session: CaseSession) -> None:
         super().__init__()
@@ -60,12 +67,16 @@ class CaseWorkspace(QWidget):
         self.preview = PreviewPane()
         self.details = DetailsPane()
         self.custody = CustodyView()
+        self.banner = plain_label(_("Rolled back or rewritten"))
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Case views"))
         self.tabs.addTab(self._evidence_page(), _("Evidence"))
         self.tabs.addTab(self.custody, _("Custody log"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.banner)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
         self._names: dict[str, str] = {}
@@ -87,6 +98,7 @@ class CaseWorkspace(QWidget):
         self.details.notes.note_add_requested.connect(self.on_note_add_requested)
         self.details.notes.note_amend_requested.connect(self.on_note_amend_requested)
         self.custody.verify_requested.connect(self.start_verify)
+        self.custody.timestamp_requested.connect(self.start_timestamp)
         self.session.case_changed.connect(self.reload)
         self.session.job_started.connect(self.on_job_started)
         self.session.job_ended.connect(self.on_job_ended)
@@ -101,6 +113,7 @@ class CaseWorkspace(QWidget):
         if self.session.busy or not self.session.open:
             return
         case = self.case
+        self._show_witness(case)
         self._names = actor_names(case)
         self.header.show_case(
             case.info.title, case.info.number, case.signer.identity.name, case.signer.fingerprint
@@ -111,6 +124,18 @@ class CaseWorkspace(QWidget):
         self.item_model.set_items(items)
         self.custody.show_entries(log_entries(case), self._names, subject_labels(case, items))
         self._reselect(selected.id if selected else None)
+
+    def _show_witness(self, case: Case) -> None:
+        """DESIGN §8: a rolled-back or rewritten case is said first, and loudly."""
+        finding = case.witness_finding
+        if finding is None:
+            self.banner.hide()
+            return
+        self.banner.setText("⚠ " + _(
+            "This case file is not the one this computer last saw. It was rolled back to an "
+            "older copy, cut short, or rewritten. Do not rely on it until this is explained."
+        ) + "\n" + display_text(finding.reason))  # fmt: skip
+        self.banner.show()
 
     def _reselect(self, item_id: str | None) -> None:
         for row in range(self.items.proxy.rowCount()):
@@ -229,13 +254,41 @@ class CaseWorkspace(QWidget):
             task, _("Verifying custody"), self.on_verify_succeeded, self.on_job_failed
         )
 
+    def start_timestamp(self) -> Job | None:
+        """Ask the first configured service for a token over the head (the one network
+        call the app makes, and only when asked). Offline: the error says the head waits."""
+        if not self._writable():
+            return None
+        tsas = list_tsas()
+        if not tsas:
+            show_error(self, VaultError(_(
+                "No time-stamping service is configured. Add the one you trust in Settings."
+            )))  # fmt: skip
+            return None
+        case, tsa = self.case, tsas[0]
+
+        def task(_ctx: JobContext) -> AnchorSummary:
+            timestamp_case(case, tsa)
+            return case_anchors(case)
+
+        return self.session.run(
+            task, _("Time-stamping"), self.on_timestamp_succeeded, self.on_job_failed
+        )
+
+    def on_timestamp_succeeded(self, summary: AnchorSummary) -> None:
+        self.custody.show_anchors(summary)
+        self.tabs.setCurrentIndex(LOG_TAB)
+        self.timestamp_finished.emit(summary)
+
     def on_job_started(self, _job: Job, _title: str) -> None:
         self.custody.verify.setEnabled(False)
+        self.custody.timestamp.setEnabled(False)
 
     def on_verify_succeeded(self, report: CaseVerification) -> None:
         bad = {f.seq for f in report.findings if f.level == "error"}
         self.item_model.set_seals({i.id: i.entered_seq not in bad for i in self.item_model.items()})
         self.custody.show_verification(report)
+        self.custody.show_anchors(report.anchors)
         self.tabs.setCurrentIndex(LOG_TAB)
         self.verify_finished.emit(report)
 
@@ -245,3 +298,4 @@ class CaseWorkspace(QWidget):
 
     def on_job_ended(self) -> None:
         self.custody.verify.setEnabled(True)
+        self.custody.timestamp.setEnabled(True)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.text import display_text, local_and_utc, plain_label
 from ui.workspace.custody_model import CustodyTableModel
+from vault.custody.anchors import AnchorSummary
 from vault.custody.entry import Entry
 from vault.custody.verify import CaseVerification
 from vault.i18n import _
@@ -38,6 +39,7 @@ class CustodyView(QWidget):
     """Emits `verify_requested()`; shows entries and a verification result."""
 
     verify_requested = Signal()
+    timestamp_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,6 +49,15 @@ class CustodyView(QWidget):
         self.verify.setAccessibleName(_("Verify custody"))
         self.verify.setToolTip(_("Recompute every hash and signature and re-hash every item"))
         self.verify.clicked.connect(self.verify_requested)
+        self.timestamp = QPushButton(_("Time-stamp now"))
+        self.timestamp.setAccessibleName(_("Time-stamp now"))
+        self.timestamp.setToolTip(_(
+            "Ask your time-stamping service to sign the custody head: proof, from outside "
+            "this computer, that every entry so far existed by then"
+        ))  # fmt: skip
+        self.timestamp.clicked.connect(self.timestamp_requested)
+        self.anchors = plain_label(_("Trusted time"))
+        self.anchors.hide()
         self.explain = plain_label(
             text=_(
                 "Every act on this case appears here, signed and chained to "
@@ -80,9 +91,11 @@ class CustodyView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.explain, 1)
         top.addWidget(self.verify)
+        top.addWidget(self.timestamp)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.result)
+        layout.addWidget(self.anchors)
         layout.addWidget(self.findings)
         layout.addWidget(self.table, 1)
 
@@ -133,6 +146,11 @@ class CustodyView(QWidget):
         if rows:
             self.table.scrollTo(self.model.index(rows[0], 0))
 
+    def show_anchors(self, summary: AnchorSummary) -> None:
+        """What is proven about time, in plain words: each anchor, then the unanchored tail."""
+        self.anchors.setText(_("Trusted time:") + "\n" + "\n".join(summary.lines()))
+        self.anchors.show()
+
     def on_finding_activated(self, line: QListWidgetItem) -> None:
         seq = line.data(Qt.ItemDataRole.UserRole)
         for row in self.model.highlighted_rows():
@@ -142,3 +160,4 @@ class CustodyView(QWidget):
     def clear(self) -> None:
         self.model.clear()
         self.show_result_none()
+        self.anchors.hide()

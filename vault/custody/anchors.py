@@ -76,7 +76,7 @@ def http_post(url: str, body: bytes) -> bytes:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(request, timeout=TIMEOUT_S) as reply:
-            data = reply.read(MAX_RESPONSE + 1)
+            data: bytes = reply.read(MAX_RESPONSE + 1)
     except urllib.error.HTTPError as err:
         raise TokenRefused(
             _("The time-stamping service answered HTTP {code}.").format(code=err.code)
@@ -99,7 +99,7 @@ def check_response(
     certificate that chains to `roots`, over `head`, answering our nonce. Raises TokenRefused."""
     try:
         response = rfc3161.decode_timestamp_response(der)
-    except Exception:  # the parser raises its own ParseError types for any malformed DER
+    except ValueError:  # the parser's ASN.1 errors for any malformed DER
         raise TokenRefused(_("the answer is not an RFC 3161 time-stamp response")) from None
     if response.status != rfc3161.PKIStatus.GRANTED:
         said = "; ".join(response.status_string) or str(response.status)
@@ -343,12 +343,13 @@ def _clock_ahead(entries: list[Entry], anchors: list[AnchorCheck]) -> list[Findi
     for entry in reversed(entries):
         if entry.seq in limits:
             limit = min(limits[entry.seq], limit or limits[entry.seq])
-        at = _parse_at((entry.content or {}).get("at")) if limit else None
+        recorded = (entry.content or {}).get("at")
+        at = _parse_at(recorded) if limit else None
         if limit and at and at > limit + CLOCK_SKEW:
             found.append(Finding(entry.seq, _(
                 "recorded at {at}, after the time-stamp of {time} proves it existed:"
                 " the recording clock ran ahead"
-            ).format(at=entry.content["at"], time=rfc3339(limit)), "warning"))  # fmt: skip
+            ).format(at=recorded, time=rfc3339(limit)), "warning"))  # fmt: skip
     return found[::-1]
 
 

@@ -23,18 +23,11 @@ from vault.package.verify import verify_package
 from vault.report.generate import generate_report
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackTsa]:
-    tsa = LoopbackTsa(tmp_path_factory.mktemp("tsa"))
-    with tsa.running():
-        yield tsa
-
-
 @pytest.fixture
-def anchored(tmp_path: Path, service: LoopbackTsa) -> Iterator[Case]:
+def anchored(tmp_path: Path, tsa_service: LoopbackTsa) -> Iterator[Case]:
     case = new_case(tmp_path)
     add_note(case, "first visit")
-    timestamp_case(case, add_tsa("org", service.url, service.ca.read_text()))
+    timestamp_case(case, add_tsa("org", tsa_service.url, tsa_service.ca.read_text()))
     add_note(case, "after the anchor")
     yield case
     case.close()

@@ -12,7 +12,6 @@ import pytest
 
 from tests.helpers.case import PASSPHRASE, new_case, run_cli
 from tests.helpers.package import PASSPHRASE as SENDER_PASSPHRASE
-from tests.helpers.package import investigator  # noqa: F401 (a fixture)
 from vault.case.handle import Case
 from vault.custody.verify import verify_case
 from vault.custody.witness import read_witness, witness_path
@@ -83,7 +82,7 @@ def test_a_damaged_witness_is_a_finding_not_a_pass(tmp_path):
 
 def test_a_later_package_whose_sender_log_was_rewritten_is_refused(
     tmp_path,
-    investigator: Case,  # noqa: F811
+    investigator: Case,
 ):
     receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, "Receiving case")
     path = investigator.path
@@ -106,7 +105,7 @@ def test_a_later_package_whose_sender_log_was_rewritten_is_refused(
 
 def test_a_later_package_that_extends_the_sender_head_is_received(
     tmp_path,
-    investigator: Case,  # noqa: F811
+    investigator: Case,
 ):
     receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, "Receiving case")
     export(investigator, tmp_path / "first")

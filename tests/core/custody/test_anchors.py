@@ -35,17 +35,10 @@ from vault.evidence.blobstore import store_stream
 from vault.evidence.notes import add_note
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackTsa]:
-    tsa = LoopbackTsa(tmp_path_factory.mktemp("tsa"))
-    with tsa.running():
-        yield tsa
-
-
 @pytest.fixture
-def tsa(service: LoopbackTsa):
-    service.mode = "good"
-    return add_tsa("test-tsa", service.url, service.ca.read_text())
+def tsa(tsa_service: LoopbackTsa):
+    tsa_service.mode = "good"
+    return add_tsa("test-tsa", tsa_service.url, tsa_service.ca.read_text())
 
 
 @pytest.fixture
@@ -70,27 +63,27 @@ def test_nothing_is_configured_by_default_and_timestamp_says_how_to_add_one():
         find_tsa(None)
 
 
-def test_tsa_list_keeps_name_url_and_trusted_ca(service: LoopbackTsa, tmp_path: Path):
-    add_tsa("org-tsa", service.url, service.ca.read_text())
+def test_tsa_list_keeps_name_url_and_trusted_ca(tsa_service: LoopbackTsa, tmp_path: Path):
+    add_tsa("org-tsa", tsa_service.url, tsa_service.ca.read_text())
     with pytest.raises(InvalidInput, match="exists"):
-        add_tsa("org-tsa", service.url, service.ca.read_text())
+        add_tsa("org-tsa", tsa_service.url, tsa_service.ca.read_text())
     with pytest.raises(InvalidInput, match="URL"):
-        add_tsa("ftp", "ftp://example.org/tsa", service.ca.read_text())
+        add_tsa("ftp", "ftp://example.org/tsa", tsa_service.ca.read_text())
     with pytest.raises(InvalidInput, match="PEM"):
-        add_tsa("junk", service.url, "not a certificate")
+        add_tsa("junk", tsa_service.url, "not a certificate")
     assert [t.to_json()["ca"] for t in list_tsas()] == [["CN=EV Test Root ca"]]
     remove_tsa("org-tsa")
     assert list_tsas() == []
 
 
-def test_timestamp_anchors_the_head_and_says_what_is_proven(case: Case, tsa, service):
+def test_timestamp_anchors_the_head_and_says_what_is_proven(case: Case, tsa, tsa_service):
     head = list(read_entries(case.conn))[-1]
     entry = timestamp_case(case, tsa)
     d = entry.details
     assert entry.action == "anchor.timestamp" and entry.content["subject"] is None
     assert (d["head_seq"], d["head"]) == (head.seq, head.entry_hash.hex())
     assert d["tsa"] == "CN=EV Test tsa" and d["policy"] == "1.3.6.1.4.1.99999.1"
-    assert d["gen_time"].endswith("Z") and len(d["nonce"]) <= 16 and d["url"] == service.url
+    assert d["gen_time"].endswith("Z") and len(d["nonce"]) <= 16 and d["url"] == tsa_service.url
     assert (
         hashlib.sha256(read_blob(case, entry.content["digest"])).hexdigest()
         == (entry.content["digest"])
@@ -107,17 +100,19 @@ def test_timestamp_anchors_the_head_and_says_what_is_proven(case: Case, tsa, ser
     assert report.ok and report.anchors.best.head_seq == head.seq
 
 
-def test_openssl_verifies_the_stored_token_over_the_entry_hash(case: Case, tsa, service, tmp_path):
+def test_openssl_verifies_the_stored_token_over_the_entry_hash(
+    case: Case, tsa, tsa_service, tmp_path
+):
     entry = timestamp_case(case, tsa)
     token = tmp_path / "anchor.tsr"
     token.write_bytes(read_blob(case, entry.content["digest"]))
     out = subprocess.run(
         ["openssl", "ts", "-verify", "-digest", entry.details["head"], "-in", token,
-         "-CAfile", service.ca], capture_output=True, text=True, check=False,
+         "-CAfile", tsa_service.ca], capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert "Verification: OK" in out.stdout, out.stderr
     other = subprocess.run(
-        ["openssl", "ts", "-verify", "-digest", "00" * 32, "-in", token, "-CAfile", service.ca],
+        ["openssl", "ts", "-verify", "-digest", "00" * 32, "-in", token, "-CAfile", tsa_service.ca],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert "Verification: FAILED" in other.stdout
@@ -134,10 +129,10 @@ def test_openssl_verifies_the_stored_token_over_the_entry_hash(case: Case, tsa, 
     ],
 )
 def test_a_response_that_proves_nothing_is_refused_and_nothing_is_stored(
-    case: Case, tsa, service: LoopbackTsa, mode: str, reason: str
+    case: Case, tsa, tsa_service: LoopbackTsa, mode: str, reason: str
 ):
-    service.mode = mode
-    service.head_hex = list(read_entries(case.conn))[-1].entry_hash.hex()
+    tsa_service.mode = mode
+    tsa_service.head_hex = list(read_entries(case.conn))[-1].entry_hash.hex()
     before = _counts(case)
     with pytest.raises(TokenRefused, match=reason) as err:
         timestamp_case(case, tsa)
@@ -145,21 +140,21 @@ def test_a_response_that_proves_nothing_is_refused_and_nothing_is_stored(
     assert _counts(case) == before
 
 
-def test_a_tsa_not_chaining_to_the_trusted_ca_is_refused(case: Case, service, tmp_path):
-    service.mode = "good"
+def test_a_tsa_not_chaining_to_the_trusted_ca_is_refused(case: Case, tsa_service, tmp_path):
+    tsa_service.mode = "good"
     other = make_ca(tmp_path / "other", "other")
-    stranger = add_tsa("stranger", service.url, other.read_text())
+    stranger = add_tsa("stranger", tsa_service.url, other.read_text())
     before = _counts(case)
     with pytest.raises(TokenRefused, match="unable to get local issuer"):
         timestamp_case(case, stranger)
     assert _counts(case) == before
 
 
-def test_offline_the_head_waits_and_nothing_changes(case: Case, service, tmp_path):
+def test_offline_the_head_waits_and_nothing_changes(case: Case, tsa_service, tmp_path):
     with socket.socket() as s:  # a port nobody listens on once this closes
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    down = add_tsa("down", f"http://127.0.0.1:{port}/tsa", service.ca.read_text())
+    down = add_tsa("down", f"http://127.0.0.1:{port}/tsa", tsa_service.ca.read_text())
     LOOPBACK_ALLOWED.add(("127.0.0.1", port))
     try:
         before = _counts(case)
@@ -170,8 +165,8 @@ def test_offline_the_head_waits_and_nothing_changes(case: Case, service, tmp_pat
         LOOPBACK_ALLOWED.discard(("127.0.0.1", port))
 
 
-def test_any_other_connect_is_still_refused_by_the_audit_hook(case: Case, service):
-    add_tsa("remote", "http://192.0.2.1/tsa", service.ca.read_text())
+def test_any_other_connect_is_still_refused_by_the_audit_hook(case: Case, tsa_service):
+    add_tsa("remote", "http://192.0.2.1/tsa", tsa_service.ca.read_text())
     with pytest.raises(RuntimeError, match="network access refused"):
         timestamp_case(case, find_tsa("remote"))
 
@@ -193,7 +188,7 @@ def test_an_edited_stored_response_is_a_finding(case: Case, tsa):
 def test_an_anchor_naming_another_head_is_a_finding(case: Case, tsa):
     """The key holder signs an anchor entry whose head is another entry of the chain."""
     real = timestamp_case(case, tsa)
-    first = list(read_entries(case.conn))[0]
+    first = next(iter(read_entries(case.conn)))
     forged = dict(real.details, head_seq=0, head=first.entry_hash.hex())
     with case.transaction():
         entry = case.record("anchor.timestamp", None, real.content["digest"], forged)
