@@ -13,6 +13,7 @@ The full TimeStampResp (DER) is stored in the case's content-addressed blob stor
 from __future__ import annotations
 
 import hashlib
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -334,30 +335,28 @@ def _check_token(
 
 def _clock_ahead(entries: list[Entry], anchors: list[AnchorCheck]) -> list[Finding]:
     """Entries a token proves earlier than their own `at`: the recording clock ran ahead.
-    Each entry is held to the earliest time any anchor covering it proves (one pass)."""
-    limits: dict[int, datetime] = {}
+    Each entry is held to the earliest time any anchor covering it proves (one pass).
+    `at` is fixed-width RFC 3339 UTC, so comparing the text compares the times."""
+    limits: dict[int, tuple[str, str]] = {}  # head seq -> (latest `at` allowed, token time)
     for a in anchors:
         moment = datetime.strptime(a.gen_time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        limits[a.head_seq] = min(moment, limits.get(a.head_seq, moment))
-    found, limit = [], None
+        pair = ((moment + CLOCK_SKEW).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), a.gen_time)
+        limits[a.head_seq] = min(pair, limits.get(a.head_seq, pair))
+    found: list[Finding] = []
+    limit: tuple[str, str] | None = None
     for entry in reversed(entries):
         if entry.seq in limits:
             limit = min(limits[entry.seq], limit or limits[entry.seq])
-        recorded = (entry.content or {}).get("at")
-        at = _parse_at(recorded) if limit else None
-        if limit and at and at > limit + CLOCK_SKEW:
+        recorded = (entry.content or {}).get("at") if limit else None
+        if limit and isinstance(recorded, str) and _AT.match(recorded) and recorded > limit[0]:
             found.append(Finding(entry.seq, _(
                 "recorded at {at}, after the time-stamp of {time} proves it existed:"
                 " the recording clock ran ahead"
-            ).format(at=recorded, time=rfc3339(limit)), "warning"))  # fmt: skip
+            ).format(at=recorded, time=limit[1]), "warning"))  # fmt: skip
     return found[::-1]
 
 
-def _parse_at(value: Any) -> datetime | None:
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
+_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
 def _int(value: Any) -> int:
