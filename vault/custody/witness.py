@@ -104,13 +104,31 @@ def received_heads(conn: sqlcipher.Connection, source_case: str) -> list[tuple[s
     return found
 
 
+def _kept_hashes(conn: sqlcipher.Connection, source_case: str, creator: str) -> set[str]:
+    """entry_hash (hex) of every line kept from the chain of `source_case` made by `creator`."""
+    found = set()
+    rows = conn.execute(
+        "SELECT line FROM lineage WHERE source_case = ? AND creator = ?", (source_case, creator)
+    )
+    for (line,) in rows:
+        try:
+            found.add(str(json.loads(line)["entry_hash"]))
+        except (ValueError, KeyError, TypeError, RecursionError):
+            continue  # a malformed kept line is verify's finding
+    return found
+
+
 def refuse_rewritten_sender(
     conn: sqlcipher.Connection, source_case: str, chain: list[Entry]
 ) -> None:
-    """Refuse a package whose sender chain does not extend every head received before."""
+    """Refuse a package whose sender chain does not extend every head received before from
+    the same source: the same case id made by the same creator (a stranger's chain claiming
+    the id is kept apart, DESIGN §5, and is no witness of this one)."""
+    creator = chain[0].actor if chain and chain[0].seq == 0 else ""
+    kept = _kept_hashes(conn, source_case, creator)
     hashes = {e.entry_hash.hex() for e in chain}
     for head, at in received_heads(conn, source_case):
-        if head not in hashes:
+        if head in kept and head not in hashes:
             raise PackageRefused([Finding(None, _(
                 "the sender's log was rewritten since the package of {date}"
             ).format(date=at[:19].replace("T", " ")))])  # fmt: skip
