@@ -114,3 +114,28 @@ def test_the_passphrase_is_asked_for_only_when_the_package_is_encrypted(
     receive.path.setText(str(tmp_path / "plain.zip"))  # another package: check it first
     assert not receive.import_button.isEnabled()
     assert not shown() and receive.passphrase.text() == ""
+
+
+def test_a_package_replaced_after_it_was_checked_is_not_imported(
+    qtbot, case_window, camera, tmp_path
+):
+    """The user checks a package, someone puts another (valid) package under its name, the
+    user clicks Import: the app imports only the package whose verification it showed."""
+    for name, photo in (("olena", "Canon_40D.jpg"), ("petro", "Nikon_D70.jpg")):
+        (tmp_path / name).mkdir()
+        sender = new_case(tmp_path / name, investigator=name.title())
+        import_paths(sender, [camera / photo])
+        export(sender, tmp_path / f"{name}.zip")
+        sender.close()
+    case_window.receive_action.trigger()
+    receive = case_window.dialog
+    receive.path.setText(str(tmp_path / "olena.zip"))
+    with qtbot.waitSignal(receive.verification_finished, timeout=60_000) as checked:
+        receive.check.click()
+    assert checked.args[0].ok
+    wait_idle(qtbot, case_window)
+    shutil.copyfile(tmp_path / "petro.zip", tmp_path / "olena.zip")
+    receive.import_button.click()
+    wait_idle(qtbot, case_window)
+    assert "changed since it was checked" in receive.message.text()
+    assert case_window.workspace.item_model.rowCount() == 0
