@@ -33,6 +33,7 @@ from ui.settings import AppSettings
 from ui.start_page import StartPage
 from ui.workspace.case_workspace import EVIDENCE_TAB, CaseWorkspace
 from vault.case.handle import Case
+from vault.custody.tsa import list_tsas
 from vault.errors import VaultError
 from vault.evidence.ingest import ImportResult
 from vault.i18n import _, current_language, set_language
@@ -302,7 +303,34 @@ class MainWindow(QMainWindow):
     def _open_dialog(self, dialog: QDialog) -> None:
         """Export, Receive or Report: window-modal; the case reloads when it changed."""
         self.dialog = dialog
+        for name in ("export_finished", "report_finished"):
+            if hasattr(dialog, name):
+                getattr(dialog, name).connect(self.offer_timestamp)
         dialog.open()
+
+    def offer_timestamp(self, *_result: object) -> QMessageBox | None:
+        """After an export or a report, when a time-stamping service is configured, offer to
+        anchor the head now (DESIGN §8); nothing is contacted unless the user says yes."""
+        if self.workspace is None or not list_tsas():
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Evidence Vault", _(
+                "Time-stamp the custody head now? Your time-stamping service then proves "
+                "that every entry so far, this one included, existed by now."
+            ), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self,
+        )  # fmt: skip
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        workspace = self.workspace
+
+        def answered(button: object) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]
+                workspace.start_timestamp()
+
+        box.buttonClicked.connect(answered)
+        self.timestamp_offer = box
+        box.open()
+        return box
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.workspace is not None and event.mimeData().hasUrls():

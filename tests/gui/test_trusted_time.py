@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.helpers.case import PASSPHRASE, new_case
 from tests.helpers.network import LOOPBACK_ALLOWED
+from ui.dialogs.export_dialog import PLAIN
 from ui.dialogs.settings_dialog import SettingsDialog
 from ui.main_window import MainWindow
 from vault.case.handle import Case
@@ -95,3 +96,30 @@ def test_a_rolled_back_case_opens_with_a_banner_before_anything_else(
     qtbot.waitUntil(banner.isVisible)
     assert "rolled back to an older copy" in banner.text()
     assert "ROLLED BACK OR REWRITTEN" in banner.text()
+
+
+def test_after_an_export_the_app_offers_to_time_stamp_and_does_so_on_yes(
+    qtbot, case_window: MainWindow, tsa_service, tmp_path: Path
+):
+    tsa_service.mode = "good"
+    add_tsa("org-tsa", tsa_service.url, tsa_service.ca.read_text())
+    case_window.export_action.trigger()
+    export = case_window.dialog
+    export.protection.setCurrentIndex(export.protection.findData(PLAIN))
+    export.path.setText(str(tmp_path / "out"))
+    before = tsa_service.requests
+    with qtbot.waitSignal(export.export_finished, timeout=60_000):
+        export.start.click()
+    box = case_window.timestamp_offer
+    qtbot.waitUntil(box.isVisible)
+    assert tsa_service.requests == before  # only an offer: nothing contacted yet
+    with qtbot.waitSignal(case_window.workspace.timestamp_finished, timeout=60_000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not case_window.session.busy)
+    actions = [e.action for e in read_entries(case_window.session.case.conn)]
+    assert actions[-2:] == ["package.export", "anchor.timestamp"]
+    export.close()
+
+
+def test_without_a_service_nothing_is_offered(case_window: MainWindow):
+    assert case_window.offer_timestamp() is None

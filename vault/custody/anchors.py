@@ -12,6 +12,7 @@ The full TimeStampResp (DER) is stored in the case's content-addressed blob stor
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import urllib.error
@@ -23,7 +24,6 @@ from typing import Any
 
 import rfc3161_client as rfc3161
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from vault.case.handle import Case
 from vault.custody.entry import Entry, Finding, read_entries
@@ -61,7 +61,6 @@ class Token:
     serial: str
     policy: str
     nonce: str
-    signer_pem: str
 
 
 def rfc3339(moment: datetime) -> str:
@@ -94,10 +93,11 @@ def http_post(url: str, body: bytes) -> bytes:
 
 
 def check_response(
-    der: bytes, head: bytes, nonce: int | None, roots: list[x509.Certificate]
+    der: bytes, head: bytes, nonce: int | None, roots: list[x509.Certificate], named: bool = True
 ) -> Token:
     """Every check of §8 on a response: parsed, granted, signed by a time-stamping
-    certificate that chains to `roots`, over `head`, answering our nonce. Raises TokenRefused."""
+    certificate that chains to `roots`, over `head`, answering our nonce. Raises TokenRefused.
+    `named` False leaves `tsa` empty (verification has it from the entry; saves a parse)."""
     try:
         response = rfc3161.decode_timestamp_response(der)
     except ValueError:  # the parser's ASN.1 errors for any malformed DER
@@ -110,20 +110,23 @@ def check_response(
         raise TokenRefused(_("the token is over another hash than the custody head"))
     if nonce is not None and info.nonce != nonce:
         raise TokenRefused(_("the token does not answer our request (wrong nonce)"))
-    builder = rfc3161.VerifierBuilder()
-    for root in roots:
-        builder = builder.add_root_certificate(root)
     try:
-        builder.build().verify(response, head)
+        _verifier(tuple(roots)).verify(response, head)
     except (rfc3161.VerificationError, ValueError) as err:
         raise TokenRefused(_("the token does not verify: {reason}").format(
             reason=_reason(str(err)))) from None  # fmt: skip
-    signer = _signer(response)
-    return Token(
-        der, info.gen_time, signer.subject.rfc4514_string(), format(info.serial_number, "x"),
-        info.policy.dotted_string, format(info.nonce or 0, "x"),
-        signer.public_bytes(Encoding.PEM).decode("ascii"),
-    )  # fmt: skip
+    tsa = _signer(response).subject.rfc4514_string() if named else ""
+    return Token(der, info.gen_time, tsa, format(info.serial_number, "x"),
+                 info.policy.dotted_string, format(info.nonce or 0, "x"))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8)
+def _verifier(roots: tuple[x509.Certificate, ...]) -> rfc3161.Verifier:
+    """One verifier per set of roots: building it is a good part of checking a token."""
+    builder = rfc3161.VerifierBuilder()
+    for root in roots:
+        builder = builder.add_root_certificate(root)
+    return builder.build()
 
 
 def _reason(message: str) -> str:
@@ -321,7 +324,7 @@ def _check_token(
         if not candidate:
             continue
         try:
-            token = check_response(der, head, None, candidate)
+            token = check_response(der, head, None, candidate, named=False)
         except TokenRefused as err:
             reason = reason or str(err)
             continue
