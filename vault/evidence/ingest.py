@@ -48,18 +48,34 @@ class ImportResult:
         return [(i.original_name, w) for i in self.imported for w in i.warnings]
 
 
-def collect_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Every regular file named or below a named folder, in a stable order; links are not
-    followed, so a folder cannot pull in files from elsewhere."""
+def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Every regular file named or below a named folder, in a stable order, and every
+    folder that could not be read (with the reason): an unreadable folder is a failure,
+    never silently skipped. Links are not followed, so a folder cannot pull in files from
+    elsewhere; folders are walked with a loop, so any depth works."""
     found: list[Path] = []
+    failed: list[tuple[str, str]] = []
     for path in map(Path, paths):
         if path.is_dir() and not path.is_symlink():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                found += [Path(root, f) for f in sorted(files) if Path(root, f).is_file()]
+            _walk(path, found, failed)
         else:
             found.append(path)
-    return found
+    return found, failed
+
+
+def _walk(top: Path, found: list[Path], failed: list[tuple[str, str]]) -> None:
+    pending = [top]  # a stack: each folder's files, then its subfolders in name order
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as err:
+            failed.append((str(folder), _("folder not readable: {e}").format(e=err.strerror)))
+            continue
+        found += [Path(e.path) for e in entries if e.is_file(follow_symlinks=False)]
+        subfolders = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
+        pending += reversed(subfolders)
 
 
 def import_paths(
@@ -72,10 +88,10 @@ def import_paths(
 ) -> ImportResult:
     """Import files and folders. `progress(done_bytes, total_bytes)`; `cancelled()` polled
     between chunks; `on_file(name)` as each file starts. Stops on a full disk."""
-    files = collect_files(paths)
+    files, unreadable = collect_files(paths)
     total = sum(_size(f) for f in files)
     done = 0
-    result = ImportResult()
+    result = ImportResult(failed=unreadable)
 
     def advance(n: int) -> None:
         nonlocal done

@@ -153,6 +153,8 @@ def _open_header(src: BinaryIO, passphrase: str) -> bytes:
     if lines[0].rstrip(b"\n") != MAGIC or not lines[1].startswith(b"-> "):
         raise DecryptFailed(_("This is not an age-encrypted file."))
     stanza = lines[1].split()
+    if len(stanza) < 2:
+        raise DecryptFailed(_("The header of the encrypted package is damaged."))
     if stanza[1] != b"scrypt" or len(stanza) != 4 or not lines[3].startswith(b"--- "):
         raise DecryptFailed(_("This package is encrypted to a key, not a passphrase."))
     try:

@@ -1,8 +1,10 @@
 """Reading a package once, front to back: a folder, a `.zip` or a `.zip.age`.
 
 Every file is hashed as it streams past; only the small files the checks need (tag files,
-case.json, the logs, keys) are kept in memory. A `.zip.age` is decrypted on the fly: no
-plaintext of it ever reaches the disk, and memory stays bounded whatever its size.
+case.json, the logs, keys) are kept in memory, within a budget. A `.zip.age` is decrypted on
+the fly: no plaintext of it ever reaches the disk. Memory stays bounded whatever the package
+holds: the kept bytes, the number of files and the length of their names all have limits,
+and a package beyond them is refused with the reason.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from vault.progress import Cancel, Progress
 
 Member = tuple[str, int, Callable[[int], bytes]]
 ORIGINALS = "data/originals/"
-KEEP_LIMIT = 64 << 20  # a tag file, case.json or log bigger than this is not kept in memory
+KEEP_LIMIT = 32 << 20  # a tag file, case.json or log bigger than this is not kept in memory
+KEEP_TOTAL = 64 << 20  # all kept files together
+MAX_FILES = 100_000  # more files than this is refused: each costs memory to check
+MAX_NAMES = 16 << 20  # bytes of file names, all together
 READ_SIZE = 1 << 20
 DEFAULT_ALGORITHMS = ("sha256", "sha512")
 
@@ -34,7 +39,7 @@ DEFAULT_ALGORITHMS = ("sha256", "sha512")
 class ScannedFile:
     size: int
     digests: dict[str, str]
-    data: bytes | None  # kept for small files outside data/originals/
+    data: bytes | None  # kept for the small files the checks read (see _kept)
 
 
 @dataclass
@@ -92,7 +97,7 @@ def open_package(path: Path | str, secret: str | None = None) -> Iterator[Packag
 
 
 def _folder_members(root: Path) -> Iterator[Member]:
-    for path in sorted(_walk(root)):
+    for path in sorted(_walk(root, MAX_FILES + 1)):
         rel = path.relative_to(root).as_posix()
         mode = os.lstat(path).st_mode
         if not stat.S_ISREG(mode):
@@ -103,12 +108,20 @@ def _folder_members(root: Path) -> Iterator[Member]:
             yield rel, os.fstat(f.fileno()).st_size, f.read
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for entry in os.scandir(root):
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        else:
-            yield Path(entry.path)
+def _walk(root: Path, limit: int | None = None) -> Iterator[Path]:
+    """Every non-folder below `root`, at most `limit` of them. A loop, not recursion: a
+    hostile package may nest folders thousands deep."""
+    pending, found = [root], 0
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                    continue
+                found += 1
+                if limit is not None and found > limit:
+                    return
+                yield Path(entry.path)
 
 
 def _strip_top_folder(members: Iterator[Member]) -> Iterator[Member]:
@@ -131,6 +144,25 @@ def algorithms_for(path: Path) -> tuple[str, ...]:
     return tuple(sorted((names & hashlib.algorithms_available) | set(DEFAULT_ALGORITHMS)))
 
 
+def _kept(name: str) -> bool:
+    """The files the checks read as text: tag files, case.json, the logs and the keys."""
+    if "/" not in name:
+        return True
+    if name in ("data/case.json", "data/custody.jsonl"):
+        return True
+    folder, _sep, base = name.rpartition("/")
+    return (folder, base.rpartition(".")[2]) in (("data/lineage", "jsonl"), ("data/keys", "pem"))
+
+
+def _check_limits(bag: ScannedBag, names: int) -> None:
+    if len(bag.files) >= MAX_FILES:
+        raise BadArchive(
+            _("The package holds more than {n} files: too many to check.").format(n=MAX_FILES)
+        )
+    if names > MAX_NAMES:
+        raise BadArchive(_("The package's file names are too long, together, to check."))
+
+
 def scan(
     members: Iterator[Member],
     algorithms: tuple[str, ...] = DEFAULT_ALGORITHMS,
@@ -139,12 +171,15 @@ def scan(
     cancelled: Cancel | None = None,
 ) -> ScannedBag:
     """Hash every member with every algorithm; keep the small non-original files."""
-    bag, done = ScannedBag(), 0
+    bag, done, names, kept_total = ScannedBag(), 0, 0, 0
     with ThreadPoolExecutor(len(algorithms)) as pool:
         for name, size, read in members:
+            names += len(name)
+            _check_limits(bag, names)
             if name in bag.files:
                 bag.problems.append(_("{name} appears twice in the archive").format(name=name))
-            keep = not name.startswith(ORIGINALS) and size <= KEEP_LIMIT
+            keep = _kept(name) and size <= KEEP_LIMIT and kept_total + size <= KEEP_TOTAL
+            kept_total += size if keep else 0
             hashers = [hashlib.new(a) for a in algorithms]
             kept = bytearray()
             while chunk := read(READ_SIZE):
@@ -154,6 +189,7 @@ def scan(
                 list(pool.map(lambda h, c=chunk: h.update(c), hashers))
                 if keep:
                     kept += chunk
+                    keep = len(kept) <= size  # a folder's file may grow while it is read
                 done += len(chunk)
                 if progress:
                     progress(done, max(total, done))

@@ -342,9 +342,11 @@ def _check_notes(doc: JsonObject, entries: list[Entry], chains: Chains) -> list[
         for e in chain
         if e.action in ("note.add", "note.amend") and (subject := e.subject) is not None
     }
-    problems = []
+    problems, items, earlier = [], {i.get("id") for i in _items(doc)}, set()
     for note in doc.get("notes") or []:
         note = note if isinstance(note, dict) else {}
+        problems += _note_links(note, items, earlier)
+        earlier.add(note.get("id"))
         text = note.get("text")
         note_id = note.get("id")
         found = signed.get(note_id) if isinstance(note_id, str) else None
@@ -358,6 +360,18 @@ def _check_notes(doc: JsonObject, entries: list[Entry], chains: Chains) -> list[
             problems.append(Finding(seq, _(
                 "a note's item, or the note it amends, is not the one its signed entry records"
             )))  # fmt: skip
+    return problems
+
+
+def _note_links(note: JsonObject, items: set[object], earlier: set[object]) -> list[Finding]:
+    """A note travels with what it is about: its item, and the note it amends before it."""
+    problems = []
+    if note.get("about") is not None and note.get("about") not in items:
+        problems.append(Finding(None, _("a note is about an item the package does not hold")))
+    if note.get("supersedes") is not None and note.get("supersedes") not in earlier:
+        problems.append(
+            Finding(None, _("a note amends a note the package does not hold before it"))
+        )
     return problems
 
 

@@ -109,6 +109,8 @@ def _zip64_sizes(extra: bytes, size: int, csize: int, offset: int | None = None)
     while pos + 4 <= len(extra):
         tag, length = struct.unpack_from("<HH", extra, pos)
         if tag == 1:
+            if length % 8 or pos + 4 + length > len(extra):
+                raise BadArchive(_("The archive is damaged (a malformed Zip64 extra field)."))
             values = iter(struct.unpack_from(f"<{length // 8}Q", extra, pos + 4))
             wanted = [next(values, v) if v == FFFF32 else v for v in wanted]
         pos += 4 + length
