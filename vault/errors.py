@@ -32,6 +32,17 @@ class NotACaseFile(VaultError):
         return _("This file is not an Evidence Vault case file.")
 
 
+class CaseUnreadable(NotACaseFile):
+    """The case file is there but this user may not read it."""
+
+
+class CaseReadOnly(VaultError):
+    """The case file (or its folder) cannot be written: it can be read and verified only."""
+
+    def default_message(self) -> str:
+        return _("The case file is read-only: nothing could be recorded in it.")
+
+
 class CaseInUse(VaultError):
     def default_message(self) -> str:
         return _("This case is open in another window or program. Close it there and try again.")

@@ -19,6 +19,7 @@ from tests.helpers.package import rehash
 from vault.case.handle import Case
 from vault.errors import PackageRefused, VaultError
 from vault.evidence.ingest import import_paths
+from vault.package.export import export
 from vault.package.receive import receive
 from vault.package.verify import verify_package
 
@@ -133,3 +134,17 @@ def test_too_many_files_are_refused_with_a_reason(tmp_path, monkeypatch):
     many_member_zip(package, 60, 1024)
     result = verify_package(package)
     assert any("more than 50 files" in r for r in reasons(result)), reasons(result)
+
+
+def test_names_and_titles_with_unicode_line_separators_still_verify(tmp_path):
+    """U+0085 and U+2028 are not line ends in JSON Lines or BagIt tag files: a log or
+    manifest split at them was cut in two, and a genuine package was refused."""
+    name = "photo\u2028line\x85next\u2029.txt"
+    (tmp_path / name).write_bytes(b"evidence")
+    with Case.create(tmp_path / "c.evault", PASSPHRASE, "Title\x85with\u2028breaks") as case:
+        import_paths(case, [tmp_path / name])
+        export(case, tmp_path / "p.zip")
+    result = verify_package(tmp_path / "p.zip")
+    assert result.ok, reasons(result)
+    with Case.create(tmp_path / "r.evault", PASSPHRASE, "Receiver") as case:
+        assert receive(case, tmp_path / "p.zip").items == 1

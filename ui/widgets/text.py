@@ -1,15 +1,16 @@
 """Evidence strings are hostile: file names, EXIF values and notes are shown as plain text
-only, with control and format characters removed so they cannot disguise what they say."""
+only, with control and format characters removed so they cannot disguise what they say
+(the one rule, `vault.text`, that the command line and reports follow too)."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from vault.i18n import _
+from vault.text import stripped
 
 MAX_DISPLAY = 2000
 
@@ -31,25 +32,12 @@ def plain_label(
 
 def display_text(value: object, limit: int = MAX_DISPLAY) -> str:
     """One line of printable text: line breaks become spaces, other controls are dropped."""
-    return _printable(str(value), keep_newlines=False)[:limit]
+    return stripped(value, keep_newlines=False)[:limit]
 
 
 def display_block(value: object) -> str:
     """Printable multi-line text (notes): keeps line breaks, drops other controls."""
-    return _printable(str(value), keep_newlines=True)
-
-
-def _printable(text: str, keep_newlines: bool) -> str:
-    out = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if ch == "\n" and keep_newlines:
-            out.append(ch)
-        elif ch in "\t\r\n" or category in ("Zl", "Zp"):
-            out.append(" ")
-        elif not category.startswith("C"):
-            out.append(ch)
-    return "".join(out)
+    return stripped(value, keep_newlines=True)
 
 
 def local_and_utc(at: str) -> tuple[str, str]:

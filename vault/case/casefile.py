@@ -8,6 +8,7 @@ passphrase alone. Nothing is written before the passphrase has been proven right
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from vault import platform
 from vault.case.schema import MIGRATIONS, SCHEMA_VERSION
 from vault.errors import (
     CaseInUse,
+    CaseReadOnly,
+    CaseUnreadable,
     FileExists,
     NotACaseFile,
     VaultError,
@@ -29,6 +32,7 @@ from vault.i18n import _
 
 MIN_PASSPHRASE_LENGTH = 12
 SQLITE_HEADER = b"SQLite format 3\x00"
+PAGE_SIZE = 4096  # SQLCipher 4's default: a case file is always a whole number of pages
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,12 @@ class CaseFile:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as err:
             # After some errors (a full disk) SQLite has already rolled back by itself.
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if _is_read_only(err):
+                raise CaseReadOnly() from err
             raise
         self.conn.execute("COMMIT")
 
@@ -94,6 +100,13 @@ class CaseFile:
         self.close()
 
 
+def _is_read_only(err: BaseException) -> bool:
+    """SQLite's own words when the file, or the folder its journal goes in, is read-only."""
+    return isinstance(err, sqlcipher.OperationalError) and any(
+        words in str(err) for words in ("readonly database", "unable to open database file")
+    )
+
+
 def _lock(path: Path) -> platform.FileLock:
     """Take the writer's lock (see `vault.platform.try_lock`): the operating system drops
     it when a process dies, so a crash never leaves a stale lock behind."""
@@ -103,11 +116,18 @@ def _lock(path: Path) -> platform.FileLock:
     return lock
 
 
+def sqlite_uri(path: Path, mode: str) -> str:
+    """An SQLite URI naming exactly `path`: '#', '?', '%' and every non-ASCII byte are
+    percent-encoded, or SQLite would read them as the URI's fragment, query or escapes."""
+    raw = os.fsencode(os.path.abspath(path))
+    return "file:" + urllib.parse.quote_from_bytes(raw, safe="/") + f"?mode={mode}"
+
+
 def _connect(path: Path, passphrase: str, create: bool) -> sqlcipher.Connection:
-    mode = "rwc" if create else "rw"
     conn = sqlcipher.connect(
-        f"file:{path}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False
-    )
+        sqlite_uri(path, "rwc" if create else "rw"), uri=True, isolation_level=None,
+        check_same_thread=False,
+    )  # fmt: skip
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(key_pragma(passphrase))
     return conn
@@ -168,19 +188,61 @@ def create_case_file(path: Path, passphrase: str, schema_version: int = SCHEMA_V
     return CaseFile(path, conn, lock)
 
 
-def _looks_like_case_file(path: Path) -> None:
+def check_case_file(path: Path) -> None:
+    """Refuse, before any passphrase is asked for, what cannot be a case file: nothing
+    there, an unreadable file, a text file, a package, a plain SQLite database, or a file
+    that is not a whole number of pages (truncated or something else)."""
+    path = Path(path)
     if not path.is_file():
         raise NotACaseFile(_("There is no case file at {path}.").format(path=path))
-    with open(path, "rb") as f:
-        head = f.read(len(SQLITE_HEADER))
-    if len(head) < len(SQLITE_HEADER) or head == SQLITE_HEADER:
-        raise NotACaseFile()
+    try:
+        with open(path, "rb") as f:
+            head = f.read(PAGE_SIZE)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as err:
+        raise CaseUnreadable(
+            _("Cannot read the case file {path}: {e}").format(path=path, e=err.strerror)
+        ) from None
+    if reason := _not_a_case_because(head, size):
+        raise NotACaseFile(
+            _("{path} is not an Evidence Vault case file: {why}").format(path=path, why=reason)
+        )
+
+
+def _not_a_case_because(head: bytes, size: int) -> str | None:
+    if size == 0:
+        return _("the file is empty")
+    if head.startswith(b"age-encryption.org/"):
+        return _("it is an encrypted package (.zip.age); use verify-package or receive")
+    if head.startswith(b"PK\x03\x04"):
+        return _("it is a zip archive, perhaps a package; use verify-package or receive")
+    if head.startswith(SQLITE_HEADER):
+        return _("it is an unencrypted SQLite database")
+    if _is_text(head):
+        return _("it is a text file")
+    if size % PAGE_SIZE:
+        return _("its size is not a whole number of {n}-byte pages (truncated?)").format(
+            n=PAGE_SIZE
+        )
+    return None
+
+
+def _is_text(head: bytes) -> bool:
+    """Readable text: encrypted pages are random bytes, which are never valid UTF-8
+    without control characters for long."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start < len(head) - 3:  # not merely a character cut at the end of the page
+            return False
+        text = head[: err.start].decode("utf-8")
+    return all(c.isprintable() or c in "\t\r\n" for c in text)
 
 
 def open_case_file(path: Path, passphrase: str) -> CaseFile:
     """Open an existing case file; wrong passphrase, foreign file or busy case each raise."""
     path = Path(path)
-    _looks_like_case_file(path)
+    check_case_file(path)
     if "\x00" in passphrase:  # SQLCipher cannot take it, so no case was ever made with it
         raise WrongPassphrase()
     lock = _lock(path)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
-from vault.cli.main import _case_arg, command, open_case, print_json, read_passphrase
+from vault.cli.main import (
+    _case_arg,
+    command,
+    json_safe,
+    open_case,
+    print_json,
+    read_passphrase,
+    say,
+)
 from vault.custody.entry import read_entries, to_jsonl
 from vault.custody.verify import record_verification, verify_case
+from vault.errors import CaseReadOnly
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import DESCRIPTIVE_FIELDS, add_note, amend_note, describe_item
@@ -26,13 +34,13 @@ def _init_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--role", default="investigator")
 
 
-@command("init", _init_args)
+@command("init", _init_args, _("create a new encrypted case file"))
 def init(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, confirm=True)
     with Case.create(args.case, passphrase, args.title, args.number, args.organization,
                      args.investigator, args.role) as case:  # fmt: skip
-        print(_("Created case {id}").format(id=case.id))
-        print(_("Your key fingerprint: {fp}").format(fp=case.signer.fingerprint))
+        say(_("Created case {id}").format(id=case.id))
+        say(_("Your key fingerprint: {fp}").format(fp=case.signer.fingerprint))
     return 0
 
 
@@ -43,11 +51,12 @@ def _investigator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--organization", default="")
 
 
-@command("add-investigator", _investigator_args)
+@command("add-investigator", _investigator_args,
+         _("add an investigator with a new key, vouched for by you"))  # fmt: skip
 def add_investigator(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         identity = case.add_identity(args.name, args.role, args.organization)
-    print(
+    say(
         _("Added {name}; key fingerprint: {fp}").format(name=identity.name, fp=identity.fingerprint)
     )
     return 0
@@ -59,25 +68,25 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", default="", help=_("where the files came from (e.g. SD card)"))
 
 
-@command("import", _import_args)
+@command("import", _import_args, _("import files and folders as evidence items"))
 def import_(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         result = import_paths(case, args.paths, args.source, on_file=_announce)
     for item in result.imported:
         mark = _(" (duplicate content, stored once)") if item.duplicate else ""
-        print(f"{item.sha256}  {item.id}  {item.original_name}{mark}")
+        say(f"{item.sha256}  {item.id}  {item.original_name}{mark}")
     for name, warning in result.warnings:
-        print(_("warning: {name}: {w}").format(name=name, w=warning), file=sys.stderr)
+        say(_("warning: {name}: {w}").format(name=name, w=warning), err=True)
     for path, reason in result.failed:
-        print(_("not imported: {path}: {reason}").format(path=path, reason=reason), file=sys.stderr)
+        say(_("not imported: {path}: {reason}").format(path=path, reason=reason), err=True)
     summary = _("{n} imported, {d} duplicates, {f} failed")
     counts = {"n": len(result.imported), "d": result.duplicates, "f": len(result.failed)}
-    print(summary.format(**counts), file=sys.stderr)
+    say(summary.format(**counts), err=True)
     return 1 if result.failed else 0
 
 
 def _announce(name: str) -> None:
-    print(_("importing {name}").format(name=name), file=sys.stderr, flush=True)
+    say(_("importing {name}").format(name=name), err=True)
 
 
 def _items_args(p: argparse.ArgumentParser) -> None:
@@ -85,7 +94,7 @@ def _items_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
-@command("items", _items_args)
+@command("items", _items_args, _("list the evidence items"))
 def items(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         found = list_items(case.conn)
@@ -93,10 +102,8 @@ def items(args: argparse.Namespace) -> int:
         print_json([item.to_json() for item in found])
     else:
         for item in found:
-            print(
-                f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"
-                f" {item.original_name!r}"
-            )
+            say(f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"
+                f" {item.original_name!r}")  # fmt: skip
     return 0
 
 
@@ -107,14 +114,14 @@ def _note_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--amend", metavar="NOTE_ID", help=_("supersede this note"))
 
 
-@command("note", _note_args)
+@command("note", _note_args, _("add a note, or amend one"))
 def note(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         if args.amend:
             written = amend_note(case, args.amend, args.text)
         else:
             written = add_note(case, args.text, args.item)
-    print(written.id)
+    say(written.id)
     return 0
 
 
@@ -125,11 +132,11 @@ def _describe_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--" + name.replace("_", "-"), dest=name)
 
 
-@command("describe", _describe_args)
+@command("describe", _describe_args, _("describe an item (title, location, ...)"))
 def describe(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         entry = describe_item(case, args.item, {k: getattr(args, k) for k in DESCRIPTIVE_FIELDS})
-    print(entry.seq)
+    say(entry.seq)
     return 0
 
 
@@ -139,7 +146,7 @@ def _log_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keys", type=Path, metavar="DIR", help=_("write every actor's key as PEM"))
 
 
-@command("log", _log_args)
+@command("log", _log_args, _("print the custody log"))
 def log(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         entries = list(read_entries(case.conn))
@@ -147,12 +154,12 @@ def log(args: argparse.Namespace) -> int:
             write_keys(case, args.keys)
     for entry in entries:
         if args.json:
-            print(to_jsonl(entry))
+            print(json_safe(to_jsonl(entry)))
         else:
             c = entry.content or {}
-            print(f"{entry.seq:>6}  {c.get('at', '')}  {entry.actor[:12]}"
-                  f"  {c.get('action', '?'):<16} "
-                  f"{c.get('subject') or ''}  {entry.entry_hash.hex()[:16]}")  # fmt: skip
+            say(f"{entry.seq:>6}  {c.get('at', '')}  {entry.actor[:12]}"
+                f"  {c.get('action', '?'):<16} "
+                f"{c.get('subject') or ''}  {entry.entry_hash.hex()[:16]}")  # fmt: skip
     return 0
 
 
@@ -163,24 +170,25 @@ def write_keys(case: Case, folder: Path) -> None:
         (folder / f"{fp}.pem").write_bytes(public_key_pem(key))
 
 
-@command("verify", _case_arg)
+@command("verify", _case_arg, _("verify the case: custody log, signatures, originals"))
 def verify(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         report = verify_case(case)
-        record_verification(case, report)
+        try:
+            record_verification(case, report)
+        except CaseReadOnly:
+            say(_("The case file is read-only: it was verified, but no case.verify entry "
+                  "could be recorded."), err=True)  # fmt: skip
     for finding in report.findings:
-        print(f"{finding.level}: {finding}")
-    print(_("Trusted time:"))
+        say(f"{finding.level}: {finding}")
+    say(_("Trusted time:"))
     for line in report.anchors.lines():
-        print("  " + line)
+        say("  " + line)
     checked = _("{e} entries, {i} items, {n} notes checked").format(
         e=report.chain.length, i=report.items_checked, n=report.notes_checked)  # fmt: skip
     if report.ok:
-        print(
-            _("VERIFIED: {checked}; custody head {head}").format(
-                checked=checked, head=report.chain.head.hex()
-            )
-        )
+        say(_("VERIFIED: {checked}; custody head {head}").format(
+            checked=checked, head=report.chain.head.hex()))  # fmt: skip
         return 0
-    print(_("NOT VERIFIED: {checked}").format(checked=checked))
+    say(_("NOT VERIFIED: {checked}").format(checked=checked))
     return 1

@@ -1,7 +1,10 @@
 """The `evidence-vault` command (DESIGN §6): the same core functions the desktop app calls.
 
 Exit codes: 0 success or valid, 1 verification failed (findings printed), 2 usage error or
-cannot open (wrong passphrase, not a case file).
+cannot open (wrong passphrase, not a case file, unreadable file, missing folder).
+
+Everything printed goes through `say()` / `print_json()`: strings from evidence pass the one
+sanitizer (`vault.text`), so control characters and escape sequences are shown, never acted on.
 """
 
 from __future__ import annotations
@@ -10,48 +13,76 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import vault
+from vault.case.casefile import check_case_file
 from vault.case.handle import Case
 from vault.case.unlock import open_with_retries
 from vault.errors import InvalidInput, VaultError
 from vault.i18n import _
+from vault.text import shown, unsafe
 
 PASSPHRASE_ENV = "EVIDENCE_VAULT_PASSPHRASE"
 Handler = Callable[[argparse.Namespace], int]
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler]] = {}
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
 
 
 def command(
-    name: str, configure: Callable[[argparse.ArgumentParser], None]
+    name: str, configure: Callable[[argparse.ArgumentParser], None], summary: str = ""
 ) -> Callable[[Handler], Handler]:
-    """Register a subcommand: `configure` adds its arguments, the function runs it."""
+    """Register a subcommand: `configure` adds its arguments, the function runs it, and
+    `summary` is its one line in `evidence-vault --help`."""
 
     def register(handler: Handler) -> Handler:
-        COMMANDS[name] = (configure, handler)
+        COMMANDS[name] = (configure, handler, summary)
         return handler
 
     return register
 
 
+def say(line: object = "", err: bool = False) -> None:
+    """Print one line for a person: unsafe characters (from evidence) shown escaped."""
+    print(shown(line), file=sys.stderr if err else sys.stdout, flush=err)
+
+
+def read_secret_file(path: Path | str) -> str:
+    """A passphrase from a file: its first line as typed, never an empty one."""
+    try:
+        secret = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as err:
+        raise InvalidInput(
+            _("Cannot read the passphrase file: {e}").format(e=err.strerror)
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(_("The passphrase file is not UTF-8 text.")) from None
+    if not secret:
+        raise InvalidInput(_("The passphrase file is empty: the passphrase is empty."))
+    return secret
+
+
 def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
     """--passphrase-file, then $EVIDENCE_VAULT_PASSPHRASE, then a prompt on the terminal."""
     if getattr(args, "passphrase_file", None):
-        try:
-            return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as err:
-            message = _("Cannot read the passphrase file: {e}").format(e=err.strerror)
-            raise InvalidInput(message) from None
+        return read_secret_file(args.passphrase_file)
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
+    return prompt_passphrase(_("Passphrase: "), confirm)
+
+
+def prompt_passphrase(prompt: str, confirm: bool = False) -> str:
+    """Ask at the terminal (twice when `confirm`); an empty answer is refused."""
     if not sys.stdin.isatty():
         raise InvalidInput(
             _("No passphrase: use --passphrase-file or set {env}.").format(env=PASSPHRASE_ENV)
         )
-    passphrase = getpass.getpass(_("Passphrase: "))
+    passphrase = getpass.getpass(prompt)
+    if not passphrase:
+        raise InvalidInput(_("The passphrase is empty."))
     if confirm and getpass.getpass(_("Passphrase again: ")) != passphrase:
         raise InvalidInput(_("The two passphrases differ."))
     return passphrase
@@ -63,6 +94,7 @@ PROMPT_TRIES = 3
 def open_case(args: argparse.Namespace) -> Case:
     """Open the case. At a terminal prompt a wrong passphrase may be typed again, up to
     PROMPT_TRIES times, each further try slowed by the core's UnlockThrottle."""
+    check_case_file(args.case)  # not a case file: say so before asking for a passphrase
     prompted = not getattr(args, "passphrase_file", None) and not os.environ.get(PASSPHRASE_ENV)
     case = open_with_retries(
         args.case, lambda: read_passphrase(args), PROMPT_TRIES if prompted else 1,
@@ -75,12 +107,33 @@ def open_case(args: argparse.Namespace) -> Case:
 
 def _tell_wrong_passphrase(err: VaultError, delay: float) -> None:
     wait = _("You can try again in {s} seconds.").format(s=-(-int(delay * 1000) // 1000))
-    print(f"evidence-vault: {err}" + (" " + wait if delay else ""), file=sys.stderr, flush=True)
+    say(f"evidence-vault: {err}" + (" " + wait if delay else ""), err=True)
+
+
+_UNSAFE_IN_JSON = re.compile(r"[^\x20-\x7e\n]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every unsafe character written as a JSON escape: still valid JSON
+    that parses to the same values, but nothing a terminal would act on."""
+
+    def escape(match: re.Match[str]) -> str:
+        ch = match.group()
+        return json.dumps(ch)[1:-1] if unsafe(ch) else ch
+
+    return _UNSAFE_IN_JSON.sub(escape, text)
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
+
+
+def output_path(path: Path) -> Path:
+    """Refuse, before any work, an output whose folder does not exist."""
+    folder = Path(path).absolute().parent
+    if not folder.is_dir():
+        raise InvalidInput(_("There is no folder {path}: create it first.").format(path=folder))
+    return Path(path)
 
 
 def _case_arg(parser: argparse.ArgumentParser) -> None:
@@ -91,11 +144,13 @@ def _case_arg(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evidence-vault",
-        description=_("Evidence Vault: encrypted case files with a signed chain of custody."),
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (configure, _handler) in COMMANDS.items():
-        p = sub.add_parser(name)
+        description=_("Evidence Vault: encrypted case files with a signed chain of custody. "
+                      "With no command, the desktop app starts."),
+    )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"%(prog)s {vault.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
+    for name, (configure, _handler, summary) in COMMANDS.items():
+        p = sub.add_parser(name, help=summary, description=summary)
         configure(p)
         p.add_argument("--passphrase-file", metavar="FILE", help=_("read the passphrase from FILE"))
     return parser
@@ -120,8 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command][1](args)
     except VaultError as err:
-        print(f"evidence-vault: {err}", file=sys.stderr)
+        say(f"evidence-vault: {err}", err=True)
         return err.exit_code
+    except OSError as err:  # a file or folder the command needs: say which, no traceback
+        where = f" ({err.filename})" if err.filename else ""
+        say(f"evidence-vault: {err.strerror or err}{where}", err=True)
+        return 2
     except KeyboardInterrupt:
-        print(_("evidence-vault: interrupted; nothing half-done was kept."), file=sys.stderr)
+        say(_("evidence-vault: interrupted; nothing half-done was kept."), err=True)
         return 130

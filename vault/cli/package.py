@@ -3,26 +3,48 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 from pathlib import Path
 
-from vault.cli.main import _case_arg, command, open_case
-from vault.errors import InvalidInput, PackageRefused
+from vault.case.casefile import check_passphrase
+from vault.cli.main import (
+    PASSPHRASE_ENV,
+    _case_arg,
+    command,
+    open_case,
+    output_path,
+    prompt_passphrase,
+    read_secret_file,
+    say,
+)
+from vault.errors import PackageRefused
 from vault.i18n import _
 from vault.package.export import export
+from vault.package.read import package_kind
 from vault.package.receive import receive
 from vault.package.verify import PackageVerification, verify_package
 
 
-def _secret(path: Path | None) -> str | None:
+def _package_secret(path: Path, secret_file: str | Path | None, env: bool = True) -> str | None:
+    """An encrypted package's passphrase (or age identity): from the file given, else
+    $EVIDENCE_VAULT_PASSPHRASE (when `env`: not for receive, where it holds the case's),
+    else asked at the terminal. A plain package needs none."""
+    if package_kind(path) != "age":
+        return None
+    if secret_file:
+        return read_secret_file(secret_file)
+    if env and os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    return prompt_passphrase(_("Package passphrase: "))
+
+
+def _export_secret(path: Path | None) -> str | None:
+    """A new package's passphrase follows the case passphrase rule (12 characters or more)."""
     if path is None:
         return None
-    try:
-        return path.read_text(encoding="utf-8").rstrip("\r\n")
-    except OSError as err:
-        raise InvalidInput(
-            _("Cannot read the passphrase file: {e}").format(e=err.strerror)
-        ) from None
+    secret = read_secret_file(path)
+    check_passphrase(secret)
+    return secret
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
@@ -35,15 +57,16 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--recipient-label", default="", metavar="TEXT")
 
 
-@command("export", _export_args)
+@command("export", _export_args, _("export items as a BagIt package (folder, .zip, .zip.age)"))
 def export_(args: argparse.Namespace) -> int:
+    secret = _export_secret(args.encrypt_passphrase_file)
     with open_case(args) as case:
-        result = export(case, args.out, args.items, args.recipient_label,
-                        _secret(args.encrypt_passphrase_file), args.recipients)  # fmt: skip
-    print(_("Exported package {id}: {i} items, {n} notes, {w} entries withheld").format(
+        result = export(case, output_path(args.out), args.items, args.recipient_label, secret,
+                        args.recipients)  # fmt: skip
+    say(_("Exported package {id}: {i} items, {n} notes, {w} entries withheld").format(
         id=result.package_id, i=result.items, n=result.notes, w=result.withheld))  # fmt: skip
-    print(_("Custody head: {head}").format(head=result.head))
-    print(_("Read this fingerprint to the recipient: {fp}").format(fp=result.sender))
+    say(_("Custody head: {head}").format(head=result.head))
+    say(_("Read this fingerprint to the recipient: {fp}").format(fp=result.sender))
     return 0
 
 
@@ -54,33 +77,34 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
 def print_verification(v: PackageVerification) -> None:
     """Every check with ✓/✗, every finding, and who sent the package."""
     for check, passed in v.checks:
-        print(f"{'✓' if passed else '✗'} {check}")
+        say(f"{'✓' if passed else '✗'} {check}")
     for finding in v.findings:
-        print(f"{finding.level}: {finding}")
+        say(f"{finding.level}: {finding}")
     if v.is_package:
-        print(_("Case: {title} ({id})").format(title=v.case_title, id=v.case_id))
-        print(_("Sender: {name}, fingerprint {fp}").format(name=v.sender_name, fp=v.sender))
-        print(_("{i} items, {n} notes").format(i=v.items, n=v.notes))
+        say(_("Case: {title} ({id})").format(title=v.case_title, id=v.case_id))
+        say(_("Sender: {name}, fingerprint {fp}").format(name=v.sender_name, fp=v.sender))
+        say(_("{i} items, {n} notes").format(i=v.items, n=v.notes))
         for case_id, title, length in v.custody:
-            print(_("  custody: case {id} {title!r}, {n} entries").format(
+            say(_("  custody: case {id} {title!r}, {n} entries").format(
                 id=case_id, title=title, n=length))  # fmt: skip
 
 
-@command("verify-package", _verify_args)
+@command("verify-package", _verify_args,
+         _("verify a package on its own, without any case file"))  # fmt: skip
 def verify_package_(args: argparse.Namespace) -> int:
-    result = verify_package(args.package, _secret(args.passphrase_file))
+    result = verify_package(args.package, _package_secret(args.package, args.passphrase_file))
     print_verification(result)
     if result.is_package:
         print(_("Trusted time:"))
         for line in result.anchors.lines():
             print("  " + line)
     if result.ok:
-        print(_("VALID: confirm the sender's fingerprint by phone."))
+        say(_("VALID: confirm the sender's fingerprint by phone."))
         return 0
     if result.is_bag and not result.is_package:
-        print(_("REFUSED: a valid BagIt bag, but not an evidence package."))
+        say(_("REFUSED: a valid BagIt bag, but not an evidence package."))
     else:
-        print(_("REFUSED: the package did not verify."))
+        say(_("REFUSED: the package did not verify."))
     return 1
 
 
@@ -90,27 +114,28 @@ def _receive_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--package-passphrase-file", type=Path, metavar="F")
 
 
-@command("receive", _receive_args)
+@command("receive", _receive_args, _("verify a package and import it into the case"))
 def receive_(args: argparse.Namespace) -> int:
     with open_case(args) as case:
+        secret = _package_secret(args.package, args.package_passphrase_file, env=False)
         try:
-            result = receive(case, args.package, _secret(args.package_passphrase_file))
+            result = receive(case, args.package, secret)
         except PackageRefused as refused:
             for finding in refused.findings:
-                print(f"{finding.level}: {finding}", file=sys.stderr)
+                say(f"{finding.level}: {finding}", err=True)
             raise
     print_verification(result.verification)
     if result.nothing_new:
-        print(_("Nothing new: this case already holds every item, note and log of this "
+        say(_("Nothing new: this case already holds every item, note and log of this "
                 "package. Nothing was recorded."))  # fmt: skip
         return 0
     if not result.items and not result.notes:
-        print(_("No new items or notes; the sender's newer log is kept and linked "
+        say(_("No new items or notes; the sender's newer log is kept and linked "
                 "(custody entry {seq}).").format(seq=result.seq))  # fmt: skip
     else:
-        print(_("Imported {i} items and {n} notes (custody entry {seq}).").format(
+        say(_("Imported {i} items and {n} notes (custody entry {seq}).").format(
             i=result.items, n=result.notes, seq=result.seq))  # fmt: skip
     if result.already:
-        print(_("{n} items or notes of the package were already in this case.").format(
+        say(_("{n} items or notes of the package were already in this case.").format(
             n=result.already))  # fmt: skip
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from vault.cli.main import _case_arg, command, open_case
+from vault.cli.main import _case_arg, command, open_case, output_path, say
 from vault.i18n import LANGUAGES, _
 from vault.report.generate import generate_report
 
@@ -23,19 +23,16 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-@command("report", _report_args)
+@command("report", _report_args, _("write a signed PDF report of the case or chosen items"))
 def report(args: argparse.Namespace) -> int:
     with open_case(args) as case:
-        result = generate_report(case, args.out, args.lang, args.items)
-    print(
-        _("Report {id}: {path}, {pages} pages").format(
-            id=result.report_id, path=result.path, pages=result.pages
-        )
-    )
-    print(f"SHA-256 {result.sha256}  (report.generate, seq {result.seq})")
+        result = generate_report(case, output_path(args.out), args.lang, args.items)
+    say(_("Report {id}: {path}, {pages} pages").format(
+        id=result.report_id, path=result.path, pages=result.pages))  # fmt: skip
+    say(f"SHA-256 {result.sha256}  (report.generate, seq {result.seq})")
     if result.verified:
         return 0
     for finding in result.findings:
-        print(f"{finding.level}: {finding}")
-    print(_("NOT VERIFIED: the report says so on its cover."))
+        say(f"{finding.level}: {finding}")
+    say(_("NOT VERIFIED: the report says so on its cover."))
     return 1

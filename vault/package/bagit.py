@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from vault.i18n import _
 from vault.package.read import ScannedBag
+from vault.text import text_lines
 
 VERSIONS = ("0.97", "1.0")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -92,7 +93,7 @@ def parse_info(text: str) -> dict[str, list[str]]:
     """bag-info.txt as name -> values (labels may repeat; indented lines continue a value)."""
     info: dict[str, list[str]] = {}
     last: str | None = None
-    for line in text.splitlines():
+    for line in text_lines(text):
         if line[:1] in (" ", "\t") and last:
             info[last][-1] += " " + line.strip()
         elif ":" in line:
@@ -119,7 +120,7 @@ def _in_scope(path: str, payload: bool) -> bool:
 def _check_manifest(bag: ScannedBag, name: str, check: BagCheck, payload: bool) -> set[str]:
     algorithm = name.split("-", 1)[1][:-4]
     listed: dict[str, str] = {}
-    for line in filter(None, _text(bag, name, check).splitlines()):
+    for line in filter(None, text_lines(_text(bag, name, check))):
         digest, _sep, raw = line.partition(" ")
         path = _decode_path(raw.lstrip(" \t"), check.version)
         if not _in_scope(path, payload):
@@ -160,14 +161,14 @@ def _check_completeness(bag: ScannedBag, manifests: list[str], check: BagCheck) 
 
 def _listed(bag: ScannedBag, manifest: str, check: BagCheck) -> set[str]:
     text = bag.files[manifest].data or b""
-    lines = text.decode(check.encoding, "replace").lstrip("\ufeff").splitlines()
+    lines = text_lines(text.decode(check.encoding, "replace").lstrip("\ufeff"))
     return {_decode_path(line.partition(" ")[2].lstrip(" \t"), check.version) for line in lines}
 
 
 def _check_fetch(bag: ScannedBag, check: BagCheck) -> None:
     if "fetch.txt" not in bag.files:
         return
-    for line in filter(None, _text(bag, "fetch.txt", check).splitlines()):
+    for line in filter(None, text_lines(_text(bag, "fetch.txt", check))):
         path = _decode_path(line.split(None, 2)[-1].strip(), check.version)
         if not _in_scope(path, payload=True):
             check.problems.append(_("fetch.txt names a path outside the bag: {p!r}").format(p=path))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vault import assets
+from vault.case.casefile import check_passphrase
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import read_blob
@@ -83,6 +84,8 @@ def export(
     encrypted = bool(encrypt_passphrase or age_recipients)
     if encrypted != out.name.lower().endswith(".zip.age"):
         raise InvalidInput(_("An encrypted package is named *.zip.age, and only an encrypted one."))
+    if encrypt_passphrase is not None:
+        check_passphrase(encrypt_passphrase)  # the same rule as a case's passphrase
     if out.exists():
         raise FileExists()
     plan = _plan(case, item_ids)

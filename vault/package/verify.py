@@ -35,6 +35,7 @@ from vault.package.model import (
 )
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
 from vault.progress import Cancel, Progress
+from vault.text import text_lines
 
 
 @dataclass
@@ -156,7 +157,7 @@ def _json(scanned: ScannedBag, name: str) -> Any:
 
 def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], ChainResult]:
     try:
-        entries = list(parse_jsonl(text.splitlines()))
+        entries = list(parse_jsonl(text_lines(text)))
     except InvalidInput as err:
         return [], ChainResult(findings=[Finding(None, f"{label}{err}")])
     result = verify_chain(entries, case_id)
@@ -180,13 +181,13 @@ def _verify_contents(
         text = _text(scanned, name) or ""
         label = _("lineage of case {id}: ").format(id=case_id)
         chains[case_id], verified = _chain(text, case_id, label)
-        lines[case_id] = text.splitlines()
+        lines[case_id] = text_lines(text)
         problems += verified.findings
         keys.update(verified.keys)
     own = chain.case_id or ""
     problems += _check_links(own, entries, chains)
     result.check(_("Every earlier holder's custody log verifies"), problems)
-    chains[own], lines[own] = entries, log.splitlines()
+    chains[own], lines[own] = entries, text_lines(log)
     result.check(_("Every actor's key file matches the log"), _check_keys(scanned, keys))
     result.check(_("case.json says only what the log records"),
                  malformed + _check_case(doc, entries, chain))  # fmt: skip

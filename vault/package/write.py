@@ -20,6 +20,7 @@ from vault.errors import FileExists
 from vault.package.age import encrypting_writer
 from vault.package.bagit import declaration, manifest_text
 from vault.package.ziparchive import ZipStreamWriter
+from vault.private import create_file, make_folder, make_folders
 
 Chunks = Callable[[], Iterable[bytes]]
 ALGORITHMS = ("sha256", "sha512")
@@ -92,13 +93,13 @@ class BagWriter:
 class FolderWriter(BagWriter):
     def __init__(self, final: Path) -> None:
         super().__init__(final)
-        self.temp.mkdir()
+        make_folder(self.temp)  # owner only: the package holds evidence in clear
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
         target = self.temp / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(self.temp, target.parent)
         digester = _Digester()
-        with open(target, "xb") as f:
+        with create_file(target) as f:
             for chunk in chunks():
                 f.write(chunk)
                 digester.update(chunk)
@@ -117,7 +118,7 @@ class FolderWriter(BagWriter):
 class ZipWriter(BagWriter):
     def __init__(self, final: Path, passphrase: str | None, recipients: list[str]) -> None:
         super().__init__(final)
-        self.file: BinaryIO = open(self.temp, "xb")  # noqa: SIM115 - closed by seal or abort
+        self.file: BinaryIO = create_file(self.temp)  # closed by seal or abort; owner only
         encrypted = bool(passphrase or recipients)
         self.stream = encrypting_writer(self.file, passphrase, recipients) if encrypted else None
         self.zip = ZipStreamWriter(self.stream or self.file)

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from xml.sax.saxutils import escape
 
 from vault.i18n import translations
+from vault.text import shown
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _OFFSET = re.compile(r"([+-])(\d\d):(\d\d)")
 
 
@@ -24,7 +24,7 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for a deferred trans
 def esc(value: object) -> str:
     """Plain text made safe for Paragraph markup: tags print literally, control and
     bidi-override characters are shown as escapes instead of acting."""
-    text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
+    text = shown(value, keep="\n\t")
     return escape(text).replace("\n", "<br/>").replace("\t", " ")
 
 

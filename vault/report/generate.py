@@ -23,6 +23,7 @@ from vault.case.handle import Case
 from vault.custody.entry import Finding, utc_now
 from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.i18n import LANGUAGES, _
+from vault.private import create_file
 from vault.progress import Cancel, Progress
 from vault.report.data import ReportFacts, gather
 from vault.report.exhibits import exhibit
@@ -171,7 +172,7 @@ def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict[str, 
     temp = out.with_name(f".{out.name}.{details['report']}.part")
     renamed = False
     try:
-        with open(temp, "xb") as f:
+        with create_file(temp) as f:  # owner only: the report holds evidence in clear
             f.write(pdf)
             f.flush()
             os.fsync(f.fileno())

@@ -1,0 +1,36 @@
+"""Files and folders the app creates outside the case file (packages, reports) hold
+evidence in clear: they are made readable by their owner only, whatever the umask."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def create_file(path: Path | str) -> BinaryIO:
+    """A new file open for writing, mode 0600; never replaces one already there."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask can only take bits away; say exactly which
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "wb")
+
+
+def make_folder(path: Path | str) -> None:
+    """A new folder, mode 0700."""
+    os.mkdir(path, FOLDER_MODE)
+    os.chmod(path, FOLDER_MODE)
+
+
+def make_folders(root: Path, folder: Path) -> None:
+    """Every missing folder from `root` (which exists) down to `folder`, each mode 0700."""
+    for level in reversed([folder, *folder.parents]):
+        if level == root or not level.is_relative_to(root) or level.is_dir():
+            continue
+        make_folder(level)
