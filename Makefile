@@ -127,6 +127,6 @@ clean: ## Remove the virtualenv and caches (not the committed .mo files).
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: stress
-stress: deps venv ## Long reliability runs: 400 import kills, 150 export/receive kills, 5,000 fuzz cases each (figures in build/reliability/).
+stress: deps venv ## Long reliability runs: 400 import kills, 150 export/receive kills, 5,000 fuzz cases each, 10,000 each for the zip, age and BagIt readers (figures in build/reliability/).
 	RELIABILITY_SCALE=stress RELIABILITY_OUT=build/reliability QT_QPA_PLATFORM=offscreen \
 		$(VENV_PY) -m pytest -q -s -p no:cacheprovider tests/reliability/ $(PYTEST_ARGS)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,35 @@ def test_an_age_stanza_with_nothing_after_the_arrow_is_refused(tmp_path):
         verify_package(package, PASSPHRASE)
 
 
+def remove_tree(top: Path) -> None:
+    """Remove a tree of any depth with a loop: shutil.rmtree (and pytest's clean-up of old
+    temporary folders, shared by every run on the machine) recurses and would fail on it."""
+    stack = [str(top)]
+    while stack:
+        subfolders = []
+        with os.scandir(stack[-1]) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+        if subfolders:
+            stack += subfolders
+        else:
+            os.rmdir(stack.pop())
+
+
+@pytest.fixture
+def deep_tmp(tmp_path) -> Iterator[Path]:
+    """A scratch folder for 1,200-deep trees, removed by this test, never left behind."""
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        remove_tree(folder)
+
+
 def deep_folder(top: Path, depth: int) -> Path:
     """`depth` nested folders below `top` (short names keep the path under PATH_MAX)."""
     top.mkdir(parents=True, exist_ok=True)
@@ -65,17 +95,17 @@ def deep_folder(top: Path, depth: int) -> Path:
     return Path(deepest)
 
 
-def test_a_folder_1200_deep_imports_without_a_recursion_error(tmp_path):
-    deepest = deep_folder(tmp_path / "card", 1200)
+def test_a_folder_1200_deep_imports_without_a_recursion_error(deep_tmp):
+    deepest = deep_folder(deep_tmp / "card", 1200)
     (deepest / "bottom.txt").write_bytes(b"found at the bottom")
-    with Case.create(tmp_path / "c.evault", PASSPHRASE, "Deep") as case:
-        result = import_paths(case, [tmp_path / "card"])
+    with Case.create(deep_tmp / "c.evault", PASSPHRASE, "Deep") as case:
+        result = import_paths(case, [deep_tmp / "card"])
     assert [i.original_name for i in result.imported] == ["bottom.txt"]
     assert not result.failed
 
 
-def test_a_package_folder_1200_deep_is_refused_with_a_reason(tmp_path):
-    bag = shutil.copytree(GOOD, tmp_path / "bag")
+def test_a_package_folder_1200_deep_is_refused_with_a_reason(deep_tmp):
+    bag = shutil.copytree(GOOD, deep_tmp / "bag")
     (deep_folder(bag / "data" / "extra", 1200) / "x.txt").write_bytes(b"hidden")
     result = verify_package(bag)
     assert not result.ok

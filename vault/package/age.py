@@ -35,7 +35,7 @@ MAGIC = b"age-encryption.org/v1"
 CHUNK = 64 * 1024
 TAG = 16
 WORK_FACTOR = 18  # scrypt N = 2^18: about a second here, and 256 MiB of memory
-MAX_WORK_FACTOR = 20  # refuse files that would need more than 1 GiB to open
+MAX_WORK_FACTOR = WORK_FACTOR  # age's own default too; more would need > 256 MiB to open
 SCRYPT_LABEL = b"age-encryption.org/v1/scrypt"
 
 
@@ -71,13 +71,13 @@ def _nonce(counter: int, last: bool) -> bytes:
 class PassphraseWriter(io.RawIOBase):
     """A write-only stream that age-encrypts to `out` under a passphrase; `close()` seals it."""
 
-    def __init__(self, out: BinaryIO, passphrase: str) -> None:
+    def __init__(self, out: BinaryIO, passphrase: str, work_factor: int = WORK_FACTOR) -> None:
         super().__init__()
         file_key, salt, nonce = os.urandom(16), os.urandom(16), os.urandom(16)
-        wrapped = ChaCha20Poly1305(_scrypt(passphrase, salt, WORK_FACTOR)).encrypt(
+        wrapped = ChaCha20Poly1305(_scrypt(passphrase, salt, work_factor)).encrypt(
             bytes(12), file_key, None
         )
-        header = b"%s\n-> scrypt %s %d\n%s\n---" % (MAGIC, _b64(salt), WORK_FACTOR, _b64(wrapped))
+        header = b"%s\n-> scrypt %s %d\n%s\n---" % (MAGIC, _b64(salt), work_factor, _b64(wrapped))
         mac = hmac.new(_hkdf(file_key, b"", b"header"), header, "sha256").digest()
         out.write(header + b" " + _b64(mac) + b"\n" + nonce)
         self._out, self._aead = out, ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
