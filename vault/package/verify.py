@@ -343,7 +343,8 @@ def _check_notes(doc: JsonObject, entries: list[Entry], chains: Chains) -> list[
         for e in chain
         if e.action in ("note.add", "note.amend") and (subject := e.subject) is not None
     }
-    problems, items, earlier = [], {i.get("id") for i in _items(doc)}, set()
+    problems: list[Finding] = []
+    items, earlier = {i.get("id") for i in _items(doc)}, set[object]()
     for note in doc.get("notes") or []:
         note = note if isinstance(note, dict) else {}
         problems += _note_links(note, items, earlier)

@@ -24,13 +24,13 @@ from vault.package.export import export
 from vault.package.receive import receive
 from vault.package.verify import verify_package
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GOOD = ROOT.parent / "shared" / "vectors" / "package-good"
 PASSPHRASE = "hostile input 2026"
 RSS_LIMIT_MB = 300
 
 
-def reasons(result) -> list[str]:  # noqa: ANN001
+def reasons(result) -> list[str]:
     return [str(f) for f in result.findings if f.level == "error"]
 
 
