@@ -139,3 +139,27 @@ def test_a_package_replaced_after_it_was_checked_is_not_imported(
     wait_idle(qtbot, case_window)
     assert "changed since it was checked" in receive.message.text()
     assert case_window.workspace.item_model.rowCount() == 0
+
+
+def test_a_package_passphrase_is_typed_twice_and_follows_the_case_rule(
+    qtbot, case_window, camera, import_and_wait, tmp_path
+):
+    import_and_wait(case_window, [camera / "Canon_40D.jpg"])
+    case_window.export_action.trigger()
+    export = case_window.dialog
+    export.path.setText(str(tmp_path / "sealed.zip.age"))
+    export.secret.setText("short")
+    assert "at least 12" in export.strength.text()
+    export.start.click()
+    assert "at least 12" in export.message.text()
+    export.secret.setText("a long package passphrase")
+    export.confirm.setText("a long package passphrase, mistyped")
+    export.start.click()
+    assert "differ" in export.message.text()
+    assert not (tmp_path / "sealed.zip.age").exists()
+    export.confirm.setText("a long package passphrase")
+    with qtbot.waitSignal(export.export_finished, timeout=60_000):
+        export.start.click()
+    assert (tmp_path / "sealed.zip.age").is_file()
+    wait_idle(qtbot, case_window)
+    export.close()

@@ -14,7 +14,9 @@ from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext
 from ui.widgets.dialog_parts import action_buttons, line_edit
 from ui.widgets.fonts import MONO_FAMILY
+from ui.widgets.passphrase import strength_hint
 from ui.widgets.text import display_text, plain_label
+from vault.case.casefile import MIN_PASSPHRASE_LENGTH
 from vault.i18n import _
 from vault.package.export import ExportResult, export
 
@@ -59,6 +61,10 @@ class ExportDialog(QDialog):
             ],
         )
         self.secret = line_edit(_("Package passphrase, or the recipient's age1… key"), True)
+        # A package passphrase follows the case passphrase rule: typed twice, with a hint.
+        self.confirm = line_edit(_("Package passphrase again"), True)
+        self.strength = plain_label(_("Passphrase strength"))
+        self.secret.textChanged.connect(self.on_secret_changed)
         self.recipient_label = line_edit(_("Who receives it (for the log)"))
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self.path = line_edit(
@@ -83,6 +89,8 @@ class ExportDialog(QDialog):
         form.addRow(_("Items"), self.scope)
         form.addRow(_("Encryption"), self.protection)
         form.addRow(_("Passphrase or key"), self.secret)
+        form.addRow(_("Passphrase again"), self.confirm)
+        form.addRow("", self.strength)
         form.addRow(_("Recipient"), self.recipient_label)
         form.addRow(_("Save as"), self.path)
         form.addRow(self.message)
@@ -92,12 +100,26 @@ class ExportDialog(QDialog):
     def on_protection_changed(self) -> None:
         mode = self.protection.currentData()
         self.secret.setEnabled(mode != PLAIN)
+        self.confirm.setEnabled(mode == PASSPHRASE)
+        self.on_secret_changed(self.secret.text())
         self.secret.setEchoMode(
             QLineEdit.EchoMode.Password if mode == PASSPHRASE else QLineEdit.EchoMode.Normal
         )
         text = self.path.text()
         base = text.removesuffix(".age").removesuffix(".zip")
         self.path.setText(base + (".zip" if mode == PLAIN else ".zip.age"))
+
+    def on_secret_changed(self, text: str) -> None:
+        passphrase = self.protection.currentData() == PASSPHRASE
+        self.strength.setText(strength_hint(text) if passphrase and text else "")
+
+    def _passphrase_problem(self, secret: str) -> str | None:
+        """Why this package passphrase cannot be used, or None."""
+        if len(secret) < MIN_PASSPHRASE_LENGTH:
+            return strength_hint(secret)
+        if self.confirm.text().strip() != secret:
+            return _("The two passphrases differ. Type the same passphrase twice.")
+        return None
 
     def _item_ids(self) -> list[str] | None:
         scope = self.scope.currentData()
@@ -112,6 +134,9 @@ class ExportDialog(QDialog):
         mode, secret = self.protection.currentData(), self.secret.text().strip()
         if mode != PLAIN and not secret:
             self.message.setText(_("Enter the package passphrase or the recipient's key."))
+            return
+        if mode == PASSPHRASE and (problem := self._passphrase_problem(secret)):
+            self.message.setText(problem)
             return
         case, out, ids = self.session.case, Path(self.path.text().strip()), self._item_ids()
         label = self.recipient_label.text().strip()
@@ -130,6 +155,7 @@ class ExportDialog(QDialog):
     def on_export_succeeded(self, result: ExportResult) -> None:
         self.start.setEnabled(True)
         self.secret.clear()
+        self.confirm.clear()
         self.message.setText(
             _(
                 "Package written: {path}. {items} items, {notes} notes, {w} log "
