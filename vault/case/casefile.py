@@ -76,7 +76,7 @@ class CaseFile:
             # After some errors (a full disk) SQLite has already rolled back by itself.
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if _is_read_only(err):
+            if _is_read_only(err, self.path):
                 raise CaseReadOnly() from err
             raise
         self.conn.execute("COMMIT")
@@ -100,10 +100,15 @@ class CaseFile:
         self.close()
 
 
-def _is_read_only(err: BaseException) -> bool:
-    """SQLite's own words when the file, or the folder its journal goes in, is read-only."""
-    return isinstance(err, sqlcipher.OperationalError) and any(
-        words in str(err) for words in ("readonly database", "unable to open database file")
+def _is_read_only(err: BaseException, path: Path) -> bool:
+    """SQLite's words when the file is read-only, or when the journal cannot be created
+    because its folder is (a full disk says the latter too, so the folder is asked)."""
+    if not isinstance(err, sqlcipher.OperationalError):
+        return False
+    if "readonly database" in str(err):
+        return True
+    return "unable to open database file" in str(err) and not os.access(
+        Path(path).absolute().parent, os.W_OK
     )
 
 
