@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from vault.cli.main import _case_arg, command, open_case, print_json
+from vault.cli.main import _case_arg, command, open_case, print_json, say
 from vault.custody.anchors import case_anchors, timestamp_case
 from vault.custody.tsa import add_tsa, find_tsa, list_tsas, read_ca_file, remove_tsa
 from vault.i18n import _
@@ -27,23 +27,23 @@ def _tsa_args(p: argparse.ArgumentParser) -> None:
     remove.add_argument("name")
 
 
-@command("tsa", _tsa_args)
+@command("tsa", _tsa_args, _("add, list or remove the time-stamping services (RFC 3161)"))
 def tsa(args: argparse.Namespace) -> int:
     if args.tsa_command == "add":
         added = add_tsa(args.name, args.url, read_ca_file(args.ca))
-        print(_("Added time-stamping service {name} ({url}).").format(name=added.name,
+        say(_("Added time-stamping service {name} ({url}).").format(name=added.name,
                                                                     url=added.url))  # fmt: skip
     elif args.tsa_command == "remove":
         remove_tsa(args.name)
-        print(_("Removed time-stamping service {name}.").format(name=args.name))
+        say(_("Removed time-stamping service {name}.").format(name=args.name))
     elif args.json:
         print_json([t.to_json() for t in list_tsas()])
     else:
         tsas = list_tsas()
         for t in tsas:
-            print(f"{t.name}  {t.url}  " + "; ".join(t.to_json()["ca"]))  # type: ignore[arg-type]
+            say(f"{t.name}  {t.url}  " + "; ".join(t.to_json()["ca"]))  # type: ignore[arg-type]
         if not tsas:
-            print(_("No time-stamping service is configured."))
+            say(_("No time-stamping service is configured."))
     return 0
 
 
@@ -52,13 +52,13 @@ def _timestamp_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tsa", metavar="NAME_OR_URL", help=_("the service to ask (default: first)"))
 
 
-@command("timestamp", _timestamp_args)
+@command("timestamp", _timestamp_args, _("time-stamp the custody head with a trusted service"))
 def timestamp(args: argparse.Namespace) -> int:
     service = find_tsa(args.tsa)
     with open_case(args) as case:
         entry = timestamp_case(case, service)
     d = entry.details
-    print(_("Time-stamped entries 0–{head} at {time} by {tsa}; logged as seq {seq}.").format(
+    say(_("Time-stamped entries 0–{head} at {time} by {tsa}; logged as seq {seq}.").format(
         head=d["head_seq"], time=d["gen_time"], tsa=d["tsa"], seq=entry.seq))  # fmt: skip
     return 0
 
@@ -68,7 +68,7 @@ def _anchors_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
-@command("anchors", _anchors_args)
+@command("anchors", _anchors_args, _("list the case's time-stamp anchors and what they prove"))
 def anchors(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         summary = case_anchors(case)
@@ -79,10 +79,10 @@ def anchors(args: argparse.Namespace) -> int:
         print_json(doc)
     else:
         if rolled_back:
-            print(f"error: {rolled_back}")
+            say(f"error: {rolled_back}")
         for line in summary.lines():
-            print(line)
+            say(line)
         for finding in summary.findings:
-            print(f"{finding.level}: {finding}")
+            say(f"{finding.level}: {finding}")
     failed = rolled_back or any(f.level == "error" for f in summary.findings)
     return 1 if failed else 0

@@ -101,7 +101,7 @@ def open_case(args: argparse.Namespace) -> Case:
         getattr(args, "actor", None), on_wrong=_tell_wrong_passphrase,
     )  # fmt: skip
     if case.witness_finding:  # DESIGN §8: said on every open, before anything else
-        print(f"evidence-vault: error: {case.witness_finding}", file=sys.stderr, flush=True)
+        say(f"evidence-vault: error: {case.witness_finding}", err=True)
     return case
 
 

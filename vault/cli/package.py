@@ -95,9 +95,9 @@ def verify_package_(args: argparse.Namespace) -> int:
     result = verify_package(args.package, _package_secret(args.package, args.passphrase_file))
     print_verification(result)
     if result.is_package:
-        print(_("Trusted time:"))
+        say(_("Trusted time:"))
         for line in result.anchors.lines():
-            print("  " + line)
+            say("  " + line)
     if result.ok:
         say(_("VALID: confirm the sender's fingerprint by phone."))
         return 0

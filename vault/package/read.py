@@ -145,13 +145,17 @@ def algorithms_for(path: Path) -> tuple[str, ...]:
 
 
 def _kept(name: str) -> bool:
-    """The files the checks read as text: tag files, case.json, the logs and the keys."""
+    """The files the checks read: tag files, case.json, the logs, the keys and the
+    time-stamp anchors (vault.package.anchors)."""
     if "/" not in name:
         return True
     if name in ("data/case.json", "data/custody.jsonl"):
         return True
     folder, _sep, base = name.rpartition("/")
-    return (folder, base.rpartition(".")[2]) in (("data/lineage", "jsonl"), ("data/keys", "pem"))
+    return (folder, base.rpartition(".")[2]) in (
+        ("data/lineage", "jsonl"), ("data/keys", "pem"),
+        ("data/anchors", "tsr"), ("data/anchors/tsa", "pem"),
+    )  # fmt: skip
 
 
 def _check_limits(bag: ScannedBag, names: int) -> None:
