@@ -259,14 +259,17 @@ def other_user() -> tuple[list[str], int, int]:
 
 def run_as_other(folder: Path, *args: object) -> subprocess.CompletedProcess:
     prefix, _uid, _gid = other_user()
-    env = {**os.environ, "EVIDENCE_VAULT_PASSPHRASE": PASSPHRASE, "HOME": str(folder),
-           "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+    home = folder / "home"  # the other user's own, like the isolated one every test gets
+    env = {**os.environ, "EVIDENCE_VAULT_PASSPHRASE": PASSPHRASE, "HOME": str(home),
+           "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local"),
+           "XDG_CACHE_HOME": str(home / ".cache"), "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
     argv = [*prefix, sys.executable, "-m", "vault", *map(str, args)]
     return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
 
 
 def give(path: Path) -> None:
     _prefix, uid, gid = other_user()
+    (path / "home").mkdir(exist_ok=True)
     for p in [path, *path.rglob("*")]:
         os.chown(p, uid, gid)
 
