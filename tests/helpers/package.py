@@ -4,10 +4,14 @@ fixture built from them is in tests/core/conftest.py)."""
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import shutil
 from pathlib import Path
 
 from vault.case.handle import Case
+from vault.case.identity import Signer
+from vault.custody.entry import canonical, entry_hash_of
 from vault.evidence.ingest import import_paths
 from vault.evidence.notes import add_note, describe_item
 
@@ -43,6 +47,58 @@ def rehash(bag: Path) -> None:
 
 def _digest(path: Path, algorithm: str) -> str:
     return hashlib.new(algorithm, path.read_bytes()).hexdigest()
+
+
+def compact(line: dict) -> str:
+    """A custody.jsonl line as the exporter writes it (docs/PACKAGE-SIGNING.md)."""
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+
+
+def sign_chain(bag: Path, entries: list[dict], signer: Signer) -> None:
+    """What a sender holding `signer` can do: re-hash and re-sign every entry, re-sign the
+    closing export's commitments (file list, log before it, withheld seqs) from the files as
+    they now are, point bag-info.txt at the new head and remake the manifests. Written from
+    docs/PACKAGE-SIGNING.md, independently of vault/package/signed.py."""
+    prev, lines = bytes(32), []
+    for n, entry in enumerate(entries):
+        details = entry.get("content", {}).get("details", {})
+        if n == len(entries) - 1 and "files_sha256" in details:
+            details["files_sha256"] = _write_file_list(bag)
+            before = "".join(line + "\n" for line in lines).encode()
+            details["custody_before"] = hashlib.sha256(before).hexdigest()
+            details["withheld"] = [e["seq"] for e in entries if "content" not in e]
+        if "content" in entry:
+            entry["content_hash"] = hashlib.sha256(canonical(entry["content"])).hexdigest()
+        entry["prev"] = prev.hex()
+        prev = entry_hash_of(prev, bytes.fromhex(entry["content_hash"]))
+        entry["entry_hash"], entry["sig"] = prev.hex(), signer.sign(prev).hex()
+        lines.append(compact(entry))
+    (bag / "data/custody.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    set_info(bag, "Vault-Custody-Head", prev.hex())
+    set_info(bag, "Payload-Oxum", _oxum(bag))
+    rehash(bag)
+
+
+def _write_file_list(bag: Path) -> str:
+    skip = re.compile(
+        r"bag-info\.txt|(tag)?manifest-\w+\.txt|data/custody\.jsonl|signed-files-sha256\.txt"
+    )
+    files = sorted(p.relative_to(bag).as_posix() for p in bag.rglob("*") if p.is_file())
+    text = "".join(f"{_digest(bag / p, 'sha256')}  {p}\n" for p in files if not skip.fullmatch(p))
+    (bag / "signed-files-sha256.txt").write_text(text, encoding="utf-8")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def set_info(bag: Path, label: str, value: str) -> None:
+    """Set one bag-info.txt field (anyone can: bag-info.txt is a plain text file)."""
+    info = (bag / "bag-info.txt").read_text(encoding="utf-8").splitlines()
+    lines = [f"{label}: {value}" if line.startswith(f"{label}:") else line for line in info]
+    (bag / "bag-info.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _oxum(bag: Path) -> str:
+    files = [p for p in (bag / "data").rglob("*") if p.is_file()]
+    return f"{sum(p.stat().st_size for p in files)}.{len(files)}"
 
 
 def copy_bag(src: Path, dst: Path) -> Path:

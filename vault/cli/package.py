@@ -82,7 +82,10 @@ def print_verification(v: PackageVerification) -> None:
         say(f"{finding.level}: {finding}")
     if v.is_package:
         say(_("Case: {title} ({id})").format(title=v.case_title, id=v.case_id))
-        say(_("Sender: {name}, fingerprint {fp}").format(name=v.sender_name, fp=v.sender))
+        # Who sent it comes from the entry that introduced the sender's key, never case.json.
+        say(_("Sender: {name} ({role}, {organization}), fingerprint {fp}").format(
+            name=v.sender_name, role=v.sender_role or "-",
+            organization=v.sender_organization or "-", fp=v.sender))  # fmt: skip
         say(_("{i} items, {n} notes").format(i=v.items, n=v.notes))
         for case_id, title, length in v.custody:
             say(_("  custody: case {id} {title!r}, {n} entries").format(

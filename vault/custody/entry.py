@@ -225,15 +225,46 @@ def from_json(obj: Any, line_no: int) -> Entry:
         ) from None
 
 
+LINE_FIELDS = ("seq", "prev", "content_hash", "entry_hash", "actor", "sig", "content")
+
+
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _RepeatedKey(key)
+        obj[key] = value
+    return obj
+
+
 def parse_jsonl(lines: Iterable[str]) -> Iterator[Entry]:
+    """Parse `custody.jsonl` strictly: a repeated key anywhere (readers would disagree on
+    which value counts) or an unknown field in a line is a refusal naming the line."""
     for n, line in enumerate(lines, start=1):
         if line.strip():
             try:
-                obj = json.loads(line)
+                obj = json.loads(line, object_pairs_hook=_unique_pairs)
+            except _RepeatedKey as err:
+                raise InvalidInput(
+                    _("Line {n} of the custody log repeats the key {key!r}.").format(
+                        n=n, key=err.key)
+                ) from None  # fmt: skip
             except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
                 raise InvalidInput(
                     _("Line {n} of the custody log is not valid JSON.").format(n=n)
                 ) from None
+            unknown = sorted(set(obj) - set(LINE_FIELDS)) if isinstance(obj, dict) else []
+            if unknown:
+                raise InvalidInput(
+                    _("Line {n} of the custody log has an unknown field {key!r}.").format(
+                        n=n, key=unknown[0])
+                )  # fmt: skip
             yield from_json(obj, n)
 
 

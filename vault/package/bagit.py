@@ -192,9 +192,15 @@ def declaration() -> str:
     return "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
 
+def info_value(value: str) -> str:
+    """A bag-info value as written: one line, control characters as spaces, no outer blanks
+    (a reader strips them)."""
+    return _CONTROL.sub(" ", value).strip()
+
+
 def info_text(fields: Iterable[tuple[str, str]]) -> str:
     """bag-info.txt; values are single lines (control characters become spaces)."""
-    return "".join(f"{k}: {_CONTROL.sub(' ', v)}\n" for k, v in fields)
+    return "".join(f"{k}: {info_value(v)}\n" for k, v in fields)
 
 
 def encode_path(path: str) -> str:

@@ -1,9 +1,10 @@
 """Exporting a case, or some of its items, as an evidence package (DESIGN §5).
 
 Order of work, so a cancelled or failed export never leaves a package under the chosen
-name: originals stream into a temporary name beside it; only when they are all written is
-`package.export` appended (one transaction); then the logs, case.json, keys and tag files
-are written, the result is flushed to disk and renamed into place. If writing fails after
+name: originals stream into a temporary name beside it; the logs, case.json, keys and
+VERIFY.md are made in memory; only then is `package.export` appended (one transaction),
+signing the SHA-256 of every one of those files (vault/package/signed.py); then they and the
+tag files are written, the result is flushed to disk and renamed into place. If writing fails after
 `package.export` was appended, that entry stays: it truly records an export that was
 started. The temporary holds only what the user chose to export and is removed on error.
 """
@@ -31,7 +32,7 @@ from vault.evidence.items import Item, list_items
 from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
 from vault.package.anchors import anchor_files, verify_md_section
-from vault.package.bagit import info_text
+from vault.package.bagit import declaration, info_text, info_value
 from vault.package.model import (
     FORMAT,
     ChainKey,
@@ -41,6 +42,13 @@ from vault.package.model import (
     kept_chains,
     lineage_lines,
     original_path,
+)
+from vault.package.signed import (
+    CUSTODY,
+    FILE_LIST,
+    export_details,
+    file_list_text,
+    sha256_hex,
 )
 from vault.package.write import BagWriter, open_writer
 from vault.progress import Cancel, Progress
@@ -93,19 +101,36 @@ def export(
     writer = open_writer(out, encrypt_passphrase, age_recipients or [])
     try:
         _write_originals(case, plan, writer, progress, cancelled)
-        details_ = {"package": package_id, "items": [i.id for i in plan.items],
-                    "recipient": recipient_label, "encrypted": encrypted}  # fmt: skip
-        with case.transaction():
-            closing = case.record("package.export", details=details_)
-        plan.entries.append(closing)
-        _write_metadata(case, plan, writer, package_id)
-        writer.seal(_bag_info(case, plan, package_id, writer))
+        closing = _close(case, plan, writer, package_id, {"recipient": recipient_label,
+                                                          "encrypted": encrypted})  # fmt: skip
     except BaseException:
         writer.abort()
         raise
     counts = (len(plan.items), len(plan.notes), len(plan.withheld))
     return ExportResult(out, package_id, closing.entry_hash.hex(), case.signer.fingerprint,
                         *counts, encrypted)  # fmt: skip
+
+
+def _close(
+    case: Case, plan: _Plan, writer: BagWriter, package_id: str, extra: dict[str, object]
+) -> Entry:
+    """Make the remaining files, append the package.export entry that signs them all
+    (vault/package/signed.py), then write them and the tag files."""
+    files = _metadata_files(case, plan, package_id)
+    before = "".join(to_jsonl(e, withhold=e.seq in plan.withheld) + "\n" for e in plan.entries)
+    signed_info = _signed_bag_info(case, package_id)
+    file_list = file_list_text(_file_list(writer, files))
+    commitments = export_details(file_list, before.encode(), plan.withheld, signed_info)
+    details = {"package": package_id, "items": [i.id for i in plan.items], **extra, **commitments}
+    with case.transaction():
+        closing = case.record("package.export", details=details)
+    plan.entries.append(closing)
+    writer.add_bytes(CUSTODY, (before + to_jsonl(closing) + "\n").encode())
+    for path, data in files.items():
+        writer.add_bytes(path, data)
+    writer.add_bytes(FILE_LIST, file_list)
+    writer.seal(_bag_info(signed_info, closing, len(plan.entries), writer))
+    return closing
 
 
 def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
@@ -187,9 +212,9 @@ def _write_originals(
             progress(done, total)
 
 
-def _write_metadata(case: Case, plan: _Plan, writer: BagWriter, package_id: str) -> None:
-    lines = [to_jsonl(e, withhold=e.seq in plan.withheld) for e in plan.entries]
-    writer.add_bytes("data/custody.jsonl", "".join(line + "\n" for line in lines).encode())
+def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, bytes]:
+    """Every file of the package beside the originals and its own custody log."""
+    files = {}
     for chain, entries in plan.lineage.items():
         kept = lineage_lines(case.conn, chain)  # verbatim, unless now withheld
         lines = [
@@ -197,20 +222,29 @@ def _write_metadata(case: Case, plan: _Plan, writer: BagWriter, package_id: str)
             for line, e in zip(kept, entries, strict=True)
         ]
         text = "".join(line + "\n" for line in lines)
-        writer.add_bytes(f"data/lineage/{case_of(chain)}.jsonl", text.encode())
+        files[f"data/lineage/{case_of(chain)}.jsonl"] = text.encode()
     for fp, key in _actor_keys(case, plan).items():
-        writer.add_bytes(f"data/keys/{fp}.pem", public_key_pem(key))
-    writer.add_bytes("data/case.json", _case_json(case, plan, package_id))
-    for path, data in anchor_files(plan.entries, lambda h: read_blob(case, h)).items():
-        writer.add_bytes(path, data)
+        files[f"data/keys/{fp}.pem"] = public_key_pem(key)
+    files["data/case.json"] = _case_json(case, plan, package_id)
+    files |= anchor_files(plan.entries, lambda h: read_blob(case, h))
     verify_md = _verify_md(case, plan, package_id) + verify_md_section(plan.entries)
-    writer.add_bytes("data/VERIFY.md", verify_md.encode())
+    files["data/VERIFY.md"] = verify_md.encode()
+    return files
+
+
+def _file_list(writer: BagWriter, files: dict[str, bytes]) -> dict[str, str]:
+    """path -> SHA-256 of every file the export entry signs: all but the log and tag files."""
+    signed = {path: d["sha256"] for path, d in writer.digests.items()}
+    signed |= {path: sha256_hex(data) for path, data in files.items()}
+    signed["bagit.txt"] = sha256_hex(declaration().encode())
+    return signed
 
 
 def _actor_keys(case: Case, plan: _Plan) -> dict[str, bytes]:
     known = {i.fingerprint: i.public_key for i in case.identities()}
     known |= {fp: bytes(k) for fp, k in case.conn.execute("SELECT * FROM lineage_keys")}
     actors = {e.actor for chain in [plan.entries, *plan.lineage.values()] for e in chain}
+    actors.add(case.signer.fingerprint)  # the export entry's actor, not yet in plan.entries
     return {fp: known[fp] for fp in sorted(actors) if fp in known}
 
 
@@ -235,11 +269,12 @@ def _case_json(case: Case, plan: _Plan, package_id: str) -> bytes:
 
 
 def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
-    closing = plan.entries[-1]
+    # The export entry signs this file, so it cannot name that entry's hash; it is the
+    # next entry, so the log's length is known.
     values = {
         "{package}": package_id, "{case_title}": case.info.title, "{case_id}": case.id,
         "{sender_name}": case.signer.identity.name, "{sender}": case.signer.fingerprint,
-        "{length}": str(len(plan.entries)), "{head}": closing.entry_hash.hex(),
+        "{length}": str(len(plan.entries) + 1),
     }  # fmt: skip
     parts = []
     for lang in ("en", "uk"):
@@ -250,17 +285,25 @@ def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
     return "\n---\n\n".join(parts)
 
 
-def _bag_info(case: Case, plan: _Plan, package_id: str, writer: BagWriter) -> str:
+def _signed_bag_info(case: Case, package_id: str) -> dict[str, str]:
+    """The bag-info.txt fields the export entry signs, exactly as they are written."""
+    fields = {
+        "Source-Organization": case.info.organization or case.signer.identity.organization,
+        "Contact-Name": case.signer.identity.name,
+        "External-Identifier": package_id,
+        "Bagging-Date": date.today().isoformat(),
+        "Vault-Case-Id": case.id,
+        "Vault-Case-Title": case.info.title,
+        "Vault-Sender": case.signer.fingerprint,
+    }
+    return {label: info_value(value) for label, value in fields.items()}
+
+
+def _bag_info(signed: dict[str, str], closing: Entry, length: int, writer: BagWriter) -> str:
     payload = writer.payload_sizes()
     return info_text([
-        ("Source-Organization", case.info.organization or case.signer.identity.organization),
-        ("Contact-Name", case.signer.identity.name),
-        ("External-Identifier", package_id),
-        ("Bagging-Date", date.today().isoformat()),
+        *signed.items(),
         ("Payload-Oxum", f"{sum(payload)}.{len(payload)}"),
-        ("Vault-Case-Id", case.id),
-        ("Vault-Case-Title", case.info.title),
-        ("Vault-Sender", case.signer.fingerprint),
-        ("Vault-Custody-Head", plan.entries[-1].entry_hash.hex()),
-        ("Vault-Custody-Length", str(len(plan.entries))),
+        ("Vault-Custody-Head", closing.entry_hash.hex()),
+        ("Vault-Custody-Length", str(length)),
     ])  # fmt: skip

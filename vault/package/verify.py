@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vault.case.identity import fingerprint as key_fingerprint
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import AnchorSummary
 from vault.custody.chain import verify_chain
@@ -34,6 +35,7 @@ from vault.package.model import (
     trace_entry,
 )
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
+from vault.package.signed import check_signed_files
 from vault.progress import Cancel, Progress
 from vault.text import text_lines
 
@@ -61,7 +63,9 @@ class PackageVerification:
     encrypted: bool = False
     package_id: str = ""
     sender: str = ""
-    sender_name: str = ""
+    sender_name: str = ""  # sender_*: from the signed entry that introduced the sender's key
+    sender_role: str = ""
+    sender_organization: str = ""
     case_id: str = ""
     case_title: str = ""
     items: int = 0
@@ -93,7 +97,7 @@ def verify_package(
     bag = validate(scanned)
     result.is_bag = bag.ok
     result.check(_("The bag is complete and every checksum matches"), _plain(bag.problems))
-    doc = _json(scanned, "data/case.json")
+    doc, repeated = _strict_json(scanned, "data/case.json")
     log = _text(scanned, "data/custody.jsonl")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or log is None:
         result.check(_("It is an evidence package"), _plain([_(
@@ -102,6 +106,9 @@ def verify_package(
         return result
     result.is_package = True
     doc, malformed = _well_formed(doc)
+    malformed += [
+        Finding(None, _("case.json repeats the key {key!r}").format(key=k)) for k in repeated
+    ]
     _verify_contents(result, scanned, bag, doc, log, malformed)
     return result
 
@@ -147,12 +154,21 @@ def _text(scanned: ScannedBag, name: str) -> str | None:
     return found.data.decode("utf-8", "replace")
 
 
-def _json(scanned: ScannedBag, name: str) -> Any:
+def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
+    """The parsed file (None if it is not JSON) and every key an object repeats: a reader
+    that keeps the first and one that keeps the last would see different documents."""
     text = _text(scanned, name)
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _v in items]
+        repeated.extend(k for k in dict.fromkeys(keys) if keys.count(k) > 1)
+        return dict(items)
+
     try:
-        return json.loads(text) if text is not None else None
+        return (json.loads(text, object_pairs_hook=pairs) if text is not None else None), repeated
     except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
-        return None
+        return None, repeated
 
 
 def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], ChainResult]:
@@ -198,6 +214,8 @@ def _verify_contents(
                  _check_descriptions(doc, own, chains))  # fmt: skip
     result.check(_("The package ends with its own signed export entry"),
                  _check_closing(doc, entries, bag))  # fmt: skip
+    result.check(_("Every file is the one the export entry signed"),
+                 check_signed_files(scanned, bag, entries))  # fmt: skip
     files = {name: f.data for name, f in scanned.files.items()}
     result.anchors = package_anchors(entries, files, trusted_roots())
     if result.anchors.anchors:
@@ -252,6 +270,7 @@ def _check_case(doc: JsonObject, entries: list[Entry], chain: ChainResult) -> li
         problems.append(
             Finding(0, _("case.json names the case differently from its case.create entry"))
         )
+    introduced = introductions(entries)
     for who in doc.get("identities") or []:
         fingerprint = who.get("fingerprint") if isinstance(who, dict) else None
         known = chain.keys.get(fingerprint) if isinstance(fingerprint, str) else None
@@ -259,12 +278,38 @@ def _check_case(doc: JsonObject, entries: list[Entry], chain: ChainResult) -> li
             problems.append(
                 Finding(None, _("case.json lists an identity the log never introduced"))
             )
+        elif isinstance(fingerprint, str) and not _same_person(
+            who, introduced.get(fingerprint, {})
+        ):
+            problems.append(Finding(None, _(
+                "case.json names or describes an identity differently from the entry "
+                "that introduced it"
+            )))  # fmt: skip
     return problems
 
 
 def _object(value: object) -> JsonObject:
     """`value` if it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}
+
+
+def introductions(entries: list[Entry]) -> dict[str, dict[str, Any]]:
+    """fingerprint -> the signed details that introduced the key (case.create at seq 0, or
+    identity.add); what is shown about a person comes from here, never from case.json."""
+    found: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        if (e.action == "case.create" and e.seq == 0) or e.action == "identity.add":
+            key = _hex(e.details.get("public_key"))
+            if key is not None and len(key) == 32:
+                found.setdefault(key_fingerprint(key), e.details)
+    return found
+
+
+def _same_person(who: dict, signed: dict[str, Any]) -> bool:
+    """Name and role as signed (case.create's `organization` is the case's, not the
+    person's, so organization is compared only against identity.add)."""
+    fields = ["name", "role"] + (["organization"] if "title" not in signed else [])
+    return all(who.get(f) == signed[f] for f in fields if f in signed)
 
 
 def _hex(value: Any) -> bytes | None:
@@ -362,6 +407,12 @@ def _check_notes(doc: JsonObject, entries: list[Entry], chains: Chains) -> list[
             problems.append(Finding(seq, _(
                 "a note's item, or the note it amends, is not the one its signed entry records"
             )))  # fmt: skip
+    shipped = {n.get("id") for n in doc.get("notes") or [] if isinstance(n, dict)}
+    for note_id, entry in sorted(written.items(), key=lambda pair: pair[1].seq):
+        if note_id not in shipped:  # a disclosed note entry: the exporter ships its note
+            problems.append(Finding(entry.seq, _(
+                "the log discloses note {id} but case.json does not hold it"
+            ).format(id=note_id)))  # fmt: skip
     return problems
 
 
@@ -420,8 +471,11 @@ def _summarise(
     result.case_id, result.case_title = own, str(case.get("title", ""))
     result.items, result.notes = len(_items(doc)), len(doc.get("notes") or [])
     result.sender = entries[-1].actor if entries else ""
-    for who in doc.get("identities") or []:
-        if isinstance(who, dict) and who.get("fingerprint") == result.sender:
-            result.sender_name = str(who.get("name", ""))
+    introduced = introductions(entries).get(result.sender, {})
+    result.sender_name = str(introduced.get("name", ""))
+    result.sender_role = str(introduced.get("role", ""))
+    result.sender_organization = str(introduced.get("organization", ""))
+    if entries and entries[0].action == "case.create":
+        result.case_title = str(entries[0].details.get("title", ""))
     result.custody = [(c, str(chains[c][0].details.get("title", "")) if chains.get(c) else "",
                        len(chains.get(c, []))) for c in chain_order(own, chains)]  # fmt: skip

@@ -64,7 +64,7 @@ class BagWriter:
 
     def seal(self, bag_info: str) -> None:
         """Write the tag files, flush everything to disk and rename into place."""
-        payload = dict(self.digests)
+        payload = {p: d for p, d in self.digests.items() if p.startswith("data/")}
         self.add_bytes("bagit.txt", declaration().encode())
         self.add_bytes("bag-info.txt", bag_info.encode("utf-8"))
         for a in ALGORITHMS:

@@ -4,7 +4,6 @@ signed chains cover."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -15,11 +14,11 @@ import pytest
 from tests.helpers.package import (
     PASSPHRASE,
     rehash,
+    sign_chain,
 )
 from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.cli.main import main
-from vault.custody.entry import canonical, entry_hash_of
 from vault.custody.verify import verify_case
 from vault.errors import PackageRefused
 from vault.evidence.ingest import import_paths
@@ -79,23 +78,11 @@ def test_deeply_nested_case_json_is_a_finding_not_a_crash(package):
 
 def resign(bag: Path, signer: Signer, edit: Callable[[list[dict]], None]) -> None:
     """A hostile sender: edit the log's contents, then re-hash and re-sign the whole chain
-    with the sender's own key, and point bag-info.txt at the new head."""
+    (and the export entry's signed file list) with the sender's own key."""
     path = bag / "data/custody.jsonl"
     entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     edit(entries)
-    prev = bytes(32)
-    for entry in entries:
-        if "content" in entry:
-            entry["content_hash"] = hashlib.sha256(canonical(entry["content"])).hexdigest()
-        entry["prev"] = prev.hex()
-        prev = entry_hash_of(prev, bytes.fromhex(entry["content_hash"]))
-        entry["entry_hash"], entry["sig"] = prev.hex(), signer.sign(prev).hex()
-    path.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
-    info = (bag / "bag-info.txt").read_text(encoding="utf-8").splitlines()
-    head = f"Vault-Custody-Head: {prev.hex()}"
-    lines = [head if line.startswith("Vault-Custody-Head:") else line for line in info]
-    (bag / "bag-info.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rebag(bag)
+    sign_chain(bag, entries, signer)
 
 
 def edit_case_json(bag: Path, edit: Callable[[dict], None]) -> None:
