@@ -276,12 +276,13 @@ def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
         "{sender_name}": case.signer.identity.name, "{sender}": case.signer.fingerprint,
         "{length}": str(len(plan.entries) + 1),
     }  # fmt: skip
+    program = (TEMPLATES / "check_package.py").read_text(encoding="utf-8")
     parts = []
     for lang in ("en", "uk"):
         text = assets.read_text("verify", f"VERIFY.{lang}.md")
         for key, value in values.items():
             text = text.replace(key, re.sub(r"[\x00-\x1f`*_\[\]<>]", " ", value))
-        parts.append(text)
+        parts.append(text.replace("{program}", program))  # last: no value lands in it
     return "\n---\n\n".join(parts)
 
 

@@ -1,0 +1,127 @@
+"""data/VERIFY.md is complete (issue 9 §7): its own commands and program, run with the real
+openssl, sha256sum and python3, refuse every package that verify-package refuses (each
+tamper of §2, the independent bad vectors) and accept the ones it accepts."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import rfc8785
+
+from tests.core.test_package_signed import TAMPERS, rebag, tampered
+from tests.core.test_package_signed import package as package  # noqa: F401 - fixture
+from tests.helpers.package import copy_bag, investigator  # noqa: F401 - fixture
+from vault.package.verify import verify_package
+
+PROGRAM = Path(__file__).parents[2] / "resources/verify/check_package.py"
+_BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
+
+
+def guide_blocks(verify_md: Path, part: int = 0) -> list[tuple[str, str]]:
+    """The fenced blocks of one language's half of VERIFY.md: (info string, text)."""
+    halves = verify_md.read_text(encoding="utf-8").split("\n---\n\n")
+    return _BLOCK.findall(halves[part])
+
+
+def follow_by_hand(bag: Path, blocks: list[tuple[str, str]]) -> tuple[bool, str]:
+    """Do what VERIFY.md says for an unpacked package: save the program beside the folder,
+    then run every `sh` block in order in the folder (the `shell` one unpacks a zip)."""
+    (program,) = [text for kind, text in blocks if kind == "python"]
+    (bag.parent / "check_package.py").write_text(program, encoding="utf-8")
+    output = []
+    for kind, text in blocks:
+        if kind != "sh":
+            continue
+        run = subprocess.run(["sh", "-e", "-c", text], cwd=bag, capture_output=True, text=True)
+        output.append(run.stdout + run.stderr)
+        if run.returncode != 0:
+            return False, "".join(output)
+    return True, "".join(output)
+
+
+def test_guide_gives_the_same_steps_in_english_and_ukrainian(package):
+    english, ukrainian = (guide_blocks(package / "data/VERIFY.md", part) for part in (0, 1))
+    assert english == ukrainian
+    assert [kind for kind, _ in english] == ["shell", "sh", "sh", "sh", "python"]
+    (program,) = [text for kind, text in english if kind == "python"]
+    assert program == PROGRAM.read_text(encoding="utf-8")
+    steps = "".join(text for _, text in english)
+    assert "openssl pkey -pubin -in" in steps and "-outform DER | tail -c 32 | sha256sum" in steps
+
+
+def test_following_the_guide_accepts_the_untouched_package(package):
+    ok, output = follow_by_hand(package, guide_blocks(package / "data/VERIFY.md"))
+    assert ok, output
+    sender = verify_package(package).sender
+    assert f"compare it with the one read out to you): {sender}" in output
+    assert "every entry of every log is signed by its actor" in output
+
+
+@pytest.mark.parametrize("name", sorted(TAMPERS))
+def test_following_the_guide_refuses_what_verify_package_refuses(package, name):
+    guide = guide_blocks(package / "data/VERIFY.md")
+    bag = tampered(package, name)
+    ok, output = follow_by_hand(bag, guide)
+    assert not ok and "REFUSED" in output, output
+    assert not verify_package(bag).ok
+
+
+@pytest.mark.parametrize(
+    ("vector", "valid"),
+    [("package-good", True), ("package-bad-original", False), ("package-bad-withheld-hash", False)],
+)
+def test_guide_agrees_with_verify_package_on_the_independent_vectors(
+    package, vectors, tmp_path, vector, valid
+):
+    bag = copy_bag(vectors / vector, tmp_path / "vectors" / vector)
+    ok, output = follow_by_hand(bag, guide_blocks(package / "data/VERIFY.md"))
+    assert ok is valid is verify_package(bag).ok, output
+    if valid:
+        assert "WARNING: an older package form" in output
+
+
+def test_guide_refuses_a_forged_signature_that_only_openssl_can_catch(package, tmp_path):
+    """The program cannot check Ed25519; the openssl loop of the same step must. (The export
+    entry's own signature is the one byte range that no other signed value covers.)"""
+    bag = copy_bag(package, tmp_path / "forged-sig")
+    log = bag / "data/custody.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines()
+    sig = re.search(r'"sig":"([0-9a-f]+)"', lines[-1]).group(1)
+    lines[-1] = lines[-1].replace(sig, ("0" if sig[0] != "0" else "1") + sig[1:])
+    log.write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    rebag(bag)
+    ok, output = follow_by_hand(bag, guide_blocks(package / "data/VERIFY.md"))
+    assert not ok and "SIGNATURE FAILED" in output, output
+    assert not verify_package(bag).ok
+
+
+def _program():
+    spec = importlib.util.spec_from_file_location("check_package", PROGRAM)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"b": 1, "a": [True, None, "x"], "": {}},
+        {"\U0001f600": 1, "\uffff": 2, "\ue000": 3, "é": 4, "e": 5},  # UTF-16 order differs
+        {"text": 'tab\there\nnl \x00 \x1f \x7f \u2028 "q" \\ /', "n": -(2**53 - 1)},
+        {"Свідок": "утримували 46 днів", "n": 2**53 - 1, "z": 0},
+    ],
+)
+def test_the_programs_canonical_json_is_rfc_8785(value):
+    assert _program().canon(value).encode("utf-8") == rfc8785.dumps(value)
+
+
+@pytest.mark.parametrize("value", [{"n": 2**53}, {"s": "\ud800"}])
+def test_the_program_refuses_what_rfc_8785_refuses(value):
+    with pytest.raises(rfc8785.CanonicalizationError):
+        rfc8785.dumps(value)
+    with pytest.raises(ValueError):  # UnicodeEncodeError is a ValueError
+        _program().canon(value).encode("utf-8")
