@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import rfc8785
 
+from tests.core.test_package import _TAMPERS as EARLIER_TAMPERS
 from tests.core.test_package_signed import TAMPERS, rebag, tampered
 from tests.core.test_package_signed import package as package  # noqa: F401 - fixture
 from tests.helpers.package import copy_bag, investigator  # noqa: F401 - fixture
@@ -67,6 +68,19 @@ def test_following_the_guide_refuses_what_verify_package_refuses(package, name):
     bag = tampered(package, name)
     ok, output = follow_by_hand(bag, guide)
     assert not ok and "REFUSED" in output, output
+    assert not verify_package(bag).ok
+
+
+@pytest.mark.parametrize("name", sorted(EARLIER_TAMPERS))
+def test_following_the_guide_refuses_the_earlier_tampers_too(package, name):
+    """The tampers verify-package has refused since the first release (a flipped original,
+    an edited, reordered or re-signed log, a removed or extra original...)."""
+    guide = guide_blocks(package / "data/VERIFY.md")
+    bag = copy_bag(package, package.parent / f"earlier-{name}")
+    EARLIER_TAMPERS[name](bag)
+    rebag(bag)
+    ok, output = follow_by_hand(bag, guide)
+    assert not ok, output
     assert not verify_package(bag).ok
 
 
