@@ -293,10 +293,10 @@ def _object(value: object) -> JsonObject:
     return value if isinstance(value, dict) else {}
 
 
-def introductions(entries: list[Entry]) -> dict[str, dict[str, Any]]:
+def introductions(entries: list[Entry]) -> dict[str, JsonObject]:
     """fingerprint -> the signed details that introduced the key (case.create at seq 0, or
     identity.add); what is shown about a person comes from here, never from case.json."""
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, JsonObject] = {}
     for e in entries:
         if (e.action == "case.create" and e.seq == 0) or e.action == "identity.add":
             key = _hex(e.details.get("public_key"))
@@ -305,7 +305,7 @@ def introductions(entries: list[Entry]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _same_person(who: dict, signed: dict[str, Any]) -> bool:
+def _same_person(who: JsonObject, signed: JsonObject) -> bool:
     """Name and role as signed (case.create's `organization` is the case's, not the
     person's, so organization is compared only against identity.add)."""
     fields = ["name", "role"] + (["organization"] if "title" not in signed else [])

@@ -12,14 +12,19 @@ from pathlib import Path
 import pytest
 import rfc8785
 
-from tests.core.test_package import _TAMPERS as EARLIER_TAMPERS
-from tests.core.test_package_signed import TAMPERS, rebag, tampered
-from tests.core.test_package_signed import package as package  # noqa: F401 - fixture
-from tests.helpers.package import copy_bag, investigator  # noqa: F401 - fixture
+from tests.core.package.test_package import _TAMPERS as EARLIER_TAMPERS
+from tests.helpers.package import copy_bag
+from tests.helpers.tamper import TAMPERS, described_package, rebag, tampered
+from vault.case.handle import Case
 from vault.package.verify import verify_package
 
-PROGRAM = Path(__file__).parents[2] / "resources/verify/check_package.py"
+PROGRAM = Path(__file__).parents[3] / "resources/verify/check_package.py"
 _BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
+
+
+@pytest.fixture
+def package(investigator: Case, tmp_path: Path) -> Path:
+    return described_package(investigator, tmp_path)
 
 
 def guide_blocks(verify_md: Path, part: int = 0) -> list[tuple[str, str]]:
