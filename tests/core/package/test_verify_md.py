@@ -13,9 +13,13 @@ import pytest
 import rfc8785
 
 from tests.core.package.test_package import _TAMPERS as EARLIER_TAMPERS
-from tests.helpers.package import copy_bag
+from tests.helpers.package import PASSPHRASE, copy_bag
 from tests.helpers.tamper import TAMPERS, described_package, rebag, tampered
 from vault.case.handle import Case
+from vault.evidence.items import list_items
+from vault.evidence.notes import add_note, amend_note
+from vault.package.export import export
+from vault.package.receive import receive
 from vault.package.verify import verify_package
 
 PROGRAM = Path(__file__).parents[3] / "resources/verify/check_package.py"
@@ -65,6 +69,26 @@ def test_following_the_guide_accepts_the_untouched_package(package):
     sender = verify_package(package).sender
     assert f"compare it with the one read out to you): {sender}" in output
     assert "every entry of every log is signed by its actor" in output
+
+
+def test_following_the_guide_accepts_a_package_that_passed_through_two_cases(
+    investigator, tmp_path
+):
+    """Received items, their sender's kept chain, an amended note: the guide follows the
+    lineage as verify-package does, and both accept every package along the way."""
+    ids = [i.id for i in list_items(investigator.conn)]
+    amend_note(investigator, add_note(investigator, "first", ids[1]).id, "second")
+    export(investigator, tmp_path / "p1", ids[:2])
+    with Case.create(tmp_path / "b.evault", PASSPHRASE, "Prosecution") as lawyer:
+        receive(lawyer, tmp_path / "p1")
+        add_note(lawyer, "Prosecutor's note", ids[0])
+        export(lawyer, tmp_path / "p2")
+        export(lawyer, tmp_path / "p3", ids[1:2])
+    for name in ("p1", "p2", "p3"):
+        bag = tmp_path / name
+        ok, output = follow_by_hand(bag, guide_blocks(bag / "data/VERIFY.md"))
+        assert ok and verify_package(bag).ok, output
+    assert (tmp_path / "p2/data/lineage").is_dir()
 
 
 @pytest.mark.parametrize("name", sorted(TAMPERS))
