@@ -276,7 +276,7 @@ def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
         "{sender_name}": case.signer.identity.name, "{sender}": case.signer.fingerprint,
         "{length}": str(len(plan.entries) + 1),
     }  # fmt: skip
-    program = (TEMPLATES / "check_package.py").read_text(encoding="utf-8")
+    program = assets.read_text("verify", "check_package.py")
     parts = []
     for lang in ("en", "uk"):
         text = assets.read_text("verify", f"VERIFY.{lang}.md")
