@@ -74,6 +74,7 @@ def test_built_app_carries_its_resources_and_qt_plugins(app_dir: Path) -> None:
         "resources/fonts/DejaVuSans.ttf",
         "resources/locale/uk/LC_MESSAGES/ui.mo",
         "resources/verify/VERIFY.uk.md",
+        "resources/verify/check_package.py",
         "resources/icons/evidence-vault.png",
     ):
         assert (internal / shipped).is_file(), shipped

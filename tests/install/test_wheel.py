@@ -80,6 +80,17 @@ def test_wheel_carries_fonts_translations_and_templates(wheel: Path) -> None:
     assert not [n for n in names if n.endswith(".po")], "catalogue sources are not shipped"
 
 
+def test_every_file_under_resources_ships_in_the_wheel(wheel: Path) -> None:
+    # A file added to resources/ later (a trust list, a new catalogue) must not need a new rule.
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    committed = subprocess.run(
+        ["git", "ls-files", "resources"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    expected = {name for name in committed if not name.endswith(".po")}
+    assert expected and expected <= names, f"not in the wheel: {sorted(expected - names)}"
+
+
 def test_installed_app_imports_nothing_from_the_source_tree(
     installed: Path, tmp_path: Path
 ) -> None:
