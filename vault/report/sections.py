@@ -182,6 +182,17 @@ def limitations(facts: ReportFacts, w: Words) -> list[Flowable]:
             "or by what an image was taken."
         ),
         w("Thumbnails are reduced previews made by this app; the originals are the evidence."),
+        w(
+            "The custody log proves that nothing changed relative to the keys recorded in this "
+            "case. It does not prove more: whoever holds those keys could rewrite the log and "
+            "sign it again."
+        ),
+        w(
+            "Entries cut off the end of the log, or a return to an older copy of the case file, "
+            "are detected only against an outside anchor: a trusted time-stamp, or a custody "
+            "head that someone else has witnessed (such as the head on this report's cover, if "
+            "a copy is kept elsewhere)."
+        ),
     ]
     if facts.partial:
         points.append(

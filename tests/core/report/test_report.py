@@ -226,3 +226,14 @@ def test_a_report_never_overwrites_an_existing_file(case: Case, tmp_path: Path) 
         generate_report(case, earlier, "en")
     assert earlier.read_bytes() == b"the report filed last week"
     assert case.conn.execute("SELECT count(*) FROM custody").fetchone()[0] == entries_before
+
+
+def test_limitations_say_what_the_log_cannot_prove_in_both_languages(
+    english: ReportResult, ukrainian: ReportResult
+) -> None:
+    en = " ".join(pdf_text(english.path).split())
+    assert "whoever holds those keys could rewrite the log and sign it again" in en
+    assert "detected only against an outside anchor: a trusted time-stamp" in en
+    uk = " ".join(pdf_text(ukrainian.path).split())
+    assert "власник цих ключів міг би переписати журнал і підписати його знову" in uk
+    assert "виявляються лише за зовнішньою прив'язкою: довіреною позначкою часу" in uk
