@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from vault.case.handle import Case
 
 PASSPHRASE = "correct horse battery staple"
@@ -36,3 +38,13 @@ def run_cli(*args: str, passphrase: str | None = PASSPHRASE, **kw) -> subprocess
         [sys.executable, "-m", "vault", *map(str, args)],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, **kw,
     )  # fmt: skip
+
+
+def edit_rows(path: Path, sql: str, *params: object, passphrase: str = PASSPHRASE) -> None:
+    """What an adversary holding the passphrase does: open the closed case file with a plain
+    SQLCipher 4 reader and change rows behind the app's back."""
+    conn = sqlcipher.connect(str(path))
+    conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")
+    conn.execute(sql, params)
+    conn.commit()
+    conn.close()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.text import display_block, plain_label
+from ui.widgets.text import display_block, display_text, plain_label
 from vault.evidence.notes import Note
 from vault.i18n import _
 
@@ -66,6 +66,8 @@ class NotesTab(QWidget):
             text = display_block(note.text)
             if note.id in superseded:
                 text = _("[amended — see below]") + "\n" + text
+            if note.problems:  # the case file's row disagrees with the signed log
+                text = "\n".join("⚠ " + display_text(p) for p in note.problems) + "\n" + text
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, note.id)
             self.notes.addItem(entry)

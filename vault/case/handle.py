@@ -14,6 +14,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault import __version__
 from vault.case.casefile import CaseFile, CaseInfo, create_case_file, open_case_file
 from vault.case.identity import Identity, Signer
+from vault.case.people import Introduction, introductions
 from vault.custody.entry import Entry, Finding, append_entry, utc_now
 from vault.custody.witness import check_witness, current_head, record_head
 from vault.errors import NotFound, StorageFull, VaultError
@@ -32,6 +33,7 @@ class Case:
         # DESIGN §8: checked on open before anything else; the head is witnessed on close.
         self.witness_finding: Finding | None = check_witness(file.conn, info.id)
         self._opened_head = current_head(file.conn)
+        self._people: tuple[int | None, dict[str, Introduction]] | None = None
 
     @property
     def conn(self) -> sqlcipher.Connection:
@@ -95,7 +97,7 @@ class Case:
             info = CaseInfo(*file.conn.execute(
                 "SELECT id, title, number, organization FROM case_info"
             ).fetchone())  # fmt: skip
-            signer = _local_signer(file.conn, actor)
+            signer = _local_signer(file.conn, actor, introductions(file.conn))
         except BaseException:
             file.close()
             raise
@@ -125,12 +127,16 @@ class Case:
         return append_entry(self.conn, self.id, self.signer, action, subject, digest, details)
 
     def identities(self) -> list[Identity]:
-        """Everyone the case file knows, in the order they were added."""
-        rows = self.conn.execute(
-            "SELECT fingerprint, name, role, organization, public_key"
-            " FROM identities ORDER BY rowid"
-        )
-        return [Identity(fp, name, role, org, bytes(key)) for fp, name, role, org, key in rows]
+        """Everyone the signed log introduced, in that order, as it introduced them: names,
+        roles and organizations come from `case.create` / `identity.add`, never from rows."""
+        return [known.identity for known in self.introductions().values()]
+
+    def introductions(self) -> dict[str, Introduction]:
+        """Fingerprint -> the identity and the seq of the entry that introduced it."""
+        head = self.conn.execute("SELECT max(seq) FROM custody").fetchone()[0]
+        if self._people is None or self._people[0] != head:
+            self._people = (head, introductions(self.conn))
+        return self._people[1]
 
     def actor_keys(self) -> dict[str, bytes]:
         """Every actor's public key: the case's own people, then those of kept sender chains."""
@@ -209,12 +215,19 @@ def _insert_identity(conn: sqlcipher.Connection, identity: Identity, seed: bytes
     )  # fmt: skip
 
 
-def _local_signer(conn: sqlcipher.Connection, actor: str | None) -> Signer:
+def _local_signer(
+    conn: sqlcipher.Connection, actor: str | None, people: dict[str, Introduction]
+) -> Signer:
+    """The first local key matching `actor` (fingerprint or signed name), acting under the
+    name, role and organization its introducing entry signed."""
     rows = conn.execute(
         "SELECT fingerprint, name, role, organization, private_key FROM identities"
         " WHERE private_key IS NOT NULL ORDER BY rowid"
     ).fetchall()
     for fp, name, role, org, seed in rows:
+        signed = people[fp].identity if fp in people else None
+        if signed is not None:
+            name, role, org = signed.name, signed.role, signed.organization
         if actor is None or actor in (fp, name):
             return Signer.from_seed(bytes(seed), name, role, org)
     raise NotFound(_("No investigator {actor} in this case.").format(actor=actor))

@@ -104,6 +104,8 @@ def items(args: argparse.Namespace) -> int:
         for item in found:
             say(f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"
                 f" {item.original_name!r}")  # fmt: skip
+            for problem in item.problems:  # a row that disagrees with the signed log
+                say("  " + _("NOT AS SIGNED: {problem}").format(problem=problem))
     return 0
 
 

@@ -13,6 +13,7 @@ from vault.case.identity import fingerprint
 from vault.custody.anchors import AnchorSummary, read_blob, verify_anchors
 from vault.custody.chain import verify_chain
 from vault.custody.entry import ChainResult, Entry, Finding, entered_digests, read_entries, utc_now
+from vault.custody.records import check_items, check_notes, check_people
 from vault.custody.tsa import trusted_roots
 from vault.custody.witness import check_witness
 from vault.errors import Cancelled
@@ -54,6 +55,9 @@ def verify_case(
     _check_identities(conn, chain, report)
     _check_items(conn, entries, by_seq, report, progress, cancelled)
     _check_notes(conn, entries, by_seq, report)
+    report.findings += check_people(case)
+    report.findings += check_items(conn, cancelled)
+    report.findings += check_notes(conn)
     report.findings += verify_lineage(conn, case.id)
     report.anchors = verify_anchors(entries, lambda h: read_blob(case, h), trusted_roots())
     report.findings += report.anchors.findings

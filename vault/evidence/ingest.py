@@ -4,7 +4,6 @@ transaction per file, so a cancelled or killed import never leaves half an item.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import uuid
 from collections.abc import Callable, Iterable
@@ -17,6 +16,7 @@ from vault.errors import Cancelled, StorageFull
 from vault.evidence.blobstore import store_stream
 from vault.evidence.metadata import quick_look
 from vault.evidence.probe import MetadataProbe
+from vault.evidence.record import metadata_digests, stored_metadata
 from vault.i18n import _
 from vault.progress import Cancel, Progress
 
@@ -155,15 +155,16 @@ def import_file(
         blob = store_stream(conn, f.read, on_bytes, cancelled)
         meta = extracted.result() if extracted else glance
         item_id = str(uuid.uuid4())
+        stored = stored_metadata(meta)
         details = {"original_name": name, "size": blob.size, "mime": meta.mime,
-                   "source": source, "method": "copy"}  # fmt: skip
+                   "source": source, "method": "copy", **metadata_digests(stored)}  # fmt: skip
         entry = case.record("item.import", item_id, blob.sha256, details)
         conn.execute(
             "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at,"
             " source, method, metadata, tags, warnings, thumbnail, entered_seq)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (item_id, blob.id, blob.sha256, name, blob.size, meta.mime,
-             entry.at, source, "copy", json.dumps(meta.fields),
-             json.dumps(meta.tags), json.dumps(meta.warnings), meta.thumbnail, entry.seq),
+             entry.at, source, "copy", stored["metadata"], stored["tags"],
+             stored["warnings"], stored["thumbnail"], entry.seq),
         )  # fmt: skip
     return ImportedItem(item_id, name, blob.sha256, blob.size, not blob.new, meta.warnings)

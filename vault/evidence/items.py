@@ -1,7 +1,11 @@
-"""Reading items back: their properties, metadata, thumbnails, originals and events."""
+"""Reading items back: their properties, metadata, thumbnails, originals and events.
+
+Everything returned is what the signed log states (issue 9 §1, vault/evidence/record.py):
+rows that disagree with it are not shown, and the item says so in `problems`."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -12,6 +16,14 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.custody.entry import Entry, read_entries
 from vault.errors import NotFound
 from vault.evidence.blobstore import blob_chunks
+from vault.evidence.metadata import empty_fields
+from vault.evidence.record import (
+    item_records,
+    package_sources,
+    parse_content,
+    sha256_hex,
+)
+from vault.i18n import _
 
 METADATA_FIELDS = (
     "captured_at", "captured_offset", "gps_lat", "gps_lon", "gps_alt", "make", "model",
@@ -19,14 +31,18 @@ METADATA_FIELDS = (
 )  # fmt: skip
 
 _COLUMNS = (
-    "id, sha256, original_name, size, mime, imported_at, source, method, metadata, warnings,"
-    " entered_seq, blob_id"
+    "i.id, i.sha256, i.original_name, i.size, i.mime, i.imported_at, i.source, i.method,"
+    " i.metadata, i.warnings, i.entered_seq, i.blob_id, c.content, c.content_hash"
 )
+_FROM = "FROM items i LEFT JOIN custody c ON c.seq = i.entered_seq"
 
 
 @dataclass(frozen=True)
 class Item:
-    """One piece of evidence as the case holds it."""
+    """One piece of evidence as its signed record states it (issue 9 §1): name, size, type,
+    source, method, time and digest come from the entry that brought it in; metadata and
+    warnings from rows whose digest that entry signed. `problems` says what the case file's
+    rows claim that the signed record does not (never shown); `verify` lists them too."""
 
     id: str
     sha256: str
@@ -40,43 +56,195 @@ class Item:
     warnings: list[str]
     entered_seq: int
     blob_id: int
+    problems: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The documented `items --json` object."""
         obj = asdict(self)
         del obj["metadata"], obj["blob_id"]
+        obj["problems"] = list(self.problems)
         obj.update({name: self.metadata.get(name) for name in METADATA_FIELDS})
         return obj
 
 
-def _item(row: tuple[Any, ...]) -> Item:
-    item_id, sha256, name, size, mime, imported_at, source, method = row[:8]
-    metadata, warnings, entered_seq, blob_id = row[8:]
-    return Item(item_id, sha256, name, size, mime, imported_at, source, method,
-                json.loads(metadata), json.loads(warnings), entered_seq, blob_id)  # fmt: skip
+def signed_content(text: Any, content_hash: Any) -> dict[str, Any] | None:
+    """An entry's content, if its stored text is still the text whose hash was signed."""
+    if not isinstance(text, str) or content_hash is None:
+        return None
+    if hashlib.sha256(text.encode("utf-8")).digest() != bytes(content_hash):
+        return None
+    return parse_content(text)
+
+
+class _Records:
+    """Signed records of items, each entry parsed once however many items it brought in.
+
+    A received item's name, size and type are those its first hands signed: the
+    `item.import` in a kept sender chain (the sender's key signed it, `verify` re-verifies
+    the chain). They are not repeated in `package.import`, so that a later partial export,
+    which ships that entry whole, does not disclose the names of items it leaves out."""
+
+    def __init__(self, conn: sqlcipher.Connection) -> None:
+        self._conn = conn
+        self._by_seq: dict[int, dict[str, dict[str, Any]]] = {}
+        self._first: dict[str, dict[str, Any]] | None = None
+
+    def get(self, item_id: str, seq: int, text: Any, content_hash: Any) -> dict[str, Any] | None:
+        if seq not in self._by_seq:
+            self._by_seq[seq] = item_records(signed_content(text, content_hash))
+        record = self._by_seq[seq].get(item_id)
+        if record is None or record.get("method") != "package":
+            return record
+        if self._first is None:
+            self._first = first_hands(self._conn)
+        return {**self._first.get(item_id, {}), **record}
+
+
+def first_hands(conn: sqlcipher.Connection) -> dict[str, dict[str, Any]]:
+    """item id -> original_name, size and mime as its `item.import` in a kept chain signed."""
+    found: dict[str, dict[str, Any]] = {}
+    for (line,) in conn.execute("SELECT line FROM lineage WHERE line LIKE '%item.import%'"):
+        content = (parse_content(line) or {}).get("content")
+        if not isinstance(content, dict) or content.get("action") != "item.import":
+            continue
+        for item_id, signed in item_records(content).items():
+            found.setdefault(item_id, {k: signed[k] for k in _FIRST_HANDS if k in signed})
+    return found
+
+
+_FIRST_HANDS = ("original_name", "size", "mime")
+
+
+def _item(row: tuple, records: _Records) -> Item:
+    (item_id, sha256, name, size, mime, imported_at, source, method, metadata, warnings,
+     seq, blob_id, text, content_hash) = row  # fmt: skip
+    record = records.get(item_id, seq, text, content_hash)
+    if record is None:
+        problem = _("No signed entry records this item; what the case file says about it is "
+                    "not shown.")  # fmt: skip
+        return Item(item_id, "", "", 0, "", "", "", "", empty_fields(), [problem], seq, blob_id,
+                    (problem,))  # fmt: skip
+    rows = {"sha256": sha256, "original_name": name, "size": size, "mime": mime,
+            "imported_at": imported_at, "source": source, "method": method}  # fmt: skip
+    problems = [_changed(key) for key, value in rows.items() if differs(record, key, value)]
+    shown = {key: record.get(key, value) for key, value in rows.items()}
+    fields = checked_json(metadata, record, "metadata_sha256", problems)
+    warned = checked_json(warnings, record, "warnings_sha256", problems)
+    meta = {**empty_fields(), **fields} if isinstance(fields, dict) else empty_fields()
+    said = [str(w) for w in warned] if isinstance(warned, list) else []
+    return Item(
+        item_id, str(shown["sha256"]), str(shown["original_name"]), _int(shown["size"]),
+        str(shown["mime"]), str(shown["imported_at"]), str(shown["source"]),
+        str(shown["method"]), meta, said + problems, seq, blob_id, tuple(problems),
+    )  # fmt: skip
+
+
+def differs(record: dict[str, Any], key: str, value: Any) -> bool:
+    """Whether a row value disagrees with the signed record (a received item's source was
+    written in the language the app spoke then)."""
+    if key == "source" and record.get("method") == "package":
+        return value not in package_sources(record.get("package"))
+    return key in record and record[key] != value
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _changed(key: str) -> str:
+    return _("The case file's {field} of this item differs from its signed record; the signed "
+             "value is shown.").format(field=key)  # fmt: skip
+
+
+def digest_name(key: str) -> str:
+    """What a digest key of item.import covers, in words."""
+    names = {
+        "metadata_sha256": _("extracted metadata"),
+        "tags_sha256": _("list of metadata tags"),
+        "warnings_sha256": _("list of warnings"),
+        "thumbnail_sha256": _("thumbnail"),
+    }
+    return names.get(key, key)
+
+
+def checked_json(text: str, record: dict[str, Any], key: str, problems: list[str]) -> Any:
+    """A JSON column's value if the signed record's digest covers it (or it predates such
+    digests: `verify` then recomputes it from the original), else None and a problem."""
+    if key in record and record[key] != sha256_hex(text):
+        problems.append(_("The {what} stored for this item differs from its signed digest; it "
+                          "is not shown.").format(what=digest_name(key)))  # fmt: skip
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError, TypeError):
+        return None
 
 
 def list_items(conn: sqlcipher.Connection) -> list[Item]:
     """Every item, in the order it entered the case."""
-    return [_item(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM items ORDER BY rowid")]
+    records = _Records(conn)
+    rows = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid").fetchall()
+    return [_item(r, records) for r in rows]
 
 
 def get_item(conn: sqlcipher.Connection, item_id: str) -> Item:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
+    row = conn.execute(f"SELECT {_COLUMNS} {_FROM} WHERE i.id = ?", (item_id,)).fetchone()
     if row is None:
         raise NotFound()
-    return _item(row)
+    return _item(row, _Records(conn))
+
+
+def signed_record(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any] | None:
+    """What the entry that brought the item in signed about it (vault/evidence/record.py)."""
+    row = conn.execute(
+        f"SELECT i.entered_seq, c.content, c.content_hash {_FROM} WHERE i.id = ?", (item_id,)
+    ).fetchone()
+    return _Records(conn).get(item_id, *row) if row else None
+
+
+def signed_records(conn: sqlcipher.Connection) -> dict[str, dict[str, Any]]:
+    """item id -> its signed record, for every item that has one (one parse per entry)."""
+    records, found = _Records(conn), {}
+    rows = conn.execute(f"SELECT i.id, i.entered_seq, c.content, c.content_hash {_FROM}")
+    for item_id, seq, text, content_hash in rows.fetchall():
+        record = records.get(item_id, seq, text, content_hash)
+        if record is not None:
+            found[item_id] = record
+    return found
 
 
 def item_tags(conn: sqlcipher.Connection, item_id: str) -> dict[str, str]:
-    """Every metadata tag read from the file (informative; recomputable from the original)."""
+    """Every metadata tag read from the file (informative; recomputable from the original);
+    {} when the stored tags are not the ones the item's entry signed."""
     row = conn.execute("SELECT tags FROM items WHERE id = ?", (item_id,)).fetchone()
-    return json.loads(row[0]) if row else {}
+    record = signed_record(conn, item_id)
+    if row is None or record is None:
+        return {}
+    tags = checked_json(row[0], record, "tags_sha256", [])
+    return tags if isinstance(tags, dict) else {}
 
 
 def thumbnail(conn: sqlcipher.Connection, item_id: str) -> bytes | None:
+    """The preview image; None when there is none or it is not the one the item's entry
+    signed (an edited thumbnail is never shown)."""
+    data, withheld = _thumbnail(conn, item_id)
+    return None if withheld else data
+
+
+def thumbnail_withheld(conn: sqlcipher.Connection, item_id: str) -> bool:
+    """Whether the stored thumbnail is not shown because its entry did not sign it."""
+    return _thumbnail(conn, item_id)[1]
+
+
+def _thumbnail(conn: sqlcipher.Connection, item_id: str) -> tuple[bytes | None, bool]:
     row = conn.execute("SELECT thumbnail FROM items WHERE id = ?", (item_id,)).fetchone()
-    return bytes(row[0]) if row and row[0] is not None else None
+    record = signed_record(conn, item_id)
+    if row is None or record is None:
+        return None, row is not None
+    data = bytes(row[0]) if row[0] is not None else None
+    if "thumbnail_sha256" in record and record["thumbnail_sha256"] != sha256_hex(data):
+        return data, True
+    return data, False
 
 
 def read_original(conn: sqlcipher.Connection, item_id: str) -> Iterator[bytes]:
@@ -93,10 +261,11 @@ def description(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any]:
 
 def item_events(conn: sqlcipher.Connection, item_id: str) -> list[Entry]:
     """Every entry about the item: its own, notes about it, and packages that carried it."""
-    note_ids = [r[0] for r in conn.execute("SELECT id FROM notes WHERE about = ?", (item_id,))]
-    subjects = [item_id, *note_ids]
-    marks = ",".join("?" * len(subjects))
-    own = read_entries(conn, f"WHERE subject IN ({marks})", tuple(subjects))
+    # Notes are found by the item their signed entry names, not by the rows' `about`.
+    own = read_entries(
+        conn, "WHERE subject = ? OR (action IN ('note.add', 'note.amend') AND content LIKE ?)",
+        (item_id, f'%"about":"{item_id}"%'),
+    )  # fmt: skip
     carried = read_entries(
         conn, "WHERE action IN ('package.export', 'package.import', 'report.generate')"
         " AND content LIKE ?", (f'%"{item_id}"%',)

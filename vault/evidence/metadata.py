@@ -61,6 +61,7 @@ class Extracted:
     tags: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     thumbnail: bytes | None = None
+    complete: bool = True  # False when the parsers were not run to the end (time, size)
 
 
 def empty_fields() -> dict[str, str | int | None]:

@@ -13,7 +13,8 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.case.handle import Case
 from vault.custody.entry import Entry
 from vault.errors import InvalidInput, NotFound
-from vault.evidence.items import get_item
+from vault.evidence.items import get_item, signed_content
+from vault.evidence.record import note_records
 from vault.i18n import _
 
 DESCRIPTIVE_FIELDS = ("title", "description", "location", "captured_by")
@@ -27,6 +28,7 @@ class Note:
     sha256: str
     supersedes: str | None
     seq: int
+    problems: tuple[str, ...] = ()  # what the rows claim that the signed record does not
 
 
 def note_digest(text: str) -> str:
@@ -64,30 +66,51 @@ def _write_note(case: Case, text: str, about: str | None, supersedes: str | None
     return Note(note_id, about, text, digest, supersedes, entry.seq)
 
 
-_NOTE_COLUMNS = "id, about, text, supersedes, seq"
+_NOTE_COLUMNS = "n.id, n.about, n.text, n.supersedes, n.seq, c.content, c.content_hash"
+_NOTE_FROM = "FROM notes n LEFT JOIN custody c ON c.seq = n.seq"
 
 
-def _note(row: tuple[Any, ...]) -> Note:
-    note_id, about, text, supersedes, seq = row
-    return Note(note_id, about, text, note_digest(text), supersedes, seq)
+def _note(row: tuple, records: dict[int, dict[str, dict[str, Any]]]) -> Note:
+    """A note as its signed entry states it: the item it is about and the note it amends
+    come from `note.add` / `note.amend` (or the receiving `package.import`), not the row."""
+    note_id, about, text, supersedes, seq, content, content_hash = row
+    if seq not in records:  # one parse per entry, however many notes it brought in
+        records[seq] = note_records(signed_content(content, content_hash))
+    record = records[seq].get(note_id)
+    digest = note_digest(text)
+    if record is None:
+        problem = _("No signed entry records this note.")
+        return Note(note_id, about, text, digest, supersedes, seq, (problem,))
+    problems = []
+    for key, value in (("about", about), ("supersedes", supersedes)):
+        if key in record and record[key] != value:
+            problems.append(
+                _("The case file's {field} of this note differs from its signed record; the "
+                  "signed value is shown.").format(field=key)
+            )  # fmt: skip
+    if record.get("sha256") != digest:
+        problems.append(_("The text of this note differs from its signed digest."))
+    return Note(note_id, record.get("about", about), text, digest,
+                record.get("supersedes", supersedes), seq, tuple(problems))  # fmt: skip
 
 
 def get_note(conn: sqlcipher.Connection, note_id: str) -> Note:
-    row = conn.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id = ?", (note_id,)).fetchone()
+    row = conn.execute(f"SELECT {_NOTE_COLUMNS} {_NOTE_FROM} WHERE n.id = ?", (note_id,)).fetchone()
     if row is None:
         raise NotFound()
-    return _note(row)
+    return _note(row, {})
 
 
 def list_notes(
     conn: sqlcipher.Connection, about: str | None = None, current_only: bool = False
 ) -> list[Note]:
-    """Notes in the order written; `about=None` lists all. `current_only` hides superseded."""
-    where = "WHERE about = ?" if about else ""
-    rows = conn.execute(
-        f"SELECT {_NOTE_COLUMNS} FROM notes {where} ORDER BY seq", (about,) if about else ()
-    )
-    notes = [_note(r) for r in rows]
+    """Notes in the order written; `about=None` lists all. `current_only` hides superseded.
+    A note belongs to the item its signed entry names, whatever its row says."""
+    records: dict[int, dict[str, dict[str, Any]]] = {}
+    rows = conn.execute(f"SELECT {_NOTE_COLUMNS} {_NOTE_FROM} ORDER BY n.seq, n.rowid")
+    notes = [_note(r, records) for r in rows.fetchall()]
+    if about:
+        notes = [n for n in notes if n.about == about]
     if current_only:
         superseded = {n.supersedes for n in notes}
         notes = [n for n in notes if n.id not in superseded]

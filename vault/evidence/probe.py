@@ -16,12 +16,16 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from types import TracebackType
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from vault import platform
-from vault.evidence.filetype import Source, source_size
+from vault.evidence.blobstore import blob_chunks
+from vault.evidence.filetype import InMemory, Source, source_size
 from vault.evidence.metadata import Extracted, extract_metadata, quick_look
 from vault.i18n import _
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
+IN_MEMORY_LIMIT = 64 << 20  # the largest stored image read back whole for its metadata
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its parsers (cold disks are slow)
 
 
@@ -90,6 +94,7 @@ class MetadataProbe:
                 problem = _("The metadata worker failed on this file; no metadata was read.")
             self._kill()
             glance.warnings.append(problem)
+            glance.complete = False
             return glance
 
     def close(self) -> None:
@@ -129,3 +134,20 @@ class MetadataProbe:
 def _seconds(timeout: float) -> str:
     # Shown to the user; no float formatting surprises such as "5.0" or "0.010000000000000002".
     return f"{timeout:g}"
+
+
+def extract_stored(
+    conn: sqlcipher.Connection, probe: MetadataProbe, name: str, blob_id: int, size: int
+) -> Extracted:
+    """Metadata recomputed from an original stored in the case, read back into memory:
+    originals never exist as plaintext files on disk (received ones, or when `verify`
+    recomputes what an older case file did not sign)."""
+    first = next(iter(blob_chunks(conn, blob_id)), b"")
+    glance = quick_look(InMemory(name, first))
+    if not glance.mime.startswith("image/"):
+        return glance
+    if size > IN_MEMORY_LIMIT:
+        glance.warnings.append(_("The image is too large to read its metadata in memory."))
+        glance.complete = False
+        return glance
+    return probe.extract(InMemory(name, b"".join(blob_chunks(conn, blob_id))))

@@ -7,7 +7,8 @@ head, so custody is provable from the first hands to the last.
 The import reads the same package that was verified (one open file) and stores only the
 verified bytes: each original is re-hashed as it is stored, and unless every verified item
 and note is stored, nothing is. Metadata and thumbnails are recomputed from the stored
-originals in memory; received originals never exist as plaintext files on disk.
+originals in memory (received originals never exist as plaintext files on disk), and
+`package.import` signs their digests.
 
 Receiving again a package whose items, notes and logs the case already holds records
 nothing (no custody fact changed) and says so: `ReceiveResult.nothing_new`.
@@ -23,21 +24,19 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
-from vault.custody.entry import Entry, Finding
+from vault.custody.entry import Finding
 from vault.custody.witness import refuse_rewritten_sender
 from vault.errors import Cancelled, PackageRefused
-from vault.evidence.blobstore import StoredBlob, blob_chunks, store_stream
-from vault.evidence.filetype import InMemory
-from vault.evidence.metadata import Extracted, quick_look
-from vault.evidence.probe import MetadataProbe
+from vault.evidence.blobstore import StoredBlob, store_stream
+from vault.evidence.metadata import Extracted
+from vault.evidence.probe import MetadataProbe, extract_stored
+from vault.evidence.record import metadata_digests, package_source, stored_metadata
 from vault.i18n import _
 from vault.package.model import JsonObject, creator_of, sources_of
 from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
 from vault.package.ziparchive import BadArchive
 from vault.progress import Cancel, Progress
-
-IN_MEMORY_LIMIT = 64 << 20  # the largest received image read back whole for its metadata
 
 
 @dataclass
@@ -115,25 +114,47 @@ def _import(
         already = len(held) + len(notes) - len(new_notes)
         if not stored and not new_notes and not new_lines:
             return ReceiveResult(v, 0, 0, None, already)  # nothing new: nothing recorded
-        entry = case.record("package.import", details=_import_details(v, contents, items))
+        # Rows first, under the seq their package.import will take (the writer lock is
+        # held), so each item's signed line can hold the digests of what was stored for it.
+        seq, lines = _next_seq(conn), {}
         if stored:
             with MetadataProbe() as probe:
                 for item_id, blob in stored.items():
-                    meta = _metadata(conn, probe, str(items[item_id]["original_name"]), blob)
-                    _insert_item(conn, items[item_id], blob, entry, meta)
+                    name = str(items[item_id]["original_name"])
+                    meta = extract_stored(conn, probe, name, blob.id, blob.size)
+                    lines[item_id] = _insert_item(conn, items[item_id], blob, seq, v, meta)
+        details = _import_details(v, contents, items, lines)
+        entry = case.record("package.import", details=details)
+        conn.execute("UPDATE items SET imported_at = ? WHERE entered_seq = ?",
+                     (entry.at, entry.seq))  # fmt: skip
         _insert_notes(conn, new_notes, entry.seq)
     return ReceiveResult(v, len(stored), len(new_notes), entry.seq, already)
 
 
+def _next_seq(conn: sqlcipher.Connection) -> int:
+    row = conn.execute("SELECT max(seq) FROM custody").fetchone()
+    return 0 if row[0] is None else int(row[0]) + 1
+
+
 def _import_details(
-    v: PackageVerification, contents: PackageContents, items: dict[str, JsonObject]
+    v: PackageVerification,
+    contents: PackageContents,
+    items: dict[str, JsonObject],
+    lines: dict[str, JsonObject],
 ) -> JsonObject:
+    """What package.import signs (issue 9 §1): for each item stored now the digests of the
+    metadata, tags, warnings and thumbnail this case recomputed for it; for each note the
+    item it is about and the note it amends. Names, sizes and types are signed by the
+    items' first hands (kept in `lineage`): a later partial export ships this entry whole,
+    so it must not name items it leaves out."""
     notes = contents.doc.get("notes") or []
     return {
         "package": v.package_id, "sender": v.sender, "source_case": v.case_id,
         "source_head": contents.head, "verification": "passed",
-        "items": [{"id": i["id"], "sha256": i["sha256"]} for i in items.values()],
-        "notes": [{"id": n["id"], "sha256": n["sha256"]} for n in notes],
+        "items": [{"id": i["id"], "sha256": i["sha256"], **lines.get(str(i["id"]), {})}
+                  for i in items.values()],
+        "notes": [{"id": n["id"], "sha256": n["sha256"], "about": n.get("about"),
+                   "supersedes": n.get("supersedes")} for n in notes],
     }  # fmt: skip
 
 
@@ -253,37 +274,25 @@ def _exists(conn: sqlcipher.Connection, table: str, row_id: str) -> bool:
     return conn.execute(query, (row_id,)).fetchone() is not None
 
 
-def _metadata(
-    conn: sqlcipher.Connection, probe: MetadataProbe, name: str, blob: StoredBlob
-) -> Extracted:
-    """Metadata recomputed from the stored original, read back into memory: received
-    originals never exist as plaintext files on disk, even from an encrypted package."""
-    first = next(iter(blob_chunks(conn, blob.id)), b"")
-    glance = quick_look(InMemory(name, first))
-    if not glance.mime.startswith("image/"):
-        return glance
-    if blob.size > IN_MEMORY_LIMIT:
-        glance.warnings.append(_("The image is too large to read its metadata in memory."))
-        return glance
-    return probe.extract(InMemory(name, b"".join(blob_chunks(conn, blob.id))))
-
-
 def _insert_item(
     conn: sqlcipher.Connection,
     item: JsonObject,
     blob: StoredBlob,
-    entry: Entry,
+    seq: int,
+    v: PackageVerification,
     meta: Extracted,
-) -> None:
+) -> JsonObject:
+    """Store a received item's row under `seq`; return the digests its signed line holds."""
+    stored = stored_metadata(meta)
     conn.execute(
         "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at, source,"
         " method, metadata, tags, warnings, thumbnail, entered_seq)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (item["id"], blob.id, blob.sha256, str(item["original_name"]), blob.size, meta.mime,
-         entry.at, _("package {id}").format(id=entry.details["package"]),
-         "package", json.dumps(meta.fields), json.dumps(meta.tags),
-         json.dumps(meta.warnings), meta.thumbnail, entry.seq),
+         "", package_source(v.package_id), "package", stored["metadata"], stored["tags"],
+         stored["warnings"], stored["thumbnail"], seq),
     )  # fmt: skip
+    return dict(metadata_digests(stored))
 
 
 def _insert_notes(conn: sqlcipher.Connection, notes: list[JsonObject], seq: int) -> None:

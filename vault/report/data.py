@@ -12,7 +12,15 @@ from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.entry import Entry, read_entries
 from vault.custody.verify import CaseVerification, verify_case
-from vault.evidence.items import Item, description, get_item, item_events, list_items, thumbnail
+from vault.evidence.items import (
+    Item,
+    description,
+    get_item,
+    item_events,
+    list_items,
+    thumbnail,
+    thumbnail_withheld,
+)
 from vault.evidence.notes import Note, list_notes
 from vault.progress import Cancel, Progress
 
@@ -29,6 +37,7 @@ class Exhibit:
     events: list[Entry]
     thumbnail: bytes | None
     intact: bool  # no verification finding at the entry that brought it in
+    disagrees: bool = False  # the case file's rows disagree with the signed record
 
     def recorded(self, key: str) -> Any:
         """A property as the signed `item.import` entry states it, else as the case holds it."""
@@ -71,16 +80,21 @@ class ReportFacts:
         """One exhibit at a time, so thumbnails and events of a big case never pile up."""
         failed = {f.seq for f in self.verification.findings if f.level == "error"}
         conn = self.case.conn
+        notes: dict[str | None, list[Note]] = {}
+        for note in list_notes(conn):  # grouped by the item their signed entry names
+            notes.setdefault(note.about, []).append(note)
         for number, item in enumerate(self.items, start=1):
+            withheld = thumbnail_withheld(conn, item.id)
             yield Exhibit(
                 number,
                 item,
                 self.entry(item.entered_seq),
                 description(conn, item.id),
-                list_notes(conn, item.id),
+                notes.get(item.id, []),
                 item_events(conn, item.id),
-                thumbnail(conn, item.id),
+                None if withheld else thumbnail(conn, item.id),
                 item.entered_seq not in failed,
+                bool(item.problems) or withheld,
             )
 
 

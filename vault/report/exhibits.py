@@ -99,13 +99,22 @@ def _hash_cell(ex: Exhibit, w: Words) -> Flowable:
     )
 
 
+def _disagreement(w: Words) -> Flowable:
+    text = w(
+        "The case file's record of this item disagrees with its signed custody entry. Only "
+        "what the signed log states is shown; see the verification statement."
+    )
+    return markup(f'<font color="#b00000">{esc(text)}</font>')
+
+
 def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowable]]:
     meta, entered = ex.item.metadata, (ex.entered.content or {}) if ex.entered else {}
     imported = w("{when}, by {who}").format(
         when=w.utc_and_local(entered.get("at"), entered.get("tz")),
         who=facts.who(ex.entered.actor) if ex.entered else "?",
     )
-    return [
+    check = [(w("Record check"), _disagreement(w))] if ex.disagrees else []
+    return check + [
         (w("Original name"), para(ex.recorded("original_name"))),
         (w("Item id"), para(ex.item.id, "mono")),
         (w("SHA-256"), _hash_cell(ex, w)),
@@ -137,6 +146,9 @@ def _note(note: Note, facts: ReportFacts, w: Words) -> Flowable:
     )
     if note.supersedes:
         label += " " + w("(amends note {id})").format(id=note.supersedes)
+    if note.problems:
+        label += " " + w("(its case-file record disagrees with the signed log; see the "
+                         "verification statement)")  # fmt: skip
     return _labelled(label, note.text)
 
 

@@ -41,8 +41,21 @@ def test_every_import_is_logged_in_the_same_transaction(tmp_path):
     entry = list(read_entries(case.conn))[-1]
     assert entry.action == "item.import" and entry.content["subject"] == item.id
     assert entry.content["digest"] == item.sha256
-    assert entry.content["details"] == {"original_name": "Nikon_D70.jpg", "size": 14034,
-        "mime": "image/jpeg", "source": "SD card 1", "method": "copy"}  # fmt: skip
+    details = entry.content["details"]
+    assert {k: details.pop(k) for k in ("original_name", "size", "mime", "source", "method")} == {
+        "original_name": "Nikon_D70.jpg", "size": 14034, "mime": "image/jpeg",
+        "source": "SD card 1", "method": "copy"}  # fmt: skip
+    # The rest signs what was extracted: SHA-256 of each stored column (issue 9 §1).
+    row = case.conn.execute(
+        "SELECT metadata, tags, warnings, thumbnail FROM items WHERE id = ?", (item.id,)
+    ).fetchone()
+    assert details == {
+        "metadata_sha256": hashlib.sha256(row[0].encode()).hexdigest(),
+        "tags_sha256": hashlib.sha256(row[1].encode()).hexdigest(),
+        "warnings_sha256": hashlib.sha256(row[2].encode()).hexdigest(),
+        "thumbnail_sha256": hashlib.sha256(row[3]).hexdigest(),
+    }
+    assert json.loads(row[0])["model"] == "NIKON D70"
     case.close()
 
 

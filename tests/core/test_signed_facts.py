@@ -1,0 +1,194 @@
+"""Issue 9 §1: nothing unsigned is shown as evidence. Anyone with the passphrase can open the
+case file with any SQLCipher 4 reader and edit its rows; each such edit is a `verify` finding
+with its seq, and `items`, the report and the app show what the signed log states."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.case import PASSPHRASE, run_cli
+from tests.helpers.case import edit_rows as edit
+from tests.helpers.report import pdf_text
+from vault.case.handle import Case
+from vault.custody.entry import read_entries
+from vault.custody.verify import verify_case
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import get_item, item_tags, list_items, thumbnail
+from vault.evidence.notes import add_note, list_notes
+from vault.package.export import export
+from vault.package.receive import receive
+from vault.report.generate import generate_report
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """A closed case file: a photo with EXIF (seq 1), a note on it (seq 2)."""
+    path = tmp_path_factory.mktemp("signed") / "case.evault"
+    with Case.create(path, PASSPHRASE, "Signed facts", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"], "SD card")
+        add_note(case, "Свідок: утримували 46 днів.", list_items(case.conn)[0].id)
+    return path
+
+
+@pytest.fixture
+def case_file(pristine: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(pristine, tmp_path / "case.evault"))
+
+
+def errors(path: Path, passphrase: str = PASSPHRASE) -> list[tuple[int | None, str]]:
+    with Case.open(path, passphrase) as case:
+        return [(f.seq, f.reason) for f in verify_case(case).findings if f.level == "error"]
+
+
+def items_json(path: Path) -> dict:
+    done = run_cli("items", path, "--json")
+    assert done.returncode == 0, done.stderr
+    (item,) = json.loads(done.stdout)
+    return item
+
+
+def report_text(path: Path, lang: str = "en") -> str:
+    with Case.open(path, PASSPHRASE) as case:
+        made = generate_report(case, path.parent / f"report-{lang}.pdf", lang)
+    return " ".join(pdf_text(made.path).split())
+
+
+def test_an_untouched_case_shows_its_signed_facts_and_verifies(case_file: Path) -> None:
+    assert errors(case_file) == []
+    item = items_json(case_file)
+    assert (item["model"], item["original_name"], item["problems"]) == (
+        "Canon EOS 40D", "Canon_40D.jpg", []
+    )  # fmt: skip
+
+
+def test_edited_exif_is_a_finding_and_never_shown(case_file: Path) -> None:
+    forged = "'$.model', 'Nikon D1', '$.gps_lat', '48.1', '$.captured_at', '2022-03-01'"
+    edit(case_file, f"UPDATE items SET metadata = json_set(metadata, {forged})")
+    assert (1, "item Canon_40D.jpg: the stored extracted metadata differs from the digest its "
+               "entry signed") in errors(case_file)  # fmt: skip
+    item = items_json(case_file)
+    assert (item["model"], item["gps_lat"], item["captured_at"]) == (None, None, None)
+    assert any("extracted metadata" in p for p in item["problems"])
+    text = report_text(case_file)
+    assert "Nikon D1" not in text and "48.1" not in text and "2022-03-01" not in text
+    assert "disagrees with its signed custody entry" in text and "NOT VERIFIED" in text
+
+
+def test_edited_tags_are_a_finding_and_never_shown(case_file: Path) -> None:
+    edit(case_file, "UPDATE items SET tags = json_set(tags, '$.\"Image Model\"', 'Nikon D1')")
+    assert (1, "item Canon_40D.jpg: the stored list of metadata tags differs from the digest "
+               "its entry signed") in errors(case_file)  # fmt: skip
+    with Case.open(case_file, PASSPHRASE) as case:
+        assert item_tags(case.conn, list_items(case.conn)[0].id) == {}
+
+
+def test_edited_thumbnail_is_a_finding_and_never_shown(case_file: Path, corpus: Path) -> None:
+    other = (corpus / "camera" / "Nikon_D70.jpg").read_bytes()
+    edit(case_file, "UPDATE items SET thumbnail = ?", other)
+    assert (1, "item Canon_40D.jpg: the stored thumbnail differs from the digest its entry "
+               "signed") in errors(case_file)  # fmt: skip
+    with Case.open(case_file, PASSPHRASE) as case:
+        assert thumbnail(case.conn, list_items(case.conn)[0].id) is None
+    text = report_text(case_file)
+    assert "no preview" in text and "disagrees with its signed custody entry" in text
+
+
+@pytest.mark.parametrize(
+    ("column", "forged", "signed"),
+    [
+        ("source", "Seized from the suspect's phone", "SD card"),
+        ("original_name", "execution.jpg", "Canon_40D.jpg"),
+        ("mime", "video/mp4", "image/jpeg"),
+        ("size", 123, 7958),
+        ("imported_at", "2022-02-24T04:00:00.000000Z", None),
+    ],
+)
+def test_edited_item_properties_are_findings_and_the_signed_ones_are_shown(
+    case_file: Path, column: str, forged: object, signed: object
+) -> None:
+    with Case.open(case_file, PASSPHRASE) as case:
+        entry = next(e for e in read_entries(case.conn) if e.action == "item.import")
+        signed = signed if signed is not None else entry.content["at"]
+    edit(case_file, f"UPDATE items SET {column} = ?", forged)
+    assert (1, f"item Canon_40D.jpg: its {column} in the case file differs from its signed "
+               "record") in errors(case_file)  # fmt: skip
+    item = items_json(case_file)
+    assert item[column] == signed and item["problems"]
+    text = report_text(case_file)
+    assert str(forged) not in text and "disagrees with its signed custody entry" in text
+
+
+def test_an_edited_investigator_is_a_finding_and_the_report_certifies_the_signed_name(
+    case_file: Path,
+) -> None:
+    edit(case_file, "UPDATE identities SET name = 'Mallory', role = 'judge'")
+    found = errors(case_file)
+    assert [seq for seq, reason in found if "name, role or organization" in reason] == [0]
+    with Case.open(case_file, PASSPHRASE) as case:
+        assert [(i.name, i.role) for i in case.identities()] == [("Olena K.", "investigator")]
+    text = report_text(case_file)
+    assert "I, Olena K., certify" in text and "Mallory" not in text and "judge" not in text
+    keys = run_cli("log", case_file)
+    assert "Mallory" not in keys.stdout
+
+
+def test_an_edited_note_stays_with_its_signed_item(case_file: Path) -> None:
+    edit(case_file, "UPDATE notes SET about = NULL")
+    assert (2, "a note's item, or the note it amends, differs from its signed record") in errors(
+        case_file
+    )
+    with Case.open(case_file, PASSPHRASE) as case:
+        item_id = list_items(case.conn)[0].id
+        (note,) = list_notes(case.conn, about=item_id)
+        assert note.about == item_id and note.problems
+    text = report_text(case_file)
+    exhibit = text[text.index("Exhibit 1:") : text.index("Custody log")]
+    assert "Свідок: утримували 46 днів." in exhibit
+
+
+def test_an_older_case_file_is_checked_against_its_original(tmp_path: Path) -> None:
+    """Schema v1/v2 files signed no metadata digest: verify recomputes from the original."""
+    for version in (1, 2):
+        path = Path(shutil.copy(FIXTURES / f"case-v{version}.evault", tmp_path / f"v{version}"))
+        fixture_key = "schema fixture passphrase"
+        assert errors(path, fixture_key) == []
+        edit(path, "UPDATE items SET metadata = json_set(metadata, '$.model', 'Nikon D1'),"
+                   " thumbnail = x'00'", passphrase=fixture_key)  # fmt: skip
+        found = errors(path, fixture_key)
+        assert (1, "item Canon_40D.jpg: the stored extracted metadata is not what its original "
+                   "yields") in found  # fmt: skip
+        assert (1, "item Canon_40D.jpg: the stored thumbnail is not what its original yields") in (
+            found
+        )
+
+
+def test_a_received_item_signs_its_recomputed_metadata(case_file: Path, tmp_path: Path) -> None:
+    with Case.open(case_file, PASSPHRASE) as sender:
+        package = export(sender, tmp_path / "package").path
+    received = tmp_path / "received.evault"
+    with Case.create(received, PASSPHRASE, "Receiving office", investigator="Taras") as case:
+        seq = receive(case, package).seq
+        (line,) = next(e for e in read_entries(case.conn) if e.seq == seq).details["items"]
+        # What this case computed is signed here; the name is signed by the first hands.
+        assert set(line) == {"id", "sha256", "metadata_sha256", "tags_sha256",
+                             "warnings_sha256", "thumbnail_sha256"}  # fmt: skip
+        assert (get_item(case.conn, line["id"]).metadata["model"]) == "Canon EOS 40D"
+        assert thumbnail(case.conn, line["id"]) is not None
+        (note,) = next(e for e in read_entries(case.conn) if e.seq == seq).details["notes"]
+        assert note["about"] == line["id"]
+    assert errors(received) == []
+    edit(received, "UPDATE items SET metadata = json_set(metadata, '$.model', 'Nikon D1'),"
+                   " original_name = 'other.jpg'")  # fmt: skip
+    found = errors(received)
+    assert (seq, "item Canon_40D.jpg: its original_name in the case file differs from its "
+                 "signed record") in found  # fmt: skip
+    assert (seq, "item Canon_40D.jpg: the stored extracted metadata differs from the digest its "
+                 "entry signed") in found  # fmt: skip
+    item = items_json(received)
+    assert (item["original_name"], item["model"]) == ("Canon_40D.jpg", None)

@@ -1,0 +1,40 @@
+"""Issue 9 §1 in the app: a case file whose rows were edited behind its back shows what the
+signed log states, flags the disagreement, and never shows the edited values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from test_main_window import select
+
+from tests.helpers.case import PASSPHRASE, edit_rows
+from vault.case.handle import Case
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
+from vault.evidence.notes import add_note
+
+
+def test_the_app_shows_the_signed_facts_of_an_edited_case_file(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    path = tmp_path / "case.evault"
+    with Case.create(path, PASSPHRASE, "Signed facts", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"], "SD card")
+        add_note(case, "Свідок: утримували 46 днів.", list_items(case.conn)[0].id)
+    other = (corpus / "camera" / "Nikon_D70.jpg").read_bytes()
+    edit_rows(path, "UPDATE items SET metadata = json_set(metadata, '$.model', 'Nikon D1'),"
+                    " source = 'Seized phone', thumbnail = ?", other)  # fmt: skip
+    edit_rows(path, "UPDATE notes SET about = NULL")
+    window.on_case_ready(Case.open(path, PASSPHRASE))
+    select(window, "Canon_40D.jpg")
+    details = window.workspace.details.details
+    assert details.values["source"].text() == "SD card"
+    assert details.tag_value("model") is None  # the forged field is not shown
+    assert details.tag_value("Image Model") == "Canon EOS 40D"  # the signed tags are
+    assert "differs from its signed digest" in details.values["warnings"].text()
+    items = window.workspace.items
+    shown = items.proxy.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert shown is None or shown.isNull()  # the forged thumbnail is not drawn in the list
+    notes = window.workspace.details.notes
+    assert notes.notes.count() == 1 and notes.notes.item(0).text().startswith("⚠")

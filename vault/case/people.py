@@ -1,0 +1,81 @@
+"""The people of a case as the signed log introduced them (issue 9 §1): name, role and
+organization come from `case.create` / `identity.add`, never from the `identities` rows,
+which anyone holding the passphrase can edit. `verify` reports any row that disagrees."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import sqlcipher3.dbapi2 as sqlcipher
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from vault.case.identity import Identity, fingerprint
+from vault.custody.entry import Entry, canonical, entry_hash_of, read_entries
+from vault.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """A person and the seq of the signed entry that introduced them."""
+
+    identity: Identity
+    seq: int
+
+
+def introductions(conn: sqlcipher.Connection) -> dict[str, Introduction]:
+    """Fingerprint -> the identity its introducing entry signed, in the order introduced.
+
+    An entry counts only if its stored content still hashes into its entry hash and its
+    signature verifies under a key introduced before it (the creator's own for seq 0): an
+    introduction edited in the database is not a person. `verify` explains what is wrong."""
+    people: dict[str, Introduction] = {}
+    rows = read_entries(conn, "WHERE action IN ('case.create', 'identity.add')")
+    for entry in rows:
+        identity = _introduced(entry)
+        if identity is None or identity.fingerprint in people:
+            continue
+        if entry.action == "case.create":
+            if entry.seq != 0 or identity.fingerprint != entry.actor:
+                continue  # only the creator's own seq 0 introduces without a sponsor
+            signer: bytes | None = identity.public_key
+        else:
+            signer = _key_of(people, entry.actor)
+        if signer is not None and _authentic(entry, signer):
+            people[identity.fingerprint] = Introduction(identity, entry.seq)
+    return people
+
+
+def _key_of(people: dict[str, Introduction], fp: str) -> bytes | None:
+    known = people.get(fp)
+    return known.identity.public_key if known else None
+
+
+def _introduced(entry: Entry) -> Identity | None:
+    details = entry.details
+    try:
+        key = bytes.fromhex(details["public_key"])
+        Ed25519PublicKey.from_public_bytes(key)
+    except (KeyError, TypeError, ValueError):
+        return None
+    text = {k: details.get(k) for k in ("name", "role", "organization")}
+    if not all(isinstance(v, str) for v in text.values()):
+        text = {k: v if isinstance(v, str) else "" for k, v in text.items()}
+    return Identity(fingerprint(key), text["name"], text["role"], text["organization"], key)
+
+
+def _authentic(entry: Entry, key: bytes) -> bool:
+    try:
+        content_hash = hashlib.sha256(canonical(entry.content or {})).digest()
+    except (InvalidInput, TypeError, ValueError, RecursionError):
+        return False
+    if content_hash != entry.content_hash:
+        return False
+    if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(entry.sig, entry.entry_hash)
+    except InvalidSignature:
+        return False
+    return True
