@@ -192,3 +192,14 @@ def test_a_received_item_signs_its_recomputed_metadata(case_file: Path, tmp_path
                  "entry signed") in found  # fmt: skip
     item = items_json(received)
     assert (item["original_name"], item["model"]) == ("Canon_40D.jpg", None)
+
+
+def test_an_edited_case_title_is_a_finding_and_the_report_shows_the_signed_one(
+    case_file: Path,
+) -> None:
+    edit(case_file, "UPDATE case_info SET title = 'Forged title', number = 'X-1'")
+    assert (0, "the case's title, number or organization was changed outside the log") in (
+        errors(case_file)
+    )
+    text = report_text(case_file)
+    assert "Signed facts" in text and "Forged title" not in text and "X-1" not in text

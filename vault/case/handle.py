@@ -15,7 +15,7 @@ from vault import __version__
 from vault.case.casefile import CaseFile, CaseInfo, create_case_file, open_case_file
 from vault.case.identity import Identity, Signer
 from vault.case.people import Introduction, introductions
-from vault.custody.entry import Entry, Finding, append_entry, utc_now
+from vault.custody.entry import Entry, Finding, append_entry, read_entries, utc_now
 from vault.custody.witness import check_witness, current_head, record_head
 from vault.errors import NotFound, StorageFull, VaultError
 from vault.i18n import _
@@ -94,10 +94,9 @@ class Case:
         """Open a case; `actor` (a fingerprint or name) picks who acts, default the creator."""
         file = open_case_file(Path(path), passphrase)
         try:
-            info = CaseInfo(*file.conn.execute(
-                "SELECT id, title, number, organization FROM case_info"
-            ).fetchone())  # fmt: skip
-            signer = _local_signer(file.conn, actor, introductions(file.conn))
+            people = introductions(file.conn)
+            info = _signed_info(file.conn, people)
+            signer = _local_signer(file.conn, actor, people)
         except BaseException:
             file.close()
             raise
@@ -213,6 +212,22 @@ def _insert_identity(conn: sqlcipher.Connection, identity: Identity, seed: bytes
         (identity.fingerprint, identity.name, identity.role, identity.organization,
          identity.public_key, seed),
     )  # fmt: skip
+
+
+def _signed_info(conn: sqlcipher.Connection, people: dict[str, Introduction]) -> CaseInfo:
+    """The case's title, number and organization as its `case.create` signed them (the row
+    is only a fallback when that entry is not authentic; `verify` then says so)."""
+    row = conn.execute("SELECT id, title, number, organization FROM case_info").fetchone()
+    create = next(read_entries(conn, "WHERE seq = 0"), None)
+    creator = people.get(create.actor) if create else None
+    if create is None or creator is None or creator.seq != 0:
+        return CaseInfo(*row)
+    details = create.details
+    fields = [details.get(k) for k in ("title", "number", "organization")]
+    case_id = (create.content or {}).get("case")
+    if not all(isinstance(v, str) for v in (case_id, *fields)):
+        return CaseInfo(*row)
+    return CaseInfo(case_id, *fields)
 
 
 def _local_signer(

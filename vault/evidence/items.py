@@ -227,23 +227,21 @@ def item_tags(conn: sqlcipher.Connection, item_id: str) -> dict[str, str]:
 def thumbnail(conn: sqlcipher.Connection, item_id: str) -> bytes | None:
     """The preview image; None when there is none or it is not the one the item's entry
     signed (an edited thumbnail is never shown)."""
-    data, withheld = _thumbnail(conn, item_id)
+    data, withheld = checked_thumbnail(conn, item_id, signed_record(conn, item_id))
     return None if withheld else data
 
 
-def thumbnail_withheld(conn: sqlcipher.Connection, item_id: str) -> bool:
-    """Whether the stored thumbnail is not shown because its entry did not sign it."""
-    return _thumbnail(conn, item_id)[1]
-
-
-def _thumbnail(conn: sqlcipher.Connection, item_id: str) -> tuple[bytes | None, bool]:
+def checked_thumbnail(
+    conn: sqlcipher.Connection, item_id: str, record: dict[str, Any] | None
+) -> tuple[bytes | None, bool]:
+    """(the stored thumbnail, whether it is withheld because `record`, the item's signed
+    record, does not cover it). Callers showing many items pass `signed_records()`'s."""
     row = conn.execute("SELECT thumbnail FROM items WHERE id = ?", (item_id,)).fetchone()
-    record = signed_record(conn, item_id)
     if row is None or record is None:
         return None, row is not None
     data = bytes(row[0]) if row[0] is not None else None
     if "thumbnail_sha256" in record and record["thumbnail_sha256"] != sha256_hex(data):
-        return data, True
+        return None, True
     return data, False
 
 

@@ -12,14 +12,14 @@ from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.entry import Entry, read_entries
 from vault.custody.verify import CaseVerification, verify_case
+from vault.errors import NotFound
 from vault.evidence.items import (
     Item,
+    checked_thumbnail,
     description,
-    get_item,
     item_events,
     list_items,
-    thumbnail,
-    thumbnail_withheld,
+    signed_records,
 )
 from vault.evidence.notes import Note, list_notes
 from vault.progress import Cancel, Progress
@@ -83,8 +83,9 @@ class ReportFacts:
         notes: dict[str | None, list[Note]] = {}
         for note in list_notes(conn):  # grouped by the item their signed entry names
             notes.setdefault(note.about, []).append(note)
+        records = signed_records(conn)  # one parse per entry, not one per exhibit
         for number, item in enumerate(self.items, start=1):
-            withheld = thumbnail_withheld(conn, item.id)
+            preview, withheld = checked_thumbnail(conn, item.id, records.get(item.id))
             yield Exhibit(
                 number,
                 item,
@@ -92,7 +93,7 @@ class ReportFacts:
                 description(conn, item.id),
                 notes.get(item.id, []),
                 item_events(conn, item.id),
-                None if withheld else thumbnail(conn, item.id),
+                preview,
                 item.entered_seq not in failed,
                 bool(item.problems) or withheld,
             )
@@ -103,7 +104,9 @@ def selected_items(case: Case, item_ids: list[str] | None) -> list[Item]:
     everything = list_items(case.conn)
     if item_ids is None:
         return everything
-    wanted = {get_item(case.conn, item_id).id for item_id in item_ids}
+    wanted = set(item_ids)
+    if wanted - {item.id for item in everything}:
+        raise NotFound()
     return [item for item in everything if item.id in wanted]
 
 
