@@ -223,11 +223,14 @@ def _signed_info(conn: sqlcipher.Connection, people: dict[str, Introduction]) ->
     if create is None or creator is None or creator.seq != 0:
         return CaseInfo(*row)
     details = create.details
-    fields = [details.get(k) for k in ("title", "number", "organization")]
-    case_id = (create.content or {}).get("case")
-    if not all(isinstance(v, str) for v in (case_id, *fields)):
+    case_id, title, number, org = (
+        (create.content or {}).get("case"),
+        *(details.get(k) for k in ("title", "number", "organization")),
+    )
+    if not (isinstance(case_id, str) and isinstance(title, str) and isinstance(number, str)
+            and isinstance(org, str)):  # fmt: skip
         return CaseInfo(*row)
-    return CaseInfo(case_id, *fields)
+    return CaseInfo(case_id, title, number, org)
 
 
 def _local_signer(

@@ -59,10 +59,12 @@ def _introduced(entry: Entry) -> Identity | None:
         Ed25519PublicKey.from_public_bytes(key)
     except (KeyError, TypeError, ValueError):
         return None
-    text = {k: details.get(k) for k in ("name", "role", "organization")}
-    if not all(isinstance(v, str) for v in text.values()):
-        text = {k: v if isinstance(v, str) else "" for k, v in text.items()}
-    return Identity(fingerprint(key), text["name"], text["role"], text["organization"], key)
+    name, role, org = (_text(details.get(k)) for k in ("name", "role", "organization"))
+    return Identity(fingerprint(key), name, role, org, key)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _authentic(entry: Entry, key: bytes) -> bool:

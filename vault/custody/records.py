@@ -113,7 +113,7 @@ def _recompute(
                 ).format(name=name, what=what))  # fmt: skip
 
 
-def _differences(fresh: Extracted, row: tuple) -> list[str]:
+def _differences(fresh: Extracted, row: tuple[Any, ...]) -> list[str]:
     metadata, tags, thumb, _mime = row
     found = []
     if _loads(metadata) != json.loads(json.dumps(fresh.fields)):

@@ -115,7 +115,7 @@ def first_hands(conn: sqlcipher.Connection) -> dict[str, dict[str, Any]]:
 _FIRST_HANDS = ("original_name", "size", "mime")
 
 
-def _item(row: tuple, records: _Records) -> Item:
+def _item(row: tuple[Any, ...], records: _Records) -> Item:
     (item_id, sha256, name, size, mime, imported_at, source, method, metadata, warnings,
      seq, blob_id, text, content_hash) = row  # fmt: skip
     record = records.get(item_id, seq, text, content_hash)

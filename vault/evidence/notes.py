@@ -70,7 +70,7 @@ _NOTE_COLUMNS = "n.id, n.about, n.text, n.supersedes, n.seq, c.content, c.conten
 _NOTE_FROM = "FROM notes n LEFT JOIN custody c ON c.seq = n.seq"
 
 
-def _note(row: tuple, records: dict[int, dict[str, dict[str, Any]]]) -> Note:
+def _note(row: tuple[Any, ...], records: dict[int, dict[str, dict[str, Any]]]) -> Note:
     """A note as its signed entry states it: the item it is about and the note it amends
     come from `note.add` / `note.amend` (or the receiving `package.import`), not the row."""
     note_id, about, text, supersedes, seq, content, content_hash = row

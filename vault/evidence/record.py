@@ -88,7 +88,7 @@ def item_records(content: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     if action != "package.import":
         return {}
     package = details.get("package")
-    records = {}
+    records: dict[str, dict[str, Any]] = {}
     for line in details.get("items") or []:
         if isinstance(line, dict) and isinstance(line.get("id"), str):
             record = {k: line[k] for k in (*SHOWN_KEYS, *DIGEST_KEYS) if k in line}

@@ -114,7 +114,8 @@ def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowab
         who=facts.who(ex.entered.actor) if ex.entered else "?",
     )
     check = [(w("Record check"), _disagreement(w))] if ex.disagrees else []
-    return check + [
+    return [
+        *check,
         (w("Original name"), para(ex.recorded("original_name"))),
         (w("Item id"), para(ex.item.id, "mono")),
         (w("SHA-256"), _hash_cell(ex, w)),

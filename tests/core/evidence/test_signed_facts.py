@@ -23,7 +23,7 @@ from vault.package.export import export
 from vault.package.receive import receive
 from vault.report.generate import generate_report
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @pytest.fixture(scope="module")
