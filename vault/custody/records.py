@@ -118,7 +118,8 @@ def _differences(fresh: Extracted, row: tuple[Any, ...]) -> list[str]:
     found = []
     if _loads(metadata) != json.loads(json.dumps(fresh.fields)):
         found.append(digest_name("metadata_sha256"))
-    if _loads(tags) != fresh.tags:
+    stored_tags = _loads(tags)
+    if stored_tags != {} and stored_tags != fresh.tags:  # none stored shows none
         found.append(digest_name("tags_sha256"))
     # No stored thumbnail shows nothing (early receipts made none); one must be the original's.
     if thumb is not None and bytes(thumb) != fresh.thumbnail:

@@ -87,7 +87,7 @@ class _Records:
     def __init__(self, conn: sqlcipher.Connection) -> None:
         self._conn = conn
         self._by_seq: dict[int, dict[str, dict[str, Any]]] = {}
-        self._first: dict[str, dict[str, Any]] | None = None
+        self._first: dict[tuple[str, str], dict[str, Any]] | None = None
 
     def get(self, item_id: str, seq: int, text: Any, content_hash: Any) -> dict[str, Any] | None:
         if seq not in self._by_seq:
@@ -97,18 +97,22 @@ class _Records:
             return record
         if self._first is None:
             self._first = first_hands(self._conn)
-        return {**self._first.get(item_id, {}), **record}
+        signed = self._first.get((item_id, str(record.get("sha256"))), {})
+        return {**signed, **record}
 
 
-def first_hands(conn: sqlcipher.Connection) -> dict[str, dict[str, Any]]:
-    """item id -> original_name, size and mime as its `item.import` in a kept chain signed."""
-    found: dict[str, dict[str, Any]] = {}
+def first_hands(conn: sqlcipher.Connection) -> dict[tuple[str, str], dict[str, Any]]:
+    """(item id, SHA-256) -> original_name, size and mime as an `item.import` of those bytes,
+    in a kept chain, signed them. Keyed by the digest too, so that a chain naming the same
+    id for other bytes never lends its name to the item."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for (line,) in conn.execute("SELECT line FROM lineage WHERE line LIKE '%item.import%'"):
         content = (parse_content(line) or {}).get("content")
         if not isinstance(content, dict) or content.get("action") != "item.import":
             continue
         for item_id, signed in item_records(content).items():
-            found.setdefault(item_id, {k: signed[k] for k in _FIRST_HANDS if k in signed})
+            key = (item_id, str(signed.get("sha256")))
+            found.setdefault(key, {k: signed[k] for k in _FIRST_HANDS if k in signed})
     return found
 
 
