@@ -241,11 +241,13 @@ def _file_list(writer: BagWriter, files: dict[str, bytes]) -> dict[str, str]:
 
 
 def _actor_keys(case: Case, plan: _Plan) -> dict[str, bytes]:
-    known = {i.fingerprint: i.public_key for i in case.identities()}
-    known |= {fp: bytes(k) for fp, k in case.conn.execute("SELECT * FROM lineage_keys")}
+    """Every actor's key, and every key the log introduced (an investigator added who has
+    not acted yet is still in case.json, and a verifier checks each introduced key's file)."""
+    people = {i.fingerprint: i.public_key for i in case.identities()}
+    known = people | {fp: bytes(k) for fp, k in case.conn.execute("SELECT * FROM lineage_keys")}
     actors = {e.actor for chain in [plan.entries, *plan.lineage.values()] for e in chain}
     actors.add(case.signer.fingerprint)  # the export entry's actor, not yet in plan.entries
-    return {fp: known[fp] for fp in sorted(actors) if fp in known}
+    return {fp: known[fp] for fp in sorted(actors | set(people)) if fp in known}
 
 
 def _case_json(case: Case, plan: _Plan, package_id: str) -> bytes:

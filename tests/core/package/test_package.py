@@ -264,3 +264,11 @@ def test_log_keys_include_the_senders_of_received_chains(investigator, tmp_path)
     lawyer.close()
     written = sorted(p.stem for p in (tmp_path / "keys").iterdir())
     assert written == sorted([investigator.signer.fingerprint, lawyer.signer.fingerprint])
+
+
+def test_a_package_from_a_case_with_an_investigator_who_never_acted_verifies(
+    investigator, tmp_path
+):
+    investigator.add_identity("Mykola", "prosecutor")
+    export(investigator, tmp_path / "pkg")
+    assert verify_package(tmp_path / "pkg").ok
