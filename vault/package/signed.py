@@ -52,7 +52,11 @@ def file_list_text(files: dict[str, str]) -> bytes:
 def parse_file_list(data: bytes) -> dict[str, str] | None:
     """path -> SHA-256, or None when the list is not in the form file_list_text writes."""
     files = {}
-    for line in data.decode("utf-8", "replace").splitlines():
+    text = data.decode("utf-8", "replace")
+    if text and not text.endswith("\n"):
+        return None
+    # Lines end at LF only: U+2028 or U+0085 may stand inside a file name.
+    for line in text.split("\n")[:-1]:
         digest, sep, path = line.partition("  ")
         if not sep or len(digest) != 64 or path in files:
             return None
