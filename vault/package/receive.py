@@ -87,7 +87,7 @@ def _refuse_own_case(case: Case, v: PackageVerification) -> None:
     if v.case_id == case.id:
         raise PackageRefused([Finding(None, _(
             "This package was exported from this very case: there is nothing to receive."
-        ))])  # fmt: skip
+        ))], _own_log())  # fmt: skip
     contents = v.contents
     assert contents is not None
     chains = [contents.entries, *contents.lineage.values()]
@@ -95,7 +95,11 @@ def _refuse_own_case(case: Case, v: PackageVerification) -> None:
         raise PackageRefused([Finding(None, _(
             "The package carries this case's own custody log as an earlier holder's; "
             "a case cannot receive its own log back."
-        ))])  # fmt: skip
+        ))], _own_log())  # fmt: skip
+
+
+def _own_log() -> str:
+    return _("The package holds this case's own log. Nothing was imported.")
 
 
 def _import(

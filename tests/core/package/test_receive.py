@@ -160,6 +160,7 @@ def test_a_case_cannot_receive_its_own_package(investigator: Case, tmp_path: Pat
     with pytest.raises(PackageRefused) as refused:
         receive(investigator, tmp_path / "p.zip")
     assert "exported from this very case" in str(refused.value.findings[0])
+    assert "own log. Nothing was imported" in str(refused.value)
 
 
 def test_a_package_carrying_the_receiving_cases_own_log_is_refused(
