@@ -73,7 +73,7 @@ def sha256_file(path):
 def read_chain(path):
     """Every line: its form, content_hash, link, seq, case and an introduced actor."""
     entries, keys, prev, case = [], {}, "0" * 64, None
-    lines = [x for x in text(path).splitlines() if x.strip()]
+    lines = [x for x in text(path).split("\n") if x.strip()]
     for n, line in enumerate(lines):
         where = f"{path} line {n + 1}: "
         try:
@@ -141,7 +141,8 @@ def check_signed_files(own, info):
     if sha256_file("signed-files-sha256.txt") != d["files_sha256"]:
         problems.append("signed-files-sha256.txt is not the file list the export entry signed")
         return
-    signed = dict(reversed(x.split("  ", 1)) for x in text("signed-files-sha256.txt").splitlines())
+    listed = text("signed-files-sha256.txt").split("\n")[:-1]  # not splitlines: U+2028
+    signed = dict(reversed(x.split("  ", 1)) for x in listed)
     present = set()
     for root, _, names in os.walk("."):
         for name in names:

@@ -12,7 +12,7 @@ from vault.package.read import ScannedBag
 from vault.text import text_lines
 
 VERSIONS = ("0.97", "1.0")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")  # and what splitlines() breaks on
 _DECLARATION = re.compile(
     r"BagIt-Version: (\d+\.\d+)\r?\n?Tag-File-Character-Encoding: (\S+)\r?\n?"
 )
