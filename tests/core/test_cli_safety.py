@@ -260,7 +260,9 @@ def other_user() -> tuple[list[str], int, int]:
 def run_as_other(folder: Path, *args: object) -> subprocess.CompletedProcess:
     prefix, _uid, _gid = other_user()
     home = folder / "home"  # the other user's own, like the isolated one every test gets
-    env = {**os.environ, "EVIDENCE_VAULT_PASSPHRASE": PASSPHRASE, "HOME": str(home),
+    # Unmeasured: the other user cannot write coverage's data files, which belong to root.
+    inherited = {k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_CONFIG"}
+    env = {**inherited, "EVIDENCE_VAULT_PASSPHRASE": PASSPHRASE, "HOME": str(home),
            "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local"),
            "XDG_CACHE_HOME": str(home / ".cache"), "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
     argv = [*prefix, sys.executable, "-m", "vault", *map(str, args)]
