@@ -12,7 +12,7 @@ import os
 import statistics
 from pathlib import Path
 
-from bench.common import PASSPHRASE, report, scratch, timed
+from bench.common import PASSPHRASE, bulk_entries, report, scratch, timed
 from tests.helpers.tsa import LoopbackTsa
 from vault.case.handle import Case
 from vault.custody.anchors import timestamp_case
@@ -26,19 +26,16 @@ ROUND_TRIPS = 20
 
 def build(path: Path, tsa: Tsa | None) -> Case:
     """ENTRIES entries; every EVERY-th is an anchor (or, without a TSA, one more entry)."""
-    case = Case.create(path, PASSPHRASE, "Anchored log" if tsa else "Plain log")
+    case = Case.create(path, PASSPHRASE, title="Anchored log" if tsa else "Plain log")
     written = 1
     while written < ENTRIES:
-        with case.transaction():
-            for n in range(min(EVERY - 1, ENTRIES - written)):
-                case.record("item.access", details={"purpose": f"review {written + n}"})
+        bulk_entries(case, min(EVERY - 1, ENTRIES - written), f"review from {written}")
         written += min(EVERY - 1, ENTRIES - written)
         if written < ENTRIES:
             if tsa:
                 timestamp_case(case, tsa)
             else:
-                with case.transaction():
-                    case.record("item.access", details={"purpose": "in place of an anchor"})
+                bulk_entries(case, 1, "in place of an anchor")
             written += 1
     return case
 
@@ -49,7 +46,7 @@ def main() -> int:
         service = LoopbackTsa(folder / "tsa")
         with service.running():
             tsa = Tsa("bench", service.url, service.ca.read_text())
-            rt_case = Case.create(folder / "rt.evault", PASSPHRASE, "Round trips")
+            rt_case = Case.create(folder / "rt.evault", PASSPHRASE, title="Round trips")
             trips = [timed(lambda: timestamp_case(rt_case, tsa)) for _ in range(ROUND_TRIPS)]
             rt_case.close()
             report("time-stamp round trip on loopback, median (ms)",

@@ -16,7 +16,16 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bench.common import PASSPHRASE, MiB, child_peak_rss_mb, random_files, report, scratch, timed
+from bench.common import (
+    PASSPHRASE,
+    MiB,
+    bulk_entries,
+    child_peak_rss_mb,
+    random_files,
+    report,
+    scratch,
+    timed,
+)
 from vault.case.casefile import key_pragma
 from vault.case.handle import Case
 from vault.custody.verify import verify_case
@@ -57,7 +66,7 @@ def bench_import(folder: Path) -> None:
     for _round in range(2):  # alternate, best of two: neither pays for the other's writeback
         raw = min(raw, _quiet(lambda: raw_sqlcipher_inserts(folder / "raw.db", files)))
         (folder / "raw.db").unlink()
-        case = Case.create(folder / "bench.evault", PASSPHRASE, "Benchmark")
+        case = Case.create(folder / "bench.evault", PASSPHRASE, title="Benchmark")
         ours = min(ours, _quiet(partial(import_paths, case, [folder / "in"])))
         case.close()
         (folder / "bench.evault").unlink()
@@ -69,7 +78,7 @@ def bench_import(folder: Path) -> None:
 
 
 def bench_unlock(folder: Path) -> None:
-    Case.create(folder / "unlock.evault", PASSPHRASE, "Unlock").close()
+    Case.create(folder / "unlock.evault", PASSPHRASE, title="Unlock").close()
     runs = [
         timed(lambda: Case.open(folder / "unlock.evault", PASSPHRASE).close()) for _ in range(5)
     ]
@@ -86,10 +95,9 @@ def bench_unlock(folder: Path) -> None:
 
 
 def build_log(folder: Path) -> Case:
-    case = Case.create(folder / "log.evault", PASSPHRASE, "Long log")
-    with case.transaction():
-        for n in range(LOG_ENTRIES - 1):
-            case.record("item.access", details={"purpose": f"review {n}"})
+    """A case that has lived long: LOG_ENTRIES signed entries (bench.common.bulk_entries)."""
+    case = Case.create(folder / "log.evault", PASSPHRASE, title="Long log")
+    bulk_entries(case, LOG_ENTRIES - 1)
     return case
 
 
@@ -116,7 +124,7 @@ def bench_import_memory(folder: Path) -> None:
     with open(big, "wb") as f:
         for _ in range(2048 // 8):
             f.write(os.urandom(8 * MiB))
-    Case.create(folder / "rss.evault", PASSPHRASE, "RSS").close()
+    Case.create(folder / "rss.evault", PASSPHRASE, title="RSS").close()
     env = dict(os.environ, EVIDENCE_VAULT_PASSPHRASE=PASSPHRASE)
     seconds, rss = child_peak_rss_mb(
         [sys.executable, "-m", "vault", "import", str(folder / "rss.evault"), str(big)], env

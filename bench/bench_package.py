@@ -41,7 +41,7 @@ def main() -> int:
     try:
         (root / "in").mkdir()
         _sources(root / "in")
-        with Case.create(root / "b.evault", "bench passphrase 2026", "Bench") as case:
+        with Case.create(root / "b.evault", "bench passphrase 2026", title="Bench") as case:
             import_paths(case, [root / "in"])
             shutil.rmtree(root / "in")
             folder = _timed(lambda: export(case, root / "pkg"))

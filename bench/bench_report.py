@@ -39,8 +39,9 @@ def build_case(folder: Path) -> Path:
     photos = folder / "photos"
     photos.mkdir()
     make_photos(photos, ITEMS)
-    with Case.create(folder / "bench.evault", PASSPHRASE, "Bench", "1", "Org", "Bench") as case:
-        import_paths(case, [photos], "bench")
+    with Case.create(folder / "bench.evault", PASSPHRASE, title="Bench", number="1",
+                     organization="Org", investigator="Bench") as case:  # fmt: skip
+        import_paths(case, [photos], source="bench")
     shutil.rmtree(photos)
     return folder / "bench.evault"
 
@@ -57,7 +58,7 @@ def child_report(case_path: str, out: str) -> None:
 
     started = time.perf_counter()
     with Case.open(case_path, PASSPHRASE) as case:
-        result = generate_report(case, out, "uk")
+        result = generate_report(case, out, language="uk")
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "mb": _peak_mb(), "pages": result.pages}))
 

@@ -79,7 +79,9 @@ def big_case() -> Path:
     for n in range(ITEMS):
         (source / f"note-{n:05}.txt").write_text(f"item {n}\n")
     started = time.perf_counter()
-    with Case.create(path.with_suffix(".part"), PASSPHRASE, "Bench", investigator="B") as case:
+    with Case.create(
+        path.with_suffix(".part"), PASSPHRASE, title="Bench", investigator="B"
+    ) as case:
         import_paths(case, [source])
     path.with_suffix(".part").rename(path)
     shutil.rmtree(source)
@@ -153,7 +155,9 @@ def bench_stall(settings: AppSettings) -> None:
     baseline = idle.longest
     with tempfile.TemporaryDirectory(prefix="ev-bench-import-", dir=CACHE) as tmp:
         source = make_import_source(Path(tmp))
-        window.on_case_ready(Case.create(Path(tmp) / "c.evault", PASSPHRASE, "B", investigator="B"))
+        window.on_case_ready(
+            Case.create(Path(tmp) / "c.evault", PASSPHRASE, title="B", investigator="B")
+        )
         done: list[object] = []
         assert window.workspace is not None, "the case opened"
         window.workspace.import_finished.connect(done.append)

@@ -12,6 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
+
+from vault.case.casefile import key_pragma
+from vault.case.handle import Case
+from vault.custody.entry import sign_entry
 from vault.platform import peak_rss_mib
 
 PASSPHRASE = "benchmark passphrase, long enough"
@@ -73,3 +78,27 @@ def child_peak_rss_mb(argv: list[str], env: dict[str, str] | None = None) -> tup
 
 def own_peak_rss_mb() -> float:
     return peak_rss_mib()
+
+
+def bulk_entries(case: Case, count: int, purpose: str = "review") -> None:
+    """Give a case a long past: `count` signed `item.access` entries by its actor, written in
+    one transaction through a connection of the bench's own. (The app writes one entry per
+    act, each waiting on an fsync; that is not what the figures built on these measure.)"""
+    conn = sqlcipher.connect(str(case.path), isolation_level=None)
+    try:
+        conn.execute(key_pragma(PASSPHRASE))
+        head = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC").fetchone()
+        after = (head[0], bytes(head[1]))
+        conn.execute("BEGIN")
+        for n in range(count):
+            details = {"purpose": f"{purpose} {n}"}
+            entry, text = sign_entry(case.id, case.signer, after, "item.access", details=details)
+            conn.execute(
+                "INSERT INTO custody VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.seq, entry.prev, entry.content_hash, entry.entry_hash, entry.actor,
+                 entry.sig, text, "item.access", None),
+            )  # fmt: skip
+            after = (entry.seq, entry.entry_hash)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()

@@ -20,8 +20,11 @@ PASSPHRASE = "schema fixture passphrase"
 
 def main(version: int) -> Path:
     path = ROOT / "tests" / "fixtures" / f"case-v{version}.evault"
-    file = create_case_file(path, PASSPHRASE, schema_version=version)
-    with Case.start(file, "Fixture — схема", "UA-FIX-1", "Field team", "Olena K.") as case:
+    file = create_case_file(path, PASSPHRASE)
+    with Case.start(
+        file, title="Fixture — схема", number="UA-FIX-1", organization="Field team",
+        investigator="Olena K.", schema_version=version,
+    ) as case:  # fmt: skip
         corpus = ROOT.parent / "shared" / "corpus" / "camera"
         item = import_paths(case, [corpus / "Canon_40D.jpg"], source="SD card").imported[0]
         add_note(case, "Свідок: утримували 46 днів.", about=item.id)

@@ -26,14 +26,14 @@ def build_case(folder: Path, corpus: Path) -> Case:
     case = Case.create(
         folder / "demo.evault",
         "demo passphrase, thrown away",
-        "Балаклія — police station basement",
-        "42/2022",
-        "Regional prosecutor's office",
-        "Olena K.",
+        title="Балаклія — police station basement",
+        number="42/2022",
+        organization="Regional prosecutor's office",
+        investigator="Olena K.",
     )
-    import_paths(case, [corpus / "camera", corpus / "orientation"], "SD card, Canon EOS")
+    import_paths(case, [corpus / "camera", corpus / "orientation"], source="SD card, Canon EOS")
     first = list_items(case.conn)[0]
-    add_note(case, "Свідок вказав на це місце: тут тримали затриманих.", first.id)
+    add_note(case, "Свідок вказав на це місце: тут тримали затриманих.", about=first.id)
     describe_item(case, first.id, {"title": "Камера №2", "location": "Підвал, схід"})
     return case
 
@@ -61,7 +61,7 @@ def main() -> int:
         case = build_case(folder, args.corpus)
         with case:
             for language in ("en", "uk"):
-                generate_report(case, folder / f"report-{language}.pdf", language)
+                generate_report(case, folder / f"report-{language}.pdf", language=language)
                 render(
                     folder / f"report-{language}.pdf", args.out, f"report-{language}", args.pages
                 )

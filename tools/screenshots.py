@@ -65,13 +65,13 @@ def make_case(folder: Path) -> tuple[Path, ImportResult]:
     case = Case.create(
         folder / "balakliia.evault",
         PASSPHRASE,
-        "Balakliia — police station basement",
-        "12022220000000123",
-        "Kharkiv regional prosecutor's office",
-        "Olena K.",
+        title="Balakliia — police station basement",
+        number="12022220000000123",
+        organization="Kharkiv regional prosecutor's office",
+        investigator="Olena K.",
     )
     result = import_paths(
-        case, [CORPUS / "camera", CORPUS / "phone", CORPUS / "orientation"], "SD card 1"
+        case, [CORPUS / "camera", CORPUS / "phone", CORPUS / "orientation"], source="SD card 1"
     )
     first = next(i for i in list_items(case.conn) if i.metadata.get("gps_lat"))
     describe_item(
@@ -83,7 +83,7 @@ def make_case(folder: Path) -> tuple[Path, ImportResult]:
             "captured_by": "Olena K.",
         },
     )
-    add_note(case, "Свідок 1: «Тут тримали людей у вересні».", first.id)
+    add_note(case, "Свідок 1: «Тут тримали людей у вересні».", about=first.id)
     case.close()
     return folder / "balakliia.evault", result
 

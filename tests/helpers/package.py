@@ -26,9 +26,9 @@ def camera_files(corpus: Path, n: int = 3) -> list[Path]:
 
 def olena_case(folder: Path, corpus: Path) -> Case:
     """Olena's case: three camera photos, a Ukrainian note and a description."""
-    case = Case.create(folder / "olena.evault", PASSPHRASE, "Балаклія", investigator="Olena")
+    case = Case.create(folder / "olena.evault", PASSPHRASE, title="Балаклія", investigator="Olena")
     ids = [i.id for i in import_paths(case, camera_files(corpus)).imported]
-    add_note(case, UK_NOTE, ids[0])
+    add_note(case, UK_NOTE, about=ids[0])
     describe_item(case, ids[0], {"title": "Cell 2", "location": "Balakliia"})
     return case
 

@@ -28,11 +28,11 @@ def build_case(
     hostile = folder / "incoming" / HOSTILE_NAME
     hostile.parent.mkdir(parents=True)
     shutil.copyfile(corpus / "camera" / "Canon_40D.jpg", hostile)
-    case = Case.create(folder / "case.evault", PASSPHRASE, title, "42/2022", "Prosecutor's office",
-                       "Olena K.")  # fmt: skip
-    import_paths(case, [*(corpus / name for name in CORPUS_FOLDERS), hostile], "SD card")
+    case = Case.create(folder / "case.evault", PASSPHRASE, title=title, number="42/2022",
+                       organization="Prosecutor's office", investigator="Olena K.")  # fmt: skip
+    import_paths(case, [*(corpus / name for name in CORPUS_FOLDERS), hostile], source="SD card")
     items = list_items(case.conn)
-    add_note(case, WITNESS_NOTE, items[0].id)
+    add_note(case, WITNESS_NOTE, about=items[0].id)
     add_note(case, "Загальна нотатка: будівля поліції, підвал.")
     describe_item(case, items[1].id, {"title": HOSTILE_TEXT, "location": "Балаклія, підвал"})
     return case

@@ -1,18 +1,75 @@
-"""Tampers of issue 9 §2, done by someone holding no key: edit a valid package, then re-make
-only the BagIt manifests and Payload-Oxum. Shared by verify-package's tests and the test that
-follows data/VERIFY.md by hand on the same packages."""
+"""Tampers done behind the app's back.
+
+Packages (issue 9 §2), by someone holding no key: edit a valid package, then re-make only the
+BagIt manifests and Payload-Oxum. Shared by verify-package's tests and the test that follows
+data/VERIFY.md by hand on the same packages.
+
+Case files, as someone holding its passphrase could with any SQLCipher tool: the app's own
+connection refuses every write outside `Case.act`, so tamper tests open a connection of their
+own, beside it, exactly as an attacker would."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
+
+from tests.helpers.case import PASSPHRASE
 from tests.helpers.package import copy_bag, rehash, set_info
+from vault.case.casefile import key_pragma
 from vault.case.handle import Case
+from vault.case.identity import Signer
+from vault.custody.entry import Entry, sign_entry
 from vault.evidence.items import list_items
 from vault.evidence.notes import describe_item
 from vault.package.export import export
+
+
+@contextmanager
+def tampering(case: Case | Path, passphrase: str = PASSPHRASE) -> Iterator[sqlcipher.Connection]:
+    """A raw connection to the case's file (autocommit), closed at the end of the block."""
+    path = case.path if isinstance(case, Case) else case
+    conn = sqlcipher.connect(str(path), isolation_level=None)
+    try:
+        conn.execute(key_pragma(passphrase))
+        yield conn
+    finally:
+        conn.close()
+
+
+def forge_entry(
+    conn: sqlcipher.Connection,
+    case: Case,
+    signer: Signer,
+    action: str,
+    *,
+    subject: str | None = None,
+    digest: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Entry:
+    """Append a well-formed entry signed by `signer`, whoever that is, at the chain's head."""
+    head = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
+    after = (head[0], bytes(head[1])) if head else None
+    entry, text = sign_entry(case.id, signer, after, action, subject, digest, details)
+    conn.execute(
+        "INSERT INTO custody (seq, prev, content_hash, entry_hash, actor, sig, content, action,"
+        " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (entry.seq, entry.prev, entry.content_hash, entry.entry_hash, entry.actor, entry.sig,
+         text, action, subject),
+    )  # fmt: skip
+    return entry
+
+
+def tamper(
+    case: Case | Path, sql: str, params: tuple = (), *, passphrase: str = PASSPHRASE
+) -> None:
+    """Run one SQL statement on the case's file behind the app's back."""
+    with tampering(case, passphrase) as conn:
+        conn.execute(sql, params)
 
 
 def described_package(case: Case, folder: Path) -> Path:

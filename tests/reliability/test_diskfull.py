@@ -99,7 +99,7 @@ def test_the_same_import_in_process_raises_storage_full(small_disk, tmp_path):
     from vault.evidence.ingest import import_paths
 
     sources = make_card(tmp_path / "card", [4] * 6)
-    with Case.create(small_disk / "case.evault", PASSPHRASE, "Disk full") as case:
+    with Case.create(small_disk / "case.evault", PASSPHRASE, title="Disk full") as case:
         with pytest.raises(StorageFull) as err:
             import_paths(case, sources)
         assert "everything imported before it is safe" in str(err.value)

@@ -151,7 +151,7 @@ def test_mutated_images_import_with_warnings_and_bytes_intact(tmp_path):
     collect()
     for n, data in enumerate(examples):
         (folder / f"{n:03d}.jpg").write_bytes(data)
-    with Case.create(tmp_path / "c.evault", "fuzz passphrase 2026", "Fuzz") as case:
+    with Case.create(tmp_path / "c.evault", "fuzz passphrase 2026", title="Fuzz") as case:
         result = import_paths(case, [folder])
         assert not result.failed and len(result.imported) == len(examples)
         for item, data in zip(result.imported, examples, strict=True):

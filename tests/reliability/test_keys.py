@@ -13,10 +13,10 @@ import time
 import pytest
 
 from tests.helpers.case import PASSPHRASE, ROOT, new_case, run_cli
+from tests.helpers.tamper import forge_entry, tamper, tampering
 from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.case.unlock import UnlockThrottle, open_with_retries
-from vault.custody.entry import append_entry
 from vault.custody.verify import verify_case
 from vault.errors import NotACaseFile, WrongPassphrase
 from vault.evidence.notes import add_note
@@ -132,13 +132,14 @@ def rogue_identity_add(case: Case, rogue: Signer) -> None:
     """A rogue key vouching for itself, written into the key table and the chain."""
     details = {"name": "Rogue", "role": "investigator", "organization": "",
                "public_key": rogue.identity.public_key.hex()}  # fmt: skip
-    case.conn.execute("BEGIN")
-    append_entry(case.conn, case.id, rogue, "identity.add", details=details)
-    case.conn.execute(
-        "INSERT INTO identities VALUES (?, 'Rogue', 'investigator', '', ?, ?)",
-        (rogue.fingerprint, rogue.identity.public_key, rogue.private_bytes()),
-    )
-    case.conn.execute("COMMIT")
+    with tampering(case) as conn:
+        conn.execute("BEGIN")
+        forge_entry(conn, case, rogue, "identity.add", details=details)
+        conn.execute(
+            "INSERT INTO identities VALUES (?, 'Rogue', 'investigator', '', ?, ?)",
+            (rogue.fingerprint, rogue.identity.public_key, rogue.private_bytes()),
+        )
+        conn.execute("COMMIT")
 
 
 def errors_of(case: Case) -> list[tuple[int | None, str]]:
@@ -164,12 +165,12 @@ def test_a_rogue_identity_add_spliced_into_the_middle_of_the_chain_fails(tmp_pat
         add_note(case, f"note {n}")
     rogue = Signer.generate("Rogue", "investigator", "")
     rogue_identity_add(case, rogue)  # seq 4, moved to seq 2 below with its link re-made
-    conn = case.conn
-    prev = conn.execute("SELECT entry_hash FROM custody WHERE seq = 1").fetchone()[0]
-    conn.execute("UPDATE custody SET seq = -1 WHERE seq = 4")
-    for seq in (3, 2):
-        conn.execute("UPDATE custody SET seq = seq + 1 WHERE seq = ?", (seq,))
-    conn.execute("UPDATE custody SET seq = 2, prev = ? WHERE seq = -1", (prev,))
+    with tampering(case) as conn:
+        prev = conn.execute("SELECT entry_hash FROM custody WHERE seq = 1").fetchone()[0]
+        conn.execute("UPDATE custody SET seq = -1 WHERE seq = 4")
+        for seq in (3, 2):
+            conn.execute("UPDATE custody SET seq = seq + 1 WHERE seq = ?", (seq,))
+        conn.execute("UPDATE custody SET seq = 2, prev = ? WHERE seq = -1", (prev,))
     found = errors_of(case)
     assert (2, "signed by a key that was never introduced") in found
     assert not verify_case(case).ok
@@ -178,9 +179,9 @@ def test_a_rogue_identity_add_spliced_into_the_middle_of_the_chain_fails(tmp_pat
 
 def test_a_public_key_swapped_in_the_key_table_fails_verification(tmp_path):
     case = new_case(tmp_path)
-    mykola = case.add_identity("Mykola", "prosecutor")
+    mykola = case.add_identity("Mykola", role="prosecutor")
     rogue = Signer.generate("Rogue", "x", "")
-    case.conn.execute("UPDATE identities SET public_key = ? WHERE fingerprint = ?",
+    tamper(case, "UPDATE identities SET public_key = ? WHERE fingerprint = ?",
                       (rogue.identity.public_key, mykola.fingerprint))  # fmt: skip
     assert errors_of(case) == [
         (None, f"identity Mykola ({mykola.fingerprint[:16]}) was not introduced by the custody log")
@@ -191,7 +192,7 @@ def test_a_public_key_swapped_in_the_key_table_fails_verification(tmp_path):
 def test_a_private_key_swapped_in_the_key_table_signs_as_a_stranger(tmp_path):
     case = new_case(tmp_path)
     rogue = Signer.generate("Rogue", "x", "")
-    case.conn.execute("UPDATE identities SET private_key = ?", (rogue.private_bytes(),))
+    tamper(case, "UPDATE identities SET private_key = ?", (rogue.private_bytes(),))
     case.close()
     with Case.open(case.path, PASSPHRASE) as reopened:
         add_note(reopened, "signed with the swapped-in key")

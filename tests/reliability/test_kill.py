@@ -64,7 +64,7 @@ def card(tmp_path_factory) -> tuple[object, dict[str, str]]:
 
 def new_case_file(folder, n: int):
     path = folder / f"case-{n}.evault"
-    with Case.create(path, PASSPHRASE, "Power loss", investigator="Olena K."):
+    with Case.create(path, PASSPHRASE, title="Power loss", investigator="Olena K."):
         pass
     return path
 

@@ -46,7 +46,7 @@ def source_case(tmp_path_factory):
     """A case with ~40 MiB of evidence in 40 files, closed, ready to export."""
     folder = tmp_path_factory.mktemp("pkg-kill")
     make_evidence_folder(folder / "card", files=40, big_sizes_mb=[scaled(24, 40)], seed=SEED)
-    with Case.create(folder / "source.evault", PASSPHRASE, "Export under fire") as case:
+    with Case.create(folder / "source.evault", PASSPHRASE, title="Export under fire") as case:
         import_paths(case, [folder / "card"])
     (folder / "secret.txt").write_text(PACKAGE_SECRET)
     return folder / "source.evault"
@@ -56,7 +56,7 @@ def leftover_verdict(path, items: int) -> str:
     """'refused' by verify-package, or 'whole': sealed with every item, killed just before
     its rename. A leftover that verifies while missing anything would fail this."""
     try:
-        result = verify_package(path, PACKAGE_SECRET)
+        result = verify_package(path, passphrase=PACKAGE_SECRET)
     except VaultError:
         return "refused"
     if not result.ok:
@@ -90,7 +90,7 @@ def test_power_loss_during_export_never_leaves_a_partial_package(source_case, tm
         kills += outcome.killed_while_running
         finished += not outcome.killed_while_running
         if out.exists():  # only a sealed package may have the final name
-            assert verify_package(out, PACKAGE_SECRET).ok, out
+            assert verify_package(out, passphrase=PACKAGE_SECRET).ok, out
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         for left in [p for p in tmp_path.iterdir()]:
             assert left.name.startswith(".") and ".partial-" in left.name, left.name
@@ -129,7 +129,7 @@ def test_power_loss_during_receive_imports_all_or_nothing(package, tmp_path):
         if path is None:
             cases += 1
             path = tmp_path / f"receiver-{cases}.evault"
-            Case.create(path, PASSPHRASE, "Receiving", investigator="Mykola").close()
+            Case.create(path, PASSPHRASE, title="Receiving", investigator="Mykola").close()
         outcome = run_and_kill(vault_command("receive", path, package), cli_env(),
                                rng.uniform(0.05, scaled(1.2, 2.5)))  # fmt: skip
         imports, items = receive_state(path)

@@ -145,8 +145,9 @@ class ExportDialog(QDialog):
 
         def task(ctx: JobContext) -> ExportResult:
             return export(
-                case, out, ids, label, passphrase, recipients, ctx.progress, ctx.cancelled
-            )
+                case, out, item_ids=ids, recipient_label=label, encrypt_passphrase=passphrase,
+                age_recipients=recipients, progress=ctx.progress, cancelled=ctx.cancelled,
+            )  # fmt: skip
 
         self.start.setEnabled(False)
         self.message.setText(_("Exporting… you can keep working."))

@@ -106,11 +106,11 @@ class NewCaseDialog(QDialog):
             self.case = Case.create(
                 Path(self.path.text().strip()).expanduser(),
                 self.passphrase.text(),
-                self.title.text().strip(),
-                self.number.text().strip(),
-                self.organization.text().strip(),
-                self.investigator.text().strip(),
-                self.role.text().strip() or "investigator",
+                title=self.title.text().strip(),
+                number=self.number.text().strip(),
+                organization=self.organization.text().strip(),
+                investigator=self.investigator.text().strip(),
+                role=self.role.text().strip() or "investigator",
             )
         except (VaultError, OSError) as err:
             self.message.setText(error_message(err))

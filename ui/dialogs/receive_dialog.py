@@ -117,7 +117,9 @@ class ReceiveDialog(QDialog):
         path, secret = self._package(), self._secret()
 
         def task(ctx: JobContext) -> PackageVerification:
-            return verify_package(path, secret, ctx.progress, ctx.cancelled)
+            return verify_package(
+                path, passphrase=secret, progress=ctx.progress, cancelled=ctx.cancelled
+            )
 
         self.checks.clear()
         self.sender_label.clear()
@@ -162,7 +164,10 @@ class ReceiveDialog(QDialog):
             return True
 
         def task(ctx: JobContext) -> ReceiveResult:
-            return receive(case, path, secret, ctx.progress, ctx.cancelled, same_as_shown)
+            return receive(
+                case, path, passphrase=secret, progress=ctx.progress,
+                cancelled=ctx.cancelled, confirm=same_as_shown,
+            )  # fmt: skip
 
         self.message.setText(_("Importing the package…"))
         self._start(task, _("Receiving the package"), self.on_receive_succeeded)

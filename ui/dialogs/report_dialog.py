@@ -83,7 +83,10 @@ class ReportDialog(QDialog):
         item_ids = list(self.shown_ids) if self.scope.currentData() == "shown" else None
 
         def task(ctx: JobContext) -> ReportResult:
-            return generate_report(case, out, language, item_ids, ctx.progress, ctx.cancelled)
+            return generate_report(
+                case, out, language=language, item_ids=item_ids,
+                progress=ctx.progress, cancelled=ctx.cancelled,
+            )  # fmt: skip
 
         self.generate.setEnabled(False)
         self.message.setText(_("Making the report… you can keep working."))

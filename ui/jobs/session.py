@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ui.jobs.worker import Job, Task
 from vault.case.handle import Case
+from vault.case.view import CaseReader
 
 
 def _ignore(_value: object) -> None:
@@ -39,6 +40,12 @@ class CaseSession(QObject):
     @property
     def busy(self) -> bool:
         return self.job is not None
+
+    @property
+    def reader(self) -> CaseReader:
+        """The read-only view the window reads the case through (never `case.conn`)."""
+        assert self.case is not None, "the case is locked"
+        return CaseReader(self.case)
 
     @property
     def open(self) -> bool:

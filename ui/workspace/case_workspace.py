@@ -26,22 +26,14 @@ from ui.workspace.item_list import ItemListPane
 from ui.workspace.item_model import ItemRole, ItemTableModel
 from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview
 from vault.case.handle import Case
-from vault.case.view import actor_names, last_verification, log_entries, subject_labels
+from vault.case.view import CaseReader
 from vault.custody.anchors import AnchorSummary, case_anchors, timestamp_case
 from vault.custody.tsa import list_tsas
 from vault.custody.verify import CaseVerification, record_verification, verify_case
 from vault.errors import VaultError
 from vault.evidence.ingest import ImportResult, import_paths
-from vault.evidence.items import (
-    Item,
-    description,
-    item_events,
-    item_tags,
-    list_items,
-    read_original,
-    thumbnail,
-)
-from vault.evidence.notes import add_note, amend_note, describe_item, list_notes
+from vault.evidence.items import Item
+from vault.evidence.notes import add_note, amend_note, describe_item
 from vault.i18n import _
 
 EVIDENCE_TAB, LOG_TAB = 0, 1
@@ -105,29 +97,33 @@ class CaseWorkspace(QWidget):
 
     @property
     def case(self) -> Case:
+        """The open case, for the core's act functions; reads go through `reader`."""
         assert self.session.case is not None, "the case is locked"
         return self.session.case
+
+    @property
+    def reader(self) -> CaseReader:
+        return self.session.reader
 
     def reload(self) -> None:
         """Re-read the case into the views, keeping the selection. No-op while a job runs."""
         if self.session.busy or not self.session.open:
             return
-        case = self.case
-        self._show_witness(case)
-        self._names = actor_names(case)
-        self.header.show_case(
-            case.info.title, case.info.number, case.signer.identity.name, case.signer.fingerprint
-        )
-        self.header.show_verification(last_verification(case), self._names)
+        reader = self.reader
+        self._show_witness(reader)
+        self._names = reader.actor_names()
+        actor = reader.actor
+        self.header.show_case(reader.info.title, reader.info.number, actor.name, actor.fingerprint)
+        self.header.show_verification(reader.last_verification(), self._names)
         selected = self.items.current_item()
-        items = list_items(case.conn)
+        items = reader.items()
         self.item_model.set_items(items)
-        self.custody.show_entries(log_entries(case), self._names, subject_labels(case, items))
+        self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
         self._reselect(selected.id if selected else None)
 
-    def _show_witness(self, case: Case) -> None:
+    def _show_witness(self, reader: CaseReader) -> None:
         """DESIGN §8: a rolled-back or rewritten case is said first, and loudly."""
-        finding = case.witness_finding
+        finding = reader.witness_finding
         if finding is None:
             self.banner.hide()
             return
@@ -155,7 +151,7 @@ class CaseWorkspace(QWidget):
         self._names = {}
 
     def _load_thumbnail(self, item_id: str) -> bytes | None:
-        return thumbnail(self.case.conn, item_id)
+        return self.reader.thumbnail(item_id)
 
     def on_item_selected(self, item: Item | None) -> None:
         if item is None:
@@ -169,12 +165,12 @@ class CaseWorkspace(QWidget):
         self._show_case_data(item)
 
     def _show_case_data(self, item: Item) -> None:
-        conn = self.case.conn
-        self.details.details.show_extra(item_tags(conn, item.id), description(conn, item.id))
-        self.details.notes.show_notes(list_notes(conn, about=item.id))
-        self.details.events.show_events(item_events(conn, item.id), self._names)
+        reader = self.reader
+        self.details.details.show_extra(reader.tags(item.id), reader.description(item.id))
+        self.details.notes.show_notes(reader.notes(about=item.id))
+        self.details.events.show_events(reader.events(item.id), self._names)
         if can_preview(item):
-            self.preview.show_image(item, decode_preview(read_original(conn, item.id)))
+            self.preview.show_image(item, decode_preview(reader.original(item.id)))
         else:
             self.preview.show_file(item)
 
@@ -217,7 +213,7 @@ class CaseWorkspace(QWidget):
     def on_note_add_requested(self, text: str) -> None:
         item = self.items.current_item()
         about = item.id if item else None
-        if self._write(lambda: add_note(self.case, text, about)):
+        if self._write(lambda: add_note(self.case, text, about=about)):
             self.details.notes.note_written()
 
     def on_note_amend_requested(self, note_id: str, text: str) -> None:
@@ -231,8 +227,9 @@ class CaseWorkspace(QWidget):
 
         def task(ctx: JobContext) -> ImportResult:
             return import_paths(
-                case, list(paths), source, ctx.progress, ctx.cancelled, ctx.file_started
-            )
+                case, list(paths), source=source, progress=ctx.progress,
+                cancelled=ctx.cancelled, on_file=ctx.file_started,
+            )  # fmt: skip
 
         return self.session.run(task, _("Importing"), self.on_import_succeeded, self.on_job_failed)
 
@@ -245,7 +242,7 @@ class CaseWorkspace(QWidget):
         case = self.case
 
         def task(ctx: JobContext) -> CaseVerification:
-            report = verify_case(case, ctx.progress, ctx.cancelled)
+            report = verify_case(case, progress=ctx.progress, cancelled=ctx.cancelled)
             record_verification(case, report)
             return report
 

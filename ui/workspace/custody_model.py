@@ -34,6 +34,7 @@ def action_label(action: str | None) -> str:
         "package.import": _("Package received"),
         "report.generate": _("Report generated"),
         "case.verify": _("Case verified"),
+        "case.migrate": _("Case file upgraded"),
     }
     if action is None:
         return _("(content missing or unreadable)")

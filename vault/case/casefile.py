@@ -1,4 +1,4 @@
-"""The SQLCipher case file: create, open, lock against other writers, migrate, close.
+"""The SQLCipher case file: create, open, lock against other writers, migrations, close.
 
 The file uses SQLCipher 4 default settings (PBKDF2-HMAC-SHA512 with 256,000 iterations,
 AES-256-CBC, HMAC-SHA512 per page) so that any SQLCipher 4 reader opens it with the
@@ -68,7 +68,8 @@ class CaseFile:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlcipher.Connection]:
-        """One atomic unit of work: every act and its custody entry commit together."""
+        """One atomic unit of work. Only `Case.act` calls this: outside an act the case's
+        connection refuses every write (see `vault.case.handle`)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -154,26 +155,26 @@ def _configure(conn: sqlcipher.Connection) -> None:
     conn.execute("PRAGMA busy_timeout = 2000")
 
 
-def migrate(conn: sqlcipher.Connection, target: int = SCHEMA_VERSION) -> None:
-    """Apply, in order and each in its own transaction, the migrations not yet applied."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
+def apply_migrations(conn: sqlcipher.Connection, current: int, target: int) -> None:
+    """Apply, in order, the migrations from `current` to `target` inside the caller's
+    transaction: `Case.open` runs them as one `case.migrate` act, `Case.start` as part
+    of `case.create`, so the file never changes without a log entry saying so."""
+    for version in range(current + 1, target + 1):
+        MIGRATIONS[version - 1](conn)
+        conn.execute(f"PRAGMA user_version = {version}")
+
+
+def _check_not_newer(conn: sqlcipher.Connection) -> None:
+    if conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+        conn.close()
         raise VaultError(
             _("This case file was made by a newer version of Evidence Vault. Update the app.")
         )
-    for version in range(current + 1, target + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            MIGRATIONS[version - 1](conn)
-            conn.execute(f"PRAGMA user_version = {version}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
 
-def create_case_file(path: Path, passphrase: str, schema_version: int = SCHEMA_VERSION) -> CaseFile:
-    """Create a new, empty case file at `path`; never overwrites an existing file."""
+def create_case_file(path: Path, passphrase: str) -> CaseFile:
+    """Create a new, empty case file at `path` (no tables yet: `Case.start` makes them in
+    its `case.create` act); never overwrites an existing file."""
     check_passphrase(passphrase)
     path = Path(path)
     try:
@@ -185,7 +186,6 @@ def create_case_file(path: Path, passphrase: str, schema_version: int = SCHEMA_V
     try:
         conn = _connect(path, passphrase, create=True)
         _configure(conn)
-        migrate(conn, schema_version)
     except BaseException:
         lock.release()
         path.unlink(missing_ok=True)
@@ -245,7 +245,8 @@ def _is_text(head: bytes) -> bool:
 
 
 def open_case_file(path: Path, passphrase: str) -> CaseFile:
-    """Open an existing case file; wrong passphrase, foreign file or busy case each raise."""
+    """Open an existing case file; wrong passphrase, foreign file or busy case each raise.
+    An older schema is left as it is: `Case.open` migrates it in a logged act."""
     path = Path(path)
     check_case_file(path)
     if "\x00" in passphrase:  # SQLCipher cannot take it, so no case was ever made with it
@@ -256,7 +257,7 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
         _prove_key(conn)
         _configure(conn)
         _check_is_case(conn)
-        migrate(conn)
+        _check_not_newer(conn)
     except sqlcipher.Error as err:
         lock.release()
         raise NotACaseFile() from err

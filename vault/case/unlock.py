@@ -59,6 +59,7 @@ class UnlockThrottle:
 def open_with_retries(
     path: Path | str,
     ask: Callable[[], str],
+    *,
     tries: int,
     actor: str | None = None,
     throttle: UnlockThrottle | None = None,
@@ -71,7 +72,7 @@ def open_with_retries(
     for attempt in range(1, tries + 1):
         throttle.wait()
         try:
-            case = Case.open(path, ask(), actor)
+            case = Case.open(path, ask(), actor=actor)
         except WrongPassphrase as err:
             delay = throttle.failed()
             if attempt == tries:

@@ -1,14 +1,23 @@
-"""Read-only views of a case that the desktop app shows: the log with actor names, the last
-verification. No Qt here; the app calls these instead of writing SQL of its own."""
+"""What the desktop app reads of a case: `CaseReader`, a read-only view of an open case.
+
+The app reads only through a reader, never through the case's connection: a reader has no
+method that writes, and the connection it reads through refuses writes outside `Case.act`
+anyway. Writes go through the core's act functions (import, notes, verify...). No Qt here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from vault.case.casefile import CaseInfo
 from vault.case.handle import Case
-from vault.custody.entry import Entry, read_entries
+from vault.case.identity import Identity
+from vault.custody.entry import Entry, Finding, read_entries
+from vault.evidence import items as _items
 from vault.evidence.items import Item
-from vault.evidence.notes import list_notes
+from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
 
 
@@ -22,6 +31,60 @@ class LastVerification:
     entries: int
     items: int
     notes: int
+
+
+class CaseReader:
+    """A read-only view of an open case: what the app shows, and nothing that writes."""
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+
+    @property
+    def info(self) -> CaseInfo:
+        return self._case.info
+
+    @property
+    def witness_finding(self) -> Finding | None:
+        """DESIGN §8: the rolled-back-or-rewritten finding made when the case was opened."""
+        return self._case.witness_finding
+
+    @property
+    def actor(self) -> Identity:
+        """Who is acting in this session."""
+        return self._case.signer.identity
+
+    def items(self) -> list[Item]:
+        return _items.list_items(self._case.conn)
+
+    def tags(self, item_id: str) -> dict[str, str]:
+        return _items.item_tags(self._case.conn, item_id)
+
+    def description(self, item_id: str) -> dict[str, Any]:
+        return _items.description(self._case.conn, item_id)
+
+    def thumbnail(self, item_id: str) -> bytes | None:
+        return _items.thumbnail(self._case.conn, item_id)
+
+    def original(self, item_id: str) -> Iterator[bytes]:
+        return _items.read_original(self._case.conn, item_id)
+
+    def events(self, item_id: str) -> list[Entry]:
+        return _items.item_events(self._case.conn, item_id)
+
+    def notes(self, about: str | None = None) -> list[Note]:
+        return list_notes(self._case.conn, about=about)
+
+    def log_entries(self) -> list[Entry]:
+        return log_entries(self._case)
+
+    def actor_names(self) -> dict[str, str]:
+        return actor_names(self._case)
+
+    def subject_labels(self, items: list[Item]) -> dict[str, str]:
+        return subject_labels(self._case, items)
+
+    def last_verification(self) -> LastVerification | None:
+        return last_verification(self._case)
 
 
 def log_entries(case: Case) -> list[Entry]:

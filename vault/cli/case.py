@@ -37,8 +37,10 @@ def _init_args(p: argparse.ArgumentParser) -> None:
 @command("init", _init_args, _("create a new encrypted case file"))
 def init(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, confirm=True)
-    with Case.create(args.case, passphrase, args.title, args.number, args.organization,
-                     args.investigator, args.role) as case:  # fmt: skip
+    with Case.create(
+        args.case, passphrase, title=args.title, number=args.number,
+        organization=args.organization, investigator=args.investigator, role=args.role,
+    ) as case:  # fmt: skip
         say(_("Created case {id}").format(id=case.id))
         say(_("Your key fingerprint: {fp}").format(fp=case.signer.fingerprint))
     return 0
@@ -55,7 +57,7 @@ def _investigator_args(p: argparse.ArgumentParser) -> None:
          _("add an investigator with a new key, vouched for by you"))  # fmt: skip
 def add_investigator(args: argparse.Namespace) -> int:
     with open_case(args) as case:
-        identity = case.add_identity(args.name, args.role, args.organization)
+        identity = case.add_identity(args.name, role=args.role, organization=args.organization)
     say(
         _("Added {name}; key fingerprint: {fp}").format(name=identity.name, fp=identity.fingerprint)
     )
@@ -71,7 +73,7 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 @command("import", _import_args, _("import files and folders as evidence items"))
 def import_(args: argparse.Namespace) -> int:
     with open_case(args) as case:
-        result = import_paths(case, args.paths, args.source, on_file=_announce)
+        result = import_paths(case, args.paths, source=args.source, on_file=_announce)
     for item in result.imported:
         mark = _(" (duplicate content, stored once)") if item.duplicate else ""
         say(f"{item.sha256}  {item.id}  {item.original_name}{mark}")
@@ -122,7 +124,7 @@ def note(args: argparse.Namespace) -> int:
         if args.amend:
             written = amend_note(case, args.amend, args.text)
         else:
-            written = add_note(case, args.text, args.item)
+            written = add_note(case, args.text, about=args.item)
     say(written.id)
     return 0
 

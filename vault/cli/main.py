@@ -97,8 +97,8 @@ def open_case(args: argparse.Namespace) -> Case:
     check_case_file(args.case)  # not a case file: say so before asking for a passphrase
     prompted = not getattr(args, "passphrase_file", None) and not os.environ.get(PASSPHRASE_ENV)
     case = open_with_retries(
-        args.case, lambda: read_passphrase(args), PROMPT_TRIES if prompted else 1,
-        getattr(args, "actor", None), on_wrong=_tell_wrong_passphrase,
+        args.case, lambda: read_passphrase(args), tries=PROMPT_TRIES if prompted else 1,
+        actor=getattr(args, "actor", None), on_wrong=_tell_wrong_passphrase,
     )  # fmt: skip
     if case.witness_finding:  # DESIGN §8: said on every open, before anything else
         say(f"evidence-vault: error: {case.witness_finding}", err=True)

@@ -61,8 +61,11 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 def export_(args: argparse.Namespace) -> int:
     secret = _export_secret(args.encrypt_passphrase_file)
     with open_case(args) as case:
-        result = export(case, output_path(args.out), args.items, args.recipient_label, secret,
-                        args.recipients)  # fmt: skip
+        result = export(
+            case, output_path(args.out), item_ids=args.items,
+            recipient_label=args.recipient_label, encrypt_passphrase=secret,
+            age_recipients=args.recipients,
+        )  # fmt: skip
     say(_("Exported package {id}: {i} items, {n} notes, {w} entries withheld").format(
         id=result.package_id, i=result.items, n=result.notes, w=result.withheld))  # fmt: skip
     say(_("Custody head: {head}").format(head=result.head))
@@ -95,7 +98,9 @@ def print_verification(v: PackageVerification) -> None:
 @command("verify-package", _verify_args,
          _("verify a package on its own, without any case file"))  # fmt: skip
 def verify_package_(args: argparse.Namespace) -> int:
-    result = verify_package(args.package, _package_secret(args.package, args.passphrase_file))
+    result = verify_package(
+        args.package, passphrase=_package_secret(args.package, args.passphrase_file)
+    )
     print_verification(result)
     if result.is_package:
         say(_("Trusted time:"))
@@ -122,7 +127,7 @@ def receive_(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         secret = _package_secret(args.package, args.package_passphrase_file, env=False)
         try:
-            result = receive(case, args.package, secret)
+            result = receive(case, args.package, passphrase=secret)
         except PackageRefused as refused:
             for finding in refused.findings:
                 say(f"{finding.level}: {finding}", err=True)

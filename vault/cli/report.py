@@ -26,7 +26,9 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 @command("report", _report_args, _("write a signed PDF report of the case or chosen items"))
 def report(args: argparse.Namespace) -> int:
     with open_case(args) as case:
-        result = generate_report(case, output_path(args.out), args.lang, args.items)
+        result = generate_report(
+            case, output_path(args.out), language=args.lang, item_ids=args.items
+        )
     say(_("Report {id}: {path}, {pages} pages").format(
         id=result.report_id, path=result.path, pages=result.pages))  # fmt: skip
     say(f"SHA-256 {result.sha256}  (report.generate, seq {result.seq})")

@@ -170,12 +170,12 @@ def timestamp_case(case: Case, tsa: Tsa, post: Post = http_post) -> Entry:
         raise TokenRefused(_(
             "The time-stamp from {name} was refused: {reason}. Nothing was stored."
         ).format(name=tsa.name, reason=err)) from None  # fmt: skip
-    with case.transaction() as conn:
+    with case.act(ACTION) as act:
         chunks = iter([token.der])
-        blob = store_stream(conn, lambda _n: next(chunks, b""))
+        blob = store_stream(act.conn, lambda _n: next(chunks, b""))
         ca_chunks = iter([tsa.ca_pem.encode("ascii")])
-        ca_blob = store_stream(conn, lambda _n: next(ca_chunks, b""))
-        return case.record(ACTION, None, blob.sha256, {
+        ca_blob = store_stream(act.conn, lambda _n: next(ca_chunks, b""))
+        return act.log(digest=blob.sha256, details={
             "head_seq": head.seq, "head": head.entry_hash.hex(), "tsa": token.tsa,
             "url": tsa.url, "gen_time": rfc3339(token.gen_time), "serial": token.serial,
             "policy": token.policy, "nonce": token.nonce, "tsa_name": tsa.name,

@@ -137,18 +137,19 @@ def entry_hash_of(prev: bytes, content_hash: bytes) -> bytes:
     return hashlib.sha256(prev + content_hash).digest()
 
 
-def append_entry(
-    conn: sqlcipher.Connection,
+def sign_entry(
     case_id: str,
     signer: Signer,
+    after: tuple[int, bytes] | None,
     action: str,
     subject: str | None = None,
     digest: str | None = None,
     details: dict[str, Any] | None = None,
-) -> Entry:
-    """Sign and append one entry. MUST be called inside the act's own transaction."""
-    row = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = (row[0] + 1, bytes(row[1])) if row else (0, GENESIS)
+) -> tuple[Entry, str]:
+    """The next entry after `after` (the head's seq and entry_hash; None for the first),
+    signed, and its canonical content text. Writes nothing: only `Case.act` stores entries,
+    so that every entry is the one entry of one act's transaction."""
+    seq, prev = (after[0] + 1, after[1]) if after else (0, GENESIS)
     at, tz = utc_now()
     content = {
         "v": 1, "case": case_id, "seq": seq, "at": at, "tz": tz, "actor": signer.fingerprint,
@@ -159,13 +160,8 @@ def append_entry(
     content_hash = hashlib.sha256(text).digest()
     entry_hash = entry_hash_of(prev, content_hash)
     sig = signer.sign(entry_hash)
-    conn.execute(
-        "INSERT INTO custody (seq, prev, content_hash, entry_hash, actor, sig, content, action,"
-        " subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq, prev, content_hash, entry_hash, signer.fingerprint, sig, text.decode(), action,
-         subject),
-    )  # fmt: skip
-    return Entry(seq, prev, content_hash, entry_hash, signer.fingerprint, sig, content)
+    entry = Entry(seq, prev, content_hash, entry_hash, signer.fingerprint, sig, content)
+    return entry, text.decode()
 
 
 def read_entries(

@@ -43,7 +43,7 @@ class CaseVerification:
 
 
 def verify_case(
-    case: Case, progress: Progress | None = None, cancelled: Cancel | None = None
+    case: Case, *, progress: Progress | None = None, cancelled: Cancel | None = None
 ) -> CaseVerification:
     """Recompute the chain and re-hash every original; list every finding by seq."""
     conn = case.conn
@@ -77,8 +77,8 @@ def record_verification(case: Case, report: CaseVerification) -> Entry:
         "items": report.items_checked,
         "notes": report.notes_checked,
     }
-    with case.transaction():
-        return case.record("case.verify", details=details)
+    with case.act("case.verify", details=details) as act:
+        return act.log()
 
 
 def _check_case_info(

@@ -81,6 +81,7 @@ def _walk(top: Path, found: list[Path], failed: list[tuple[str, str]]) -> None:
 def import_paths(
     case: Case,
     paths: Iterable[Path | str],
+    *,
     source: str = "",
     progress: Progress | None = None,
     cancelled: Cancel | None = None,
@@ -111,7 +112,15 @@ def import_paths(
                 continue
             try:
                 result.imported.append(
-                    import_file(case, path, source, probe, metadata_thread, advance, cancelled)
+                    import_file(
+                        case,
+                        path,
+                        source=source,
+                        probe=probe,
+                        metadata_thread=metadata_thread,
+                        on_bytes=advance,
+                        cancelled=cancelled,
+                    )
                 )
             except Cancelled:
                 result.cancelled = True
@@ -138,6 +147,7 @@ def _size(path: Path) -> int:
 def import_file(
     case: Case,
     path: Path,
+    *,
     source: str,
     probe: MetadataProbe,
     metadata_thread: ThreadPoolExecutor,
@@ -151,15 +161,15 @@ def import_file(
     # for anything else the first bytes said all there is to say.
     parse = glance.mime.startswith("image/")
     extracted = metadata_thread.submit(probe.extract, str(path)) if parse else None
-    with open(path, "rb") as f, case.transaction() as conn:
-        blob = store_stream(conn, f.read, on_bytes, cancelled)
+    item_id = str(uuid.uuid4())
+    with open(path, "rb") as f, case.act("item.import", subject=item_id) as act:
+        blob = store_stream(act.conn, f.read, on_bytes, cancelled)
         meta = extracted.result() if extracted else glance
-        item_id = str(uuid.uuid4())
         stored = stored_metadata(meta)
         details = {"original_name": name, "size": blob.size, "mime": meta.mime,
                    "source": source, "method": "copy", **metadata_digests(stored)}  # fmt: skip
-        entry = case.record("item.import", item_id, blob.sha256, details)
-        conn.execute(
+        entry = act.log(digest=blob.sha256, details=details)
+        act.conn.execute(
             "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at,"
             " source, method, metadata, tags, warnings, thumbnail, entered_seq)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

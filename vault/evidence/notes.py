@@ -35,7 +35,7 @@ def note_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def add_note(case: Case, text: str, about: str | None = None) -> Note:
+def add_note(case: Case, text: str, *, about: str | None = None) -> Note:
     """A note on the case (`about` None) or on an item; the log holds its digest, not its text."""
     return _write_note(case, text, about, supersedes=None)
 
@@ -57,9 +57,9 @@ def _write_note(case: Case, text: str, about: str | None, supersedes: str | None
         if supersedes
         else ("note.add", {"about": about})
     )
-    with case.transaction() as conn:
-        entry = case.record(action, note_id, digest, details)
-        conn.execute(
+    with case.act(action, subject=note_id, digest=digest, details=details) as act:
+        entry = act.log()
+        act.conn.execute(
             "INSERT INTO notes (id, about, text, supersedes, seq) VALUES (?, ?, ?, ?, ?)",
             (note_id, about, text, supersedes, entry.seq),
         )
@@ -121,5 +121,5 @@ def describe_item(case: Case, item_id: str, fields: dict[str, Any]) -> Entry:
     """Record the item's descriptive fields (title, description, location, captured_by...)."""
     get_item(case.conn, item_id)
     details = {k: str(v) for k, v in fields.items() if v is not None}
-    with case.transaction():
-        return case.record("item.describe", item_id, None, details)
+    with case.act("item.describe", subject=item_id, details=details) as act:
+        return act.log()

@@ -58,6 +58,7 @@ class ReceiveResult:
 def receive(
     case: Case,
     package_path: Path | str,
+    *,
     passphrase: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancel | None = None,
@@ -71,7 +72,9 @@ def receive(
     stored. `confirm` sees the verification before anything is imported; False cancels.
     """
     with open_package(package_path, passphrase) as source:
-        verification = verify_package(source, passphrase, progress, cancelled)
+        verification = verify_package(
+            source, passphrase=passphrase, progress=progress, cancelled=cancelled
+        )
         if not verification.ok or verification.contents is None:
             raise PackageRefused(verification.findings)
         _refuse_own_case(case, verification)
@@ -109,7 +112,8 @@ def _import(
     assert contents is not None
     items = {i["id"]: i for i in contents.doc["items"]}
     notes = contents.doc.get("notes") or []
-    with case.transaction() as conn:
+    with case.act("package.import") as act:
+        conn = act.conn
         new_lines = _keep_chains(conn, contents)
         held = _held_items(conn, items)
         wanted = {k: i for k, i in items.items() if k not in held}
@@ -117,7 +121,8 @@ def _import(
         new_notes = _new_notes(conn, notes, set(items))
         already = len(held) + len(notes) - len(new_notes)
         if not stored and not new_notes and not new_lines:
-            return ReceiveResult(v, 0, 0, None, already)  # nothing new: nothing recorded
+            act.abandon()  # nothing new: nothing recorded
+            return ReceiveResult(v, 0, 0, None, already)
         # Rows first, under the seq their package.import will take (the writer lock is
         # held), so each item's signed line can hold the digests of what was stored for it.
         seq, lines = _next_seq(conn), {}
@@ -128,7 +133,7 @@ def _import(
                     meta = extract_stored(conn, probe, name, blob.id, blob.size)
                     lines[item_id] = _insert_item(conn, items[item_id], blob, seq, v, meta)
         details = _import_details(v, contents, items, lines)
-        entry = case.record("package.import", details=details)
+        entry = act.log(details=details)
         conn.execute("UPDATE items SET imported_at = ? WHERE entered_seq = ?",
                      (entry.at, entry.seq))  # fmt: skip
         _insert_notes(conn, new_notes, entry.seq)

@@ -85,6 +85,7 @@ class PackageVerification:
 
 def verify_package(
     package: Path | str | PackageSource,
+    *,
     passphrase: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancel | None = None,

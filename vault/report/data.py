@@ -127,7 +127,7 @@ def gather(
 ) -> ReportFacts:
     """Verify the case now (chain and every original re-hashed) and collect the facts."""
     items = selected_items(case, item_ids)
-    verification = verify_case(case, progress, cancelled)
+    verification = verify_case(case, progress=progress, cancelled=cancelled)
     entries = list(read_entries(case.conn))
     shown = {item.id for item in items}
     return ReportFacts(

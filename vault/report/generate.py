@@ -78,6 +78,7 @@ class _Stages:
 def generate_report(
     case: Case,
     out_path: Path | str,
+    *,
     language: str = "en",
     item_ids: list[str] | None = None,
     progress: Progress | None = None,
@@ -176,8 +177,8 @@ def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict[str, 
             f.write(pdf)
             f.flush()
             os.fsync(f.fileno())
-        with case.transaction():
-            entry = case.record("report.generate", None, digest, details)
+        with case.act("report.generate", digest=digest, details=details) as act:
+            entry = act.log()
             os.link(temp, out)  # unlike a rename, never replaces a file already there
             renamed = True
         return entry.seq

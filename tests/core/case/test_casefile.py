@@ -33,7 +33,7 @@ def test_new_case_opens_with_its_passphrase(tmp_path):
 
 def test_short_passphrase_is_refused_and_no_file_is_left(tmp_path):
     with pytest.raises(WeakPassphrase):
-        Case.create(tmp_path / "c.evault", "short", "Title")
+        Case.create(tmp_path / "c.evault", "short", title="Title")
     assert not (tmp_path / "c.evault").exists()
 
 
@@ -41,7 +41,7 @@ def test_creating_over_an_existing_file_never_overwrites_it(tmp_path):
     target = tmp_path / "c.evault"
     target.write_bytes(b"someone's file")
     with pytest.raises(FileExists):
-        Case.create(target, PASSPHRASE, "Title")
+        Case.create(target, PASSPHRASE, title="Title")
     assert target.read_bytes() == b"someone's file"
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from tests.helpers.case import PASSPHRASE, new_case, reopen
 from tests.helpers.network import LOOPBACK_ALLOWED
+from tests.helpers.tamper import forge_entry, tamper, tampering
 from tests.helpers.tsa import LoopbackTsa, make_ca
 from vault.case.handle import Case
 from vault.custody.anchors import (
@@ -178,8 +179,7 @@ def test_an_edited_stored_response_is_a_finding(case: Case, tsa):
     ).fetchone()[0]
     data = bytearray(read_blob(case, entry.content["digest"]))
     data[-5] ^= 1
-    with case.transaction() as conn:
-        conn.execute("UPDATE chunks SET data = ? WHERE blob_id = ?", (bytes(data), blob_id))
+    tamper(case, "UPDATE chunks SET data = ? WHERE blob_id = ?", (bytes(data), blob_id))
     report = verify_case(case)
     assert not report.ok
     assert any(f.seq == entry.seq and "was changed" in f.reason for f in report.findings)
@@ -190,8 +190,9 @@ def test_an_anchor_naming_another_head_is_a_finding(case: Case, tsa):
     real = timestamp_case(case, tsa)
     first = next(iter(read_entries(case.conn)))
     forged = dict(real.details, head_seq=0, head=first.entry_hash.hex())
-    with case.transaction():
-        entry = case.record("anchor.timestamp", None, real.content["digest"], forged)
+    with tampering(case) as conn:
+        entry = forge_entry(conn, case, case.signer, "anchor.timestamp",
+                            digest=real.content["digest"], details=forged)  # fmt: skip
     findings = [f for f in case_anchors(case).findings if f.seq == entry.seq]
     assert findings and "another hash" in findings[0].reason
 
@@ -202,11 +203,12 @@ def test_a_token_from_another_case_is_a_finding(case: Case, tsa, tmp_path):
     der = read_blob(other, token.content["digest"])
     other.close()
     head = list(read_entries(case.conn))[-1]
-    with case.transaction() as conn:
+    with tampering(case) as conn:
         chunks = iter([der])
         store_stream(conn, lambda _n: next(chunks, b""))
         details = dict(token.details, head_seq=head.seq, head=head.entry_hash.hex())
-        entry = case.record("anchor.timestamp", None, token.content["digest"], details)
+        entry = forge_entry(conn, case, case.signer, "anchor.timestamp",
+                            digest=token.content["digest"], details=details)  # fmt: skip
     findings = [f for f in verify_case(case).findings if f.seq == entry.seq]
     assert findings and "another hash" in findings[0].reason
 
@@ -238,7 +240,7 @@ def _rewrite(case: Case, seq: int) -> None:
     case's own key, pointing anchor entries at the rewritten heads."""
     entries = list(read_entries(case.conn))
     prev, new_hash = entries[seq].prev, {}
-    with case.transaction() as conn:
+    with tampering(case) as conn:
         for e in entries[seq:]:
             content = dict(e.content)
             if e.seq == seq:

@@ -9,9 +9,10 @@ import subprocess
 import pytest
 
 from tests.helpers.case import PASSPHRASE, new_case, reopen, run_cli
+from tests.helpers.tamper import forge_entry, tamper, tampering
 from vault.case.identity import Signer
 from vault.custody.chain import verify_chain
-from vault.custody.entry import append_entry, canonical, parse_jsonl, read_entries, to_jsonl
+from vault.custody.entry import canonical, parse_jsonl, read_entries, to_jsonl
 from vault.custody.verify import verify_case
 from vault.errors import InvalidInput
 from vault.evidence.notes import add_note, amend_note, describe_item, list_notes
@@ -25,7 +26,7 @@ def case(tmp_path):
     case = new_case(tmp_path)
     note = add_note(case, "Свідок: утримували 46 днів.")
     amend_note(case, note.id, "Свідок: утримували 47 днів.")
-    case.add_identity("Mykola", "prosecutor")
+    case.add_identity("Mykola", role="prosecutor")
     add_note(case, "Second note")
     yield case
     case.close()
@@ -79,14 +80,14 @@ def test_the_independent_vector_chain_verifies():
 
 
 def test_edited_entry_content_is_found(case):
-    case.conn.execute(
-        "UPDATE custody SET content = replace(content, 'prosecutor', 'judge') WHERE seq = 3"
+    tamper(
+        case, "UPDATE custody SET content = replace(content, 'prosecutor', 'judge') WHERE seq = 3"
     )
     assert (3, "content was changed after signing") in findings(case)
 
 
 def test_edited_note_text_is_found(case):
-    case.conn.execute("UPDATE notes SET text = 'Свідок: нічого не бачив.' WHERE seq = 1")
+    tamper(case, "UPDATE notes SET text = 'Свідок: нічого не бачив.' WHERE seq = 1")
     assert findings(case) == [(1, "the text of a note was changed")]
 
 
@@ -97,14 +98,14 @@ def test_edited_item_bytes_are_found(tmp_path):
     from vault.evidence.ingest import import_paths
 
     item = import_paths(case, [evidence]).imported[0]
-    case.conn.execute("UPDATE chunks SET data = zeroblob(10)")
+    tamper(case, "UPDATE chunks SET data = zeroblob(10)")
     assert findings(case) == [(1, "the stored bytes of photo.jpg were changed")]
     assert item.id
     case.close()
 
 
 def test_deleted_entry_is_found(case):
-    case.conn.execute("DELETE FROM custody WHERE seq = 2")
+    tamper(case, "DELETE FROM custody WHERE seq = 2")
     found = findings(case)
     assert (2, "entry missing") in found
     assert (3, "does not link to the entry before it (chain broken)") in found
@@ -112,7 +113,7 @@ def test_deleted_entry_is_found(case):
 
 def test_swapped_entries_are_found(case):
     for a, b in ((1, -1), (2, 1), (-1, 2)):
-        case.conn.execute("UPDATE custody SET seq = ? WHERE seq = ?", (b, a))
+        tamper(case, "UPDATE custody SET seq = ? WHERE seq = ?", (b, a))
     found = findings(case)
     assert (1, "its content says seq 2") in found
     assert (2, "its content says seq 1") in found
@@ -120,21 +121,21 @@ def test_swapped_entries_are_found(case):
 
 def test_forged_signature_is_found(case):
     forged = Signer.generate("Forger", "x", "").sign(b"\x00" * 32)
-    case.conn.execute("UPDATE custody SET sig = ? WHERE seq = 4", (forged,))
+    tamper(case, "UPDATE custody SET sig = ? WHERE seq = 4", (forged,))
     assert findings(case) == [(4, "signature does not verify")]
 
 
 def test_entry_by_an_unknown_actor_is_found(case):
     rogue = Signer.generate("Rogue", "x", "")
-    case.conn.execute("BEGIN")
-    append_entry(case.conn, case.id, rogue, "item.access", details={"purpose": "look"})
-    case.conn.execute("COMMIT")
+    with tampering(case) as conn:
+        forge_entry(conn, case, rogue, "item.access", details={"purpose": "look"})
     assert findings(case) == [(5, "signed by a key that was never introduced")]
 
 
 def test_rogue_identity_added_to_the_key_table_is_found(case):
     rogue = Signer.generate("Rogue", "x", "")
-    case.conn.execute(
+    tamper(
+        case,
         "INSERT INTO identities VALUES (?, 'Rogue', 'x', '', ?, ?)",
         (rogue.fingerprint, rogue.identity.public_key, rogue.private_bytes()),
     )
@@ -144,7 +145,7 @@ def test_rogue_identity_added_to_the_key_table_is_found(case):
 
 
 def test_edited_case_title_is_found(case):
-    case.conn.execute("UPDATE case_info SET title = 'Another place'")
+    tamper(case, "UPDATE case_info SET title = 'Another place'")
     assert findings(case) == [
         (0, "the case's title, number or organization was changed outside the log")
     ]
@@ -207,7 +208,7 @@ def test_log_json_signatures_verify_with_openssl(tmp_path):
 
 
 def test_renamed_keys_in_an_entry_are_findings_not_a_crash(case):
-    case.conn.execute("UPDATE custody SET content = replace(content, 'a', 'b') WHERE seq = 1")
+    tamper(case, "UPDATE custody SET content = replace(content, 'a', 'b') WHERE seq = 1")
     found = findings(case)
     assert (1, "content was changed after signing") in found
     assert (1, "has no action") in found
@@ -230,14 +231,13 @@ def test_a_second_investigator_is_added_from_the_command_line_and_signs_as_thems
 def test_trust_through_a_forged_introduction_fails_all_the_way_down(case):
     """A forged identity.add vouches for A; A vouches for B; B's acts are not trusted either."""
     a, b = Signer.generate("A", "x", ""), Signer.generate("B", "x", "")
-    case.conn.execute("BEGIN")
     introduce_a = {"name": "A", "public_key": a.identity.public_key.hex()}
     introduce_b = {"name": "B", "public_key": b.identity.public_key.hex()}
-    forged = append_entry(case.conn, case.id, case.signer, "identity.add", details=introduce_a)
-    append_entry(case.conn, case.id, a, "identity.add", details=introduce_b)
-    append_entry(case.conn, case.id, b, "item.access", details={"purpose": "look"})
-    case.conn.execute("COMMIT")
-    case.conn.execute("UPDATE custody SET sig = ? WHERE seq = ?", (bytes(64), forged.seq))
+    with tampering(case) as conn:
+        forged = forge_entry(conn, case, case.signer, "identity.add", details=introduce_a)
+        forge_entry(conn, case, a, "identity.add", details=introduce_b)
+        forge_entry(conn, case, b, "item.access", details={"purpose": "look"})
+    tamper(case, "UPDATE custody SET sig = ? WHERE seq = ?", (bytes(64), forged.seq))
     found = findings(case)
     assert (5, "signature does not verify") in found
     assert (6, "signed by a key introduced by a forged entry") in found

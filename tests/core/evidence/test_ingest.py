@@ -13,6 +13,7 @@ import time
 import pytest
 
 from tests.helpers.case import CORPUS, PASSPHRASE, new_case, reopen, run_cli
+from tests.helpers.tamper import tamper
 from vault.custody.entry import read_entries
 from vault.custody.verify import verify_case
 from vault.evidence.ingest import import_paths
@@ -166,10 +167,7 @@ def test_cli_exit_codes_follow_the_design(tmp_path):
     assert run_cli("verify", tmp_path / "absent.evault").returncode == 2
     assert run_cli("note", path, "Свідок", "--item", "no-such-item").returncode == 2
     assert run_cli("note", path, "Свідок бачив").returncode == 0
-    subprocess.run([sys.executable, "-c", (
-        "import sys; from vault.case.handle import Case; c = Case.open(sys.argv[1], sys.argv[2]);"
-        "c.conn.execute(\"UPDATE notes SET text = 'changed'\"); c.close()")
-        , str(path), PASSPHRASE], check=True)  # fmt: skip
+    tamper(path, "UPDATE notes SET text = 'changed'")
     done = run_cli("verify", path)
     assert done.returncode == 1 and "the text of a note was changed" in done.stdout
 

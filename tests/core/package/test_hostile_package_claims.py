@@ -138,7 +138,7 @@ def test_truncated_lineage_that_no_longer_reaches_the_linked_head_is_refused(
     sender's package.export removed, manifests rewritten) proves nothing about that link.
     verify-package accepted it, and the receiving case then failed its own verify."""
     export(investigator, tmp_path / "p1")
-    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, title="Prosecution") as lawyer:
         receive(lawyer, tmp_path / "p1")
         export(lawyer, tmp_path / "p2")
     assert verify_package(tmp_path / "p2").ok
@@ -173,7 +173,7 @@ def test_case_json_claims_that_contradict_the_signed_log_are_refused(package, na
 @pytest.mark.parametrize("name", sorted(UNSIGNED_CLAIMS))
 def test_received_items_claims_are_checked_against_the_lineage(investigator, tmp_path, name):
     export(investigator, tmp_path / "p1")
-    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, title="Prosecution") as lawyer:
         receive(lawyer, tmp_path / "p1")
         export(lawyer, tmp_path / "p2")
     assert verify_package(tmp_path / "p2").ok
@@ -185,7 +185,7 @@ def test_received_items_claims_are_checked_against_the_lineage(investigator, tmp
 def test_receive_refuses_a_renamed_original(package, tmp_path):
     bag = tampered(package, "renamed-for-receive")
     edit_case_json(bag, UNSIGNED_CLAIMS["renamed"])
-    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, title="Prosecution") as lawyer:
         with pytest.raises(PackageRefused):
             receive(lawyer, bag)
         assert not list_items(lawyer.conn)
@@ -197,11 +197,11 @@ def test_receive_refuses_other_bytes_under_an_item_id_the_case_already_holds(
     """A second package, validly signed by its (hostile) sender, brings item X with other
     bytes than the X received before. receive kept the old bytes, dropped the new ones
     silently and logged a package.import saying X has the new SHA-256; the case verified."""
-    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, title="Prosecution") as lawyer:
         receive(lawyer, package)
         before = {i.id: i.sha256 for i in list_items(lawyer.conn)}
         target = sorted(before)[0]
-        with Case.create(tmp_path / "mallory.evault", PASSPHRASE, "Other") as mallory:
+        with Case.create(tmp_path / "mallory.evault", PASSPHRASE, title="Other") as mallory:
             (theirs,) = import_paths(mallory, [corpus / "camera" / "Nikon_D70.jpg"]).imported
             export(mallory, tmp_path / "forged")
             bag = tmp_path / "forged"
@@ -227,12 +227,12 @@ def test_lineage_of_items_left_out_is_withheld_from_a_partial_export(
     digests of received items that are not in the package, against DESIGN §5's withholding."""
     export(investigator, tmp_path / "p1")
     secret = "Balakliia"  # the location in the investigator fixture's item.describe
-    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, title="Prosecution") as lawyer:
         receive(lawyer, tmp_path / "p1")
         (own,) = import_paths(lawyer, [corpus / "camera" / "Nikon_D70.jpg"]).imported
-        export(lawyer, tmp_path / "p2", [own.id])
+        export(lawyer, tmp_path / "p2", item_ids=[own.id])
         received = [i.id for i in list_items(lawyer.conn) if i.id != own.id]
-        export(lawyer, tmp_path / "p3", received[:1])
+        export(lawyer, tmp_path / "p3", item_ids=received[:1])
     assert verify_package(tmp_path / "p2").ok
     assert verify_package(tmp_path / "p3").ok
     shipped = "".join(
@@ -245,6 +245,6 @@ def test_lineage_of_items_left_out_is_withheld_from_a_partial_export(
         p.read_text(encoding="utf-8") for p in (tmp_path / "p3/data").rglob("*.json*")
     )
     assert all(name not in shipped for name in names)
-    with Case.create(tmp_path / "expert.evault", PASSPHRASE, "Expert") as expert:
+    with Case.create(tmp_path / "expert.evault", PASSPHRASE, title="Expert") as expert:
         receive(expert, tmp_path / "p3")
         assert verify_case(expert).ok

@@ -15,6 +15,7 @@ from tests.helpers.package import (
     copy_bag,
     rehash,
 )
+from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.cli.main import main
@@ -37,18 +38,19 @@ def package(investigator: Case, tmp_path: Path) -> Path:
 
 
 def reasons(path: Path, passphrase: str | None = None) -> str:
-    result = verify_package(path, passphrase)
+    result = verify_package(path, passphrase=passphrase)
     assert not result.ok
     return " | ".join(str(f) for f in result.findings)
 
 
 def test_custody_runs_from_first_hands_to_last_across_two_packages(investigator, tmp_path):
     first = [i.id for i in list_items(investigator.conn)][:2]
-    export(investigator, tmp_path / "p1.zip.age", first, "Mykola", PACKAGE_PASSPHRASE)
-    with Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution") as lawyer:
-        received = receive(lawyer, tmp_path / "p1.zip.age", PACKAGE_PASSPHRASE)
+    export(investigator, tmp_path / "p1.zip.age", item_ids=first, recipient_label="Mykola",
+           encrypt_passphrase=PACKAGE_PASSPHRASE)  # fmt: skip
+    with Case.create(tmp_path / "mykola.evault", PASSPHRASE, title="Prosecution") as lawyer:
+        received = receive(lawyer, tmp_path / "p1.zip.age", passphrase=PACKAGE_PASSPHRASE)
         assert (received.items, received.notes) == (2, 1)
-        add_note(lawyer, "Prosecutor's note", first[0])
+        add_note(lawyer, "Prosecutor's note", about=first[0])
         assert verify_case(lawyer).ok
         export(lawyer, tmp_path / "p2.zip", recipient_label="Defence expert")
     expert = verify_package(tmp_path / "p2.zip")
@@ -59,19 +61,23 @@ def test_custody_runs_from_first_hands_to_last_across_two_packages(investigator,
 
 
 def test_received_item_keeps_its_id_lineage_and_note(investigator, tmp_path, package):
-    with Case.create(tmp_path / "b.evault", PASSPHRASE, "B") as lawyer:
+    with Case.create(tmp_path / "b.evault", PASSPHRASE, title="B") as lawyer:
         receive(lawyer, package)
         theirs = {i.id: i.sha256 for i in list_items(investigator.conn)}
         assert {i.id: i.sha256 for i in list_items(lawyer.conn)} == theirs
         kept = lawyer.conn.execute("SELECT count(*) FROM lineage").fetchone()[0]
         assert kept == len((package / "data/custody.jsonl").read_text().splitlines())
-        lawyer.conn.execute("UPDATE lineage SET line = replace(line, '\"seq\":1,', '\"seq\":9,')")
+        tamper(
+            lawyer,
+            "UPDATE lineage SET line = replace(line, '\"seq\":1,', '\"seq\":9,')",
+            passphrase=PASSPHRASE,
+        )
         assert not verify_case(lawyer).ok  # kept sender chains are re-verified
 
 
 def test_withheld_items_keep_the_log_verifiable(investigator, tmp_path):
     one = list_items(investigator.conn)[0].id
-    result = export(investigator, tmp_path / "one", [one])
+    result = export(investigator, tmp_path / "one", item_ids=[one])
     assert result.withheld >= 2 and verify_package(tmp_path / "one").ok
     lines = [json.loads(x) for x in (tmp_path / "one/data/custody.jsonl").read_text().splitlines()]
     assert sum("content" not in x for x in lines) == result.withheld
@@ -190,15 +196,15 @@ def test_truncated_zip_is_refused(investigator, tmp_path):
 def test_wrong_age_passphrase_is_refused(investigator, tmp_path):
     export(investigator, tmp_path / "p.zip.age", encrypt_passphrase=PACKAGE_PASSPHRASE)
     with pytest.raises(DecryptFailed, match="passphrase"):
-        verify_package(tmp_path / "p.zip.age", "not the passphrase")
-    assert verify_package(tmp_path / "p.zip.age", PACKAGE_PASSPHRASE).ok
+        verify_package(tmp_path / "p.zip.age", passphrase="not the passphrase")
+    assert verify_package(tmp_path / "p.zip.age", passphrase=PACKAGE_PASSPHRASE).ok
 
 
 def test_refused_package_imports_nothing(package, tmp_path):
     bag = copy_bag(package, tmp_path / "t")
     _flip_original(bag)
     rehash(bag)
-    with Case.create(tmp_path / "b.evault", PASSPHRASE, "B") as lawyer:
+    with Case.create(tmp_path / "b.evault", PASSPHRASE, title="B") as lawyer:
         with pytest.raises(PackageRefused) as refused:
             receive(lawyer, bag)
         assert refused.value.findings
@@ -214,7 +220,7 @@ def test_hostile_names_export_to_safe_paths_and_keep_true_names(tmp_path, corpus
     photo = next((corpus / "camera").iterdir()).read_bytes()
     for n, name in enumerate(HOSTILE):
         (source / name).write_bytes(photo + bytes([n]))
-    with Case.create(tmp_path / "h.evault", PASSPHRASE, "H") as case:
+    with Case.create(tmp_path / "h.evault", PASSPHRASE, title="H") as case:
         import_paths(case, [source])
         export(case, tmp_path / "pkg")
     doc = json.loads((tmp_path / "pkg/data/case.json").read_text())
@@ -243,8 +249,10 @@ def test_items_received_from_an_encrypted_package_get_fresh_metadata_and_thumbna
 ):
     sent = {i.id: i for i in list_items(investigator.conn)}
     export(investigator, tmp_path / "p.zip.age", encrypt_passphrase=PACKAGE_PASSPHRASE)
-    lawyer = Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution", investigator="M")
-    receive(lawyer, tmp_path / "p.zip.age", PACKAGE_PASSPHRASE)
+    lawyer = Case.create(
+        tmp_path / "mykola.evault", PASSPHRASE, title="Prosecution", investigator="M"
+    )
+    receive(lawyer, tmp_path / "p.zip.age", passphrase=PACKAGE_PASSPHRASE)
     for item in list_items(lawyer.conn):
         assert item.metadata == sent[item.id].metadata
         assert item.warnings == sent[item.id].warnings
@@ -258,7 +266,9 @@ def test_log_keys_include_the_senders_of_received_chains(investigator, tmp_path)
     from vault.cli.case import write_keys
 
     export(investigator, tmp_path / "p.zip")
-    lawyer = Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution", investigator="M")
+    lawyer = Case.create(
+        tmp_path / "mykola.evault", PASSPHRASE, title="Prosecution", investigator="M"
+    )
     receive(lawyer, tmp_path / "p.zip")
     write_keys(lawyer, tmp_path / "keys")
     lawyer.close()
@@ -269,6 +279,6 @@ def test_log_keys_include_the_senders_of_received_chains(investigator, tmp_path)
 def test_a_package_from_a_case_with_an_investigator_who_never_acted_verifies(
     investigator, tmp_path
 ):
-    investigator.add_identity("Mykola", "prosecutor")
+    investigator.add_identity("Mykola", role="prosecutor")
     export(investigator, tmp_path / "pkg")
     assert verify_package(tmp_path / "pkg").ok

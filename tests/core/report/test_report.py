@@ -18,6 +18,7 @@ from tests.helpers.report import (
     run,
     sha256_file,
 )
+from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.cli import main as cli
 from vault.errors import Cancelled, FileExists
@@ -34,12 +35,12 @@ def case(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Case:
 
 @pytest.fixture(scope="module")
 def english(case: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
-    return generate_report(case, tmp_path_factory.mktemp("en") / "report.pdf", "en")
+    return generate_report(case, tmp_path_factory.mktemp("en") / "report.pdf", language="en")
 
 
 @pytest.fixture(scope="module")
 def ukrainian(case: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
-    return generate_report(case, tmp_path_factory.mktemp("uk") / "звіт.pdf", "uk")
+    return generate_report(case, tmp_path_factory.mktemp("uk") / "звіт.pdf", language="uk")
 
 
 def test_lawyer_finds_every_exhibit_hash_and_name_in_the_english_report(
@@ -139,11 +140,13 @@ def test_a_tampered_case_gives_a_report_that_says_not_verified(
 ) -> None:
     with build_case(tmp_path, corpus) as case:
         victim = list_items(case.conn)[2]
-        with case.transaction() as conn:
-            conn.execute(
-                "UPDATE chunks SET data = ? WHERE blob_id = ?", (b"forged", victim.blob_id)
-            )
-        result = generate_report(case, tmp_path / "tampered.pdf", "en")
+        tamper(
+            case,
+            "UPDATE chunks SET data = ? WHERE blob_id = ?",
+            (b"forged", victim.blob_id),
+            passphrase=PASSPHRASE,
+        )
+        result = generate_report(case, tmp_path / "tampered.pdf", language="en")
     assert not result.verified and result.path.exists()
     cover = pdf_text(result.path).split("\f")[0]
     assert "NOT VERIFIED" in cover
@@ -154,8 +157,12 @@ def test_a_log_entry_mangled_in_the_database_still_gives_a_not_verified_report(
     tmp_path: Path, corpus: Path
 ) -> None:
     with build_case(tmp_path, corpus) as case:
-        case.conn.execute("UPDATE custody SET content = replace(content, 'a', 'b') WHERE seq = 1")
-        result = generate_report(case, tmp_path / "mangled.pdf", "en")
+        tamper(
+            case,
+            "UPDATE custody SET content = replace(content, 'a', 'b') WHERE seq = 1",
+            passphrase=PASSPHRASE,
+        )
+        result = generate_report(case, tmp_path / "mangled.pdf", language="en")
     assert not result.verified and result.path.exists()
     assert "NOT VERIFIED" in pdf_text(result.path).split("\f")[0]
 
@@ -163,7 +170,9 @@ def test_a_log_entry_mangled_in_the_database_still_gives_a_not_verified_report(
 def test_a_report_of_chosen_items_withholds_the_others(case: Case, tmp_path: Path) -> None:
     chosen = list_items(case.conn)[:2]
     others = list_items(case.conn)[2:]
-    result = generate_report(case, tmp_path / "two.pdf", "en", [i.id for i in chosen])
+    result = generate_report(
+        case, tmp_path / "two.pdf", language="en", item_ids=[i.id for i in chosen]
+    )
     text = pdf_text(result.path)
     assert all(item.sha256 in text for item in chosen)
     assert not any(
@@ -181,7 +190,7 @@ def test_a_cancelled_report_leaves_no_file_and_no_entry(case: Case, tmp_path: Pa
         generate_report(
             case,
             tmp_path / "r.pdf",
-            "uk",
+            language="uk",
             progress=lambda d, t: calls.append((d, t)),
             cancelled=lambda: len(calls) > 3,
         )
@@ -223,7 +232,7 @@ def test_a_report_never_overwrites_an_existing_file(case: Case, tmp_path: Path) 
     earlier.write_bytes(b"the report filed last week")
     entries_before = case.conn.execute("SELECT count(*) FROM custody").fetchone()[0]
     with pytest.raises(FileExists):
-        generate_report(case, earlier, "en")
+        generate_report(case, earlier, language="en")
     assert earlier.read_bytes() == b"the report filed last week"
     assert case.conn.execute("SELECT count(*) FROM custody").fetchone()[0] == entries_before
 
