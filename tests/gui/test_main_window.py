@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.helpers.case import PASSPHRASE, new_case
+from tests.helpers.tamper import tamper
 from ui.workspace.item_model import ItemRole
 from vault.case.handle import Case
 
@@ -126,11 +127,12 @@ def test_a_tampered_case_shows_the_findings_with_their_entries(qtbot, window, tm
 
     import_paths(case, [camera / "Canon_40D.jpg"])
     case.close()
-    case = Case.open(tmp_path / "case.evault", PASSPHRASE)
     # The signed content of seq 1 (the import) is rewritten behind the log's back.
-    case.conn.execute(
-        "UPDATE custody SET content = replace(content, 'Canon_40D', 'Nikon_D70') WHERE seq = 1"
+    tamper(
+        case,
+        "UPDATE custody SET content = replace(content, 'Canon_40D', 'Nikon_D70') WHERE seq = 1",
     )
+    case = Case.open(tmp_path / "case.evault", PASSPHRASE)
     window.on_case_ready(case)
     workspace = window.workspace
     with qtbot.waitSignal(workspace.verify_finished, timeout=60_000) as blocker:
