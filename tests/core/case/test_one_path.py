@@ -93,6 +93,9 @@ def test_every_public_write_function_appends_exactly_one_entry_and_nothing_else(
     with Case.create(tmp_path / "b.evault", PASSPHRASE, title="B") as lawyer:
         one_act(lawyer, lambda: receive(lawyer, tmp_path / "pkg"), "package.import",
                 {"blobs", "chunks", "items", "notes", "lineage", "lineage_keys"})  # fmt: skip
+        again = one_act(lawyer, lambda: receive(lawyer, tmp_path / "pkg"), "package.import",
+                        entries=0)  # fmt: skip
+        assert again.nothing_new
         assert verify_case(lawyer).ok
     assert verify_case(case).ok
 
@@ -166,6 +169,16 @@ def test_an_act_that_fails_leaves_no_rows_and_no_entry(case: Case) -> None:
     assert dump(case) == before
 
 
+def test_an_abandoned_act_leaves_no_rows_and_no_entry(case: Case) -> None:
+    before = dump(case)
+    with case.act("package.import", details={}) as act:
+        act.conn.execute("UPDATE case_info SET title = 'half done'")
+        act.abandon()
+        with pytest.raises(RuntimeError):
+            act.log()
+    assert dump(case) == before
+
+
 def test_acts_do_not_nest(case: Case) -> None:
     with (
         case.act("item.access", details={}),
@@ -222,7 +235,7 @@ ACT_SITES = {
     ("vault/evidence/notes.py", "describe_item"): "item.describe",
     ("vault/custody/verify.py", "record_verification"): "case.verify",
     ("vault/package/export.py", "export"): "package.export",
-    ("vault/package/receive.py", "receive"): "package.import",
+    ("vault/package/receive.py", "_import"): "package.import",
     ("vault/report/generate.py", "_publish"): "report.generate",
     ("vault/custody/anchors.py", "timestamp_case"): "anchor.timestamp",
 }

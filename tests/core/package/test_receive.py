@@ -32,7 +32,9 @@ from vault.package.verify import PackageVerification, verify_package
 
 @pytest.fixture
 def lawyer(tmp_path: Path) -> Case:
-    case = Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution", investigator="M")
+    case = Case.create(
+        tmp_path / "mykola.evault", PASSPHRASE, title="Prosecution", investigator="M"
+    )
     yield case
     case.close()
 
@@ -40,7 +42,9 @@ def lawyer(tmp_path: Path) -> Case:
 @pytest.fixture
 def other_zip(tmp_path: Path, corpus: Path) -> Path:
     """A genuine package of another case, with other photos: what a swap would bring in."""
-    with Case.create(tmp_path / "other.evault", PASSPHRASE, "Other", investigator="X") as other:
+    with Case.create(
+        tmp_path / "other.evault", PASSPHRASE, title="Other", investigator="X"
+    ) as other:
         import_paths(other, camera_files(corpus, 5)[3:])
         export(other, tmp_path / "other.zip")
     return tmp_path / "other.zip"
@@ -147,7 +151,7 @@ def test_a_later_package_with_one_new_note_imports_only_that_note(
 ) -> None:
     export(investigator, tmp_path / "p1.zip")
     receive(lawyer, tmp_path / "p1.zip")
-    add_note(investigator, "A second note", list_items(investigator.conn)[0].id)
+    add_note(investigator, "A second note", about=list_items(investigator.conn)[0].id)
     export(investigator, tmp_path / "p2.zip")
     result = receive(lawyer, tmp_path / "p2.zip")
     assert (result.items, result.notes, result.already) == (0, 1, 4)
