@@ -16,9 +16,11 @@ import pytest
 
 from tests.core.package.test_hostile_package_claims import rebag, resign
 from tests.helpers.package import PASSPHRASE, camera_files
+from tests.helpers.tamper import tampering
 from vault.case import handle
 from vault.case.handle import Case
 from vault.cli.main import main
+from vault.custody.entry import read_entries
 from vault.custody.verify import verify_case
 from vault.errors import InvalidInput, PackageRefused
 from vault.evidence.ingest import import_paths
@@ -31,7 +33,9 @@ from vault.package.verify import verify_package
 
 @pytest.fixture
 def lawyer(tmp_path: Path) -> Case:
-    case = Case.create(tmp_path / "mykola.evault", PASSPHRASE, "Prosecution", investigator="M")
+    case = Case.create(
+        tmp_path / "mykola.evault", PASSPHRASE, title="Prosecution", investigator="M"
+    )
     yield case
     case.close()
 
@@ -42,7 +46,7 @@ def stranger_claiming(
     """Mallory's own case, made under a case id she chose (someone else's), signed by her."""
     with monkeypatch.context() as patch:
         patch.setattr(handle.uuid, "uuid4", lambda: uuid.UUID(case_id))
-        mallory = Case.create(path, PASSPHRASE, "Балаклія", investigator="Mallory")
+        mallory = Case.create(path, PASSPHRASE, title="Балаклія", investigator="Mallory")
     import_paths(mallory, photos)
     return mallory
 
@@ -63,7 +67,9 @@ def test_a_strangers_lineage_added_to_a_genuine_package_is_refused(
 ) -> None:
     """Before: Petro's genuine package with Mallory's log for Olena's case id added passed,
     the log was kept as Olena's, and every later package from Olena was refused."""
-    with Case.create(tmp_path / "petro.evault", PASSPHRASE, "Izium", investigator="P") as petro:
+    with Case.create(
+        tmp_path / "petro.evault", PASSPHRASE, title="Izium", investigator="P"
+    ) as petro:
         import_paths(petro, camera_files(corpus, 5)[4:])
         export(petro, tmp_path / "petro")
     with stranger_claiming(investigator.id, tmp_path / "m.evault", [], monkeypatch) as mallory:
@@ -101,7 +107,7 @@ def test_a_strangers_case_claiming_a_known_case_id_never_stands_in_for_the_real_
     assert set(kept_chains(lawyer.conn)) == {(investigator.id, fake), (investigator.id, real)}
     assert verify_case(lawyer).ok
     olenas = [i.id for i in list_items(investigator.conn)]
-    export(lawyer, tmp_path / "onward", olenas)
+    export(lawyer, tmp_path / "onward", item_ids=olenas)
     onward = verify_package(tmp_path / "onward")
     assert onward.ok, onward.findings
     assert [title for _id, title, _n in onward.custody] == ["Балаклія", "Prosecution"]
@@ -133,10 +139,10 @@ def test_an_items_trace_must_end_at_or_before_the_head_its_import_names(
     first package's head: the photo's item.import lies after that head, so the claim that
     it came with the first package is refused."""
     first = list_items(investigator.conn)[0].id
-    export(investigator, tmp_path / "p1", [first])
+    export(investigator, tmp_path / "p1", item_ids=[first])
     receive(lawyer, tmp_path / "p1")
     (later,) = import_paths(investigator, camera_files(corpus, 4)[3:]).imported
-    export(investigator, tmp_path / "p2", [later.id])
+    export(investigator, tmp_path / "p2", item_ids=[later.id])
     receive(lawyer, tmp_path / "p2")
     export(lawyer, tmp_path / "onward")
     assert verify_package(tmp_path / "onward").ok
@@ -160,17 +166,21 @@ def test_kept_chains_of_a_schema_2_case_are_keyed_by_their_creator_after_opening
     export(investigator, tmp_path / "p")
     sent = (tmp_path / "p/data/custody.jsonl").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "old.evault"
-    with Case.create(path, PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(path, PASSPHRASE, title="Prosecution") as lawyer:
         receive(lawyer, tmp_path / "p")
-        conn = lawyer.conn
-        with lawyer.transaction():  # back to the schema-2 table, rows as schema 2 wrote them
-            conn.execute("CREATE TABLE v2 (source_case TEXT NOT NULL, seq INTEGER NOT NULL,"
-                         " line TEXT NOT NULL, PRIMARY KEY (source_case, seq))")  # fmt: skip
-            conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
-            conn.execute("DROP TABLE lineage")
-            conn.execute("ALTER TABLE v2 RENAME TO lineage")
+    # Back to the schema-2 table, rows as schema 2 wrote them (no act of the app can do it).
+    with tampering(path, PASSPHRASE) as conn:
+        conn.execute("BEGIN")
+        conn.execute("CREATE TABLE v2 (source_case TEXT NOT NULL, seq INTEGER NOT NULL,"
+                     " line TEXT NOT NULL, PRIMARY KEY (source_case, seq))")  # fmt: skip
+        conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
+        conn.execute("DROP TABLE lineage")
+        conn.execute("ALTER TABLE v2 RENAME TO lineage")
         conn.execute("PRAGMA user_version = 2")
+        conn.execute("COMMIT")
     with Case.open(path, PASSPHRASE) as reopened:
+        migrated = list(read_entries(reopened.conn))[-1]
+        assert (migrated.action, migrated.details["from"]) == ("case.migrate", 2)
         kept = kept_chains(reopened.conn)
         assert list(kept) == [(investigator.id, investigator.signer.fingerprint)]
         assert [
