@@ -199,15 +199,19 @@ def test_a_case_that_kept_a_strangers_log_before_this_fix_accepts_the_real_sende
     """Under schema 2 the stranger's log, smuggled in beside a genuine package, was kept as
     Olena's case's log. Opened now, it is kept apart under its creator's key, flagged as
     vouching for nothing, and Olena's genuine package is received."""
-    with Case.create(tmp_path / "petro.evault", PASSPHRASE, "Izium", investigator="P") as petro:
+    with Case.create(
+        tmp_path / "petro.evault", PASSPHRASE, title="Izium", investigator="P"
+    ) as petro:
         import_paths(petro, camera_files(corpus, 5)[4:])
         export(petro, tmp_path / "petro")
     receive(lawyer, tmp_path / "petro")
     with stranger_claiming(investigator.id, tmp_path / "m.evault", [], monkeypatch) as mallory:
         export(mallory, tmp_path / "mallory")
     forged = (tmp_path / "mallory/data/custody.jsonl").read_text(encoding="utf-8").splitlines()
-    conn = lawyer.conn
-    with lawyer.transaction():  # the rows the schema-2 app kept, then that app's table
+    lawyer.close()
+    # The rows the schema-2 app kept, then that app's table (behind the app's back).
+    with tampering(lawyer, PASSPHRASE) as conn:
+        conn.execute("BEGIN")
         conn.executemany(
             "INSERT INTO lineage VALUES (?, '', ?, ?)",
             [(investigator.id, json.loads(line)["seq"], line) for line in forged],
@@ -217,8 +221,8 @@ def test_a_case_that_kept_a_strangers_log_before_this_fix_accepts_the_real_sende
         conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
         conn.execute("DROP TABLE lineage")
         conn.execute("ALTER TABLE v2 RENAME TO lineage")
-    conn.execute("PRAGMA user_version = 2")
-    lawyer.close()
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("COMMIT")
     export(investigator, tmp_path / "olena.zip")
     with Case.open(tmp_path / "mykola.evault", PASSPHRASE) as reopened:
         assert receive(reopened, tmp_path / "olena.zip").items == 3
