@@ -84,7 +84,7 @@ def test_a_later_package_whose_sender_log_was_rewritten_is_refused(
     tmp_path,
     investigator: Case,
 ):
-    receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, "Receiving case")
+    receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, title="Receiving case")
     path = investigator.path
     investigator.close()
     shutil.copy(path, tmp_path / "before-export.evault")
@@ -107,7 +107,7 @@ def test_a_later_package_that_extends_the_sender_head_is_received(
     tmp_path,
     investigator: Case,
 ):
-    receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, "Receiving case")
+    receiver = Case.create(tmp_path / "receiver.evault", PASSPHRASE, title="Receiving case")
     export(investigator, tmp_path / "first")
     receive(receiver, tmp_path / "first")
     add_note(investigator, "more work")

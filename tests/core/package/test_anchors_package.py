@@ -86,7 +86,7 @@ def test_a_package_without_anchors_says_its_times_rest_on_the_senders_clock(tmp_
 def test_the_report_shows_the_anchor_by_the_head_and_explains_the_tail(
     anchored: Case, tmp_path, language: str
 ):
-    generate_report(anchored, tmp_path / "report.pdf", language)
+    generate_report(anchored, tmp_path / "report.pdf", language=language)
     text = " ".join(pdf_text(tmp_path / "report.pdf").split())
     if language == "en":
         assert "Trusted time: entries 0–1 existed before" in text
