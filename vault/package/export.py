@@ -80,6 +80,7 @@ class _Plan:
 def export(
     case: Case,
     out: Path | str,
+    *,
     item_ids: Iterable[str] | None = None,
     recipient_label: str = "",
     encrypt_passphrase: str | None = None,
@@ -122,8 +123,8 @@ def _close(
     file_list = file_list_text(_file_list(writer, files))
     commitments = export_details(file_list, before.encode(), plan.withheld, signed_info)
     details = {"package": package_id, "items": [i.id for i in plan.items], **extra, **commitments}
-    with case.transaction():
-        closing = case.record("package.export", details=details)
+    with case.act("package.export", details=details) as act:
+        closing = act.log()
     plan.entries.append(closing)
     writer.add_bytes(CUSTODY, (before + to_jsonl(closing) + "\n").encode())
     for path, data in files.items():
