@@ -41,7 +41,7 @@ def hostile_zip(path: Path, members: int, size: int) -> None:
 def sealed_package(folder: Path) -> Path:
     (folder / "in").mkdir()
     (folder / "in" / "photo.bin").write_bytes(os.urandom(MiB))
-    with Case.create(folder / "c.evault", "bench passphrase 2026", "Bench") as case:
+    with Case.create(folder / "c.evault", "bench passphrase 2026", title="Bench") as case:
         import_paths(case, [folder / "in"])
         export(case, folder / "p.zip.age", encrypt_passphrase=SECRET)
     return folder / "p.zip.age"
