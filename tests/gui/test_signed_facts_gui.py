@@ -19,9 +19,9 @@ def test_the_app_shows_the_signed_facts_of_an_edited_case_file(
     qtbot, window, tmp_path: Path, corpus: Path
 ) -> None:
     path = tmp_path / "case.evault"
-    with Case.create(path, PASSPHRASE, "Signed facts", investigator="Olena K.") as case:
-        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"], "SD card")
-        add_note(case, "Свідок: утримували 46 днів.", list_items(case.conn)[0].id)
+    with Case.create(path, PASSPHRASE, title="Signed facts", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"], source="SD card")
+        add_note(case, "Свідок: утримували 46 днів.", about=list_items(case.conn)[0].id)
     other = (corpus / "camera" / "Nikon_D70.jpg").read_bytes()
     edit_rows(path, "UPDATE items SET metadata = json_set(metadata, '$.model', 'Nikon D1'),"
                     " source = 'Seized phone', thumbnail = ?", other)  # fmt: skip

@@ -30,9 +30,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 def pristine(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     """A closed case file: a photo with EXIF (seq 1), a note on it (seq 2)."""
     path = tmp_path_factory.mktemp("signed") / "case.evault"
-    with Case.create(path, PASSPHRASE, "Signed facts", investigator="Olena K.") as case:
-        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"], "SD card")
-        add_note(case, "Свідок: утримували 46 днів.", list_items(case.conn)[0].id)
+    with Case.create(path, PASSPHRASE, title="Signed facts", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"], source="SD card")
+        add_note(case, "Свідок: утримували 46 днів.", about=list_items(case.conn)[0].id)
     return path
 
 
@@ -55,7 +55,7 @@ def items_json(path: Path) -> dict:
 
 def report_text(path: Path, lang: str = "en") -> str:
     with Case.open(path, PASSPHRASE) as case:
-        made = generate_report(case, path.parent / f"report-{lang}.pdf", lang)
+        made = generate_report(case, path.parent / f"report-{lang}.pdf", language=lang)
     return " ".join(pdf_text(made.path).split())
 
 
@@ -175,7 +175,7 @@ def test_a_received_item_signs_its_recomputed_metadata(case_file: Path, tmp_path
     with Case.open(case_file, PASSPHRASE) as sender:
         package = export(sender, tmp_path / "package").path
     received = tmp_path / "received.evault"
-    with Case.create(received, PASSPHRASE, "Receiving office", investigator="Taras") as case:
+    with Case.create(received, PASSPHRASE, title="Receiving office", investigator="Taras") as case:
         seq = receive(case, package).seq
         (line,) = next(e for e in read_entries(case.conn) if e.seq == seq).details["items"]
         # What this case computed is signed here; the name is signed by the first hands.

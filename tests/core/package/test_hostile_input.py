@@ -53,7 +53,7 @@ def test_an_age_stanza_with_nothing_after_the_arrow_is_refused(tmp_path):
     package = tmp_path / "bag.zip.age"
     package.write_bytes(b"age-encryption.org/v1\n-> \nAAAA\n--- AAAA\n" + bytes(64))
     with pytest.raises(VaultError, match="header of the encrypted package is damaged"):
-        verify_package(package, PASSPHRASE)
+        verify_package(package, passphrase=PASSPHRASE)
 
 
 def remove_tree(top: Path) -> None:
@@ -98,7 +98,7 @@ def deep_folder(top: Path, depth: int) -> Path:
 def test_a_folder_1200_deep_imports_without_a_recursion_error(deep_tmp):
     deepest = deep_folder(deep_tmp / "card", 1200)
     (deepest / "bottom.txt").write_bytes(b"found at the bottom")
-    with Case.create(deep_tmp / "c.evault", PASSPHRASE, "Deep") as case:
+    with Case.create(deep_tmp / "c.evault", PASSPHRASE, title="Deep") as case:
         result = import_paths(case, [deep_tmp / "card"])
     assert [i.original_name for i in result.imported] == ["bottom.txt"]
     assert not result.failed
@@ -121,7 +121,7 @@ def test_a_note_about_an_item_the_package_lacks_is_refused_and_not_received(tmp_
     rehash(bag)
     result = verify_package(bag)
     assert "a note is about an item the package does not hold" in reasons(result)
-    with Case.create(tmp_path / "r.evault", PASSPHRASE, "Receiver") as case:
+    with Case.create(tmp_path / "r.evault", PASSPHRASE, title="Receiver") as case:
         with pytest.raises(PackageRefused):
             receive(case, bag)
         assert case.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
@@ -171,10 +171,10 @@ def test_names_and_titles_with_unicode_line_separators_still_verify(tmp_path):
     manifest split at them was cut in two, and a genuine package was refused."""
     name = "photo\u2028line\x85next\u2029.txt"
     (tmp_path / name).write_bytes(b"evidence")
-    with Case.create(tmp_path / "c.evault", PASSPHRASE, "Title\x85with\u2028breaks") as case:
+    with Case.create(tmp_path / "c.evault", PASSPHRASE, title="Title\x85with\u2028breaks") as case:
         import_paths(case, [tmp_path / name])
         export(case, tmp_path / "p.zip")
     result = verify_package(tmp_path / "p.zip")
     assert result.ok, reasons(result)
-    with Case.create(tmp_path / "r.evault", PASSPHRASE, "Receiver") as case:
+    with Case.create(tmp_path / "r.evault", PASSPHRASE, title="Receiver") as case:
         assert receive(case, tmp_path / "p.zip").items == 1

@@ -79,7 +79,7 @@ def test_sender_shown_is_the_signed_one_not_case_json(package, tmp_path, capsys)
 
 
 def test_receive_prints_the_signed_sender(package, tmp_path, capsys):
-    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, title="Prosecution") as lawyer:
         lawyer.close()
     (tmp_path / "pass").write_text(PASSPHRASE)
     args = ["receive", str(tmp_path / "lawyer.evault"), str(package)]
@@ -89,7 +89,7 @@ def test_receive_prints_the_signed_sender(package, tmp_path, capsys):
 
 def test_receive_refuses_a_package_edited_without_a_key(package, tmp_path):
     bag = tampered(package, "renamed-identity")
-    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, "Prosecution") as lawyer:
+    with Case.create(tmp_path / "lawyer.evault", PASSPHRASE, title="Prosecution") as lawyer:
         with pytest.raises(PackageRefused):
             receive(lawyer, bag)
         assert list_items(lawyer.conn) == []

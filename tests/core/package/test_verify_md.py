@@ -77,13 +77,13 @@ def test_following_the_guide_accepts_a_package_that_passed_through_two_cases(
     """Received items, their sender's kept chain, an amended note: the guide follows the
     lineage as verify-package does, and both accept every package along the way."""
     ids = [i.id for i in list_items(investigator.conn)]
-    amend_note(investigator, add_note(investigator, "first", ids[1]).id, "second")
-    export(investigator, tmp_path / "p1", ids[:2])
-    with Case.create(tmp_path / "b.evault", PASSPHRASE, "Prosecution") as lawyer:
+    amend_note(investigator, add_note(investigator, "first", about=ids[1]).id, "second")
+    export(investigator, tmp_path / "p1", item_ids=ids[:2])
+    with Case.create(tmp_path / "b.evault", PASSPHRASE, title="Prosecution") as lawyer:
         receive(lawyer, tmp_path / "p1")
-        add_note(lawyer, "Prosecutor's note", ids[0])
+        add_note(lawyer, "Prosecutor's note", about=ids[0])
         export(lawyer, tmp_path / "p2")
-        export(lawyer, tmp_path / "p3", ids[1:2])
+        export(lawyer, tmp_path / "p3", item_ids=ids[1:2])
     for name in ("p1", "p2", "p3"):
         bag = tmp_path / name
         ok, output = follow_by_hand(bag, guide_blocks(bag / "data/VERIFY.md"))
