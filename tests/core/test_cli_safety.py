@@ -83,7 +83,7 @@ def test_a_file_that_is_not_a_case_says_so_before_any_passphrase(tmp_path, conte
     assert said in done.stderr and "not right" not in done.stderr
     throttle = UnlockThrottle(free_attempts=0)
     with pytest.raises(NotACaseFile):
-        open_with_retries(path, lambda: PASSPHRASE, 3, throttle=throttle)
+        open_with_retries(path, lambda: PASSPHRASE, tries=3, throttle=throttle)
     assert throttle.failures == 0  # no retry delay started
     assert path.read_bytes() == content
 
