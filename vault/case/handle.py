@@ -258,8 +258,6 @@ class Case:
             # (or no inode) left for the rollback journal; either way nothing was written.
             if "full" in str(err) or _no_room_left(self.path):
                 raise StorageFull() from err
-            if "readonly" in str(err):
-                raise VaultError(_("The case file is read-only; nothing was changed.")) from err
             raise
 
     def _append(

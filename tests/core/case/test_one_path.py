@@ -234,7 +234,7 @@ ACT_SITES = {
     ("vault/evidence/notes.py", "_write_note"): "note.add, note.amend",
     ("vault/evidence/notes.py", "describe_item"): "item.describe",
     ("vault/custody/verify.py", "record_verification"): "case.verify",
-    ("vault/package/export.py", "export"): "package.export",
+    ("vault/package/export.py", "_close"): "package.export",
     ("vault/package/receive.py", "_import"): "package.import",
     ("vault/report/generate.py", "_publish"): "report.generate",
     ("vault/custody/anchors.py", "timestamp_case"): "anchor.timestamp",
@@ -330,7 +330,7 @@ def test_a_current_case_on_read_only_storage_reads_and_refuses_acts_clearly(
     disk = read_only_disk([case.path])
     with Case.open(disk / case.path.name, PASSPHRASE) as on_disk:
         assert CaseReader(on_disk).log_entries()[0].action == "case.create"
-        with pytest.raises(VaultError, match="read-only; nothing was changed"):
+        with pytest.raises(VaultError, match="read-only: nothing could be recorded"):
             add_note(on_disk, "cannot be written")
 
 
