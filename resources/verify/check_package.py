@@ -189,6 +189,39 @@ def check_bag_info(own, info, doc):
         problems.append("case.json names another package")
 
 
+def entered(e, item_id):
+    """The SHA-256 an entry records for an item it brings in, or None."""
+    if action(e) == "item.import" and subject(e) == item_id:
+        return e["content"]["digest"]
+    if action(e) == "package.import":
+        for i in details(e).get("items", []):
+            if i.get("id") == item_id:
+                return i.get("sha256")
+    return None
+
+
+def trace(item_id, digest, case_id, entries, chains, depth):
+    """Why the item is not proven back to its first item.import, or None. A package.import
+    is followed into its sender's chain only up to the source_head it names."""
+    if depth > len(chains):
+        return "lineage loops"
+    for e in entries:
+        recorded = entered(e, item_id)
+        if recorded is None:
+            continue
+        if recorded != digest:
+            return f"seq {e['seq']} of case {case_id} records another SHA-256"
+        if action(e) == "item.import":
+            return None
+        source, head = details(e).get("source_case"), details(e).get("source_head")
+        upstream = chains.get(source, ([],))[0]
+        ends = [n for n, x in enumerate(upstream) if x["entry_hash"] == head]
+        if not ends:
+            return f"the lineage of case {source} does not reach the head seq {e['seq']} names"
+        return trace(item_id, digest, source, upstream[: ends[0] + 1], chains, depth + 1)
+    return f"no entry of case {case_id} brought it in"
+
+
 def check_case_json(doc, chains, own_id):
     """case.json says only what the signed log records."""
     everything = [e for entries, _, _ in chains.values() for e in entries if "content" in e]
@@ -223,25 +256,15 @@ def check_case_json(doc, chains, own_id):
         path, claimed = item["path"], claimed | {item["path"]}
         ok = path.startswith(f"data/originals/{item['id']}/") and os.path.isfile(path)
         digest = sha256_file(path) if ok else None
-        records = [
-            e["content"]["digest"]
-            for e in everything
-            if action(e) == "item.import" and subject(e) == item["id"]
-        ]
-        records += [
-            i.get("sha256")
-            for e in everything
-            if action(e) == "package.import"
-            for i in details(e).get("items", [])
-            if i.get("id") == item["id"]
-        ]
         names = [
             details(e).get("original_name")
             for e in everything
             if action(e) == "item.import" and subject(e) == item["id"]
         ]
-        if digest is None or item["sha256"] != digest or set(records) != {digest} or len(names) < 1:
-            problems.append(f"{path} is not the file its custody records")
+        why = "its SHA-256 differs" if digest is None or item["sha256"] != digest else None
+        why = why or trace(item["id"], digest, own_id, chains[own_id][0], chains, 0)
+        if why:
+            problems.append(f"{path} is not the file its custody records: {why}")
         elif item["original_name"] not in names or item["size"] != os.path.getsize(path):
             problems.append(f"case.json gives {path} a name or size its item.import does not")
         if item.get("description", {}) != described.get(item["id"], {}):
@@ -277,15 +300,22 @@ def check_case_json(doc, chains, own_id):
 def main():
     sigs = sys.argv[1]
     own, keys, own_id = read_chain("data/custody.jsonl")
-    chains, queue = {own_id: (own, keys, own_id)}, [own]
-    while queue:  # the chains the package.import entries link to, first hands first
+    chains, queue, linked = {own_id: (own, keys, own_id)}, [own], {own_id}
+    while queue:  # the chains package.import entries link to (case and head), first hands first
         for e in queue.pop(0):
             source = details(e).get("source_case") if action(e) == "package.import" else None
             path = f"data/lineage/{source}.jsonl"
             if source and source not in chains and os.path.isfile(path):
                 chains[source] = read_chain(path)
+            heads = [x["entry_hash"] for x in chains.get(source, ([],))[0]]
+            if source not in linked and details(e).get("source_head") in heads:
+                linked.add(source)
                 queue.append(chains[source][0])
-    chains = dict(reversed(list(chains.items())))
+    names = os.listdir("data/lineage") if os.path.isdir("data/lineage") else []
+    for name in sorted(names):  # a log nobody links to proves nothing: refused
+        if name[: -len(".jsonl")] == own_id or name[: -len(".jsonl")] not in linked:
+            problems.append(f"data/lineage/{name}: no package.import of this package links to it")
+    chains = dict(reversed([(k, v) for k, v in chains.items() if k in linked]))
     if not problems and (not own or action(own[-1]) != "package.export"):
         problems.append("data/custody.jsonl does not end with this package's export entry")
     if problems:

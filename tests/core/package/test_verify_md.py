@@ -168,3 +168,47 @@ def test_the_program_refuses_what_rfc_8785_refuses(value):
         rfc8785.dumps(value)
     with pytest.raises(ValueError):  # UnicodeEncodeError is a ValueError
         _program().canon(value).encode("utf-8")
+
+
+def test_following_the_guide_traces_a_received_item_only_up_to_the_head_its_import_names(
+    investigator, tmp_path, corpus
+):
+    """A hostile holder re-signs their log so that a later photo's package.import names the
+    first package's head: its item.import lies after that head in the sender's log. Both
+    the guide's program and verify-package refuse it; an unlinked lineage log too."""
+    from tests.core.package.test_hostile_package_claims import resign
+    from tests.helpers.package import camera_files
+    from vault.evidence.ingest import import_paths
+
+    first = list_items(investigator.conn)[0].id
+    export(investigator, tmp_path / "p1", item_ids=[first])
+    with Case.create(tmp_path / "b.evault", PASSPHRASE, title="Prosecution") as lawyer:
+        receive(lawyer, tmp_path / "p1")
+        (later,) = import_paths(investigator, camera_files(corpus, 4)[3:]).imported
+        export(investigator, tmp_path / "p2", item_ids=[later.id])
+        receive(lawyer, tmp_path / "p2")
+        export(lawyer, tmp_path / "onward")
+        export(lawyer, tmp_path / "unlinked", item_ids=[])
+        signer = lawyer.signer
+    guide = guide_blocks(tmp_path / "onward/data/VERIFY.md")
+    assert follow_by_hand(tmp_path / "onward", guide)[0]
+
+    def backdate(entries: list[dict]) -> None:
+        imports = [e for e in entries if e.get("content", {}).get("action") == "package.import"]
+        first_head = imports[0]["content"]["details"]["source_head"]
+        imports[1]["content"]["details"]["source_head"] = first_head
+
+    resign(tmp_path / "onward", signer, backdate)
+    ok, output = follow_by_hand(tmp_path / "onward", guide)
+    assert not ok and "no entry of case" in output, output
+    assert not verify_package(tmp_path / "onward").ok
+
+    stray = tmp_path / "unlinked/data/lineage"
+    stray.mkdir(exist_ok=True)
+    (stray / f"{investigator.id}.jsonl").write_bytes(
+        (tmp_path / "p2/data/custody.jsonl").read_bytes()
+    )
+    rebag(tmp_path / "unlinked")
+    ok, output = follow_by_hand(tmp_path / "unlinked", guide)
+    assert not ok and "no package.import of this package links to it" in output, output
+    assert not verify_package(tmp_path / "unlinked").ok
