@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.session: CaseSession | None = None
         self.workspace: CaseWorkspace | None = None
         self.dialog: QDialog | None = None
+        self._actions: list[QAction] = []
         self.summary: ImportSummaryDialog | None = None
         self.idle = IdleWatcher(settings.auto_lock_minutes() * MS_PER_MINUTE)
         self.idle.idle_timed_out.connect(self.on_idle_timed_out)
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         for bar in self.findChildren(QToolBar):
             self.removeToolBar(bar)
             bar.deleteLater()
+        self._drop_actions()
         self._make_actions()
         self._make_menus()
         self.stack = QStackedWidget()
@@ -110,6 +112,15 @@ class MainWindow(QMainWindow):
             self._show_workspace(self.session)
         self._update_actions()
 
+    def _drop_actions(self) -> None:
+        """Forget the previous build's actions: a rebuilt window that kept them would hold
+        two actions per shortcut, and Qt then fires neither ("Ambiguous shortcut")."""
+        for action in self._actions:
+            self.removeAction(action)
+            action.setShortcut(QKeySequence())
+            action.deleteLater()
+        self._actions = []
+
     def _action(
         self,
         text: str,
@@ -118,6 +129,7 @@ class MainWindow(QMainWindow):
         icon: QStyle.StandardPixmap | None = None,
     ) -> QAction:
         action = QAction(text, self)
+        self._actions.append(action)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setToolTip(f"{text.rstrip('…')} ({shortcut})")
