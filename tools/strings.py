@@ -30,6 +30,30 @@ def translatable(path: Path) -> Iterator[tuple[str, int]]:
             yield node.args[0].value, node.lineno
 
 
+def plural_pairs(path: Path) -> Iterator[tuple[str, str, int]]:
+    """(singular, plural, line) for every `ngettext("one", "many", n)` call in one file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "ngettext"
+            and len(node.args) >= 2
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])
+        ):
+            yield node.args[0].value, node.args[1].value, node.lineno  # type: ignore[attr-defined]
+
+
+def all_plurals() -> dict[tuple[str, str], str]:
+    """(singular, plural) -> first place it is used (path:line)."""
+    found: dict[tuple[str, str], str] = {}
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for one, many, line in plural_pairs(path):
+                found.setdefault((one, many), f"{path.relative_to(ROOT)}:{line}")
+    return found
+
+
 def all_strings() -> dict[str, str]:
     """message -> first place it is used (path:line)."""
     found: dict[str, str] = {}

@@ -50,3 +50,9 @@ def current_language() -> str:
 def _(message: str) -> str:
     """Translate `message` into the current language."""
     return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a counted message for `n` in the current language (Ukrainian has three:
+    1 день, 2 дні, 5 днів); the caller formats `n` in."""
+    return _current.ngettext(singular, plural, n)

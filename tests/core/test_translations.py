@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tools.strings import all_strings
+from tools.strings import all_plurals, all_strings
 from vault.i18n import translations
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "locale"
@@ -17,6 +17,16 @@ def test_every_user_facing_string_is_translated_into_ukrainian():
         f"{where}: {msg!r}" for msg, where in all_strings().items() if uk.gettext(msg) == msg
     ]
     assert not missing, "untranslated:\n" + "\n".join(missing)
+
+
+def test_every_counted_string_has_all_three_ukrainian_forms():
+    uk = translations("uk")
+    missing = [
+        f"{where}: {one!r}"
+        for (one, many), where in all_plurals().items()
+        if {uk.ngettext(one, many, n) for n in (1, 2, 5)} & {one, many}
+    ]
+    assert not missing, "untranslated plurals:\n" + "\n".join(missing)
 
 
 def test_compiled_catalogues_match_their_sources(tmp_path):

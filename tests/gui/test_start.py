@@ -73,7 +73,7 @@ def test_repeated_failures_slow_further_tries(qtbot, settings, tmp_path):
         dialog.passphrase.setText("wrong wrong wrong")
         dialog.open_button.click()
     assert not dialog.open_button.isEnabled()
-    assert "try again in 1 seconds" in dialog.message.text()
+    assert "try again in 1 second." in dialog.message.text()
     qtbot.waitUntil(dialog.open_button.isEnabled, timeout=2000)
     assert [retry_delay_ms(n, 1000) for n in (1, 2, 3, 4)] == [0, 1000, 2000, 4000]
     assert retry_delay_ms(50, 1000) == 30_000

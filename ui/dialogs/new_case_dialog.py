@@ -45,6 +45,9 @@ class NewCaseDialog(QDialog):
         self._layout()
         self.passphrase.textChanged.connect(self.on_passphrase_changed)
         self.on_passphrase_changed("")
+        for edit in (self.title, self.number, self.organization, self.investigator, self.role,
+                     self.passphrase, self.confirm, self.path):  # fmt: skip
+            edit.textChanged.connect(self.message.clear)  # a stale problem misleads
 
     def _layout(self) -> None:
         form = QFormLayout()

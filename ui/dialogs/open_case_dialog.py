@@ -15,10 +15,11 @@ from ui.widgets.text import display_text, plain_label
 from vault.case.handle import Case
 from vault.case.unlock import UnlockThrottle
 from vault.errors import VaultError, WrongPassphrase
-from vault.i18n import _
+from vault.i18n import _, ngettext
 
 DEFAULT_RETRY_DELAY_MS = 1000
 MAX_RETRY_DELAY_MS = 30_000
+RETRY_TICK_MS = 1000
 
 
 def retry_delay_ms(failures: int, base_ms: int) -> int:
@@ -46,9 +47,10 @@ class OpenCaseDialog(QDialog):
         self.case: Case | None = None
         self.failures = 0
         self._retry_base_ms = retry_base_ms
+        self._retry_left_ms = 0
+        self._failure_text = ""
         self._retry_timer = QTimer(self)
-        self._retry_timer.setSingleShot(True)
-        self._retry_timer.timeout.connect(self.on_retry_allowed)
+        self._retry_timer.timeout.connect(self.on_retry_tick)
         self.recent = self._recent_list(recent)
         self.path = line_edit(_("Case file"), text=str(path or (recent[0] if recent else "")))
         self.passphrase = line_edit(_("Passphrase"), secret=True)
@@ -61,7 +63,10 @@ class OpenCaseDialog(QDialog):
         widget = QListWidget()
         widget.setAccessibleName(_("Recent cases"))
         widget.addItems([display_text(p) for p in recent])
+        # itemClicked too: clicking the already selected path fills it in again after
+        # the user typed over it (currentTextChanged alone does not fire then).
         widget.currentTextChanged.connect(self.on_recent_chosen)
+        widget.itemClicked.connect(lambda entry: self.on_recent_chosen(entry.text()))
         widget.setVisible(bool(recent))
         return widget
 
@@ -112,13 +117,27 @@ class OpenCaseDialog(QDialog):
     def _failed(self, message: str) -> None:
         self.failures += 1
         self.passphrase.selectAll()
-        delay = retry_delay_ms(self.failures, self._retry_base_ms)
-        if delay:
-            message += " " + _("You can try again in {s} seconds.").format(s=-(-delay // 1000))
+        self._failure_text = message
+        self._retry_left_ms = retry_delay_ms(self.failures, self._retry_base_ms)
+        if self._retry_left_ms:
             self.open_button.setEnabled(False)
-            self._retry_timer.start(delay)
-        self.message.setText(message)
+            self._retry_timer.start(min(self._retry_left_ms, RETRY_TICK_MS))
+        self._show_failure()
 
-    def on_retry_allowed(self) -> None:
+    def _show_failure(self) -> None:
+        """The failure and, while the wait lasts, how long is left (it counts down)."""
+        seconds = -(-self._retry_left_ms // 1000)
+        wait = ngettext(
+            "You can try again in {n} second.", "You can try again in {n} seconds.", seconds
+        )
+        self.message.setText(self._failure_text + (" " + wait.format(n=seconds) if seconds else ""))
+
+    def on_retry_tick(self) -> None:
+        self._retry_left_ms = max(0, self._retry_left_ms - self._retry_timer.interval())
+        self._show_failure()
+        if self._retry_left_ms:
+            self._retry_timer.setInterval(min(self._retry_left_ms, RETRY_TICK_MS))
+            return
+        self._retry_timer.stop()
         self.open_button.setEnabled(True)
         self.passphrase.setFocus()

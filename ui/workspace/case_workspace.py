@@ -26,7 +26,7 @@ from ui.workspace.item_list import ItemListPane
 from ui.workspace.item_model import ItemRole, ItemTableModel
 from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview
 from vault.case.handle import Case
-from vault.case.view import CaseReader
+from vault.case.view import CaseReader, LastVerification
 from vault.custody.anchors import AnchorSummary, case_anchors, timestamp_case
 from vault.custody.tsa import list_tsas
 from vault.custody.verify import CaseVerification, record_verification, verify_case
@@ -72,6 +72,7 @@ class CaseWorkspace(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
         self._names: dict[str, str] = {}
+        self._problems: tuple[int | None, frozenset[str]] | None = None
         self.preview_window: PreviewDialog | None = None
         self._connect()
 
@@ -114,12 +115,26 @@ class CaseWorkspace(QWidget):
         self._names = reader.actor_names()
         actor = reader.actor
         self.header.show_case(reader.info.title, reader.info.number, actor.name, actor.fingerprint)
-        self.header.show_verification(reader.last_verification(), self._names)
+        last = reader.last_verification()
+        self.header.show_verification(last, self._names)
         selected = self.items.current_item()
         items = reader.items()
         self.item_model.set_items(items)
+        self._show_seals(last)
         self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
         self._reselect(selected.id if selected else None)
+        current = self.items.current_item()
+        if current is not None:
+            self.details.details.show_seal(self.item_model.seal(current.id))
+
+    def _show_seals(self, last: LastVerification | None) -> None:
+        """The seals and the header read the same recorded verification; which items it
+        found at fault is known only for a run made in this session."""
+        problems = self._problems
+        if problems is not None and last is not None and problems[0] is None:
+            problems = self._problems = (last.seq, problems[1])
+        known = problems is not None and last is not None and problems[0] == last.seq
+        self.item_model.show_verification(last, problems[1] if known and problems else None)
 
     def _show_witness(self, reader: CaseReader) -> None:
         """DESIGN §8: a rolled-back or rewritten case is said first, and loudly."""
@@ -283,7 +298,8 @@ class CaseWorkspace(QWidget):
 
     def on_verify_succeeded(self, report: CaseVerification) -> None:
         bad = {f.seq for f in report.findings if f.level == "error"}
-        self.item_model.set_seals({i.id: i.entered_seq not in bad for i in self.item_model.items()})
+        found = frozenset(i.id for i in self.item_model.items() if i.entered_seq in bad)
+        self._problems = (None, found)  # bound to the recorded entry at the next reload
         self.custody.show_verification(report)
         self.custody.show_anchors(report.anchors)
         self.tabs.setCurrentIndex(LOG_TAB)

@@ -144,13 +144,18 @@ class DetailsTab(QScrollArea):
         if item is not None:
             self._fill_properties(item, seal)
 
+    def show_seal(self, seal: bool | None) -> None:
+        """The item's seal, as the list's seal column shows it (one verification behind both)."""
+        self.values["seal"].setText(
+            {
+                None: _("not verified yet"),
+                True: "✓ " + _("intact"),
+                False: "✗ " + _("a problem was found"),
+            }[seal]
+        )
+
     def _fill_properties(self, item: Item, seal: bool | None) -> None:
         meta = item.metadata
-        seal_text = {
-            None: _("not verified yet"),
-            True: "✓ " + _("intact"),
-            False: "✗ " + _("a problem was found"),
-        }[seal]
         camera = camera_name(str(meta.get("make") or ""), str(meta.get("model") or ""))
         gps = f"{meta['gps_lat']}, {meta['gps_lon']}" if meta.get("gps_lat") else ""
         taken = captured_text(item)
@@ -159,7 +164,6 @@ class DetailsTab(QScrollArea):
         values = {
             "name": display_text(item.original_name),
             "sha256": f"{item.sha256[:32]}\n{item.sha256[32:]}",
-            "seal": seal_text,
             "size": f"{human_size(item.size)} ({item.size:,} {_('B')})",
             "mime": display_text(item.mime),
             "id": item.id,
@@ -172,6 +176,7 @@ class DetailsTab(QScrollArea):
         }
         for key, value in values.items():
             self.values[key].setText(value)
+        self.show_seal(seal)
 
     def show_extra(self, tags: dict[str, str], description: dict[str, Any]) -> None:
         """What needs a read of the case: every tag, and the latest signed description."""

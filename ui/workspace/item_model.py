@@ -9,8 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from ui.widgets.row_table_model import RowTableModel
-from ui.widgets.text import display_text, human_size
+from ui.widgets.text import display_text, human_size, local_and_utc
 from ui.widgets.thumbnail_cache import ThumbnailCache
+from vault.case.view import LastVerification
 from vault.evidence.items import Item
 from vault.i18n import _
 
@@ -38,6 +39,7 @@ class ItemTableModel(RowTableModel):
         self._thumbnails = thumbnails
         self._may_read = may_read
         self._seals: dict[str, bool] = {}
+        self._last: LastVerification | None = None
 
     def headers(self) -> list[str]:
         return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal")]
@@ -56,6 +58,22 @@ class ItemTableModel(RowTableModel):
         self._seals = dict(seals)
         if self._rows:
             self.dataChanged.emit(self.index(0, SEAL), self.index(len(self._rows) - 1, SEAL))
+
+    def show_verification(
+        self, last: LastVerification | None, problems: frozenset[str] | None = None
+    ) -> None:
+        """Seals from the last recorded verification, the one the header's badge shows too:
+        items entered before it are intact if it passed; if it failed, `problems` (the ids
+        it found at fault, known when it ran in this session) says which. Items entered
+        after it are not verified yet."""
+        self._last = last
+        checked = [i for i in self._rows if last is not None and i.entered_seq < last.seq]
+        if last is not None and last.passed:
+            self.set_seals({item.id: True for item in checked})
+        elif problems is not None:
+            self.set_seals({item.id: item.id not in problems for item in checked})
+        else:
+            self.set_seals({})
 
     def seal(self, item_id: str) -> bool | None:
         return self._seals.get(item_id)
@@ -108,7 +126,12 @@ class ItemTableModel(RowTableModel):
     def _seal_tip(self, item_id: str) -> str:
         seal = self._seals.get(item_id)
         if seal is None:
-            return _("Not verified since the case was opened.")
+            if self._last is not None and not self._last.passed:
+                return _("The last verification found problems. Verify again to see which.")
+            return _("Not verified yet: the case was never verified, or this item came later.")
         if seal:
-            return _("Its bytes still hash to the digest recorded at import.")
+            when = local_and_utc(self._last.at)[0] if self._last else ""
+            return _("Its bytes hashed to the digest recorded at import (verified {when}).").format(
+                when=when
+            )
         return _("Verification found a problem with this item. See the custody log.")

@@ -23,8 +23,10 @@ from vault.i18n import _
 
 @dataclass(frozen=True)
 class LastVerification:
-    """The latest `case.verify` entry: when (UTC), by whom, and what it found."""
+    """The latest `case.verify` entry: when (UTC), by whom, and what it found. `seq` is the
+    entry's own: everything entered before it was checked by it."""
 
+    seq: int
     at: str
     actor: str
     passed: bool
@@ -118,6 +120,7 @@ def last_verification(case: Case) -> LastVerification | None:
     content = rows[0].content
     details = content.get("details") or {}
     return LastVerification(
+        seq=rows[0].seq,
         at=str(content.get("at", "")),
         actor=str(content.get("actor", "")),
         passed=details.get("result") == "passed",
