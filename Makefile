@@ -40,12 +40,12 @@ help: ## Show this list of targets.
 		$(MAKEFILE_LIST)
 
 .PHONY: run
-run: deps venv ## Install everything, then start the desktop app (under xvfb-run if no display).
+run: deps venv ## Install everything, then start the desktop app (on Xvfb if no display).
 	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 		$(VENV_PY) main.py; \
 	else \
-		echo "No display: running under Xvfb (xvfb-run); stop with Ctrl+C."; \
-		xvfb-run -a -s "-screen 0 1280x800x24" $(VENV_PY) main.py; \
+		echo "No display: running on a virtual screen (Xvfb); stop with Ctrl+C."; \
+		$(VENV_PY) -m tools.xvfb_app; \
 	fi
 
 .PHONY: test

@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
+from ui.interrupt import InterruptHandler
 from ui.main_window import APP_NAME, MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
@@ -58,10 +59,21 @@ def main(argv: Sequence[str] | None = None, *, smoke_test: bool = False) -> int:
     """
     app = create_application(sys.argv[1:] if argv is None else argv)
     window = build_main_window()
+    interrupted: list[int] = []
+
+    def on_interrupt(signum: int) -> None:
+        interrupted.append(signum)
+        window.shut_down()
+        app.quit()
+
+    handler = InterruptHandler(on_interrupt, app)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, lambda: app.exit(_smoke_report(app, window)))
-    return int(app.exec())
+    code = int(app.exec())
+    handler.uninstall()
+    # The shell's convention for "ended by signal N", without the process dying of it.
+    return 128 + interrupted[0] if interrupted else code
 
 
 def _smoke_report(app: QApplication, window: MainWindow) -> int:
