@@ -11,6 +11,7 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ui.widgets.text import display_text
 from vault.errors import VaultError
 from vault.i18n import _
 
@@ -21,6 +22,11 @@ def error_message(err: BaseException) -> str:
     """The text the user reads for `err`."""
     if isinstance(err, VaultError):
         return str(err)
+    if isinstance(err, OSError) and err.filename:
+        return _(
+            "{path} could not be read or written ({reason}). Check the disk and the "
+            "folder's permissions, then try again. Nothing was lost."
+        ).format(path=display_text(err.filename), reason=err.strerror or type(err).__name__)
     if isinstance(err, OSError):
         return _(
             "The file could not be read or written ({reason}). Check the disk and the "

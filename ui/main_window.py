@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from ui.jobs.session import CaseSession
 from ui.jobs.worker import Job
 from ui.settings import AppSettings
 from ui.start_page import StartPage
+from ui.widgets.icons import icon
 from ui.workspace.case_workspace import EVIDENCE_TAB, CaseWorkspace
 from vault.case.handle import Case
 from vault.custody.tsa import list_tsas
@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_menus()
         self.stack = QStackedWidget()
-        self.start_page = StartPage(self.settings.recent_cases())
+        self.start_page = StartPage(
+            self.settings.recent_entries(), self.settings.remembers_recent()
+        )
         self.start_page.new_case_requested.connect(self.new_case)
         self.start_page.open_case_requested.connect(self.open_case)
         self.stack.addWidget(self.start_page)
@@ -126,38 +128,43 @@ class MainWindow(QMainWindow):
         text: str,
         slot: Callable[[], object],
         shortcut: str = "",
-        icon: QStyle.StandardPixmap | None = None,
+        icon_name: str = "",
     ) -> QAction:
         action = QAction(text, self)
         self._actions.append(action)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setToolTip(f"{text.rstrip('…')} ({shortcut})")
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
+        if icon_name:
+            action.setIcon(icon(icon_name))
         action.triggered.connect(slot)
         return action
 
     def _make_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.new_action = self._action(_("New case…"), self.new_case, "Ctrl+Shift+N")
-        self.open_action = self._action(_("Open case…"), lambda: self.open_case(None), "Ctrl+O")
+        self.new_action = self._action(_("New case…"), self.new_case, "Ctrl+Shift+N", "new-case")
+        self.open_action = self._action(
+            _("Open case…"), lambda: self.open_case(None), "Ctrl+O", "open-case"
+        )
         self.import_action = self._action(
-            _("Import…"), self.on_import_triggered, "Ctrl+I", sp.SP_DialogOpenButton
+            _("Import…"), self.on_import_triggered, "Ctrl+I", "import"
         )
-        self.note_action = self._action(
-            _("Add note"), self.on_note_triggered, "Ctrl+N", sp.SP_FileDialogContentsView
-        )
+        self.note_action = self._action(_("Add note"), self.on_note_triggered, "Ctrl+N", "note")
         self.filter_action = self._action(_("Filter"), self.on_filter_triggered, "Ctrl+F")
         self.verify_action = self._action(
-            _("Verify custody"), self.on_verify_triggered, "", sp.SP_DialogApplyButton
+            _("Verify custody"), self.on_verify_triggered, "", "verify"
         )
-        self.lock_action = self._action(_("Lock"), self.lock, "Ctrl+L", sp.SP_DialogCloseButton)
-        self.settings_action = self._action(_("Settings…"), self.on_settings_triggered)
-        self.quit_action = self._action(_("Quit"), self.close, "Ctrl+Q")
-        self.export_action = self._action(_("Export package…"), self.on_export_triggered)
-        self.receive_action = self._action(_("Receive package…"), self.on_receive_triggered)
-        self.report_action = self._action(_("Report…"), self.on_report_triggered)
+        self.lock_action = self._action(_("Lock"), self.lock, "Ctrl+L", "lock")
+        self.settings_action = self._action(
+            _("Settings…"), self.on_settings_triggered, "", "settings"
+        )
+        self.quit_action = self._action(_("Quit"), self.close, "Ctrl+Q", "quit")
+        self.export_action = self._action(
+            _("Export package…"), self.on_export_triggered, "", "export"
+        )
+        self.receive_action = self._action(
+            _("Receive package…"), self.on_receive_triggered, "", "receive"
+        )
+        self.report_action = self._action(_("Report…"), self.on_report_triggered, "", "report")
         self.addAction(self.filter_action)
 
     def _make_menus(self) -> None:
@@ -218,15 +225,25 @@ class MainWindow(QMainWindow):
             action.setEnabled(idle)
         self.lock_action.setEnabled(has_case)
 
+    def _close_for_another(self) -> bool:
+        """New case / Open case with a case open: that case is closed first (asking first
+        if a task runs). False if the user kept it."""
+        if self.session is None:
+            return True
+        if self.session.busy and not self._confirm_stop():
+            return False
+        self._close_case()
+        return True
+
     def new_case(self) -> None:
-        if self.session is not None:
+        if not self._close_for_another():
             return
         self.dialog = NewCaseDialog(self)
         self.dialog.case_created.connect(self.on_case_ready)
         self.dialog.open()
 
     def open_case(self, path: Path | None = None) -> OpenCaseDialog | None:
-        if self.session is not None:
+        if not self._close_for_another():
             return None
         dialog = OpenCaseDialog(self.settings.recent_cases(), path, self.retry_base_ms, self)
         dialog.case_opened.connect(self.on_case_ready)
@@ -236,6 +253,7 @@ class MainWindow(QMainWindow):
 
     def on_case_ready(self, case: Case) -> None:
         self.settings.remember_case(case.path)
+        self._show_recent()
         self.session = CaseSession(case)
         self.session.job_started.connect(self.on_job_started)
         self.session.job_ended.connect(self._update_actions)
@@ -385,13 +403,36 @@ class MainWindow(QMainWindow):
         self.lock()
 
     def on_settings_triggered(self) -> None:
-        dialog = SettingsDialog(current_language(), self.settings.auto_lock_minutes(), self)
+        dialog = SettingsDialog(
+            current_language(), self.settings.auto_lock_minutes(), self,
+            remember_recent=self.settings.remembers_recent(),
+        )  # fmt: skip
+        dialog.forget_recent_requested.connect(self.forget_recent)
         dialog.accepted.connect(
-            lambda: self.apply_settings(dialog.chosen_language(), dialog.chosen_minutes())
-        )
+            lambda: self.apply_settings(
+                dialog.chosen_language(), dialog.chosen_minutes(),
+                remember_recent=dialog.chosen_remember_recent(),
+            )
+        )  # fmt: skip
+        self.dialog = dialog
         dialog.open()
 
-    def apply_settings(self, language: str, minutes: int) -> None:
+    def _show_recent(self) -> None:
+        self.start_page.show_recent(
+            self.settings.recent_entries(), self.settings.remembers_recent()
+        )
+
+    def forget_recent(self) -> None:
+        """Settings › Forget all remembered paths: gone from disk and from the start page."""
+        self.settings.forget_recent()
+        self._show_recent()
+
+    def apply_settings(
+        self, language: str, minutes: int, *, remember_recent: bool | None = None
+    ) -> None:
+        if remember_recent is not None:
+            self.settings.set_remembers_recent(remember_recent)
+            self._show_recent()
         self.settings.set_auto_lock_minutes(minutes)
         self.idle.set_interval(minutes * MS_PER_MINUTE)
         if language == current_language():
@@ -413,6 +454,12 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
         self._build()
+
+    def shut_down(self) -> None:
+        """Ctrl+C or SIGTERM: stop the running task without asking (what finished is kept
+        and logged), close the case and the window."""
+        self._close_case()
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.session is not None and self.session.busy and not self._confirm_stop():

@@ -42,3 +42,31 @@ def write_atomically(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def first_existing_folder(*candidates: Path | str | None) -> Path:
+    """The first of `candidates` that is an existing folder, else the home folder: a default
+    save location must exist (a fresh account, or a non-English desktop, may have no
+    ~/Documents)."""
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path.home()
+
+
+_UNSAFE_IN_NAMES = set('/\\:*?"<>|')
+MAX_NAME = 80
+
+
+def file_name(*parts: str, suffix: str) -> str:
+    """A file name from `parts` (case number, kind, date...) joined by '-': characters that
+    some file system refuses, and control characters, become '_'; empty parts are dropped;
+    long names are cut. `suffix` ('.pdf') is kept whole."""
+    cleaned = []
+    for part in parts:
+        text = "".join(
+            "_" if c in _UNSAFE_IN_NAMES or not c.isprintable() else c for c in part
+        ).strip(" .")
+        if text:
+            cleaned.append(text)
+    return ("-".join(cleaned)[:MAX_NAME].rstrip(" .") or "evidence-vault") + suffix

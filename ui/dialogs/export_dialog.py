@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QLineEdit, QWidget
 
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext
-from ui.widgets.dialog_parts import action_buttons, line_edit
+from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.passphrase import strength_hint
+from ui.widgets.paths import FollowingPath, case_label, default_path
 from ui.widgets.text import display_text, plain_label
 from vault.case.casefile import MIN_PASSPHRASE_LENGTH
 from vault.i18n import _
@@ -66,9 +67,10 @@ class ExportDialog(QDialog):
         self.strength = plain_label(_("Passphrase strength"))
         self.secret.textChanged.connect(self.on_secret_changed)
         self.recipient_label = line_edit(_("Who receives it (for the log)"))
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        self.path = line_edit(
-            _("Where to save the package"), text=str(Path(docs or Path.home()) / "package.zip.age")
+        self.path = line_edit(_("Where to save the package"))
+        self.following = FollowingPath(
+            self.path,
+            default_path(case_label(session.reader.info), _("package"), suffix=".zip.age"),
         )
         self.protection.currentIndexChanged.connect(self.on_protection_changed)
         self.message = plain_label(_("Export status"))
@@ -92,10 +94,22 @@ class ExportDialog(QDialog):
         form.addRow(_("Passphrase again"), self.confirm)
         form.addRow("", self.strength)
         form.addRow(_("Recipient"), self.recipient_label)
-        form.addRow(_("Save as"), self.path)
+        form.addRow(
+            _("Save as"),
+            path_row(self.path, _("Choose…"), _("Choose where to save"), self.on_browse_clicked),
+        )
         form.addRow(self.message)
         form.addRow(self.fingerprint)
         form.addRow(buttons)
+
+    def on_browse_clicked(self) -> None:
+        # The core never replaces a file, so do not offer to: it would only be refused.
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the package as"), self.path.text(), _("Packages (*.zip.age *.zip)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if chosen:
+            self.following.chosen(chosen)
 
     def on_protection_changed(self) -> None:
         mode = self.protection.currentData()

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QVBoxLayout, QWidget
 
 from ui.errors import error_message
 from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
 from ui.widgets.passphrase import strength_hint
+from ui.widgets.paths import FollowingPath, default_folder
 from ui.widgets.text import plain_label
 from vault.case.handle import Case
 from vault.errors import VaultError
 from vault.i18n import _
+from vault.userdirs import file_name
 
 
-def default_case_path() -> Path:
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs or Path.home()) / _("New case.evault")
+def default_case_path(title: str = "", number: str = "") -> Path:
+    """In a folder that exists, named for the case (number and title) once they are typed."""
+    parts = [p for p in (number.strip(), title.strip()) if p] or [_("New case")]
+    return default_folder() / file_name(*parts, suffix=".evault")
 
 
 class NewCaseDialog(QDialog):
@@ -39,7 +42,14 @@ class NewCaseDialog(QDialog):
         self.passphrase = line_edit(_("Passphrase"), secret=True)
         self.confirm = line_edit(_("Passphrase again"), secret=True)
         self.strength = plain_label(_("Passphrase strength"))
-        self.path = line_edit(_("Where to save the case file"), text=str(default_case_path()))
+        self.path = line_edit(_("Where to save the case file"))
+        self.following = FollowingPath(self.path, default_case_path())
+        for edit in (self.title, self.number):
+            edit.textChanged.connect(
+                lambda: self.following.follow(
+                    default_case_path(self.title.text(), self.number.text())
+                )
+            )
         self.message = plain_label(_("Problem"))
         self.message.setStyleSheet("color: #b00020")
         self._layout()
@@ -87,7 +97,7 @@ class NewCaseDialog(QDialog):
             self, _("Save the case file as"), self.path.text(), _("Case files (*.evault)")
         )
         if chosen:
-            self.path.setText(chosen if chosen.endswith(".evault") else chosen + ".evault")
+            self.following.chosen(chosen if chosen.endswith(".evault") else chosen + ".evault")
 
     def _problem(self) -> str | None:
         if not self.title.text().strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QLabel, QWidget
 
@@ -14,6 +14,7 @@ from ui.errors import error_message
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext
 from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
+from ui.widgets.paths import FollowingPath, case_label, default_path
 from ui.widgets.text import display_text, plain_label
 from vault.i18n import _, current_language
 from vault.report.generate import ReportResult, generate_report
@@ -38,9 +39,10 @@ class ReportDialog(QDialog):
         self.scope.addItem(
             _("Only the items the list shows ({n})").format(n=len(shown_ids)), "shown"
         )
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        self.path = line_edit(
-            _("Where to save the report"), text=str(Path(docs or Path.home()) / _("report.pdf"))
+        self.path = line_edit(_("Where to save the report"))
+        self.following = FollowingPath(self.path, self._default_path())
+        self.language.currentIndexChanged.connect(
+            lambda: self.following.follow(self._default_path())
         )
         self.message = plain_label(_("Report status"))
         self._layout()
@@ -65,6 +67,11 @@ class ReportDialog(QDialog):
         form.addRow(self.message)
         form.addRow(buttons)
 
+    def _default_path(self) -> Path:
+        language = str(self.language.currentData())
+        label = case_label(self.session.reader.info)
+        return default_path(label, _("report"), language, suffix=".pdf")
+
     def on_browse_clicked(self) -> None:
         # The core never replaces a file, so do not offer to: it would only be refused.
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -72,7 +79,7 @@ class ReportDialog(QDialog):
             options=QFileDialog.Option.DontConfirmOverwrite,
         )  # fmt: skip
         if chosen:
-            self.path.setText(chosen)
+            self.following.chosen(chosen)
 
     def on_generate_clicked(self) -> None:
         if self.session.busy or self.session.case is None:

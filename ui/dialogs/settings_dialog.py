@@ -3,7 +3,17 @@ time-stamping services the user trusts (DESIGN §8)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QSpinBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.dialogs.tsa_settings import TsaList
 from ui.widgets.dialog_parts import action_buttons
@@ -23,7 +33,19 @@ def language_combo(name: str, current: str) -> QComboBox:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, language: str, auto_lock_minutes: int, parent: QWidget | None = None):
+    """Emits `forget_recent_requested()` when the user asks to forget the remembered case
+    paths (done at once, not on Save: it is what they asked for)."""
+
+    forget_recent_requested = Signal()
+
+    def __init__(
+        self,
+        language: str,
+        auto_lock_minutes: int,
+        parent: QWidget | None = None,
+        *,
+        remember_recent: bool = True,
+    ):
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
         self.setAccessibleName(_("Settings"))
@@ -39,7 +61,25 @@ class SettingsDialog(QDialog):
         form.addRow(_("Language"), self.language)
         form.addRow(_("Lock the case after this long without use"), self.minutes)
         form.addRow(_("Time-stamping services"), self.tsas)
+        form.addRow(_("Privacy"), self._privacy(remember_recent))
         form.addRow(buttons)
+
+    def _privacy(self, remember_recent: bool) -> QWidget:
+        box = QWidget()
+        self.remember = QCheckBox(_("Remember the paths of the cases I open (start page)"))
+        self.remember.setChecked(remember_recent)
+        self.remember.setAccessibleName(_("Remember recent case paths"))
+        self.forget = QPushButton(_("Forget all remembered paths"))
+        self.forget.setAccessibleName(_("Forget all remembered paths"))
+        self.forget.clicked.connect(self.forget_recent_requested.emit)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.remember)
+        layout.addWidget(self.forget)
+        return box
+
+    def chosen_remember_recent(self) -> bool:
+        return self.remember.isChecked()
 
     def chosen_language(self) -> str:
         return str(self.language.currentData())
