@@ -50,6 +50,8 @@ _SIGNATURES = tuple((re.compile(magic, re.DOTALL), mime) for magic, mime in (
     (rb"\xff\xd8\xff", "image/jpeg"), (rb"\x89PNG\r\n\x1a\n", "image/png"),
     (rb"GIF8[79]a", "image/gif"), (rb"II[*+]\x00|MM\x00[*+]", "image/tiff"),
     (rb"RIFF....WEBP", "image/webp"), (rb"RIFF....WAVE", "audio/wav"),
+    (rb"RIFF....AVI ", "video/x-msvideo"), (rb"\x1a\x45\xdf\xa3", "video/x-matroska"),
+    (rb"\x47.{187}\x47.{187}\x47", "video/mp2t"), (rb"....\x47.{191}\x47.{191}\x47", "video/mp2t"),
     (rb"....(?:moov|mdat|wide)", "video/quicktime"), (rb"%PDF-", "application/pdf"),
     (rb"PK\x03\x04|PK\x05\x06", "application/zip"),
     (rb"ID3|\xff[\xe2-\xe7\xea-\xef\xf2-\xf7\xfa-\xff]", "audio/mpeg"),  # MPEG audio frame sync

@@ -14,7 +14,7 @@ from pathlib import Path
 from vault.case.handle import Case
 from vault.errors import Cancelled, StorageFull
 from vault.evidence.blobstore import store_stream
-from vault.evidence.metadata import quick_look
+from vault.evidence.metadata import needs_worker, quick_look
 from vault.evidence.probe import MetadataProbe
 from vault.evidence.record import metadata_digests, stored_metadata
 from vault.i18n import _
@@ -157,9 +157,9 @@ def import_file(
     """Import one file in one transaction: its bytes, its metadata and its `item.import`."""
     name = true_name(path)
     glance = quick_look(str(path))
-    # An image's metadata is read in the probe's process while this thread stores the bytes;
-    # for anything else the first bytes said all there is to say.
-    parse = glance.mime.startswith("image/")
+    # An image's or a video's metadata is read in the probe's process while this thread
+    # stores the bytes; for anything else the first bytes said all there is to say.
+    parse = needs_worker(glance.mime)
     extracted = metadata_thread.submit(probe.extract, str(path)) if parse else None
     item_id = str(uuid.uuid4())
     with open(path, "rb") as f, case.act("item.import", subject=item_id) as act:

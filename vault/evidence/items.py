@@ -28,6 +28,7 @@ from vault.i18n import _
 METADATA_FIELDS = (
     "captured_at", "captured_offset", "gps_lat", "gps_lon", "gps_alt", "make", "model",
     "body_serial", "software", "orientation", "width", "height",
+    "duration_ms", "rotation", "video_codec", "audio_codec",  # video and audio (DESIGN §11)
 )  # fmt: skip
 
 _COLUMNS = (

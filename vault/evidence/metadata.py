@@ -193,6 +193,11 @@ def _decimal(value: Fraction, places: int) -> str:
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.0"
 
 
+def decimal_text(value: Fraction, places: int) -> str:
+    """`value` rounded half-even to `places` decimals, as text (no "-0.0")."""
+    return _decimal(value, places)
+
+
 def _coordinate(tags: dict[str, Any], axis: str, label: str, problems: list[str]) -> str | None:
     values = _tag_values(tags, f"GPS GPS{axis}")
     if not isinstance(values, list) or not 1 <= len(values) <= 3:
@@ -325,6 +330,14 @@ def extract_metadata(source: Source) -> Extracted:
 
     Hostile files can make it slow or memory-hungry: the app calls it via MetadataProbe."""
     result = quick_look(source)
+    if is_media(result.mime) and source_size(source) > 0:
+        from vault.evidence.media import read_into  # media imports this module
+
+        try:
+            read_into(source, result)
+        except Exception as err:  # noqa: BLE001 - a bug here must not stop an import
+            problem = _("Reading the metadata failed unexpectedly ({e}).")
+            result.warnings.append(problem.format(e=type(err).__name__))
     if result.mime.startswith("image/") and source_size(source) > 0:
         try:
             tags = _read_exif(source, result.warnings)
@@ -335,6 +348,16 @@ def extract_metadata(source: Source) -> Extracted:
             problem = _("Reading the metadata failed unexpectedly ({e}).")
             result.warnings.append(problem.format(e=type(err).__name__))
     return result
+
+
+def is_media(mime: str) -> bool:
+    """Whether `mime` is video or audio (read by vault/evidence/media.py in the worker)."""
+    return mime.startswith(("video/", "audio/"))
+
+
+def needs_worker(mime: str) -> bool:
+    """Whether a file of this type is parsed in the sandboxed worker: images and media."""
+    return mime.startswith("image/") or is_media(mime)
 
 
 def quick_look(source: Source) -> Extracted:

@@ -21,7 +21,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault import platform
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.filetype import InMemory, Source, source_size
-from vault.evidence.metadata import Extracted, extract_metadata, quick_look
+from vault.evidence.metadata import Extracted, extract_metadata, needs_worker, quick_look
 from vault.i18n import _
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
@@ -77,7 +77,7 @@ class MetadataProbe:
         for the next file.
         """
         glance = quick_look(source)
-        if not glance.mime.startswith("image/") or not source_size(source):
+        if not needs_worker(glance.mime) or not source_size(source):
             return glance  # nothing to parse: no need to cross into the worker
         with self._lock:
             try:
@@ -144,7 +144,7 @@ def extract_stored(
     recomputes what an older case file did not sign)."""
     first = next(iter(blob_chunks(conn, blob_id)), b"")
     glance = quick_look(InMemory(name, first))
-    if not glance.mime.startswith("image/"):
+    if not needs_worker(glance.mime):
         return glance
     if size > IN_MEMORY_LIMIT:
         glance.warnings.append(_("The image is too large to read its metadata in memory."))

@@ -1,0 +1,55 @@
+"""Video and audio evidence through the real import and `items --json` (DESIGN §11, §12)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from tests.helpers.case import CORPUS, new_case, run_cli
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items, read_original, thumbnail
+
+VIDEO = CORPUS / "video"
+
+
+def test_imported_phone_video_lists_its_capture_facts_in_items_json(tmp_path: Path) -> None:
+    case = new_case(tmp_path)
+    import_paths(case, [VIDEO / "iPhone6_gps_rot90.mov", VIDEO / "alac_zero-date.m4a"])
+    case.close()
+    shown = run_cli("items", case.path, "--json")
+    assert shown.returncode == 0, shown.stderr
+    video, audio = json.loads(shown.stdout)
+    assert video["mime"] == "video/quicktime"
+    assert (video["captured_at"], video["captured_offset"]) == ("2019-07-24T11:25:40", "+03:00")
+    assert (video["duration_ms"], video["rotation"], video["width"], video["height"]) == (
+        4002, 90, 568, 320)  # fmt: skip
+    assert (video["video_codec"], video["audio_codec"]) == ("avc1", "mp4a")
+    assert (video["gps_lat"], video["gps_lon"], video["gps_alt"]) == (
+        "32.092900", "34.862000", "28.516")  # fmt: skip
+    assert (video["make"], video["model"]) == ("Apple", "iPhone 6")
+    assert audio["captured_at"] is None and audio["duration_ms"] == 11288
+    assert audio["video_codec"] is None and audio["rotation"] is None
+
+
+def test_hostile_and_stripped_media_import_bit_for_bit_with_warnings(tmp_path: Path) -> None:
+    case = new_case(tmp_path)
+    names = ["truncated-moov_fuzz-crash.mp4", "Matroska.mkv", "Pentax_QuickTime.mov"]
+    result = import_paths(case, [VIDEO / n for n in names])
+    assert result.failed == [] and len(result.imported) == 3
+    for item in list_items(case.conn):
+        original = b"".join(read_original(case.conn, item.id))
+        assert original == (VIDEO / item.original_name).read_bytes()
+        assert hashlib.sha256(original).hexdigest() == item.sha256
+        assert item.warnings, item.original_name
+        assert thumbnail(case.conn, item.id) is None
+    case.close()
+
+
+def test_video_thumbnail_is_stored_and_signed(tmp_path: Path) -> None:
+    case = new_case(tmp_path)
+    item = import_paths(case, [VIDEO / "with-gps.mp4"]).imported[0]
+    thumb = thumbnail(case.conn, item.id)
+    assert thumb is not None and thumb[:3] == b"\xff\xd8\xff"
+    case.close()
+    assert run_cli("verify", case.path).returncode == 0
