@@ -433,7 +433,7 @@ class Frames:
     problem: str | None
 
 
-def _open_container(source: Source) -> Any:
+def _open_container(source: Source | BinaryIO) -> Any:
     import av
 
     target: Any = io.BytesIO(source.data) if isinstance(source, InMemory) else source
@@ -441,7 +441,7 @@ def _open_container(source: Source) -> Any:
 
 
 def video_frames(
-    source: Source, rotation: int | None, *, strip: int = 0, at_ms: int | None = None
+    source: Source | BinaryIO, rotation: int | None, *, strip: int = 0, at_ms: int | None = None
 ) -> Frames:
     """The thumbnail (the first frame, or the frame at `at_ms`) and `strip` frames spread
     over the video, each turned upright by `rotation`; a file whose frames cannot be
@@ -477,31 +477,34 @@ def _duration_ms(container: Any, stream: Any) -> int:
 def _strip(
     container: Any, stream: Any, count: int, rotation: int | None, deadline: float
 ) -> list[tuple[int, bytes]]:
+    """Up to `count` frames spread over the video: the keyframe at or before each mark (one
+    decode each, however long the groups of pictures), each later than the one before."""
     length = _duration_ms(container, stream)
-    times = [length * (2 * i + 1) // (2 * count) for i in range(count)] if length else [0]
-    out = []
-    for at in times:
-        found = _frame_at(container, stream, at, deadline)
+    marks = [length * (2 * i + 1) // (2 * count) for i in range(count)] if length else [0]
+    out: list[tuple[int, bytes]] = []
+    for mark in marks:
+        found = _frame_at(container, stream, mark, deadline, after=out[-1][0] if out else -1)
         if found is None:
             break
         out.append((found[0], _jpeg(found[1], rotation, STRIP_SIDE)))
     return out
 
 
-def _frame_at(container: Any, stream: Any, at_ms: int, deadline: float) -> tuple[int, Any] | None:
-    """(time in ms, frame) of the first frame at or after `at_ms` (seeking to the keyframe
-    before it), or None when nothing decodes before the deadline."""
+def _frame_at(
+    container: Any, stream: Any, at_ms: int, deadline: float, after: int | None = None
+) -> tuple[int, Any] | None:
+    """(time in ms, frame): seek to the keyframe before `at_ms`, then decode to the first frame
+    at or after `at_ms` (or, when `after` is given, the first later than `after` ms: no
+    decoding up to the mark). None when nothing decodes before the deadline."""
     start = stream.start_time or 0
     if at_ms > 0:
         target = start + int(Fraction(at_ms, 1000) / stream.time_base)
         container.seek(target, stream=stream, backward=True, any_frame=False)
     for frame in container.decode(stream):
-        if time.monotonic() > deadline:
-            return None
-        if frame.width * frame.height > MAX_FRAME_PIXELS:
+        if time.monotonic() > deadline or frame.width * frame.height > MAX_FRAME_PIXELS:
             return None
         when = int((frame.pts - start) * stream.time_base * 1000) if frame.pts is not None else 0
-        if when + 1 >= at_ms:
+        if (when > after) if after is not None else (when + 1 >= at_ms):
             return when, frame
     return None
 

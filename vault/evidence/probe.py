@@ -19,8 +19,11 @@ from types import TracebackType
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault import platform
+from vault.evidence.blobreader import BlobReader
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.filetype import InMemory, Source, source_size
+from vault.evidence.frames import FrameRequest, fetch_frames, no_frames, serve_frames
+from vault.evidence.media import Frames
 from vault.evidence.metadata import Extracted, extract_metadata, needs_worker, quick_look
 from vault.i18n import _
 
@@ -40,7 +43,10 @@ def _worker_main(conn: Connection) -> None:
             source = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(extract_metadata(source))
+        if isinstance(source, FrameRequest):  # frames of a stored video (vault/evidence/frames.py)
+            conn.send(serve_frames(conn, source))
+        else:
+            conn.send(extract_metadata(source))
 
 
 class MetadataProbe:
@@ -96,6 +102,19 @@ class MetadataProbe:
             glance.warnings.append(problem)
             glance.complete = False
             return glance
+
+    def frames(self, reader: BlobReader, request: FrameRequest, timeout: float = 20.0) -> Frames:
+        """Frames of a stored video decoded in the worker, its reads answered from `reader`
+        (the case file's chunks); never raises, never hangs past `timeout`."""
+        with self._lock:
+            try:
+                found = fetch_frames(self._ready_connection(), reader, request, timeout)
+            except (EOFError, OSError, TimeoutError):
+                found = None
+            if found is None:
+                self._kill()
+                return no_frames(timeout)
+            return found
 
     def close(self) -> None:
         """Stop the worker: close its pipe, let it exit, and kill it if it does not."""

@@ -12,6 +12,7 @@ from vault.evidence.notes import Note
 from vault.report.data import Exhibit, ReportFacts
 from vault.report.formatting import N_, Words, esc
 from vault.report.layout import MONO, WIDTH, Thumbnail, field_table, markup, para, table
+from vault.report.media import media_section
 
 THUMB = 42 * mm
 CLIP = 300  # EXIF values and log details are claims, not the evidence: a long one is cut
@@ -168,6 +169,7 @@ def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
         CondPageBreak(70 * mm),
         para(w("Exhibit {n}: {name}").format(n=ex.number, name=name), "h2"),
         top,
+        *media_section(ex.item, facts.case.conn, w),  # video and audio (vault/report/media.py)
     ]
     for key, value in ex.description.items():
         story.append(_labelled(w(_DESCRIPTION_LABELS.get(key, key)) + ":", value))
