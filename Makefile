@@ -17,6 +17,8 @@ export DEBIAN_FRONTEND := noninteractive
 # Offscreen Qt on a minimal system (PLATFORM.md).
 APT_QT := libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 \
 	libxkbcommon0
+# Qt Multimedia (playback, DESIGN §11): its library links libpulse even when offscreen.
+APT_MEDIA := libpulse0
 # A real window, on X or Xvfb.
 APT_X := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
 	libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
@@ -27,7 +29,7 @@ APT_CHECKERS := poppler-utils qpdf age libimage-exiftool-perl zbar-tools openssl
 APT_DIST := binutils
 # Debian's own python3 needs python3-venv for `python3 -m venv`; other builds ship it.
 APT_PYTHON := $(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null || echo python3-venv)
-APT_PACKAGES := $(APT_QT) $(APT_X) $(APT_CHECKERS) $(APT_DIST) $(APT_PYTHON)
+APT_PACKAGES := $(APT_QT) $(APT_MEDIA) $(APT_X) $(APT_CHECKERS) $(APT_DIST) $(APT_PYTHON)
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then echo sudo; fi)
 
 PO_FILES := $(wildcard resources/locale/*/LC_MESSAGES/*.po)

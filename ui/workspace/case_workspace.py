@@ -24,6 +24,7 @@ from ui.workspace.custody_view import CustodyView
 from ui.workspace.details_pane import DetailsPane
 from ui.workspace.item_list import ItemListPane
 from ui.workspace.item_model import ItemRole, ItemTableModel
+from ui.workspace.media_player import can_play
 from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview
 from vault.case.handle import Case
 from vault.case.view import CaseReader, LastVerification
@@ -186,6 +187,8 @@ class CaseWorkspace(QWidget):
         self.details.events.show_events(reader.events(item.id), self._names)
         if can_preview(item):
             self.preview.show_image(item, decode_preview(reader.original(item.id)))
+        elif can_play(item):  # video and audio stream from the case file (§11)
+            self.preview.show_media(item, reader.stream(item.id))
         else:
             self.preview.show_file(item)
 

@@ -10,6 +10,8 @@ from PySide6.QtGui import QImage, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QVBoxLayout, QWidget
 
 from ui.widgets.text import display_text, human_size, plain_label
+from ui.workspace.media_player import MediaPlayer
+from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
 from vault.i18n import _
 
@@ -52,21 +54,46 @@ class PreviewPane(QWidget):
         self.picture.setAccessibleName(_("Preview picture"))
         self.caption = plain_label(_("Preview caption"))
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.picture, 1)
-        layout.addWidget(self.caption)
+        self.player: MediaPlayer | None = None  # made on first use: Qt Multimedia starts slowly
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.picture, 1)
+        self._layout.addWidget(self.caption)
         self.show_nothing()
 
+    def show_media(self, item: Item, reader: BlobReader) -> MediaPlayer:
+        """Video or audio, streamed from the case file (vault/evidence/blobreader.py)."""
+        if self.player is None:
+            self.player = MediaPlayer()
+            self._layout.insertWidget(0, self.player, 1)
+        self._image = QImage()
+        self.picture.hide()
+        self.player.show()
+        self.player.load(item, reader)
+        self.caption.setText(display_text(item.original_name))
+        if not item.mime.startswith("video/"):
+            self.picture.show()
+            self._show_icon(item, "")
+        return self.player
+
+    def _leave_media(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+            self.player.hide()
+        self.picture.show()
+
     def show_nothing(self) -> None:
+        self._leave_media()
         self._image = QImage()
         self.picture.clear()
         self.caption.setText(_("Select an item to see it here."))
 
     def show_waiting(self, item: Item) -> None:
         """The case is busy (an import is writing); show what is known without reading."""
+        self._leave_media()
         self._show_icon(item, _("The preview appears when the current task finishes."))
 
     def show_image(self, item: Item, image: QImage) -> None:
+        self._leave_media()
         if image.isNull():
             self._show_icon(item, _("This image could not be decoded for a preview."))
             return
@@ -75,6 +102,7 @@ class PreviewPane(QWidget):
         self._fit()
 
     def show_file(self, item: Item) -> None:
+        self._leave_media()
         self._show_icon(item, "")
 
     def _show_icon(self, item: Item, remark: str) -> None:

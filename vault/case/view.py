@@ -16,6 +16,7 @@ from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.entry import Entry, Finding, read_entries
 from vault.evidence import items as _items
+from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
 from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
@@ -69,6 +70,10 @@ class CaseReader:
 
     def original(self, item_id: str) -> Iterator[bytes]:
         return _items.read_original(self._case.conn, item_id)
+
+    def stream(self, item_id: str) -> BlobReader:
+        """Random access to the original in the case file (playback; nothing on disk)."""
+        return BlobReader(self._case.conn, _items.get_item(self._case.conn, item_id).blob_id)
 
     def events(self, item_id: str) -> list[Entry]:
         return _items.item_events(self._case.conn, item_id)

@@ -77,6 +77,15 @@ class MediaReading:
     has_video: bool
 
 
+def clock(ms: int) -> str:
+    """A time within a recording: `m:ss.mmm` (`h:mm:ss.mmm` past an hour)."""
+    seconds, millis = divmod(max(0, ms), 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    head = f"{hours}:{minutes:02d}" if hours else f"{minutes}"
+    return f"{head}:{seconds:02d}.{millis:03d}"
+
+
 # --- metadata ---------------------------------------------------------------------------
 
 

@@ -12,22 +12,13 @@ from reportlab.platypus import Flowable
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.frames import FrameRequest
 from vault.evidence.items import Item
-from vault.evidence.media import STRIP_FRAMES
+from vault.evidence.media import STRIP_FRAMES, clock
 from vault.evidence.metadata import is_media
 from vault.evidence.probe import MetadataProbe
 from vault.report.formatting import Words
 from vault.report.layout import WIDTH, Thumbnail, field_table, para, table
 
 FRAME_BOX = WIDTH / STRIP_FRAMES - 2 * mm
-
-
-def clock(ms: int) -> str:
-    """A time within a recording: `m:ss.mmm` (`h:mm:ss.mmm` past an hour)."""
-    seconds, millis = divmod(max(0, ms), 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    head = f"{hours}:{minutes:02d}" if hours else f"{minutes}"
-    return f"{head}:{seconds:02d}.{millis:03d}"
 
 
 def media_facts(meta: dict[str, Any], w: Words) -> list[tuple[str, Flowable]]:

@@ -9,8 +9,8 @@ from pathlib import Path
 from tests.helpers.case import CORPUS, new_case
 from tests.helpers.report import pdf_text, run
 from vault.evidence.ingest import import_paths
+from vault.evidence.media import clock
 from vault.report.generate import generate_report
-from vault.report.media import clock
 
 VIDEO = CORPUS / "video"
 

@@ -1,0 +1,115 @@
+"""Playback of video and audio evidence in the preview (DESIGN §11): play, pause, seek,
+volume, and "Save frame" for a still at the current time (a derived item, §10).
+
+The media streams from the case file through `BlobDevice`; Qt Multimedia never gets a path.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from ui.widgets.blob_device import BlobDevice
+from ui.widgets.text import display_text
+from vault.evidence.blobreader import BlobReader
+from vault.evidence.items import Item
+from vault.evidence.media import clock
+from vault.i18n import _
+
+
+def can_play(item: Item) -> bool:
+    """Video and audio whose container was read (a duration); others show an icon."""
+    return item.mime.startswith(("video/", "audio/")) and bool(item.metadata.get("duration_ms"))
+
+
+class MediaPlayer(QWidget):
+    """A player for one item at a time; `frame_requested(item_id, at_ms)` asks the
+    workspace to save the still at the current position."""
+
+    frame_requested = Signal(str, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName(_("Player"))
+        self.video = QVideoWidget()
+        self.video.setAccessibleName(_("Video"))
+        self.audio = QAudioOutput(self)
+        self.player = QMediaPlayer(self)
+        self.player.setAudioOutput(self.audio)
+        self.player.setVideoOutput(self.video)
+        self.play_button = QPushButton(_("Play"))
+        self.play_button.clicked.connect(self.toggle)
+        self.position = QSlider(Qt.Orientation.Horizontal)
+        self.position.setAccessibleName(_("Position"))
+        self.position.sliderMoved.connect(self.player.setPosition)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setAccessibleName(_("Volume"))
+        self.volume.setRange(0, 100)
+        self.volume.setValue(80)
+        self.volume.setMaximumWidth(100)
+        self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100))
+        self.audio.setVolume(0.8)
+        self.time = QLabel(clock(0))
+        self.frame_button = QPushButton(_("Save frame"))
+        self.frame_button.setToolTip(_("Save the picture at the current time as a derived item"))
+        self.frame_button.clicked.connect(self._request_frame)
+        controls = QHBoxLayout()
+        for widget in (self.play_button, self.position, self.time, self.volume, self.frame_button):
+            controls.addWidget(widget)
+        controls.setStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.video, 1)
+        layout.addLayout(controls)
+        self.player.durationChanged.connect(lambda ms: self.position.setRange(0, ms))
+        self.player.positionChanged.connect(self._moved)
+        self.player.playbackStateChanged.connect(self._state)
+        self.player.errorOccurred.connect(self._failed)
+        self._device: BlobDevice | None = None
+        self._item: Item | None = None
+
+    def load(self, item: Item, reader: BlobReader) -> None:
+        """Stream `item` from the case file; paused at the start until Play."""
+        self.stop()
+        self._item = item
+        self._device = BlobDevice(reader, self)
+        is_video = item.mime.startswith("video/")
+        self.video.setVisible(is_video)
+        self.frame_button.setVisible(is_video)
+        # The URL only names the container type for Qt's probe; nothing is opened by path.
+        self.player.setSourceDevice(self._device, QUrl(item.original_name))
+
+    def stop(self) -> None:
+        """Stop and let go of the stream (the case is locking, or another item is shown)."""
+        self.player.stop()
+        self.player.setSource(QUrl())  # lets go of the device
+        if self._device is not None:
+            self._device.close()
+            self._device.deleteLater()
+        self._device, self._item = None, None
+
+    def toggle(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def _moved(self, ms: int) -> None:
+        if not self.position.isSliderDown():
+            self.position.setValue(ms)
+        self.time.setText(clock(ms))
+
+    def _state(self, state: QMediaPlayer.PlaybackState) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText(_("Pause") if playing else _("Play"))
+
+    def _failed(self, _error: QMediaPlayer.Error, reason: str) -> None:
+        # A damaged file is a fact about the evidence, said in the player, never a crash.
+        self.time.setText(_("Cannot play: {reason}").format(reason=display_text(reason)[:200]))
+
+    def _request_frame(self) -> None:
+        if self._item is not None:
+            self.player.pause()
+            self.frame_requested.emit(self._item.id, self.player.position())
