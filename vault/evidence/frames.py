@@ -26,6 +26,7 @@ class FrameRequest:
     rotation: int | None
     strip: int = 0
     at_ms: int | None = None
+    still: bool = False  # the frame at `at_ms` whole, as a PNG (a saved frame, DESIGN §10)
 
 
 class PipeFile(io.RawIOBase):
@@ -69,7 +70,8 @@ def serve_frames(conn: Connection, request: FrameRequest) -> tuple[str, Frames]:
     """The worker's side of one request: decode through a PipeFile, answer `("done", …)`."""
     # Buffered: FFmpeg reads a few KiB at a time, a pipe round trip per read would dominate.
     with io.BufferedReader(PipeFile(conn, request.size), buffer_size=1 << 20) as source:
-        found = video_frames(source, request.rotation, strip=request.strip, at_ms=request.at_ms)
+        found = video_frames(source, request.rotation, strip=request.strip, at_ms=request.at_ms,
+                             still=request.still)  # fmt: skip
     return "done", found
 
 

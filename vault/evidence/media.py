@@ -99,7 +99,7 @@ def read_media(source: Source, fields: dict[str, str | int | None]) -> MediaRead
     reading = MediaReading(fields, {}, [], False)
     try:
         with open_source(source) as fh:
-            info = MediaInfo.parse(fh, parse_speed=0.5)
+            info = MediaInfo.parse(fh, parse_speed=0.0)
             general = info.general_tracks[0].to_data() if info.general_tracks else {}
             video = [t.to_data() for t in info.video_tracks]
             audio = [t.to_data() for t in info.audio_tracks]
@@ -440,6 +440,7 @@ class Frames:
     thumbnail: bytes | None
     strip: list[tuple[int, bytes]]
     problem: str | None
+    still: tuple[int, bytes] | None = None  # (time in ms, full-size upright PNG) if asked
 
 
 def _open_container(source: Source | BinaryIO) -> Any:
@@ -450,11 +451,17 @@ def _open_container(source: Source | BinaryIO) -> Any:
 
 
 def video_frames(
-    source: Source | BinaryIO, rotation: int | None, *, strip: int = 0, at_ms: int | None = None
+    source: Source | BinaryIO,
+    rotation: int | None,
+    *,
+    strip: int = 0,
+    at_ms: int | None = None,
+    still: bool = False,
 ) -> Frames:
     """The thumbnail (the first frame, or the frame at `at_ms`) and `strip` frames spread
-    over the video, each turned upright by `rotation`; a file whose frames cannot be
-    decoded gets a problem, never an exception. Decoding is single-threaded and bounded."""
+    over the video, each turned upright by `rotation`; with `still`, that frame whole as a
+    PNG too. A file whose frames cannot be decoded gets a problem, never an exception.
+    Decoding is single-threaded and bounded in time."""
     import av
 
     av.logging.set_level(None)  # FFmpeg's messages quote file content; they are not for logs
@@ -470,8 +477,9 @@ def video_frames(
             if first is None:
                 return Frames(None, [], _("No frame of the video could be decoded."))
             thumb = _jpeg(first[1], rotation, THUMB_SIDE)
+            whole = (first[0], _png(first[1], rotation)) if still else None
             frames = _strip(container, stream, strip, rotation, deadline) if strip else []
-            return Frames(thumb, frames, None)
+            return Frames(thumb, frames, None, whole)
     except Exception as err:  # noqa: BLE001 - FFmpeg fails in many ways on hostile input
         return Frames(None, [], _("The video could not be decoded ({e}).").format(
             e=type(err).__name__))  # fmt: skip
@@ -516,6 +524,16 @@ def _frame_at(
         if (when > after) if after is not None else (when + 1 >= at_ms):
             return when, frame
     return None
+
+
+def _png(frame: Any, rotation: int | None) -> bytes:
+    """The frame at its full size, upright, lossless, with no metadata of the original."""
+    img: Image.Image = frame.to_image()
+    if rotation:
+        img = img.rotate(-rotation, expand=True)
+    out = io.BytesIO()
+    img.convert("RGB").save(out, "PNG")
+    return out.getvalue()
 
 
 def _jpeg(frame: Any, rotation: int | None, side: int) -> bytes:

@@ -203,13 +203,14 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     public = {name for name in dir(reader) if not name.startswith("_")}
     assert public == {
         "info", "witness_finding", "actor", "items", "tags", "description", "thumbnail",
-        "original", "events", "notes", "log_entries", "actor_names", "subject_labels",
+        "original", "stream", "events", "notes", "log_entries", "actor_names", "subject_labels",
         "last_verification",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
     reader.tags(item.id), reader.description(item.id), reader.thumbnail(item.id)
     b"".join(reader.original(item.id)), reader.events(item.id), reader.notes()
+    reader.stream(item.id).read_at(0, 1 << 20)
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
     reader.last_verification()
     assert dump(case) == before
