@@ -20,7 +20,7 @@ from vault.case.handle import Case
 from vault.custody.entry import Finding
 from vault.errors import Cancelled
 from vault.evidence.items import differs, digest_name, signed_records
-from vault.evidence.metadata import Extracted
+from vault.evidence.metadata import Extracted, empty_fields, is_media
 from vault.evidence.notes import list_notes
 from vault.evidence.probe import MetadataProbe, extract_stored
 from vault.evidence.record import DIGEST_COLUMNS, DIGEST_KEYS, SHOWN_KEYS, sha256_hex
@@ -116,7 +116,10 @@ def _recompute(
 def _differences(fresh: Extracted, row: tuple[Any, ...]) -> list[str]:
     metadata, tags, thumb, _mime = row
     found = []
-    if _loads(metadata) != json.loads(json.dumps(fresh.fields)):
+    stored, expected = _loads(metadata), json.loads(json.dumps(fresh.fields))
+    if is_media(fresh.mime) and isinstance(stored, dict) and "duration_ms" not in stored:
+        expected = empty_fields()  # recorded before video and audio were read (DESIGN §11)
+    if stored != expected:
         found.append(digest_name("metadata_sha256"))
     stored_tags = _loads(tags)
     if stored_tags != {} and stored_tags != fresh.tags:  # none stored shows none

@@ -94,3 +94,17 @@ def test_a_frame_at_a_time_is_decoded_whole_and_upright_from_the_case(tmp_path: 
     with Image.open(BytesIO(png)) as img:
         assert img.format == "PNG" and img.size == (320, 568)  # stored 568 x 320, turned 90°
     case.close()
+
+
+def test_a_video_recorded_before_media_was_read_still_verifies_against_its_original() -> None:
+    """An older case's video has the empty photo fields the app of the time stored; `verify`
+    recomputing its metadata must not call that a change. A changed row still is one."""
+    from vault.custody.records import _differences
+    from vault.evidence.metadata import empty_fields, extract_metadata
+    from vault.evidence.record import stored_text
+
+    fresh = extract_metadata(str(VIDEO / "with-gps.mp4"))
+    assert _differences(fresh, (stored_text(empty_fields()), "{}", None, fresh.mime)) == []
+    forged = {**fresh.fields, "gps_lat": "50.000000"}
+    assert _differences(fresh, (stored_text(forged), "{}", None, fresh.mime)) != []
+    assert _differences(fresh, (stored_text(fresh.fields), "{}", None, fresh.mime)) == []
