@@ -296,6 +296,8 @@ class CaseWorkspace(QWidget):
         self.timestamp_finished.emit(summary)
 
     def on_job_started(self, _job: Job, _title: str) -> None:
+        if self.preview.player is not None:  # a job writes: playback's reads must wait
+            self.preview.player.stop()
         self.custody.verify.setEnabled(False)
         self.custody.timestamp.setEnabled(False)
 
