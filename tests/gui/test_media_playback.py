@@ -97,3 +97,20 @@ def test_a_video_without_decodable_frames_shows_its_icon_not_a_player(
     select(case_window, "truncated-moov_fuzz-crash.mp4")
     pane = case_window.workspace.preview
     assert "truncated-moov_fuzz-crash.mp4" in pane.caption.text()
+
+
+def test_playback_prints_nothing_of_the_file_to_the_terminal(
+    qtbot, case_window, import_and_wait, capfd
+):
+    """Qt's FFmpeg would print each file's header and metadata (here: a device's name and a
+    GPS position) to stderr; the player silences it."""
+    import_and_wait(case_window, [VIDEO / "iPhone6_gps_rot90.mov"])
+    capfd.readouterr()
+    select(case_window, "iPhone6_gps_rot90.mov")
+    player = case_window.workspace.preview.player
+    loaded = QMediaPlayer.MediaStatus.LoadedMedia
+    qtbot.waitUntil(lambda: player.player.mediaStatus() == loaded, timeout=15_000)
+    printed = capfd.readouterr()
+    for secret in ("iPhone", "+32.0929", "ISO6709", "Input #0"):
+        assert secret not in printed.err + printed.out
+    player.stop()

@@ -6,6 +6,11 @@ The media streams from the case file through `BlobDevice`; Qt Multimedia never g
 
 from __future__ import annotations
 
+import ctypes
+import os
+from pathlib import Path
+
+import PySide6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -17,6 +22,26 @@ from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
 from vault.evidence.media import clock
 from vault.i18n import _
+
+
+def quiet_qt_ffmpeg() -> None:
+    """Silence the FFmpeg inside Qt Multimedia: by default it prints each file's header and
+    metadata (evidence content: names, places, devices) to the terminal. QT_FFMPEG_DEBUG
+    keeps Qt's own switch for debugging. Best effort: where the library is not found (another
+    platform's file name), nothing changes."""
+    if os.environ.get("QT_FFMPEG_DEBUG"):
+        return
+    folder = Path(PySide6.__file__).parent
+    for pattern in ("Qt/lib/libavutil.so.*", "avutil-*.dll", "Qt/lib/libavutil.*.dylib"):
+        for path in sorted(folder.glob(pattern)):
+            try:
+                ctypes.CDLL(str(path)).av_log_set_level(_AV_LOG_QUIET)
+            except (OSError, AttributeError):
+                continue
+            return
+
+
+_AV_LOG_QUIET = -8
 
 
 def can_play(item: Item) -> bool:
@@ -37,6 +62,7 @@ class MediaPlayer(QWidget):
         self.video.setAccessibleName(_("Video"))
         self.audio = QAudioOutput(self)
         self.player = QMediaPlayer(self)
+        quiet_qt_ffmpeg()  # after the backend's start-up, which sets FFmpeg's log level
         self.player.setAudioOutput(self.audio)
         self.player.setVideoOutput(self.video)
         self.play_button = QPushButton(_("Play"))
