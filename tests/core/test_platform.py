@@ -88,3 +88,23 @@ def test_peak_memory_is_counted_in_mebibytes() -> None:
     )
     children, own = map(float, _in_child(code).split())
     assert 200 < children < 800 and 5 < own < 8000
+
+
+@pytest.mark.parametrize("one_syncfs", [True, False], ids=["syncfs", "fsync each"])
+def test_a_written_folder_is_flushed_to_disk_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_syncfs: bool
+) -> None:
+    """flush_tree syncs the whole file system at once on Linux, and otherwise (or when
+    libc lacks syncfs) each file and folder in turn; both leave every file as written."""
+    if not one_syncfs:
+        monkeypatch.setattr(platform, "_syncfs", lambda folder: False)
+    (tmp_path / "data" / "originals").mkdir(parents=True)
+    (tmp_path / "data" / "originals" / "a.jpg").write_bytes(b"\xff\xd8 photo")
+    (tmp_path / "bagit.txt").write_text("BagIt-Version: 1.0\n")
+    platform.flush_tree(tmp_path)
+    assert (tmp_path / "data" / "originals" / "a.jpg").read_bytes() == b"\xff\xd8 photo"
+
+
+def test_flushing_a_folder_that_is_gone_is_an_os_error(tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        platform.flush_tree(tmp_path / "gone")

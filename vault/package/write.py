@@ -20,6 +20,7 @@ from vault.errors import FileExists
 from vault.package.age import encrypting_writer
 from vault.package.bagit import declaration, manifest_text
 from vault.package.ziparchive import ZipStreamWriter
+from vault.platform import flush_tree
 from vault.private import create_file, make_folder, make_folders
 
 Chunks = Callable[[], Iterable[bytes]]
@@ -103,13 +104,10 @@ class FolderWriter(BagWriter):
             for chunk in chunks():
                 f.write(chunk)
                 digester.update(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        return digester
+        return digester  # made durable all at once by _flush, before the rename seals it
 
     def _flush(self) -> None:
-        for root, _dirs, _files in os.walk(self.temp):
-            _fsync_dir(Path(root))
+        flush_tree(self.temp)
 
     def abort(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
