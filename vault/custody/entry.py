@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +36,9 @@ class Entry:
     actor: str
     sig: bytes
     content: dict[str, Any] | None
+    # entered_digests' answer, computed once: a package.import lists thousands of items and
+    # is asked about each of them (a per-item rebuild made verify quadratic).
+    _entered: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def action(self) -> str | None:
@@ -62,11 +65,20 @@ class Entry:
         return value if isinstance(value, dict) else {}
 
 
-def entered_digests(entry: Entry | None) -> dict[str, object]:
+def entered_digests(entry: Entry | None) -> Mapping[str, object]:
     """item id -> the SHA-256 recorded by an entry that brings items into a case
     (`item.import`, or the item list of a `package.import`); a hostile entry may record
-    something that is not text there, which then matches no digest."""
-    if entry is None or entry.content is None:
+    something that is not text there, which then matches no digest. Computed once per
+    entry; the mapping returned is shared, so callers only read it."""
+    if entry is None:
+        return {}
+    if entry._entered is None:
+        object.__setattr__(entry, "_entered", _entered(entry))
+    return entry._entered or {}
+
+
+def _entered(entry: Entry) -> dict[str, object]:
+    if entry.content is None:
         return {}
     subject = entry.content.get("subject")
     if entry.action == "item.import" and isinstance(subject, str):

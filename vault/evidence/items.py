@@ -33,9 +33,12 @@ METADATA_FIELDS = (
 
 _COLUMNS = (
     "i.id, i.sha256, i.original_name, i.size, i.mime, i.imported_at, i.source, i.method,"
-    " i.metadata, i.warnings, i.entered_seq, i.blob_id, c.content, c.content_hash"
+    " i.metadata, i.warnings, i.entered_seq, i.blob_id"
 )
-_FROM = "FROM items i LEFT JOIN custody c ON c.seq = i.entered_seq"
+# The entry's content is read once per entry by _Records, never joined to each item's row:
+# a package.import lists thousands of items, and a copy of it per item made reading a
+# received case quadratic in time and memory.
+_FROM = "FROM items i"
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,12 @@ class _Records:
         self._by_seq: dict[int, dict[str, dict[str, Any]]] = {}
         self._first: dict[tuple[str, str], dict[str, Any]] | None = None
 
-    def get(self, item_id: str, seq: int, text: Any, content_hash: Any) -> dict[str, Any] | None:
+    def get(self, item_id: str, seq: int) -> dict[str, Any] | None:
         if seq not in self._by_seq:
-            self._by_seq[seq] = item_records(signed_content(text, content_hash))
+            row = self._conn.execute(
+                "SELECT content, content_hash FROM custody WHERE seq = ?", (seq,)
+            ).fetchone()
+            self._by_seq[seq] = item_records(signed_content(*row) if row else None)
         record = self._by_seq[seq].get(item_id)
         if record is None or record.get("method") != "package":
             return record
@@ -122,8 +128,8 @@ _FIRST_HANDS = ("original_name", "size", "mime")
 
 def _item(row: tuple[Any, ...], records: _Records) -> Item:
     (item_id, sha256, name, size, mime, imported_at, source, method, metadata, warnings,
-     seq, blob_id, text, content_hash) = row  # fmt: skip
-    record = records.get(item_id, seq, text, content_hash)
+     seq, blob_id) = row  # fmt: skip
+    record = records.get(item_id, seq)
     if record is None:
         problem = _("No signed entry records this item; what the case file says about it is "
                     "not shown.")  # fmt: skip
@@ -201,18 +207,16 @@ def get_item(conn: sqlcipher.Connection, item_id: str) -> Item:
 
 def signed_record(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any] | None:
     """What the entry that brought the item in signed about it (vault/evidence/record.py)."""
-    row = conn.execute(
-        f"SELECT i.entered_seq, c.content, c.content_hash {_FROM} WHERE i.id = ?", (item_id,)
-    ).fetchone()
-    return _Records(conn).get(item_id, *row) if row else None
+    row = conn.execute("SELECT entered_seq FROM items WHERE id = ?", (item_id,)).fetchone()
+    return _Records(conn).get(item_id, row[0]) if row else None
 
 
 def signed_records(conn: sqlcipher.Connection) -> dict[str, dict[str, Any]]:
     """item id -> its signed record, for every item that has one (one parse per entry)."""
     records, found = _Records(conn), {}
-    rows = conn.execute(f"SELECT i.id, i.entered_seq, c.content, c.content_hash {_FROM}")
-    for item_id, seq, text, content_hash in rows.fetchall():
-        record = records.get(item_id, seq, text, content_hash)
+    rows = conn.execute("SELECT id, entered_seq FROM items")
+    for item_id, seq in rows.fetchall():
+        record = records.get(item_id, seq)
         if record is not None:
             found[item_id] = record
     return found

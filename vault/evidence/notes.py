@@ -66,16 +66,23 @@ def _write_note(case: Case, text: str, about: str | None, supersedes: str | None
     return Note(note_id, about, text, digest, supersedes, entry.seq)
 
 
-_NOTE_COLUMNS = "n.id, n.about, n.text, n.supersedes, n.seq, c.content, c.content_hash"
-_NOTE_FROM = "FROM notes n LEFT JOIN custody c ON c.seq = n.seq"
+# The entry's content is read once per entry, never joined to each note's row (a received
+# package.import would be copied once per note it brought in).
+_NOTE_COLUMNS = "n.id, n.about, n.text, n.supersedes, n.seq"
+_NOTE_FROM = "FROM notes n"
 
 
-def _note(row: tuple[Any, ...], records: dict[int, dict[str, dict[str, Any]]]) -> Note:
+def _note(
+    conn: sqlcipher.Connection, row: tuple[Any, ...], records: dict[int, dict[str, dict[str, Any]]]
+) -> Note:
     """A note as its signed entry states it: the item it is about and the note it amends
     come from `note.add` / `note.amend` (or the receiving `package.import`), not the row."""
-    note_id, about, text, supersedes, seq, content, content_hash = row
+    note_id, about, text, supersedes, seq = row
     if seq not in records:  # one parse per entry, however many notes it brought in
-        records[seq] = note_records(signed_content(content, content_hash))
+        entry = conn.execute(
+            "SELECT content, content_hash FROM custody WHERE seq = ?", (seq,)
+        ).fetchone()
+        records[seq] = note_records(signed_content(*entry) if entry else None)
     record = records[seq].get(note_id)
     digest = note_digest(text)
     if record is None:
@@ -98,7 +105,7 @@ def get_note(conn: sqlcipher.Connection, note_id: str) -> Note:
     row = conn.execute(f"SELECT {_NOTE_COLUMNS} {_NOTE_FROM} WHERE n.id = ?", (note_id,)).fetchone()
     if row is None:
         raise NotFound()
-    return _note(row, {})
+    return _note(conn, row, {})
 
 
 def list_notes(
@@ -108,7 +115,7 @@ def list_notes(
     A note belongs to the item its signed entry names, whatever its row says."""
     records: dict[int, dict[str, dict[str, Any]]] = {}
     rows = conn.execute(f"SELECT {_NOTE_COLUMNS} {_NOTE_FROM} ORDER BY n.seq, n.rowid")
-    notes = [_note(r, records) for r in rows.fetchall()]
+    notes = [_note(conn, r, records) for r in rows.fetchall()]
     if about:
         notes = [n for n in notes if n.about == about]
     if current_only:

@@ -151,8 +151,9 @@ def _check_file(bag: ScannedBag, manifest: str, algorithm: str, path: str, diges
 
 
 def _check_completeness(bag: ScannedBag, manifests: list[str], check: BagCheck) -> None:
+    listed = {m: _listed(bag, m, check) for m in manifests}  # each manifest parsed once
     for path in sorted(p for p in bag.files if p.startswith("data/")):
-        missing = [m for m in manifests if path not in _listed(bag, m, check)]
+        missing = [m for m in manifests if path not in listed[m]]
         if missing:
             check.problems.append(
                 _("{p!r} is in the bag but not listed in {m}").format(p=path, m=", ".join(missing))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
-from itertools import islice
+from collections.abc import Mapping
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -74,6 +73,8 @@ class Lineage:
             for key, entries in chains.items()
             for n, entry in enumerate(entries)
         }
+        self._cases = {case_of(key) for key in chains}
+        self._entered: dict[Any, dict[str, int]] = {}
 
     def link(self, entry: Entry) -> tuple[Any, int] | None:
         """(key, index of the head) of the chain a package.import links to, or None."""
@@ -85,7 +86,18 @@ class Lineage:
         return self._at.get((source, head))
 
     def has_case(self, case_id: str) -> bool:
-        return any(case_of(key) == case_id for key in self.chains)
+        return case_id in self._cases
+
+    def entered_at(self, key: Any) -> dict[str, int]:
+        """item id -> the index of the first entry of chain `key` that brought it in;
+        built once per chain, so tracing n items costs n look-ups, not n scans."""
+        if key not in self._entered:
+            found: dict[str, int] = {}
+            for n, entry in enumerate(self.chains.get(key, [])):
+                for item_id in entered_digests(entry):
+                    found.setdefault(item_id, n)
+            self._entered[key] = found
+        return self._entered[key]
 
 
 def chain_order(own: Any, chains: Chains | Lineage) -> list[Any]:
@@ -141,34 +153,44 @@ def trace_entry(
     package.import links into kept chains), else the reason it is not.
     """
     lineage = chains if isinstance(chains, Lineage) else Lineage(chains)
-    return _trace(item_id, digest, case_of(own), lineage.chains.get(own, []), lineage, depth)
+    return _trace_in(item_id, digest, own, None, lineage, depth)
+
+
+def _trace_in(
+    item_id: str, digest: str, key: Any, head: int | None, lineage: Lineage, depth: int
+) -> str | None:
+    """The trace through chain `key` up to index `head` (None: all of it): the first entry
+    that brought the item in, found through the chain's index, not a scan per item."""
+    if depth > len(lineage.chains):
+        return "lineage loops"
+    at = lineage.entered_at(key).get(item_id)
+    if at is None or (head is not None and at > head):
+        return f"no entry of case {case_of(key)} brought it in"
+    return _trace(item_id, digest, case_of(key), lineage.chains[key][at], lineage, depth)
 
 
 def _trace(
-    item_id: str, digest: str, case_id: str, entries: Iterable[Entry], lineage: Lineage, depth: int
+    item_id: str, digest: str, case_id: str, entry: Entry, lineage: Lineage, depth: int
 ) -> str | None:
-    """The trace through `entries`; a link is followed only into the linked chain up to
-    the head it names, so an item must have entered at or before that head."""
+    """The trace from `entry` that brought the item in; a link is followed only into the
+    linked chain up to the head it names, so an item must have entered at or before it."""
     if depth > len(lineage.chains):
         return "lineage loops"
-    for entry in entries:
-        recorded = entered_digests(entry).get(item_id)
-        if recorded is None:
-            continue
-        if recorded != digest:
-            return f"seq {entry.seq} of case {case_id} records another SHA-256"
-        if entry.action == "item.import":
-            return None
-        source = entry.details.get("source_case")
-        linked = lineage.link(entry)
-        if linked is None and isinstance(source, str) and lineage.has_case(source):
-            return f"the lineage of case {source} does not reach the head seq {entry.seq} links to"
-        if linked is None:
-            return f"the lineage of case {source} is missing"
-        key, head = linked
-        upto = islice(lineage.chains[key], head + 1)
-        return _trace(item_id, digest, case_of(key), upto, lineage, depth + 1)
-    return f"no entry of case {case_id} brought it in"
+    recorded = entered_digests(entry).get(item_id)
+    if recorded is None:
+        return f"no entry of case {case_id} brought it in"
+    if recorded != digest:
+        return f"seq {entry.seq} of case {case_id} records another SHA-256"
+    if entry.action == "item.import":
+        return None
+    source = entry.details.get("source_case")
+    linked = lineage.link(entry)
+    if linked is None and isinstance(source, str) and lineage.has_case(source):
+        return f"the lineage of case {source} does not reach the head seq {entry.seq} links to"
+    if linked is None:
+        return f"the lineage of case {source} is missing"
+    key, head = linked
+    return _trace_in(item_id, digest, key, head, lineage, depth + 1)
 
 
 def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
@@ -186,7 +208,7 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
     for item_id, sha256, seq in rows:
         if seq not in imports:
             continue  # imported from a file here: checked against its item.import by verify
-        why = _trace(item_id, sha256, case_id, [imports[seq]], lineage, 0)
+        why = _trace(item_id, sha256, case_id, imports[seq], lineage, 0)
         if why:
             reason = _("received item {id} cannot be traced to its first import ({why})")
             findings.append(Finding(seq, reason.format(id=item_id, why=why)))

@@ -328,6 +328,7 @@ def _check_originals(
     scanned: ScannedBag, doc: JsonObject, own: str, chains: Chains
 ) -> list[Finding]:
     problems, claimed, lineage = [], set(), Lineage(chains)
+    imported = _imported_names(chains)
     for item in _items(doc):
         item_id, path, name = str(item.get("id")), str(item.get("path")), item.get("original_name")
         claimed.add(path)
@@ -347,7 +348,8 @@ def _check_originals(
             problems.append(Finding(None, _(
                 "{name!r} is not the file its custody records (SHA-256 {sha}…): {why}"
             ).format(name=name, sha=(digest or "")[:16], why=why)))  # fmt: skip
-        elif not _name_and_size_recorded(item, found.size, chains):
+        elif item.get("size") != found.size or (item_id, name) not in imported:
+            # the name is the one the signed item.import records; the size is the file's
             problems.append(Finding(None, _(
                 "case.json gives {name!r} a name or size that its signed item.import does not"
             ).format(name=name)))  # fmt: skip
@@ -356,16 +358,18 @@ def _check_originals(
     return problems
 
 
-def _name_and_size_recorded(item: JsonObject, size: int, chains: Chains) -> bool:
-    """The name is the one the item's signed item.import records; the size is the file's."""
-    return item.get("size") == size and any(
-        e.action == "item.import"
-        and e.content is not None
-        and e.content.get("subject") == item["id"]
-        and e.details.get("original_name") == item["original_name"]
+def _imported_names(chains: Chains) -> set[tuple[str, str]]:
+    """(item id, original name) of every signed item.import in any chain: built once, so
+    each item's check is a look-up, not a scan of every entry. A hostile entry's
+    non-text name matches nothing (and must not reach the set unhashed)."""
+    return {
+        (e.subject, name)
         for chain in chains.values()
         for e in chain
-    )
+        if e.action == "item.import"
+        and e.subject is not None
+        and isinstance(name := e.details.get("original_name"), str)
+    }
 
 
 def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, object]]:
