@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -40,14 +41,23 @@ def timed(work: Callable[[], object]) -> float:
 
 
 def report(name: str, value: float, unit: str, baseline: float | None = None,
-           baseline_name: str = "", target: str = "") -> None:  # fmt: skip
-    """One line per figure: the value, the same-run baseline and their ratio."""
+           baseline_name: str = "", target: str = "", ok: bool | None = None) -> None:  # fmt: skip
+    """One line per figure: the value, the same-run baseline and their ratio; `ok` says
+    whether it met its target (None: no target). Each figure is also recorded for the
+    summary table `python -m bench` prints at the end (bench/__main__.py)."""
     line = f"{name:<44} {value:>10.3f} {unit}"
     if baseline:
         line += f"   {baseline_name}: {baseline:.3f} {unit}   ratio {value / baseline:.2f}"
     if target:
-        line += f"   [target: {target}]"
+        line += f"   [target: {target}{'' if ok is None else ', met' if ok else ', MISSED'}]"
     print(line, flush=True)
+    summary = os.environ.get("EV_BENCH_SUMMARY")
+    if summary:
+        record = {"bench": os.environ.get("EV_BENCH_NAME", ""), "name": name, "value": value,
+                  "unit": unit, "baseline": baseline, "baseline_name": baseline_name,
+                  "target": target, "ok": ok}  # fmt: skip
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
 
 
 def random_files(folder: Path, sizes: list[int]) -> list[Path]:

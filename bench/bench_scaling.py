@@ -1,0 +1,248 @@
+"""Costs that stay flat as a case grows (issue 17): per-item cost of import, items, verify,
+export, verify-package, receive and the verify of the case that received, at 1,000, 5,000
+and 20,000 items; each must stay within 1.3× of its per-item cost at the smallest size.
+
+The evidence is generated per run in a scratch folder (bench/data.py): text notes, every
+tenth file a phone photo with its own EXIF; every 20th item gets a note and a
+description ("annotate"). Each operation runs in a fresh interpreter (`op`), timing only
+the work, so its peak RSS is its own (target under 150 MB at 20,000 items for export,
+receive and verify).
+
+At the largest size the same run measures the baselines: `bagit.py --validate` plus the
+bare Ed25519 checks of the package's entries (verify-package within 3×), and
+`cp -r` + `sha256sum` + `sha512sum` + `sync` of the same files (export within 2×).
+EV_BENCH_SCALING_SIZES=1000,5000,20000 (the default) sets the sizes; on a loaded machine
+EV_BENCH_SCALING_SIZES=500,1000,4000 gives a quick look.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.common import PASSPHRASE, report, scratch, timed
+from bench.data import evidence_folder, note_text
+
+SIZES = [int(n) for n in os.environ.get("EV_BENCH_SCALING_SIZES", "1000,5000,20000").split(",")]
+LINEAR = 1.3
+RSS_TARGET_MB = 150
+OPS = (
+    "import",
+    "annotate",
+    "items",
+    "verify",
+    "export",
+    "verify-package",
+    "receive",
+    "verify received",
+)
+
+
+def op(name: str, root: str) -> None:
+    """One operation on the data under `root`, in this fresh interpreter; prints its JSON
+    figures (seconds of the work alone, peak RSS in MB)."""
+    import time
+
+    from vault.case.handle import Case
+    from vault.platform import peak_rss_mib
+
+    folder = Path(root)
+    started = time.perf_counter()
+    if name == "import":
+        _import(folder)
+    elif name == "annotate":
+        _annotate(folder)
+    elif name == "verify-package":
+        from vault.package.verify import verify_package
+
+        assert verify_package(folder / "pkg").ok
+    else:
+        path = folder / (
+            "received.evault" if name in ("receive", "verify received") else "c.evault"
+        )
+        with Case.open(path, PASSPHRASE) as case:
+            started = time.perf_counter()  # unlocking (the KDF) is not per item
+            _on_case(name, case, folder)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "mb": peak_rss_mib()}))
+
+
+def _import(folder: Path) -> None:
+    from vault.case.handle import Case
+    from vault.evidence.ingest import import_paths
+
+    with Case.create(folder / "c.evault", PASSPHRASE, title="Scaling") as case:
+        import_paths(case, [folder / "in"], source="bench card")
+    Case.create(folder / "received.evault", PASSPHRASE, title="Receiver").close()
+
+
+def _annotate(folder: Path) -> None:
+    """Every 20th item gets a note and a description."""
+    from vault.case.handle import Case
+    from vault.evidence.items import list_items
+    from vault.evidence.notes import add_note, describe_item
+
+    with Case.open(folder / "c.evault", PASSPHRASE) as case:
+        for n, item in enumerate(list_items(case.conn)):
+            if n % 20 == 0:
+                add_note(case, note_text(n), about=item.id)
+                describe_item(case, item.id, {"title": f"Exhibit {n}", "location": "Kharkiv"})
+
+
+def _on_case(name: str, case: object, folder: Path) -> None:
+    from vault.case.handle import Case
+    from vault.custody.verify import verify_case
+    from vault.evidence.items import list_items
+    from vault.package.export import export
+    from vault.package.receive import receive
+
+    assert isinstance(case, Case)
+    if name == "items":
+        assert list_items(case.conn)
+    elif name in ("verify", "verify received"):
+        assert verify_case(case).ok
+    elif name == "export":
+        export(case, folder / "pkg")
+    elif name == "receive":
+        receive(case, folder / "pkg")
+
+
+def _run_op(name: str, folder: Path) -> dict[str, float]:
+    code = f"from bench.bench_scaling import op; op({name!r}, {str(folder)!r})"
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(size: int, folder: Path) -> dict[str, dict[str, float]]:
+    evidence_folder(folder / "in", size)
+    figures = {}
+    for name in OPS:
+        figures[name] = _run_op(name, folder)
+        per_item = figures[name]["seconds"] / size * 1000
+        print(
+            f"{size:>7,} items  {name:<16} {figures[name]['seconds']:8.2f} s "
+            f"{per_item:7.3f} ms/item  peak RSS {figures[name]['mb']:6.1f} MB",
+            flush=True,
+        )
+    return figures
+
+
+def bare_signature_checks(package: Path) -> float:
+    """Seconds to read the package's log and check each entry's Ed25519 signature over its
+    entry hash, and nothing else: the floor under verify-package's chain check."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    def check() -> None:
+        keys = {
+            p.stem: load_pem_public_key(p.read_bytes())
+            for p in (package / "data" / "keys").iterdir()
+        }
+        with open(package / "data" / "custody.jsonl", encoding="utf-8") as f:
+            for line in f:
+                entry = json.loads(line)
+                key = keys[entry["actor"]]
+                key.verify(bytes.fromhex(entry["sig"]), bytes.fromhex(entry["entry_hash"]))  # type: ignore[union-attr,call-arg]
+
+    return timed(check)
+
+
+def _quiet(argv: list[str], stdin: bytes | None = None) -> None:
+    subprocess.run(argv, input=stdin, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def baselines(folder: Path, size: int) -> dict[str, float]:
+    """The tools a user would otherwise use, on the same files in the same run."""
+    pkg = str(folder / "pkg")
+    bagit = timed(lambda: _quiet([sys.executable, "-m", "bagit", "--validate", "--quiet", pkg]))
+    sigs = bare_signature_checks(folder / "pkg")
+    copy = folder / "copy"
+
+    def plain_copy() -> None:
+        _quiet(["cp", "-r", str(folder / "in"), str(copy)])
+        files = "\0".join(str(p) for p in copy.iterdir()).encode()
+        for tool in ("sha256sum", "sha512sum"):
+            _quiet(["xargs", "-0", tool], files)
+        _quiet(["sync"])
+
+    cp = timed(plain_copy)
+    shutil.rmtree(copy)
+    return {"bagit": bagit, "signatures": sigs, "copy": cp}
+
+
+def main() -> int:
+    curve: dict[int, dict[str, dict[str, float]]] = {}
+    ok = True
+    with scratch("scaling") as root:
+        for size in SIZES:
+            folder = root / str(size)
+            curve[size] = measure(size, folder)
+            if size == SIZES[-1]:
+                base = baselines(folder, size)
+            shutil.rmtree(folder)
+    small, large = SIZES[0], SIZES[-1]
+    for name in OPS:
+        first = curve[small][name]["seconds"] / small
+        last = curve[large][name]["seconds"] / large
+        met = last <= LINEAR * first
+        ok &= met
+        report(
+            f"{name}: per item at {large:,} (ms)",
+            last * 1000,
+            "ms",
+            first * 1000,
+            f"per item at {small:,}",
+            f"ratio <= {LINEAR}",
+            met,
+        )
+    for name in ("export", "receive", "verify", "verify received"):
+        mb = curve[large][name]["mb"]
+        met = mb < RSS_TARGET_MB or large < 20_000  # the target is set at 20,000 items
+        ok &= met
+        report(
+            f"{name} of {large:,} items: peak RSS (MB)",
+            mb,
+            "MB",
+            target=f"< {RSS_TARGET_MB} MB at 20,000",
+            ok=met,
+        )
+    vp, ex = curve[large]["verify-package"]["seconds"], curve[large]["export"]["seconds"]
+    floor = base["bagit"] + base["signatures"]
+    report(
+        f"verify-package of {large:,} items (s)",
+        vp,
+        "s",
+        floor,
+        "bagit.py --validate + bare signature checks",
+        "ratio <= 3",
+        vp <= 3 * floor,
+    )
+    report(
+        f"export of {large:,} items (s)",
+        ex,
+        "s",
+        base["copy"],
+        "cp -r + sha256sum + sha512sum + sync",
+        "ratio <= 2",
+        ex <= 2 * base["copy"],
+    )
+    rc, imp = curve[large]["receive"]["seconds"], curve[large]["import"]["seconds"]
+    report(
+        f"receive of {large:,} items (s)",
+        rc,
+        "s",
+        imp,
+        "import of the same files",
+        "ratio <= 1.2",
+        rc <= 1.2 * imp,
+    )
+    ok &= vp <= 3 * floor and ex <= 2 * base["copy"] and rc <= 1.2 * imp
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
