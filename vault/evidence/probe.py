@@ -166,7 +166,11 @@ def extract_stored(
     if not needs_worker(glance.mime):
         return glance
     if size > IN_MEMORY_LIMIT:
-        glance.warnings.append(_("The image is too large to read its metadata in memory."))
+        glance.warnings.append(
+            _("The image is too large to read its metadata in memory.")
+            if glance.mime.startswith("image/")
+            else _("The file is too large to read its metadata in memory.")
+        )
         glance.complete = False
         return glance
     return probe.extract(InMemory(name, b"".join(blob_chunks(conn, blob_id))))

@@ -108,3 +108,19 @@ def test_a_video_recorded_before_media_was_read_still_verifies_against_its_origi
     forged = {**fresh.fields, "gps_lat": "50.000000"}
     assert _differences(fresh, (stored_text(forged), "{}", None, fresh.mime)) != []
     assert _differences(fresh, (stored_text(fresh.fields), "{}", None, fresh.mime)) == []
+
+
+def test_a_stored_video_too_large_for_memory_is_a_warning_not_an_image(tmp_path: Path) -> None:
+    from vault.evidence.items import get_item
+    from vault.evidence.probe import IN_MEMORY_LIMIT, MetadataProbe, extract_stored
+
+    case = new_case(tmp_path)
+    item = get_item(case.conn, import_paths(case, [VIDEO / "with-gps.mp4"]).imported[0].id)
+    with MetadataProbe() as probe:
+        small = extract_stored(case.conn, probe, item.original_name, item.blob_id, item.size)
+        big = extract_stored(case.conn, probe, item.original_name, item.blob_id,
+                             IN_MEMORY_LIMIT + 1)  # fmt: skip
+    assert small.fields["duration_ms"] == 171 and small.complete
+    assert not big.complete
+    assert big.warnings == ["The file is too large to read its metadata in memory."]
+    case.close()
