@@ -13,7 +13,10 @@ from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.custody.entry import canonical, entry_hash_of
 from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, describe_item
+from vault.package.export import export
+from vault.package.receive import receive
 
 PASSPHRASE = "a passphrase of 12+ chars"
 PACKAGE_PASSPHRASE = "package passphrase 2026"
@@ -104,3 +107,21 @@ def _oxum(bag: Path) -> str:
 def copy_bag(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+LAWYER = "Advocate Petrenko"
+
+
+def received_case(folder: Path, corpus: Path) -> tuple[Case, list[str]]:
+    """Two hands: Olena (investigator) imports, describes and notes three photos, exports a
+    package for the lawyer; Petrenko's own case receives it. Returns his open case and the
+    item ids. Olena's case is closed."""
+    with olena_case(folder, corpus) as olena:
+        ids = [item.id for item in list_items(olena.conn)]
+        export(olena, folder / "to-lawyer", recipient_label=LAWYER)
+    lawyer = Case.create(
+        folder / "petrenko.evault", PASSPHRASE, title="Defence of the civilians",
+        organization="Bar of Kharkiv", investigator=LAWYER, role="advocate",
+    )  # fmt: skip
+    receive(lawyer, folder / "to-lawyer")
+    return lawyer, ids

@@ -5,6 +5,7 @@ which anyone holding the passphrase can edit. `verify` reports any row that disa
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -30,9 +31,16 @@ def introductions(conn: sqlcipher.Connection) -> dict[str, Introduction]:
     An entry counts only if its stored content still hashes into its entry hash and its
     signature verifies under a key introduced before it (the creator's own for seq 0): an
     introduction edited in the database is not a person. `verify` explains what is wrong."""
+    return introduced(read_entries(conn, "WHERE action IN ('case.create', 'identity.add')"))
+
+
+def introduced(entries: Iterable[Entry]) -> dict[str, Introduction]:
+    """The same for any chain's entries (a kept sender chain too): only authentic
+    `case.create` (seq 0, self-signed) and `identity.add` entries by a known key count."""
     people: dict[str, Introduction] = {}
-    rows = read_entries(conn, "WHERE action IN ('case.create', 'identity.add')")
-    for entry in rows:
+    for entry in entries:
+        if entry.action not in ("case.create", "identity.add"):
+            continue
         identity = _introduced(entry)
         if identity is None or identity.fingerprint in people:
             continue

@@ -17,6 +17,7 @@ from vault.cli.main import (
     say,
 )
 from vault.custody.entry import read_entries, to_jsonl
+from vault.custody.hands import Hands
 from vault.custody.verify import record_verification, verify_case
 from vault.errors import CaseReadOnly
 from vault.evidence.ingest import import_paths
@@ -100,8 +101,9 @@ def _items_args(p: argparse.ArgumentParser) -> None:
 def items(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         found = list_items(case.conn)
-    if args.json:
-        print_json([item.to_json() for item in found])
+        hands = Hands(case.conn, case.id) if args.json else None
+    if hands is not None:
+        print_json([{**item.to_json(), "hands": hands.moves_json(item.id)} for item in found])
     else:
         for item in found:
             say(f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"

@@ -1,0 +1,105 @@
+"""Custody from the first hands (issue 12 §1): a received item keeps its whole history.
+
+Olena imports, describes and notes a photo and exports a package for Advocate Petrenko; his
+case receives it. His case must still show Olena as the one who imported, described and
+noted it, with her times, before his own receipt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, received_case
+from vault.case.handle import Case
+from vault.cli.main import main
+from vault.custody.entry import read_entries
+from vault.custody.hands import Hands
+from vault.evidence.notes import add_note, list_notes
+from vault.package.model import kept_chains
+
+
+@pytest.fixture
+def received(tmp_path: Path, corpus: Path) -> Iterator[tuple[Case, list[str]]]:
+    lawyer, ids = received_case(tmp_path, corpus)
+    yield lawyer, ids
+    lawyer.close()
+
+
+def test_a_received_item_history_starts_with_the_investigators_own_acts(
+    received: tuple[Case, list[str]],
+) -> None:
+    lawyer, ids = received
+    add_note(lawyer, "Checked against the witness statement.", about=ids[0])
+    hands = Hands(lawyer.conn, lawyer.id)
+    events = hands.item(ids[0])
+    story = [(e.actor_name, e.entry.action) for e in events]
+    assert story == [
+        ("Olena", "item.import"),
+        ("Olena", "note.add"),
+        ("Olena", "item.describe"),
+        ("Olena", "package.export"),
+        (LAWYER, "package.import"),
+        (LAWYER, "note.add"),
+    ]
+    first, last = events[0].chain, events[-1].chain
+    assert (first.hand, first.own, first.title) == (1, False, "Балаклія")
+    assert (last.hand, last.own, last.case_id) == (2, True, lawyer.id)
+    assert events[3].entry.details["recipient"] == LAWYER
+
+
+def test_a_received_note_and_description_keep_their_author_and_time(
+    received: tuple[Case, list[str]],
+) -> None:
+    lawyer, ids = received
+    hands = Hands(lawyer.conn, lawyer.id)
+    (note,) = [n for n in list_notes(lawyer.conn) if n.text == UK_NOTE]
+    written = hands.note(note.id)
+    assert written is not None and written.actor_name == "Olena"
+    assert not written.chain.own
+    (receipt,) = read_entries(lawyer.conn, "WHERE seq = ?", (note.seq,))
+    assert receipt.action == "package.import"
+    assert written.entry.at is not None and receipt.at is not None
+    assert written.entry.at < receipt.at
+    details, by = hands.description(ids[0])
+    assert details == {"title": "Cell 2", "location": "Balakliia"}
+    assert by is not None and by.actor_name == "Olena"
+
+
+def test_people_and_their_keys_list_every_actor_of_every_chain(
+    received: tuple[Case, list[str]],
+) -> None:
+    lawyer, _ids = received
+    hands = Hands(lawyer.conn, lawyer.id)
+    people = [(chain.case_id, person.name) for chain, person in hands.people()]
+    olena_case = next(iter(kept_chains(lawyer.conn)))[0]
+    assert people == [(olena_case, "Olena"), (lawyer.id, LAWYER)]
+
+
+def test_items_json_lists_the_chain_of_hands(
+    received: tuple[Case, list[str]], capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    lawyer, ids = received
+    lawyer.close()
+    monkeypatch.setenv("EVIDENCE_VAULT_PASSPHRASE", PASSPHRASE)
+    assert main(["items", str(lawyer.path), "--json"]) == 0
+    listed = {item["id"]: item for item in json.loads(capsys.readouterr().out)}
+    hands = listed[ids[1]]["hands"]
+    assert [(h["name"], h["action"]) for h in hands] == [
+        ("Olena", "item.import"),
+        ("Olena", "package.export"),
+        (LAWYER, "package.import"),
+    ]
+    assert hands[0]["case"] != hands[2]["case"] == lawyer.id
+    assert all(h["at"].endswith("Z") and len(h["actor"]) == 64 for h in hands)
+    assert hands[2]["role"] == "advocate"
+
+
+def test_a_case_of_its_own_has_one_hand(investigator: Case) -> None:
+    hands = Hands(investigator.conn, investigator.id)
+    assert not hands.received
+    item_id = investigator.conn.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
+    assert [e.entry.action for e in hands.moves(item_id)] == ["item.import"]
+    assert hands.description("no such item") == ({}, None)

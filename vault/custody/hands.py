@@ -1,0 +1,201 @@
+"""Custody from the first hands (DESIGN §5, §7): for a received item, every kept sender
+chain's entries about it (its import, descriptions, notes, exports), each signed by an actor
+whom that chain's own `case.create` / `identity.add` introduced, then the hand-overs
+(`package.import`), then this case's own acts.
+
+Only chains that a `package.import` of this case links to (by case id and head, through
+`vault.package.model.Lineage`) are read, and each only up to the furthest head linked: a
+kept log that nothing links to vouches for nothing (`verify` warns about it). Entries whose
+content was withheld from a package say nothing about any item and are skipped. The kept
+chains themselves are re-verified by `verify` (`verify_lineage`); this module reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from vault.case.identity import Identity
+from vault.case.people import introduced
+from vault.custody.entry import Entry, read_entries
+from vault.package.model import ChainKey, Lineage, case_of, chain_order, kept_chains
+
+# Acts about the case as a whole: shown in a report's case log, never under an exhibit.
+CASE_LEVEL = frozenset({"case.verify", "report.generate", "anchor.timestamp", "case.migrate"})
+_NOTE_ACTIONS = ("note.add", "note.amend")
+_MOVES = ("item.import", "package.export", "package.import", "item.derive")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One case's signed log as this case holds it: its own, or a kept sender chain."""
+
+    case_id: str
+    title: str
+    number: str
+    organization: str
+    hand: int  # 1 for the first hands, this case is the last
+    own: bool
+    people: dict[str, Identity]
+    entries: list[Entry] = field(repr=False)
+
+    def who(self, fingerprint: str) -> Identity | None:
+        """The actor as this chain's signed entries introduced them."""
+        return self.people.get(fingerprint)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry about an item, with the chain it belongs to and its actor."""
+
+    chain: Chain
+    entry: Entry
+
+    @property
+    def actor(self) -> Identity | None:
+        return self.chain.who(self.entry.actor)
+
+    @property
+    def actor_name(self) -> str:
+        person = self.actor
+        return person.name if person else self.entry.actor[:16]
+
+    def to_json(self) -> dict[str, Any]:
+        """One hand of `items --json`'s `hands` list (docs/CLI.md)."""
+        person = self.actor
+        return {
+            "case": self.chain.case_id,
+            "seq": self.entry.seq,
+            "actor": self.entry.actor,
+            "name": person.name if person else None,
+            "role": person.role if person else None,
+            "organization": person.organization if person else None,
+            "action": self.entry.action,
+            "at": self.entry.at,
+        }
+
+
+def concerned_items(entry: Entry) -> set[str]:
+    """The item ids an entry is about: its subject, a note's item, a package's item list,
+    a derived item's parent. Case-level acts (verifications, reports) concern no item."""
+    content = entry.content
+    action = entry.action
+    if not content or action is None or action in CASE_LEVEL:
+        return set()
+    details, found = entry.details, set()
+    if action in _NOTE_ACTIONS:
+        about = details.get("about")
+        if isinstance(about, str):
+            found.add(about)
+    elif entry.subject is not None:
+        found.add(entry.subject)
+    if action in ("package.export", "package.import"):
+        for item in details.get("items") or []:
+            item_id = item.get("id") if isinstance(item, dict) else item
+            if isinstance(item_id, str):
+                found.add(item_id)
+    parent = details.get("parent") if action == "item.derive" else None
+    if isinstance(parent, str):
+        found.add(parent)
+    return found
+
+
+class Hands:
+    """Every chain of a case, first hands first, indexed by item and by note. Built once
+    per report or listing (each kept chain parsed once), then asked per item."""
+
+    def __init__(self, conn: sqlcipher.Connection, case_id: str) -> None:
+        own = list(read_entries(conn))
+        kept = kept_chains(conn)
+        lineage = Lineage({**kept, case_id: own})
+        order = chain_order(case_id, lineage)
+        reach = _reach(order, lineage, case_id)
+        self.chains = [
+            _chain(key, n, key == case_id, own if key == case_id else kept[key][: reach[key]])
+            for n, key in enumerate(order, start=1)
+        ]
+        self._items: dict[str, list[Event]] = {}
+        self._notes: dict[str, Event] = {}
+        for chain in self.chains:
+            for entry in chain.entries:
+                self._index(chain, entry)
+
+    def _index(self, chain: Chain, entry: Entry) -> None:
+        for item_id in concerned_items(entry):
+            self._items.setdefault(item_id, []).append(Event(chain, entry))
+        if entry.action in _NOTE_ACTIONS and entry.subject is not None:
+            self._notes.setdefault(entry.subject, Event(chain, entry))
+
+    @property
+    def own(self) -> Chain:
+        return self.chains[-1]
+
+    @property
+    def received(self) -> bool:
+        return len(self.chains) > 1
+
+    def item(self, item_id: str) -> list[Event]:
+        """Every entry about the item, first hands first, each chain in its own order."""
+        return list(self._items.get(item_id, []))
+
+    def moves(self, item_id: str) -> list[Event]:
+        """The chain of hands: where the item entered, left and arrived, chain by chain."""
+        return [e for e in self.item(item_id) if e.entry.action in _MOVES]
+
+    def moves_json(self, item_id: str) -> list[dict[str, Any]]:
+        """The chain of hands as `items --json` prints it (README, JSON output)."""
+        return [event.to_json() for event in self.moves(item_id)]
+
+    def note(self, note_id: str) -> Event | None:
+        """The entry that wrote a note (`note.add` / `note.amend`), in whichever chain: a
+        received note keeps its author and time."""
+        return self._notes.get(note_id)
+
+    def description(self, item_id: str) -> tuple[dict[str, Any], Event | None]:
+        """The latest `item.describe` of the item in any chain (a later holder's wins), and
+        the event that recorded it; ({}, None) when no one described it."""
+        latest: Event | None = None
+        for event in self._items.get(item_id, []):
+            if event.entry.action == "item.describe" and event.entry.subject == item_id:
+                latest = event
+        return (dict(latest.entry.details), latest) if latest else ({}, None)
+
+    def people(self) -> Iterator[tuple[Chain, Identity]]:
+        """Every actor of every chain, grouped by chain, first hands first."""
+        for chain in self.chains:
+            for person in chain.people.values():
+                yield chain, person
+
+
+def _reach(order: list[Any], lineage: Lineage, case_id: str) -> dict[Any, int]:
+    """How many entries of each chain are vouched for: up to the furthest linked head."""
+    reach: dict[Any, int] = {case_id: len(lineage.chains.get(case_id, []))}
+    for key in order:
+        for entry in lineage.chains.get(key, []):
+            linked = lineage.link(entry)
+            if linked is not None:
+                target, head = linked
+                reach[target] = max(reach.get(target, 0), head + 1)
+    return reach
+
+
+def _chain(key: str | ChainKey, hand: int, own: bool, entries: list[Entry]) -> Chain:
+    people = {fp: intro.identity for fp, intro in introduced(entries).items()}
+    created = entries[0].details if entries and entries[0].action == "case.create" else {}
+    return Chain(
+        case_of(key),
+        _text(created.get("title")),
+        _text(created.get("number")),
+        _text(created.get("organization")),
+        hand,
+        own,
+        people,
+        entries,
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
