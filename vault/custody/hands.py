@@ -107,8 +107,11 @@ class Hands:
     """Every chain of a case, first hands first, indexed by item and by note. Built once
     per report or listing (each kept chain parsed once), then asked per item."""
 
-    def __init__(self, conn: sqlcipher.Connection, case_id: str) -> None:
-        own = list(read_entries(conn))
+    def __init__(
+        self, conn: sqlcipher.Connection, case_id: str, own: list[Entry] | None = None
+    ) -> None:
+        """`own`: the case's log when the caller has read it already."""
+        own = list(read_entries(conn)) if own is None else own
         kept = kept_chains(conn)
         lineage = Lineage({**kept, case_id: own})
         order = chain_order(case_id, lineage)

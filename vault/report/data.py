@@ -11,13 +11,12 @@ from typing import Any
 from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.entry import Entry, read_entries
+from vault.custody.hands import Event, Hands
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
 from vault.evidence.items import (
     Item,
     checked_thumbnail,
-    description,
-    item_events,
     list_items,
     signed_records,
 )
@@ -34,10 +33,11 @@ class Exhibit:
     entered: Entry | None
     description: dict[str, Any]
     notes: list[Note]
-    events: list[Entry]
+    history: list[Event]  # every chain's entries about it, first hands first
     thumbnail: bytes | None
     intact: bool  # no verification finding at the entry that brought it in
     disagrees: bool = False  # the case file's rows disagree with the signed record
+    described: Event | None = None  # the entry of the description shown, in whichever chain
 
     def recorded(self, key: str) -> Any:
         """A property as the signed `item.import` entry states it, else as the case holds it."""
@@ -59,11 +59,17 @@ class ReportFacts:
     people: dict[str, Identity]
     items: list[Item]
     case_item_count: int
+    hands: Hands
     withheld: set[int] = field(default_factory=set)  # seqs shown with hashes only
     case_notes: list[Note] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_seq = {e.seq: e for e in self.entries}
+        # Everyone any chain introduced, for names in sentences ("received from Olena").
+        self.everyone: dict[str, Identity] = {}
+        for _chain, person in self.hands.people():
+            self.everyone.setdefault(person.fingerprint, person)
+        self.everyone.update(self.people)
 
     def entry(self, seq: int) -> Entry | None:
         return self._by_seq.get(seq)
@@ -73,8 +79,17 @@ class ReportFacts:
         return len(self.items) < self.case_item_count
 
     def who(self, fingerprint: str) -> str:
-        person = self.people.get(fingerprint)
-        return f"{person.name} ({fingerprint[:16]})" if person else fingerprint[:16]
+        person = self.everyone.get(fingerprint)
+        return f"{person.name} ({fingerprint[:8]}…)" if person else fingerprint[:8] + "…"
+
+    def name(self, fingerprint: str) -> str:
+        """A person's name as a signed entry introduced them, else their key's short form."""
+        person = self.everyone.get(fingerprint)
+        return person.name if person else fingerprint[:8] + "…"
+
+    def note_written(self, note: Note) -> Event | None:
+        """The entry that wrote a note: the first hands' for a received note."""
+        return self.hands.note(note.id)
 
     def exhibits(self) -> Iterator[Exhibit]:
         """One exhibit at a time, so thumbnails and events of a big case never pile up."""
@@ -86,16 +101,18 @@ class ReportFacts:
         records = signed_records(conn)  # one parse per entry, not one per exhibit
         for number, item in enumerate(self.items, start=1):
             preview, withheld = checked_thumbnail(conn, item.id, records.get(item.id))
+            described, by = self.hands.description(item.id)
             yield Exhibit(
                 number,
                 item,
                 self.entry(item.entered_seq),
-                description(conn, item.id),
+                described,
                 notes.get(item.id, []),
-                item_events(conn, item.id),
+                self.hands.item(item.id),
                 preview,
                 item.entered_seq not in failed,
                 bool(item.problems) or withheld,
+                by,
             )
 
 
@@ -138,6 +155,7 @@ def gather(
         people={person.fingerprint: person for person in case.identities()},
         items=items,
         case_item_count=case.conn.execute("SELECT count(*) FROM items").fetchone()[0],
+        hands=Hands(case.conn, case.id, entries),
         withheld=_withheld_seqs(case, entries, shown),
         case_notes=[note for note in list_notes(case.conn) if note.about is None],
     )

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
+from vault.case.identity import Identity
 from vault.custody.entry import Entry
+from vault.custody.hands import Chain, Event
 from vault.evidence.notes import Note
+from vault.report.acts import code, description_label, in_words, short
 from vault.report.data import Exhibit, ReportFacts
-from vault.report.formatting import N_, Words, esc
-from vault.report.layout import MONO, WIDTH, Thumbnail, field_table, markup, para, table
 from vault.report.media import media_section
+from vault.report.formatting import Words, esc
+from vault.report.layout import (
+    MONO,
+    WIDTH,
+    Cell,
+    Thumbnail,
+    field_table,
+    markup,
+    para,
+    table,
+)
 
 THUMB = 42 * mm
 CLIP = 300  # EXIF values and log details are claims, not the evidence: a long one is cut
@@ -23,28 +36,28 @@ def clip(value: Any, limit: int = CLIP) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _describe_details(details: dict[str, Any]) -> str:
-    return "; ".join(f"{key}: {clip(value, 120)}" for key, value in details.items())
-
-
 def _mono(value: str) -> str:
     return f'<font name="{MONO}" size="6.5">{esc(value)}</font>'
 
 
-def entry_summary(entry: Entry, facts: ReportFacts, w: Words) -> Flowable:
-    """Action, subject, digest, details and entry hash of one entry, as escaped markup."""
-    lines = []
-    if entry.seq in facts.withheld or entry.content is None:
-        lines.append(esc(w("content withheld from this report (it concerns an item not in it)")))
+def act_cell(entry: Entry, facts: ReportFacts, w: Words, *, hashes: bool = False) -> Flowable:
+    """What an entry did, in plain words, with its details as labelled fields (never raw
+    structures); `hashes` adds the digest and entry hash (the case log's full form)."""
+    if entry.content is None or (entry.seq in facts.withheld and _own(entry, facts)):
+        lines = [esc(w("content withheld from this report (it concerns an item not in it)"))]
     else:
-        c = entry.content
-        lines.append(f"<b>{esc(c.get('action'))}</b> {esc(c.get('subject') or '')}")
-        if c.get("digest"):
-            lines += [esc(w("digest")), _mono(c["digest"])]
-        if isinstance(c.get("details"), dict) and c["details"]:
-            lines.append(esc(clip(_describe_details(c["details"]))))
-    lines += [esc(w("entry hash")), _mono(entry.entry_hash.hex())]
+        said, fields = in_words(entry, facts.name, w)
+        lines = [f"<b>{esc(clip(said, 200))}</b>"]
+        lines += [f"{esc(label)}: {esc(clip(value, 160))}" for label, value in fields if value]
+        if hashes and entry.content.get("digest"):
+            lines.append(esc(w("digest")) + " " + _mono(str(entry.content["digest"])))
+    if hashes:
+        lines.append(esc(w("entry hash")) + " " + _mono(entry.entry_hash.hex()))
     return markup("<br/>".join(lines), "small")
+
+
+def _own(entry: Entry, facts: ReportFacts) -> bool:
+    return facts.entry(entry.seq) is entry
 
 
 def entry_time(entry: Entry, w: Words) -> Flowable:
@@ -54,29 +67,74 @@ def entry_time(entry: Entry, w: Words) -> Flowable:
     return para(w.stamp(content.get("at"), content.get("tz")), "small")
 
 
-def entries_table(entries: list[Entry], facts: ReportFacts, w: Words) -> Flowable:
-    """Custody entries as rows that split across pages, the header repeated on each."""
-    head = [para(label, "label") for label in (w("Seq"), w("Time"), w("By"), w("What"))]
+def _by(fingerprint: str, people: dict[str, Identity], w: Words) -> Flowable:
+    person = people.get(fingerprint)
+    if person is None:
+        return para(w("key {fp}").format(fp=short(fingerprint)), "small")
+    role = ", ".join(x for x in (person.role, person.organization) if x)
+    lines = [esc(person.name), esc(role)] if role else [esc(person.name)]
+    lines.append(_mono(short(fingerprint)))
+    return markup("<br/>".join(lines), "small")
+
+
+_WIDTHS = [11 * mm, 33 * mm, 34 * mm, WIDTH - 78 * mm]
+
+
+def _head_row(w: Words) -> list[Cell]:
+    return [para(label, "label") for label in (w("Seq"), w("Time"), w("By"), w("What"))]
+
+
+def entries_table(
+    entries: list[Entry], facts: ReportFacts, w: Words, *, hashes: bool = True
+) -> Flowable:
+    """This case's own entries as rows that split across pages, the header repeated."""
     rows = [
-        [
-            para(e.seq, "small"),
-            entry_time(e, w),
-            para(facts.who(e.actor), "small"),
-            entry_summary(e, facts, w),
-        ]
+        [para(e.seq, "small"), entry_time(e, w), _by(e.actor, facts.people, w),
+         act_cell(e, facts, w, hashes=hashes)]
         for e in entries
-    ]
-    widths = [11 * mm, 36 * mm, 27 * mm, WIDTH - 74 * mm]
-    return table(
-        [head, *rows], widths, ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#cccccc"), repeat_rows=1
+    ]  # fmt: skip
+    return table([_head_row(w), *rows], _WIDTHS, _LINES, repeat_rows=1)
+
+
+_LINES = ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#cccccc")
+
+
+def chain_label(chain: Chain, w: Words) -> str:
+    """Which hands a chain is: this case, or an earlier holder's case by its signed title."""
+    if chain.own:
+        return w("In this case")
+    return w("Hand {n}: case “{title}” ({id}), kept as received").format(
+        n=chain.hand, title=clip(chain.title, 80), id=short(chain.case_id)
     )
 
 
-def _camera(meta: dict[str, Any], w: Words) -> str:
-    parts = [meta.get("make"), meta.get("model")]
+def history_table(events: list[Event], facts: ReportFacts, w: Words) -> Flowable:
+    """An exhibit's custody from the first hands: each chain's entries under its label."""
+    rows: list[list[Cell]] = [_head_row(w)]
+    spans: list[tuple[Any, ...]] = []
+    current: Chain | None = None
+    for event in events:
+        if event.chain is not current:
+            current = event.chain
+            spans += [("SPAN", (0, len(rows)), (-1, len(rows))),
+                      ("BACKGROUND", (0, len(rows)), (-1, len(rows)), "#eeeeee")]  # fmt: skip
+            rows.append([markup(f"<b>{esc(chain_label(current, w))}</b>", "small"), *_blank(3)])
+        e = event.entry
+        rows.append([para(e.seq, "small"), entry_time(e, w), _by(e.actor, current.people, w),
+                     act_cell(e, facts, w)])  # fmt: skip
+    return table(rows, _WIDTHS, _LINES, *spans, repeat_rows=1)
+
+
+def camera(meta: dict[str, Any], w: Words) -> str:
+    """Make and model named once: EXIF often repeats the make in the model ("Canon" +
+    "Canon EOS 40D")."""
+    make, model = (str(meta.get(k) or "").strip() for k in ("make", "model"))
+    if make and model.lower().startswith(make.lower()):
+        make = ""
+    parts = [p for p in (make, model) if p]
     if meta.get("body_serial"):
         parts.append(w("serial {serial}").format(serial=meta["body_serial"]))
-    return clip(" ".join(str(p) for p in parts if p)) or w("not recorded")
+    return clip(" ".join(parts)) or w("not recorded")
 
 
 def _gps(meta: dict[str, Any], w: Words) -> str:
@@ -108,13 +166,32 @@ def _disagreement(w: Words) -> Flowable:
     return markup(f'<font color="#b00000">{esc(text)}</font>')
 
 
-def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowable]]:
-    meta, entered = ex.item.metadata, (ex.entered.content or {}) if ex.entered else {}
-    imported = w("{when}, by {who}").format(
-        when=w.utc_and_local(entered.get("at"), entered.get("tz")),
-        who=facts.who(ex.entered.actor) if ex.entered else "?",
+def _when_by(event: Event | None, w: Words) -> str:
+    if event is None:
+        return "?"
+    content = event.entry.content or {}
+    return w("{when}, by {who}").format(
+        when=w.utc_and_local(content.get("at"), content.get("tz")), who=event.actor_name
     )
+
+
+def _first_import(ex: Exhibit) -> Event | None:
+    return next((e for e in ex.history if e.entry.action == "item.import"), None)
+
+
+def _arrival(ex: Exhibit) -> Event | None:
+    return next((e for e in ex.history if e.chain.own and e.entry.seq == ex.item.entered_seq), None)
+
+
+def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowable]]:
+    meta, first, arrival = ex.item.metadata, _first_import(ex), _arrival(ex)
+    imported = first.entry.details if first else {}
     check = [(w("Record check"), _disagreement(w))] if ex.disagrees else []
+    entered = [(w("Imported"), para(_when_by(first or arrival, w)))]
+    if first is not None and not first.chain.own:
+        entered.append((w("Received"), para(_when_by(arrival, w))))
+    source = imported.get("source") if first else ex.recorded("source")
+    method = imported.get("method") if first else ex.recorded("method")
     return [
         *check,
         (w("Original name"), para(ex.recorded("original_name"))),
@@ -122,14 +199,14 @@ def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowab
         (w("SHA-256"), _hash_cell(ex, w)),
         (w("Size"), para(w.size(ex.recorded("size")))),
         (w("Type"), para(ex.recorded("mime"))),
-        (w("Imported"), para(imported)),
-        (w("Source"), para(ex.recorded("source") or w("not stated"))),
-        (w("Method"), para(ex.recorded("method"))),
+        *entered,
+        (w("Source"), para(source or w("not stated"))),
+        (w("Method"), para(code(method, w))),
         (
             w("Captured (EXIF)"),
             para(w.camera_time(meta.get("captured_at"), meta.get("captured_offset"))),
         ),
-        (w("Camera (EXIF)"), para(_camera(meta, w))),
+        (w("Camera (EXIF)"), para(camera(meta, w))),
         (w("GPS (EXIF)"), para(_gps(meta, w))),
     ]
 
@@ -139,15 +216,19 @@ def _labelled(label: str, text: Any) -> Flowable:
 
 
 def _note(note: Note, facts: ReportFacts, w: Words) -> Flowable:
-    entry = facts.entry(note.seq)
+    written = facts.note_written(note)
+    entry = written.entry if written else facts.entry(note.seq)
     content = (entry.content or {}) if entry else {}
-    label = w("Note (seq {seq}), {when}, by {who}:").format(
-        seq=note.seq,
-        when=w.utc_and_local(content.get("at"), content.get("tz")),
-        who=facts.who(entry.actor) if entry else "?",
+    who = written.actor_name if written else (facts.name(entry.actor) if entry else "?")
+    label = w("Note, {when}, by {who}:").format(
+        when=w.utc_and_local(content.get("at"), content.get("tz")), who=who
     )
+    if written is not None and not written.chain.own:
+        label += " " + w("(written in case “{title}”, received with its log)").format(
+            title=clip(written.chain.title, 80)
+        )
     if note.supersedes:
-        label += " " + w("(amends note {id})").format(id=note.supersedes)
+        label += " " + w("(amends note {id})").format(id=short(note.supersedes))
     if note.problems:
         label += " " + w("(its case-file record disagrees with the signed log; see the "
                          "verification statement)")  # fmt: skip
@@ -158,8 +239,52 @@ def notes_block(notes: list[Note], facts: ReportFacts, w: Words) -> list[Flowabl
     return [_note(note, facts, w) for note in notes]
 
 
+# One exhibit's blocks after its heading and properties, in order. Each takes
+# (exhibit, facts, words) and returns flowables ([] when it has nothing to say); a new
+# per-exhibit block (provenance, frame strip, derived items...) is one function added here.
+ExhibitBlock = Callable[[Exhibit, ReportFacts, Words], list[Flowable]]
+
+
+def description_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
+    if not ex.description:
+        return []
+    heading = w("Description")
+    if ex.described is not None:
+        heading = w("Description, {when_by}").format(when_by=_when_by(ex.described, w))
+    story: list[Flowable] = [para(heading, "label")]
+    for key, value in ex.description.items():
+        story.append(_labelled(description_label(key, w) + ":", value))
+    return story
+
+
+def notes_section(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
+    return [para(w("Notes"), "label"), *notes_block(ex.notes, facts, w)] if ex.notes else []
+
+
+def custody_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
+    label = (
+        w("Custody of this item, from the first hands")
+        if any(not e.chain.own for e in ex.history)
+        else w("Custody events of this item")
+    )
+    return [para(label, "label"), history_table(ex.history, facts, w)]
+
+
+def media_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
+    """Video and audio: duration, codecs, a strip of frames (vault/report/media.py)."""
+    return media_section(ex.item, facts.case.conn, w)
+
+
+EXHIBIT_BLOCKS: list[ExhibitBlock] = [
+    media_block,
+    description_block,
+    notes_section,
+    custody_block,
+]
+
+
 def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
-    """Heading, thumbnail beside the recorded properties, then description, notes, events."""
+    """Heading, thumbnail beside the recorded properties, then each of EXHIBIT_BLOCKS."""
     name = ex.recorded("original_name")
     preview = Thumbnail(ex.thumbnail, THUMB) if ex.thumbnail else para(w("no preview"), "small")
     side = THUMB + 4 * mm
@@ -169,19 +294,12 @@ def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
         CondPageBreak(70 * mm),
         para(w("Exhibit {n}: {name}").format(n=ex.number, name=name), "h2"),
         top,
-        *media_section(ex.item, facts.case.conn, w),  # video and audio (vault/report/media.py)
     ]
-    for key, value in ex.description.items():
-        story.append(_labelled(w(_DESCRIPTION_LABELS.get(key, key)) + ":", value))
-    if ex.notes:
-        story += [para(w("Notes"), "label"), *notes_block(ex.notes, facts, w)]
-    story += [para(w("Custody events of this item"), "label"), entries_table(ex.events, facts, w)]
+    for block in EXHIBIT_BLOCKS:
+        story += block(ex, facts, w)
     return story
 
 
-_DESCRIPTION_LABELS = {
-    "title": N_("Title"),
-    "description": N_("Description"),
-    "location": N_("Location"),
-    "captured_by": N_("Captured by"),
-}
+def _blank(n: int) -> list[Cell]:
+    """Cells covered by a SPAN (reportlab still wants them in the row)."""
+    return [Spacer(0, 0) for _ in range(n)]

@@ -68,14 +68,31 @@ def styles() -> dict[str, ParagraphStyle]:
             "title", base, fontName=BOLD, fontSize=20, leading=25, spaceAfter=8
         ),
         "h1": ParagraphStyle(
-            "h1", base, fontName=BOLD, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6
+            "h1",
+            base,
+            fontName=BOLD,
+            fontSize=14,
+            leading=18,
+            spaceBefore=10,
+            spaceAfter=6,
+            keepWithNext=1,
         ),
         "h2": ParagraphStyle(
-            "h2", base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
+            "h2",
+            base,
+            fontName=BOLD,
+            fontSize=11,
+            leading=14,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
         ),
         "body": ParagraphStyle("body", base, spaceAfter=4),
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5),
-        "label": ParagraphStyle("label", base, fontSize=8, leading=10, textColor=GREY),
+        # Headings stay with what follows them: never stranded at the foot of a page.
+        "label": ParagraphStyle(
+            "label", base, fontSize=8, leading=10, textColor=GREY, keepWithNext=1
+        ),
         "mono": ParagraphStyle("mono", base, fontName=MONO, fontSize=7, leading=9),
         "alert": ParagraphStyle(
             "alert",
@@ -247,13 +264,16 @@ def on_progress(
     report: Callable[[float], None], check: Callable[[], None]
 ) -> Callable[[str, int], None]:
     """Adapt reportlab's progress callback to a fraction done, polling for cancel."""
-    size = {"total": 1}
+    size = {"total": 1, "done": 0}
 
     def callback(kind: str, value: int) -> None:
         if kind == "SIZE_EST":
             size["total"] = max(value, 1)
         elif kind == "PROGRESS":
             check()
-            report(value / size["total"])
+            # Headings kept with their content are regrouped as the story is laid out,
+            # which can step reportlab's count back a little: the bar never goes back.
+            size["done"] = max(size["done"], value)
+            report(size["done"] / size["total"])
 
     return callback

@@ -7,9 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from vault import __version__
+from vault.case.identity import Identity
+from vault.custody.hands import Chain
+from vault.report.acts import short
 from vault.report.anchors import anchor_statement, clock_limitation
 from vault.report.data import ReportFacts
 from vault.report.exhibits import entries_table, notes_block
@@ -52,7 +55,7 @@ def cover(facts: ReportFacts, made: Moment, w: Words) -> list[Flowable]:
         (w("Case number"), para(case.info.number or w("none"))),
         (w("Organization"), para(case.info.organization or w("none"))),
         (w("Case id"), para(case.id, "mono")),
-        (w("Prepared by"), para(prepared + " · " + w("key") + " " + me.fingerprint)),
+        (w("Prepared by"), para(prepared + " · " + w("key") + " " + short(me.fingerprint, 16))),
         (w("Made"), para(w.utc_and_local(made.at, made.tz))),
         (w("Report id"), para(facts.report_id, "mono")),
         (
@@ -125,26 +128,48 @@ def summary(facts: ReportFacts, w: Words) -> list[Flowable]:
         (w("Custody entries"), para(len(facts.entries))),
         (w("Case notes"), para(len(facts.case_notes))),
     ]
-    people = [
-        (person.name, para(f"{person.role} {person.organization} · {fp}", "small"))
-        for fp, person in facts.people.items()
-    ]
-    story = [
-        para(w("Summary"), "h1"),
-        field_table(rows),
-        para(w("People and their keys"), "h2"),
-        field_table(people),
-    ]
+    story = [para(w("Summary"), "h1"), field_table(rows), *people(facts, w)]
     if facts.case_notes:
         story += [para(w("Notes on the case"), "h2"), *notes_block(facts.case_notes, facts, w)]
     return [*story, para(w("Exhibits"), "h1")]
+
+
+def _chain_heading(chain: Chain, w: Words) -> str:
+    if chain.own:
+        return w("This case: “{title}” ({id})").format(title=chain.title, id=short(chain.case_id))
+    return w("Hand {n}: case “{title}” ({id}), received with its signed log").format(
+        n=chain.hand, title=chain.title, id=short(chain.case_id)
+    )
+
+
+def people(facts: ReportFacts, w: Words) -> list[Flowable]:
+    """Every actor of every chain, grouped by case, first hands first; the full
+    fingerprints are in the appendix of keys."""
+    story: list[Flowable] = [para(w("People and their keys"), "h2")]
+    for chain in facts.hands.chains:
+        rows = [
+            (person.name, para(_role(person) + " · " + w("key") + " " + short(fp, 16), "small"))
+            for fp, person in chain.people.items()
+        ]
+        story += [para(_chain_heading(chain, w), "label"), field_table(rows)]
+    return story
+
+
+def _role(person: Identity) -> str:
+    return ", ".join(x for x in (person.role, person.organization) if x)
 
 
 def custody_log(facts: ReportFacts, w: Words) -> list[Flowable]:
     return [
         PageBreak(),
         para(w("Custody log"), "h1"),
-        para(w("Every entry of the case's signed custody log, in order.")),
+        para(
+            w(
+                "Every entry of this case's signed custody log, in order, including the acts "
+                "on the case as a whole (verifications, reports). The entries of earlier "
+                "holders' logs are shown under each exhibit."
+            )
+        ),
         entries_table(facts.entries, facts, w),
     ]
 
@@ -220,7 +245,12 @@ def certification(facts: ReportFacts, w: Words) -> list[Flowable]:
         "made, and that the verification statement above was computed at that time."
     ).format(name=me.name, version=__version__, case=facts.case.id)
     lines = [(label, para("_" * 50)) for label in (w("Signature"), w("Date and place"))]
-    return [para(w("Certification"), "h1"), para(text), Spacer(1, 6 * mm), field_table(lines)]
+    # One block: the heading, the statement and the signature lines never part over a page.
+    return [
+        KeepTogether(
+            [para(w("Certification"), "h1"), para(text), Spacer(1, 6 * mm), field_table(lines)]
+        )
+    ]
 
 
 _BY_HAND = (
@@ -263,5 +293,27 @@ def appendix(facts: ReportFacts, w: Words) -> list[Flowable]:
     story = [PageBreak(), para(w("Appendix: verifying by hand"), "h1")]
     for n, (say, cmd) in enumerate(_BY_HAND, start=1):
         text = esc(w(say).format(id=facts.report_id))
-        story += [markup(f"<b>{n}.</b> {text}"), para(cmd, "mono")]
+        story.append(KeepTogether([markup(f"<b>{n}.</b> {text}"), para(cmd, "mono")]))
+    return [*story, *keys_appendix(facts, w)]
+
+
+def keys_appendix(facts: ReportFacts, w: Words) -> list[Flowable]:
+    """Every key in full, one per row, in a column wide enough that no fingerprint breaks."""
+    story: list[Flowable] = [
+        para(w("Appendix: the keys in full"), "h1"),
+        para(
+            w(
+                "The SHA-256 fingerprint of each person's Ed25519 custody key, as the case that "
+                "introduced them recorded it. A package carries each key as keys/<fingerprint>.pem."
+            )
+        ),
+    ]
+    for chain in facts.hands.chains:
+        rows = [
+            [para(person.name, "small"), para(fp, "mono")] for fp, person in chain.people.items()
+        ]
+        story += [
+            para(_chain_heading(chain, w), "label"),
+            table(rows, [WIDTH - 100 * mm, 100 * mm]),
+        ]
     return story

@@ -1,0 +1,108 @@
+"""The lawyer's dossier (issue 12): a received case's report, read back with pdftotext,
+names the first investigator, shows her description and note under her name, lists her
+entries for each exhibit, and reads in plain words without raw structures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.package import LAWYER, UK_NOTE, received_case
+from tests.helpers.report import pdf_text
+from vault.case.handle import Case
+from vault.custody.hands import Hands
+from vault.report.generate import ReportResult, generate_report
+
+
+@pytest.fixture(scope="module")
+def lawyer(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Iterator[Case]:
+    case, _ids = received_case(tmp_path_factory.mktemp("dossier"), corpus)
+    yield case
+    case.close()
+
+
+@pytest.fixture(scope="module")
+def english(lawyer: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
+    return generate_report(lawyer, tmp_path_factory.mktemp("en") / "report.pdf", language="en")
+
+
+@pytest.fixture(scope="module")
+def ukrainian(lawyer: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
+    return generate_report(lawyer, tmp_path_factory.mktemp("uk") / "звіт.pdf", language="uk")
+
+
+def flat(pdf: Path) -> str:
+    return " ".join(pdf_text(pdf).split())
+
+
+def test_the_report_of_a_received_case_names_the_first_investigator_and_her_acts(
+    english: ReportResult,
+) -> None:
+    text = flat(english.path)
+    assert "Hand 1: case “Балаклія”" in text
+    assert re.search(r"Description, .{10,90}, by Olena Location: Balakliia Title: Cell 2", text)
+    assert re.search(r"Note, .{10,90}, by Olena: \(written in case “Балаклія”", text)
+    assert UK_NOTE in text
+    assert text.count("Custody of this item, from the first hands") == 3
+    assert text.count("Imported (source not stated)") == 3
+    assert text.count(f"for {LAWYER}") >= 3  # Olena's export, under every exhibit
+    assert "Received package" in text and "from Olena" in text
+
+
+def test_people_and_their_keys_list_every_actor_of_every_chain_with_full_keys(
+    lawyer: Case, english: ReportResult
+) -> None:
+    text = pdf_text(english.path)
+    people = list(Hands(lawyer.conn, lawyer.id).people())
+    assert [person.name for _chain, person in people] == ["Olena", LAWYER]
+    for _chain, person in people:
+        assert person.fingerprint[:16] + "…" in text  # short in the table
+        assert re.search(rf"\b{person.fingerprint}\b", text)  # whole, on one line
+
+
+def test_no_raw_structure_or_action_code_is_printed(
+    english: ReportResult, ukrainian: ReportResult
+) -> None:
+    for report in (english, ukrainian):
+        text = flat(report.path)
+        for raw in ("{'", "[{", "'id':", "package.export", "package.import", "item.import"):
+            assert raw not in text, raw
+
+
+def test_case_level_acts_go_to_the_case_log_not_to_every_exhibit(
+    lawyer: Case, english: ReportResult, tmp_path: Path
+) -> None:
+    again = generate_report(lawyer, tmp_path / "again.pdf")
+    pages = pdf_text(again.path).split("\f")
+    log_starts = next(n for n, page in enumerate(pages) if "Custody log" in page)
+    exhibits = " ".join(pages[:log_starts])
+    assert "Made report" not in exhibits
+    assert "Made report" in " ".join(pages[log_starts:])
+
+
+def test_the_camera_is_named_once(english: ReportResult) -> None:
+    text = flat(english.path)
+    assert "Canon EOS 40D" in text and "Canon Canon" not in text
+
+
+def test_the_certification_stays_with_its_signature_lines(english: ReportResult) -> None:
+    pages = pdf_text(english.path).split("\f")
+    (page,) = [p for p in pages if "Certification" in p]
+    assert "I, " in page and "Signature" in page and "Date and place" in page
+
+
+def test_the_ukrainian_report_translates_actions_and_codes(ukrainian: ReportResult) -> None:
+    text = flat(ukrainian.path)
+    for phrase in (
+        "Ланцюг зберігання цього доказу від перших рук",
+        "Експортовано в пакет",
+        f"для: {LAWYER}",
+        "скопійовано з файлу",
+        "Руки 1: справа «Балаклія»",
+    ):
+        assert phrase in text, phrase
+    for english_word in ("copied from a file", "Imported", "Exported", "Hand 1"):
+        assert english_word not in text, english_word
