@@ -104,5 +104,20 @@ def _actor(line: str) -> str:
     return actor if isinstance(actor, str) else ""
 
 
-MIGRATIONS: list[Callable[[sqlcipher.Connection], None]] = [_script(_V1), _script(_V2), _v3]
+_V4 = """
+-- Report-signing keys (DESIGN §7): the ECDSA P-256 private key of each certificate that an
+-- identity.certificate entry binds to a custody key, PKCS#8 DER. Like identities.private_key
+-- it exists only inside the encrypted case file. The certificate itself is in the signed
+-- entry, found there by `sha256` (of its DER). `chain`: the issuers' PEM from a PKCS#12.
+CREATE TABLE report_keys (
+    sha256 TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, private_key BLOB NOT NULL, chain TEXT
+);
+"""
+
+MIGRATIONS: list[Callable[[sqlcipher.Connection], None]] = [
+    _script(_V1),
+    _script(_V2),
+    _v3,
+    _script(_V4),
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from vault.cli.main import _case_arg, command, open_case, output_path, say
+from vault.case.certificate import import_certificate, report_key
+from vault.cli.main import _case_arg, command, open_case, output_path, read_secret_file, say
+from vault.custody.tsa import Tsa, find_tsa, list_tsas
+from vault.errors import InvalidInput
 from vault.i18n import LANGUAGES, _
 from vault.report.generate import generate_report
 
@@ -21,20 +24,84 @@ def _report_args(p: argparse.ArgumentParser) -> None:
         metavar="ID",
         help=_("report only this item (repeat for more); default every item"),
     )
+    stamp = p.add_mutually_exclusive_group()
+    stamp.add_argument(
+        "--tsa",
+        metavar="NAME_OR_URL",
+        help=_("time-stamp the signature with this service (default: the first configured)"),
+    )
+    stamp.add_argument(
+        "--no-timestamp",
+        action="store_true",
+        help=_("sign without a time-stamp (PAdES B-B) even when a service is configured"),
+    )
+
+
+def _service(args: argparse.Namespace) -> Tsa | None:
+    """The time-stamping service for a B-T signature: the one named, else the first
+    configured; None (B-B) when none is configured or --no-timestamp is given."""
+    if args.no_timestamp or (args.tsa is None and not list_tsas()):
+        return None
+    return find_tsa(args.tsa)
 
 
 @command("report", _report_args, _("write a signed PDF report of the case or chosen items"))
 def report(args: argparse.Namespace) -> int:
+    service = _service(args)
     with open_case(args) as case:
         result = generate_report(
-            case, output_path(args.out), language=args.lang, item_ids=args.items
+            case, output_path(args.out), language=args.lang, item_ids=args.items, tsa=service
         )
     say(_("Report {id}: {path}, {pages} pages").format(
         id=result.report_id, path=result.path, pages=result.pages))  # fmt: skip
     say(f"SHA-256 {result.sha256}  (report.generate, seq {result.seq})")
+    say(_("Signed {level} with certificate SHA-256 {sha}").format(
+        level=result.signature, sha=result.certificate))  # fmt: skip
     if result.verified:
         return 0
     for finding in result.findings:
         say(f"{finding.level}: {finding}")
     say(_("NOT VERIFIED: the report says so on its cover."))
     return 1
+
+
+def _certificate_args(p: argparse.ArgumentParser) -> None:
+    _case_arg(p)
+    p.add_argument(
+        "--import",
+        dest="pkcs12",
+        type=Path,
+        metavar="FILE.p12",
+        help=_("record your organisation's ECDSA P-256 certificate from a PKCS#12 file"),
+    )
+    p.add_argument("--p12-passphrase-file", type=Path, metavar="F")
+
+
+@command(
+    "certificate",
+    _certificate_args,
+    _("show (or issue, or import) the certificate that signs your reports"),
+)
+def certificate(args: argparse.Namespace) -> int:
+    with open_case(args) as case:
+        if args.pkcs12 is not None:
+            secret = (
+                read_secret_file(args.p12_passphrase_file) if args.p12_passphrase_file else None
+            )
+            key = import_certificate(case, _read(args.pkcs12), secret)
+        else:
+            key = report_key(case)
+    subject = key.certificate.subject.rfc4514_string()
+    say(_("Report certificate: {subject}").format(subject=subject))
+    say(f"SHA-256 {key.sha256}  (identity.certificate, seq {key.seq})")
+    print(key.pem, end="")
+    return 0
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise InvalidInput(
+            _("Cannot read {path}: {e}").format(path=path, e=err.strerror or err)
+        ) from None

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from vault.case.certificate import ReportKey
 from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.entry import Entry, read_entries
@@ -60,6 +61,7 @@ class ReportFacts:
     items: list[Item]
     case_item_count: int
     hands: Hands
+    signing: ReportKey | None = None  # the certificate the PDF is signed with
     withheld: set[int] = field(default_factory=set)  # seqs shown with hashes only
     case_notes: list[Note] = field(default_factory=list)
 
@@ -141,6 +143,7 @@ def gather(
     item_ids: list[str] | None,
     progress: Progress | None = None,
     cancelled: Cancel | None = None,
+    signing: ReportKey | None = None,
 ) -> ReportFacts:
     """Verify the case now (chain and every original re-hashed) and collect the facts."""
     items = selected_items(case, item_ids)
@@ -156,6 +159,7 @@ def gather(
         items=items,
         case_item_count=case.conn.execute("SELECT count(*) FROM items").fetchone()[0],
         hands=Hands(case.conn, case.id, entries),
+        signing=signing,
         withheld=_withheld_seqs(case, entries, shown),
         case_notes=[note for note in list_notes(case.conn) if note.about is None],
     )

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from vault import __version__
+from vault.case.certificate import report_key
 from vault.case.handle import Case
 from vault.custody.entry import Finding, utc_now
+from vault.custody.tsa import Tsa
 from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.i18n import LANGUAGES, _
 from vault.private import create_file
@@ -40,6 +42,7 @@ from vault.report.sections import (
     summary,
     verification,
 )
+from vault.report.signature import sign_pdf
 
 STEPS = 1000  # progress is reported as (done, STEPS) across every stage
 
@@ -55,6 +58,8 @@ class ReportResult:
     verified: bool
     seq: int  # the report.generate entry
     findings: list[Finding] = field(default_factory=list)
+    signature: str = ""  # "PAdES-B-B" or "PAdES-B-T"
+    certificate: str = ""  # SHA-256 of the signing certificate's DER
 
 
 class _Stages:
@@ -83,11 +88,17 @@ def generate_report(
     item_ids: list[str] | None = None,
     progress: Progress | None = None,
     cancelled: Cancel | None = None,
+    tsa: Tsa | None = None,
 ) -> ReportResult:
-    """Verify the case now, write the report PDF to `out_path` and log `report.generate`.
+    """Verify the case now, write the signed report PDF to `out_path` and log
+    `report.generate` with the signed file's SHA-256.
 
-    `item_ids` None reports every item. `progress(done, total)` and `cancelled()` are
-    called from this thread; a cancel raises `Cancelled` and leaves no file and no entry."""
+    `item_ids` None reports every item. The PDF is signed PAdES with the investigator's
+    report certificate (self-issued and recorded by `identity.certificate` at first use);
+    B-T with a time-stamp token from `tsa` when given (a network request the user asked
+    for), else B-B. `progress(done, total)` and `cancelled()` are called from this thread;
+    a cancel raises `Cancelled` and leaves no file and no entry (a certificate issued on
+    the way stays recorded: it is the investigator's, not the report's)."""
     if language not in LANGUAGES:
         raise InvalidInput(_("Reports can be made in English (en) or Ukrainian (uk)."))
     out = Path(out_path)
@@ -96,6 +107,7 @@ def generate_report(
     if out.exists():
         raise FileExists()
     stages = _Stages(progress, cancelled)
+    key = report_key(case)  # before the facts: a first certificate is an entry of the log
     verify_span = stages.span(0.0, 0.4)
     facts = gather(
         case,
@@ -103,8 +115,12 @@ def generate_report(
         item_ids,
         lambda done, total: verify_span(done / max(total, 1)),
         cancelled,
+        key,
     )
-    pdf, pages = _render(facts, Moment(*utc_now()), Words(language), stages)
+    w = Words(language)
+    pdf, pages = _render(facts, Moment(*utc_now()), w, stages)
+    stages.check()
+    pdf = sign_pdf(pdf, key, tsa=tsa, reason=w("Evidence report {id}").format(id=facts.report_id))
     digest = hashlib.sha256(pdf).hexdigest()
     details = {
         "language": language,
@@ -113,6 +129,8 @@ def generate_report(
         "pages": pages,
         "head": head_hex(facts),
         "verification": "passed" if facts.verification.ok else "failed",
+        "certificate": key.sha256,
+        "signature": "PAdES-B-T" if tsa is not None else "PAdES-B-B",
     }
     seq = _publish(case, out, pdf, digest, details)
     stages.span(0, 1)(1.0)
@@ -124,6 +142,8 @@ def generate_report(
         facts.verification.ok,
         seq,
         list(facts.verification.findings),
+        str(details["signature"]),
+        key.sha256,
     )
 
 

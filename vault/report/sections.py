@@ -244,6 +244,10 @@ def certification(facts: ReportFacts, w: Words) -> list[Flowable]:
         "case file of case {case}, that it states what the case file held when the report was "
         "made, and that the verification statement above was computed at that time."
     ).format(name=me.name, version=__version__, case=facts.case.id)
+    if facts.signing is not None:
+        text += " " + w(
+            "This file also carries my digital signature; the appendix says how to check it."
+        )
     lines = [(label, para("_" * 50)) for label in (w("Signature"), w("Date and place"))]
     # One block: the heading, the statement and the signature lines never part over a page.
     return [
@@ -294,7 +298,47 @@ def appendix(facts: ReportFacts, w: Words) -> list[Flowable]:
     for n, (say, cmd) in enumerate(_BY_HAND, start=1):
         text = esc(w(say).format(id=facts.report_id))
         story.append(KeepTogether([markup(f"<b>{n}.</b> {text}"), para(cmd, "mono")]))
-    return [*story, *keys_appendix(facts, w)]
+    return [*story, *signature_appendix(facts, w), *keys_appendix(facts, w)]
+
+
+def signature_appendix(facts: ReportFacts, w: Words) -> list[Flowable]:
+    """How to check the PDF signature, and how its certificate ties to the custody key."""
+    key = facts.signing
+    if key is None:
+        return []
+    me = facts.case.signer.identity
+    said = w(
+        "This file is signed (PAdES) with the report certificate of {name}, an ECDSA P-256 "
+        "X.509 certificate whose SHA-256 is given below. Any PDF reader that checks signatures "
+        "shows it; with poppler's pdfsig the line “Signature Validation” must read “Signature "
+        "is Valid.”. A one-byte change to the file makes it “Digest Mismatch.”."
+    ).format(name=me.name)
+    tie = w(
+        "The certificate is tied to {name}'s custody key by custody entry {seq} "
+        "(identity.certificate), signed with that key ({fp}): the entry records the "
+        "certificate and its SHA-256. The certificate's subject also holds the custody key's "
+        "fingerprint as its serialNumber. A self-issued certificate is reported by readers as "
+        "having an unknown issuer; it is this signed entry that vouches for it."
+    ).format(name=me.name, seq=key.seq, fp=short(me.fingerprint, 16))
+    return [
+        para(w("Appendix: the signature of this file"), "h1"),
+        para(said),
+        para(w("Certificate SHA-256"), "label"),
+        para(key.sha256, "mono"),
+        para(tie),
+        KeepTogether(
+            [
+                para(w("Check the signature, then the certificate's SHA-256:"), "label"),
+                para("pdfsig report.pdf", "mono"),
+                para("pdfsig -dump report.pdf", "mono"),
+                para(
+                    "openssl pkcs7 -inform DER -in report.pdf.sig0 -print_certs | "
+                    "openssl x509 -outform DER | sha256sum",
+                    "mono",
+                ),
+            ]
+        ),
+    ]
 
 
 def keys_appendix(facts: ReportFacts, w: Words) -> list[Flowable]:

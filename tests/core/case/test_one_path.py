@@ -18,6 +18,7 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 
 from tests.helpers.case import PASSPHRASE, ROOT, new_case, reopen
+from vault.case.certificate import issue_certificate
 from vault.case.handle import Case
 from vault.case.schema import SCHEMA_VERSION
 from vault.case.view import CaseReader
@@ -88,6 +89,7 @@ def test_every_public_write_function_appends_exactly_one_entry_and_nothing_else(
     report = one_act(case, lambda: verify_case(case), "case.verify", entries=0)
     one_act(case, lambda: record_verification(case, report), "case.verify")
     one_act(case, lambda: export(case, tmp_path / "pkg"), "package.export")
+    one_act(case, lambda: issue_certificate(case), "identity.certificate", {"report_keys"})
     one_act(case, lambda: generate_report(case, tmp_path / "r.pdf", language="uk"),
             "report.generate")  # fmt: skip
     with Case.create(tmp_path / "b.evault", PASSPHRASE, title="B") as lawyer:
@@ -238,6 +240,7 @@ ACT_SITES = {
     ("vault/package/export.py", "_close"): "package.export",
     ("vault/package/receive.py", "_import"): "package.import",
     ("vault/report/generate.py", "_publish"): "report.generate",
+    ("vault/case/certificate.py", "_record"): "identity.certificate",
     ("vault/custody/anchors.py", "timestamp_case"): "anchor.timestamp",
 }
 

@@ -1,0 +1,6 @@
+from typing import Self
+
+class Certificate:
+    @classmethod
+    def load(cls, encoded_data: bytes, strict: bool = ...) -> Self: ...
+    def dump(self, force: bool = ...) -> bytes: ...
