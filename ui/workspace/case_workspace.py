@@ -22,6 +22,7 @@ from ui.widgets.thumbnail_cache import ThumbnailCache
 from ui.workspace.case_header import CaseHeader
 from ui.workspace.custody_view import CustodyView
 from ui.workspace.details_pane import DetailsPane
+from ui.workspace.item_events_tab import written_by
 from ui.workspace.item_list import ItemListPane
 from ui.workspace.item_model import ItemRole, ItemTableModel
 from ui.workspace.media_player import can_play
@@ -182,9 +183,15 @@ class CaseWorkspace(QWidget):
 
     def _show_case_data(self, item: Item) -> None:
         reader = self.reader
-        self.details.details.show_extra(reader.tags(item.id), reader.description(item.id))
-        self.details.notes.show_notes(reader.notes(about=item.id))
-        self.details.events.show_events(reader.events(item.id), self._names)
+        self.details.details.show_extra(
+            reader.tags(item.id),
+            reader.description(item.id),
+            written_by(reader.described_by(item.id)),
+        )
+        notes = reader.notes(about=item.id)
+        authors = reader.note_authors(notes)
+        self.details.notes.show_notes(notes, {k: written_by(e) for k, e in authors.items()})
+        self.details.events.show_history(reader.history(item.id))
         if can_preview(item):
             self.preview.show_image(item, decode_preview(reader.original(item.id)))
         elif can_play(item):  # video and audio stream from the case file (§11)

@@ -24,4 +24,4 @@ class DetailsPane(QTabWidget):
     def clear(self) -> None:
         self.details.show_item(None)
         self.notes.show_notes([])
-        self.events.show_events([], {})
+        self.events.clear()

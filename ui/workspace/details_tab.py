@@ -72,6 +72,7 @@ class DetailsTab(QScrollArea):
         self.location = QLineEdit()
         self.captured_by = QLineEdit()
         self.save = QPushButton(_("Save description"))
+        self.described_by = plain_label(selectable=True)
         self.tags = QTableWidget(0, 2)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -119,6 +120,7 @@ class DetailsTab(QScrollArea):
         self.description.setTabChangesFocus(True)
         self.save.setAccessibleName(_("Save description"))
         self.save.clicked.connect(self.on_save_clicked)
+        form.addRow(_("Signed by"), self.described_by)
         form.addRow("", self.save)
         return box
 
@@ -139,6 +141,7 @@ class DetailsTab(QScrollArea):
         for label in self.values.values():
             label.clear()
         self.tags.setRowCount(0)
+        self.described_by.clear()
         for edit in (self.title, self.description, self.location, self.captured_by):
             edit.clear()
         if item is not None:
@@ -178,10 +181,14 @@ class DetailsTab(QScrollArea):
             self.values[key].setText(value)
         self.show_seal(seal)
 
-    def show_extra(self, tags: dict[str, str], description: dict[str, Any]) -> None:
-        """What needs a read of the case: every tag, and the latest signed description."""
+    def show_extra(
+        self, tags: dict[str, str], description: dict[str, Any], signed_by: str = ""
+    ) -> None:
+        """What needs a read of the case: every tag, and the latest signed description with
+        who signed it and when (for a received item, its first holder)."""
         if self._item is None:
             return
+        self.described_by.setText(signed_by or "—")
         rows = [(k, self._item.metadata.get(k)) for k in KEY_FIELDS]
         rows = [(k, v) for k, v in rows if v not in (None, "")] + sorted(tags.items())
         self.tags.setRowCount(len(rows))

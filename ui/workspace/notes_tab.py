@@ -59,11 +59,14 @@ class NotesTab(QWidget):
         layout.addLayout(buttons)
         self.show_notes([])
 
-    def show_notes(self, notes: list[Note]) -> None:
+    def show_notes(self, notes: list[Note], authors: dict[str, str] | None = None) -> None:
+        """`authors`: note id -> who wrote it and when (a received note keeps its author)."""
         self.notes.clear()
         superseded = {n.supersedes for n in notes if n.supersedes}
         for note in notes:
             text = display_block(note.text)
+            if authors and authors.get(note.id):
+                text = _("By {author}:").format(author=authors[note.id]) + "\n" + text
             if note.id in superseded:
                 text = _("[amended — see below]") + "\n" + text
             if note.problems:  # the case file's row disagrees with the signed log

@@ -15,6 +15,7 @@ from vault.case.casefile import CaseInfo
 from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.entry import Entry, Finding, read_entries
+from vault.custody.hands import Event, Hands
 from vault.evidence import items as _items
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
@@ -41,6 +42,32 @@ class CaseReader:
 
     def __init__(self, case: Case) -> None:
         self._case = case
+        self._hands: tuple[tuple[int, int], Hands] | None = None
+
+    def hands(self) -> Hands:
+        """Every chain of the case, first hands first (vault/custody/hands.py); rebuilt only
+        when the log or the kept chains grew since the last call."""
+        conn = self._case.conn
+        size = (
+            conn.execute("SELECT count(*) FROM custody").fetchone()[0],
+            conn.execute("SELECT count(*) FROM lineage").fetchone()[0],
+        )
+        if self._hands is None or self._hands[0] != size:
+            self._hands = (size, Hands(conn, self._case.id))
+        return self._hands[1]
+
+    def history(self, item_id: str) -> list[Event]:
+        """The item's custody from the first hands: every kept chain's entries, then ours."""
+        return self.hands().item(item_id)
+
+    def described_by(self, item_id: str) -> Event | None:
+        """The entry of the description shown, in whichever chain it was signed."""
+        return self.hands().description(item_id)[1]
+
+    def note_authors(self, notes: list[Note]) -> dict[str, Event]:
+        """note id -> the entry that wrote it: a received note keeps its first author."""
+        hands = self.hands()
+        return {note.id: event for note in notes if (event := hands.note(note.id)) is not None}
 
     @property
     def info(self) -> CaseInfo:
@@ -63,7 +90,8 @@ class CaseReader:
         return _items.item_tags(self._case.conn, item_id)
 
     def description(self, item_id: str) -> dict[str, Any]:
-        return _items.description(self._case.conn, item_id)
+        """The latest signed description in any chain: a received item keeps its sender's."""
+        return self.hands().description(item_id)[0]
 
     def thumbnail(self, item_id: str) -> bytes | None:
         return _items.thumbnail(self._case.conn, item_id)

@@ -1,0 +1,38 @@
+"""The desktop app shows a received item's custody from the first hands (issue 12 §1):
+Olena's import, note, description and export, then the lawyer's receipt; her description
+and note are shown as hers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.gui.test_main_window import select
+from tests.helpers.package import LAWYER, UK_NOTE, received_case
+
+
+def test_the_custody_tab_of_a_received_item_shows_the_first_hands(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    lawyer, _ids = received_case(tmp_path, corpus)
+    window.on_case_ready(lawyer)
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: workspace.items.proxy.rowCount() == 3)
+    qtbot.waitUntil(lambda: window.session is not None and not window.session.busy)
+    select(window, "Canon_40D.jpg")
+    model = workspace.details.events.model
+    qtbot.waitUntil(lambda: model.rowCount() == 5)
+    rows = [[model.index(r, c).data() for c in (0, 4, 5)] for r in range(model.rowCount())]
+    assert [row[2] for row in rows] == [
+        "Item imported", "Note added", "Item described", "Package exported", "Package received",
+    ]  # fmt: skip
+    assert all(row[0] == "1. Балаклія (received log)" for row in rows[:4])
+    assert all(row[1].startswith("Olena (investigator)") for row in rows[:4])
+    assert rows[4][0] == "This case" and rows[4][1].startswith(f"{LAWYER} (advocate)")
+    details = workspace.details.details
+    assert details.title.text() == "Cell 2" and details.location.text() == "Balakliia"
+    assert details.described_by.text().startswith("Olena (investigator), ")
+    assert "Балаклія (received log)" in details.described_by.text()
+    notes = workspace.details.notes.notes
+    assert notes.count() == 1
+    shown = notes.item(0).text()
+    assert shown.startswith("By Olena (investigator), ") and UK_NOTE in shown
