@@ -27,6 +27,9 @@ _CODES = {
     "valid": N_("valid"),
     "invalid": N_("invalid"),
     "unverifiable": N_("unverifiable"),
+    "investigator": N_("investigator"),  # the app's default role, stored in English
+    "self-issued": N_("self-issued"),
+    "pkcs12": N_("imported from PKCS#12"),
 }
 
 
@@ -137,14 +140,15 @@ def _create(d: dict[str, Any], _n: Names, w: Words) -> tuple[str, list[Field]]:
 
 def _identity(d: dict[str, Any], _n: Names, w: Words) -> tuple[str, list[Field]]:
     said = w("Added {name} to the case").format(name=d.get("name", ""))
-    fields = [(w("Role"), str(d.get("role", "")))]
+    fields = [(w("Role"), code(d.get("role", ""), w))]
     fields += [(w("Organization"), str(d["organization"]))] if d.get("organization") else []
     return said, fields
 
 
 def _certificate(d: dict[str, Any], _n: Names, w: Words) -> tuple[str, list[Field]]:
     return w("Recorded a report-signing certificate"), [
-        (w("Certificate SHA-256"), short(d.get("sha256"), 16))
+        (w("Certificate SHA-256"), short(d.get("sha256"), 16)),
+        (w("Origin"), code(d.get("source"), w)),
     ]
 
 

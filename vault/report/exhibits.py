@@ -71,7 +71,7 @@ def _by(fingerprint: str, people: dict[str, Identity], w: Words) -> Flowable:
     person = people.get(fingerprint)
     if person is None:
         return para(w("key {fp}").format(fp=short(fingerprint)), "small")
-    role = ", ".join(x for x in (person.role, person.organization) if x)
+    role = ", ".join(x for x in (code(person.role, w), person.organization) if x)
     lines = [esc(person.name), esc(role)] if role else [esc(person.name)]
     lines.append(_mono(short(fingerprint)))
     return markup("<br/>".join(lines), "small")

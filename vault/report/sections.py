@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 from vault import __version__
 from vault.case.identity import Identity
 from vault.custody.hands import Chain
-from vault.report.acts import short
+from vault.report.acts import code, short
 from vault.report.anchors import anchor_statement, clock_limitation
 from vault.report.data import ReportFacts
 from vault.report.exhibits import entries_table, notes_block
@@ -50,7 +50,7 @@ def _status(facts: ReportFacts, w: Words) -> Flowable:
 
 def cover(facts: ReportFacts, made: Moment, w: Words) -> list[Flowable]:
     case, me = facts.case, facts.case.signer.identity
-    prepared = f"{me.name}, {me.role}" + (f", {me.organization}" if me.organization else "")
+    prepared = f"{me.name}, {_role(me, w)}"
     rows = [
         (w("Case number"), para(case.info.number or w("none"))),
         (w("Organization"), para(case.info.organization or w("none"))),
@@ -148,15 +148,15 @@ def people(facts: ReportFacts, w: Words) -> list[Flowable]:
     story: list[Flowable] = [para(w("People and their keys"), "h2")]
     for chain in facts.hands.chains:
         rows = [
-            (person.name, para(_role(person) + " · " + w("key") + " " + short(fp, 16), "small"))
+            (person.name, para(_role(person, w) + " · " + w("key") + " " + short(fp, 16), "small"))
             for fp, person in chain.people.items()
         ]
         story += [para(_chain_heading(chain, w), "label"), field_table(rows)]
     return story
 
 
-def _role(person: Identity) -> str:
-    return ", ".join(x for x in (person.role, person.organization) if x)
+def _role(person: Identity, w: Words) -> str:
+    return ", ".join(x for x in (code(person.role, w), person.organization) if x)
 
 
 def custody_log(facts: ReportFacts, w: Words) -> list[Flowable]:
