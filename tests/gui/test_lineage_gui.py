@@ -36,3 +36,19 @@ def test_the_custody_tab_of_a_received_item_shows_the_first_hands(
     assert notes.count() == 1
     shown = notes.item(0).text()
     assert shown.startswith("By Olena (investigator), ") and UK_NOTE in shown
+
+
+def test_the_custody_log_shows_the_kept_log_of_the_first_hands(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    lawyer, _ids = received_case(tmp_path, corpus)
+    window.on_case_ready(lawyer)
+    custody = window.workspace.custody
+    qtbot.waitUntil(lambda: custody.kept_model.rowCount() > 0)
+    kept = custody.kept_model
+    actions = [kept.index(r, 5).data() for r in range(kept.rowCount())]
+    assert actions[0] == "Case created" and actions[-1] == "Package exported"
+    assert {kept.index(r, 0).data() for r in range(kept.rowCount())} == {
+        "1. Балаклія (received log)"
+    }
+    assert not custody.kept.isHidden()  # shown once the custody tab is

@@ -124,6 +124,7 @@ class CaseWorkspace(QWidget):
         self.item_model.set_items(items)
         self._show_seals(last)
         self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
+        self.custody.show_kept(reader.kept_events())
         self._reselect(selected.id if selected else None)
         current = self.items.current_item()
         if current is not None:

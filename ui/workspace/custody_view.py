@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.text import display_text, local_and_utc, plain_label
 from ui.workspace.custody_model import CustodyTableModel
+from ui.workspace.item_events_tab import HistoryTableModel
 from vault.custody.anchors import AnchorSummary
 from vault.custody.entry import Entry
+from vault.custody.hands import Event
 from vault.custody.verify import CaseVerification
 from vault.i18n import _
 
@@ -70,8 +72,22 @@ class CustodyView(QWidget):
         self.findings.setAccessibleName(_("Verification findings"))
         self.findings.itemActivated.connect(self.on_finding_activated)
         self.table = self._table()
+        self.kept_label = plain_label(
+            text=_(
+                "Logs of earlier holders, kept as received with their packages: custody from "
+                "the first hands, each act signed by its holder's key."
+            )
+        )
+        self.kept_model = HistoryTableModel()
+        self.kept = QTableView()
+        self.kept.setAccessibleName(_("Kept logs of earlier holders"))
+        self.kept.setModel(self.kept_model)
+        self.kept.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.kept.verticalHeader().setVisible(False)
+        self.kept.horizontalHeader().setStretchLastSection(True)
         self._layout()
         self.show_result_none()
+        self.show_kept([])
 
     def _table(self) -> QTableView:
         table = QTableView()
@@ -98,12 +114,20 @@ class CustodyView(QWidget):
         layout.addWidget(self.anchors)
         layout.addWidget(self.findings)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.kept_label)
+        layout.addWidget(self.kept, 1)
 
     def show_entries(
         self, entries: list[Entry], names: dict[str, str], subjects: dict[str, str]
     ) -> None:
         self.model.set_entries(entries, names, subjects)
         self.table.scrollToBottom()
+
+    def show_kept(self, events: list[Event]) -> None:
+        """The kept sender logs (received cases); hidden for a case that received nothing."""
+        self.kept_model.set_rows(events)
+        self.kept_label.setVisible(bool(events))
+        self.kept.setVisible(bool(events))
 
     def show_result_none(self) -> None:
         self.result.hide()
@@ -159,5 +183,6 @@ class CustodyView(QWidget):
 
     def clear(self) -> None:
         self.model.clear()
+        self.show_kept([])
         self.show_result_none()
         self.anchors.hide()

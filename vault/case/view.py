@@ -64,6 +64,11 @@ class CaseReader:
         """The entry of the description shown, in whichever chain it was signed."""
         return self.hands().description(item_id)[1]
 
+    def kept_events(self) -> list[Event]:
+        """Every entry of every kept sender log that a package.import links to, first hands
+        first, each with its chain (the actors as that log introduced them)."""
+        return [Event(c, e) for c in self.hands().chains if not c.own for e in c.entries]
+
     def note_authors(self, notes: list[Note]) -> dict[str, Event]:
         """note id -> the entry that wrote it: a received note keeps its first author."""
         hands = self.hands()
