@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable
 
 from vault.case.identity import Identity
 from vault.custody.entry import Entry
@@ -17,7 +17,10 @@ from vault.report.data import Exhibit, ReportFacts
 from vault.report.media import media_section
 from vault.report.formatting import Words, esc
 from vault.report.layout import (
+    BOLD,
+    GREY,
     MONO,
+    SANS,
     WIDTH,
     Cell,
     Thumbnail,
@@ -25,9 +28,12 @@ from vault.report.layout import (
     markup,
     para,
     table,
+    wrapped,
 )
+from vault.text import shown
 
 THUMB = 42 * mm
+EXHIBIT_ROOM = 95 * mm
 CLIP = 300  # EXIF values and log details are claims, not the evidence: a long one is cut
 
 
@@ -60,11 +66,12 @@ def _own(entry: Entry, facts: ReportFacts) -> bool:
     return facts.entry(entry.seq) is entry
 
 
-def entry_time(entry: Entry, w: Words) -> Flowable:
+def entry_time(entry: Entry, w: Words) -> str:
+    """When, as plain cell text (see `_CELL_TEXT`): the log's own time, never evidence."""
     content = entry.content or {}
     if not content:
-        return para(w("withheld"), "small")
-    return para(w.stamp(content.get("at"), content.get("tz")), "small")
+        return w("withheld")
+    return wrapped(w.stamp(content.get("at"), content.get("tz")), _WIDTHS[1] - 4, 7)
 
 
 def _by(fingerprint: str, people: dict[str, Identity], w: Words) -> Flowable:
@@ -81,22 +88,29 @@ _WIDTHS = [11 * mm, 33 * mm, 34 * mm, WIDTH - 78 * mm]
 
 
 def _head_row(w: Words) -> list[Cell]:
-    return [para(label, "label") for label in (w("Seq"), w("Time"), w("By"), w("What"))]
+    return [w("Seq"), w("Time"), w("By"), w("What")]
+
+
+def _head_style(row: int) -> list[tuple[Any, ...]]:
+    return [("FONT", (0, row), (-1, row), SANS, 8, 10), ("TEXTCOLOR", (0, row), (-1, row), GREY)]
 
 
 def entries_table(
     entries: list[Entry], facts: ReportFacts, w: Words, *, hashes: bool = True
 ) -> Flowable:
     """This case's own entries as rows that split across pages, the header repeated."""
-    rows = [
-        [para(e.seq, "small"), entry_time(e, w), _by(e.actor, facts.people, w),
+    rows: list[list[Cell]] = [
+        [str(e.seq), entry_time(e, w), _by(e.actor, facts.people, w),
          act_cell(e, facts, w, hashes=hashes)]
         for e in entries
     ]  # fmt: skip
-    return table([_head_row(w), *rows], _WIDTHS, _LINES, repeat_rows=1)
+    return table([_head_row(w), *rows], _WIDTHS, _LINES, _CELL_TEXT, *_head_style(0), repeat_rows=1)
 
 
 _LINES = ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#cccccc")
+# Seq and time are plain cell text in small type: a big report has thousands of rows, and
+# a Paragraph per cell is most of its cost.
+_CELL_TEXT = ("FONT", (0, 1), (1, -1), SANS, 7, 8.5)
 
 
 def chain_label(chain: Chain, w: Words) -> str:
@@ -108,21 +122,29 @@ def chain_label(chain: Chain, w: Words) -> str:
     )
 
 
-def history_table(events: list[Event], facts: ReportFacts, w: Words) -> Flowable:
-    """An exhibit's custody from the first hands: each chain's entries under its label."""
-    rows: list[list[Cell]] = [_head_row(w)]
-    spans: list[tuple[Any, ...]] = []
+def history_table(events: list[Event], facts: ReportFacts, w: Words, title: str) -> Flowable:
+    """An exhibit's custody from the first hands: each chain's entries under its label.
+    The title is the table's first row, repeated with the header on each page: a heading
+    that cannot be stranded, and no regrouping of a long table to keep it with one."""
+    rows: list[list[Cell]] = [[title, "", "", ""], _head_row(w)]
+    style: list[tuple[Any, ...]] = [
+        ("SPAN", (0, 0), (-1, 0)),
+        ("FONT", (0, 0), (-1, 0), SANS, 8, 10),
+        ("TEXTCOLOR", (0, 0), (-1, 0), GREY),
+        *_head_style(1),
+    ]
     current: Chain | None = None
     for event in events:
         if event.chain is not current:
-            current = event.chain
-            spans += [("SPAN", (0, len(rows)), (-1, len(rows))),
-                      ("BACKGROUND", (0, len(rows)), (-1, len(rows)), "#eeeeee")]  # fmt: skip
-            rows.append([markup(f"<b>{esc(chain_label(current, w))}</b>", "small"), *_blank(3)])
+            current, at = event.chain, len(rows)
+            label = wrapped(shown(chain_label(current, w)), WIDTH - 4, 7)
+            style += [("SPAN", (0, at), (-1, at)), ("FONT", (0, at), (-1, at), BOLD, 7, 8.5),
+                      ("BACKGROUND", (0, at), (-1, at), "#eeeeee")]  # fmt: skip
+            rows.append([label, "", "", ""])
         e = event.entry
-        rows.append([para(e.seq, "small"), entry_time(e, w), _by(e.actor, current.people, w),
+        rows.append([str(e.seq), entry_time(e, w), _by(e.actor, current.people, w),
                      act_cell(e, facts, w)])  # fmt: skip
-    return table(rows, _WIDTHS, _LINES, *spans, repeat_rows=1)
+    return table(rows, _WIDTHS, _LINES, _CELL_TEXT, *style, repeat_rows=2)
 
 
 def camera(meta: dict[str, Any], w: Words) -> str:
@@ -267,7 +289,7 @@ def custody_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
         if any(not e.chain.own for e in ex.history)
         else w("Custody events of this item")
     )
-    return [para(label, "label"), history_table(ex.history, facts, w)]
+    return [history_table(ex.history, facts, w, label)]
 
 
 def media_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
@@ -291,15 +313,10 @@ def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     fields = field_table(_fields(ex, facts, w), WIDTH - side)
     top = table([[preview, fields]], [side, WIDTH - side], ("LEFTPADDING", (0, 0), (-1, -1), 0))
     story: list[Flowable] = [
-        CondPageBreak(70 * mm),
-        para(w("Exhibit {n}: {name}").format(n=ex.number, name=name), "h2"),
+        CondPageBreak(EXHIBIT_ROOM),  # room for the heading and the table beside the thumbnail
+        para(w("Exhibit {n}: {name}").format(n=ex.number, name=name), "exhibit"),
         top,
     ]
     for block in EXHIBIT_BLOCKS:
         story += block(ex, facts, w)
     return story
-
-
-def _blank(n: int) -> list[Cell]:
-    """Cells covered by a SPAN (reportlab still wants them in the row)."""
-    return [Spacer(0, 0) for _ in range(n)]
