@@ -153,10 +153,9 @@ def test_an_edited_note_stays_with_its_signed_item(case_file: Path) -> None:
 
 
 def test_an_older_case_file_is_checked_against_its_original(tmp_path: Path) -> None:
-    """Files of every released schema so far signed no metadata digest: verify recomputes
-    what they hold from the original."""
-    fixtures = sorted(FIXTURES.glob("case-v*.evault"))
-    assert len(fixtures) >= 2
+    """Files of schemas 1 to 3 signed no metadata digest: verify recomputes what they hold
+    from the original. (The schema 4 fixture was made by an app that signs the digests.)"""
+    fixtures = [FIXTURES / f"case-v{n}.evault" for n in (1, 2, 3)]
     for fixture in fixtures:
         path = Path(shutil.copy(fixture, tmp_path / fixture.name))
         fixture_key = "schema fixture passphrase"
