@@ -205,13 +205,8 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     public = {name for name in dir(reader) if not name.startswith("_")}
     assert public == {
         "info", "witness_finding", "actor", "items", "tags", "description", "thumbnail",
-<<<<<<< HEAD
         "original", "stream", "events", "notes", "log_entries", "actor_names", "subject_labels",
-        "last_verification",
-=======
-        "original", "events", "notes", "log_entries", "actor_names", "subject_labels",
         "last_verification", "hands", "history", "described_by", "note_authors", "kept_events",
->>>>>>> 3c589f2 (Tests know the reader's lineage methods and that the schema 4 fixture signs its metadata digests)
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
