@@ -14,7 +14,6 @@ from vault.custody.hands import Chain, Event
 from vault.evidence.notes import Note
 from vault.report.acts import code, description_label, in_words, short
 from vault.report.data import Exhibit, ReportFacts
-from vault.report.media import media_section
 from vault.report.formatting import Words, esc
 from vault.report.layout import (
     BOLD,
@@ -30,6 +29,7 @@ from vault.report.layout import (
     table,
     wrapped,
 )
+from vault.report.media import media_section
 from vault.text import shown
 
 THUMB = 42 * mm
