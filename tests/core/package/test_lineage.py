@@ -176,6 +176,7 @@ def test_kept_chains_of_a_schema_2_case_are_keyed_by_their_creator_after_opening
         conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
         conn.execute("DROP TABLE lineage")
         conn.execute("ALTER TABLE v2 RENAME TO lineage")
+        conn.execute("DROP TABLE report_keys")  # schema 4, unknown to a schema 2 file
         conn.execute("PRAGMA user_version = 2")
         conn.execute("COMMIT")
     with Case.open(path, PASSPHRASE) as reopened:
@@ -221,6 +222,7 @@ def test_a_case_that_kept_a_strangers_log_before_this_fix_accepts_the_real_sende
         conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
         conn.execute("DROP TABLE lineage")
         conn.execute("ALTER TABLE v2 RENAME TO lineage")
+        conn.execute("DROP TABLE report_keys")  # schema 4, unknown to a schema 2 file
         conn.execute("PRAGMA user_version = 2")
         conn.execute("COMMIT")
     export(investigator, tmp_path / "olena.zip")
