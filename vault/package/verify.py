@@ -19,9 +19,10 @@ from vault.case.identity import fingerprint as key_fingerprint
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import AnchorSummary
 from vault.custody.chain import verify_chain
-from vault.custody.entry import ChainResult, Entry, Finding, parse_jsonl
+from vault.custody.entry import ITEM_ENTERING, ChainResult, Entry, Finding, parse_jsonl
 from vault.custody.tsa import trusted_roots
 from vault.errors import InvalidInput
+from vault.evidence.derive import check_derivations
 from vault.i18n import _
 from vault.package.anchors import package_anchors
 from vault.package.bagit import BagCheck, validate
@@ -178,7 +179,8 @@ def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], Cha
     except InvalidInput as err:
         return [], ChainResult(findings=[Finding(None, f"{label}{err}")])
     result = verify_chain(entries, case_id)
-    result.findings = [Finding(f.seq, label + f.reason, f.level) for f in result.findings]
+    found = [*result.findings, *check_derivations(entries)]
+    result.findings = [Finding(f.seq, label + f.reason, f.level) for f in found]
     return entries, result
 
 
@@ -359,14 +361,14 @@ def _check_originals(
 
 
 def _imported_names(chains: Chains) -> set[tuple[str, str]]:
-    """(item id, original name) of every signed item.import in any chain: built once, so
-    each item's check is a look-up, not a scan of every entry. A hostile entry's
+    """(item id, original name) of every signed item.import or item.derive in any chain:
+    built once, so each item's check is a look-up, not a scan of every entry. A hostile entry's
     non-text name matches nothing (and must not reach the set unhashed)."""
     return {
         (e.subject, name)
         for chain in chains.values()
         for e in chain
-        if e.action == "item.import"
+        if e.action in ITEM_ENTERING
         and e.subject is not None
         and isinstance(name := e.details.get("original_name"), str)
     }

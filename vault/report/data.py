@@ -10,7 +10,7 @@ from typing import Any
 
 from vault.case.handle import Case
 from vault.case.identity import Identity
-from vault.custody.entry import Entry, read_entries
+from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
 from vault.evidence.items import (
@@ -40,10 +40,11 @@ class Exhibit:
     disagrees: bool = False  # the case file's rows disagree with the signed record
 
     def recorded(self, key: str) -> Any:
-        """A property as the signed `item.import` entry states it, else as the case holds it."""
+        """A property as the signed `item.import` (or `item.derive`) entry states it, else as
+        the case holds it."""
         content = self.entered.content if self.entered else None
         signed = content.get("details") if content else None
-        if content and content.get("action") == "item.import" and isinstance(signed, dict):
+        if content and content.get("action") in ITEM_ENTERING and isinstance(signed, dict):
             return signed.get(key, getattr(self.item, key))
         return getattr(self.item, key)
 
