@@ -182,6 +182,30 @@ def derivation(entry: Entry | None) -> dict[str, Any] | None:
     return {key: details.get(key) for key in ("parent", "parent_sha256", "operation", "tool")}
 
 
+def derivations(entries: Iterable[Entry]) -> dict[str, dict[str, Any]]:
+    """item id -> what its `item.derive` signed (parent, parent_sha256, operation, tool),
+    for every derived item these entries brought in."""
+    found = {}
+    for entry in entries:
+        signed = derivation(entry)
+        if signed is not None and entry.subject is not None:
+            found[entry.subject] = signed
+    return found
+
+
+def working_copies(items: Iterable[Item], chosen: Iterable[str] | None = None) -> list[str]:
+    """The ids of the derived items among `items` that are `chosen`, or are copies of a
+    chosen item (all of them when nothing is chosen): what "share working copies only"
+    exports, leaving every original out."""
+    picked = set(chosen) if chosen is not None else None
+    return [
+        item.id
+        for item in items
+        if item.derived_from is not None
+        and (picked is None or item.id in picked or item.derived_from in picked)
+    ]
+
+
 def check_derivations(entries: Iterable[Entry]) -> Iterator[Finding]:
     """Every `item.derive` of a chain names a parent that entered before it with the SHA-256
     the entry records. A parent whose entries were withheld (a disclosure package, or the

@@ -23,7 +23,6 @@ import io
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from PIL import ExifTags, Image, ImageFilter, ImageOps, UnidentifiedImageError
@@ -138,7 +137,9 @@ def redact_item(
     redacted = redact_image(
         parent_bytes(case, item_id, limit=MAX_BYTES), regions, method, keep_metadata=keep_metadata
     )
-    name = f"{PurePosixPath(parent.original_name).stem or 'image'}-redacted{SUFFIX}"
+    # Named by the parent's hash, not its name: a copy made for disclosure must not carry the
+    # original's file name (often a person's or a place's) to those it is disclosed to.
+    name = f"redacted-{parent.sha256[:12]}{SUFFIX}"
     return derive_item(
         case, item_id, redacted.data, name=name, operation=redacted.operation, probe=probe
     )
