@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.dialogs.preview_dialog import PreviewDialog
+from ui.dialogs.redact_dialog import RedactDialog, can_redact
 from ui.errors import show_error
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import Job, JobContext
@@ -32,6 +33,7 @@ from vault.custody.anchors import AnchorSummary, case_anchors, timestamp_case
 from vault.custody.tsa import list_tsas
 from vault.custody.verify import CaseVerification, record_verification, verify_case
 from vault.errors import VaultError
+from vault.evidence.derive import DerivedItem
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import Item
 from vault.evidence.notes import add_note, amend_note, describe_item
@@ -75,6 +77,14 @@ class CaseWorkspace(QWidget):
         self._names: dict[str, str] = {}
         self._problems: tuple[int | None, frozenset[str]] | None = None
         self.preview_window: PreviewDialog | None = None
+        self.redact_window: RedactDialog | None = None
+        self._select_next: str | None = None  # a new working copy, selected once listed
+        self.redact_button = QPushButton(_("Redact a copy…"))
+        self.redact_button.setAccessibleName(_("Redact a working copy"))
+        self.redact_button.setEnabled(False)
+        preview_layout = self.preview.layout()
+        assert preview_layout is not None  # PreviewPane lays itself out
+        preview_layout.addWidget(self.redact_button)
         self._connect()
 
     def _evidence_page(self) -> QSplitter:
@@ -88,6 +98,7 @@ class CaseWorkspace(QWidget):
     def _connect(self) -> None:
         self.items.item_selected.connect(self.on_item_selected)
         self.items.preview_requested.connect(self.on_preview_requested)
+        self.redact_button.clicked.connect(self.on_redact_requested)
         self.details.details.describe_requested.connect(self.on_describe_requested)
         self.details.notes.note_add_requested.connect(self.on_note_add_requested)
         self.details.notes.note_amend_requested.connect(self.on_note_amend_requested)
@@ -122,8 +133,16 @@ class CaseWorkspace(QWidget):
         items = reader.items()
         self.item_model.set_items(items)
         self._show_seals(last)
+        self.details.details.names = {i.id: i.original_name for i in items}
+        self.details.details.copies = {}
+        for item in items:
+            if item.derived_from:
+                self.details.details.copies.setdefault(item.derived_from, []).append(
+                    item.original_name
+                )
         self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
-        self._reselect(selected.id if selected else None)
+        chosen, self._select_next = self._select_next, None
+        self._reselect(chosen or (selected.id if selected else None))
         current = self.items.current_item()
         if current is not None:
             self.details.details.show_seal(self.item_model.seal(current.id))
@@ -170,6 +189,7 @@ class CaseWorkspace(QWidget):
         return self.reader.thumbnail(item_id)
 
     def on_item_selected(self, item: Item | None) -> None:
+        self.redact_button.setEnabled(item is not None and can_redact(item))
         if item is None:
             self.preview.show_nothing()
             self.details.clear()
@@ -198,6 +218,23 @@ class CaseWorkspace(QWidget):
             return
         self.preview_window = PreviewDialog(item, self.preview.image(), self)
         self.preview_window.open()
+
+    def on_redact_requested(self) -> None:
+        """Open the redaction dialog on the selected photo, decoded from the case in memory."""
+        item = self.items.current_item()
+        if item is None or not can_redact(item) or not self._writable():
+            return
+        try:
+            data = b"".join(self.reader.original(item.id))
+            self.redact_window = RedactDialog(self.session, item, data, self)
+        except VaultError as err:
+            show_error(self, err)
+            return
+        self.redact_window.redacted.connect(self.on_redacted)
+        self.redact_window.open()
+
+    def on_redacted(self, made: DerivedItem) -> None:
+        self._select_next = made.id  # listed by the reload that follows the job
 
     def _writable(self) -> bool:
         if self.session.busy:

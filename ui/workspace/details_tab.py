@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_block, display_text, human_size, local_and_utc, plain_label
-from ui.workspace.item_model import captured_text
+from ui.workspace.item_model import captured_text, copy_of_text
 from vault.evidence.items import Item
 from vault.i18n import _
 
@@ -67,6 +67,9 @@ class DetailsTab(QScrollArea):
         self.setAccessibleName(_("Item details"))
         self._item: Item | None = None
         self.values: dict[str, QLabel] = {}
+        # Set by the workspace: an item's id -> name, and an item -> its working copies.
+        self.names: dict[str, str] = {}
+        self.copies: dict[str, list[str]] = {}
         self.title = QLineEdit()
         self.description = QPlainTextEdit()
         self.location = QLineEdit()
@@ -86,6 +89,8 @@ class DetailsTab(QScrollArea):
         form = QFormLayout(box)
         rows = [
             ("name", _("Name")),
+            ("copy_of", _("Copy of")),
+            ("copies", _("Working copies")),
             ("sha256", "SHA-256"),
             ("seal", _("Seal")),
             ("size", _("Size")),
@@ -163,6 +168,8 @@ class DetailsTab(QScrollArea):
             taken += " " + display_text(meta["captured_offset"])
         values = {
             "name": display_text(item.original_name),
+            "copy_of": copy_of_text(item, self.names),
+            "copies": "\n".join(display_text(n) for n in self.copies.get(item.id, [])),
             "sha256": f"{item.sha256[:32]}\n{item.sha256[32:]}",
             "size": f"{human_size(item.size)} ({item.size:,} {_('B')})",
             "mime": display_text(item.mime),

@@ -37,7 +37,11 @@ def decode_preview(chunks: Iterable[bytes], max_side: int = MAX_PREVIEW_SIDE) ->
         reader.setScaledSize(
             size.scaled(QSize(max_side, max_side), Qt.AspectRatioMode.KeepAspectRatio)
         )
-    return reader.read()
+    image = reader.read()
+    # Qt's TIFF handler touches its device when it is destroyed: the reader must go before
+    # the buffer, or showing a TIFF (a redacted copy, an imported scan) crashes the app.
+    del reader
+    return image
 
 
 class PreviewPane(QWidget):

@@ -283,7 +283,8 @@ def description(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any]:
 
 
 def item_events(conn: sqlcipher.Connection, item_id: str) -> list[Entry]:
-    """Every entry about the item: its own, notes about it, and packages that carried it."""
+    """Every entry about the item: its own, notes about it, packages that carried it, and
+    working copies made from it (their `item.derive` names it as parent)."""
     # Notes are found by the item their signed entry names, not by the rows' `about`.
     own = read_entries(
         conn, "WHERE subject = ? OR (action IN ('note.add', 'note.amend') AND content LIKE ?)",
@@ -293,4 +294,7 @@ def item_events(conn: sqlcipher.Connection, item_id: str) -> list[Entry]:
         conn, "WHERE action IN ('package.export', 'package.import', 'report.generate')"
         " AND content LIKE ?", (f'%"{item_id}"%',)
     )  # fmt: skip
-    return sorted({e.seq: e for e in (*own, *carried)}.values(), key=lambda e: e.seq)
+    copies = read_entries(
+        conn, "WHERE action = 'item.derive' AND content LIKE ?", (f'%"parent":"{item_id}"%',)
+    )
+    return sorted({e.seq: e for e in (*own, *carried, *copies)}.values(), key=lambda e: e.seq)

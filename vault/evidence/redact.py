@@ -119,6 +119,44 @@ def redact_image(
     return Redacted(out.getvalue(), img.width, img.height, operation)
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A scaled-down picture of an image as displayed, for drawing regions on: RGB888 rows
+    of `shown` pixels, and the size of the full displayed image the regions refer to."""
+
+    width: int
+    height: int
+    shown: tuple[int, int]
+    rgb: bytes
+
+    def to_full(self, x: float, y: float) -> tuple[int, int]:
+        """A point of the picture in the full image's pixels."""
+        fx, fy = self.width / self.shown[0], self.height / self.shown[1]
+        return min(self.width, max(0, round(x * fx))), min(self.height, max(0, round(y * fy)))
+
+
+def picture(data: bytes, max_side: int = 1600) -> Picture:
+    """The image as displayed, scaled to at most `max_side` pixels, for the redaction view."""
+    img = open_displayed(data)
+    full = img.size
+    img = img.convert("RGB")
+    img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+    return Picture(full[0], full[1], img.size, img.tobytes())
+
+
+def redacted_picture(shown: Picture, regions: Sequence[Region], method: str) -> Picture:
+    """What the copy will look like, on the scaled picture (regions in full pixels)."""
+    img = Image.frombytes("RGB", shown.shown, shown.rgb)
+    fx, fy = shown.shown[0] / shown.width, shown.shown[1] / shown.height
+    for x, y, w, h in regions:
+        left, top = int(x * fx), int(y * fy)
+        box = (left, top, max(left + 1, round((x + w) * fx)), max(top + 1, round((y + h) * fy)))
+        box = (box[0], box[1], min(box[2], img.width), min(box[3], img.height))
+        if box[0] < box[2] and box[1] < box[3]:
+            _apply(img, box, method)
+    return Picture(shown.width, shown.height, shown.shown, img.tobytes())
+
+
 def redact_item(
     case: Case,
     item_id: str,

@@ -1,0 +1,69 @@
+"""Redacting in the app: draw a region on the photo, fill it, save; the copy is listed as a
+working copy of the original, and the original's custody shows the copy being made."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from test_main_window import select
+
+from vault.evidence.items import read_original
+
+
+def drag(canvas, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Press, move and release the left button on the canvas, from and to picture pixels."""
+    viewport = canvas.viewport()
+    a = canvas.mapFromScene(QPointF(*start))
+    b = canvas.mapFromScene(QPointF(*end))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    QTest.mouseMove(viewport, b)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+
+
+def test_a_region_drawn_on_the_preview_is_filled_in_a_new_working_copy(
+    qtbot, case_window, camera, import_and_wait
+):
+    import_and_wait(case_window, [camera / "elephants.jpg"])
+    workspace = case_window.workspace
+    select(case_window, "elephants.jpg")
+    original = workspace.items.current_item()
+    assert workspace.redact_button.isEnabled()
+    workspace.redact_button.click()
+    dialog = workspace.redact_window
+    qtbot.waitExposed(dialog)
+    canvas = dialog.canvas
+    assert not dialog.save.isEnabled()  # nothing marked yet
+
+    drag(canvas, (50, 40), (150, 120))
+    (region,) = canvas.regions()
+    assert all(abs(a - b) <= 2 for a, b in zip(region, (50, 40, 100, 80), strict=True))
+    dialog.method.setCurrentIndex(dialog.method.findData("fill"))
+    dialog.previewing.setChecked(True)  # the result is shown before saving
+    shown = canvas.pixmap.pixmap().toImage()
+    assert shown.pixelColor(100, 80).black() == 255
+    canvas.zoom(2.0)
+    assert canvas.transform().m11() > 1.5
+
+    with qtbot.waitSignal(dialog.redacted, timeout=60_000) as saved:
+        dialog.save.click()
+    qtbot.waitUntil(lambda: not case_window.session.busy)
+    made = saved.args[0]
+    assert made.parent == original.id and made.parent_sha256 == original.sha256
+    assert made.operation["regions"] == [list(region)]
+
+    copy = workspace.items.current_item()  # the new copy is selected
+    assert copy.id == made.id and copy.derived_from == original.id
+    assert "↳" in workspace.item_model.data(workspace.items.proxy.mapToSource(
+        workspace.items.proxy.index(workspace.items.proxy.rowCount() - 1, 0)))  # fmt: skip
+    assert "elephants.jpg" in workspace.details.details.values["copy_of"].text()
+    data = b"".join(read_original(case_window.session.case.conn, copy.id))
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    x, y, w, h = region
+    assert img.getpixel((x, y)) == img.getpixel((x + w - 1, y + h - 1)) == (0, 0, 0)
+
+    select(case_window, "elephants.jpg")
+    actions = [e.action for e in workspace.reader.events(original.id)]
+    assert "item.derive" in actions
