@@ -10,7 +10,11 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from test_main_window import select
 
+from ui.dialogs.export_dialog import PLAIN
+from vault.evidence.ingest import import_paths
 from vault.evidence.items import read_original
+from vault.evidence.redact import redact_item
+from vault.package.verify import verify_package
 
 
 def drag(canvas, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -67,3 +71,21 @@ def test_a_region_drawn_on_the_preview_is_filled_in_a_new_working_copy(
     select(case_window, "elephants.jpg")
     actions = [e.action for e in workspace.reader.events(original.id)]
     assert "item.derive" in actions
+
+
+def test_the_export_dialog_shares_redacted_copies_only(qtbot, case_window, camera, tmp_path):
+    case = case_window.session.case
+    (original,) = import_paths(case, [camera / "elephants.jpg"]).imported
+    copy = redact_item(case, original.id, [(10, 10, 60, 60)], method="fill")
+    case_window.workspace.reload()
+    case_window.export_action.trigger()
+    export = case_window.dialog
+    export.protection.setCurrentIndex(export.protection.findData(PLAIN))
+    export.copies_only.setChecked(True)
+    export.path.setText(str(tmp_path / "disclosure.zip"))
+    with qtbot.waitSignal(export.export_finished, timeout=60_000) as done:
+        export.start.click()
+    assert done.args[0].items == 1
+    qtbot.waitUntil(lambda: not case_window.session.busy)
+    checked = verify_package(tmp_path / "disclosure.zip")
+    assert checked.ok and [(c.id, c.parent_included) for c in checked.copies] == [(copy.id, False)]
