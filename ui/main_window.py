@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
 
     def _show_workspace(self, session: CaseSession) -> None:
         self.workspace = CaseWorkspace(session)
+        self.workspace.blur_all = self.settings.blur_all()
         self.workspace.import_finished.connect(self.on_import_finished)
         self.workspace.items.import_requested.connect(self.on_import_triggered)
         self.stack.addWidget(self.workspace)
@@ -405,9 +406,10 @@ class MainWindow(QMainWindow):
     def on_settings_triggered(self) -> None:
         dialog = SettingsDialog(
             current_language(), self.settings.auto_lock_minutes(), self,
-            remember_recent=self.settings.remembers_recent(),
+            remember_recent=self.settings.remembers_recent(), blur_all=self.settings.blur_all(),
         )  # fmt: skip
         dialog.forget_recent_requested.connect(self.forget_recent)
+        dialog.accepted.connect(lambda: self.apply_blur_all(dialog.blur_all.isChecked()))
         dialog.accepted.connect(
             lambda: self.apply_settings(
                 dialog.chosen_language(), dialog.chosen_minutes(),
@@ -426,6 +428,11 @@ class MainWindow(QMainWindow):
         """Settings › Forget all remembered paths: gone from disk and from the start page."""
         self.settings.forget_recent()
         self._show_recent()
+
+    def apply_blur_all(self, blur: bool) -> None:
+        self.settings.set_blur_all(blur)
+        if self.workspace is not None:
+            self.workspace.set_blur_all(blur)
 
     def apply_settings(
         self, language: str, minutes: int, *, remember_recent: bool | None = None

@@ -7,6 +7,7 @@ import io
 
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from test_main_window import select
 
@@ -89,3 +90,48 @@ def test_the_export_dialog_shares_redacted_copies_only(qtbot, case_window, camer
     qtbot.waitUntil(lambda: not case_window.session.busy)
     checked = verify_package(tmp_path / "disclosure.zip")
     assert checked.ok and [(c.id, c.parent_included) for c in checked.copies] == [(copy.id, False)]
+
+
+def _edge_energy(image) -> float:
+    """Mean difference between neighbouring pixels along a row: detail, in one number."""
+    w, h = image.width(), image.height()
+    total = n = 0
+    for y in range(0, h, 7):
+        for x in range(0, w - 1, 3):
+            a, b = image.pixelColor(x, y), image.pixelColor(x + 1, y)
+            total += abs(a.red() - b.red()) + abs(a.green() - b.green())
+            n += 1
+    return total / max(n, 1)
+
+
+def test_a_sensitive_item_is_blurred_until_revealed_for_the_session(
+    qtbot, case_window, camera, import_and_wait
+):
+    import_and_wait(case_window, [camera / "elephants.jpg"])
+    workspace = case_window.workspace
+    select(case_window, "elephants.jpg")
+    item = workspace.items.current_item()
+    clear = _edge_energy(workspace.preview.image())
+    details = workspace.details.details
+    details.sensitive.setChecked(True)
+    details.save.click()  # a signed item.describe with "sensitive": "yes"
+    assert workspace.reader.description(item.id)["sensitive"] == "yes"
+    assert workspace.hidden(item.id) and workspace.reveal_button.isVisible()
+    assert _edge_energy(workspace.preview.image()) < clear / 3
+    thumb = workspace.thumbnails.get(item.id).toImage()
+    assert (
+        _edge_energy(thumb)
+        < _edge_energy(QImage.fromData(workspace.reader.thumbnail(item.id)).scaled(thumb.size()))
+        / 2
+    )
+
+    workspace.reveal_button.click()
+    assert not workspace.hidden(item.id) and not workspace.reveal_button.isVisible()
+    assert abs(_edge_energy(workspace.preview.image()) - clear) < 0.5
+
+    case_window.apply_blur_all(True)  # the setting: every picture blurred until revealed
+    assert case_window.settings.blur_all()
+    assert not workspace.hidden(item.id)  # revealed this session stays revealed
+    workspace.revealed.clear()
+    workspace.reload()
+    assert workspace.hidden(item.id)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHeaderView,
@@ -27,6 +28,7 @@ from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_block, display_text, human_size, local_and_utc, plain_label
 from ui.workspace.item_model import captured_text, copy_of_text
 from vault.evidence.items import Item
+from vault.evidence.sensitive import is_sensitive
 from vault.i18n import _
 
 KEY_FIELDS = (
@@ -66,6 +68,7 @@ class DetailsTab(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(_("Item details"))
         self._item: Item | None = None
+        self._was_sensitive = False
         self.values: dict[str, QLabel] = {}
         # Set by the workspace: an item's id -> name, and an item -> its working copies.
         self.names: dict[str, str] = {}
@@ -74,6 +77,7 @@ class DetailsTab(QScrollArea):
         self.description = QPlainTextEdit()
         self.location = QLineEdit()
         self.captured_by = QLineEdit()
+        self.sensitive = QCheckBox(_("Sensitive: graphic material, blurred until revealed"))
         self.save = QPushButton(_("Save description"))
         self.tags = QTableWidget(0, 2)
         body = QWidget()
@@ -120,6 +124,8 @@ class DetailsTab(QScrollArea):
         ):
             widget.setAccessibleName(title)
             form.addRow(title, widget)
+        self.sensitive.setAccessibleName(_("Sensitive"))
+        form.addRow("", self.sensitive)
         self.description.setMaximumHeight(90)
         self.description.setTabChangesFocus(True)
         self.save.setAccessibleName(_("Save description"))
@@ -146,6 +152,8 @@ class DetailsTab(QScrollArea):
         self.tags.setRowCount(0)
         for edit in (self.title, self.description, self.location, self.captured_by):
             edit.clear()
+        self.sensitive.setChecked(False)
+        self._was_sensitive = False
         if item is not None:
             self._fill_properties(item, seal)
 
@@ -199,6 +207,8 @@ class DetailsTab(QScrollArea):
         self.description.setPlainText(display_block(description.get("description", "")))
         self.location.setText(display_text(description.get("location", "")))
         self.captured_by.setText(display_text(description.get("captured_by", "")))
+        self._was_sensitive = is_sensitive(description)
+        self.sensitive.setChecked(self._was_sensitive)
 
     def tag_value(self, key: str) -> str | None:
         """The shown value of a tag (tests and accessibility)."""
@@ -217,4 +227,7 @@ class DetailsTab(QScrollArea):
             "location": self.location.text().strip(),
             "captured_by": self.captured_by.text().strip(),
         }
+        # Recorded when it says something: marked, or unmarked after having been marked.
+        if self.sensitive.isChecked() or self._was_sensitive:
+            fields["sensitive"] = "yes" if self.sensitive.isChecked() else "no"
         self.describe_requested.emit(self._item.id, fields)

@@ -44,6 +44,16 @@ def decode_preview(chunks: Iterable[bytes], max_side: int = MAX_PREVIEW_SIDE) ->
     return image
 
 
+def veiled(image: QImage) -> QImage:
+    """The picture blurred beyond recognition (a sensitive item not revealed yet): scaled
+    down to a few dozen pixels and back up smoothly."""
+    if image.isNull():
+        return image
+    smooth = Qt.TransformationMode.SmoothTransformation
+    tiny = image.scaled(24, 24, Qt.AspectRatioMode.KeepAspectRatio, smooth)
+    return tiny.scaled(image.width(), image.height(), Qt.AspectRatioMode.IgnoreAspectRatio, smooth)
+
+
 class PreviewPane(QWidget):
     """Displays one item; never reads the case itself."""
 

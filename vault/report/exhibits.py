@@ -13,6 +13,7 @@ from vault.report.data import Exhibit, ReportFacts
 from vault.report.formatting import N_, Words, esc
 from vault.report.layout import MONO, WIDTH, Thumbnail, field_table, markup, para, table
 from vault.report.media import media_section
+from vault.report.sensitive import exhibit_picture
 
 THUMB = 42 * mm
 CLIP = 300  # EXIF values and log details are claims, not the evidence: a long one is cut
@@ -161,7 +162,8 @@ def notes_block(notes: list[Note], facts: ReportFacts, w: Words) -> list[Flowabl
 def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     """Heading, thumbnail beside the recorded properties, then description, notes, events."""
     name = ex.recorded("original_name")
-    preview = Thumbnail(ex.thumbnail, THUMB) if ex.thumbnail else para(w("no preview"), "small")
+    picture, said = exhibit_picture(ex, facts, w)  # a sensitive exhibit: its redacted copy
+    preview = Thumbnail(picture, THUMB) if picture else para(said or w("no preview"), "small")
     side = THUMB + 4 * mm
     fields = field_table(_fields(ex, facts, w), WIDTH - side)
     top = table([[preview, fields]], [side, WIDTH - side], ("LEFTPADDING", (0, 0), (-1, -1), 0))
@@ -169,8 +171,11 @@ def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
         CondPageBreak(70 * mm),
         para(w("Exhibit {n}: {name}").format(n=ex.number, name=name), "h2"),
         top,
-        *media_section(ex.item, facts.case.conn, w),  # video and audio (vault/report/media.py)
+        # video and audio (vault/report/media.py); no frames of a sensitive exhibit
+        *(media_section(ex.item, facts.case.conn, w) if said is None else []),
     ]
+    if said:
+        story.append(para(said, "small"))
     for key, value in ex.description.items():
         story.append(_labelled(w(_DESCRIPTION_LABELS.get(key, key)) + ":", value))
     if ex.notes:
@@ -184,4 +189,5 @@ _DESCRIPTION_LABELS = {
     "description": N_("Description"),
     "location": N_("Location"),
     "captured_by": N_("Captured by"),
+    "sensitive": N_("Sensitive"),
 }
