@@ -208,13 +208,14 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     assert public == {
         "info", "witness_finding", "actor", "items", "tags", "description", "thumbnail",
         "original", "stream", "events", "notes", "log_entries", "actor_names", "subject_labels",
-        "last_verification",
+        "last_verification", "sensitive_ids",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
     reader.tags(item.id), reader.description(item.id), reader.thumbnail(item.id)
     b"".join(reader.original(item.id)), reader.events(item.id), reader.notes()
     reader.stream(item.id).read_at(0, 1 << 20)
+    reader.sensitive_ids()
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
     reader.last_verification()
     assert dump(case) == before
