@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import zipfile
 
+from test_verify_md import follow_by_hand, guide_blocks
+
 from tests.helpers.case import CORPUS, new_case, run_cli
 from vault.custody.verify import verify_case
 from vault.evidence.derive import working_copies
@@ -89,3 +91,13 @@ def test_the_export_command_shares_copies_only(tmp_path):
     none = run_cli("export", case.path, tmp_path / "pkg2", "--copies-only", "--item", "nope")
     assert none.returncode == 2 and "no working copies" in none.stderr
     assert not (tmp_path / "pkg2").exists()
+
+
+def test_following_the_guide_by_hand_accepts_a_disclosure_package(tmp_path):
+    case, original, _copy, _other = disclosure_case(tmp_path)
+    export(case, tmp_path / "pkg", item_ids=working_copies(list_items(case.conn)))
+    case.close()
+    bag = tmp_path / "pkg"
+    ok, output = follow_by_hand(bag, guide_blocks(bag / "data/VERIFY.md"))
+    assert ok, output
+    assert original.sha256 not in (bag / "data/case.json").read_text()  # only in the log
