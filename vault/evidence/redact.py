@@ -79,7 +79,8 @@ def open_displayed(data: bytes) -> Image.Image:
         if img.width * img.height > MAX_PIXELS:
             raise InvalidInput(_("This image is too large to redact here."))
         img.load()
-        return ImageOps.exif_transpose(img)
+        ImageOps.exif_transpose(img, in_place=True)  # no copy of a 24-megapixel image
+        return img
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise InvalidInput(_("This item is not an image that can be redacted.")) from None
 
@@ -93,8 +94,11 @@ def redact_image(
     source = Image.open(io.BytesIO(data)) if data else None
     img = open_displayed(data)
     boxes = _boxes(regions, img.width, img.height)
-    # A new plain image: nothing of the source's info or TIFF tags rides along into the copy.
-    img = img.convert("RGBA" if _has_alpha(img) else "RGB")
+    # Nothing of the source's info or TIFF tags may ride along into the copy: a TIFF source
+    # (whose tags Pillow would write again) and other modes become a new plain image.
+    mode = "RGBA" if _has_alpha(img) else "RGB"
+    if img.mode != mode or hasattr(img, "tag_v2"):
+        img = img.convert(mode)
     img.info = {}
     strengths = [_apply(img, box, method) for box in boxes]
     exif, dropped, kept = _metadata(source, keep_metadata)

@@ -169,3 +169,12 @@ def test_the_derive_command_redacts_and_items_json_names_the_parent(tmp_path):
     outside = run_cli("derive", case.path, parent.id, "--redact", "0,0,5000,10")
     assert outside.returncode == 2 and "not inside the image" in outside.stderr
     assert run_cli("verify", case.path).returncode == 0
+
+
+def test_a_tiff_original_with_gps_and_serials_leaves_none_of_its_tags_in_the_copy(tmp_path):
+    source = CORPUS / "tiff" / "example.tif"
+    red = redact_image(source.read_bytes(), [(0, 0, 10, 10)], "fill")
+    tags = exiftool(red.data, tmp_path)
+    assert not [k for k in tags if k.startswith(("GPS:", "XMP", "ExifIFD"))]
+    assert not {"IFD0:Make", "IFD0:Model", "IFD0:Software"} & set(tags)
+    assert {"GPS", "body serial number"} <= set(red.operation["dropped"])
