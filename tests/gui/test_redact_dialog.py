@@ -90,6 +90,14 @@ def test_the_export_dialog_shares_redacted_copies_only(qtbot, case_window, camer
     qtbot.waitUntil(lambda: not case_window.session.busy)
     checked = verify_package(tmp_path / "disclosure.zip")
     assert checked.ok and [(c.id, c.parent_included) for c in checked.copies] == [(copy.id, False)]
+    export.close()
+    case_window.receive_action.trigger()
+    receive = case_window.dialog
+    receive.path.setText(str(tmp_path / "disclosure.zip"))
+    with qtbot.waitSignal(receive.verification_finished, timeout=60_000):
+        receive.check.click()
+    shown = [receive.checks.item(r).text() for r in range(receive.checks.count())]
+    assert any(original.sha256 in line and "withheld" in line for line in shown)
 
 
 def _edge_energy(image) -> float:
