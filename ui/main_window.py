@@ -354,8 +354,20 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         workspace = self.workspace
 
+        session = workspace.session
+
+        def when_idle() -> None:
+            session.job_ended.disconnect(when_idle)
+            workspace.start_timestamp()
+
         def answered(button: object) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]
+            if box.standardButton(button) != QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]
+                return
+            # The offer comes as the export's job reports success, before it has ended: a
+            # quick Yes waits for it instead of meeting "wait until the task finishes".
+            if session.busy:
+                session.job_ended.connect(when_idle)
+            else:
                 workspace.start_timestamp()
 
         box.buttonClicked.connect(answered)
