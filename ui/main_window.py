@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
 
     def _show_workspace(self, session: CaseSession) -> None:
         self.workspace = CaseWorkspace(session)
+        self.workspace.blur_all = self.settings.blur_all()
         self.workspace.import_finished.connect(self.on_import_finished)
         self.workspace.items.import_requested.connect(self.on_import_triggered)
         self.stack.addWidget(self.workspace)
@@ -353,8 +354,20 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         workspace = self.workspace
 
+        session = workspace.session
+
+        def when_idle() -> None:
+            session.job_ended.disconnect(when_idle)
+            workspace.start_timestamp()
+
         def answered(button: object) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]
+            if box.standardButton(button) != QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]
+                return
+            # The offer comes as the export's job reports success, before it has ended: a
+            # quick Yes waits for it instead of meeting "wait until the task finishes".
+            if session.busy:
+                session.job_ended.connect(when_idle)
+            else:
                 workspace.start_timestamp()
 
         box.buttonClicked.connect(answered)
@@ -405,9 +418,10 @@ class MainWindow(QMainWindow):
     def on_settings_triggered(self) -> None:
         dialog = SettingsDialog(
             current_language(), self.settings.auto_lock_minutes(), self,
-            remember_recent=self.settings.remembers_recent(),
+            remember_recent=self.settings.remembers_recent(), blur_all=self.settings.blur_all(),
         )  # fmt: skip
         dialog.forget_recent_requested.connect(self.forget_recent)
+        dialog.accepted.connect(lambda: self.apply_blur_all(dialog.blur_all.isChecked()))
         dialog.accepted.connect(
             lambda: self.apply_settings(
                 dialog.chosen_language(), dialog.chosen_minutes(),
@@ -426,6 +440,11 @@ class MainWindow(QMainWindow):
         """Settings › Forget all remembered paths: gone from disk and from the start page."""
         self.settings.forget_recent()
         self._show_recent()
+
+    def apply_blur_all(self, blur: bool) -> None:
+        self.settings.set_blur_all(blur)
+        if self.workspace is not None:
+            self.workspace.set_blur_all(blur)
 
     def apply_settings(
         self, language: str, minutes: int, *, remember_recent: bool | None = None

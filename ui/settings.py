@@ -87,3 +87,11 @@ class AppSettings:
 
     def set_auto_lock_minutes(self, minutes: int) -> None:
         self._store.setValue("auto_lock_minutes", max(1, int(minutes)))
+
+    def blur_all(self) -> bool:
+        """Whether every thumbnail and preview is blurred until revealed (care for viewers
+        of graphic material), not only those of items marked sensitive."""
+        return str(self._store.value("blur_all", "false")).lower() == "true"
+
+    def set_blur_all(self, blur: bool) -> None:
+        self._store.setValue("blur_all", "true" if blur else "false")

@@ -189,9 +189,14 @@ def check_bag_info(own, info, doc):
         problems.append("case.json names another package")
 
 
+# An item enters a case by import, or as a working copy derived from another item; both
+# entries record its name, size and SHA-256.
+ENTERING = ("item.import", "item.derive")
+
+
 def entered(e, item_id):
     """The SHA-256 an entry records for an item it brings in, or None."""
-    if action(e) == "item.import" and subject(e) == item_id:
+    if action(e) in ENTERING and subject(e) == item_id:
         return e["content"]["digest"]
     if action(e) == "package.import":
         for i in details(e).get("items", []):
@@ -211,7 +216,7 @@ def trace(item_id, digest, case_id, entries, chains, depth):
             continue
         if recorded != digest:
             return f"seq {e['seq']} of case {case_id} records another SHA-256"
-        if action(e) == "item.import":
+        if action(e) in ENTERING:
             return None
         source, head = details(e).get("source_case"), details(e).get("source_head")
         upstream = chains.get(source, ([],))[0]
@@ -259,7 +264,7 @@ def check_case_json(doc, chains, own_id):
         names = [
             details(e).get("original_name")
             for e in everything
-            if action(e) == "item.import" and subject(e) == item["id"]
+            if action(e) in ENTERING and subject(e) == item["id"]
         ]
         why = "its SHA-256 differs" if digest is None or item["sha256"] != digest else None
         why = why or trace(item["id"], digest, own_id, chains[own_id][0], chains, 0)

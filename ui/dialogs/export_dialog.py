@@ -7,7 +7,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QLineEdit,
+    QWidget,
+)
 
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
@@ -18,6 +26,7 @@ from ui.widgets.passphrase import strength_hint
 from ui.widgets.paths import FollowingPath, case_label, default_path
 from ui.widgets.text import display_text, plain_label
 from vault.case.casefile import MIN_PASSPHRASE_LENGTH
+from vault.evidence.derive import working_copies
 from vault.i18n import _
 from vault.package.export import ExportResult, export
 
@@ -53,6 +62,10 @@ class ExportDialog(QDialog):
                 (_("The selected item ({n})").format(n=len(selected)), "selected"),
             ],
         )
+        # DESIGN §10: a disclosure carries the working copies of the chosen items, never their
+        # originals (whose entries the package then withholds, hashes only).
+        self.copies_only = QCheckBox(_("Share redacted copies only (originals withheld)"))
+        self.copies_only.setAccessibleName(_("Share redacted copies only"))
         self.protection = self._combo(
             _("Encryption"),
             [
@@ -89,6 +102,7 @@ class ExportDialog(QDialog):
         buttons, self.start = action_buttons(self, _("Export"), self.on_export_clicked)
         form = QFormLayout(self)
         form.addRow(_("Items"), self.scope)
+        form.addRow("", self.copies_only)
         form.addRow(_("Encryption"), self.protection)
         form.addRow(_("Passphrase or key"), self.secret)
         form.addRow(_("Passphrase again"), self.confirm)
@@ -153,6 +167,11 @@ class ExportDialog(QDialog):
             self.message.setText(problem)
             return
         case, out, ids = self.session.case, Path(self.path.text().strip()), self._item_ids()
+        if self.copies_only.isChecked():
+            ids = working_copies(self.session.reader.items(), ids)
+            if not ids:
+                self.message.setText(_("There are no working copies to share."))
+                return
         label = self.recipient_label.text().strip()
         passphrase = secret if mode == PASSPHRASE else None
         recipients = [secret] if mode == RECIPIENT else None

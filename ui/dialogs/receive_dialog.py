@@ -133,6 +133,11 @@ class ReceiveDialog(QDialog):
             self.checks.addItem(("✓ " if passed else "✗ ") + display_text(name))
         for finding in result.findings:
             self.checks.addItem("   " + display_text(str(finding)))
+        for copy in result.copies:  # DESIGN §10: whoever holds the original can confirm it
+            where = _("included") if copy.parent_included else _("withheld")
+            line = _("Working copy {name}: its original's SHA-256 is {sha} (original {where})")
+            name = display_text(copy.name)
+            self.checks.addItem("   " + line.format(name=name, sha=copy.parent_sha256, where=where))
         if result.sender:
             self.sender_label.setText(
                 _(

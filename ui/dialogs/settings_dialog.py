@@ -45,6 +45,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         remember_recent: bool = True,
+        blur_all: bool = False,
     ):
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
@@ -55,11 +56,14 @@ class SettingsDialog(QDialog):
         self.minutes.setRange(1, 240)
         self.minutes.setValue(auto_lock_minutes)
         self.minutes.setSuffix(" " + _("min"))
+        self.blur_all = QCheckBox(_("Blur every picture until I reveal it (graphic material)"))
+        self.blur_all.setChecked(blur_all)
         self.tsas = TsaList()
         buttons, _save = action_buttons(self, _("Save"), self.accept, cancel=True)
         form = QFormLayout(self)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Lock the case after this long without use"), self.minutes)
+        form.addRow("", self.blur_all)
         form.addRow(_("Time-stamping services"), self.tsas)
         form.addRow(_("Privacy"), self._privacy(remember_recent))
         form.addRow(buttons)

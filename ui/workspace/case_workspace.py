@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.dialogs.preview_dialog import PreviewDialog
+from ui.dialogs.redact_dialog import RedactDialog, can_redact
 from ui.errors import show_error
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import Job, JobContext
@@ -26,16 +27,18 @@ from ui.workspace.item_events_tab import written_by
 from ui.workspace.item_list import ItemListPane
 from ui.workspace.item_model import ItemRole, ItemTableModel
 from ui.workspace.media_player import can_play
-from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview
+from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview, veiled
 from vault.case.handle import Case
 from vault.case.view import CaseReader, LastVerification
 from vault.custody.anchors import AnchorSummary, case_anchors, timestamp_case
 from vault.custody.tsa import list_tsas
 from vault.custody.verify import CaseVerification, record_verification, verify_case
 from vault.errors import VaultError
+from vault.evidence.derive import DerivedItem
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import Item
 from vault.evidence.notes import add_note, amend_note, describe_item
+from vault.evidence.sensitive import blurred
 from vault.i18n import _
 
 EVIDENCE_TAB, LOG_TAB = 0, 1
@@ -76,6 +79,23 @@ class CaseWorkspace(QWidget):
         self._names: dict[str, str] = {}
         self._problems: tuple[int | None, frozenset[str]] | None = None
         self.preview_window: PreviewDialog | None = None
+        self.redact_window: RedactDialog | None = None
+        self._select_next: str | None = None  # a new working copy, selected once listed
+        # Care for the viewer: sensitive items (or all, by setting) are blurred until revealed
+        # for this session; nothing of this is stored.
+        self.blur_all = False
+        self.sensitive: set[str] = set()
+        self.revealed: set[str] = set()
+        self.reveal_button = QPushButton(_("Reveal for this session"))
+        self.reveal_button.setAccessibleName(_("Reveal the picture for this session"))
+        self.reveal_button.hide()
+        self.redact_button = QPushButton(_("Redact a copy…"))
+        self.redact_button.setAccessibleName(_("Redact a working copy"))
+        self.redact_button.setEnabled(False)
+        preview_layout = self.preview.layout()
+        assert preview_layout is not None  # PreviewPane lays itself out
+        preview_layout.addWidget(self.reveal_button)
+        preview_layout.addWidget(self.redact_button)
         self._connect()
 
     def _evidence_page(self) -> QSplitter:
@@ -89,6 +109,8 @@ class CaseWorkspace(QWidget):
     def _connect(self) -> None:
         self.items.item_selected.connect(self.on_item_selected)
         self.items.preview_requested.connect(self.on_preview_requested)
+        self.redact_button.clicked.connect(self.on_redact_requested)
+        self.reveal_button.clicked.connect(self.on_reveal_requested)
         self.details.details.describe_requested.connect(self.on_describe_requested)
         self.details.notes.note_add_requested.connect(self.on_note_add_requested)
         self.details.notes.note_amend_requested.connect(self.on_note_amend_requested)
@@ -121,11 +143,23 @@ class CaseWorkspace(QWidget):
         self.header.show_verification(last, self._names)
         selected = self.items.current_item()
         items = reader.items()
+        sensitive = reader.sensitive_ids()
+        if sensitive != self.sensitive:
+            self.sensitive = sensitive
+            self.thumbnails.clear()
         self.item_model.set_items(items)
         self._show_seals(last)
+        self.details.details.names = {i.id: i.original_name for i in items}
+        self.details.details.copies = {}
+        for item in items:
+            if item.derived_from:
+                self.details.details.copies.setdefault(item.derived_from, []).append(
+                    item.original_name
+                )
         self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
         self.custody.show_kept(reader.kept_events())
-        self._reselect(selected.id if selected else None)
+        chosen, self._select_next = self._select_next, None
+        self._reselect(chosen or (selected.id if selected else None))
         current = self.items.current_item()
         if current is not None:
             self.details.details.show_seal(self.item_model.seal(current.id))
@@ -169,9 +203,29 @@ class CaseWorkspace(QWidget):
         self._names = {}
 
     def _load_thumbnail(self, item_id: str) -> bytes | None:
-        return self.reader.thumbnail(item_id)
+        data = self.reader.thumbnail(item_id)
+        return blurred(data) if self.hidden(item_id) else data
+
+    def hidden(self, item_id: str) -> bool:
+        """Whether the item's pictures are blurred now (sensitive, or all by setting)."""
+        return (self.blur_all or item_id in self.sensitive) and item_id not in self.revealed
+
+    def set_blur_all(self, blur: bool) -> None:
+        self.blur_all = blur
+        self.thumbnails.clear()
+        self.reload()
+
+    def on_reveal_requested(self) -> None:
+        item = self.items.current_item()
+        if item is None:
+            return
+        self.revealed.add(item.id)
+        self.thumbnails.clear()
+        self.reload()
 
     def on_item_selected(self, item: Item | None) -> None:
+        self.redact_button.setEnabled(item is not None and can_redact(item))
+        self.reveal_button.hide()
         if item is None:
             self.preview.show_nothing()
             self.details.clear()
@@ -193,8 +247,11 @@ class CaseWorkspace(QWidget):
         authors = reader.note_authors(notes)
         self.details.notes.show_notes(notes, {k: written_by(e) for k, e in authors.items()})
         self.details.events.show_history(reader.history(item.id))
+        hidden = self.hidden(item.id)
+        self.reveal_button.setVisible(hidden)
         if can_preview(item):
-            self.preview.show_image(item, decode_preview(reader.original(item.id)))
+            image = decode_preview(reader.original(item.id))
+            self.preview.show_image(item, veiled(image) if hidden else image)
         elif can_play(item):  # video and audio stream from the case file (§11)
             self.preview.show_media(item, reader.stream(item.id))
         else:
@@ -206,6 +263,23 @@ class CaseWorkspace(QWidget):
             return
         self.preview_window = PreviewDialog(item, self.preview.image(), self)
         self.preview_window.open()
+
+    def on_redact_requested(self) -> None:
+        """Open the redaction dialog on the selected photo, decoded from the case in memory."""
+        item = self.items.current_item()
+        if item is None or not can_redact(item) or not self._writable():
+            return
+        try:
+            data = b"".join(self.reader.original(item.id))
+            self.redact_window = RedactDialog(self.session, item, data, self)
+        except VaultError as err:
+            show_error(self, err)
+            return
+        self.redact_window.redacted.connect(self.on_redacted)
+        self.redact_window.open()
+
+    def on_redacted(self, made: DerivedItem) -> None:
+        self._select_next = made.id  # listed by the reload that follows the job
 
     def _writable(self) -> bool:
         if self.session.busy:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHeaderView,
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_block, display_text, human_size, local_and_utc, plain_label
-from ui.workspace.item_model import captured_text
+from ui.workspace.item_model import captured_text, copy_of_text
 from vault.evidence.items import Item
+from vault.evidence.sensitive import is_sensitive
 from vault.i18n import _
 
 KEY_FIELDS = (
@@ -66,11 +68,16 @@ class DetailsTab(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(_("Item details"))
         self._item: Item | None = None
+        self._was_sensitive = False
         self.values: dict[str, QLabel] = {}
+        # Set by the workspace: an item's id -> name, and an item -> its working copies.
+        self.names: dict[str, str] = {}
+        self.copies: dict[str, list[str]] = {}
         self.title = QLineEdit()
         self.description = QPlainTextEdit()
         self.location = QLineEdit()
         self.captured_by = QLineEdit()
+        self.sensitive = QCheckBox(_("Sensitive: graphic material, blurred until revealed"))
         self.save = QPushButton(_("Save description"))
         self.described_by = plain_label(selectable=True)
         self.tags = QTableWidget(0, 2)
@@ -87,6 +94,8 @@ class DetailsTab(QScrollArea):
         form = QFormLayout(box)
         rows = [
             ("name", _("Name")),
+            ("copy_of", _("Copy of")),
+            ("copies", _("Working copies")),
             ("sha256", "SHA-256"),
             ("seal", _("Seal")),
             ("size", _("Size")),
@@ -116,6 +125,8 @@ class DetailsTab(QScrollArea):
         ):
             widget.setAccessibleName(title)
             form.addRow(title, widget)
+        self.sensitive.setAccessibleName(_("Sensitive"))
+        form.addRow("", self.sensitive)
         self.description.setMaximumHeight(90)
         self.description.setTabChangesFocus(True)
         self.save.setAccessibleName(_("Save description"))
@@ -144,6 +155,8 @@ class DetailsTab(QScrollArea):
         self.described_by.clear()
         for edit in (self.title, self.description, self.location, self.captured_by):
             edit.clear()
+        self.sensitive.setChecked(False)
+        self._was_sensitive = False
         if item is not None:
             self._fill_properties(item, seal)
 
@@ -166,6 +179,8 @@ class DetailsTab(QScrollArea):
             taken += " " + display_text(meta["captured_offset"])
         values = {
             "name": display_text(item.original_name),
+            "copy_of": copy_of_text(item, self.names),
+            "copies": "\n".join(display_text(n) for n in self.copies.get(item.id, [])),
             "sha256": f"{item.sha256[:32]}\n{item.sha256[32:]}",
             "size": f"{human_size(item.size)} ({item.size:,} {_('B')})",
             "mime": display_text(item.mime),
@@ -199,6 +214,8 @@ class DetailsTab(QScrollArea):
         self.description.setPlainText(display_block(description.get("description", "")))
         self.location.setText(display_text(description.get("location", "")))
         self.captured_by.setText(display_text(description.get("captured_by", "")))
+        self._was_sensitive = is_sensitive(description)
+        self.sensitive.setChecked(self._was_sensitive)
 
     def tag_value(self, key: str) -> str | None:
         """The shown value of a tag (tests and accessibility)."""
@@ -217,4 +234,7 @@ class DetailsTab(QScrollArea):
             "location": self.location.text().strip(),
             "captured_by": self.captured_by.text().strip(),
         }
+        # Recorded when it says something: marked, or unmarked after having been marked.
+        if self.sensitive.isChecked() or self._was_sensitive:
+            fields["sensitive"] = "yes" if self.sensitive.isChecked() else "no"
         self.describe_requested.emit(self._item.id, fields)

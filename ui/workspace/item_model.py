@@ -30,6 +30,21 @@ def captured_text(item: Item) -> str:
     return display_text(at).replace("T", " ")
 
 
+def copy_of_text(item: Item, names: dict[str, str]) -> str:
+    """ "Working copy of NAME (redact), SHA-256 …" for a derived item; "" for an original."""
+    derivation = item.derivation or {}
+    parent = item.derived_from
+    if parent is None:
+        return ""
+    operation = derivation.get("operation")
+    op = operation.get("op") if isinstance(operation, dict) else None
+    name = names.get(parent)
+    shown = display_text(name) if name else _("an item not in this case ({id})").format(id=parent)
+    return _("Working copy ({op}) of {name}\noriginal's SHA-256 {sha}").format(
+        op=display_text(op or "?"), name=shown,
+        sha=display_text(derivation.get("parent_sha256") or ""))  # fmt: skip
+
+
 class ItemTableModel(RowTableModel):
     """Items of the open case. `may_read()` says whether the case can be read right now
     (no job writing); when it cannot, rows show what is already in memory."""
@@ -40,12 +55,21 @@ class ItemTableModel(RowTableModel):
         self._may_read = may_read
         self._seals: dict[str, bool] = {}
         self._last: LastVerification | None = None
+        self._names: dict[str, str] = {}
 
     def headers(self) -> list[str]:
         return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal")]
 
     def set_items(self, items: list[Item]) -> None:
+        self._names = {item.id: item.original_name for item in items}
         self.set_rows(items)
+
+    def name_of(self, item_id: str) -> str | None:
+        """The original name of an item of the case (a copy's parent), if it is here."""
+        return self._names.get(item_id)
+
+    def copies_of(self, item_id: str) -> list[Item]:
+        return [item for item in self._rows if item.derived_from == item_id]
 
     def clear(self) -> None:
         """Forget every item and thumbnail (the case is locked)."""
@@ -95,6 +119,8 @@ class ItemTableModel(RowTableModel):
             return self._thumbnail(item.id)
         if role == Qt.ItemDataRole.ToolTipRole and column == SEAL:
             return self._seal_tip(item.id)
+        if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
+            return copy_of_text(item, self._names)
         return None
 
     def _thumbnail(self, item_id: str) -> Any:
@@ -104,7 +130,8 @@ class ItemTableModel(RowTableModel):
 
     def _display(self, item: Item, column: int) -> str:
         if column == NAME:
-            return display_text(item.original_name)
+            mark = "↳ " if item.derived_from else ""  # a working copy, linked to its original
+            return mark + display_text(item.original_name)
         if column == TYPE:
             return display_text(item.mime)
         if column == CAPTURED:

@@ -37,7 +37,21 @@ def decode_preview(chunks: Iterable[bytes], max_side: int = MAX_PREVIEW_SIDE) ->
         reader.setScaledSize(
             size.scaled(QSize(max_side, max_side), Qt.AspectRatioMode.KeepAspectRatio)
         )
-    return reader.read()
+    image = reader.read()
+    # Qt's TIFF handler touches its device when it is destroyed: the reader must go before
+    # the buffer, or showing a TIFF (a redacted copy, an imported scan) crashes the app.
+    del reader
+    return image
+
+
+def veiled(image: QImage) -> QImage:
+    """The picture blurred beyond recognition (a sensitive item not revealed yet): scaled
+    down to a few dozen pixels and back up smoothly."""
+    if image.isNull():
+        return image
+    smooth = Qt.TransformationMode.SmoothTransformation
+    tiny = image.scaled(24, 24, Qt.AspectRatioMode.KeepAspectRatio, smooth)
+    return tiny.scaled(image.width(), image.height(), Qt.AspectRatioMode.IgnoreAspectRatio, smooth)
 
 
 class PreviewPane(QWidget):

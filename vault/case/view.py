@@ -17,6 +17,7 @@ from vault.case.identity import Identity
 from vault.custody.entry import Entry, Finding, read_entries
 from vault.custody.hands import Event, Hands
 from vault.evidence import items as _items
+from vault.evidence import sensitive as _sensitive
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
 from vault.evidence.notes import Note, list_notes
@@ -97,6 +98,10 @@ class CaseReader:
     def description(self, item_id: str) -> dict[str, Any]:
         """The latest signed description in any chain: a received item keeps its sender's."""
         return self.hands().description(item_id)[0]
+
+    def sensitive_ids(self) -> set[str]:
+        """Items whose latest signed description marks them sensitive (issue 15 §4)."""
+        return _sensitive.sensitive_ids(self._case.conn)
 
     def thumbnail(self, item_id: str) -> bytes | None:
         return _items.thumbnail(self._case.conn, item_id)

@@ -160,6 +160,7 @@ def _load_commands() -> None:
     # Each module registers its own subcommands; importing them is what wires them in.
     import vault.cli.anchors
     import vault.cli.case
+    import vault.cli.derive
     import vault.cli.package
     import vault.cli.report  # noqa: F401
 

@@ -17,7 +17,9 @@ from vault.cli.main import (
     read_secret_file,
     say,
 )
-from vault.errors import PackageRefused
+from vault.errors import InvalidInput, PackageRefused
+from vault.evidence.derive import working_copies
+from vault.evidence.items import list_items
 from vault.i18n import _
 from vault.package.export import export
 from vault.package.read import package_kind
@@ -51,6 +53,9 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     _case_arg(p)
     p.add_argument("out", type=Path, help=_("a folder, NAME.zip or NAME.zip.age"))
     p.add_argument("--item", action="append", dest="items", metavar="ID")
+    p.add_argument("--copies-only", action="store_true",
+                   help=_("share working copies only: the chosen items' derived copies, "
+                          "their originals withheld"))  # fmt: skip
     how = p.add_mutually_exclusive_group()
     how.add_argument("--encrypt-passphrase-file", type=Path, metavar="F")
     how.add_argument("--recipient", action="append", dest="recipients", metavar="AGE_KEY")
@@ -61,8 +66,13 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 def export_(args: argparse.Namespace) -> int:
     secret = _export_secret(args.encrypt_passphrase_file)
     with open_case(args) as case:
+        items = args.items
+        if args.copies_only:
+            items = working_copies(list_items(case.conn), args.items)
+            if not items:
+                raise InvalidInput(_("There are no working copies to share."))
         result = export(
-            case, output_path(args.out), item_ids=args.items,
+            case, output_path(args.out), item_ids=items,
             recipient_label=args.recipient_label, encrypt_passphrase=secret,
             age_recipients=args.recipients,
         )  # fmt: skip
@@ -93,6 +103,19 @@ def print_verification(v: PackageVerification) -> None:
         for case_id, title, length in v.custody:
             say(_("  custody: case {id} {title!r}, {n} entries").format(
                 id=case_id, title=title, n=length))  # fmt: skip
+        print_copies(v)
+
+
+def print_copies(v: PackageVerification) -> None:
+    """Each working copy with its original's SHA-256 from the signed derive entry."""
+    if not v.copies:
+        return
+    say(_("Working copies (the original's SHA-256 as the signed derive entry records it):"))
+    for copy in v.copies:
+        where = _("included") if copy.parent_included else _("withheld")
+        say(_("  {name} ({id}): {op} of {parent}, SHA-256 {sha} (original {where})").format(
+            name=copy.name, id=copy.id, op=copy.operation, parent=copy.parent,
+            sha=copy.parent_sha256, where=where))  # fmt: skip
 
 
 @command("verify-package", _verify_args,

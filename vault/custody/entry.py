@@ -23,6 +23,9 @@ from vault.errors import InvalidInput
 from vault.i18n import _
 
 GENESIS = bytes(32)
+# Entries that bring one item with its own bytes into a case: an import from a file, and a
+# working copy derived from another item (DESIGN §10). Both record name, size, type, digest.
+ITEM_ENTERING = frozenset({"item.import", "item.derive"})
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,9 @@ class Entry:
 
 def entered_digests(entry: Entry | None) -> Mapping[str, object]:
     """item id -> the SHA-256 recorded by an entry that brings items into a case
-    (`item.import`, or the item list of a `package.import`); a hostile entry may record
-    something that is not text there, which then matches no digest. Computed once per
-    entry; the mapping returned is shared, so callers only read it."""
+    (`item.import`, `item.derive`, or the item list of a `package.import`); a hostile
+    entry may record something that is not text there, which then matches no digest.
+    Computed once per entry; the mapping returned is shared, so callers only read it."""
     if entry is None:
         return {}
     if entry._entered is None:
@@ -81,7 +84,7 @@ def _entered(entry: Entry) -> dict[str, object]:
     if entry.content is None:
         return {}
     subject = entry.content.get("subject")
-    if entry.action == "item.import" and isinstance(subject, str):
+    if entry.action in ITEM_ENTERING and isinstance(subject, str):
         return {subject: entry.content.get("digest")}
     items = entry.details.get("items") if entry.action == "package.import" else None
     if isinstance(items, list):

@@ -18,6 +18,7 @@ from vault.custody.tsa import trusted_roots
 from vault.custody.witness import check_witness
 from vault.errors import Cancelled
 from vault.evidence.blobstore import hash_blob
+from vault.evidence.derive import check_derivations
 from vault.evidence.notes import note_digest
 from vault.i18n import _
 from vault.package.model import verify_lineage
@@ -55,6 +56,7 @@ def verify_case(
     _check_identities(conn, chain, report)
     _check_items(conn, entries, by_seq, report, progress, cancelled)
     _check_notes(conn, entries, by_seq, report)
+    report.findings += check_derivations(entries)
     report.findings += check_people(case)
     report.findings += check_items(conn, cancelled)
     report.findings += check_notes(conn)

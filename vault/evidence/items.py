@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault.custody.entry import Entry, read_entries
+from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
 from vault.errors import NotFound
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.metadata import empty_fields
@@ -61,12 +61,22 @@ class Item:
     entered_seq: int
     blob_id: int
     problems: tuple[str, ...] = ()
+    # A working copy (DESIGN §10): parent, parent_sha256, operation, tool as its signed
+    # `item.derive` states them; None for an original.
+    derivation: dict[str, Any] | None = None
+
+    @property
+    def derived_from(self) -> str | None:
+        """The parent's item id, for a derived item."""
+        parent = (self.derivation or {}).get("parent")
+        return parent if isinstance(parent, str) else None
 
     def to_json(self) -> dict[str, Any]:
         """The documented `items --json` object."""
         obj = asdict(self)
         del obj["metadata"], obj["blob_id"]
         obj["problems"] = list(self.problems)
+        obj["derived_from"] = self.derived_from
         obj.update({name: self.metadata.get(name) for name in METADATA_FIELDS})
         return obj
 
@@ -110,12 +120,16 @@ class _Records:
 
 def first_hands(conn: sqlcipher.Connection) -> dict[tuple[str, str], dict[str, Any]]:
     """(item id, SHA-256) -> original_name, size and mime as an `item.import` of those bytes,
-    in a kept chain, signed them. Keyed by the digest too, so that a chain naming the same
-    id for other bytes never lends its name to the item."""
+    in a kept chain, signed them (and the derivation, for an `item.derive`). Keyed by the
+    digest too, so that a chain naming the same id for other bytes never lends its name to
+    the item."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for (line,) in conn.execute("SELECT line FROM lineage WHERE line LIKE '%item.import%'"):
+    rows = conn.execute(
+        "SELECT line FROM lineage WHERE line LIKE '%item.import%' OR line LIKE '%item.derive%'"
+    )
+    for (line,) in rows:
         content = (parse_content(line) or {}).get("content")
-        if not isinstance(content, dict) or content.get("action") != "item.import":
+        if not isinstance(content, dict) or content.get("action") not in ITEM_ENTERING:
             continue
         for item_id, signed in item_records(content).items():
             key = (item_id, str(signed.get("sha256")))
@@ -123,7 +137,7 @@ def first_hands(conn: sqlcipher.Connection) -> dict[tuple[str, str], dict[str, A
     return found
 
 
-_FIRST_HANDS = ("original_name", "size", "mime")
+_FIRST_HANDS = ("original_name", "size", "mime", "derivation")
 
 
 def _item(row: tuple[Any, ...], records: _Records) -> Item:
@@ -143,10 +157,12 @@ def _item(row: tuple[Any, ...], records: _Records) -> Item:
     warned = checked_json(warnings, record, "warnings_sha256", problems)
     meta = {**empty_fields(), **fields} if isinstance(fields, dict) else empty_fields()
     said = [str(w) for w in warned] if isinstance(warned, list) else []
+    derived = record.get("derivation")
     return Item(
         item_id, str(shown["sha256"]), str(shown["original_name"]), _int(shown["size"]),
         str(shown["mime"]), str(shown["imported_at"]), str(shown["source"]),
         str(shown["method"]), meta, said + problems, seq, blob_id, tuple(problems),
+        dict(derived) if isinstance(derived, dict) else None,
     )  # fmt: skip
 
 
@@ -267,7 +283,8 @@ def description(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any]:
 
 
 def item_events(conn: sqlcipher.Connection, item_id: str) -> list[Entry]:
-    """Every entry about the item: its own, notes about it, and packages that carried it."""
+    """Every entry about the item: its own, notes about it, packages that carried it, and
+    working copies made from it (their `item.derive` names it as parent)."""
     # Notes are found by the item their signed entry names, not by the rows' `about`.
     own = read_entries(
         conn, "WHERE subject = ? OR (action IN ('note.add', 'note.amend') AND content LIKE ?)",
@@ -277,4 +294,7 @@ def item_events(conn: sqlcipher.Connection, item_id: str) -> list[Entry]:
         conn, "WHERE action IN ('package.export', 'package.import', 'report.generate')"
         " AND content LIKE ?", (f'%"{item_id}"%',)
     )  # fmt: skip
-    return sorted({e.seq: e for e in (*own, *carried)}.values(), key=lambda e: e.seq)
+    copies = read_entries(
+        conn, "WHERE action = 'item.derive' AND content LIKE ?", (f'%"parent":"{item_id}"%',)
+    )
+    return sorted({e.seq: e for e in (*own, *carried, *copies)}.values(), key=lambda e: e.seq)

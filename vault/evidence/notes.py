@@ -17,7 +17,8 @@ from vault.evidence.items import get_item, signed_content
 from vault.evidence.record import note_records
 from vault.i18n import _
 
-DESCRIPTIVE_FIELDS = ("title", "description", "location", "captured_by")
+# "sensitive" ("yes" / "no"): graphic material, shown blurred until revealed (issue 15 §4).
+DESCRIPTIVE_FIELDS = ("title", "description", "location", "captured_by", "sensitive")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 import rfc8785
 
+from vault.custody.entry import ITEM_ENTERING
 from vault.evidence.metadata import Extracted
 from vault.i18n import LANGUAGES, _, translations
 
@@ -24,6 +25,8 @@ DIGEST_KEYS = ("metadata_sha256", "tags_sha256", "warnings_sha256", "thumbnail_s
 """The row columns each digest covers, in the order of DIGEST_KEYS."""
 DIGEST_COLUMNS = ("metadata", "tags", "warnings", "thumbnail")
 SHOWN_KEYS = ("sha256", "original_name", "size", "mime", "source", "method", "imported_at")
+# What an `item.derive` signed about its item's origin (DESIGN §10), kept in its record.
+DERIVE_KEYS = ("parent", "parent_sha256", "operation", "tool")
 
 
 def stored_text(value: Any) -> str:
@@ -75,15 +78,18 @@ def package_sources(package_id: Any) -> set[str]:
 def item_records(content: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """item id -> what the entry that brought it in signed about it, in the item's own terms:
     sha256, imported_at, source, method, and (when signed) original_name, size, mime and the
-    digest keys. {} for an entry that brings no item in."""
+    digest keys; for a derived item, `derivation` (DERIVE_KEYS). {} for an entry that brings
+    no item in."""
     if not isinstance(content, dict):
         return {}
     details = content.get("details")
     details = details if isinstance(details, dict) else {}
     action, at, subject = content.get("action"), content.get("at"), content.get("subject")
-    if action == "item.import" and isinstance(subject, str):
+    if action in ITEM_ENTERING and isinstance(subject, str):
         record = {k: details[k] for k in (*SHOWN_KEYS, *DIGEST_KEYS) if k in details}
         record.update(sha256=content.get("digest"), imported_at=at)
+        if action == "item.derive":
+            record["derivation"] = {k: details.get(k) for k in DERIVE_KEYS}
         return {subject: record}
     if action != "package.import":
         return {}

@@ -10,7 +10,15 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.custody.chain import verify_chain
-from vault.custody.entry import Entry, Finding, entered_digests, parse_jsonl, read_entries
+from vault.custody.entry import (
+    ITEM_ENTERING,
+    Entry,
+    Finding,
+    entered_digests,
+    parse_jsonl,
+    read_entries,
+)
+from vault.evidence.derive import check_derivations
 from vault.i18n import _
 
 FORMAT = "evidence-vault-package/1"
@@ -181,7 +189,7 @@ def _trace(
         return f"no entry of case {case_id} brought it in"
     if recorded != digest:
         return f"seq {entry.seq} of case {case_id} records another SHA-256"
-    if entry.action == "item.import":
+    if entry.action in ITEM_ENTERING:
         return None
     source = entry.details.get("source_case")
     linked = lineage.link(entry)
@@ -199,8 +207,8 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
     findings = []
     for (source, _creator), entries in chains.items():
         label = _("lineage of case {id}: ").format(id=source)
-        findings += [Finding(f.seq, label + f.reason, f.level)
-                     for f in verify_chain(entries, source).findings]  # fmt: skip
+        found = [*verify_chain(entries, source).findings, *check_derivations(entries)]
+        findings += [Finding(f.seq, label + f.reason, f.level) for f in found]
     imports = {e.seq: e for e in read_entries(conn, "WHERE action = 'package.import'")}
     lineage = Lineage({**chains, case_id: list(imports.values())})
     findings += _unlinked(chain_order(case_id, lineage), chains)

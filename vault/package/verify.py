@@ -19,9 +19,10 @@ from vault.case.identity import fingerprint as key_fingerprint
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import AnchorSummary
 from vault.custody.chain import verify_chain
-from vault.custody.entry import ChainResult, Entry, Finding, parse_jsonl
+from vault.custody.entry import ITEM_ENTERING, ChainResult, Entry, Finding, parse_jsonl
 from vault.custody.tsa import trusted_roots
 from vault.errors import InvalidInput
+from vault.evidence.derive import check_derivations, derivations
 from vault.i18n import _
 from vault.package.anchors import package_anchors
 from vault.package.bagit import BagCheck, validate
@@ -52,6 +53,19 @@ class PackageContents:
     head: str
 
 
+@dataclass(frozen=True)
+class DerivedCopy:
+    """A working copy in the package, as its signed `item.derive` states it: whoever holds
+    the original can confirm the link by its SHA-256, even when the original is withheld."""
+
+    id: str
+    name: str
+    parent: str
+    parent_sha256: str
+    parent_included: bool
+    operation: str  # the operation's "op"
+
+
 @dataclass
 class PackageVerification:
     """The result shown to the user: every check with ✓/✗, every finding, who sent it."""
@@ -73,6 +87,7 @@ class PackageVerification:
     custody: list[tuple[str, str, int]] = field(default_factory=list)  # case id, title, entries
     contents: PackageContents | None = None
     anchors: AnchorSummary = field(default_factory=AnchorSummary)  # DESIGN §8
+    copies: list[DerivedCopy] = field(default_factory=list)  # DESIGN §10, from signed entries
 
     @property
     def ok(self) -> bool:
@@ -178,7 +193,8 @@ def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], Cha
     except InvalidInput as err:
         return [], ChainResult(findings=[Finding(None, f"{label}{err}")])
     result = verify_chain(entries, case_id)
-    result.findings = [Finding(f.seq, label + f.reason, f.level) for f in result.findings]
+    found = [*result.findings, *check_derivations(entries)]
+    result.findings = [Finding(f.seq, label + f.reason, f.level) for f in found]
     return entries, result
 
 
@@ -359,14 +375,14 @@ def _check_originals(
 
 
 def _imported_names(chains: Chains) -> set[tuple[str, str]]:
-    """(item id, original name) of every signed item.import in any chain: built once, so
-    each item's check is a look-up, not a scan of every entry. A hostile entry's
+    """(item id, original name) of every signed item.import or item.derive in any chain:
+    built once, so each item's check is a look-up, not a scan of every entry. A hostile entry's
     non-text name matches nothing (and must not reach the set unhashed)."""
     return {
         (e.subject, name)
         for chain in chains.values()
         for e in chain
-        if e.action == "item.import"
+        if e.action in ITEM_ENTERING
         and e.subject is not None
         and isinstance(name := e.details.get("original_name"), str)
     }
@@ -484,3 +500,21 @@ def _summarise(
         result.case_title = str(entries[0].details.get("title", ""))
     result.custody = [(c, str(chains[c][0].details.get("title", "")) if chains.get(c) else "",
                        len(chains.get(c, []))) for c in chain_order(own, chains)]  # fmt: skip
+    result.copies = _copies(doc, chains)
+
+
+def _copies(doc: JsonObject, chains: Chains) -> list[DerivedCopy]:
+    signed = derivations(e for chain in chains.values() for e in chain)
+    ids = {str(item.get("id")) for item in _items(doc)}
+    copies = []
+    for item in _items(doc):
+        made = signed.get(str(item.get("id")))
+        if made is None:
+            continue
+        operation = made.get("operation")
+        copies.append(DerivedCopy(
+            str(item.get("id")), str(item.get("original_name", "")), str(made.get("parent")),
+            str(made.get("parent_sha256")), made.get("parent") in ids,
+            str(operation.get("op")) if isinstance(operation, dict) else "",
+        ))  # fmt: skip
+    return copies

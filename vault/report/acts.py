@@ -237,6 +237,7 @@ _DESCRIPTION_LABELS = {
     "description": N_("Description"),
     "location": N_("Location"),
     "captured_by": N_("Captured by"),
+    "sensitive": N_("Sensitive"),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from vault.case.certificate import ReportKey
 from vault.case.handle import Case
 from vault.case.identity import Identity
-from vault.custody.entry import Entry, read_entries
+from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
 from vault.custody.hands import Event, Hands
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
@@ -41,10 +41,11 @@ class Exhibit:
     described: Event | None = None  # the entry of the description shown, in whichever chain
 
     def recorded(self, key: str) -> Any:
-        """A property as the signed `item.import` entry states it, else as the case holds it."""
+        """A property as the signed `item.import` (or `item.derive`) entry states it, else as
+        the case holds it."""
         content = self.entered.content if self.entered else None
         signed = content.get("details") if content else None
-        if content and content.get("action") == "item.import" and isinstance(signed, dict):
+        if content and content.get("action") in ITEM_ENTERING and isinstance(signed, dict):
             return signed.get(key, getattr(self.item, key))
         return getattr(self.item, key)
 

@@ -30,6 +30,7 @@ from vault.report.layout import (
     wrapped,
 )
 from vault.report.media import media_section
+from vault.report.sensitive import exhibit_picture
 from vault.text import shown
 
 THUMB = 42 * mm
@@ -292,13 +293,7 @@ def custody_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     return [history_table(ex.history, facts, w, label)]
 
 
-def media_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
-    """Video and audio: duration, codecs, a strip of frames (vault/report/media.py)."""
-    return media_section(ex.item, facts.case.conn, w)
-
-
 EXHIBIT_BLOCKS: list[ExhibitBlock] = [
-    media_block,
     description_block,
     notes_section,
     custody_block,
@@ -308,7 +303,8 @@ EXHIBIT_BLOCKS: list[ExhibitBlock] = [
 def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     """Heading, thumbnail beside the recorded properties, then each of EXHIBIT_BLOCKS."""
     name = ex.recorded("original_name")
-    preview = Thumbnail(ex.thumbnail, THUMB) if ex.thumbnail else para(w("no preview"), "small")
+    picture, said = exhibit_picture(ex, facts, w)  # a sensitive exhibit: its redacted copy
+    preview = Thumbnail(picture, THUMB) if picture else para(said or w("no preview"), "small")
     side = THUMB + 4 * mm
     fields = field_table(_fields(ex, facts, w), WIDTH - side)
     top = table([[preview, fields]], [side, WIDTH - side], ("LEFTPADDING", (0, 0), (-1, -1), 0))
@@ -316,7 +312,11 @@ def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
         CondPageBreak(EXHIBIT_ROOM),  # room for the heading and the table beside the thumbnail
         para(w("Exhibit {n}: {name}").format(n=ex.number, name=name), "exhibit"),
         top,
+        # video and audio (vault/report/media.py); no frames of a sensitive exhibit
+        *(media_section(ex.item, facts.case.conn, w) if said is None else []),
     ]
+    if said:
+        story.append(para(said, "small"))
     for block in EXHIBIT_BLOCKS:
         story += block(ex, facts, w)
     return story

@@ -25,6 +25,7 @@ from vault.case.view import CaseReader
 from vault.custody.entry import read_entries
 from vault.custody.verify import record_verification, verify_case
 from vault.errors import VaultError
+from vault.evidence.derive import derive_item
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, amend_note, describe_item
@@ -86,6 +87,9 @@ def test_every_public_write_function_appends_exactly_one_entry_and_nothing_else(
     note = one_act(case, lambda: add_note(case, "Свідок", about=first), "note.add", {"notes"})
     one_act(case, lambda: amend_note(case, note.id, "Свідок бачив"), "note.amend", {"notes"})
     one_act(case, lambda: describe_item(case, first, {"title": "Cell 2"}), "item.describe")
+    one_act(case, lambda: derive_item(case, first, b"a working copy", name="copy.txt",
+                                      operation={"op": "extract", "member": "copy.txt"}),
+            "item.derive", {"blobs", "chunks", "items"})  # fmt: skip
     report = one_act(case, lambda: verify_case(case), "case.verify", entries=0)
     one_act(case, lambda: record_verification(case, report), "case.verify")
     one_act(case, lambda: export(case, tmp_path / "pkg"), "package.export")
@@ -206,13 +210,15 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     assert public == {
         "info", "witness_finding", "actor", "items", "tags", "description", "thumbnail",
         "original", "stream", "events", "notes", "log_entries", "actor_names", "subject_labels",
-        "last_verification", "hands", "history", "described_by", "note_authors", "kept_events",
+        "last_verification", "sensitive_ids", "hands", "history", "described_by",
+        "note_authors", "kept_events",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
     reader.tags(item.id), reader.description(item.id), reader.thumbnail(item.id)
     b"".join(reader.original(item.id)), reader.events(item.id), reader.notes()
     reader.stream(item.id).read_at(0, 1 << 20)
+    reader.sensitive_ids()
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
     reader.last_verification()
     reader.hands(), reader.history(item.id), reader.described_by(item.id)
@@ -238,6 +244,7 @@ ACT_SITES = {
     ("vault/evidence/ingest.py", "import_file"): "item.import",
     ("vault/evidence/notes.py", "_write_note"): "note.add, note.amend",
     ("vault/evidence/notes.py", "describe_item"): "item.describe",
+    ("vault/evidence/derive.py", "_store"): "item.derive",
     ("vault/custody/verify.py", "record_verification"): "case.verify",
     ("vault/package/export.py", "_close"): "package.export",
     ("vault/package/receive.py", "_import"): "package.import",

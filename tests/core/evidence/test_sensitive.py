@@ -1,0 +1,76 @@
+"""Care for the viewer (issue 15 §4): an item marked sensitive by a signed description; its
+pictures blurred; a report prints it through its redacted copy, or a placeholder, and says so."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+from PIL import Image, ImageChops, ImageStat
+
+from tests.helpers.case import CORPUS, new_case, run_cli
+from tests.helpers.report import pdf_text
+from vault.custody.entry import read_entries
+from vault.custody.verify import verify_case
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import description, thumbnail
+from vault.evidence.notes import describe_item
+from vault.evidence.redact import redact_item
+from vault.evidence.sensitive import blurred, mark_sensitive, sensitive_ids
+from vault.report.generate import generate_report
+
+PHOTO = CORPUS / "camera" / "elephants.jpg"
+
+
+def test_marking_an_item_sensitive_is_a_signed_description_that_keeps_the_others(tmp_path):
+    case = new_case(tmp_path)
+    item = import_paths(case, [PHOTO]).imported[0]
+    describe_item(case, item.id, {"title": "Body in the yard", "location": "Bucha"})
+    entry = mark_sensitive(case, item.id, True)
+    assert entry.action == "item.describe" and entry.subject == item.id
+    assert entry.details == {"title": "Body in the yard", "location": "Bucha", "sensitive": "yes"}
+    assert sensitive_ids(case.conn) == {item.id}
+    mark_sensitive(case, item.id, False)
+    assert sensitive_ids(case.conn) == set()
+    assert description(case.conn, item.id)["title"] == "Body in the yard"
+    assert verify_case(case).ok
+    case.close()
+    run = run_cli("describe", case.path, item.id, "--title", "Yard", "--sensitive", "yes")
+    assert run.returncode == 0, run.stderr
+
+
+def test_a_blurred_thumbnail_keeps_no_detail():
+    case_thumb = io.BytesIO()
+    Image.open(PHOTO).convert("RGB").resize((256, 170)).save(case_thumb, "JPEG")
+    original = Image.open(case_thumb)
+    veiled = Image.open(io.BytesIO(blurred(case_thumb.getvalue())))
+    assert veiled.size == original.size
+    # Edges (detail) all but vanish: the blurred picture's edge energy is a small fraction.
+    edges = [ImageStat.Stat(ImageChops.difference(img.convert("L"), img.convert("L").transform(
+        img.size, Image.Transform.AFFINE, (1, 0, 1, 0, 1, 0)))).mean[0]
+        for img in (original, veiled)]  # fmt: skip
+    assert edges[1] < edges[0] / 4
+    assert blurred(b"not an image") is None and blurred(None) is None
+
+
+def test_a_report_prints_a_sensitive_exhibit_through_its_redacted_copy_or_a_placeholder(
+    tmp_path,
+):
+    case = new_case(tmp_path)
+    with_copy, without = import_paths(case, [PHOTO, CORPUS / "camera" / "Canon_40D.jpg"]).imported
+    copy = redact_item(case, with_copy.id, [(100, 50, 200, 200)], method="fill")
+    mark_sensitive(case, with_copy.id, True)
+    mark_sensitive(case, without.id, True)
+    out = tmp_path / "report.pdf"
+    generate_report(case, out, item_ids=[with_copy.id, without.id])
+    text = " ".join(pdf_text(out).split())
+    assert f"the picture shown is its redacted copy {copy.original_name}" in text
+    assert "its picture is not printed, and it has no redacted copy" in text
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True,
+                            check=True).stdout  # fmt: skip
+    thumbs = [line for line in images.splitlines()[2:] if "image" in line]
+    copy_thumb = Image.open(io.BytesIO(thumbnail(case.conn, copy.id)))
+    # One exhibit picture (the copy's); the QR code and the other sensitive one are not photos.
+    assert sum(f" {copy_thumb.width} " in line for line in thumbs) == 1
+    assert [e.action for e in read_entries(case.conn)][-1] == "report.generate"
+    case.close()

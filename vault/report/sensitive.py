@@ -1,0 +1,25 @@
+"""A sensitive exhibit's picture (issue 15 §4): its latest redacted copy, or a placeholder;
+the report says which. Kept apart from the exhibit layout, which only asks for the picture."""
+
+from __future__ import annotations
+
+from vault.evidence.items import checked_thumbnail, list_items, signed_record
+from vault.evidence.sensitive import is_sensitive, redacted_copy
+from vault.report.data import Exhibit, ReportFacts
+from vault.report.formatting import N_, Words
+
+SHOWN_COPY = N_("Marked sensitive: the picture shown is its redacted copy {name} ({id}).")
+NOT_PRINTED = N_("Marked sensitive: its picture is not printed, and it has no redacted copy.")
+
+
+def exhibit_picture(ex: Exhibit, facts: ReportFacts, w: Words) -> tuple[bytes | None, str | None]:
+    """(the thumbnail to print, or None; what the report must say about it, or None)."""
+    if not is_sensitive(ex.description):
+        return ex.thumbnail, None
+    conn = facts.case.conn
+    copy = redacted_copy(list_items(conn), ex.item.id)
+    if copy is not None:
+        thumb, withheld = checked_thumbnail(conn, copy.id, signed_record(conn, copy.id))
+        if thumb and not withheld:
+            return thumb, w(SHOWN_COPY).format(name=copy.original_name, id=copy.id)
+    return None, w(NOT_PRINTED)
