@@ -155,6 +155,7 @@ class CaseWorkspace(QWidget):
                 self.details.details.copies.setdefault(item.derived_from, []).append(
                     item.original_name
                 )
+        self.item_model.set_provenance(reader.provenance())
         self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
         chosen, self._select_next = self._select_next, None
         self._reselect(chosen or (selected.id if selected else None))
@@ -237,6 +238,7 @@ class CaseWorkspace(QWidget):
     def _show_case_data(self, item: Item) -> None:
         reader = self.reader
         self.details.details.show_extra(reader.tags(item.id), reader.description(item.id))
+        self.details.details.show_provenance(self.item_model.provenance(item.id))
         self.details.notes.show_notes(reader.notes(about=item.id))
         self.details.events.show_events(reader.events(item.id), self._names)
         hidden = self.hidden(item.id)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from vault.cli.main import _case_arg, command, open_case, print_json, say
 from vault.evidence.items import get_item, list_items
 from vault.i18n import _
 from vault.provenance.check import recheck
-from vault.provenance.codes import explain, state_explained, state_words
+from vault.provenance.codes import describe
 from vault.provenance.record import provenance_by_item
 from vault.provenance.trust import add_trust_list, all_lists, remove_trust_list
 
@@ -47,23 +46,6 @@ def provenance(args: argparse.Namespace) -> int:
     if not shown_any:
         say(_("No item carries Content Credentials or a ProofMode proof."))
     return 0
-
-
-def describe(result: dict[str, Any]) -> list[str]:
-    """A provenance result as lines for a person: state, signer, time, list, claims, codes."""
-    kind = "C2PA" if result.get("kind") == "c2pa" else "ProofMode"
-    state = str(result.get("state"))
-    lines = [f"{kind}: {state_words(state)} (seq {result.get('seq')})", state_explained(state)]
-    facts = (
-        (_("signer"), result.get("signer")), (_("issuer"), result.get("issuer")),
-        (_("generator"), result.get("claim_generator")), (_("signed at"), result.get("signed_at")),
-        (_("trusted list"), ((result.get("trust") or {}).get("chained_to") or {}).get("name")),
-    )  # fmt: skip
-    lines += [f"{label}: {value}" for label, value in facts if value]
-    claims = result.get("claims") or {}
-    lines += [_("claim {key}: {value}").format(key=k, value=v) for k, v in claims.items()]
-    lines += [f"{code}: {explain(code)}" for code in result.get("codes") or []]
-    return lines
 
 
 def _trust_args(p: argparse.ArgumentParser) -> None:

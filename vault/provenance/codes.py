@@ -4,6 +4,7 @@ the report, in English and Ukrainian. A code without words of its own is shown a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from vault.i18n import _
 
@@ -112,3 +113,22 @@ def _code_words() -> dict[str, str]:
 def explain(code: str) -> str:
     """What a validator code means, in the current language; the code itself if unknown."""
     return _code_words().get(code, code)
+
+
+def describe(result: dict[str, Any]) -> list[str]:
+    """A provenance result (an entry's details, with its `seq`) as lines for a person:
+    state, signer, time, the list it chained to, claims, every code in plain words. The
+    values are evidence strings: the caller shows them through its sanitizer."""
+    kind = "C2PA" if result.get("kind") == "c2pa" else "ProofMode"
+    state = str(result.get("state"))
+    lines = [f"{kind}: {state_words(state)} (seq {result.get('seq')})", state_explained(state)]
+    facts = (
+        (_("signer"), result.get("signer")), (_("issuer"), result.get("issuer")),
+        (_("generator"), result.get("claim_generator")), (_("signed at"), result.get("signed_at")),
+        (_("trusted list"), ((result.get("trust") or {}).get("chained_to") or {}).get("name")),
+    )  # fmt: skip
+    lines += [f"{label}: {value}" for label, value in facts if value]
+    claims = result.get("claims") or {}
+    lines += [_("claim {key}: {value}").format(key=k, value=v) for k, v in claims.items()]
+    lines += [f"{code}: {explain(code)}" for code in result.get("codes") or []]
+    return lines
