@@ -77,12 +77,25 @@ def settings(lists: list[TrustList]) -> dict[str, Any]:
     return result
 
 
-def _read(source: Source, mime: str, lists: list[TrustList]) -> Any:
-    from c2pa import Context, Reader
+_CONTEXTS: dict[tuple[str, ...], Any] = {}  # per worker: parsing ~130 certificates costs
 
-    context = Context.from_dict(settings(lists))
+
+def _context(lists: list[TrustList]) -> Any:
+    from c2pa import Context
+
+    key = tuple(t.to_record()["sha256"] + t.to_record().get("allowed_sha256", "") for t in lists)
+    if key not in _CONTEXTS:
+        if len(_CONTEXTS) > 16:  # the lists changed many times in one worker's life
+            _CONTEXTS.clear()
+        _CONTEXTS[key] = Context.from_dict(settings(lists))
+    return _CONTEXTS[key]
+
+
+def _read(source: Source, mime: str, lists: list[TrustList]) -> Any:
+    from c2pa import Reader
+
     with open_source(source) as stream:
-        return Reader.try_create(mime, stream, context=context)
+        return Reader.try_create(mime, stream, context=_context(lists))
 
 
 def check_c2pa(source: Source, mime: str, lists: list[TrustList]) -> Provenance | None:
@@ -188,9 +201,9 @@ def _trust(source: Source, mime: str, lists: list[TrustList], state: str) -> dic
     checked = [t.to_record() for t in lists]
     chained = None
     if state == "trusted":
-        chained = lists[0] if len(lists) == 1 else next(
-            (t for t in lists if _state_with(source, mime, t) == "trusted"), None
-        )  # fmt: skip
+        # Trusted by all of them and by none of the others alone: the last one (one read less).
+        earlier = (t for t in lists[:-1] if _state_with(source, mime, t) == "trusted")
+        chained = next(earlier, lists[-1])
     return {"chained_to": chained.to_record() if chained else None, "checked": checked}
 
 
