@@ -17,6 +17,7 @@ import importlib.metadata
 import io
 import json
 import posixpath
+import shlex
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -293,3 +294,19 @@ def _claims(trusted: dict[str, dict[str, str]], every: dict[str, dict[str, str]]
             moment = datetime.fromtimestamp(int(claims[name]), UTC)
             claims[name] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return claims
+
+
+def gpgv_commands(media: str, evidence: list[str]) -> list[str]:
+    """The `gpgv` commands that check a media file's ProofMode signatures by hand, from the
+    names of its evidence files (gpgv wants the key dearmored into a keyring first)."""
+    if KEY not in evidence:
+        return []
+    commands = ["gpg --dearmor < pubkey.asc > pubkey.gpg"]
+    for name in evidence:
+        if name.endswith(".asc") and name != KEY:
+            signed = name[: -len(".asc")]
+            target = signed if signed.endswith((".proof.csv", ".proof.json")) else media
+            commands.append(
+                f"gpgv --keyring ./pubkey.gpg {shlex.quote(name)} {shlex.quote(target)}"
+            )
+    return commands

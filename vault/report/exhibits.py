@@ -14,6 +14,7 @@ from vault.report.formatting import N_, Words, esc
 from vault.report.layout import MONO, WIDTH, Thumbnail, field_table, markup, para, table
 from vault.report.media import media_section
 from vault.report.sensitive import exhibit_picture
+from vault.report.provenance import provenance_block
 
 THUMB = 42 * mm
 CLIP = 300  # EXIF values and log details are claims, not the evidence: a long one is cut
@@ -178,6 +179,7 @@ def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
         story.append(para(said, "small"))
     for key, value in ex.description.items():
         story.append(_labelled(w(_DESCRIPTION_LABELS.get(key, key)) + ":", value))
+    story += provenance_block(ex, facts, w)  # DESIGN §9, its own module
     if ex.notes:
         story += [para(w("Notes"), "label"), *notes_block(ex.notes, facts, w)]
     story += [para(w("Custody events of this item"), "label"), entries_table(ex.events, facts, w)]
