@@ -13,8 +13,8 @@ from vault.report.data import Exhibit, ReportFacts
 from vault.report.formatting import N_, Words, esc
 from vault.report.layout import MONO, WIDTH, Thumbnail, field_table, markup, para, table
 from vault.report.media import media_section
-from vault.report.sensitive import exhibit_picture
 from vault.report.provenance import provenance_block
+from vault.report.sensitive import exhibit_picture
 
 THUMB = 42 * mm
 CLIP = 300  # EXIF values and log details are claims, not the evidence: a long one is cut
