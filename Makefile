@@ -24,7 +24,7 @@ APT_X := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-rende
 	libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
 # Other people's tools that check our output, used by the tests; gettext for msgfmt.
 APT_CHECKERS := poppler-utils qpdf age libimage-exiftool-perl zbar-tools openssl gettext \
-	desktop-file-utils
+	desktop-file-utils gnupg gpgv
 # PyInstaller reads shared libraries' dependencies with ldd and objdump (`make dist`).
 APT_DIST := binutils
 # Debian's own python3 needs python3-venv for `python3 -m venv`; other builds ship it.

@@ -108,8 +108,12 @@ def test_built_app_command_line_works_outside_the_project(
     cli("import", "case.evault", corpus / "camera" / "Canon_40D.jpg")
     (item,) = json.loads(cli("items", "case.evault", "--json"))
     assert (item["model"], item["warnings"]) == ("Canon EOS 40D", [])  # read by the worker
+    # Content Credentials: c2pa's native library is loaded by the frozen app's worker.
+    cli("import", "case.evault", corpus / "c2pa" / "CA.jpg")
+    (signed,) = [i for i in json.loads(cli("items", "case.evault", "--json")) if i["provenance"]]
+    assert [p["state"] for p in signed["provenance"]] == ["valid"]
     verified = cli("verify", "case.evault").splitlines()
-    assert any(line.startswith("VERIFIED: 2 entries, 1 items") for line in verified), verified
+    assert any(line.startswith("VERIFIED: 4 entries, 2 items") for line in verified), verified
     cli("report", "case.evault", "report.pdf", "--lang", "uk")
     text = _run(["pdftotext", work / "report.pdf", "-"]).stdout
     assert "Звіт про докази" in text and "Ізюм — ліс" in text

@@ -156,6 +156,7 @@ class CaseWorkspace(QWidget):
                 self.details.details.copies.setdefault(item.derived_from, []).append(
                     item.original_name
                 )
+        self.item_model.set_provenance(reader.provenance())
         self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
         self.custody.show_kept(reader.kept_events())
         chosen, self._select_next = self._select_next, None
@@ -243,6 +244,7 @@ class CaseWorkspace(QWidget):
             reader.description(item.id),
             written_by(reader.described_by(item.id)),
         )
+        self.details.details.show_provenance(self.item_model.provenance(item.id))
         notes = reader.notes(about=item.id)
         authors = reader.note_authors(notes)
         self.details.notes.show_notes(notes, {k: written_by(e) for k, e in authors.items()})

@@ -30,6 +30,7 @@ from ui.workspace.item_model import captured_text, copy_of_text
 from vault.evidence.items import Item
 from vault.evidence.sensitive import is_sensitive
 from vault.i18n import _
+from vault.provenance.codes import describe
 
 KEY_FIELDS = (
     "captured_at",
@@ -84,6 +85,7 @@ class DetailsTab(QScrollArea):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self._properties())
+        layout.addWidget(self._provenance_box())
         layout.addWidget(self._describe_box())
         layout.addWidget(self._tags_box())
         self.setWidget(body)
@@ -113,6 +115,22 @@ class DetailsTab(QScrollArea):
             form.addRow(title, self.values[key])
         self.values["sha256"].setFont(QFont(MONO_FAMILY))
         return box
+
+    def _provenance_box(self) -> QGroupBox:
+        """DESIGN §9: what the capture device's signature says, every code in plain words."""
+        self.provenance_box = QGroupBox(_("Provenance"))
+        self.provenance = plain_label(_("Provenance"), selectable=True)
+        self.provenance.setWordWrap(True)
+        QVBoxLayout(self.provenance_box).addWidget(self.provenance)
+        return self.provenance_box
+
+    def show_provenance(self, result: dict[str, Any] | None) -> None:
+        """The item's latest provenance result (signer, generator, time, claims, codes);
+        the section hides for an item that carries no proof."""
+        self.provenance_box.setVisible(result is not None)
+        self.provenance.setText(
+            "\n".join(display_text(line) for line in describe(result)) if result else ""
+        )
 
     def _describe_box(self) -> QGroupBox:
         box = QGroupBox(_("Description (signed in the custody log when saved)"))
@@ -151,6 +169,7 @@ class DetailsTab(QScrollArea):
         self.setEnabled(item is not None)
         for label in self.values.values():
             label.clear()
+        self.show_provenance(None)
         self.tags.setRowCount(0)
         self.described_by.clear()
         for edit in (self.title, self.description, self.location, self.captured_by):

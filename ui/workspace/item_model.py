@@ -14,11 +14,14 @@ from ui.widgets.thumbnail_cache import ThumbnailCache
 from vault.case.view import LastVerification
 from vault.evidence.items import Item
 from vault.i18n import _
+from vault.provenance.codes import state_explained, state_words
 
+_TIP = Qt.ItemDataRole.ToolTipRole
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
-NAME, TYPE, CAPTURED, GPS, SIZE, SEAL = range(6)
+NAME, TYPE, CAPTURED, GPS, SIZE, SEAL, PROVENANCE = range(7)
+BADGES = {"trusted": "✓✓", "valid": "✓", "invalid": "✗", "unverifiable": "?"}
 
 
 def has_gps(item: Item) -> bool:
@@ -56,9 +59,10 @@ class ItemTableModel(RowTableModel):
         self._seals: dict[str, bool] = {}
         self._last: LastVerification | None = None
         self._names: dict[str, str] = {}
+        self._provenance: dict[str, dict[str, Any]] = {}
 
     def headers(self) -> list[str]:
-        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal")]
+        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal"), _("Provenance")]
 
     def set_items(self, items: list[Item]) -> None:
         self._names = {item.id: item.original_name for item in items}
@@ -75,6 +79,7 @@ class ItemTableModel(RowTableModel):
         """Forget every item and thumbnail (the case is locked)."""
         self.set_items([])
         self._seals.clear()
+        self._provenance.clear()
         self._thumbnails.clear()
 
     def set_seals(self, seals: dict[str, bool]) -> None:
@@ -102,6 +107,17 @@ class ItemTableModel(RowTableModel):
     def seal(self, item_id: str) -> bool | None:
         return self._seals.get(item_id)
 
+    def set_provenance(self, results: dict[str, list[dict[str, Any]]]) -> None:
+        """item id -> its provenance results, oldest first; the badge shows the latest."""
+        self._provenance = {item: found[-1] for item, found in results.items() if found}
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, PROVENANCE), self.index(last, PROVENANCE))
+
+    def provenance(self, item_id: str) -> dict[str, Any] | None:
+        """The item's latest provenance result, None when it carries no proof."""
+        return self._provenance.get(item_id)
+
     def item(self, row: int) -> Item:
         return self._rows[row]
 
@@ -121,7 +137,18 @@ class ItemTableModel(RowTableModel):
             return self._seal_tip(item.id)
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
             return copy_of_text(item, self._names)
+        if column == PROVENANCE and role in (_TIP, Qt.ItemDataRole.AccessibleTextRole):
+            return self._provenance_words(item.id, role == _TIP)
         return None
+
+    def _provenance_words(self, item_id: str, tip: bool) -> str:
+        result = self._provenance.get(item_id)
+        if result is None:
+            return "" if tip else _("No provenance")
+        state = str(result.get("state"))
+        kind = "C2PA" if result.get("kind") == "c2pa" else "ProofMode"
+        badge = _("Provenance ({kind}): {state}").format(kind=kind, state=state_words(state))
+        return f"{badge}\n{state_explained(state)}" if tip else badge
 
     def _thumbnail(self, item_id: str) -> Any:
         if self._may_read() or self._thumbnails.cached(item_id):
@@ -140,6 +167,12 @@ class ItemTableModel(RowTableModel):
             return "◉" if has_gps(item) else ""
         if column == SIZE:
             return human_size(item.size)
+        if column == PROVENANCE:
+            result = self._provenance.get(item.id)
+            if result is None:
+                return ""
+            state = str(result.get("state"))
+            return f"{BADGES.get(state, '?')} {state_words(state)}"
         seal = self._seals.get(item.id)
         return "" if seal is None else ("✓" if seal else "✗")
 

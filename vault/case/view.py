@@ -22,6 +22,7 @@ from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
 from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
+from vault.provenance.record import provenance_by_item
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,10 @@ class CaseReader:
 
     def last_verification(self) -> LastVerification | None:
         return last_verification(self._case)
+
+    def provenance(self) -> dict[str, list[dict[str, Any]]]:
+        """Every item's provenance results from the signed log, oldest first (DESIGN §9)."""
+        return provenance_by_item(self._case.conn)
 
 
 def log_entries(case: Case) -> list[Entry]:

@@ -24,6 +24,7 @@ from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import DESCRIPTIVE_FIELDS, add_note, amend_note, describe_item
 from vault.i18n import _
+from vault.provenance.record import provenance_by_item
 
 
 def _init_args(p: argparse.ArgumentParser) -> None:
@@ -101,9 +102,11 @@ def _items_args(p: argparse.ArgumentParser) -> None:
 def items(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         found = list_items(case.conn)
+        provenance = provenance_by_item(case.conn)
         hands = Hands(case.conn, case.id) if args.json else None
     if hands is not None:
-        print_json([{**item.to_json(), "hands": hands.moves_json(item.id)} for item in found])
+        print_json([{**item.to_json(), "provenance": provenance.get(item.id, []),
+                     "hands": hands.moves_json(item.id)} for item in found])  # fmt: skip
     else:
         for item in found:
             say(f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"

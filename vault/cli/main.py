@@ -162,6 +162,7 @@ def _load_commands() -> None:
     import vault.cli.case
     import vault.cli.derive
     import vault.cli.package
+    import vault.cli.provenance
     import vault.cli.report  # noqa: F401
 
 

@@ -25,6 +25,7 @@ from vault.package.export import export
 from vault.package.read import package_kind
 from vault.package.receive import receive
 from vault.package.verify import PackageVerification, verify_package
+from vault.provenance.carried import carried_results, recheck_carried
 
 
 def _package_secret(path: Path, secret_file: str | Path | None, env: bool = True) -> str | None:
@@ -121,14 +122,14 @@ def print_copies(v: PackageVerification) -> None:
 @command("verify-package", _verify_args,
          _("verify a package on its own, without any case file"))  # fmt: skip
 def verify_package_(args: argparse.Namespace) -> int:
-    result = verify_package(
-        args.package, passphrase=_package_secret(args.package, args.passphrase_file)
-    )
+    secret = _package_secret(args.package, args.passphrase_file)
+    result = verify_package(args.package, passphrase=secret)
     print_verification(result)
     if result.is_package:
         say(_("Trusted time:"))
         for line in result.anchors.lines():
             say("  " + line)
+        _print_provenance(args.package, secret, result)
     if result.ok:
         say(_("VALID: confirm the sender's fingerprint by phone."))
         return 0
@@ -170,3 +171,18 @@ def receive_(args: argparse.Namespace) -> int:
         say(_("{n} items or notes of the package were already in this case.").format(
             n=result.already))  # fmt: skip
     return 0
+
+
+def _print_provenance(package: Path, secret: str | None, result: PackageVerification) -> None:
+    """DESIGN §9: the provenance results the package carries, re-checked where it holds the
+    original. Informational: they never decide whether the package verifies."""
+    if result.contents is None:
+        return
+    carried = carried_results(result.contents.entries, result.contents.doc)
+    if not carried:
+        return
+    if result.ok:  # a package that did not verify is not read again
+        recheck_carried(package, secret, carried, result.contents.doc)
+    say(_("Provenance from the capture device:"))
+    for found in carried:
+        say("  " + found.line())

@@ -19,6 +19,8 @@ from vault.evidence.probe import MetadataProbe
 from vault.evidence.record import metadata_digests, stored_metadata
 from vault.i18n import _
 from vault.progress import Cancel, Progress
+from vault.provenance.c2pa import MarkerScan
+from vault.provenance.check import after_import
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,8 @@ def import_file(
     extracted = metadata_thread.submit(probe.extract, str(path)) if parse else None
     item_id = str(uuid.uuid4())
     with open(path, "rb") as f, case.act("item.import", subject=item_id) as act:
-        blob = store_stream(act.conn, f.read, on_bytes, cancelled)
+        scan = MarkerScan(f.read)  # C2PA markers, seen as the bytes stream by (DESIGN §9)
+        blob = store_stream(act.conn, scan.read, on_bytes, cancelled)
         meta = extracted.result() if extracted else glance
         stored = stored_metadata(meta)
         details = {"original_name": name, "size": blob.size, "mime": meta.mime,
@@ -177,4 +180,7 @@ def import_file(
              entry.at, source, "copy", stored["metadata"], stored["tags"],
              stored["warnings"], stored["thumbnail"], entry.seq),
         )  # fmt: skip
-    return ImportedItem(item_id, name, blob.sha256, blob.size, not blob.new, meta.warnings)
+    warnings = list(meta.warnings)
+    if scan.found:
+        warnings += after_import(case, probe, item_id, blob.sha256, str(path), meta.mime)
+    return ImportedItem(item_id, name, blob.sha256, blob.size, not blob.new, warnings)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from types import TracebackType
@@ -19,6 +21,7 @@ from types import TracebackType
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault import platform
+from vault.errors import VaultError
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.filetype import InMemory, Source, source_size
@@ -30,6 +33,28 @@ from vault.i18n import _
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
 IN_MEMORY_LIMIT = 64 << 20  # the largest stored image read back whole for its metadata
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its parsers (cold disks are slow)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A parser other than EXIF to run in the worker: `fn` is a module-level function (it is
+    sent by name) and its result must pickle."""
+
+    fn: Callable[..., object]
+    args: tuple[object, ...]
+
+
+class ProbeFailed(VaultError):
+    """The worker stopped, timed out or raised on a `call`; the message says which."""
+
+
+def _run(message: object) -> object:
+    if not isinstance(message, Call):
+        return extract_metadata(message)  # type: ignore[arg-type]
+    try:
+        return ("ok", message.fn(*message.args))
+    except Exception as err:  # noqa: BLE001 - a hostile file's parser error is a result
+        return ("error", f"{type(err).__name__}: {err}")
 
 
 def _worker_main(conn: Connection) -> None:
@@ -46,7 +71,7 @@ def _worker_main(conn: Connection) -> None:
         if isinstance(source, FrameRequest):  # frames of a stored video (vault/evidence/frames.py)
             conn.send(serve_frames(conn, source))
         else:
-            conn.send(extract_metadata(source))
+            conn.send(_run(source))
 
 
 class MetadataProbe:
@@ -85,23 +110,39 @@ class MetadataProbe:
         glance = quick_look(source)
         if not needs_worker(glance.mime) or not source_size(source):
             return glance  # nothing to parse: no need to cross into the worker
+        result, problem = self._exchange(source, timeout)
+        if isinstance(result, Extracted):
+            return result
+        glance.warnings.append(problem or _failed())
+        glance.complete = False
+        return glance
+
+    def call(self, fn: Callable[..., object], *args: object, timeout: float = 5.0) -> object:
+        """`fn(*args)` run in the worker under its memory and time limits; what it returns,
+        or `ProbeFailed` when it raised, crashed or took longer than `timeout` seconds."""
+        result, problem = self._exchange(Call(fn, args), timeout)
+        if isinstance(result, tuple) and len(result) == 2 and result[0] == "ok":
+            return result[1]
+        if isinstance(result, tuple) and len(result) == 2 and result[0] == "error":
+            problem = str(result[1])
+        raise ProbeFailed(problem or _failed())
+
+    def _exchange(self, message: object, timeout: float) -> tuple[object, str | None]:
+        """Send one message and wait up to `timeout` for its answer: (answer, None), or
+        (None, why) after the worker was killed for taking too long or dying."""
         with self._lock:
             try:
                 conn = self._ready_connection()
-                conn.send(source)
+                conn.send(message)
                 if conn.poll(timeout):
-                    result = conn.recv()
-                    if isinstance(result, Extracted):
-                        return result
+                    return conn.recv(), None
                 problem = _("Metadata extraction was stopped after {n} s.").format(
                     n=_seconds(timeout)
                 )
             except (EOFError, OSError, TimeoutError):
-                problem = _("The metadata worker failed on this file; no metadata was read.")
+                problem = _failed()
             self._kill()
-            glance.warnings.append(problem)
-            glance.complete = False
-            return glance
+            return None, problem
 
     def frames(self, reader: BlobReader, request: FrameRequest, timeout: float = 20.0) -> Frames:
         """Frames of a stored video decoded in the worker, its reads answered from `reader`
@@ -148,6 +189,10 @@ class MetadataProbe:
         if self._conn is not None:
             self._conn.close()
         self._process, self._conn = None, None
+
+
+def _failed() -> str:
+    return _("The metadata worker failed on this file; no metadata was read.")
 
 
 def _seconds(timeout: float) -> str:

@@ -40,6 +40,11 @@ class Exhibit:
     disagrees: bool = False  # the case file's rows disagree with the signed record
     described: Event | None = None  # the entry of the description shown, in whichever chain
 
+    @property
+    def events(self) -> list[Entry]:
+        """This case's own entries about the item (the last hands of its history)."""
+        return [event.entry for event in self.history if event.chain.own]
+
     def recorded(self, key: str) -> Any:
         """A property as the signed `item.import` (or `item.derive`) entry states it, else as
         the case holds it."""

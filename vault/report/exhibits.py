@@ -30,6 +30,7 @@ from vault.report.layout import (
     wrapped,
 )
 from vault.report.media import media_section
+from vault.report.provenance import provenance_block
 from vault.report.sensitive import exhibit_picture
 from vault.text import shown
 
@@ -295,6 +296,7 @@ def custody_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
 
 EXHIBIT_BLOCKS: list[ExhibitBlock] = [
     description_block,
+    provenance_block,  # DESIGN §9, vault/report/provenance.py
     notes_section,
     custody_block,
 ]

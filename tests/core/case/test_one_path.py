@@ -31,6 +31,7 @@ from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, amend_note, describe_item
 from vault.package.export import export
 from vault.package.receive import receive
+from vault.provenance.check import recheck
 from vault.report.generate import generate_report
 
 Dump = dict[str, Counter]
@@ -84,12 +85,15 @@ def test_every_public_write_function_appends_exactly_one_entry_and_nothing_else(
     imported = one_act(case, lambda: import_paths(case, photos, source="SD card"),
                        "item.import", {"blobs", "chunks", "items"}, entries=2).imported  # fmt: skip
     first = imported[0].id
+    # A file with Content Credentials: its import appends item.import, then item.provenance.
+    (c2pa_item,) = [i.id for i in import_paths(case, [corpus / "c2pa" / "CA.jpg"]).imported]
     note = one_act(case, lambda: add_note(case, "Свідок", about=first), "note.add", {"notes"})
     one_act(case, lambda: amend_note(case, note.id, "Свідок бачив"), "note.amend", {"notes"})
     one_act(case, lambda: describe_item(case, first, {"title": "Cell 2"}), "item.describe")
     one_act(case, lambda: derive_item(case, first, b"a working copy", name="copy.txt",
                                       operation={"op": "extract", "member": "copy.txt"}),
             "item.derive", {"blobs", "chunks", "items"})  # fmt: skip
+    one_act(case, lambda: recheck(case, c2pa_item), "item.provenance")
     report = one_act(case, lambda: verify_case(case), "case.verify", entries=0)
     one_act(case, lambda: record_verification(case, report), "case.verify")
     one_act(case, lambda: export(case, tmp_path / "pkg"), "package.export")
@@ -210,7 +214,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     assert public == {
         "info", "witness_finding", "actor", "items", "tags", "description", "thumbnail",
         "original", "stream", "events", "notes", "log_entries", "actor_names", "subject_labels",
-        "last_verification", "sensitive_ids", "hands", "history", "described_by",
+        "last_verification", "sensitive_ids", "provenance", "hands", "history", "described_by",
         "note_authors", "kept_events",
     }  # fmt: skip
     before = dump(case)
@@ -220,7 +224,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     reader.stream(item.id).read_at(0, 1 << 20)
     reader.sensitive_ids()
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
-    reader.last_verification()
+    reader.last_verification(), reader.provenance()
     reader.hands(), reader.history(item.id), reader.described_by(item.id)
     reader.note_authors(reader.notes()), reader.kept_events()
     assert dump(case) == before
@@ -251,6 +255,7 @@ ACT_SITES = {
     ("vault/report/generate.py", "_publish"): "report.generate",
     ("vault/case/certificate.py", "_record"): "identity.certificate",
     ("vault/custody/anchors.py", "timestamp_case"): "anchor.timestamp",
+    ("vault/provenance/record.py", "record_provenance"): "item.provenance",
 }
 
 

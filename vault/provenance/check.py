@@ -1,0 +1,69 @@
+"""Provenance checks at import and on request (DESIGN §9): the hook `import_file` calls, and
+the re-check that appends a new `item.provenance` entry with the lists trusted today.
+
+Validators run in the sandboxed metadata worker under its memory and time limits, like EXIF:
+a manifest that crashes or hangs the validator is a warning and an "unverifiable" result,
+and the file is imported intact all the same.
+"""
+
+from __future__ import annotations
+
+from vault.case.handle import Case
+from vault.errors import InvalidInput
+from vault.evidence.filetype import InMemory, Source
+from vault.evidence.items import get_item, read_original
+from vault.evidence.probe import IN_MEMORY_LIMIT, MetadataProbe, ProbeFailed
+from vault.i18n import _
+from vault.provenance import c2pa
+from vault.provenance.record import Provenance, clipped, record_provenance
+from vault.provenance.trust import TrustList, all_lists
+
+TIMEOUT = 10.0  # seconds for one validator run in the worker
+STOPPED = "ev.validator.stopped"  # the validator crashed or ran out of time on this file
+
+
+def check_c2pa(
+    probe: MetadataProbe, source: Source, mime: str, lists: list[TrustList] | None = None
+) -> Provenance | None:
+    """The C2PA reading of a file, None when it holds no manifest. `lists`: the trust lists
+    (default: the shipped ones and the user's)."""
+    lists = all_lists() if lists is None else lists
+    try:
+        result = probe.call(c2pa.check_c2pa, source, mime, lists, timeout=TIMEOUT)
+    except ProbeFailed as err:
+        stopped = Provenance("c2pa", "unverifiable", [STOPPED], tool=c2pa.tool_name(sdk=False))
+        stopped.message = clipped(str(err))
+        stopped.trust = {"chained_to": None, "checked": [t.to_record() for t in lists]}
+        return stopped
+    return result if isinstance(result, Provenance) else None
+
+
+def after_import(
+    case: Case, probe: MetadataProbe, item_id: str, sha256: str, source: Source, mime: str
+) -> list[str]:
+    """Check a just-imported file that showed a C2PA marker and record what was found;
+    the warnings to show (none unless the validator stopped)."""
+    result = check_c2pa(probe, source, mime)
+    if result is None:
+        return []
+    record_provenance(case, item_id, sha256, result)
+    if STOPPED in result.codes:
+        message = _("Content Credentials could not be checked: {why}")
+        return [message.format(why=result.message)]
+    return []
+
+
+def recheck(case: Case, item_id: str) -> Provenance | None:
+    """Read an item's Content Credentials again with the lists trusted today and append a
+    new `item.provenance` entry (earlier ones stay as they were); None without a manifest."""
+    item = get_item(case.conn, item_id)
+    if item.size > IN_MEMORY_LIMIT:
+        raise InvalidInput(_("The file is too large to check again in memory."))
+    data = b"".join(read_original(case.conn, item_id))
+    if not c2pa.might_hold_c2pa(data):
+        return None
+    with MetadataProbe() as probe:
+        result = check_c2pa(probe, InMemory(item.original_name, data), item.mime)
+    if result is not None:
+        record_provenance(case, item_id, item.sha256, result)
+    return result
