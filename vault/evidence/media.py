@@ -512,18 +512,22 @@ def _frame_at(
 ) -> tuple[int, Any] | None:
     """(time in ms, frame): seek to the keyframe before `at_ms`, then decode to the first frame
     at or after `at_ms` (or, when `after` is given, the first later than `after` ms: no
-    decoding up to the mark). None when nothing decodes before the deadline."""
+    decoding up to the mark). Past the last frame (a video track shorter than the movie, a
+    player's position at the very end) the last frame is the one shown then. None when
+    nothing decodes before the deadline."""
     start = stream.start_time or 0
     if at_ms > 0:
         target = start + int(Fraction(at_ms, 1000) / stream.time_base)
         container.seek(target, stream=stream, backward=True, any_frame=False)
+    last = None
     for frame in container.decode(stream):
         if time.monotonic() > deadline or frame.width * frame.height > MAX_FRAME_PIXELS:
             return None
         when = int((frame.pts - start) * stream.time_base * 1000) if frame.pts is not None else 0
         if (when > after) if after is not None else (when + 1 >= at_ms):
             return when, frame
-    return None
+        last = when, frame
+    return last if after is None else None
 
 
 def _png(frame: Any, rotation: int | None) -> bytes:

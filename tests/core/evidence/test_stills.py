@@ -54,3 +54,17 @@ def test_frames_are_refused_for_audio_and_times_outside_the_video(tmp_path: Path
         save_frame(case, stripped.id, 0)
     assert len(list(read_entries(case.conn))) == entries + 1  # the import only
     case.close()
+
+
+def test_derive_frame_at_on_the_command_line_saves_the_still(tmp_path: Path) -> None:
+    case = new_case(tmp_path)
+    video = import_paths(case, [VIDEO / "with-gps.mp4"]).imported[0]
+    case.close()
+    made = run_cli("derive", case.path, video.id, "--frame-at", "100", "--json")
+    assert made.returncode == 0, made.stderr
+    copy = json.loads(made.stdout)
+    assert copy["parent"] == video.id and copy["operation"]["op"] == "frame"
+    said = run_cli("derive", case.path, video.id, "--frame-at", "150")  # past the video track
+    assert said.returncode == 0 and "Frame at 0:00.0" in said.stdout
+    both = run_cli("derive", case.path, video.id, "--frame-at", "50", "--redact", "0,0,1,1")
+    assert both.returncode == 2
