@@ -375,10 +375,15 @@ def quick_look(source: Source) -> Extracted:
     if not head:
         return Extracted(mime=detect_mime(head, name), warnings=[_("The file is empty.")])
     result = Extracted(mime=detect_mime(head, name))
+    result.warnings.extend(renamed(name, result.mime))
+    return result
+
+
+def renamed(name: str, mime: str) -> list[str]:
+    """A warning when the name claims another type than the content (where an image is
+    involved): a renamed file is worth a second look by the investigator, not a refusal."""
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     claimed = by_extension(ext)
-    if claimed and claimed != result.mime and "image/" in (claimed[:6], result.mime[:6]):
-        # A renamed file is worth a second look by the investigator, not a refusal.
-        warning = _("The name ends in {ext} but the content is {mime}.")
-        result.warnings.append(warning.format(ext=ext, mime=result.mime))
-    return result
+    if claimed and claimed != mime and "image/" in (claimed[:6], mime[:6]):
+        return [_("The name ends in {ext} but the content is {mime}.").format(ext=ext, mime=mime)]
+    return []
