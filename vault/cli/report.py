@@ -7,7 +7,6 @@ from pathlib import Path
 
 from vault.cli.main import _case_arg, command, open_case, output_path, say
 from vault.i18n import LANGUAGES, _
-from vault.report.generate import generate_report
 
 
 def _report_args(p: argparse.ArgumentParser) -> None:
@@ -25,6 +24,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 
 @command("report", _report_args, _("write a signed PDF report of the case or chosen items"))
 def report(args: argparse.Namespace) -> int:
+    from vault.report.generate import generate_report
+
     with open_case(args) as case:
         result = generate_report(
             case, output_path(args.out), language=args.lang, item_ids=args.items
