@@ -126,10 +126,13 @@ def print_copies(v: PackageVerification) -> None:
 @command("verify-package", _verify_args,
          _("verify a package on its own, without any case file"))  # fmt: skip
 def verify_package_(args: argparse.Namespace) -> int:
-    from vault.package.verify import verify_package
+    from vault.package.age import key_derived_first
 
     secret = _package_secret(args.package, args.passphrase_file)
-    result = verify_package(args.package, passphrase=secret)
+    with key_derived_first(args.package, secret):  # before the verifier loads (memory)
+        from vault.package.verify import verify_package
+
+        result = verify_package(args.package, passphrase=secret)
     print_verification(result)
     if result.is_package:
         say(_("Trusted time:"))
