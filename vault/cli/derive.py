@@ -4,13 +4,15 @@ frame of a video (`--frame-at MS`)."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from vault.cli.main import _case_arg, command, open_case, print_json, say
 from vault.errors import InvalidInput
-from vault.evidence.media import clock
-from vault.evidence.redact import METHODS, Region, parse_region, redact_item
-from vault.evidence.stills import save_frame
+from vault.evidence.fields import REDACTION_METHODS
 from vault.i18n import _
+
+if TYPE_CHECKING:
+    from vault.evidence.redact import Region
 
 
 def _derive_args(p: argparse.ArgumentParser) -> None:
@@ -21,7 +23,7 @@ def _derive_args(p: argparse.ArgumentParser) -> None:
                       help=_("regions to hide, in pixels of the image as displayed"))  # fmt: skip
     frame = _("save the video's frame at this time (milliseconds) as a picture")
     what.add_argument("--frame-at", type=int, metavar="MS", help=frame)
-    p.add_argument("--method", choices=METHODS, default="pixelate",
+    p.add_argument("--method", choices=REDACTION_METHODS, default="pixelate",
                    help=_("how to hide them (fill leaves nothing of what was there)"))  # fmt: skip
     keep = _("keep the original's EXIF (GPS, serial numbers) in the copy")
     p.add_argument("--keep-metadata", action="store_true", help=keep)
@@ -29,6 +31,8 @@ def _derive_args(p: argparse.ArgumentParser) -> None:
 
 
 def _region(text: str) -> Region:
+    from vault.evidence.redact import parse_region
+
     try:
         return parse_region(text)
     except InvalidInput as err:
@@ -37,6 +41,10 @@ def _region(text: str) -> Region:
 
 @command("derive", _derive_args, _("make a redacted working copy of an item"))
 def derive(args: argparse.Namespace) -> int:
+    from vault.evidence.media import clock
+    from vault.evidence.redact import redact_item
+    from vault.evidence.stills import save_frame
+
     with open_case(args) as case:
         if args.frame_at is not None:
             copy = save_frame(case, args.item, args.frame_at)
