@@ -5,15 +5,18 @@ corpus's expected verdict, its evidence naming the proof files' items."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import zipfile
 
 import pytest
 
-from tests.helpers.case import CORPUS, new_case
+from tests.helpers.case import CORPUS, new_case, run_cli
 from vault.custody.entry import read_entries
 from vault.custody.verify import verify_case
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items, read_original
+from vault.package.export import export
 from vault.provenance.record import provenance_entries
 
 PROOFMODE = CORPUS / "proofmode"
@@ -63,3 +66,27 @@ def test_a_zip_that_is_not_a_bundle_stays_one_item(tmp_path, corpus):
     case = new_case(tmp_path)
     import_paths(case, [plain])
     assert len(list_items(case.conn)) == 1 and provenance_entries(case.conn) == []
+
+
+def test_verify_md_gives_gpgv_commands_that_pass_on_the_package(tmp_path):
+    case = new_case(tmp_path)
+    import_paths(case, [PROOFMODE / "good.zip", PROOFMODE / "tampered-media.zip"])
+    export(case, tmp_path / "pkg")
+    case.close()
+    text = (tmp_path / "pkg" / "data" / "VERIFY.md").read_text()
+    assert "## ProofMode signatures / Підписи ProofMode" in text
+    blocks = text.split("## ProofMode signatures")[1].split("```sh\n")[1:]
+    outcomes = []
+    for block in blocks:  # one per media file: dearmor, then one gpgv per signature
+        commands = block.split("```")[0].strip().splitlines()
+        home = tmp_path / f"gnupg{len(outcomes)}"
+        home.mkdir(mode=0o700)
+        env = {**os.environ, "GNUPGHOME": str(home)}
+        codes = [subprocess.run(c, shell=True, cwd=tmp_path / "pkg", env=env,
+                                capture_output=True).returncode for c in commands]  # fmt: skip
+        outcomes.append(codes)
+    # good.zip: every signature good; tampered-media.zip: the photo's signature is BAD.
+    assert sorted(outcomes) == [[0, 0, 0, 0], [0, 1, 0, 0]]
+    shown = run_cli("verify-package", tmp_path / "pkg").stdout
+    assert "PXL_20231006_205351724.jpg: ProofMode invalid (signed, seq" in shown
+    assert "re-checked here: the same" in shown
