@@ -13,12 +13,14 @@ import posixpath
 import zipfile
 
 from vault.case.handle import Case
-from vault.evidence.derive import derive_item
-from vault.evidence.filetype import Source, open_source
-from vault.evidence.probe import MetadataProbe, ProbeFailed
+from vault.custody.entry import Entry, read_entries
+from vault.evidence.derive import derive_item, parent_bytes
+from vault.evidence.filetype import InMemory, Source, open_source
+from vault.evidence.items import get_item
+from vault.evidence.probe import IN_MEMORY_LIMIT, MetadataProbe, ProbeFailed
 from vault.i18n import _
 from vault.provenance.proofmode import Bundle, check_bundle
-from vault.provenance.record import record_provenance
+from vault.provenance.record import Provenance, record_provenance
 
 TIMEOUT = 60.0  # seconds for reading and checking a whole bundle in the worker
 ZIP_TYPES = ("application/zip",)
@@ -58,3 +60,26 @@ def extract_bundle(
         media.result.evidence = [ids[m] for m in media.proof_members if m in ids]
         record_provenance(case, ids[media.member], media.sha256, media.result)
     return ids
+
+
+def recheck_member(case: Case, item_id: str, previous: Entry) -> Provenance | None:
+    """Check a media member again from the bundle it was extracted from, and append a new
+    `item.provenance` entry (the earlier one stays); None when its bundle is not in the case."""
+    derived = list(read_entries(case.conn, "WHERE subject = ? AND action = 'item.derive'",
+                                (item_id,)))  # fmt: skip
+    operation = derived[-1].details.get("operation") if derived else None
+    if not isinstance(operation, dict) or operation.get("op") != "extract":
+        return None
+    parent = str(derived[-1].details.get("parent"))
+    data = parent_bytes(case, parent, limit=IN_MEMORY_LIMIT)
+    with MetadataProbe() as probe:
+        bundle = probe.call(check_bundle, InMemory("bundle.zip", data), timeout=TIMEOUT)
+    media = [m for m in bundle.media if m.member == operation.get("member")] if isinstance(
+        bundle, Bundle) else []  # fmt: skip
+    if not media:
+        return None
+    result = media[0].result
+    result.evidence = list(previous.details.get("evidence") or [])
+    item = get_item(case.conn, item_id)
+    record_provenance(case, item_id, item.sha256, result)
+    return result

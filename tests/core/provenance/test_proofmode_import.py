@@ -17,6 +17,7 @@ from vault.custody.verify import verify_case
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items, read_original
 from vault.package.export import export
+from vault.provenance.check import recheck
 from vault.provenance.record import provenance_entries
 
 PROOFMODE = CORPUS / "proofmode"
@@ -90,3 +91,15 @@ def test_verify_md_gives_gpgv_commands_that_pass_on_the_package(tmp_path):
     shown = run_cli("verify-package", tmp_path / "pkg").stdout
     assert "PXL_20231006_205351724.jpg: ProofMode invalid (signed, seq" in shown
     assert "re-checked here: the same" in shown
+
+
+def test_a_recheck_reads_the_member_again_from_its_bundle_and_appends(tmp_path):
+    case = new_case(tmp_path)
+    import_paths(case, [PROOFMODE / "wrong-key.zip"])
+    [first] = provenance_entries(case.conn)
+    again = recheck(case, first.subject)
+    assert again is not None and again.state == "unverifiable"
+    entries = provenance_entries(case.conn, first.subject)
+    assert entries[0].seq == first.seq and len(entries) == 2
+    assert entries[1].details["evidence"] == first.details["evidence"]
+    assert verify_case(case).ok
