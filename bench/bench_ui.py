@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QWidget
 
+from bench.common import report
 from ui.app import create_application
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
@@ -28,6 +29,7 @@ ITEMS = 10_000
 IMPORT_BYTES = 1 << 30
 IMPORT_FILE = 32 << 20
 TICK_MS = 5
+IMPORT_LIMIT_S = float(os.environ.get("EV_BENCH_UI_IMPORT_LIMIT", "900"))
 
 
 class FirstPaint(QObject):
@@ -118,12 +120,9 @@ def bench_first_paint(settings: AppSettings) -> None:
     workspace = window.workspace
     assert workspace is not None and workspace.item_model is not None, "the case opened"
     rows = workspace.item_model.rowCount()
-    print(f"empty window, first paint:             {baseline * 1000:8.1f} ms (baseline)")
-    print(
-        f"{rows}-item case, open to first paint: {paint * 1000:8.1f} ms "
-        f"(of which unlocking {opened['kdf'] * 1000:.0f} ms) — {paint / baseline:.1f}× "
-        f"baseline; target < 1000 ms"
-    )
+    print(f"(of which unlocking the case, the KDF: {opened['kdf'] * 1000:.0f} ms)")
+    report(f"{rows:,}-item case, open to first paint (ms)", paint * 1000, "ms",
+           baseline * 1000, "empty window's first paint", "< 1000 ms", paint < 1.0)  # fmt: skip
     table = workspace.items.table
     started = time.perf_counter()
     for _ in range(50):
@@ -147,6 +146,18 @@ def make_import_source(folder: Path) -> Path:
     return source
 
 
+def _close_without_asking(window: MainWindow, job: object) -> None:
+    """Cancel a running import and wait for it to stop before closing: closing during an
+    import asks "stop the import?", which nobody answers in a benchmark (it hung for 20
+    minutes once). If it still runs after the wait, the window is left open, not closed."""
+    session = window.session
+    if session is not None and session.busy and job is not None:
+        job.cancel()  # type: ignore[attr-defined]
+        spin_until(lambda: not session.busy, 120)
+    if session is None or not session.busy:
+        window.close()
+
+
 def bench_stall(settings: AppSettings) -> None:
     window = MainWindow(settings)
     window.show()
@@ -163,16 +174,17 @@ def bench_stall(settings: AppSettings) -> None:
         window.workspace.import_finished.connect(done.append)
         meter = GapMeter()
         started = time.perf_counter()
-        window.import_paths([source])
-        spin_until(lambda: bool(done), 900)
+        job = window.import_paths([source])
+        spin_until(lambda: bool(done), IMPORT_LIMIT_S)
         elapsed = time.perf_counter() - started
         stall = meter.longest
-        window.close()
-    print(f"idle event loop, longest gap:          {baseline * 1000:8.1f} ms (baseline)")
-    print(
-        f"1 GiB import ({elapsed:.1f} s, {1024 / elapsed:.0f} MiB/s), longest gap: "
-        f"{stall * 1000:.1f} ms — {stall / baseline:.1f}× baseline; target < 100 ms"
-    )
+        finished = bool(done)
+        _close_without_asking(window, job)
+    if not finished:
+        print(f"the 1 GiB import did not finish within {IMPORT_LIMIT_S} s; it was cancelled")
+    print(f"1 GiB import: {elapsed:.1f} s, {1024 / elapsed:.0f} MiB/s")
+    report("1 GiB import: longest event-loop stall (ms)", stall * 1000, "ms",
+           baseline * 1000, "idle event loop's longest gap", "< 100 ms", stall < 0.1)  # fmt: skip
 
 
 def main() -> int:

@@ -114,3 +114,22 @@ def test_playback_prints_nothing_of_the_file_to_the_terminal(
     for secret in ("iPhone", "+32.0929", "ISO6709", "Input #0"):
         assert secret not in printed.err + printed.out
     player.stop()
+
+
+def test_save_frame_stores_the_still_at_the_players_time_as_a_derived_item(
+    qtbot, case_window, import_and_wait
+):
+    import_and_wait(case_window, [VIDEO / "with-gps.mp4"])
+    select(case_window, "with-gps.mp4")
+    workspace = case_window.workspace
+    player = workspace.preview.player
+    loaded = QMediaPlayer.MediaStatus.LoadedMedia
+    qtbot.waitUntil(lambda: player.player.mediaStatus() == loaded, timeout=15_000)
+    with qtbot.waitSignal(workspace.frame_saved, timeout=60_000) as saved:
+        player.frame_button.click()
+    still = saved.args[0]
+    assert still.operation == {"op": "frame", "at_ms": still.operation["at_ms"]}
+    qtbot.waitUntil(lambda: workspace.item_model.rowCount() == 2, timeout=10_000)
+    video, copy = workspace.item_model.items()
+    assert still.mime == "image/png" and still.parent == video.id
+    assert copy.id == still.id and copy.derived_from == video.id

@@ -39,6 +39,7 @@ from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import Item
 from vault.evidence.notes import add_note, amend_note, describe_item
 from vault.evidence.sensitive import blurred
+from vault.evidence.stills import save_frame
 from vault.i18n import _
 
 EVIDENCE_TAB, LOG_TAB = 0, 1
@@ -53,6 +54,7 @@ class CaseWorkspace(QWidget):
     import_finished = Signal(object)
     verify_finished = Signal(object)
     timestamp_finished = Signal(object)
+    frame_saved = Signal(object)  # the DerivedItem of a still saved from a video
 
     def __init__(self, session: CaseSession) -> None:
         super().__init__()
@@ -111,6 +113,7 @@ class CaseWorkspace(QWidget):
         self.items.preview_requested.connect(self.on_preview_requested)
         self.redact_button.clicked.connect(self.on_redact_requested)
         self.reveal_button.clicked.connect(self.on_reveal_requested)
+        self.preview.frame_requested.connect(self.start_frame)
         self.details.details.describe_requested.connect(self.on_describe_requested)
         self.details.notes.note_add_requested.connect(self.on_note_add_requested)
         self.details.notes.note_amend_requested.connect(self.on_note_amend_requested)
@@ -334,6 +337,15 @@ class CaseWorkspace(QWidget):
             )  # fmt: skip
 
         return self.session.run(task, _("Importing"), self.on_import_succeeded, self.on_job_failed)
+
+    def start_frame(self, item_id: str, at_ms: int) -> Job | None:
+        """Save the video's frame at `at_ms` as a derived item (DESIGN §10), in a job."""
+        if not self._writable():
+            return None
+        case = self.case
+        return self.session.run(lambda _ctx: save_frame(case, item_id, at_ms),
+                                _("Saving the frame"), self.frame_saved.emit,
+                                self.on_job_failed)  # fmt: skip
 
     def on_import_succeeded(self, result: ImportResult) -> None:
         self.import_finished.emit(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QVBoxLayout, QWidget
 
@@ -55,7 +55,10 @@ def veiled(image: QImage) -> QImage:
 
 
 class PreviewPane(QWidget):
-    """Displays one item; never reads the case itself."""
+    """Displays one item; never reads the case itself. `frame_requested(item_id, at_ms)`
+    comes from the player's "Save frame"."""
+
+    frame_requested = Signal(str, int)
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,6 +81,7 @@ class PreviewPane(QWidget):
         """Video or audio, streamed from the case file (vault/evidence/blobreader.py)."""
         if self.player is None:
             self.player = MediaPlayer()
+            self.player.frame_requested.connect(self.frame_requested)
             self._layout.insertWidget(0, self.player, 1)
         self._image = QImage()
         self.picture.hide()

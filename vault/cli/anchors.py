@@ -9,8 +9,6 @@ import argparse
 from pathlib import Path
 
 from vault.cli.main import _case_arg, command, open_case, print_json, say
-from vault.custody.anchors import case_anchors, timestamp_case
-from vault.custody.tsa import add_tsa, find_tsa, list_tsas, read_ca_file, remove_tsa
 from vault.i18n import _
 
 
@@ -29,6 +27,8 @@ def _tsa_args(p: argparse.ArgumentParser) -> None:
 
 @command("tsa", _tsa_args, _("add, list or remove the time-stamping services (RFC 3161)"))
 def tsa(args: argparse.Namespace) -> int:
+    from vault.custody.tsa import add_tsa, list_tsas, read_ca_file, remove_tsa
+
     if args.tsa_command == "add":
         added = add_tsa(args.name, args.url, read_ca_file(args.ca))
         say(_("Added time-stamping service {name} ({url}).").format(name=added.name,
@@ -54,6 +54,9 @@ def _timestamp_args(p: argparse.ArgumentParser) -> None:
 
 @command("timestamp", _timestamp_args, _("time-stamp the custody head with a trusted service"))
 def timestamp(args: argparse.Namespace) -> int:
+    from vault.custody.anchors import timestamp_case
+    from vault.custody.tsa import find_tsa
+
     service = find_tsa(args.tsa)
     with open_case(args) as case:
         entry = timestamp_case(case, service)
@@ -70,6 +73,8 @@ def _anchors_args(p: argparse.ArgumentParser) -> None:
 
 @command("anchors", _anchors_args, _("list the case's time-stamp anchors and what they prove"))
 def anchors(args: argparse.Namespace) -> int:
+    from vault.custody.anchors import case_anchors
+
     with open_case(args) as case:
         summary = case_anchors(case)
         rolled_back = case.witness_finding

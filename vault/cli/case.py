@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vault.case.handle import Case
-from vault.case.identity import public_key_pem
 from vault.cli.main import (
     _case_arg,
     command,
@@ -16,15 +15,12 @@ from vault.cli.main import (
     read_passphrase,
     say,
 )
-from vault.custody.entry import read_entries, to_jsonl
-from vault.custody.hands import Hands
-from vault.custody.verify import record_verification, verify_case
 from vault.errors import CaseReadOnly
-from vault.evidence.ingest import import_paths
-from vault.evidence.items import list_items
-from vault.evidence.notes import DESCRIPTIVE_FIELDS, add_note, amend_note, describe_item
+from vault.evidence.fields import DESCRIPTIVE_FIELDS
 from vault.i18n import _
-from vault.provenance.record import provenance_by_item
+
+if TYPE_CHECKING:
+    from vault.case.handle import Case
 
 
 def _init_args(p: argparse.ArgumentParser) -> None:
@@ -38,6 +34,8 @@ def _init_args(p: argparse.ArgumentParser) -> None:
 
 @command("init", _init_args, _("create a new encrypted case file"))
 def init(args: argparse.Namespace) -> int:
+    from vault.case.handle import Case
+
     passphrase = read_passphrase(args, confirm=True)
     with Case.create(
         args.case, passphrase, title=args.title, number=args.number,
@@ -74,6 +72,8 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 
 @command("import", _import_args, _("import files and folders as evidence items"))
 def import_(args: argparse.Namespace) -> int:
+    from vault.evidence.ingest import import_paths
+
     with open_case(args) as case:
         result = import_paths(case, args.paths, source=args.source, on_file=_announce)
     for item in result.imported:
@@ -100,6 +100,10 @@ def _items_args(p: argparse.ArgumentParser) -> None:
 
 @command("items", _items_args, _("list the evidence items"))
 def items(args: argparse.Namespace) -> int:
+    from vault.custody.hands import Hands
+    from vault.evidence.items import list_items
+    from vault.provenance.record import provenance_by_item
+
     with open_case(args) as case:
         found = list_items(case.conn)
         provenance = provenance_by_item(case.conn)
@@ -125,6 +129,8 @@ def _note_args(p: argparse.ArgumentParser) -> None:
 
 @command("note", _note_args, _("add a note, or amend one"))
 def note(args: argparse.Namespace) -> int:
+    from vault.evidence.notes import add_note, amend_note
+
     with open_case(args) as case:
         if args.amend:
             written = amend_note(case, args.amend, args.text)
@@ -143,6 +149,8 @@ def _describe_args(p: argparse.ArgumentParser) -> None:
 
 @command("describe", _describe_args, _("describe an item (title, location, ...)"))
 def describe(args: argparse.Namespace) -> int:
+    from vault.evidence.notes import describe_item
+
     with open_case(args) as case:
         entry = describe_item(case, args.item, {k: getattr(args, k) for k in DESCRIPTIVE_FIELDS})
     say(entry.seq)
@@ -157,6 +165,8 @@ def _log_args(p: argparse.ArgumentParser) -> None:
 
 @command("log", _log_args, _("print the custody log"))
 def log(args: argparse.Namespace) -> int:
+    from vault.custody.entry import read_entries, to_jsonl
+
     with open_case(args) as case:
         entries = list(read_entries(case.conn))
         if args.keys:
@@ -174,6 +184,8 @@ def log(args: argparse.Namespace) -> int:
 
 def write_keys(case: Case, folder: Path) -> None:
     """<fingerprint>.pem for every actor, received chains' included, for openssl."""
+    from vault.case.identity import public_key_pem
+
     folder.mkdir(parents=True, exist_ok=True)
     for fp, key in case.actor_keys().items():
         (folder / f"{fp}.pem").write_bytes(public_key_pem(key))
@@ -181,6 +193,8 @@ def write_keys(case: Case, folder: Path) -> None:
 
 @command("verify", _case_arg, _("verify the case: custody log, signatures, originals"))
 def verify(args: argparse.Namespace) -> int:
+    from vault.custody.verify import record_verification, verify_case
+
     with open_case(args) as case:
         report = verify_case(case)
         try:

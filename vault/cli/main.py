@@ -17,15 +17,15 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import vault
-from vault.case.casefile import check_case_file
-from vault.case.handle import Case
-from vault.case.unlock import open_with_retries
 from vault.errors import InvalidInput, VaultError
 from vault.i18n import _
 from vault.text import shown, unsafe
+
+if TYPE_CHECKING:  # each command loads the core it uses when it runs (issue 17: start-up)
+    from vault.case.handle import Case
 
 PASSPHRASE_ENV = "EVIDENCE_VAULT_PASSPHRASE"
 Handler = Callable[[argparse.Namespace], int]
@@ -94,6 +94,9 @@ PROMPT_TRIES = 3
 def open_case(args: argparse.Namespace) -> Case:
     """Open the case. At a terminal prompt a wrong passphrase may be typed again, up to
     PROMPT_TRIES times, each further try slowed by the core's UnlockThrottle."""
+    from vault.case.casefile import check_case_file
+    from vault.case.unlock import open_with_retries
+
     check_case_file(args.case)  # not a case file: say so before asking for a passphrase
     prompted = not getattr(args, "passphrase_file", None) and not os.environ.get(PASSPHRASE_ENV)
     case = open_with_retries(

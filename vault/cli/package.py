@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vault.case.casefile import check_passphrase
 from vault.cli.main import (
     PASSPHRASE_ENV,
     _case_arg,
@@ -18,20 +18,18 @@ from vault.cli.main import (
     say,
 )
 from vault.errors import InvalidInput, PackageRefused
-from vault.evidence.derive import working_copies
-from vault.evidence.items import list_items
 from vault.i18n import _
-from vault.package.export import export
-from vault.package.read import package_kind
-from vault.package.receive import receive
-from vault.package.verify import PackageVerification, verify_package
-from vault.provenance.carried import carried_results, recheck_carried
+
+if TYPE_CHECKING:
+    from vault.package.verify import PackageVerification
 
 
 def _package_secret(path: Path, secret_file: str | Path | None, env: bool = True) -> str | None:
     """An encrypted package's passphrase (or age identity): from the file given, else
     $EVIDENCE_VAULT_PASSPHRASE (when `env`: not for receive, where it holds the case's),
     else asked at the terminal. A plain package needs none."""
+    from vault.package.read import package_kind
+
     if package_kind(path) != "age":
         return None
     if secret_file:
@@ -43,6 +41,8 @@ def _package_secret(path: Path, secret_file: str | Path | None, env: bool = True
 
 def _export_secret(path: Path | None) -> str | None:
     """A new package's passphrase follows the case passphrase rule (12 characters or more)."""
+    from vault.case.casefile import check_passphrase
+
     if path is None:
         return None
     secret = read_secret_file(path)
@@ -65,6 +65,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 @command("export", _export_args, _("export items as a BagIt package (folder, .zip, .zip.age)"))
 def export_(args: argparse.Namespace) -> int:
+    from vault.evidence.derive import working_copies
+    from vault.evidence.items import list_items
+    from vault.package.export import export
+
     secret = _export_secret(args.encrypt_passphrase_file)
     with open_case(args) as case:
         items = args.items
@@ -122,8 +126,13 @@ def print_copies(v: PackageVerification) -> None:
 @command("verify-package", _verify_args,
          _("verify a package on its own, without any case file"))  # fmt: skip
 def verify_package_(args: argparse.Namespace) -> int:
+    from vault.package.age import key_derived_first
+
     secret = _package_secret(args.package, args.passphrase_file)
-    result = verify_package(args.package, passphrase=secret)
+    with key_derived_first(args.package, secret):  # before the verifier loads (memory)
+        from vault.package.verify import verify_package
+
+        result = verify_package(args.package, passphrase=secret)
     print_verification(result)
     if result.is_package:
         say(_("Trusted time:"))
@@ -148,6 +157,8 @@ def _receive_args(p: argparse.ArgumentParser) -> None:
 
 @command("receive", _receive_args, _("verify a package and import it into the case"))
 def receive_(args: argparse.Namespace) -> int:
+    from vault.package.receive import receive
+
     with open_case(args) as case:
         secret = _package_secret(args.package, args.package_passphrase_file, env=False)
         try:
@@ -176,6 +187,8 @@ def receive_(args: argparse.Namespace) -> int:
 def _print_provenance(package: Path, secret: str | None, result: PackageVerification) -> None:
     """DESIGN §9: the provenance results the package carries, re-checked where it holds the
     original. Informational: they never decide whether the package verifies."""
+    from vault.provenance.carried import carried_results, recheck_carried
+
     if result.contents is None:
         return
     carried = carried_results(result.contents.entries, result.contents.doc)

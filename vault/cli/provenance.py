@@ -8,12 +8,7 @@ import argparse
 from pathlib import Path
 
 from vault.cli.main import _case_arg, command, open_case, print_json, say
-from vault.evidence.items import get_item, list_items
 from vault.i18n import _
-from vault.provenance.check import recheck
-from vault.provenance.codes import describe
-from vault.provenance.record import provenance_by_item
-from vault.provenance.trust import add_trust_list, all_lists, remove_trust_list
 
 
 def _provenance_args(p: argparse.ArgumentParser) -> None:
@@ -26,6 +21,11 @@ def _provenance_args(p: argparse.ArgumentParser) -> None:
 
 @command("provenance", _provenance_args, _("show the items' Content Credentials and proofs"))
 def provenance(args: argparse.Namespace) -> int:
+    from vault.evidence.items import get_item, list_items
+    from vault.provenance.check import recheck
+    from vault.provenance.codes import describe
+    from vault.provenance.record import provenance_by_item
+
     with open_case(args) as case:
         items = [get_item(case.conn, args.item)] if args.item else list_items(case.conn)
         if args.recheck:
@@ -61,6 +61,8 @@ def _trust_args(p: argparse.ArgumentParser) -> None:
 
 @command("trust", _trust_args, _("add, list or remove the certificate lists for C2PA signers"))
 def trust(args: argparse.Namespace) -> int:
+    from vault.provenance.trust import add_trust_list, all_lists, remove_trust_list
+
     if args.trust_command == "add":
         added = add_trust_list(args.name, args.pem)
         message = _("Added certificate list {name} (SHA-256 {sha}).")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vault.case.certificate import import_certificate, report_key
 from vault.cli.main import _case_arg, command, open_case, output_path, read_secret_file, say
-from vault.custody.tsa import Tsa, find_tsa, list_tsas
 from vault.errors import InvalidInput
 from vault.i18n import LANGUAGES, _
-from vault.report.generate import generate_report
+
+if TYPE_CHECKING:
+    from vault.custody.tsa import Tsa
 
 
 def _report_args(p: argparse.ArgumentParser) -> None:
@@ -40,6 +41,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 def _service(args: argparse.Namespace) -> Tsa | None:
     """The time-stamping service for a B-T signature: the one named, else the first
     configured; None (B-B) when none is configured or --no-timestamp is given."""
+    from vault.custody.tsa import find_tsa, list_tsas
+
     if args.no_timestamp or (args.tsa is None and not list_tsas()):
         return None
     return find_tsa(args.tsa)
@@ -47,6 +50,8 @@ def _service(args: argparse.Namespace) -> Tsa | None:
 
 @command("report", _report_args, _("write a signed PDF report of the case or chosen items"))
 def report(args: argparse.Namespace) -> int:
+    from vault.report.generate import generate_report
+
     service = _service(args)
     with open_case(args) as case:
         result = generate_report(
@@ -83,6 +88,8 @@ def _certificate_args(p: argparse.ArgumentParser) -> None:
     _("show (or issue, or import) the certificate that signs your reports"),
 )
 def certificate(args: argparse.Namespace) -> int:
+    from vault.case.certificate import import_certificate, report_key
+
     with open_case(args) as case:
         if args.pkcs12 is not None:
             secret = (

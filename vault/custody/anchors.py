@@ -189,6 +189,18 @@ def read_blob(case: Case, sha256: str) -> bytes | None:
     return b"".join(blob_chunks(case.conn, row[0])) if row else None
 
 
+def anchor_blobs(case: Case, entries: list[Entry]) -> dict[str, bytes]:
+    """Every stored token and kept CA the chain's anchors name, read now (on the case's
+    thread), so that checking them can run beside the chain's signature checks."""
+    wanted = set()
+    for entry in entries:
+        if entry.action == ACTION:
+            wanted.add(str((entry.content or {}).get("digest")))
+            wanted.add(str(entry.details.get("ca_sha256", "")))
+    found = {digest: read_blob(case, digest) for digest in sorted(wanted)}
+    return {digest: data for digest, data in found.items() if data is not None}
+
+
 @dataclass
 class AnchorCheck:
     """One anchor as verified: what it proves, and whether its TSA is trusted here."""
@@ -267,9 +279,10 @@ def verify_anchors(
     response, or the CA kept with it); `roots` are the CAs this computer's user trusts."""
     summary = AnchorSummary(length=len(entries))
     by_seq = {e.seq: e for e in entries}
+    kept_cas: dict[str, list[x509.Certificate]] = {}  # one parse per kept CA, not per token
     for entry in entries:
         if entry.action == ACTION:
-            check = _check_anchor(entry, by_seq, load, roots)
+            check = _check_anchor(entry, by_seq, load, roots, kept_cas)
             summary.anchors.append(check)
             if not check.valid:
                 summary.findings.append(Finding(entry.seq, check.reason))
@@ -286,6 +299,7 @@ def _check_anchor(
     by_seq: dict[int, Entry],
     load: Callable[[str], bytes | None],
     roots: list[x509.Certificate],
+    kept_cas: dict[str, list[x509.Certificate]],
 ) -> AnchorCheck:
     d = entry.details
     check = AnchorCheck(entry.seq, _int(d.get("head_seq")), str(d.get("gen_time", "")),
@@ -300,8 +314,24 @@ def _check_anchor(
     elif hashlib.sha256(der).hexdigest() != digest:
         check.reason = _("the stored time-stamp response was changed")
     else:
-        _check_token(check, der, head.entry_hash, d, load, roots)
+        _check_token(check, der, head.entry_hash, d, _kept_roots(d, load, kept_cas), roots)
     return check
+
+
+def _kept_roots(
+    details: dict[str, Any],
+    load: Callable[[str], bytes | None],
+    kept_cas: dict[str, list[x509.Certificate]],
+) -> list[x509.Certificate]:
+    """The CA kept with a token (DESIGN §8), parsed once per run."""
+    digest = str(details.get("ca_sha256", ""))
+    if digest not in kept_cas:
+        kept = load(digest) or b""
+        try:
+            kept_cas[digest] = x509.load_pem_x509_certificates(kept) if kept else []
+        except ValueError:
+            kept_cas[digest] = []
+    return kept_cas[digest]
 
 
 def _check_token(
@@ -309,16 +339,11 @@ def _check_token(
     der: bytes,
     head: bytes,
     details: dict[str, Any],
-    load: Callable[[str], bytes | None],
+    kept_roots: list[x509.Certificate],
     roots: list[x509.Certificate],
 ) -> None:
     """Trusted if it verifies against this user's roots; else, if it verifies against the
     CA kept with it, a valid token whose TSA is not trusted here; else not valid."""
-    kept = load(str(details.get("ca_sha256", ""))) or b""
-    try:
-        kept_roots = x509.load_pem_x509_certificates(kept) if kept else []
-    except ValueError:
-        kept_roots = []
     reason = ""
     for candidate, trusted in ((roots, True), (kept_roots, False)):
         if not candidate:
@@ -351,7 +376,8 @@ def _clock_ahead(entries: list[Entry], anchors: list[AnchorCheck]) -> list[Findi
         if entry.seq in limits:
             limit = min(limits[entry.seq], limit or limits[entry.seq])
         recorded = (entry.content or {}).get("at") if limit else None
-        if limit and isinstance(recorded, str) and _AT.match(recorded) and recorded > limit[0]:
+        # the cheap comparison first: the pattern is checked only on the rare entry ahead
+        if limit and isinstance(recorded, str) and recorded > limit[0] and _AT.match(recorded):
             found.append(Finding(entry.seq, _(
                 "recorded at {at}, after the time-stamp of {time} proves it existed:"
                 " the recording clock ran ahead"

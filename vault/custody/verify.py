@@ -4,13 +4,14 @@ the log is a finding."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
 from vault.case.identity import fingerprint
-from vault.custody.anchors import AnchorSummary, read_blob, verify_anchors
+from vault.custody.anchors import AnchorSummary, anchor_blobs, verify_anchors
 from vault.custody.chain import verify_chain
 from vault.custody.entry import ChainResult, Entry, Finding, entered_digests, read_entries, utc_now
 from vault.custody.records import check_items, check_notes, check_people
@@ -49,7 +50,31 @@ def verify_case(
     """Recompute the chain and re-hash every original; list every finding by seq."""
     conn = case.conn
     entries = list(read_entries(conn))
-    chain = verify_chain(entries, case.id)
+    # Time-stamp tokens are checked beside the chain's signatures (issue 11: on their own
+    # they made a verify 1.2x longer); only their stored bytes are read here first.
+    blobs = anchor_blobs(case, entries)
+    with ThreadPoolExecutor(1) as anchor_thread:
+        anchors = anchor_thread.submit(verify_anchors, entries, blobs.get, trusted_roots())
+        chain = verify_chain(entries, case.id)
+        report = _verify_rows(case, entries, chain, progress, cancelled)
+        report.anchors = anchors.result()
+    report.findings += report.anchors.findings
+    report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
+    report.rolled_back = check_witness(conn, case.id)
+    if report.rolled_back:
+        report.findings.insert(0, report.rolled_back)
+    return report
+
+
+def _verify_rows(
+    case: Case,
+    entries: list[Entry],
+    chain: ChainResult,
+    progress: Progress | None,
+    cancelled: Cancel | None,
+) -> CaseVerification:
+    """Everything but the anchors: the case's rows and originals against the chain."""
+    conn = case.conn
     report = CaseVerification(chain, list(chain.findings), at=utc_now()[0])
     by_seq = {e.seq: e for e in entries}
     _check_case_info(conn, by_seq.get(0), report)
@@ -61,12 +86,6 @@ def verify_case(
     report.findings += check_items(conn, cancelled)
     report.findings += check_notes(conn)
     report.findings += verify_lineage(conn, case.id)
-    report.anchors = verify_anchors(entries, lambda h: read_blob(case, h), trusted_roots())
-    report.findings += report.anchors.findings
-    report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
-    report.rolled_back = check_witness(conn, case.id)
-    if report.rolled_back:
-        report.findings.insert(0, report.rolled_back)
     return report
 
 

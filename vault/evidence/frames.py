@@ -11,9 +11,12 @@ import io
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any
 
 from vault.evidence.blobreader import BlobReader
-from vault.evidence.media import Frames, video_frames
+from vault.evidence.filetype import HEAD_SIZE, detect_mime
+from vault.evidence.media import Frames, read_into, video_frames
+from vault.evidence.metadata import Extracted, is_media, renamed
 from vault.i18n import _
 
 
@@ -66,6 +69,25 @@ class PipeFile(io.RawIOBase):
         return data
 
 
+@dataclass(frozen=True)
+class MetadataRequest:
+    """Metadata of a stored video or audio original of `size` bytes named `name`, read
+    through the pipe: for originals too large to read back into memory."""
+
+    name: str
+    size: int
+
+
+def serve_metadata(conn: Connection, request: MetadataRequest) -> tuple[str, Extracted]:
+    """The worker's side: type from the first bytes, then §11's fields and the thumbnail."""
+    with io.BufferedReader(PipeFile(conn, request.size), buffer_size=1 << 20) as source:
+        result = Extracted(mime=detect_mime(source.peek(HEAD_SIZE)[:HEAD_SIZE], request.name))
+        result.warnings.extend(renamed(request.name, result.mime))
+        if is_media(result.mime):
+            read_into(source, result)
+    return "done", result
+
+
 def serve_frames(conn: Connection, request: FrameRequest) -> tuple[str, Frames]:
     """The worker's side of one request: decode through a PipeFile, answer `("done", …)`."""
     # Buffered: FFmpeg reads a few KiB at a time, a pipe round trip per read would dominate.
@@ -75,10 +97,11 @@ def serve_frames(conn: Connection, request: FrameRequest) -> tuple[str, Frames]:
     return "done", found
 
 
-def fetch_frames(conn: Connection, reader: BlobReader, request: FrameRequest, timeout: float) -> (
-        Frames | None):  # fmt: skip
+def fetch_frames(conn: Connection, reader: BlobReader,
+                 request: FrameRequest | MetadataRequest, timeout: float) -> Any:  # fmt: skip
     """The app's side: send the request, answer the worker's reads from `reader` until it is
-    done. None when the worker overran `timeout` seconds or died (the caller kills it)."""
+    done, and return the worker's answer (`Frames` or `Extracted`). None when the worker
+    overran `timeout` seconds or died (the caller kills it)."""
     conn.send(request)
     deadline = time.monotonic() + timeout
     while conn.poll(max(0.0, deadline - time.monotonic())):
@@ -86,8 +109,7 @@ def fetch_frames(conn: Connection, reader: BlobReader, request: FrameRequest, ti
         if isinstance(message, tuple) and message[:1] == ("read",) and len(message) == 3:
             conn.send(reader.read_at(int(message[1]), int(message[2])))
         elif isinstance(message, tuple) and message[:1] == ("done",):
-            found = message[1]
-            return found if isinstance(found, Frames) else None
+            return message[1]
         else:
             return None
     return None

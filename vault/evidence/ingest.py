@@ -19,6 +19,7 @@ from vault.evidence.probe import MetadataProbe
 from vault.evidence.record import metadata_digests, stored_metadata
 from vault.i18n import _
 from vault.progress import Cancel, Progress
+from vault.provenance import bundle
 from vault.provenance.c2pa import MarkerScan
 from vault.provenance.check import after_import
 
@@ -183,4 +184,6 @@ def import_file(
     warnings = list(meta.warnings)
     if scan.found:
         warnings += after_import(case, probe, item_id, blob.sha256, str(path), meta.mime)
+    # A ProofMode zip, recognised by its content: its members become derived items.
+    warnings += bundle.after_import(case, probe, item_id, str(path), meta.mime)
     return ImportedItem(item_id, name, blob.sha256, blob.size, not blob.new, warnings)

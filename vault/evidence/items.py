@@ -103,6 +103,16 @@ class _Records:
         self._by_seq: dict[int, dict[str, dict[str, Any]]] = {}
         self._first: dict[tuple[str, str], dict[str, Any]] | None = None
 
+    def load_all(self) -> _Records:
+        """Parse, in one query, every entry that brought items in (listing many items)."""
+        rows = self._conn.execute(
+            "SELECT seq, content, content_hash FROM custody"
+            " WHERE seq IN (SELECT DISTINCT entered_seq FROM items)"
+        )
+        for seq, text, content_hash in rows:
+            self._by_seq[seq] = item_records(signed_content(text, content_hash))
+        return self
+
     def get(self, item_id: str, seq: int) -> dict[str, Any] | None:
         if seq not in self._by_seq:
             row = self._conn.execute(
@@ -209,7 +219,7 @@ def checked_json(text: str, record: dict[str, Any], key: str, problems: list[str
 
 def list_items(conn: sqlcipher.Connection) -> list[Item]:
     """Every item, in the order it entered the case."""
-    records = _Records(conn)
+    records = _Records(conn).load_all()
     rows = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid").fetchall()
     return [_item(r, records) for r in rows]
 
@@ -229,7 +239,7 @@ def signed_record(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any] | 
 
 def signed_records(conn: sqlcipher.Connection) -> dict[str, dict[str, Any]]:
     """item id -> its signed record, for every item that has one (one parse per entry)."""
-    records, found = _Records(conn), {}
+    records, found = _Records(conn).load_all(), {}
     rows = conn.execute("SELECT id, entered_seq FROM items")
     for item_id, seq in rows.fetchall():
         record = records.get(item_id, seq)

@@ -27,6 +27,7 @@ import re
 import struct
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -53,7 +54,7 @@ _ZONED = re.compile(
 )
 
 
-def read_into(source: Source, result: Extracted) -> None:
+def read_into(source: Source | BinaryIO, result: Extracted) -> None:
     """The metadata worker's hook: §11's fields, tags and warnings of an audio or video file,
     and a thumbnail decoded from its first frame (turned upright)."""
     reading = read_media(source, result.fields)
@@ -89,7 +90,7 @@ def clock(ms: int) -> str:
 # --- metadata ---------------------------------------------------------------------------
 
 
-def read_media(source: Source, fields: dict[str, str | int | None]) -> MediaReading:
+def read_media(source: Source | BinaryIO, fields: dict[str, str | int | None]) -> MediaReading:
     """Fill §11's fields of an audio or video file into `fields` (which holds the photo
     keys too: captured_at, captured_offset, gps_*, make, model, software, width, height).
     Never raises: every problem is a warning."""
@@ -98,7 +99,7 @@ def read_media(source: Source, fields: dict[str, str | int | None]) -> MediaRead
     fields.update(dict.fromkeys(MEDIA_FIELDS))
     reading = MediaReading(fields, {}, [], False)
     try:
-        with open_source(source) as fh:
+        with _opened(source) as fh:
             info = MediaInfo.parse(fh, parse_speed=0.0)
             general = info.general_tracks[0].to_data() if info.general_tracks else {}
             video = [t.to_data() for t in info.video_tracks]
@@ -116,6 +117,18 @@ def read_media(source: Source, fields: dict[str, str | int | None]) -> MediaRead
     reading.tags = _printable(general, video, audio)
     _conformance(reading, general)
     return reading
+
+
+@contextmanager
+def _opened(source: Source | BinaryIO) -> Iterator[BinaryIO]:
+    """A path or bytes opened here (and closed after), or a file object as it is (a stored
+    original streamed to the worker, vault/evidence/frames.py), rewound."""
+    if isinstance(source, str | InMemory):
+        with open_source(source) as fh:
+            yield fh
+    else:
+        source.seek(0)
+        yield source
 
 
 def _fill(
@@ -447,6 +460,8 @@ def _open_container(source: Source | BinaryIO) -> Any:
     import av
 
     target: Any = io.BytesIO(source.data) if isinstance(source, InMemory) else source
+    if not isinstance(source, str | InMemory):
+        source.seek(0)
     return av.open(target, metadata_errors="ignore")
 
 
@@ -512,18 +527,22 @@ def _frame_at(
 ) -> tuple[int, Any] | None:
     """(time in ms, frame): seek to the keyframe before `at_ms`, then decode to the first frame
     at or after `at_ms` (or, when `after` is given, the first later than `after` ms: no
-    decoding up to the mark). None when nothing decodes before the deadline."""
+    decoding up to the mark). Past the last frame (a video track shorter than the movie, a
+    player's position at the very end) the last frame is the one shown then. None when
+    nothing decodes before the deadline."""
     start = stream.start_time or 0
     if at_ms > 0:
         target = start + int(Fraction(at_ms, 1000) / stream.time_base)
         container.seek(target, stream=stream, backward=True, any_frame=False)
+    last = None
     for frame in container.decode(stream):
         if time.monotonic() > deadline or frame.width * frame.height > MAX_FRAME_PIXELS:
             return None
         when = int((frame.pts - start) * stream.time_base * 1000) if frame.pts is not None else 0
         if (when > after) if after is not None else (when + 1 >= at_ms):
             return when, frame
-    return None
+        last = when, frame
+    return last if after is None else None
 
 
 def _png(frame: Any, rotation: int | None) -> bytes:

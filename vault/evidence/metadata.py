@@ -15,12 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from typing import Any
-
-import exifread
-from exifread.core.exif_header import ExifHeader
-from exifread.tags.exif import GPS_TAGS
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING, Any
 
 from vault.evidence.filetype import (
     HEAD_SIZE,
@@ -33,6 +28,9 @@ from vault.evidence.filetype import (
     source_size,
 )
 from vault.i18n import _
+
+if TYPE_CHECKING:  # Pillow and exifread load when a file is read, not with this module:
+    from PIL import Image  # every command imports it, few read images (issue 17)
 
 # exifread logs tag values (file content) at debug level; content must never reach our logs.
 logging.getLogger("exifread").setLevel(logging.CRITICAL + 1)
@@ -87,11 +85,13 @@ def clean_text(value: str, limit: int = MAX_TAG_CHARS) -> str:
 # "Exif\0\0" or a WebP EXIF chunk header, directly followed by a TIFF header.
 _EXIF_BLOCK_RE = re.compile(rb"(?:Exif\x00\x00|EXIF....(?:Exif\x00\x00)?)(?=II\*\x00|MM\x00\*)",
                             re.DOTALL)  # fmt: skip
-_CR3_BOXES = ((b"CMT1", "Image", None), (b"CMT2", "EXIF", None), (b"CMT4", "GPS", GPS_TAGS))
+_CR3_BOXES = ((b"CMT1", "Image", False), (b"CMT2", "EXIF", False), (b"CMT4", "GPS", True))
 
 
 def _read_exif(source: Source, problems: list[str]) -> dict[str, Any]:
     """exifread's tags; where it finds none, those of an EXIF block it could not locate."""
+    import exifread
+
     tags: dict[str, Any] = {}
     try:
         with open_source(source) as fh:
@@ -106,6 +106,8 @@ def _read_exif(source: Source, problems: list[str]) -> dict[str, Any]:
 
 
 def _scan_for_exif(data: bytes) -> dict[str, Any]:
+    import exifread
+
     if data[4:12] == b"ftypcrx ":
         return _canon_cr3_exif(data)
     found = _EXIF_BLOCK_RE.search(data)
@@ -117,13 +119,16 @@ def _scan_for_exif(data: bytes) -> dict[str, Any]:
 
 def _canon_cr3_exif(data: bytes) -> dict[str, Any]:
     """CR3 keeps IFD0, the Exif IFD and the GPS IFD as separate TIFFs in CMT1/2/4 boxes."""
+    from exifread.core.exif_header import ExifHeader
+    from exifread.tags.exif import GPS_TAGS
+
     tags: dict[str, Any] = {}
-    for box, ifd_name, tag_dict in _CR3_BOXES:
+    for box, ifd_name, gps in _CR3_BOXES:
         at = data.find(box)
         block = data[at + 4 : at - 4 + int.from_bytes(data[at - 4 : at], "big")]
         if at >= 4 and block[:4] in _TIFF_MAGIC:
             header = ExifHeader(io.BytesIO(block), block[:1].decode(), 0, 0, False, False, False)
-            header.dump_ifd(header.s2n(4, 4), ifd_name, tag_dict=tag_dict)
+            header.dump_ifd(header.s2n(4, 4), ifd_name, tag_dict=GPS_TAGS if gps else None)
             tags.update(header.tags)
     return tags
 
@@ -256,6 +261,8 @@ def _bomb(detail: str) -> str:
 
 def _refusal(err: BaseException, mime: str) -> str | None:
     """The warning for an image Pillow refused or failed on; None when none is due."""
+    from PIL import Image
+
     if isinstance(err, Image.DecompressionBombError | Image.DecompressionBombWarning):
         return _bomb(_("its pixel count is excessive"))
     if isinstance(err, ValueError) and "too large" in str(err).lower():  # PNG zTXt/iCCP bombs
@@ -287,6 +294,8 @@ def _jpeg_frame_size(source: Source) -> tuple[int, int] | None:
 
 def _image_stage(source: Source, result: Extracted) -> None:
     """Fill the pixel size from Pillow's header read and make the thumbnail; bombs unread."""
+    from PIL import Image
+
     # Pillow's open() reads only the header, and refuses huge GIF/PNG/TIFF/WebP sizes itself.
     declared = _jpeg_frame_size(source) if result.mime == "image/jpeg" else None
     if declared and declared[0] * declared[1] > MAX_THUMB_PIXELS:  # before Pillow sees it
@@ -309,6 +318,8 @@ def _image_stage(source: Source, result: Extracted) -> None:
 
 def _thumbnail(img: Image.Image) -> bytes:
     """A JPEG at most THUMB_SIDE px on its longest side, turned the way the camera meant."""
+    from PIL import Image, ImageOps
+
     img.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # JPEG: let libjpeg decode at 1/2..1/8 scale
     img.thumbnail((THUMB_SIDE, THUMB_SIDE))
     img = ImageOps.exif_transpose(img)
@@ -375,10 +386,15 @@ def quick_look(source: Source) -> Extracted:
     if not head:
         return Extracted(mime=detect_mime(head, name), warnings=[_("The file is empty.")])
     result = Extracted(mime=detect_mime(head, name))
+    result.warnings.extend(renamed(name, result.mime))
+    return result
+
+
+def renamed(name: str, mime: str) -> list[str]:
+    """A warning when the name claims another type than the content (where an image is
+    involved): a renamed file is worth a second look by the investigator, not a refusal."""
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     claimed = by_extension(ext)
-    if claimed and claimed != result.mime and "image/" in (claimed[:6], result.mime[:6]):
-        # A renamed file is worth a second look by the investigator, not a refusal.
-        warning = _("The name ends in {ext} but the content is {mime}.")
-        result.warnings.append(warning.format(ext=ext, mime=result.mime))
-    return result
+    if claimed and claimed != mime and "image/" in (claimed[:6], mime[:6]):
+        return [_("The name ends in {ext} but the content is {mime}.").format(ext=ext, mime=mime)]
+    return []

@@ -13,12 +13,12 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.case.handle import Case
 from vault.custody.entry import Entry
 from vault.errors import InvalidInput, NotFound
+from vault.evidence.fields import DESCRIPTIVE_FIELDS as FIELDS
 from vault.evidence.items import get_item, signed_content
 from vault.evidence.record import note_records
 from vault.i18n import _
 
-# "sensitive" ("yes" / "no"): graphic material, shown blurred until revealed (issue 15 §4).
-DESCRIPTIVE_FIELDS = ("title", "description", "location", "captured_by", "sensitive")
+DESCRIPTIVE_FIELDS = FIELDS  # vault/evidence/fields.py, which the CLI reads without the core
 
 
 @dataclass(frozen=True)

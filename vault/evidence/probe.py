@@ -25,9 +25,22 @@ from vault.errors import VaultError
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.filetype import InMemory, Source, source_size
-from vault.evidence.frames import FrameRequest, fetch_frames, no_frames, serve_frames
+from vault.evidence.frames import (
+    FrameRequest,
+    MetadataRequest,
+    fetch_frames,
+    no_frames,
+    serve_frames,
+    serve_metadata,
+)
 from vault.evidence.media import Frames
-from vault.evidence.metadata import Extracted, extract_metadata, needs_worker, quick_look
+from vault.evidence.metadata import (
+    Extracted,
+    extract_metadata,
+    is_media,
+    needs_worker,
+    quick_look,
+)
 from vault.i18n import _
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
@@ -70,6 +83,8 @@ def _worker_main(conn: Connection) -> None:
             return
         if isinstance(source, FrameRequest):  # frames of a stored video (vault/evidence/frames.py)
             conn.send(serve_frames(conn, source))
+        elif isinstance(source, MetadataRequest):  # a stored video too large for memory
+            conn.send(serve_metadata(conn, source))
         else:
             conn.send(_run(source))
 
@@ -152,9 +167,24 @@ class MetadataProbe:
                 found = fetch_frames(self._ready_connection(), reader, request, timeout)
             except (EOFError, OSError, TimeoutError):
                 found = None
-            if found is None:
+            if not isinstance(found, Frames):
                 self._kill()
                 return no_frames(timeout)
+            return found
+
+    def extract_streamed(self, reader: BlobReader, name: str, timeout: float = 20.0) -> (
+            Extracted | None):  # fmt: skip
+        """Metadata of a stored video or audio original read by the worker through the pipe
+        (no copy in memory or on disk); None when the worker gave up (it is then killed)."""
+        with self._lock:
+            try:
+                found = fetch_frames(self._ready_connection(), reader,
+                                     MetadataRequest(name, reader.size), timeout)  # fmt: skip
+            except (EOFError, OSError, TimeoutError):
+                found = None
+            if not isinstance(found, Extracted):
+                self._kill()
+                return None
             return found
 
     def close(self) -> None:
@@ -210,6 +240,10 @@ def extract_stored(
     glance = quick_look(InMemory(name, first))
     if not needs_worker(glance.mime):
         return glance
+    if size > IN_MEMORY_LIMIT and is_media(glance.mime):  # streamed: video is often large
+        streamed = probe.extract_streamed(BlobReader(conn, blob_id), name)
+        if streamed is not None:
+            return streamed
     if size > IN_MEMORY_LIMIT:
         glance.warnings.append(
             _("The image is too large to read its metadata in memory.")

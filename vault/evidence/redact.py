@@ -30,11 +30,12 @@ from PIL import ExifTags, Image, ImageFilter, ImageOps, UnidentifiedImageError
 from vault.case.handle import Case
 from vault.errors import InvalidInput
 from vault.evidence.derive import DerivedItem, derive_item, parent_bytes
+from vault.evidence.fields import REDACTION_METHODS
 from vault.evidence.items import get_item
 from vault.evidence.probe import MetadataProbe
 from vault.i18n import _
 
-METHODS = ("pixelate", "blur", "fill")
+METHODS = REDACTION_METHODS
 FILL = (0, 0, 0)
 MAX_PIXELS = 200_000_000  # refuse to decode anything larger (a decompression bomb)
 MAX_BYTES = 256 << 20  # the largest original redacted in memory

@@ -10,12 +10,15 @@ package in memory twice, so the passphrase (scrypt) recipient is written and rea
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import io
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyrage
@@ -147,8 +150,28 @@ class PassphraseReader(io.RawIOBase):
         self._done = last
 
 
-def _open_header(src: BinaryIO, passphrase: str) -> bytes:
-    """Check the header and its MAC; return the file key."""
+# scrypt results derived ahead by `key_derived_first`, for the read that follows.
+_EARLY: dict[tuple[str, bytes, int], bytes] = {}
+
+
+@contextmanager
+def key_derived_first(path: Path, passphrase: str | None) -> Iterator[None]:
+    """Run an encrypted package's scrypt now, while the process is still small, and keep
+    the result for reading it inside this block. scrypt at work factor 18 needs 256 MiB
+    by itself: run after the verifier's imports, the peak passed 300 MB (issue 9). A
+    file that is not a passphrase-encrypted package is left for the read to refuse."""
+    try:
+        if passphrase is not None:
+            with contextlib.suppress(OSError, DecryptFailed), open(path, "rb") as src:
+                salt, log_n, _wrapped, _mac, _lines = _stanza(src)
+                _EARLY[(passphrase, salt, log_n)] = _scrypt(passphrase, salt, log_n)
+        yield
+    finally:
+        _EARLY.clear()
+
+
+def _stanza(src: BinaryIO) -> tuple[bytes, int, bytes, bytes, list[bytes]]:
+    """The header's scrypt stanza: salt, work factor, wrapped key, MAC, and its lines."""
     lines = [src.readline(200) for _i in range(4)]
     if lines[0].rstrip(b"\n") != MAGIC or not lines[1].startswith(b"-> "):
         raise DecryptFailed(_("This is not an age-encrypted file."))
@@ -164,10 +187,15 @@ def _open_header(src: BinaryIO, passphrase: str) -> bytes:
         raise DecryptFailed(_("The header of the encrypted package is damaged.")) from None
     if not 1 <= log_n <= MAX_WORK_FACTOR:
         raise DecryptFailed(_("The encrypted package asks for too much memory to open."))
+    return salt, log_n, wrapped, mac, lines
+
+
+def _open_header(src: BinaryIO, passphrase: str) -> bytes:
+    """Check the header and its MAC; return the file key."""
+    salt, log_n, wrapped, mac, lines = _stanza(src)
+    derived = _EARLY.get((passphrase, salt, log_n)) or _scrypt(passphrase, salt, log_n)
     try:
-        file_key = ChaCha20Poly1305(_scrypt(passphrase, salt, log_n)).decrypt(
-            bytes(12), wrapped, None
-        )
+        file_key = ChaCha20Poly1305(derived).decrypt(bytes(12), wrapped, None)
     except InvalidTag:
         raise DecryptFailed() from None
     header = b"".join(lines[:3]) + b"---"

@@ -52,6 +52,7 @@ from vault.package.signed import (
 )
 from vault.package.write import BagWriter, open_writer
 from vault.progress import Cancel, Progress
+from vault.provenance.carried import verify_md_section as provenance_md_section
 
 
 @dataclass
@@ -229,6 +230,8 @@ def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, bytes
     files["data/case.json"] = _case_json(case, plan, package_id)
     files |= anchor_files(plan.entries, lambda h: read_blob(case, h))
     verify_md = _verify_md(case, plan, package_id) + verify_md_section(plan.entries)
+    paths = {i.id: original_path(i.id, i.original_name) for i in plan.items}
+    verify_md += provenance_md_section(plan.entries, paths)  # DESIGN §9: gpgv commands
     files["data/VERIFY.md"] = verify_md.encode()
     return files
 

@@ -95,10 +95,13 @@ class FolderWriter(BagWriter):
     def __init__(self, final: Path) -> None:
         super().__init__(final)
         make_folder(self.temp)  # owner only: the package holds evidence in clear
+        self._made: set[Path] = {self.temp}
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
         target = self.temp / path
-        make_folders(self.temp, target.parent)
+        if target.parent not in self._made:  # each folder once, not a stat per file
+            make_folders(self.temp, target.parent)
+            self._made.add(target.parent)
         digester = _Digester()
         with create_file(target) as f:
             for chunk in chunks():

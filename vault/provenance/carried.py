@@ -9,7 +9,8 @@ the file, not about custody.
 
 from __future__ import annotations
 
-import zipfile
+import posixpath
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from vault.i18n import _
 from vault.package.read import open_package
 from vault.provenance.check import check_c2pa
 from vault.provenance.codes import state_words
-from vault.provenance.proofmode import Bundle, check_bundle
+from vault.provenance.proofmode import KEY, Bundle, check_bundle
 
 Member = tuple[str, int, Callable[[int], bytes]]
 
@@ -86,7 +87,7 @@ def recheck_carried(
                 continue
             item_id = str(item.get("id"))
             wanted = latest.get(item_id)
-            is_zip = str(item.get("original_name", "")).lower().endswith(".zip")
+            is_zip = str(item.get("mime", "")) == "application/zip"
             if wanted is None and not is_zip:
                 continue
             data = _read_all(read)
@@ -94,7 +95,7 @@ def recheck_carried(
             if wanted is not None and wanted.details.get("kind") == "c2pa":
                 reading = check_c2pa(probe, blob, str(item.get("mime", "")))
                 now_c2pa[item_id] = reading.state if reading else "none"
-            elif is_zip or zipfile.is_zipfile(blob.data):
+            elif is_zip:
                 _bundle_states(probe, blob, now_proofmode)
     for result in carried:
         if result.details.get("kind") == "c2pa":
@@ -118,3 +119,50 @@ def _bundle_states(probe: MetadataProbe, blob: InMemory, states: dict[str, str])
     if isinstance(bundle, Bundle):
         for media in bundle.media:
             states[media.sha256] = media.result.state
+
+
+def verify_md_section(entries: list[Entry], paths: dict[str, str]) -> str:
+    """The VERIFY.md section for ProofMode results (DESIGN §9): the `gpgv` commands that
+    check each media file's signatures with the key its bundle carried, by package path
+    (`paths`: item id -> path of its original in the package); "" when there are none."""
+    blocks = []
+    for entry in entries:
+        details = entry.details
+        if entry.action != "item.provenance" or details.get("kind") != "proofmode":
+            continue
+        media = paths.get(entry.subject or "")
+        evidence = [paths[i] for i in details.get("evidence") or [] if i in paths]
+        key = next((p for p in evidence if p.endswith("/" + KEY)), None)
+        if media is None or key is None:
+            continue
+        by_name = {posixpath.basename(p): p for p in evidence}
+        # The keyring goes beside the package, never into it (it would be an extra file).
+        commands = [f"gpg --dearmor < {shlex.quote(key)} > ../pubkey.gpg"]
+        for name, path in by_name.items():
+            if name.endswith(".asc") and name != KEY:
+                signed = by_name.get(name[: -len(".asc")], media)
+                commands.append(
+                    f"gpgv --keyring ../pubkey.gpg {shlex.quote(path)} {shlex.quote(signed)}"
+                )
+        state = _plain(details.get("state"))
+        blocks += [f"`{media}` ({state}, seq {entry.seq}):\n", "```sh", *commands, "```\n"]
+    if not blocks:
+        return ""
+    return "\n".join(
+        [
+            "\n---\n\n## ProofMode signatures / Підписи ProofMode\n",
+            "Run in the package folder (the keyring is written beside it, as ../pubkey.gpg).",
+            "Each photo's ProofMode signatures, checked with GnuPG against the key in its own",
+            "bundle (`gpgv` exit 0 = good). That key travelled with the bundle: compare its",
+            "fingerprint with one obtained another way before relying on who signed.\n",
+            "Виконуйте в теці пакета (набір ключів записується поруч, як ../pubkey.gpg).",
+            "Підписи ProofMode кожного фото, перевірені GnuPG ключем з того самого пакета",
+            "(`gpgv` повертає 0 = підпис дійсний). Ключ надійшов разом із пакетом: перш ніж",
+            "покладатися на те, хто підписав, звірте його відбиток з отриманим іншим шляхом.\n",
+            *blocks,
+        ]
+    )
+
+
+def _plain(value: object) -> str:
+    return "".join(c if c.isalnum() else " " for c in str(value))

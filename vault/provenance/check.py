@@ -15,7 +15,7 @@ from vault.evidence.items import get_item, read_original
 from vault.evidence.probe import IN_MEMORY_LIMIT, MetadataProbe, ProbeFailed
 from vault.i18n import _
 from vault.provenance import c2pa
-from vault.provenance.record import Provenance, clipped, record_provenance
+from vault.provenance.record import Provenance, clipped, provenance_entries, record_provenance
 from vault.provenance.trust import TrustList, all_lists
 
 TIMEOUT = 10.0  # seconds for one validator run in the worker
@@ -54,8 +54,14 @@ def after_import(
 
 
 def recheck(case: Case, item_id: str) -> Provenance | None:
-    """Read an item's Content Credentials again with the lists trusted today and append a
-    new `item.provenance` entry (earlier ones stay as they were); None without a manifest."""
+    """Read an item's Content Credentials (or its ProofMode proof, from the bundle it came
+    from) again with the lists trusted today and append a new `item.provenance` entry
+    (earlier ones stay as they were); None without a manifest or proof."""
+    from vault.provenance.bundle import recheck_member  # bundle imports the derive core
+
+    earlier = provenance_entries(case.conn, item_id)
+    if earlier and earlier[-1].details.get("kind") == "proofmode":
+        return recheck_member(case, item_id, earlier[-1])
     item = get_item(case.conn, item_id)
     if item.size > IN_MEMORY_LIMIT:
         raise InvalidInput(_("The file is too large to check again in memory."))

@@ -110,17 +110,23 @@ def test_a_video_recorded_before_media_was_read_still_verifies_against_its_origi
     assert _differences(fresh, (stored_text(fresh.fields), "{}", None, fresh.mime)) == []
 
 
-def test_a_stored_video_too_large_for_memory_is_a_warning_not_an_image(tmp_path: Path) -> None:
+def test_a_stored_video_too_large_for_memory_is_read_through_the_worker_pipe(
+    tmp_path: Path,
+) -> None:
+    """Received and older originals are read back from the case: a video beyond the in-memory
+    limit is streamed to the worker and yields exactly what the file on disk yields."""
     from vault.evidence.items import get_item
+    from vault.evidence.metadata import extract_metadata
     from vault.evidence.probe import IN_MEMORY_LIMIT, MetadataProbe, extract_stored
 
+    original = VIDEO / "iPhone6_gps_rot90.mov"
     case = new_case(tmp_path)
-    item = get_item(case.conn, import_paths(case, [VIDEO / "with-gps.mp4"]).imported[0].id)
+    item = get_item(case.conn, import_paths(case, [original]).imported[0].id)
     with MetadataProbe() as probe:
-        small = extract_stored(case.conn, probe, item.original_name, item.blob_id, item.size)
         big = extract_stored(case.conn, probe, item.original_name, item.blob_id,
                              IN_MEMORY_LIMIT + 1)  # fmt: skip
-    assert small.fields["duration_ms"] == 171 and small.complete
-    assert not big.complete
-    assert big.warnings == ["The file is too large to read its metadata in memory."]
+    on_disk = extract_metadata(str(original))
+    assert big.complete and big.fields["duration_ms"] == 4002
+    assert (big.mime, big.fields, big.tags) == (on_disk.mime, on_disk.fields, on_disk.tags)
+    assert (big.thumbnail, big.warnings) == (on_disk.thumbnail, on_disk.warnings)
     case.close()

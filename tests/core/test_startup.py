@@ -1,0 +1,62 @@
+"""Each command loads only what it uses (issue 17): `--help` and `items` must not pay for
+the PDF, image, EXIF and time-stamp libraries at start-up. Checked by what a fresh
+interpreter has imported after running the command (sys.modules), not by a stopwatch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers.case import PASSPHRASE, ROOT, new_case
+
+# What only some commands need: reports, images and EXIF, RFC 3161 tokens, X.509.
+HEAVY = ("reportlab", "PIL", "exifread", "rfc3161_client", "cryptography.x509")
+# What a command that never opens a case needs none of.
+CASE_ONLY = ("sqlcipher3", "cryptography", "portalocker", "rfc8785")
+
+
+def _loaded_after(*argv: str) -> set[str]:
+    """The modules a fresh interpreter holds after `evidence-vault ARGV`."""
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from vault.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(sys.argv[1:])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "EVIDENCE_VAULT_PASSPHRASE": PASSPHRASE}
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                          cwd=ROOT, env=env, check=True, timeout=120)  # fmt: skip
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _among(loaded: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_help_loads_no_heavy_library_and_opens_no_case() -> None:
+    loaded = _loaded_after("--help")
+    assert "vault.cli.case" in loaded, "every command's options were built"
+    assert _among(loaded, HEAVY + CASE_ONLY) == []
+
+
+def test_listing_items_loads_no_report_image_or_timestamp_library(tmp_path: Path) -> None:
+    with new_case(tmp_path):
+        pass
+    loaded = _loaded_after("items", str(tmp_path / "case.evault"))
+    assert "vault.evidence.items" in loaded, "the items were listed"
+    assert _among(loaded, HEAVY) == []
+
+
+def test_the_check_sees_a_heavy_library_a_command_loads(tmp_path: Path) -> None:
+    """The same check on `verify`, which reads time-stamp tokens: it does see them."""
+    with new_case(tmp_path):
+        pass
+    loaded = _loaded_after("verify", str(tmp_path / "case.evault"))
+    assert "rfc3161_client" in _among(loaded, HEAVY)
