@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.identity import Identity
 from vault.case.people import introduced
 from vault.custody.entry import Entry, read_entries
-from vault.package.model import ChainKey, Lineage, case_of, chain_order, kept_chains
+
+if TYPE_CHECKING:
+    from vault.package.model import ChainKey, Lineage
 
 # Acts about the case as a whole: shown in a report's case log, never under an exhibit.
 CASE_LEVEL = frozenset({"case.verify", "report.generate", "anchor.timestamp", "case.migrate"})
@@ -111,6 +113,10 @@ class Hands:
         self, conn: sqlcipher.Connection, case_id: str, own: list[Entry] | None = None
     ) -> None:
         """`own`: the case's log when the caller has read it already."""
+        # Imported here: the package model pulls in image libraries that `items` and the
+        # app's start-up never need when the case received nothing.
+        from vault.package.model import Lineage, chain_order, kept_chains
+
         own = list(read_entries(conn)) if own is None else own
         kept = kept_chains(conn)
         lineage = Lineage({**kept, case_id: own})
@@ -186,10 +192,11 @@ def _reach(order: list[Any], lineage: Lineage, case_id: str) -> dict[Any, int]:
 
 
 def _chain(key: str | ChainKey, hand: int, own: bool, entries: list[Entry]) -> Chain:
+    case_id = key if isinstance(key, str) else key[0]
     people = {fp: intro.identity for fp, intro in introduced(entries).items()}
     created = entries[0].details if entries and entries[0].action == "case.create" else {}
     return Chain(
-        case_of(key),
+        case_id,
         _text(created.get("title")),
         _text(created.get("number")),
         _text(created.get("organization")),
