@@ -12,6 +12,7 @@ from pathlib import Path
 from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.custody.entry import canonical, entry_hash_of
+from vault.custody.witness import witness_path
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, describe_item
@@ -80,6 +81,11 @@ def sign_chain(bag: Path, entries: list[dict], signer: Signer) -> None:
     set_info(bag, "Vault-Custody-Head", prev.hex())
     set_info(bag, "Payload-Oxum", _oxum(bag))
     rehash(bag)
+    # The sender re-signs on a computer of their own: the witness this test computer kept
+    # when it made the case (DESIGN §8) would catch the rewrite, and is no part of the story.
+    case_id = entries[0].get("content", {}).get("case") if entries else None
+    if isinstance(case_id, str):
+        witness_path(case_id).unlink(missing_ok=True)
 
 
 def _write_file_list(bag: Path) -> str:

@@ -105,6 +105,7 @@ def open_case(args: argparse.Namespace) -> Case:
     )  # fmt: skip
     if case.witness_finding:  # DESIGN §8: said on every open, before anything else
         say(f"evidence-vault: error: {case.witness_finding}", err=True)
+        args.rolled_back = True  # and the command exits 1, whatever else it does
     return case
 
 
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help()
         return 2
     try:
-        return COMMANDS[args.command][1](args)
+        code = COMMANDS[args.command][1](args)
     except VaultError as err:
         say(f"evidence-vault: {err}", err=True)
         return err.exit_code
@@ -189,3 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say(_("evidence-vault: interrupted; nothing half-done was kept."), err=True)
         return 130
+    return _with_rollback(args, code)
+
+
+def _with_rollback(args: argparse.Namespace, code: int) -> int:
+    """DESIGN §8, §12: a command on a case found rolled back or rewritten exits 1 (the
+    finding was said first). It still does its work, as the app does under its banner: a
+    copy restored on purpose stays usable, and every act on it is logged as ever."""
+    if not getattr(args, "rolled_back", False) or code != 0:
+        return code
+    say(_("evidence-vault: exit status 1: this case file was rolled back or rewritten "
+          "(see the first message)."), err=True)  # fmt: skip
+    return 1

@@ -89,6 +89,20 @@ def record_head(conn: sqlcipher.Connection, case_id: str) -> None:
     write_atomically(witness_path(case_id), json.dumps(doc, indent=2).encode("utf-8"))
 
 
+def rewritten_chain(case_id: str, entries: list[Entry]) -> Finding | None:
+    """A package's chain of a case this computer witnessed: the rewrite finding when the
+    chain reaches the witnessed seq with another entry there. (A shorter chain is an older
+    package, not a finding: the witness holds only the furthest head.)"""
+    seen = read_witness(case_id)
+    at = next((e for e in entries if e.seq == seen.seq), None) if seen else None
+    if seen is None or at is None or at.entry_hash.hex() == seen.entry_hash:
+        return None
+    return Finding(seen.seq, _(
+        "ROLLED BACK OR REWRITTEN: on {at} this computer saw the log of case {case} reach "
+        "seq {seq} (head {hash}); this package's log holds another entry there"
+    ).format(at=seen.at, case=case_id, seq=seen.seq, hash=seen.entry_hash[:16]))  # fmt: skip
+
+
 def received_heads(conn: sqlcipher.Connection, source_case: str) -> list[tuple[str, str]]:
     """(source_head hex, date) of every package this case received from `source_case`."""
     found = []

@@ -21,6 +21,7 @@ from vault.custody.anchors import AnchorSummary
 from vault.custody.chain import verify_chain
 from vault.custody.entry import ITEM_ENTERING, ChainResult, Entry, Finding, parse_jsonl
 from vault.custody.tsa import trusted_roots
+from vault.custody.witness import rewritten_chain
 from vault.errors import InvalidInput
 from vault.evidence.derive import check_derivations, derivations
 from vault.i18n import _
@@ -221,6 +222,9 @@ def _verify_contents(
     problems += _check_links(own, entries, chains)
     result.check(_("Every earlier holder's custody log verifies"), problems)
     chains[own], lines[own] = entries, text_lines(log)
+    rewritten = [f for c, e in chains.items() if (f := rewritten_chain(c, e)) is not None]
+    if rewritten:  # DESIGN §8: a log this computer saw otherwise; said, and refused
+        result.check(_("No log is one this computer saw rolled back or rewritten"), rewritten)
     result.check(_("Every actor's key file matches the log"), _check_keys(scanned, keys))
     result.check(_("case.json says only what the log records"),
                  malformed + _check_case(doc, entries, chain))  # fmt: skip

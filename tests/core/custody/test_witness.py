@@ -95,6 +95,8 @@ def test_a_later_package_whose_sender_log_was_rewritten_is_refused(
     with Case.open(path, SENDER_PASSPHRASE) as sender:
         add_note(sender, "a history told differently")
         export(sender, tmp_path / "second")
+        # The sender works on another computer: this one witnessed only what it received.
+        witness_path(sender.id).unlink()
     entries = receiver.conn.execute("SELECT COUNT(*) FROM custody").fetchone()[0]
     with pytest.raises(PackageRefused) as err:
         receive(receiver, tmp_path / "second")
@@ -122,3 +124,85 @@ def test_the_witness_file_is_plain_json_with_both_hashes(tmp_path):
     case.close()
     doc = json.loads(witness_path(case.id).read_text())
     assert set(doc) == {"case", "seq", "entry_hash", "at"} and len(doc["entry_hash"]) == 64
+
+
+def _rolled_back_case(tmp_path: Path) -> Path:
+    path = tmp_path / "case.evault"
+    new_case(tmp_path).close()
+    shutil.copy(path, tmp_path / "old-copy.evault")
+    _add_note(path, "a note made after the copy")
+    shutil.copy(tmp_path / "old-copy.evault", path)
+    return path
+
+
+def _says_rollback_first_and_exits_1(commands: list[list], capsys) -> None:
+    from vault.cli.main import main
+
+    for command in commands:
+        capsys.readouterr()
+        code = main([str(part) for part in command])
+        err = capsys.readouterr().err.splitlines()
+        assert code == 1, (command, err)
+        assert "ROLLED BACK OR REWRITTEN" in err[0], (command, err)
+
+
+def test_reading_and_acting_on_a_rolled_back_case_say_so_first_and_exit_1(
+    tmp_path, monkeypatch, capsys
+):
+    """DESIGN §8, §12: not only verify: `items` and `note` exit 1 too, the finding first;
+    the note is still recorded (as under the app's banner), and a sound case exits 0."""
+    from vault.cli.main import main
+
+    path = _rolled_back_case(tmp_path)
+    monkeypatch.setenv("EVIDENCE_VAULT_PASSPHRASE", PASSPHRASE)
+    _says_rollback_first_and_exits_1([["items", path], ["note", path, "still here"]], capsys)
+    with Case.open(path, PASSPHRASE) as case:
+        assert case.conn.execute("SELECT COUNT(*) FROM custody").fetchone()[0] == 2
+    new_case(tmp_path, "fresh.evault").close()
+    assert main(["items", str(tmp_path / "fresh.evault")]) == 0
+
+
+@pytest.mark.slow
+def test_every_command_that_opens_a_rolled_back_case_says_so_first_and_exits_1(
+    tmp_path, corpus, monkeypatch, capsys
+):
+    """Every command that opens a case, reading or acting (each act is logged as ever)."""
+    path = _rolled_back_case(tmp_path)
+    monkeypatch.setenv("EVIDENCE_VAULT_PASSPHRASE", PASSPHRASE)
+    photo = next(corpus.rglob("*.jpg"))
+    commands = [
+        ["items", path], ["log", path], ["anchors", path], ["verify", path],
+        ["import", path, photo], ["note", path, "still working on it"],
+        ["add-investigator", path, "--name", "Ivan"],
+        ["export", path, tmp_path / "out"], ["report", path, tmp_path / "r.pdf"],
+    ]  # fmt: skip
+    _says_rollback_first_and_exits_1(commands, capsys)
+    assert (tmp_path / "out").is_dir() and (tmp_path / "r.pdf").is_file()
+    with Case.open(path, PASSPHRASE) as case:  # the acts were logged on the copy in hand
+        assert case.conn.execute("SELECT COUNT(*) FROM custody").fetchone()[0] > 5
+
+
+def test_verify_package_refuses_a_package_of_a_log_this_computer_saw_otherwise(
+    tmp_path, investigator: Case
+):
+    """A package made from a rolled-back copy that was then written on: its log holds
+    another entry at the head this computer witnessed. verify-package says so, exit 1."""
+    from vault.cli.main import main
+    from vault.package.verify import verify_package
+
+    path = investigator.path
+    investigator.close()
+    shutil.copy(path, tmp_path / "before.evault")
+    with Case.open(path, SENDER_PASSPHRASE) as sender:
+        export(sender, tmp_path / "first")
+    assert verify_package(tmp_path / "first").ok
+    shutil.copy(tmp_path / "before.evault", path)
+    with Case.open(path, SENDER_PASSPHRASE) as sender:
+        add_note(sender, "a history told differently")
+        export(sender, tmp_path / "second")
+    result = verify_package(tmp_path / "second")
+    assert not result.ok
+    assert any("ROLLED BACK OR REWRITTEN" in str(f) for f in result.findings)
+    assert ("No log is one this computer saw rolled back or rewritten", False) in result.checks
+    assert main(["verify-package", str(tmp_path / "second")]) == 1
+    assert verify_package(tmp_path / "first").ok  # the older package is not a finding

@@ -20,6 +20,7 @@ from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.cli.main import main
 from vault.custody.verify import verify_case
+from vault.custody.witness import witness_path
 from vault.errors import PackageRefused
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
@@ -210,6 +211,7 @@ def test_receive_refuses_other_bytes_under_an_item_id_the_case_already_holds(
                 text = (bag / name).read_text(encoding="utf-8")
                 (bag / name).write_text(text.replace(theirs.id, target), encoding="utf-8")
             resign(bag, mallory.signer, lambda entries: None)
+        witness_path(mallory.id).unlink()  # Mallory works on a computer of her own
         assert verify_package(bag).ok
         with pytest.raises(PackageRefused):
             receive(lawyer, bag)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,15 +42,20 @@ def lawyer(tmp_path: Path) -> Case:
     case.close()
 
 
+@contextmanager
 def stranger_claiming(
     case_id: str, path: Path, photos: list[Path], monkeypatch: pytest.MonkeyPatch
-) -> Case:
-    """Mallory's own case, made under a case id she chose (someone else's), signed by her."""
-    with monkeypatch.context() as patch:
-        patch.setattr(handle.uuid, "uuid4", lambda: uuid.UUID(case_id))
-        mallory = Case.create(path, PASSPHRASE, title="Балаклія", investigator="Mallory")
-    import_paths(mallory, photos)
-    return mallory
+) -> Iterator[Case]:
+    """Mallory's own case, made under a case id she chose (someone else's), signed by her,
+    on a computer of her own (her own witness folder: this one never saw her case)."""
+    with monkeypatch.context() as computer:
+        computer.setenv("XDG_DATA_HOME", str(path.parent / "mallory-data"))
+        with monkeypatch.context() as patch:
+            patch.setattr(handle.uuid, "uuid4", lambda: uuid.UUID(case_id))
+            mallory = Case.create(path, PASSPHRASE, title="Балаклія", investigator="Mallory")
+        with mallory:
+            import_paths(mallory, photos)
+            yield mallory
 
 
 def findings(bag: Path) -> str:
