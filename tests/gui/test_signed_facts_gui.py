@@ -25,7 +25,7 @@ def test_the_app_shows_the_signed_facts_of_an_edited_case_file(
     other = (corpus / "camera" / "Nikon_D70.jpg").read_bytes()
     edit_rows(path, "UPDATE items SET metadata = json_set(metadata, '$.model', 'Nikon D1'),"
                     " source = 'Seized phone', thumbnail = ?", other)  # fmt: skip
-    edit_rows(path, "UPDATE notes SET about = NULL")
+    edit_rows(path, "UPDATE notes SET about = NULL, text = 'Свідок нічого не бачив.'")
     edit_rows(path, "UPDATE identities SET name = 'Mallory'")
     edit_rows(path, "UPDATE case_info SET title = 'Forged title'")
     window.on_case_ready(Case.open(path, PASSPHRASE))
@@ -40,6 +40,7 @@ def test_the_app_shows_the_signed_facts_of_an_edited_case_file(
     assert shown is None or shown.isNull()  # the forged thumbnail is not drawn in the list
     notes = window.workspace.details.notes
     assert notes.notes.count() == 1 and notes.notes.item(0).text().startswith("⚠")
+    assert "нічого не бачив" not in notes.notes.item(0).text()  # the edited text is not shown
     log = window.workspace.custody.model
     actors = {log.index(row, 3).data() for row in range(log.rowCount())}
     assert actors and all(a.startswith("Olena K.") for a in actors)  # the signed name

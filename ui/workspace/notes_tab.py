@@ -64,13 +64,15 @@ class NotesTab(QWidget):
         self.notes.clear()
         superseded = {n.supersedes for n in notes if n.supersedes}
         for note in notes:
-            text = display_block(note.text)
+            # An edited note's text is never shown as evidence: only its problem is.
+            text = display_block(note.text) if note.text_signed else ""
             if authors and authors.get(note.id):
                 text = _("By {author}:").format(author=authors[note.id]) + "\n" + text
             if note.id in superseded:
                 text = _("[amended — see below]") + "\n" + text
             if note.problems:  # the case file's row disagrees with the signed log
                 text = "\n".join("⚠ " + display_text(p) for p in note.problems) + "\n" + text
+                text = text.rstrip("\n")
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, note.id)
             self.notes.addItem(entry)

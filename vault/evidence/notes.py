@@ -30,6 +30,7 @@ class Note:
     supersedes: str | None
     seq: int
     problems: tuple[str, ...] = ()  # what the rows claim that the signed record does not
+    text_signed: bool = True  # False: the stored text is not the signed one; `text` is ""
 
 
 def note_digest(text: str) -> str:
@@ -87,8 +88,8 @@ def _note(
     record = records[seq].get(note_id)
     digest = note_digest(text)
     if record is None:
-        problem = _("No signed entry records this note.")
-        return Note(note_id, about, text, digest, supersedes, seq, (problem,))
+        problem = _("No signed entry records this note; its text is not shown.")
+        return Note(note_id, about, "", digest, supersedes, seq, (problem,), False)
     problems = []
     for key, value in (("about", about), ("supersedes", supersedes)):
         if key in record and record[key] != value:
@@ -96,10 +97,12 @@ def _note(
                 _("The case file's {field} of this note differs from its signed record; the "
                   "signed value is shown.").format(field=key)
             )  # fmt: skip
-    if record.get("sha256") != digest:
-        problems.append(_("The text of this note differs from its signed digest."))
-    return Note(note_id, record.get("about", about), text, digest,
-                record.get("supersedes", supersedes), seq, tuple(problems))  # fmt: skip
+    signed = record.get("sha256") == digest
+    if not signed:  # only the digest is signed: the text cannot be recovered, only withheld
+        problems.append(_("The text of this note differs from its signed digest; it is not "
+                          "shown."))  # fmt: skip
+    return Note(note_id, record.get("about", about), text if signed else "", digest,
+                record.get("supersedes", supersedes), seq, tuple(problems), signed)  # fmt: skip
 
 
 def get_note(conn: sqlcipher.Connection, note_id: str) -> Note:

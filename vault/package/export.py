@@ -145,6 +145,9 @@ def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
     whole = len(items) == len(everything)
     all_notes = list_notes(case.conn)
     notes = [n for n in all_notes if n.about in chosen or (whole and n.about is None)]
+    if any(not n.text_signed for n in notes):  # its signed text cannot be shipped
+        raise VaultError(_("The stored text of a note does not match the log; run verify. "
+                           "No package was written."))  # fmt: skip
     plan = _Plan(items, notes, list(read_entries(case.conn)))
     hidden_subjects = ({i.id for i in everything} - chosen) | (
         {n.id for n in all_notes} - {n.id for n in notes}

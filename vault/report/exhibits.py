@@ -256,6 +256,9 @@ def _note(note: Note, facts: ReportFacts, w: Words) -> Flowable:
     if note.problems:
         label += " " + w("(its case-file record disagrees with the signed log; see the "
                          "verification statement)")  # fmt: skip
+    if not note.text_signed:
+        return _labelled(label, w("(the text stored for this note is not the signed text; "
+                                  "it is not shown)"))  # fmt: skip
     return _labelled(label, note.text)
 
 

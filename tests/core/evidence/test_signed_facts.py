@@ -16,6 +16,7 @@ from tests.helpers.report import pdf_text
 from vault.case.handle import Case
 from vault.custody.entry import read_entries
 from vault.custody.verify import verify_case
+from vault.errors import VaultError
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import get_item, item_tags, list_items, thumbnail
 from vault.evidence.notes import add_note, list_notes
@@ -150,6 +151,25 @@ def test_an_edited_note_stays_with_its_signed_item(case_file: Path) -> None:
     text = report_text(case_file)
     exhibit = text[text.index("Exhibit 1:") : text.index("Custody log")]
     assert "Свідок: утримували 46 днів." in exhibit
+
+
+def test_an_edited_notes_text_is_never_shown_reported_or_exported(
+    case_file: Path, tmp_path: Path
+) -> None:
+    """Only the note's digest is signed: its edited text is withheld everywhere (the app,
+    the report, a package), never shown with a warning beside it."""
+    edit(case_file, "UPDATE notes SET text = 'Свідок нічого не бачив.'")
+    assert any(seq == 2 and "note" in why for seq, why in errors(case_file))
+    with Case.open(case_file, PASSPHRASE) as case:
+        (note,) = list_notes(case.conn)
+        assert note.text == "" and not note.text_signed
+        assert "it is not shown" in " ".join(note.problems)
+        with pytest.raises(VaultError, match="text of a note does not match the log"):
+            export(case, tmp_path / "pkg")
+    assert not (tmp_path / "pkg").exists()
+    text = report_text(case_file)
+    assert "нічого не бачив" not in text
+    assert "the text stored for this note is not the signed text" in text
 
 
 def test_an_older_case_file_is_checked_against_its_original(tmp_path: Path) -> None:
