@@ -163,3 +163,45 @@ def test_a_package_passphrase_is_typed_twice_and_follows_the_case_rule(
     assert (tmp_path / "sealed.zip.age").is_file()
     wait_idle(qtbot, case_window)
     export.close()
+
+
+def _receive_through_dialog(qtbot, window, package):
+    window.receive_action.trigger()
+    receive = window.dialog
+    receive.path.setText(str(package))
+    with qtbot.waitSignal(receive.verification_finished, timeout=60_000):
+        receive.check.click()
+    wait_idle(qtbot, window)
+    with qtbot.waitSignal(receive.receive_finished, timeout=60_000) as done:
+        receive.import_button.click()
+    wait_idle(qtbot, window)
+    receive.close()
+    return receive, done.args[0]
+
+
+def test_receive_names_the_senders_role_and_organization_and_says_what_a_log_only_update_did(
+    qtbot, case_window, camera, tmp_path
+):
+    """The sender as their key was signed in (name, role, organization); a second package
+    that only extends the sender's log says so, not "Imported 0 items"."""
+    from vault.evidence.items import list_items
+    from vault.evidence.notes import describe_item
+    from vault.package.receive import ReceiveResult
+
+    folder = tmp_path / "olena"
+    folder.mkdir()
+    with new_case(folder, investigator="Olena K.", role="forensic photographer",
+                  organization="Kharkiv Human Rights Group") as sender:  # fmt: skip
+        import_paths(sender, [camera / "Canon_40D.jpg"])
+        export(sender, tmp_path / "first")
+        describe_item(sender, list_items(sender.conn)[0].id, {"location": "Balakliia"})
+        export(sender, tmp_path / "second")
+    receive, first = _receive_through_dialog(qtbot, case_window, tmp_path / "first")
+    label = receive.sender_label.text()
+    assert "Olena K. (forensic photographer, Kharkiv Human Rights Group)" in label
+    assert first.items == 1 and "Imported 1 items" in receive.message.text()
+    receive, second = _receive_through_dialog(qtbot, case_window, tmp_path / "second")
+    assert isinstance(second, ReceiveResult) and second.items == 0 and second.seq is not None
+    message = receive.message.text()
+    assert "No new items or notes" in message and "Imported" not in message
+    assert f"custody entry {second.seq}" in message

@@ -138,12 +138,15 @@ class ReceiveDialog(QDialog):
             line = _("Working copy {name}: its original's SHA-256 is {sha} (original {where})")
             name = display_text(copy.name)
             self.checks.addItem("   " + line.format(name=name, sha=copy.parent_sha256, where=where))
-        if result.sender:
-            self.sender_label.setText(
-                _(
-                    "Sent by {name}\n{fp}\nConfirm this fingerprint with the sender by phone."
-                ).format(name=display_text(result.sender_name), fp=spaced(result.sender))
-            )
+        if result.sender:  # name, role and organization as the sender's key was signed in
+            self.sender_label.setText(_(
+                "Sent by {name} ({role}, {organization})\n{fp}\n"
+                "Confirm this fingerprint with the sender by phone."
+            ).format(
+                name=display_text(result.sender_name), role=display_text(result.sender_role or "-"),
+                organization=display_text(result.sender_organization or "-"),
+                fp=spaced(result.sender),
+            ))  # fmt: skip
         verdict = (
             _("The package verified: {items} items, {notes} notes.")
             if result.ok
@@ -185,6 +188,11 @@ class ReceiveDialog(QDialog):
                 "Nothing new: this case already holds every item, note and log of this "
                 "package. Nothing was recorded."
             )
+        elif not result.items and not result.notes:  # only the sender's log grew
+            text = _(
+                "No new items or notes; the sender's newer log is kept and linked "
+                "(custody entry {seq})."
+            ).format(seq=result.seq)
         else:
             text = _(
                 "Imported {items} items and {notes} notes; the sender's custody "
