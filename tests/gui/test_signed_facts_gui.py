@@ -45,3 +45,54 @@ def test_the_app_shows_the_signed_facts_of_an_edited_case_file(
     actors = {log.index(row, 3).data() for row in range(log.rowCount())}
     assert actors and all(a.startswith("Olena K.") for a in actors)  # the signed name
     assert window.workspace.case.info.title == "Signed facts"
+
+
+def test_an_older_case_files_unsigned_metadata_is_flagged_until_verify_checks_it(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """Schema v1-v3 items carry no signed digest of their metadata or thumbnail: the app
+    flags what it shows of them and draws no stored thumbnail until Verify custody has
+    recomputed them from the original; then they show plainly."""
+    import shutil
+
+    from ui.workspace.item_model import CAPTURED
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "case-v1.evault"
+    path = Path(shutil.copy(fixture, tmp_path / "old.evault"))
+    window.on_case_ready(Case.open(path, "schema fixture passphrase"))
+    select(window, "Canon_40D.jpg")
+    workspace = window.workspace
+    details = workspace.details.details
+    assert not details.unverified_note.isHidden()
+    assert details.values["captured"].text().startswith("⚠")
+    assert details.values["camera"].text().startswith("⚠")
+    assert details.tag_value("Image Model").startswith("⚠")
+    row = workspace.items.proxy.index(0, CAPTURED)
+    assert row.data().startswith("⚠") and "older version" in row.data(Qt.ItemDataRole.ToolTipRole)
+    shown = workspace.items.proxy.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert shown is None or shown.isNull()  # the unsigned stored thumbnail is not drawn
+
+    with qtbot.waitSignal(workspace.verify_finished, timeout=120_000) as done:
+        workspace.start_verify()
+    assert done.args[0].ok
+    qtbot.waitUntil(lambda: not window.session.busy)
+    select(window, "Canon_40D.jpg")
+    assert details.unverified_note.isHidden()
+    assert not details.values["captured"].text().startswith("⚠")
+    assert details.tag_value("Image Model") == "Canon EOS 40D"
+    assert not workspace.items.proxy.index(0, CAPTURED).data().startswith("⚠")
+    drawn = workspace.items.proxy.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert drawn is not None and not drawn.isNull()
+
+
+def test_a_current_case_files_signed_metadata_is_not_flagged(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    path = tmp_path / "case.evault"
+    with Case.create(path, PASSPHRASE, title="Signed", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"])
+    window.on_case_ready(Case.open(path, PASSPHRASE))
+    select(window, "Canon_40D.jpg")
+    details = window.workspace.details.details
+    assert details.unverified_note.isHidden()
+    assert details.tag_value("Image Model") == "Canon EOS 40D"

@@ -234,7 +234,8 @@ class CaseWorkspace(QWidget):
             self.preview.show_nothing()
             self.details.clear()
             return
-        self.details.details.show_item(item, self.item_model.seal(item.id))
+        model = self.item_model
+        self.details.details.show_item(item, model.seal(item.id), model.unverified(item))
         if self.session.busy:
             self.preview.show_waiting(item)
             return
@@ -401,6 +402,11 @@ class CaseWorkspace(QWidget):
         bad = {f.seq for f in report.findings if f.level == "error"}
         found = frozenset(i.id for i in self.item_model.items() if i.entered_seq in bad)
         self._problems = (None, found)  # bound to the recorded entry at the next reload
+        # Older items' unsigned metadata: checked once verify recomputed it and said nothing
+        # about the item's entry (a warning, such as "could not be recomputed", keeps the flag).
+        noted = {f.seq for f in report.findings}
+        items = self.item_model.items()
+        self.item_model.set_checked({i.id for i in items if i.entered_seq not in noted})
         self.custody.show_verification(report)
         self.custody.show_anchors(report.anchors)
         self.tabs.setCurrentIndex(LOG_TAB)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_block, display_text, human_size, local_and_utc, plain_label
-from ui.workspace.item_model import captured_text, copy_of_text
+from ui.workspace.item_model import UNVERIFIED_MARK, captured_text, copy_of_text, unverified_tip
 from vault.evidence.items import Item
 from vault.evidence.sensitive import is_sensitive
 from vault.i18n import _
@@ -74,6 +74,9 @@ class DetailsTab(QScrollArea):
         # Set by the workspace: an item's id -> name, and an item -> its working copies.
         self.names: dict[str, str] = {}
         self.copies: dict[str, list[str]] = {}
+        self._unverified = False
+        self.unverified_note = plain_label(_("Unverified metadata"))
+        self.unverified_note.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px")
         self.title = QLineEdit()
         self.description = QPlainTextEdit()
         self.location = QLineEdit()
@@ -84,6 +87,7 @@ class DetailsTab(QScrollArea):
         self.tags = QTableWidget(0, 2)
         body = QWidget()
         layout = QVBoxLayout(body)
+        layout.addWidget(self.unverified_note)
         layout.addWidget(self._properties())
         layout.addWidget(self._provenance_box())
         layout.addWidget(self._describe_box())
@@ -164,8 +168,15 @@ class DetailsTab(QScrollArea):
         QVBoxLayout(box).addWidget(self.tags)
         return box
 
-    def show_item(self, item: Item | None, seal: bool | None = None) -> None:
+    def show_item(
+        self, item: Item | None, seal: bool | None = None, unverified: bool = False
+    ) -> None:
+        """`unverified`: the item's metadata was never signed (an older case file) and no
+        verification has checked it yet; it is shown flagged, as claimed, not as evidence."""
         self._item = item
+        self._unverified = unverified and item is not None
+        self.unverified_note.setText("⚠ " + unverified_tip())
+        self.unverified_note.setVisible(self._unverified)
         self.setEnabled(item is not None)
         for label in self.values.values():
             label.clear()
@@ -211,6 +222,8 @@ class DetailsTab(QScrollArea):
             "camera": camera,
             "warnings": "\n".join(display_text(w) for w in item.warnings),
         }
+        for key in ("captured", "gps", "camera") if self._unverified else ():
+            values[key] = UNVERIFIED_MARK + values[key] if values[key] else ""
         for key, value in values.items():
             self.values[key].setText(value)
         self.show_seal(seal)
@@ -228,7 +241,8 @@ class DetailsTab(QScrollArea):
         self.tags.setRowCount(len(rows))
         for row, (key, value) in enumerate(rows):
             self.tags.setItem(row, 0, QTableWidgetItem(display_text(key)))
-            self.tags.setItem(row, 1, QTableWidgetItem(display_text(value)))
+            flag = UNVERIFIED_MARK if self._unverified else ""
+            self.tags.setItem(row, 1, QTableWidgetItem(flag + display_text(value)))
         self.title.setText(display_text(description.get("title", "")))
         self.description.setPlainText(display_block(description.get("description", "")))
         self.location.setText(display_text(description.get("location", "")))

@@ -24,6 +24,18 @@ NAME, TYPE, CAPTURED, GPS, SIZE, SEAL, PROVENANCE = range(7)
 BADGES = {"trusted": "✓✓", "valid": "✓", "invalid": "✗", "unverifiable": "?"}
 
 
+UNVERIFIED_MARK = "⚠ "
+
+
+def unverified_tip() -> str:
+    """Why an older item's metadata is flagged (translated when asked for)."""
+    return _(
+        "Recorded by an older version of Evidence Vault: this item's metadata and thumbnail "
+        "were stored without a signed digest. They are unverified until Verify custody "
+        "recomputes them from the original."
+    )
+
+
 def has_gps(item: Item) -> bool:
     return bool(item.metadata.get("gps_lat") and item.metadata.get("gps_lon"))
 
@@ -60,6 +72,7 @@ class ItemTableModel(RowTableModel):
         self._last: LastVerification | None = None
         self._names: dict[str, str] = {}
         self._provenance: dict[str, dict[str, Any]] = {}
+        self._checked: set[str] = set()  # unsigned rows that verify recomputed and found equal
 
     def headers(self) -> list[str]:
         return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal"), _("Provenance")]
@@ -80,6 +93,7 @@ class ItemTableModel(RowTableModel):
         self.set_items([])
         self._seals.clear()
         self._provenance.clear()
+        self._checked.clear()
         self._thumbnails.clear()
 
     def set_seals(self, seals: dict[str, bool]) -> None:
@@ -117,6 +131,17 @@ class ItemTableModel(RowTableModel):
     def provenance(self, item_id: str) -> dict[str, Any] | None:
         """The item's latest provenance result, None when it carries no proof."""
         return self._provenance.get(item_id)
+    def set_checked(self, item_ids: set[str]) -> None:
+        """Items whose unsigned metadata and thumbnail (older case files) a verification
+        recomputed from the original and found as stored: shown unflagged from now on."""
+        self._checked = set(item_ids)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, SEAL))
+
+    def unverified(self, item: Item) -> bool:
+        """Whether what the item shows beyond its signed record (metadata, thumbnail) was
+        never signed and not yet checked by a verification (issue 9 §1)."""
+        return bool(item.unsigned) and item.id not in self._checked
 
     def item(self, row: int) -> Item:
         return self._rows[row]
@@ -132,9 +157,13 @@ class ItemTableModel(RowTableModel):
         if role == SortRole:
             return self._sort_key(item, column)
         if role == Qt.ItemDataRole.DecorationRole and column == NAME:
-            return self._thumbnail(item.id)
+            return self._thumbnail(item)
         if role == Qt.ItemDataRole.ToolTipRole and column == SEAL:
             return self._seal_tip(item.id)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (CAPTURED, GPS) and (
+            self.unverified(item)
+        ):
+            return unverified_tip()
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
             return copy_of_text(item, self._names)
         if column == PROVENANCE and role in (_TIP, Qt.ItemDataRole.AccessibleTextRole):
@@ -150,9 +179,11 @@ class ItemTableModel(RowTableModel):
         badge = _("Provenance ({kind}): {state}").format(kind=kind, state=state_words(state))
         return f"{badge}\n{state_explained(state)}" if tip else badge
 
-    def _thumbnail(self, item_id: str) -> Any:
-        if self._may_read() or self._thumbnails.cached(item_id):
-            return self._thumbnails.get(item_id)
+    def _thumbnail(self, item: Item) -> Any:
+        if self.unverified(item):
+            return None  # never drawn as evidence until a verification checked it
+        if self._may_read() or self._thumbnails.cached(item.id):
+            return self._thumbnails.get(item.id)
         return None
 
     def _display(self, item: Item, column: int) -> str:
@@ -161,10 +192,11 @@ class ItemTableModel(RowTableModel):
             return mark + display_text(item.original_name)
         if column == TYPE:
             return display_text(item.mime)
+        flag = UNVERIFIED_MARK if self.unverified(item) else ""
         if column == CAPTURED:
-            return captured_text(item)
+            return flag + captured_text(item) if captured_text(item) else ""
         if column == GPS:
-            return "◉" if has_gps(item) else ""
+            return flag + "◉" if has_gps(item) else ""
         if column == SIZE:
             return human_size(item.size)
         if column == PROVENANCE:
@@ -179,6 +211,8 @@ class ItemTableModel(RowTableModel):
     def _sort_key(self, item: Item, column: int) -> Any:
         if column == SIZE:
             return item.size
+        if column == CAPTURED:
+            return captured_text(item).casefold()
         if column == GPS:
             return int(has_gps(item))
         return self._display(item, column).casefold()

@@ -18,6 +18,7 @@ from vault.errors import NotFound
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.metadata import empty_fields
 from vault.evidence.record import (
+    DIGEST_KEYS,
     item_records,
     package_sources,
     parse_content,
@@ -64,6 +65,9 @@ class Item:
     # A working copy (DESIGN §10): parent, parent_sha256, operation, tool as its signed
     # `item.derive` states them; None for an original.
     derivation: dict[str, Any] | None = None
+    # DIGEST_KEYS the signed record lacks (schema v1-v3 items): what they cover was never
+    # signed, and stays unverified until `verify` recomputes it from the original.
+    unsigned: tuple[str, ...] = ()
 
     @property
     def derived_from(self) -> str | None:
@@ -74,7 +78,7 @@ class Item:
     def to_json(self) -> dict[str, Any]:
         """The documented `items --json` object."""
         obj = asdict(self)
-        del obj["metadata"], obj["blob_id"]
+        del obj["metadata"], obj["blob_id"], obj["unsigned"]
         obj["problems"] = list(self.problems)
         obj["derived_from"] = self.derived_from
         obj.update({name: self.metadata.get(name) for name in METADATA_FIELDS})
@@ -173,6 +177,7 @@ def _item(row: tuple[Any, ...], records: _Records) -> Item:
         str(shown["mime"]), str(shown["imported_at"]), str(shown["source"]),
         str(shown["method"]), meta, said + problems, seq, blob_id, tuple(problems),
         dict(derived) if isinstance(derived, dict) else None,
+        tuple(key for key in DIGEST_KEYS if key not in record),
     )  # fmt: skip
 
 
