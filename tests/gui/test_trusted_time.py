@@ -123,3 +123,37 @@ def test_after_an_export_the_app_offers_to_time_stamp_and_does_so_on_yes(
 
 def test_without_a_service_nothing_is_offered(case_window: MainWindow):
     assert case_window.offer_timestamp() is None
+
+
+def test_the_custody_view_states_the_anchors_as_soon_as_the_case_opens(
+    qtbot, window: MainWindow, tsa_service, tmp_path: Path
+):
+    """DESIGN §8 / issue 11 §3: what is proven about time is said on open, before any
+    verify or time-stamp in this session; later acts lengthen the unanchored tail."""
+    from vault.custody.anchors import timestamp_case
+    from vault.custody.tsa import find_tsa
+
+    tsa_service.mode = "good"
+    add_tsa("org-tsa", tsa_service.url, tsa_service.ca.read_text())
+    with new_case(tmp_path) as case:
+        add_note(case, "before the time-stamp")
+        timestamp_case(case, find_tsa(None))
+        add_note(case, "after it")
+        path = case.path
+    window.on_case_ready(Case.open(path, PASSPHRASE))
+    custody = window.workspace.custody
+    assert not custody.anchors.isHidden()
+    text = custody.anchors.text()
+    assert "entries 0–1 existed before" in text and "(trusted)" in text
+    assert "2 entries since rest on the local clock" in text
+    window.workspace.on_note_add_requested("one more")
+    assert "3 entries since rest on the local clock" in custody.anchors.text()
+
+
+def test_an_unanchored_case_says_on_open_that_its_times_rest_on_the_local_clock(
+    window: MainWindow, tmp_path: Path
+):
+    new_case(tmp_path).close()
+    window.on_case_ready(Case.open(tmp_path / "case.evault", PASSPHRASE))
+    text = window.workspace.custody.anchors.text()
+    assert "no trusted time: all 1 entries rest on the recording computer's clock" in text

@@ -8,6 +8,7 @@ views reload when the session says the case changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -80,6 +81,7 @@ class CaseWorkspace(QWidget):
         layout.addWidget(self.tabs, 1)
         self._names: dict[str, str] = {}
         self._problems: tuple[int | None, frozenset[str]] | None = None
+        self._anchors: AnchorSummary | None = None  # checked on open, verify and time-stamp
         self.preview_window: PreviewDialog | None = None
         self.redact_window: RedactDialog | None = None
         self._select_next: str | None = None  # a new working copy, selected once listed
@@ -160,8 +162,10 @@ class CaseWorkspace(QWidget):
                     item.original_name
                 )
         self.item_model.set_provenance(reader.provenance())
-        self.custody.show_entries(reader.log_entries(), self._names, reader.subject_labels(items))
+        entries = reader.log_entries()
+        self.custody.show_entries(entries, self._names, reader.subject_labels(items))
         self.custody.show_kept(reader.kept_events())
+        self._show_anchors(reader, len(entries))
         chosen, self._select_next = self._select_next, None
         self._reselect(chosen or (selected.id if selected else None))
         current = self.items.current_item()
@@ -176,6 +180,15 @@ class CaseWorkspace(QWidget):
             problems = self._problems = (last.seq, problems[1])
         known = problems is not None and last is not None and problems[0] == last.seq
         self.item_model.show_verification(last, problems[1] if known and problems else None)
+
+    def _show_anchors(self, reader: CaseReader, length: int) -> None:
+        """DESIGN §8: what the anchors prove, said from the moment the case opens. Tokens
+        are checked once (and again by verify and time-stamp); later acts only lengthen
+        the tail that rests on the local clock (only time-stamping adds an anchor)."""
+        if self._anchors is None:
+            self._anchors = reader.anchors()
+        self._anchors = replace(self._anchors, length=length)
+        self.custody.show_anchors(self._anchors)
 
     def _show_witness(self, reader: CaseReader) -> None:
         """DESIGN §8: a rolled-back or rewritten case is said first, and loudly."""
@@ -205,6 +218,7 @@ class CaseWorkspace(QWidget):
         self.details.clear()
         self.custody.clear()
         self._names = {}
+        self._anchors = None
 
     def _load_thumbnail(self, item_id: str) -> bytes | None:
         data = self.reader.thumbnail(item_id)
@@ -388,6 +402,7 @@ class CaseWorkspace(QWidget):
         )
 
     def on_timestamp_succeeded(self, summary: AnchorSummary) -> None:
+        self._anchors = summary
         self.custody.show_anchors(summary)
         self.tabs.setCurrentIndex(LOG_TAB)
         self.timestamp_finished.emit(summary)
@@ -408,6 +423,7 @@ class CaseWorkspace(QWidget):
         items = self.item_model.items()
         self.item_model.set_checked({i.id for i in items if i.entered_seq not in noted})
         self.custody.show_verification(report)
+        self._anchors = report.anchors
         self.custody.show_anchors(report.anchors)
         self.tabs.setCurrentIndex(LOG_TAB)
         self.verify_finished.emit(report)

@@ -14,6 +14,7 @@ from typing import Any
 from vault.case.casefile import CaseInfo
 from vault.case.handle import Case
 from vault.case.identity import Identity
+from vault.custody.anchors import AnchorSummary, case_anchors
 from vault.custody.entry import Entry, Finding, read_entries
 from vault.custody.hands import Event, Hands
 from vault.evidence import items as _items
@@ -135,6 +136,11 @@ class CaseReader:
     def provenance(self) -> dict[str, list[dict[str, Any]]]:
         """Every item's provenance results from the signed log, oldest first (DESIGN §9)."""
         return provenance_by_item(self._case.conn)
+
+    def anchors(self) -> AnchorSummary:
+        """What the case's time-stamp anchors prove (DESIGN §8), checked now against the
+        TSA roots this computer's user trusts."""
+        return case_anchors(self._case)
 
 
 def log_entries(case: Case) -> list[Entry]:
