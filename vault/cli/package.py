@@ -138,6 +138,10 @@ def verify_package_(args: argparse.Namespace) -> int:
         say(_("Trusted time:"))
         for line in result.anchors.lines():
             say("  " + line)
+        for case_id, summary in result.earlier_anchors.items():  # anchors travel on (§8)
+            say(_("Trusted time of an earlier holder, case {id}:").format(id=case_id))
+            for line in summary.lines():
+                say("  " + line)
         _print_provenance(args.package, secret, result)
     if result.ok:
         say(_("VALID: confirm the sender's fingerprint by phone."))

@@ -29,7 +29,7 @@ from vault.case.handle import Case
 from vault.custody.entry import Entry, Finding, read_entries
 from vault.custody.tsa import Tsa
 from vault.errors import VaultError
-from vault.evidence.blobstore import blob_chunks, store_stream
+from vault.evidence.blobstore import blob_chunks, store_bytes
 from vault.i18n import _
 
 ACTION = "anchor.timestamp"
@@ -171,10 +171,8 @@ def timestamp_case(case: Case, tsa: Tsa, post: Post = http_post) -> Entry:
             "The time-stamp from {name} was refused: {reason}. Nothing was stored."
         ).format(name=tsa.name, reason=err)) from None  # fmt: skip
     with case.act(ACTION) as act:
-        chunks = iter([token.der])
-        blob = store_stream(act.conn, lambda _n: next(chunks, b""))
-        ca_chunks = iter([tsa.ca_pem.encode("ascii")])
-        ca_blob = store_stream(act.conn, lambda _n: next(ca_chunks, b""))
+        blob = store_bytes(act.conn, token.der)
+        ca_blob = store_bytes(act.conn, tsa.ca_pem.encode("ascii"))
         return act.log(digest=blob.sha256, details={
             "head_seq": head.seq, "head": head.entry_hash.hex(), "tsa": token.tsa,
             "url": tsa.url, "gen_time": rfc3339(token.gen_time), "serial": token.serial,
@@ -294,6 +292,11 @@ def verify_anchors(
     return summary
 
 
+def missing_reason() -> str:
+    """The reason given for an anchor whose stored response is not there."""
+    return _("the time-stamp response is missing")
+
+
 def _check_anchor(
     entry: Entry,
     by_seq: dict[int, Entry],
@@ -310,7 +313,7 @@ def _check_anchor(
     if head is None or check.head_seq >= entry.seq or d.get("head") != head.entry_hash.hex():
         check.reason = _("the time-stamp names a head that is not this chain's entry")
     elif der is None:
-        check.reason = _("the time-stamp response is missing")
+        check.reason = missing_reason()
     elif hashlib.sha256(der).hexdigest() != digest:
         check.reason = _("the stored time-stamp response was changed")
     else:

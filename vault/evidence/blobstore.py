@@ -61,6 +61,12 @@ def store_stream(
     return StoredBlob(blob_id, sha256, size, new=True)
 
 
+def store_bytes(conn: sqlcipher.Connection, data: bytes) -> StoredBlob:
+    """Store a small blob held in memory (a time-stamp token, a CA file); inside an act."""
+    chunks = iter([data])
+    return store_stream(conn, lambda _n: next(chunks, b""))
+
+
 def _read_ahead(read: Callable[[int], bytes], digest: Any) -> Iterator[bytes]:
     """Chunks of `read`, hashed into `digest`; the next chunk is read and hashed in a helper
     thread while the caller stores this one. File reads, hashing and SQLCipher's encryption

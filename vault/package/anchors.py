@@ -5,6 +5,11 @@ the `openssl ts -verify` command for each in VERIFY.md, and what verify-package 
 The CA file shipped is the one the sender trusted for that TSA, named by its SHA-256 (the
 `ca_sha256` its anchor entry signs), so verification finds it by hash like the case does.
 It makes the token checkable, not trusted: trust comes from the recipient's own TSA list.
+
+Earlier holders' anchors travel on: a case that received a package keeps the tokens of the
+sender's chain (and of the chains it carried) in its blob store, and its own exports ship
+them as `data/anchors/<source case id>/<seq>.tsr` beside that chain's lineage file; their
+CA files share `data/anchors/tsa/`. verify-package reports them chain by chain.
 """
 
 from __future__ import annotations
@@ -13,14 +18,20 @@ from collections.abc import Callable
 
 from cryptography import x509
 
-from vault.custody.anchors import ACTION, AnchorSummary, verify_anchors
-from vault.custody.entry import Entry
+from vault.custody.anchors import ACTION, AnchorSummary, missing_reason, verify_anchors
+from vault.custody.entry import Entry, Finding
 
 ANCHORS = "data/anchors/"
 Load = Callable[[str], bytes | None]
 
 
-def anchor_files(entries: list[Entry], load: Load) -> dict[str, bytes]:
+def token_folder(case_id: str | None = None) -> str:
+    """Where a chain's tokens go: data/anchors/ for the package's own chain, and
+    data/anchors/<case id>/ for an earlier holder's (a case id is a UUID, never "tsa")."""
+    return ANCHORS if case_id is None else f"{ANCHORS}{case_id}/"
+
+
+def anchor_files(entries: list[Entry], load: Load, folder: str = ANCHORS) -> dict[str, bytes]:
     """package path -> bytes: each anchor's stored response and the CA kept with it."""
     files: dict[str, bytes] = {}
     for entry in entries:
@@ -29,7 +40,7 @@ def anchor_files(entries: list[Entry], load: Load) -> dict[str, bytes]:
         digest = (entry.content or {}).get("digest")
         der = load(digest) if isinstance(digest, str) else None
         if der is not None:
-            files[f"{ANCHORS}{entry.seq}.tsr"] = der
+            files[f"{folder}{entry.seq}.tsr"] = der
         ca_sha = entry.details.get("ca_sha256")
         ca = load(ca_sha) if isinstance(ca_sha, str) else None
         if ca is not None:
@@ -37,27 +48,59 @@ def anchor_files(entries: list[Entry], load: Load) -> dict[str, bytes]:
     return files
 
 
-def package_anchors(
-    entries: list[Entry], files: dict[str, bytes | None], roots: list[x509.Certificate]
-) -> AnchorSummary:
-    """Verify the anchors of a package's own chain from its data/anchors/ files. Files are
-    found by the names export gives them, so an edited token is "changed", not "missing"."""
+def shipped_anchors(
+    entries: list[Entry], files: dict[str, bytes | None], folder: str = ANCHORS
+) -> dict[str, bytes]:
+    """SHA-256 -> bytes of the chain's tokens and CA files as the package holds them, under
+    the digest its anchor entries sign (what verification and receive look them up by).
+    Files are found by the names export gives them, so an edited token is "changed"."""
     by_digest: dict[str, bytes] = {}
     for entry in entries:
         if entry.action != ACTION:
             continue
         digest, ca_sha = (entry.content or {}).get("digest"), entry.details.get("ca_sha256")
-        token, ca = files.get(f"{ANCHORS}{entry.seq}.tsr"), files.get(f"{ANCHORS}tsa/{ca_sha}.pem")
+        token, ca = files.get(f"{folder}{entry.seq}.tsr"), files.get(f"{ANCHORS}tsa/{ca_sha}.pem")
         if isinstance(digest, str) and token is not None:
             by_digest[digest] = token
         if isinstance(ca_sha, str) and ca is not None:
             by_digest[ca_sha] = ca
-    return verify_anchors(entries, by_digest.get, roots)
+    return by_digest
 
 
-def verify_md_section(entries: list[Entry]) -> str:
-    """The VERIFY.md section: one `openssl ts -verify` per anchor, in English and Ukrainian."""
-    anchors = [e for e in entries if e.action == ACTION]
+def package_anchors(
+    entries: list[Entry],
+    files: dict[str, bytes | None],
+    roots: list[x509.Certificate],
+    case_id: str | None = None,
+) -> AnchorSummary:
+    """Verify the anchors of one chain of a package: its own (`case_id` None), or an earlier
+    holder's. An earlier holder's token that was not passed on (a case that received it
+    before tokens were kept) proves nothing, and is a warning, not a refusal: the export
+    entry signs every file, so none can be removed in transit unnoticed."""
+    summary = verify_anchors(entries, shipped_anchors(entries, files, token_folder(case_id)).get,
+                             roots)  # fmt: skip
+    if case_id is not None:
+        missing = {a.seq for a in summary.anchors if a.reason == missing_reason()}
+        summary.findings = [
+            Finding(f.seq, f.reason, "warning") if f.seq in missing else f for f in summary.findings
+        ]
+    return summary
+
+
+def verify_md_section(
+    entries: list[Entry],
+    earlier: dict[str, list[Entry]] | None = None,
+    shipped: set[str] | None = None,
+) -> str:
+    """The VERIFY.md section: one `openssl ts -verify` per anchor, in English and Ukrainian:
+    the package's own, then each earlier holder's (`earlier`: case id -> chain) whose token
+    the package holds (`shipped`: the package's anchor file paths)."""
+    anchors: list[tuple[str | None, Entry]] = [(None, e) for e in entries if e.action == ACTION]
+    for case_id, chain in (earlier or {}).items():
+        anchors += [
+            (case_id, e) for e in chain
+            if e.action == ACTION and f"{token_folder(case_id)}{e.seq}.tsr" in (shipped or ())
+        ]  # fmt: skip
     if not anchors:
         return (
             "\n---\n\n## Trusted time / Довірений час\n\n"
@@ -77,15 +120,19 @@ def verify_md_section(entries: list[Entry]) -> str:
         "вкажіть сертифікат ЦС, якому довіряєте *ви*; файл у `data/anchors/tsa/` — від",
         "відправника.\n",
     ]
-    for e in anchors:
+    for holder, e in anchors:
         d = e.details
         ca = f"data/anchors/tsa/{d.get('ca_sha256', '')}.pem"
+        whose = "" if holder is None else (
+            f"Earlier holder, case {_plain(holder)} / попередній власник, справа"
+            f" {_plain(holder)}: "
+        )  # fmt: skip
         lines += [
-            f"Entry {d.get('head_seq')} / запис {d.get('head_seq')}: "
+            f"{whose}Entry {d.get('head_seq')} / запис {d.get('head_seq')}: "
             f"{_plain(d.get('gen_time'))}, {_plain(d.get('tsa'))}\n",
             "```sh",
-            f"openssl ts -verify -digest {_hex(d.get('head'))} -in data/anchors/{e.seq}.tsr"
-            f" -CAfile {ca}",
+            f"openssl ts -verify -digest {_hex(d.get('head'))}"
+            f" -in {token_folder(holder)}{e.seq}.tsr -CAfile {ca}",
             "```\n",
         ]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ started. The temporary holds only what the user chose to export and is removed o
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -31,7 +32,7 @@ from vault.evidence.blobstore import blob_chunks
 from vault.evidence.items import Item, list_items
 from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
-from vault.package.anchors import anchor_files, verify_md_section
+from vault.package.anchors import ANCHORS, anchor_files, token_folder, verify_md_section
 from vault.package.bagit import declaration, info_text, info_value
 from vault.package.model import (
     FORMAT,
@@ -231,8 +232,15 @@ def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, bytes
     for fp, key in _actor_keys(case, plan).items():
         files[f"data/keys/{fp}.pem"] = public_key_pem(key)
     files["data/case.json"] = _case_json(case, plan, package_id)
-    files |= anchor_files(plan.entries, lambda h: read_blob(case, h))
-    verify_md = _verify_md(case, plan, package_id) + verify_md_section(plan.entries)
+    load = functools.partial(read_blob, case)
+    files |= anchor_files(plan.entries, load)
+    earlier = {case_of(key): entries for key, entries in plan.lineage.items()}
+    for case_id, entries in earlier.items():  # earlier holders' tokens travel on (§8)
+        files |= anchor_files(entries, load, token_folder(case_id))
+    shipped = {path for path in files if path.startswith(ANCHORS)}
+    verify_md = _verify_md(case, plan, package_id) + verify_md_section(
+        plan.entries, earlier, shipped
+    )
     paths = {i.id: original_path(i.id, i.original_name) for i in plan.items}
     verify_md += provenance_md_section(plan.entries, paths)  # DESIGN §9: gpgv commands
     files["data/VERIFY.md"] = verify_md.encode()

@@ -146,12 +146,14 @@ def algorithms_for(path: Path) -> tuple[str, ...]:
 
 def _kept(name: str) -> bool:
     """The files the checks read: tag files, case.json, the logs, the keys and the
-    time-stamp anchors (vault.package.anchors)."""
+    time-stamp anchors, earlier holders' included (vault.package.anchors)."""
     if "/" not in name:
         return True
     if name in ("data/case.json", "data/custody.jsonl"):
         return True
     folder, _sep, base = name.rpartition("/")
+    if folder.startswith("data/anchors/") and base.endswith(".tsr"):
+        return True  # an earlier holder's token: data/anchors/<case id>/<seq>.tsr
     return (folder, base.rpartition(".")[2]) in (
         ("data/lineage", "jsonl"), ("data/keys", "pem"),
         ("data/anchors", "tsr"), ("data/anchors/tsa", "pem"),

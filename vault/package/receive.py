@@ -16,6 +16,7 @@ nothing (no custody fact changed) and says so: `ReceiveResult.nothing_new`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,14 +25,15 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
-from vault.custody.entry import Finding
+from vault.custody.entry import Entry, Finding
 from vault.custody.witness import refuse_rewritten_sender
 from vault.errors import Cancelled, PackageRefused
-from vault.evidence.blobstore import StoredBlob, store_stream
+from vault.evidence.blobstore import StoredBlob, store_bytes, store_stream
 from vault.evidence.metadata import Extracted
 from vault.evidence.probe import MetadataProbe, extract_stored
 from vault.evidence.record import metadata_digests, package_source, stored_metadata
 from vault.i18n import _
+from vault.package.anchors import shipped_anchors, token_folder
 from vault.package.model import JsonObject, creator_of, sources_of
 from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
@@ -115,6 +117,7 @@ def _import(
     with case.act("package.import") as act:
         conn = act.conn
         new_lines = _keep_chains(conn, contents)
+        _keep_anchors(conn, contents)
         held = _held_items(conn, items)
         wanted = {k: i for k, i in items.items() if k not in held}
         stored = _store_originals(conn, source, wanted, cancelled)
@@ -195,6 +198,19 @@ def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> int:
     for fp, key in contents.keys.items():
         conn.execute("INSERT OR IGNORE INTO lineage_keys VALUES (?, ?)", (fp, key))
     return new
+
+
+def _keep_anchors(conn: sqlcipher.Connection, contents: PackageContents) -> None:
+    """Keep the time-stamp tokens (and their CA files) of the sender's chain and of every
+    chain it carried, so they travel on when this case exports (DESIGN §8). Only the very
+    bytes a signed anchor entry names are kept, content-addressed in the blob store."""
+    chains: list[tuple[str | None, list[Entry]]] = [(None, contents.entries)]
+    chains += list(contents.lineage.items())
+    for case_id, entries in chains:
+        kept = shipped_anchors(entries, dict(contents.anchors), token_folder(case_id))
+        for digest, data in kept.items():
+            if hashlib.sha256(data).hexdigest() == digest:
+                store_bytes(conn, data)
 
 
 def _held_items(conn: sqlcipher.Connection, items: dict[str, JsonObject]) -> set[str]:

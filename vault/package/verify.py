@@ -25,7 +25,7 @@ from vault.custody.witness import rewritten_chain
 from vault.errors import InvalidInput
 from vault.evidence.derive import check_derivations, derivations
 from vault.i18n import _
-from vault.package.anchors import package_anchors
+from vault.package.anchors import ANCHORS, package_anchors
 from vault.package.bagit import BagCheck, validate
 from vault.package.model import (
     FORMAT,
@@ -52,6 +52,7 @@ class PackageContents:
     lines: dict[str, list[str]]  # case id -> its custody.jsonl lines, verbatim
     keys: dict[str, bytes]
     head: str
+    anchors: dict[str, bytes] = field(default_factory=dict)  # data/anchors/ path -> bytes
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class PackageVerification:
     contents: PackageContents | None = None
     anchors: AnchorSummary = field(default_factory=AnchorSummary)  # DESIGN §8
     copies: list[DerivedCopy] = field(default_factory=list)  # DESIGN §10, from signed entries
+    earlier_anchors: dict[str, AnchorSummary] = field(default_factory=dict)  # by case id
 
     @property
     def ok(self) -> bool:
@@ -241,10 +243,31 @@ def _verify_contents(
     result.anchors = package_anchors(entries, files, trusted_roots())
     if result.anchors.anchors:
         result.check(_("Every time-stamp anchor verifies"), result.anchors.findings)
-    _summarise(result, doc, entries, chains, own)
     lineage = {c: e for c, e in chains.items() if c != own}
+    _check_earlier_anchors(result, own, chains, files)
+    _summarise(result, doc, entries, chains, own)
     head = entries[-1].entry_hash.hex() if entries else ""
-    result.contents = PackageContents(doc, entries, lineage, lines, keys, head)
+    anchors = {n: d for n, d in files.items() if n.startswith(ANCHORS) and d is not None}
+    result.contents = PackageContents(doc, entries, lineage, lines, keys, head, anchors)
+
+
+def _check_earlier_anchors(
+    result: PackageVerification, own: str, chains: Chains, files: dict[str, bytes | None]
+) -> None:
+    """Each earlier holder's anchors, chain by chain, first hands first (DESIGN §8: they
+    travel on with the chain they anchor)."""
+    roots = trusted_roots()
+    problems = []
+    for case_id in chain_order(own, chains):
+        if case_id == own:
+            continue
+        summary = package_anchors(chains[case_id], files, roots, case_id)
+        if summary.anchors:
+            result.earlier_anchors[case_id] = summary
+            label = _("lineage of case {id}: ").format(id=case_id)
+            problems += [Finding(f.seq, label + f.reason, f.level) for f in summary.findings]
+    if result.earlier_anchors:
+        result.check(_("Every earlier holder's time-stamp anchor verifies"), problems)
 
 
 def _check_links(own: str, entries: list[Entry], lineage: dict[str, list[Entry]]) -> list[Finding]:

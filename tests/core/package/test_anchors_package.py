@@ -104,3 +104,44 @@ def test_a_report_without_anchors_says_there_is_no_trusted_time(tmp_path):
     text = " ".join(pdf_text(tmp_path / "report.pdf").split())
     assert "No trusted time: every time in this log rests on the clocks" in text
     assert "were not checked against any outside time source" in text
+
+
+def test_earlier_holders_anchors_travel_on_and_are_reported_chain_by_chain(
+    anchored: Case, tmp_path
+):
+    """Olena's anchored log reaches Mykola, who exports onward: her token goes with her
+    chain (data/anchors/<her case id>/<seq>.tsr), verify-package states what it proves for
+    her chain, and VERIFY.md's openssl command for it passes."""
+    from vault.cli.main import main
+    from vault.package.receive import receive
+
+    export(anchored, tmp_path / "first")
+    with new_case(tmp_path, "mykola.evault", investigator="Mykola P.") as mykola:
+        receive(mykola, tmp_path / "first")
+        export(mykola, tmp_path / "onward")
+    pkg, olena = tmp_path / "onward", anchored.id
+    assert (pkg / f"data/anchors/{olena}/2.tsr").read_bytes() == (
+        tmp_path / "first/data/anchors/2.tsr"
+    ).read_bytes()
+    result = verify_package(pkg)
+    assert result.ok, result.findings
+    assert ("Every earlier holder's time-stamp anchor verifies", True) in result.checks
+    (lines,) = [s.lines() for s in result.earlier_anchors.values()]
+    assert list(result.earlier_anchors) == [olena]
+    assert lines[0].startswith("entries 0–1 existed before ") and "(trusted)" in lines[0]
+    assert "no trusted time" in result.anchors.lines()[0]  # Mykola's own chain has none
+    verify_md = (pkg / "data/VERIFY.md").read_text()
+    (command,) = re.findall(r"^openssl ts -verify .*$", verify_md, re.MULTILINE)
+    assert f"data/anchors/{olena}/2.tsr" in command
+    out = subprocess.run(command, shell=True, cwd=pkg, capture_output=True, text=True)
+    assert "Verification: OK" in out.stdout, out.stderr
+    out = run_cli("verify-package", pkg)
+    assert out.returncode == 0
+    assert f"Trusted time of an earlier holder, case {olena}:" in out.stdout
+    token = pkg / f"data/anchors/{olena}/2.tsr"  # edited in transit: refused, with its reason
+    token.write_bytes(token.read_bytes()[:-1] + bytes([token.read_bytes()[-1] ^ 1]))
+    rehash(pkg)
+    edited = verify_package(pkg)
+    assert not edited.ok
+    assert any(f"lineage of case {olena}" in f.reason and f.seq == 2 for f in edited.findings)
+    assert main(["verify-package", str(pkg)]) == 1
