@@ -5,7 +5,7 @@ the log has the answer."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vault.case.certificate import ReportKey
@@ -21,6 +21,7 @@ from vault.evidence.items import (
     list_items,
     signed_records,
 )
+from vault.evidence.metadata import empty_fields
 from vault.evidence.notes import Note, list_notes
 from vault.progress import Cancel, Progress
 
@@ -109,6 +110,11 @@ class ReportFacts:
         records = signed_records(conn)  # one parse per entry, not one per exhibit
         for number, item in enumerate(self.items, start=1):
             preview, withheld = checked_thumbnail(conn, item.id, records.get(item.id))
+            if item.unsigned and item.entered_seq in failed:
+                # An older file's metadata and thumbnail were never signed, and verify just
+                # found them not as the original yields: shown nowhere as evidence.
+                preview, withheld = None, True
+                item = replace(item, metadata=empty_fields())
             described, by = self.hands.description(item.id)
             yield Exhibit(
                 number,

@@ -225,3 +225,19 @@ def test_an_edited_case_title_is_a_finding_and_the_report_shows_the_signed_one(
     )
     text = report_text(case_file)
     assert "Signed facts" in text and "Forged title" not in text and "X-1" not in text
+
+
+def test_a_report_of_an_older_case_file_never_shows_its_forged_unsigned_metadata(
+    tmp_path: Path,
+) -> None:
+    """An older file's metadata was never signed: once verify finds it is not what the
+    original yields, the report marks the exhibit and shows neither it nor the thumbnail."""
+    fixture_key = "schema fixture passphrase"
+    path = Path(shutil.copy(FIXTURES / "case-v1.evault", tmp_path / "old.evault"))
+    edit(path, "UPDATE items SET metadata = json_set(metadata, '$.model', 'Nikon D1')",
+         passphrase=fixture_key)  # fmt: skip
+    with Case.open(path, fixture_key) as case:
+        made = generate_report(case, tmp_path / "old.pdf", language="en")
+    text = " ".join(pdf_text(made.path).split())
+    exhibit = text[text.index("Exhibit 1:") : text.index("Custody log")]
+    assert "Nikon D1" not in exhibit and "NOT VERIFIED" in text
