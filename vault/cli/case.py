@@ -117,6 +117,9 @@ def items(args: argparse.Namespace) -> int:
                 f" {item.original_name!r}")  # fmt: skip
             for problem in item.problems:  # a row that disagrees with the signed log
                 say("  " + _("NOT AS SIGNED: {problem}").format(problem=problem))
+            if item.unsigned:  # an older case file: its metadata was never signed
+                say("  " + _("UNVERIFIED: recorded by an older version, its metadata was never "
+                             "signed; verify recomputes it from the original"))  # fmt: skip
     return 0
 
 

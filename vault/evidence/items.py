@@ -78,8 +78,8 @@ class Item:
     def to_json(self) -> dict[str, Any]:
         """The documented `items --json` object."""
         obj = asdict(self)
-        del obj["metadata"], obj["blob_id"], obj["unsigned"]
-        obj["problems"] = list(self.problems)
+        del obj["metadata"], obj["blob_id"]
+        obj["problems"], obj["unsigned"] = list(self.problems), list(self.unsigned)
         obj["derived_from"] = self.derived_from
         obj.update({name: self.metadata.get(name) for name in METADATA_FIELDS})
         return obj

@@ -241,3 +241,16 @@ def test_a_report_of_an_older_case_file_never_shows_its_forged_unsigned_metadata
     text = " ".join(pdf_text(made.path).split())
     exhibit = text[text.index("Exhibit 1:") : text.index("Custody log")]
     assert "Nikon D1" not in exhibit and "NOT VERIFIED" in text
+
+
+def test_items_flags_an_older_case_files_unsigned_metadata(case_file: Path, tmp_path: Path) -> None:
+    fixture_key = "schema fixture passphrase"
+    path = Path(shutil.copy(FIXTURES / "case-v1.evault", tmp_path / "old.evault"))
+    listed = run_cli("items", path, passphrase=fixture_key)
+    assert "UNVERIFIED: recorded by an older version" in listed.stdout, listed.stderr
+    (item,) = json.loads(run_cli("items", path, "--json", passphrase=fixture_key).stdout)
+    assert item["unsigned"] == [
+        "metadata_sha256", "tags_sha256", "warnings_sha256", "thumbnail_sha256",
+    ]  # fmt: skip
+    assert items_json(case_file)["unsigned"] == []  # recorded since: every digest signed
+    assert "UNVERIFIED" not in run_cli("items", case_file).stdout
