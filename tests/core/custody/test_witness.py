@@ -206,3 +206,26 @@ def test_verify_package_refuses_a_package_of_a_log_this_computer_saw_otherwise(
     assert ("No log is one this computer saw rolled back or rewritten", False) in result.checks
     assert main(["verify-package", str(tmp_path / "second")]) == 1
     assert verify_package(tmp_path / "first").ok  # the older package is not a finding
+
+
+def test_a_log_with_its_tail_cut_off_is_reported_on_open_and_by_verify(tmp_path):
+    """Issue 11's tamper list: entries removed from the end of the log (with their rows) by
+    someone holding the passphrase. The chain that is left verifies on its own; only the
+    witness can tell, and it does, with both heads."""
+    from tests.helpers.case import edit_rows
+
+    path = tmp_path / "case.evault"
+    new_case(tmp_path).close()
+    _add_note(path, "a note that will be cut away")
+    _add_note(path, "and another")
+    edit_rows(path, "DELETE FROM notes WHERE seq >= 2")
+    edit_rows(path, "DELETE FROM custody WHERE seq >= 2")
+    with Case.open(path, PASSPHRASE) as case:
+        finding = case.witness_finding
+        assert finding is not None and "reach seq 2" in finding.reason
+        assert "now holds seq 1" in finding.reason
+        report = verify_case(case)
+    assert report.chain.findings == []  # what is left is a sound chain...
+    assert not report.ok and report.findings[0] is report.rolled_back  # ...cut short
+    out = run_cli("verify", path)
+    assert out.returncode == 1 and "ROLLED BACK OR REWRITTEN" in out.stderr.splitlines()[0]
