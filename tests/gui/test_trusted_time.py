@@ -157,3 +157,28 @@ def test_an_unanchored_case_says_on_open_that_its_times_rest_on_the_local_clock(
     window.on_case_ready(Case.open(tmp_path / "case.evault", PASSPHRASE))
     text = window.workspace.custody.anchors.text()
     assert "no trusted time: all 1 entries rest on the recording computer's clock" in text
+
+
+def test_on_open_the_custody_view_warns_of_a_clock_that_ran_ahead_of_its_anchor(
+    qtbot, window: MainWindow, tsa_service, tmp_path: Path, monkeypatch
+):
+    """An entry recorded 'tomorrow' that a token proves existed today: the recording clock
+    ran ahead, and the view says so from the moment the case opens (DESIGN §8)."""
+    from vault.custody import entry as entry_module
+    from vault.custody.anchors import timestamp_case
+    from vault.custody.tsa import find_tsa
+
+    tsa_service.mode = "good"
+    add_tsa("org-tsa", tsa_service.url, tsa_service.ca.read_text())
+    with new_case(tmp_path) as case:
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                entry_module, "utc_now", lambda: ("2099-01-01T00:00:00.000000Z", "+00:00")
+            )
+            add_note(case, "written while the laptop's clock was far ahead")
+        timestamp_case(case, find_tsa(None))
+        path = case.path
+    window.on_case_ready(Case.open(path, PASSPHRASE))
+    text = window.workspace.custody.anchors.text()
+    assert "entries 0–1 existed before" in text
+    assert "⚠ seq 1" in text and "the recording clock ran ahead" in text

@@ -171,8 +171,13 @@ class CustodyView(QWidget):
             self.table.scrollTo(self.model.index(rows[0], 0))
 
     def show_anchors(self, summary: AnchorSummary) -> None:
-        """What is proven about time, in plain words: each anchor, then the unanchored tail."""
-        self.anchors.setText(_("Trusted time:") + "\n" + "\n".join(summary.lines()))
+        """What is proven about time, in plain words: each anchor, then the unanchored tail,
+        then each anchor's problem and each clock-ahead warning (DESIGN §8)."""
+        own = {a.seq for a in summary.anchors}  # an anchor's own problem is on its line
+        lines = summary.lines() + [
+            f"⚠ {display_text(str(f))}" for f in summary.findings if f.seq not in own
+        ]
+        self.anchors.setText(_("Trusted time:") + "\n" + "\n".join(lines))
         self.anchors.show()
 
     def on_finding_activated(self, line: QListWidgetItem) -> None:
