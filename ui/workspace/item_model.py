@@ -131,6 +131,7 @@ class ItemTableModel(RowTableModel):
     def provenance(self, item_id: str) -> dict[str, Any] | None:
         """The item's latest provenance result, None when it carries no proof."""
         return self._provenance.get(item_id)
+
     def set_checked(self, item_ids: set[str]) -> None:
         """Items whose unsigned metadata and thumbnail (older case files) a verification
         recomputed from the original and found as stored: shown unflagged from now on."""
@@ -160,8 +161,10 @@ class ItemTableModel(RowTableModel):
             return self._thumbnail(item)
         if role == Qt.ItemDataRole.ToolTipRole and column == SEAL:
             return self._seal_tip(item.id)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (CAPTURED, GPS) and (
-            self.unverified(item)
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and column in (CAPTURED, GPS)
+            and (self.unverified(item))
         ):
             return unverified_tip()
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
