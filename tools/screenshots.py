@@ -21,8 +21,12 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.app import create_application
+from ui.dialogs.export_dialog import PLAIN, ExportDialog
 from ui.dialogs.import_summary_dialog import ImportSummaryDialog
 from ui.dialogs.new_case_dialog import NewCaseDialog
+from ui.dialogs.receive_dialog import ReceiveDialog
+from ui.language import use_language
+from ui.look import apply_look
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
 from ui.workspace.item_model import ItemRole
@@ -30,13 +34,13 @@ from vault.case.handle import Case
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, describe_item
-from vault.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 CORPUS = Path(os.environ.get("EVIDENCE_VAULT_SHARED", ROOT.parent / "shared")) / "corpus"
 PASSPHRASE = "screenshots only, never a real case"
-SIZE = (1280, 800)
+SIZE = (1280, 800)  # an old laptop's screen; 1600×1000 files are named *-1600.png
+SIZES = (SIZE, (1600, 1000))
 
 
 def settle(ms: int = 150) -> None:
@@ -96,30 +100,82 @@ def select_first_with_gps(window: MainWindow) -> None:
             return
 
 
-def shoot(language: str, case_path: Path, result: ImportResult) -> None:
-    set_language(language)
-    window = MainWindow(AppSettings())
-    window.resize(*SIZE)
+def finish(qt_signal: SignalInstance, click: Callable[[], object], window: MainWindow) -> None:
+    """Start a dialog's real job and wait until it has finished."""
+    wait_for(qt_signal, click)
+    while window.session is not None and window.session.busy:
+        settle(20)
+
+
+def dialogs(window: MainWindow, language: str, suffix: str, folder: Path) -> None:
+    """Export (its result: the fingerprint and head to read out) and receive (its checks)."""
+    workspace, session = window.workspace, window.session
+    assert workspace is not None and session is not None
+    ids = workspace.items.shown_ids()
+    export = ExportDialog(session, ids, ids[:3], window)
+    export.show()
+    export.scope.setCurrentIndex(export.scope.findData("selected"))
+    export.protection.setCurrentIndex(export.protection.findData(PLAIN))
+    package = folder / f"package-{language}{suffix}.zip"
+    export.path.setText(str(package))
+    export.recipient_label.setText("Mykola P., prosecutor")
+    finish(export.export_finished, export.start.click, window)
+    save(export, f"export-{language}{suffix}")
+    export.close()
+    receive = ReceiveDialog(session, window)
+    receive.show()
+    receive.path.setText(str(package))
+    finish(receive.verification_finished, receive.check.click, window)
+    save(receive, f"receive-{language}{suffix}")
+    receive.close()
+
+
+def shoot(language: str, size: tuple[int, int], case_path: Path, result: ImportResult) -> None:
+    suffix = "" if size == SIZE else f"-{size[0]}"
+    use_language(language)
+    settings = AppSettings()
+    window = MainWindow(settings)
+    window.resize(*size)
     window.show()
-    save(window, f"start-{language}")
+    save(window, f"start-{language}{suffix}")
     dialog = NewCaseDialog(window)
     dialog.show()
-    save(dialog, f"new-case-{language}")
+    save(dialog, f"new-case-{language}{suffix}")
     dialog.close()
     window.on_case_ready(Case.open(case_path, PASSPHRASE))
     select_first_with_gps(window)
-    save(window, f"main-{language}")
-    summary = ImportSummaryDialog(result, window)
-    summary.show()
-    save(summary, f"import-summary-{language}")
-    summary.close()
+    save(window, f"main-{language}{suffix}")
     workspace = window.workspace
     assert workspace is not None
+    for tab, name in ((1, "notes"), (2, "item-custody")):
+        workspace.details.setCurrentIndex(tab)
+        save(window, f"{name}-{language}{suffix}")
+    workspace.details.setCurrentIndex(0)
+    summary = ImportSummaryDialog(result, window)
+    summary.show()
+    save(summary, f"import-summary-{language}{suffix}")
+    summary.close()
     wait_for(workspace.verify_finished, workspace.start_verify)
     while window.session is not None and window.session.busy:
         settle(20)
-    save(window, f"custody-{language}")
+    save(window, f"custody-{language}{suffix}")
+    dialogs(window, language, suffix, case_path.parent)
     window.close()
+
+
+def shoot_high_contrast(language: str, case_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_look(app, high_contrast=True)
+    use_language(language)
+    window = MainWindow(AppSettings())
+    window.resize(*SIZE)
+    window.show()
+    window.on_case_ready(Case.open(case_path, PASSPHRASE))
+    select_first_with_gps(window)
+    save(window, f"high-contrast-{language}")
+    window.close()
+    apply_look(app, high_contrast=False)
 
 
 def render_report_pages() -> None:
@@ -135,8 +191,12 @@ def main() -> int:
         QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tmp)
         app: QApplication = create_application(sys.argv[1:])
         case_path, result = make_case(Path(tmp))
+        AppSettings().remember_case(case_path)  # the start page lists it
+        for size in SIZES:
+            for language in ("en", "uk"):
+                shoot(language, size, case_path, result)
         for language in ("en", "uk"):
-            shoot(language, case_path, result)
+            shoot_high_contrast(language, case_path)
         app.processEvents()
     render_report_pages()
     return 0

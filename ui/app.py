@@ -14,19 +14,23 @@ from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from ui.interrupt import InterruptHandler
+from ui.language import use_language
+from ui.look import apply_look
 from ui.main_window import APP_NAME, MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
 from ui.widgets.fonts import UI_FAMILY, register_fonts
 from vault import __version__, assets
-from vault.i18n import set_language
 
 
 def build_main_window(settings: AppSettings | None = None) -> MainWindow:
     """The main window in the saved language, not yet shown. MUST be called once a
     QApplication exists."""
     settings = settings or AppSettings()
-    set_language(settings.language())
+    use_language(settings.language())
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_look(app, high_contrast=settings.high_contrast())
     return MainWindow(settings)
 
 
@@ -38,6 +42,7 @@ def create_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    apply_look(app, high_contrast=False)  # the saved choice is applied with the window
     if UI_FAMILY in register_fonts():
         app.setFont(QFont(UI_FAMILY, 10))
     return app

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QMainWindow,
@@ -28,6 +29,8 @@ from ui.idle_watcher import IdleWatcher
 from ui.jobs.progress import JobProgress
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import Job
+from ui.language import use_language
+from ui.look import apply_look
 from ui.settings import AppSettings
 from ui.start_page import StartPage
 from ui.widgets.icons import icon
@@ -36,7 +39,7 @@ from vault.case.handle import Case
 from vault.custody.tsa import list_tsas
 from vault.errors import VaultError
 from vault.evidence.ingest import ImportResult
-from vault.i18n import _, current_language, set_language
+from vault.i18n import _, current_language
 
 APP_NAME = "Evidence Vault"
 MS_PER_MINUTE = 60_000
@@ -419,6 +422,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(
             current_language(), self.settings.auto_lock_minutes(), self,
             remember_recent=self.settings.remembers_recent(), blur_all=self.settings.blur_all(),
+            high_contrast=self.settings.high_contrast(),
         )  # fmt: skip
         dialog.forget_recent_requested.connect(self.forget_recent)
         dialog.accepted.connect(lambda: self.apply_blur_all(dialog.blur_all.isChecked()))
@@ -426,6 +430,7 @@ class MainWindow(QMainWindow):
             lambda: self.apply_settings(
                 dialog.chosen_language(), dialog.chosen_minutes(),
                 remember_recent=dialog.chosen_remember_recent(),
+                high_contrast=dialog.chosen_high_contrast(),
             )
         )  # fmt: skip
         self.dialog = dialog
@@ -447,16 +452,25 @@ class MainWindow(QMainWindow):
             self.workspace.set_blur_all(blur)
 
     def apply_settings(
-        self, language: str, minutes: int, *, remember_recent: bool | None = None
+        self,
+        language: str,
+        minutes: int,
+        *,
+        remember_recent: bool | None = None,
+        high_contrast: bool | None = None,
     ) -> None:
         if remember_recent is not None:
             self.settings.set_remembers_recent(remember_recent)
             self._show_recent()
         self.settings.set_auto_lock_minutes(minutes)
         self.idle.set_interval(minutes * MS_PER_MINUTE)
-        if language == current_language():
+        restyle = high_contrast is not None and high_contrast != self.settings.high_contrast()
+        if restyle:
+            self.settings.set_high_contrast(bool(high_contrast))
+            apply_look(QApplication.instance(), high_contrast=bool(high_contrast))  # type: ignore[arg-type]
+        if language == current_language() and not restyle:
             return
-        if self.session is not None and self.session.busy:
+        if self.session is not None and self.session.busy:  # the window cannot be rebuilt
             show_error(
                 self,
                 VaultError(
@@ -468,7 +482,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.settings.set_language(language)
-        set_language(language)
+        use_language(language)
         if self.workspace is not None:
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()

@@ -70,6 +70,12 @@ class AppSettings:
         self._store.setValue("recent_cases", [p for p, _when in entries])
         self._store.setValue("recent_opened", [when for _p, when in entries])
 
+    def high_contrast(self) -> bool:
+        return str(self._store.value("high_contrast", "false")).lower() == "true"
+
+    def set_high_contrast(self, on: bool) -> None:
+        self._store.setValue("high_contrast", "true" if on else "false")
+
     def language(self) -> str:
         value = str(self._store.value("language", "en"))
         return value if value in LANGUAGES else "en"

@@ -25,6 +25,7 @@ from ui.widgets.text import display_text, plain_label
 from vault.i18n import _
 
 ICON_SIZE = 72
+MAX_ROWS = 8
 
 
 def heading_font(base: QFont, grow: int) -> QFont:
@@ -63,9 +64,9 @@ class StartPage(QWidget):
         layout.addLayout(buttons)
         layout.addSpacing(12)
         layout.addWidget(self.recent_title)
-        layout.addWidget(self.recent, 1)
+        layout.addWidget(self.recent)
         layout.addWidget(self.empty)
-        layout.addStretch(0)
+        layout.addStretch(1)
         self.show_recent(recent, remembering)
 
     def _title(self) -> QHBoxLayout:
@@ -114,6 +115,7 @@ class StartPage(QWidget):
             row.setToolTip(1, display_text(path))
             self.recent.addTopLevelItem(row)
         self.recent.setVisible(bool(recent))
+        self._fit_height(len(recent))
         self.recent_title.setVisible(bool(recent) or remembering)
         self.empty.setText(
             _("Double-click a case to open it.")
@@ -122,6 +124,13 @@ class StartPage(QWidget):
             if remembering
             else _("Remembering recent cases is turned off (Settings).")
         )
+
+    def _fit_height(self, rows: int) -> None:
+        """As tall as its rows (up to MAX_ROWS, then it scrolls): no empty white box."""
+        row = self.recent.sizeHintForRow(0) if rows else 0
+        header = self.recent.header().sizeHint().height()
+        frame = 2 * self.recent.frameWidth()
+        self.recent.setFixedHeight(header + frame + row * min(max(rows, 1), MAX_ROWS) + 4)
 
     def _button(self, text: str, icon_name: str, slot: object) -> QPushButton:
         button = QPushButton(icon(icon_name), text)

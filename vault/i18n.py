@@ -56,3 +56,9 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a counted message for `n` in the current language (Ukrainian has three:
     1 день, 2 дні, 5 днів); the caller formats `n` in."""
     return _current.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for it)
+    """Marks `message` for translation where it is defined (a table of names); `_()`
+    translates it where it is shown, in the language of that moment."""
+    return message

@@ -14,9 +14,9 @@ def rejected_variants() -> list[str]:
     """The regular expressions of the glossary's Not column."""
     patterns = []
     for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = line.split("|")
+        cells = re.split(r"(?<!\\)\|", line)  # a pattern's own "|" is written "\|"
         if len(cells) == 5 and "`" in cells[3]:
-            patterns += re.findall(r"`([^`]+)`", cells[3])
+            patterns += [p.replace("\\|", "|") for p in re.findall(r"`([^`]+)`", cells[3])]
     return patterns
 
 

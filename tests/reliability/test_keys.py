@@ -116,7 +116,7 @@ def test_the_cli_prompt_slows_repeated_wrong_passphrases(case_path):
         ["verify", str(case_path)], ["wrong first", "wrong second", PASSPHRASE]
     )
     assert code == 0, out
-    assert out.count("not right") == 2 and "try again in 1 seconds" in out
+    assert out.count("not right") == 2 and "try again in 1 second." in out
     assert "VERIFIED" in out and time.monotonic() - started >= 1.0
 
 

@@ -20,22 +20,25 @@ from PySide6.QtWidgets import (
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext
-from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
+from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.passphrase import strength_hint
 from ui.widgets.paths import FollowingPath, case_label, default_path
-from ui.widgets.text import display_text, plain_label
+from ui.widgets.text import display_text, items_count, notes_count, plain_label
 from vault.case.casefile import MIN_PASSPHRASE_LENGTH
 from vault.evidence.derive import working_copies
-from vault.i18n import _
+from vault.i18n import _, ngettext
 from vault.package.export import ExportResult, export
 
 PASSPHRASE, RECIPIENT, PLAIN = "passphrase", "recipient", "plain"
 
 
-def spaced(hex_text: str) -> str:
-    """A fingerprint in groups of four, easy to read aloud."""
-    return " ".join(hex_text[i : i + 4] for i in range(0, len(hex_text), 4))
+def spaced(hex_text: str, per_line: int = 8) -> str:
+    """A fingerprint in groups of four, eight groups a line: easy to read aloud, and a line
+    break never splits a group."""
+    groups = [hex_text[i : i + 4] for i in range(0, len(hex_text), 4)]
+    lines = [" ".join(groups[i : i + per_line]) for i in range(0, len(groups), per_line)]
+    return "\n".join(lines)
 
 
 class ExportDialog(QDialog):
@@ -59,7 +62,12 @@ class ExportDialog(QDialog):
             [
                 (_("Every item"), "all"),
                 (_("The items the list shows ({n})").format(n=len(shown_ids)), "shown"),
-                (_("The selected item ({n})").format(n=len(selected)), "selected"),
+                (
+                    ngettext(
+                        "The selected item ({n})", "The selected items ({n})", len(selected)
+                    ).format(n=len(selected)),
+                    "selected",
+                ),
             ],
         )
         # DESIGN §10: a disclosure carries the working copies of the chosen items, never their
@@ -192,13 +200,15 @@ class ExportDialog(QDialog):
         self.confirm.clear()
         self.message.setText(
             _(
-                "Package written: {path}. {items} items, {notes} notes, {w} log "
-                "entries withheld. Read these to the recipient:"
+                "Package written: {path}. {items}, {notes}, {withheld}. "
+                "Read these to the recipient:"
             ).format(
                 path=display_text(result.path),
-                items=result.items,
-                notes=result.notes,
-                w=result.withheld,
+                items=items_count(result.items),
+                notes=notes_count(result.notes),
+                withheld=ngettext(
+                    "{n} log entry withheld", "{n} log entries withheld", result.withheld
+                ).format(n=result.withheld),
             )
         )
         self.fingerprint.setText(
@@ -206,8 +216,10 @@ class ExportDialog(QDialog):
                 fp=spaced(result.sender), head=spaced(result.head)
             )
         )
+        fit_to_content(self)  # the head to read out must show without resizing
         self.export_finished.emit(result)
 
     def on_export_failed(self, err: BaseException) -> None:
         self.start.setEnabled(True)
         self.message.setText(error_message(err))
+        fit_to_content(self)

@@ -6,17 +6,28 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QListWidget, QVBoxLayout, QWidget
 
 from ui.widgets.dialog_parts import close_buttons
-from ui.widgets.text import display_text, plain_label
+from ui.widgets.text import display_text, plain_label, warnings_count
 from vault.evidence.ingest import ImportResult
-from vault.i18n import _
+from vault.i18n import _, ngettext
 
 
 def summary_text(result: ImportResult) -> str:
-    text = _(
-        "{n} items imported, of which {d} were already in the case (stored once, "
-        "logged again). {w} warnings. {f} files could not be read."
-    ).format(
-        n=len(result.imported), d=result.duplicates, w=len(result.warnings), f=len(result.failed)
+    imported = ngettext("{n} item imported", "{n} items imported", len(result.imported))
+    already = ngettext(
+        "{d} of them was already in the case (stored once, logged again).",
+        "{d} of them were already in the case (stored once, logged again).",
+        result.duplicates,
+    )
+    failed = ngettext(
+        "{f} file could not be read.", "{f} files could not be read.", len(result.failed)
+    )
+    text = " ".join(
+        (
+            imported.format(n=len(result.imported)) + ".",
+            already.format(d=result.duplicates),
+            warnings_count(len(result.warnings)) + ".",
+            failed.format(f=len(result.failed)),
+        )
     )
     if result.cancelled:
         text += " " + _(
@@ -34,6 +45,7 @@ class ImportSummaryDialog(QDialog):
         self.summary = plain_label(_("Import summary"), summary_text(result))
         self.problems = QListWidget()
         self.problems.setAccessibleName(_("Warnings and failures"))
+        self.problems.setWordWrap(True)  # a warning is a sentence: it wraps, never scrolls away
         for name, warning in result.warnings:
             self.problems.addItem(
                 _("Warning: {name}: {reason}").format(
@@ -52,4 +64,4 @@ class ImportSummaryDialog(QDialog):
         if self.problems.count():
             layout.addWidget(self.problems)
         layout.addWidget(buttons)
-        self.resize(560, 360 if self.problems.count() else 160)
+        self.resize(640, 400 if self.problems.count() else 160)

@@ -15,9 +15,9 @@ from ui.dialogs.export_dialog import spaced
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext, Task
-from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
+from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
-from ui.widgets.text import display_text, plain_label
+from ui.widgets.text import display_text, items_count, notes_count, plain_label
 from vault.errors import PackageRefused
 from vault.i18n import _
 from vault.package.age import MAGIC as AGE_MAGIC
@@ -53,6 +53,7 @@ class ReceiveDialog(QDialog):
         self.passphrase = line_edit(_("Package passphrase (if encrypted)"), secret=True)
         self.checks = QListWidget()
         self.checks.setAccessibleName(_("Checks"))
+        self.checks.setWordWrap(True)  # a finding is a sentence: it wraps, never scrolls away
         self.sender_label = plain_label(_("Sender and fingerprint"))
         self.sender_label.setFont(QFont(MONO_FAMILY, 16))
         self.message = plain_label(_("Receive status"))
@@ -148,12 +149,15 @@ class ReceiveDialog(QDialog):
                 fp=spaced(result.sender),
             ))  # fmt: skip
         verdict = (
-            _("The package verified: {items} items, {notes} notes.")
+            _("The package verified: {items}, {notes}.")
             if result.ok
             else _("The package did NOT verify and cannot be imported.")
         )
-        self.message.setText(verdict.format(items=result.items, notes=result.notes))
+        self.message.setText(
+            verdict.format(items=items_count(result.items), notes=notes_count(result.notes))
+        )
         self.import_button.setEnabled(result.ok)
+        fit_to_content(self)
         self.verification_finished.emit(result)
 
     def on_import_clicked(self) -> None:
@@ -195,10 +199,11 @@ class ReceiveDialog(QDialog):
             ).format(seq=result.seq)
         else:
             text = _(
-                "Imported {items} items and {notes} notes; the sender's custody "
+                "Imported {items} and {notes}; the sender's custody "
                 "is kept and linked to this case's log."
-            ).format(items=result.items, notes=result.notes)
+            ).format(items=items_count(result.items), notes=notes_count(result.notes))
         self.message.setText(text)
+        fit_to_content(self)
         self.receive_finished.emit(result)
 
     def on_job_failed(self, err: BaseException) -> None:

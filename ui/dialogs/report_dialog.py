@@ -7,16 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QWidget
 
 from ui.dialogs.settings_dialog import language_combo
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext
-from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
+from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.paths import FollowingPath, case_label, default_path
 from ui.widgets.text import display_text, plain_label
-from vault.i18n import _, current_language
+from vault.i18n import _, current_language, ngettext
 from vault.report.generate import ReportResult, generate_report
 
 
@@ -57,8 +57,8 @@ class ReportDialog(QDialog):
         form.addRow(_("Items"), self.scope)
         form.addRow(_("Save as"), row)
         form.addRow(
-            QLabel(
-                _(
+            plain_label(
+                text=_(
                     "The report includes the custody log and thumbnails; making it "
                     "verifies the case and is itself logged."
                 )
@@ -105,13 +105,14 @@ class ReportDialog(QDialog):
         self.generate.setEnabled(True)
         verdict = _("custody verified") if result.verified else _("custody did NOT verify")
         self.message.setText(
-            _("Report written: {path} ({pages} pages, {verdict}). SHA-256 {sha}").format(
+            _("Report written: {path} ({pages}, {verdict}). SHA-256 {sha}").format(
                 path=display_text(result.path),
-                pages=result.pages,
+                pages=ngettext("{n} page", "{n} pages", result.pages).format(n=result.pages),
                 verdict=verdict,
                 sha=result.sha256,
             )
         )
+        fit_to_content(self)
         if self.open_pdf:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
         self.report_finished.emit(result)
@@ -119,3 +120,4 @@ class ReportDialog(QDialog):
     def on_report_failed(self, err: BaseException) -> None:
         self.generate.setEnabled(True)
         self.message.setText(error_message(err))
+        fit_to_content(self)

@@ -46,6 +46,7 @@ class SettingsDialog(QDialog):
         *,
         remember_recent: bool = True,
         blur_all: bool = False,
+        high_contrast: bool = False,
     ):
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
@@ -61,7 +62,11 @@ class SettingsDialog(QDialog):
         self.tsas = TsaList()
         buttons, _save = action_buttons(self, _("Save"), self.accept, cancel=True)
         form = QFormLayout(self)
+        self.contrast = QCheckBox(_("High contrast (black on white, strong borders)"))
+        self.contrast.setAccessibleName(_("High contrast"))
+        self.contrast.setChecked(high_contrast)
         form.addRow(_("Language"), self.language)
+        form.addRow(_("Look"), self.contrast)
         form.addRow(_("Lock the case after this long without use"), self.minutes)
         form.addRow("", self.blur_all)
         form.addRow(_("Time-stamping services"), self.tsas)
@@ -81,6 +86,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.remember)
         layout.addWidget(self.forget)
         return box
+
+    def chosen_high_contrast(self) -> bool:
+        return self.contrast.isChecked()
 
     def chosen_remember_recent(self) -> bool:
         return self.remember.isChecked()

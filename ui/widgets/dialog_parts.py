@@ -1,12 +1,14 @@
 """Pieces every dialog is built from, written once so they look and behave alike: a line
-edit with its accessible name, a path field with its Browse button, and the button row
-(the main action, named for what it does, then Close or Cancel)."""
+edit with its accessible name, a path field with its Browse button, the button row (the
+main action, named for what it does, then Close or Cancel), and `fit_to_content`, which
+grows a dialog when a result appears in it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -78,3 +80,22 @@ def _buttons(
     button.setAccessibleName(text)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+DIALOG_MIN_WIDTH = 560
+
+
+def fit_to_content(dialog: QDialog) -> None:
+    """Grow `dialog` so everything in it shows: results (a fingerprint to read out, a list
+    of findings) appear after it opened, and a dialog that kept its first size cut them
+    off. It never shrinks under the user's hand, and stays within the screen."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    screen = (dialog.screen() or QApplication.primaryScreen()).availableGeometry()
+    hint = dialog.sizeHint()
+    width = min(max(dialog.width(), hint.width(), DIALOG_MIN_WIDTH), screen.width())
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else hint.height()
+    height = min(max(dialog.height(), needed, hint.height()), screen.height())
+    dialog.resize(width, height)

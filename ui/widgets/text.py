@@ -6,23 +6,92 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from vault.i18n import _
+from vault.i18n import _, ngettext
 from vault.text import stripped
 
 MAX_DISPLAY = 2000
+# Dynamic property on widgets that show evidence data (file names, tag values, names of
+# people): the screen walker in the tests skips them when it looks for untranslated text.
+EVIDENCE = "evidence"
+
+
+def mark_evidence(widget: QWidget) -> QWidget:
+    """Say that `widget` shows evidence data, which is never translated."""
+    widget.setProperty(EVIDENCE, True)
+    return widget
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that never runs past its space: what does not fit is elided
+    (…) and the whole text is the tooltip. `text()` is the whole text."""
+
+    def __init__(self, text: str = "", mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle):
+        super().__init__()
+        self._full = ""
+        self._mode = mode
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        wide = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
+        return QSize(wide, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(
+            self.fontMetrics().horizontalAdvance("M…M"), super().minimumSizeHint().height()
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, self._mode, max(width, 0))
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+
+def is_elided(label: QLabel) -> bool:
+    """Whether `label` elides what does not fit (an ElidedLabel)."""
+    return isinstance(label, ElidedLabel)
 
 
 def plain_label(
-    name: str = "", text: str = "", *, wrap: bool = True, selectable: bool = False
+    name: str = "",
+    text: str = "",
+    *,
+    wrap: bool = True,
+    selectable: bool = False,
+    elide: bool = False,
+    evidence: bool = False,
 ) -> QLabel:
     """A label that never interprets its text as rich text or HTML, whatever it is given.
-    `name` is its accessible name (empty: the text itself, Qt's default)."""
-    label = QLabel(text)
+    `name` is its accessible name (empty: the text itself, Qt's default). Long text wraps,
+    or with `elide` stays on one line, elided, with the whole text as tooltip. `evidence`:
+    it shows evidence data (see EVIDENCE)."""
+    label = ElidedLabel(text) if elide else QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
+    label.setWordWrap(wrap and not elide)
+    if evidence:
+        mark_evidence(label)
     if name:
         label.setAccessibleName(name)
     if selectable:
@@ -58,3 +127,16 @@ def human_size(size: int) -> str:
         value /= 1024
         power += 1
     return f"{size} {units[0]}" if power == 0 else f"{value:.1f} {units[power]}"
+
+
+def items_count(n: int) -> str:
+    """'1 item', '5 items' (1 доказ, 2 докази, 5 доказів): counts are always ngettext'd."""
+    return ngettext("{n} item", "{n} items", n).format(n=n)
+
+
+def notes_count(n: int) -> str:
+    return ngettext("{n} note", "{n} notes", n).format(n=n)
+
+
+def warnings_count(n: int) -> str:
+    return ngettext("{n} warning", "{n} warnings", n).format(n=n)

@@ -33,13 +33,13 @@ def badge_text(last: LastVerification | None, names: dict[str, str]) -> tuple[st
 class CaseHeader(QWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.title = plain_label(_("Case title"), wrap=False)
+        self.title = plain_label(_("Case title"), elide=True, evidence=True)
         font = QFont(self.title.font())
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
         self.title.setFont(font)
         self.badge = plain_label(_("Custody status"), wrap=False)
-        self.investigator = plain_label(_("Current investigator"), wrap=False)
+        self.investigator = plain_label(_("Current investigator"), wrap=False, evidence=True)
         layout = QHBoxLayout(self)
         layout.addWidget(self.title, 1)
         layout.addWidget(self.badge)

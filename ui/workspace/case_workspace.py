@@ -107,7 +107,11 @@ class CaseWorkspace(QWidget):
         splitter.setAccessibleName(_("Evidence"))
         for pane in (self.items, self.preview, self.details):
             splitter.addWidget(pane)
-        splitter.setSizes([400, 400, 480])
+        # List, preview, details: at 1280 px the list's columns all show (see fit_columns)
+        # and the details keep room for their values; the preview takes what is left.
+        splitter.setSizes([560, 220, 500])
+        for index, stretch in enumerate((0, 1, 0)):  # a wider window widens the preview
+            splitter.setStretchFactor(index, stretch)
         return splitter
 
     def _connect(self) -> None:

@@ -23,7 +23,7 @@ from vault.custody.anchors import AnchorSummary
 from vault.custody.entry import Entry
 from vault.custody.hands import Event
 from vault.custody.verify import CaseVerification
-from vault.i18n import _
+from vault.i18n import _, ngettext
 
 PASS_STYLE = "background: #d8f3dc; color: #1b4332; padding: 8px; font-weight: bold"
 FAIL_STYLE = "background: #ffd6d6; color: #7a0010; padding: 8px; font-weight: bold"
@@ -158,9 +158,12 @@ class CustodyView(QWidget):
             self.result.setStyleSheet(FAIL_STYLE)
             self.result.setText(
                 "✗ "
-                + _(
+                + ngettext(
+                    "Custody did NOT verify: {n} problem. The entries concerned are highlighted "
+                    "below. Do not rely on this case until they are explained.",
                     "Custody did NOT verify: {n} problems. The entries concerned are highlighted "
-                    "below. Do not rely on this case until they are explained."
+                    "below. Do not rely on this case until they are explained.",
+                    errors,
                 ).format(n=errors)
                 + " "
                 + when

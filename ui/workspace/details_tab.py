@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_block, display_text, human_size, local_and_utc, plain_label
 from ui.workspace.item_model import UNVERIFIED_MARK, captured_text, copy_of_text, unverified_tip
+from ui.workspace.notes_tab import signed_by
+from ui.workspace.tag_names import GROUPS, field_name, group_and_name, group_title
+from vault.custody.entry import Entry
 from vault.evidence.items import Item
 from vault.evidence.sensitive import is_sensitive
 from vault.i18n import _
@@ -46,6 +49,19 @@ KEY_FIELDS = (
     "width",
     "height",
 )
+
+
+# Values that stay on one line (elided, the whole value as tooltip) and values that are
+# evidence data (never translated).
+ONE_LINE = {"name", "mime", "id", "source", "captured", "gps", "camera"}
+EVIDENCE_FIELDS = ONE_LINE | {"sha256", "warnings"}
+
+
+def hint(text: str) -> QLabel:
+    """A wrapped explanation under a section's title, quieter than the values."""
+    label = plain_label(text=text)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
 
 
 def camera_name(make: str, model: str) -> str:
@@ -115,7 +131,9 @@ class DetailsTab(QScrollArea):
             ("warnings", _("Warnings")),
         ]
         for key, title in rows:
-            self.values[key] = plain_label(title, selectable=True)
+            self.values[key] = plain_label(
+                title, selectable=True, elide=key in ONE_LINE, evidence=key in EVIDENCE_FIELDS
+            )
             form.addRow(title, self.values[key])
         self.values["sha256"].setFont(QFont(MONO_FAMILY))
         return box
@@ -137,8 +155,11 @@ class DetailsTab(QScrollArea):
         )
 
     def _describe_box(self) -> QGroupBox:
-        box = QGroupBox(_("Description (signed in the custody log when saved)"))
+        box = QGroupBox(_("Description"))
         form = QFormLayout(box)
+        form.addRow(hint(_("Signed in the custody log when saved.")))
+        self.described = plain_label(_("Last saved by"))
+        form.addRow(self.described)
         for widget, title in (
             (self.title, _("Title")),
             (self.description, _("Description")),
@@ -158,14 +179,16 @@ class DetailsTab(QScrollArea):
         return box
 
     def _tags_box(self) -> QGroupBox:
-        box = QGroupBox(_("Metadata read from the file (claimed by the device, not verified)"))
+        box = QGroupBox(_("Metadata from the file"))
         self.tags.setHorizontalHeaderLabels([_("Tag"), _("Value")])
         self.tags.setAccessibleName(_("Metadata tags"))
         self.tags.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tags.verticalHeader().setVisible(False)
         self.tags.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tags.setMinimumHeight(220)
-        QVBoxLayout(box).addWidget(self.tags)
+        layout = QVBoxLayout(box)
+        layout.addWidget(hint(_("Claimed by the device that made the file, not verified.")))
+        layout.addWidget(self.tags)
         return box
 
     def show_item(
@@ -181,6 +204,7 @@ class DetailsTab(QScrollArea):
         for label in self.values.values():
             label.clear()
         self.show_provenance(None)
+        self.described.clear()
         self.tags.setRowCount(0)
         self.described_by.clear()
         for edit in (self.title, self.description, self.location, self.captured_by):
@@ -236,13 +260,7 @@ class DetailsTab(QScrollArea):
         if self._item is None:
             return
         self.described_by.setText(signed_by or "—")
-        rows = [(k, self._item.metadata.get(k)) for k in KEY_FIELDS]
-        rows = [(k, v) for k, v in rows if v not in (None, "")] + sorted(tags.items())
-        self.tags.setRowCount(len(rows))
-        for row, (key, value) in enumerate(rows):
-            self.tags.setItem(row, 0, QTableWidgetItem(display_text(key)))
-            flag = UNVERIFIED_MARK if self._unverified else ""
-            self.tags.setItem(row, 1, QTableWidgetItem(flag + display_text(value)))
+        self._fill_tags(tags)
         self.title.setText(display_text(description.get("title", "")))
         self.description.setPlainText(display_block(description.get("description", "")))
         self.location.setText(display_text(description.get("location", "")))
@@ -250,11 +268,66 @@ class DetailsTab(QScrollArea):
         self._was_sensitive = is_sensitive(description)
         self.sensitive.setChecked(self._was_sensitive)
 
+    def _fill_tags(self, tags: dict[str, str]) -> None:
+        """The key fields under "Summary", then every tag under its group's heading, each
+        named in words; the raw name is the row's tooltip."""
+        assert self._item is not None
+        meta = self._item.metadata
+        rows: list[tuple[str, str, str, object]] = [
+            ("", k, field_name(k), meta.get(k)) for k in KEY_FIELDS if meta.get(k) not in (None, "")
+        ]
+        named = [(*group_and_name(key), key, value) for key, value in tags.items()]
+        order = list(GROUPS)
+        named.sort(key=lambda r: (order.index(r[0]) if r[0] in order else len(order), r[1]))
+        rows += [(group, key, name, value) for group, name, key, value in named]
+        self.tags.setRowCount(0)
+        group_seen: str | None = None
+        for group, key, name, value in rows:
+            if group != group_seen:
+                self._add_heading(group_title(group))
+                group_seen = group
+            self._add_tag(key, name, display_text(value))
+
+    def _add_heading(self, title: str) -> None:
+        row = self.tags.rowCount()
+        self.tags.insertRow(row)
+        heading = QTableWidgetItem(title)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.tags.setItem(row, 0, heading)
+        self.tags.setSpan(row, 0, 1, 2)
+
+    def _add_tag(self, key: str, name: str, value: str) -> None:
+        row = self.tags.rowCount()
+        self.tags.insertRow(row)
+        name_item = QTableWidgetItem(name)
+        name_item.setData(Qt.ItemDataRole.UserRole, key)
+        name_item.setToolTip(display_text(key))
+        value_item = QTableWidgetItem((UNVERIFIED_MARK if self._unverified else "") + value)
+        value_item.setToolTip(value)  # long values are elided in the cell
+        self.tags.setItem(row, 0, name_item)
+        self.tags.setItem(row, 1, value_item)
+
+    def show_described(self, entry: Entry | None, names: dict[str, str]) -> None:
+        """Who saved the description last, and when (from its signed entry)."""
+        who, when = signed_by(entry, names)
+        self.described.setText(
+            _("Last saved by {who} on {when}.").format(who=who, when=when)
+            if who
+            else _("Not described yet.")
+        )
+
     def tag_value(self, key: str) -> str | None:
-        """The shown value of a tag (tests and accessibility)."""
+        """The shown value of a tag by its raw name ("model", "Image Make")."""
         for row in range(self.tags.rowCount()):
             name, value = self.tags.item(row, 0), self.tags.item(row, 1)
-            if name is not None and value is not None and name.text() == key:
+            if (
+                name is not None
+                and value is not None
+                and name.data(Qt.ItemDataRole.UserRole) == key
+            ):
                 return value.text()
         return None
 

@@ -15,6 +15,8 @@ from ui.workspace.custody_model import action_label
 from vault.custody.hands import Chain, Event
 from vault.i18n import _
 
+UTC_COLUMN, ACTION_COLUMN, SUBJECT_COLUMN, HASH_COLUMN = 2, 4, 5, 6
+
 
 def chain_name(chain: Chain) -> str:
     """Which hands: this case, or an earlier holder's case by its signed title."""
@@ -73,7 +75,16 @@ class ItemEventsTab(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The pane is narrow: the item's own entries need no UTC, subject (the item itself,
+        # or a note on it: the action says which) nor hash prefix; the Custody log tab shows
+        # them all. What is left fits, the action last and taking the rest.
+        for column in (UTC_COLUMN, SUBJECT_COLUMN, HASH_COLUMN):
+            self.table.setColumnHidden(column, True)
+        header.setSectionResizeMode(ACTION_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.moveSection(ACTION_COLUMN, header.count() - 1)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         QVBoxLayout(self).addWidget(self.table)
 
     def show_history(self, events: list[Event]) -> None:

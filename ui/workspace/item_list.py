@@ -18,15 +18,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.widgets.text import plain_label
+from ui.widgets.text import items_count, plain_label
 from ui.widgets.thumbnail_cache import ICON_SIDE
 from ui.workspace.item_filter import DATE_PRESETS, ItemFilterProxy, captured_date, preset_range
-from ui.workspace.item_model import NAME, ItemRole, ItemTableModel
+from ui.workspace.item_model import (
+    CAPTURED,
+    GPS,
+    NAME,
+    PROVENANCE,
+    SEAL,
+    SIZE,
+    TYPE,
+    ItemRole,
+    ItemTableModel,
+)
 from vault.evidence.items import Item
 from vault.i18n import _
 
@@ -41,6 +52,34 @@ class ItemTable(QTableView):
             self.activated_by_key.emit()
             return
         super().keyPressEvent(event)
+
+
+# The widest text each column shows (besides its header): widths come from the font, never
+# from measuring rows, which a list of 10,000 items cannot afford.
+# Provenance shows its badge whole; its words are elided (the tooltip says them).
+WIDEST = {CAPTURED: "2000-00-00 00:00:00", GPS: "◉", SIZE: "999.9 MB", SEAL: "✓", PROVENANCE: "✓"}
+MIN_NAME = 120
+
+
+def fit_columns(table: QTableView) -> None:
+    """Every column but the name as wide as its widest text or header; the name takes the
+    rest (elided in the middle when narrow), so no column hides behind a scroll bar."""
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(24)
+    metrics = table.fontMetrics()
+    header_metrics = header.fontMetrics()
+    padding = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 12
+    for column, sample in WIDEST.items():
+        title = str(table.model().headerData(column, Qt.Orientation.Horizontal))
+        width = max(metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(title))
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        table.setColumnWidth(column, width + padding)
+    # The type is in the details pane and the type filter; the list has no room for it.
+    table.setColumnHidden(TYPE, True)
+    header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    table.setMinimumWidth(MIN_NAME + sum(table.columnWidth(c) for c in WIDEST) + 4)
 
 
 class ItemListPane(QWidget):
@@ -136,9 +175,7 @@ class ItemListPane(QWidget):
         # Fixed row heights: the view never asks every row for its size (10,000 items).
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         table.verticalHeader().setDefaultSectionSize(ICON_SIDE + 6)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(False)
-        table.setColumnWidth(NAME, 240)
+        fit_columns(table)
         return table
 
     def _empty_state(self) -> QWidget:
@@ -193,7 +230,7 @@ class ItemListPane(QWidget):
         total = self.model.rowCount()
         warned = sum(1 for item in self.model.items() if item.warnings)
         shown = self.proxy.rowCount()
-        text = _("{n} items · {w} with warnings").format(n=total, w=warned)
+        text = items_count(total) + " · " + _("with warnings: {w}").format(w=warned)
         if shown != total:
             text += " · " + _("{n} shown").format(n=shown)
         self.count.setText(text)

@@ -75,7 +75,11 @@ class ItemTableModel(RowTableModel):
         self._checked: set[str] = set()  # unsigned rows that verify recomputed and found equal
 
     def headers(self) -> list[str]:
-        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), _("Seal"), _("Provenance")]
+        # The seal column is a mark wide: its header is the mark, its name the tooltip.
+        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), "✓", _("Provenance")]
+
+    def header_tips(self) -> dict[int, str]:
+        return {SEAL: _("Seal: the item's bytes still hash to the digest recorded at import")}
 
     def set_items(self, items: list[Item]) -> None:
         self._names = {item.id: item.original_name for item in items}

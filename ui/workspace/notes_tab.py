@@ -14,9 +14,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.text import display_block, display_text, plain_label
+from ui.widgets.text import display_block, display_text, local_and_utc, plain_label
+from vault.custody.entry import Entry
 from vault.evidence.notes import Note
 from vault.i18n import _
+
+
+def signed_by(entry: Entry | None, names: dict[str, str]) -> tuple[str, str]:
+    """(who, when in local time) of a signed entry, as the log records them."""
+    if entry is None:
+        return "", ""
+    at = str((entry.content or {}).get("at", ""))
+    who = names.get(entry.actor) or entry.actor[:8]
+    return display_text(who), local_and_utc(at)[0] if at else ""
+
+
+def byline(entries: dict[int, Entry], names: dict[str, str], seq: int) -> str:
+    """ "Olena K. · 2026-11-30 14:02:11" and a line break, or nothing if the entry is unknown."""
+    who, when = signed_by(entries.get(seq), names)
+    return f"{who} · {when}\n" if who else ""
 
 
 class NotesTab(QWidget):

@@ -69,7 +69,7 @@ class PreviewPane(QWidget):
         self.picture.setMinimumSize(160, 160)
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.picture.setAccessibleName(_("Preview picture"))
-        self.caption = plain_label(_("Preview caption"))
+        self.caption = plain_label(_("Preview caption"), evidence=True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.player: MediaPlayer | None = None  # made on first use: Qt Multimedia starts slowly
         self._layout = QVBoxLayout(self)

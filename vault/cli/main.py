@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import vault
 from vault.errors import InvalidInput, VaultError
-from vault.i18n import _
+from vault.i18n import _, ngettext
 from vault.text import shown, unsafe
 
 if TYPE_CHECKING:  # each command loads the core it uses when it runs (issue 17: start-up)
@@ -110,7 +110,10 @@ def open_case(args: argparse.Namespace) -> Case:
 
 
 def _tell_wrong_passphrase(err: VaultError, delay: float) -> None:
-    wait = _("You can try again in {s} seconds.").format(s=-(-int(delay * 1000) // 1000))
+    seconds = -(-int(delay * 1000) // 1000)
+    wait = ngettext(
+        "You can try again in {n} second.", "You can try again in {n} seconds.", seconds
+    ).format(n=seconds)
     say(f"evidence-vault: {err}" + (" " + wait if delay else ""), err=True)
 
 

@@ -41,7 +41,7 @@ from vault.evidence.metadata import (
     needs_worker,
     quick_look,
 )
-from vault.i18n import _
+from vault.i18n import _, current_language, set_language
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
 IN_MEMORY_LIMIT = 64 << 20  # the largest stored image read back whole for its metadata
@@ -70,8 +70,10 @@ def _run(message: object) -> object:
         return ("error", f"{type(err).__name__}: {err}")
 
 
-def _worker_main(conn: Connection) -> None:
-    """The worker's loop: one path in, one `Extracted` out, until the pipe closes."""
+def _worker_main(conn: Connection, language: str = "en") -> None:
+    """The worker's loop: one path in, one `Extracted` out, until the pipe closes.
+    `language` is the app's: the worker's warnings read as the in-process ones do."""
+    set_language(language)
     # A memory bomb must fail here with MemoryError, not take the app down with it. Where the
     # system cannot cap memory (Windows, macOS) only the time limit guards the app.
     platform.limit_memory(MEMORY_LIMIT)
@@ -201,7 +203,9 @@ class MetadataProbe:
             return self._conn
         self._kill()
         parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=_worker_main, args=(child,), daemon=True)
+        process = self._context.Process(
+            target=_worker_main, args=(child, current_language()), daemon=True
+        )
         process.start()
         child.close()  # the worker holds its end; ours must close so EOF is seen if it dies
         self._process, self._conn = process, parent

@@ -11,6 +11,7 @@ import pytest
 
 from vault.evidence.metadata import FIELD_NAMES
 from vault.evidence.probe import MetadataProbe
+from vault.i18n import set_language
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,20 @@ def test_closing_the_probe_stops_its_worker(corpus):
     assert Path(f"/proc/{pid}").exists()
     own.close()
     assert not Path(f"/proc/{pid}").exists()  # exited and reaped, not left as a zombie
+
+
+def test_the_workers_warnings_are_in_the_language_of_the_import(corpus):
+    """The worker is a fresh process: it must speak the app's language, as the checks made
+    in the app's own process do (a Ukrainian import shows Ukrainian warnings)."""
+    path = str(corpus / "edge" / "buggy_panorama.jpg")
+    try:
+        set_language("uk")
+        with MetadataProbe() as probe:
+            ukrainian = probe.extract(path).warnings
+        set_language("en")
+        with MetadataProbe() as probe:
+            english = probe.extract(path).warnings
+    finally:
+        set_language("en")
+    assert "GPS: широта 213.640009° поза допустимими межами." in ukrainian
+    assert not any("213.640009" in w for w in ukrainian if w in english)

@@ -1,0 +1,174 @@
+"""Every screen, as Olena and Mykola see it at 1280×800, in English and Ukrainian: no label
+is cut (its text fits, wraps or is elided with a tooltip), and in Ukrainian no English is
+left (evidence data and names excepted: tests/helpers/screens.py).
+
+The walker finds widgets by itself: a new dialog or pane needs only a line in `screens()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from tests.helpers.case import PASSPHRASE, new_case
+from tests.helpers.screens import (
+    clipped_labels,
+    cut_tables,
+    cut_widgets,
+    english_words,
+    shown_texts,
+)
+from ui.dialogs.export_dialog import PLAIN, ExportDialog
+from ui.dialogs.import_summary_dialog import ImportSummaryDialog
+from ui.dialogs.new_case_dialog import NewCaseDialog
+from ui.dialogs.open_case_dialog import OpenCaseDialog
+from ui.dialogs.receive_dialog import ReceiveDialog
+from ui.dialogs.report_dialog import ReportDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+from ui.dialogs.tsa_settings import AddTsaDialog
+from ui.language import use_language
+from ui.look import apply_look
+from ui.main_window import MainWindow
+from vault.case.handle import Case
+from vault.case.view import CaseReader
+from vault.evidence.ingest import ImportResult, import_paths
+from vault.evidence.notes import add_note, describe_item
+from vault.i18n import current_language
+
+SIZE = (1280, 800)
+CASE_TITLE = "Balakliia — police station basement"  # evidence data: tests/helpers/case.py
+pytestmark = pytest.mark.slow  # every screen, twice: about 30 s
+
+
+@pytest.fixture(scope="module")
+def olenas_case(tmp_path_factory, corpus) -> tuple[Path, ImportResult]:
+    """A case like the story's: photos with GPS and warnings, a description, a note."""
+    folder = tmp_path_factory.mktemp("screens")
+    case = new_case(folder, number="12022220000000123",
+                    organization="Kharkiv regional prosecutor's office")  # fmt: skip
+    result = import_paths(case, [corpus / "camera", corpus / "phone"], source="SD card 1")
+    first = CaseReader(case).items()[0]
+    describe_item(case, first.id, {"title": "Cell 2, north wall",
+                                   "location": "Basement, east corridor"})  # fmt: skip
+    add_note(case, "Свідок 1: «Тут тримали людей у вересні».", about=first.id)
+    case.close()
+    return case.path, result
+
+
+def settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def shown(widget: QWidget) -> QWidget:
+    widget.show()
+    settle()
+    return widget
+
+
+def screens(
+    qtbot, window: MainWindow, case_path: Path, result: ImportResult
+) -> Iterator[tuple[str, QWidget]]:
+    """Every screen and dialog, shown in turn; dialogs are closed after they are checked."""
+    window.resize(*SIZE)
+    yield "start page", shown(window)
+    for name, make in (
+        ("new case", lambda: NewCaseDialog(window)),
+        ("open case", lambda: OpenCaseDialog(window.settings.recent_cases(), None, 0, window)),
+        ("settings", lambda: SettingsDialog("en", 10, window)),
+        ("add time-stamping service", lambda: AddTsaDialog(window)),
+    ):
+        yield name, shown(make())
+    window.on_case_ready(Case.open(case_path, PASSPHRASE))
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.items.select_row(0)
+    details = workspace.details
+    for tab in range(details.count()):
+        details.setCurrentIndex(tab)
+        yield f"evidence, {details.tabText(tab)} tab", shown(window)
+    workspace.tabs.setCurrentIndex(1)
+    yield "custody log", shown(window)
+    ids = workspace.items.shown_ids()
+    yield "import summary", shown(ImportSummaryDialog(result, window))
+    yield from results(qtbot, window, ids, case_path.parent / f"package-{current_language()}")
+
+
+def results(qtbot, window: MainWindow, ids: list[str], out: Path) -> Iterator[tuple[str, QWidget]]:
+    """The dialogs that show a result: before, and once their real job has finished."""
+    session = window.session
+    export = shown(ExportDialog(session, ids, ids[:1], window))
+    yield "export", export
+    export.scope.setCurrentIndex(export.scope.findData("selected"))
+    export.protection.setCurrentIndex(export.protection.findData(PLAIN))
+    export.path.setText(str(out.with_suffix(".zip")))
+    with qtbot.waitSignal(export.export_finished, timeout=120_000, raising=False) as done:
+        export.start.click()
+    assert done.signal_triggered, export.message.text()
+    qtbot.waitUntil(lambda: not session.busy)
+    yield "export result", shown(export)
+    receive = shown(ReceiveDialog(session, window))
+    yield "receive", receive
+    receive.path.setText(str(out.with_suffix(".zip")))
+    with qtbot.waitSignal(receive.verification_finished, timeout=120_000, raising=False) as done:
+        receive.check.click()
+    assert done.signal_triggered, receive.message.text()
+    qtbot.waitUntil(lambda: not session.busy)
+    yield "receive findings", shown(receive)
+    report = shown(ReportDialog(session, ids[:1], window))
+    report.open_pdf = False
+    yield "report", report
+    report.scope.setCurrentIndex(report.scope.findData("shown"))
+    report.path.setText(str(out.with_suffix(".pdf")))
+    with qtbot.waitSignal(report.report_finished, timeout=120_000, raising=False) as done:
+        report.generate.click()
+    assert done.signal_triggered, report.message.text()
+    qtbot.waitUntil(lambda: not session.busy)
+    yield "report result", shown(report)
+
+
+@pytest.mark.parametrize(
+    ("language", "high_contrast"), [("en", False), ("uk", False), ("uk", True)]
+)
+def test_no_label_is_cut_on_any_screen(qtbot, settings, olenas_case, language, high_contrast):
+    use_language(language)
+    apply_look(QApplication.instance(), high_contrast=high_contrast)
+    window = MainWindow(settings, retry_base_ms=0)
+    qtbot.addWidget(window)
+    problems = []
+    try:
+        for name, screen in screens(qtbot, window, *olenas_case):
+            problems += [f"{name}: {p}" for p in clipped_labels(screen)]
+            problems += [f"{name}: {p} runs off" for p in cut_widgets(screen)]
+            problems += [f"{name}: table {p}" for p in cut_tables(screen)]
+            if isinstance(screen, QDialog):
+                screen.close()
+    finally:
+        window.close()
+        use_language("en")
+        apply_look(QApplication.instance(), high_contrast=False)
+    assert not problems, "cut:\n" + "\n".join(problems)
+
+
+def test_no_english_is_left_on_any_ukrainian_screen(qtbot, settings, olenas_case):
+    use_language("uk")
+    apply_look(QApplication.instance(), high_contrast=False)
+    window = MainWindow(settings, retry_base_ms=0)
+    qtbot.addWidget(window)
+    problems = []
+    try:
+        for name, screen in screens(qtbot, window, *olenas_case):
+            problems += [
+                f"{name}: {where}: {text!r}"
+                for where, text in shown_texts(screen, data=(CASE_TITLE,))
+                if english_words(text)
+            ]
+            if isinstance(screen, QDialog):
+                screen.close()
+    finally:
+        window.close()
+        use_language("en")
+    assert not problems, "English on a Ukrainian screen:\n" + "\n".join(problems)
