@@ -13,6 +13,7 @@ import runpy
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,6 +35,7 @@ from vault.case.handle import Case
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, describe_item
+from vault.i18n import current_language
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -62,6 +64,20 @@ def save(widget: QWidget, name: str) -> None:
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(path.relative_to(ROOT))
+
+
+@cache
+def import_in(language: str, folder: Path) -> ImportResult:
+    """What the import summary shows when the import ran in `language`: the warnings are
+    recorded in the language of the import (they are signed as they were shown)."""
+    shown = current_language()
+    use_language(language)
+    case = Case.create(folder / f"summary-{language}.evault", PASSPHRASE, title="summary",
+                       investigator="Olena K.")  # fmt: skip
+    result = import_paths(case, [CORPUS / "camera", CORPUS / "phone"], source="SD card 1")
+    case.close()
+    use_language(shown)
+    return result
 
 
 def make_case(folder: Path) -> tuple[Path, ImportResult]:
@@ -151,7 +167,7 @@ def shoot(language: str, size: tuple[int, int], case_path: Path, result: ImportR
         workspace.details.setCurrentIndex(tab)
         save(window, f"{name}-{language}{suffix}")
     workspace.details.setCurrentIndex(0)
-    summary = ImportSummaryDialog(result, window)
+    summary = ImportSummaryDialog(import_in(language, case_path.parent), window)
     summary.show()
     save(summary, f"import-summary-{language}{suffix}")
     summary.close()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QFont, QIcon, QPixmap
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from ui.interrupt import InterruptHandler
@@ -20,7 +20,8 @@ from ui.main_window import APP_NAME, MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
 from ui.widgets.fonts import UI_FAMILY, register_fonts
-from vault import __version__, assets
+from ui.widgets.icons import app_icon
+from vault import __version__
 
 
 def build_main_window(settings: AppSettings | None = None) -> MainWindow:
@@ -46,13 +47,6 @@ def create_application(argv: Sequence[str]) -> QApplication:
     if UI_FAMILY in register_fonts():
         app.setFont(QFont(UI_FAMILY, 10))
     return app
-
-
-def app_icon() -> QIcon:
-    """The shipped application icon (resources/icons), for title bars and task bars."""
-    pixmap = QPixmap()
-    pixmap.loadFromData(QByteArray(assets.read_bytes("icons", "evidence-vault.png")))
-    return QIcon(pixmap)
 
 
 def main(argv: Sequence[str] | None = None, *, smoke_test: bool = False) -> int:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.icons import icon
+from ui.widgets.icons import app_icon, icon
 from ui.widgets.text import display_text, plain_label
 from vault.i18n import _
 
@@ -71,7 +70,7 @@ class StartPage(QWidget):
 
     def _title(self) -> QHBoxLayout:
         logo = QLabel()
-        logo.setPixmap(QApplication.windowIcon().pixmap(QSize(ICON_SIZE, ICON_SIZE)))
+        logo.setPixmap(app_icon().pixmap(QSize(ICON_SIZE, ICON_SIZE)))
         logo.setAccessibleName(_("Evidence Vault icon"))
         heading = QLabel("Evidence Vault")
         heading.setFont(heading_font(self.font(), 10))

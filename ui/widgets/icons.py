@@ -10,8 +10,11 @@ import os
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome reaches Qt through qtpy
 
 import qtawesome
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
+
+from vault import assets
 
 ICONS = {
     "new-case": "mdi6.briefcase-plus-outline",
@@ -29,7 +32,28 @@ ICONS = {
     "browse": "mdi6.folder-search-outline",
     "recent": "mdi6.history",
     "timestamp": "mdi6.clock-check-outline",
+    "file": "mdi6.file-outline",
+    "file-image": "mdi6.file-image-outline",
+    "file-video": "mdi6.file-video-outline",
+    "file-audio": "mdi6.file-music-outline",
+    "file-pdf": "mdi6.file-pdf-box",
 }
+
+
+def file_kind(mime: str) -> str:
+    """The icon concept for a file of type `mime`."""
+    if mime == "application/pdf":
+        return "file-pdf"
+    kind = mime.split("/", 1)[0]
+    return f"file-{kind}" if kind in ("image", "video", "audio") else "file"
+
+
+def app_icon() -> QIcon:
+    """The shipped application icon (resources/icons), for title bars, task bars and the
+    start page."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(QByteArray(assets.read_bytes("icons", "evidence-vault.png")))
+    return QIcon(pixmap)
 
 
 def icon(concept: str) -> QIcon:

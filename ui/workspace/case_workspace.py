@@ -110,7 +110,7 @@ class CaseWorkspace(QWidget):
         # List, preview, details: at 1280 px the list's columns all show (see fit_columns)
         # and the details keep room for their values; the preview takes what is left.
         splitter.setSizes([560, 220, 500])
-        for index, stretch in enumerate((0, 1, 0)):  # a wider window widens the preview
+        for index, stretch in enumerate((1, 2, 1)):  # a wider window widens the preview most
             splitter.setStretchFactor(index, stretch)
         return splitter
 

@@ -57,6 +57,23 @@ ONE_LINE = {"name", "mime", "id", "source", "captured", "gps", "camera"}
 EVIDENCE_FIELDS = ONE_LINE | {"sha256", "warnings"}
 
 
+def section(box: QGroupBox) -> QGroupBox:
+    """A section of the pane: its title bold and larger, what it holds as before (each
+    child keeps its own font, a monospaced hash included)."""
+    size = box.font().pointSize()
+    children = box.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    for child in children:  # set explicitly, or they would inherit the title's font
+        font = QFont(child.font())
+        font.setBold(False)
+        font.setPointSize(size)
+        child.setFont(font)
+    title = QFont(box.font())
+    title.setBold(True)
+    title.setPointSize(size + 1)
+    box.setFont(title)
+    return box
+
+
 def hint(text: str) -> QLabel:
     """A wrapped explanation under a section's title, quieter than the values."""
     label = plain_label(text=text)
@@ -104,10 +121,9 @@ class DetailsTab(QScrollArea):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.unverified_note)
-        layout.addWidget(self._properties())
-        layout.addWidget(self._provenance_box())
-        layout.addWidget(self._describe_box())
-        layout.addWidget(self._tags_box())
+        boxes = (self._properties(), self._provenance_box(), self._describe_box(), self._tags_box())
+        for box in boxes:
+            layout.addWidget(section(box))
         self.setWidget(body)
         self.show_item(None)
 

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ui.widgets.icons import file_kind, icon
 from ui.widgets.text import display_text, human_size, plain_label
 from ui.workspace.media_player import MediaPlayer
 from vault.evidence.blobreader import BlobReader
@@ -125,8 +126,7 @@ class PreviewPane(QWidget):
 
     def _show_icon(self, item: Item, remark: str) -> None:
         self._image = QImage()
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-        self.picture.setPixmap(icon.pixmap(96, 96))
+        self.picture.setPixmap(icon(file_kind(item.mime)).pixmap(96, 96))
         lines = [
             display_text(item.original_name),
             display_text(item.mime),
