@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import subprocess
 from pathlib import Path
 
@@ -27,6 +28,19 @@ def test_every_counted_string_has_all_three_ukrainian_forms():
         if {uk.ngettext(one, many, n) for n in (1, 2, 5)} & {one, many}
     ]
     assert not missing, "untranslated plurals:\n" + "\n".join(missing)
+
+
+def test_one_english_string_has_one_translation_in_every_catalogue():
+    """The catalogues are chained: the same English string translated two ways in two
+    catalogues would show one of them in the wrong place (a report's 'Summary')."""
+    translated: dict[str, dict[str, str]] = {}
+    for po in sorted(LOCALE_DIR.glob("uk/LC_MESSAGES/*.mo")):
+        with po.open("rb") as file:
+            for msgid, msgstr in gettext.GNUTranslations(file)._catalog.items():  # type: ignore[attr-defined]
+                if msgid:
+                    translated.setdefault(str(msgid), {})[po.stem] = str(msgstr)
+    clashes = {m: t for m, t in translated.items() if len(set(t.values())) > 1}
+    assert not clashes, clashes
 
 
 def test_compiled_catalogues_match_their_sources(tmp_path):

@@ -36,7 +36,6 @@ from vault.case.handle import Case
 from vault.case.view import CaseReader
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.notes import add_note, describe_item
-from vault.i18n import current_language
 
 SIZE = (1280, 800)
 CASE_TITLE = "Balakliia — police station basement"  # evidence data: tests/helpers/case.py
@@ -70,7 +69,7 @@ def shown(widget: QWidget) -> QWidget:
 
 
 def screens(
-    qtbot, window: MainWindow, case_path: Path, result: ImportResult
+    qtbot, window: MainWindow, out: Path, case_path: Path, result: ImportResult
 ) -> Iterator[tuple[str, QWidget]]:
     """Every screen and dialog, shown in turn; dialogs are closed after they are checked."""
     window.resize(*SIZE)
@@ -94,7 +93,7 @@ def screens(
     yield "custody log", shown(window)
     ids = workspace.items.shown_ids()
     yield "import summary", shown(ImportSummaryDialog(result, window))
-    yield from results(qtbot, window, ids, case_path.parent / f"package-{current_language()}")
+    yield from results(qtbot, window, ids, out / "package")
 
 
 def results(qtbot, window: MainWindow, ids: list[str], out: Path) -> Iterator[tuple[str, QWidget]]:
@@ -133,14 +132,16 @@ def results(qtbot, window: MainWindow, ids: list[str], out: Path) -> Iterator[tu
 @pytest.mark.parametrize(
     ("language", "high_contrast"), [("en", False), ("uk", False), ("uk", True)]
 )
-def test_no_label_is_cut_on_any_screen(qtbot, settings, olenas_case, language, high_contrast):
+def test_no_label_is_cut_on_any_screen(
+    qtbot, settings, tmp_path, olenas_case, language, high_contrast
+):
     use_language(language)
     apply_look(QApplication.instance(), high_contrast=high_contrast)
     window = MainWindow(settings, retry_base_ms=0)
     qtbot.addWidget(window)
     problems = []
     try:
-        for name, screen in screens(qtbot, window, *olenas_case):
+        for name, screen in screens(qtbot, window, tmp_path, *olenas_case):
             problems += [f"{name}: {p}" for p in clipped_labels(screen)]
             problems += [f"{name}: {p} runs off" for p in cut_widgets(screen)]
             problems += [f"{name}: table {p}" for p in cut_tables(screen)]
@@ -153,14 +154,14 @@ def test_no_label_is_cut_on_any_screen(qtbot, settings, olenas_case, language, h
     assert not problems, "cut:\n" + "\n".join(problems)
 
 
-def test_no_english_is_left_on_any_ukrainian_screen(qtbot, settings, olenas_case):
+def test_no_english_is_left_on_any_ukrainian_screen(qtbot, settings, tmp_path, olenas_case):
     use_language("uk")
     apply_look(QApplication.instance(), high_contrast=False)
     window = MainWindow(settings, retry_base_ms=0)
     qtbot.addWidget(window)
     problems = []
     try:
-        for name, screen in screens(qtbot, window, *olenas_case):
+        for name, screen in screens(qtbot, window, tmp_path, *olenas_case):
             problems += [
                 f"{name}: {where}: {text!r}"
                 for where, text in shown_texts(screen, data=(CASE_TITLE,))

@@ -25,7 +25,7 @@ FIELD_NAMES = {
 }
 
 GROUPS = {
-    "": N_("Summary"),
+    "": N_("Key fields"),
     "Image": N_("Image"),
     "EXIF": N_("Camera and exposure"),
     "GPS": N_("Location (GPS)"),
