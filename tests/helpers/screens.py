@@ -115,6 +115,8 @@ def shown_texts(root: QWidget, data: tuple[str, ...] = ()) -> list[tuple[str, st
 def english_words(text: str) -> list[str]:
     """Latin words in `text` that are not names or standards (PROPER)."""
     text = re.sub(r"\(\w\+\w\)|&", "", text)  # Qt's accelerator marks
+    text = re.sub(r"\S*/\S*", "", text)  # paths are evidence data
+    text = re.sub(r"\b[0-9a-f]{4,}\b", "", text)  # fingerprints, hashes
     return [w for w in LATIN_WORD.findall(text) if w not in PROPER]
 
 
