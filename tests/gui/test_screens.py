@@ -38,7 +38,8 @@ from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.notes import add_note, describe_item
 
 SIZE = (1280, 800)
-# Evidence data the app shows inside its own sentences (tests/helpers/case.py's case).
+# Evidence data the app shows inside its own sentences (tests/helpers/case.py's case; the
+# role is as the signed log recorded it).
 CASE_TITLE, INVESTIGATOR = "Balakliia — police station basement", "Olena K."
 pytestmark = pytest.mark.slow  # every screen, twice: about 30 s
 
@@ -165,7 +166,9 @@ def test_no_english_is_left_on_any_ukrainian_screen(qtbot, settings, tmp_path, o
         for name, screen in screens(qtbot, window, tmp_path, *olenas_case):
             problems += [
                 f"{name}: {where}: {text!r}"
-                for where, text in shown_texts(screen, data=(CASE_TITLE, INVESTIGATOR))
+                for where, text in shown_texts(
+                    screen, data=(CASE_TITLE, INVESTIGATOR, "investigator")
+                )
                 if english_words(text)
             ]
             if isinstance(screen, QDialog):
