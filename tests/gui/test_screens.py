@@ -41,6 +41,7 @@ SIZE = (1280, 800)
 # Evidence data the app shows inside its own sentences (tests/helpers/case.py's case; the
 # role is as the signed log recorded it).
 CASE_TITLE, INVESTIGATOR = "Balakliia — police station basement", "Olena K."
+ORGANIZATION = "Kharkiv regional prosecutor's office"
 pytestmark = pytest.mark.slow  # every screen, twice: about 30 s
 
 
@@ -49,7 +50,7 @@ def olenas_case(tmp_path_factory, corpus) -> tuple[Path, ImportResult]:
     """A case like the story's: photos with GPS and warnings, a description, a note."""
     folder = tmp_path_factory.mktemp("screens")
     case = new_case(folder, number="12022220000000123",
-                    organization="Kharkiv regional prosecutor's office")  # fmt: skip
+                    organization=ORGANIZATION)  # fmt: skip
     result = import_paths(case, [corpus / "camera", corpus / "phone"], source="SD card 1")
     first = CaseReader(case).items()[0]
     describe_item(case, first.id, {"title": "Cell 2, north wall",
@@ -167,7 +168,7 @@ def test_no_english_is_left_on_any_ukrainian_screen(qtbot, settings, tmp_path, o
             problems += [
                 f"{name}: {where}: {text!r}"
                 for where, text in shown_texts(
-                    screen, data=(CASE_TITLE, INVESTIGATOR, "investigator")
+                    screen, data=(CASE_TITLE, INVESTIGATOR, "investigator", ORGANIZATION)
                 )
                 if english_words(text)
             ]
