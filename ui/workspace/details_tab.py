@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.text import display_block, display_text, human_size, local_and_utc, plain_label
 from ui.workspace.item_model import UNVERIFIED_MARK, captured_text, copy_of_text, unverified_tip
-from ui.workspace.notes_tab import signed_by
 from ui.workspace.tag_names import GROUPS, field_name, group_and_name, group_title
-from vault.custody.entry import Entry
 from vault.evidence.items import Item
 from vault.evidence.sensitive import is_sensitive
 from vault.i18n import _
@@ -55,6 +53,9 @@ KEY_FIELDS = (
 # evidence data (never translated).
 ONE_LINE = {"name", "mime", "id", "source", "captured", "gps", "camera"}
 EVIDENCE_FIELDS = ONE_LINE | {"sha256", "warnings"}
+# Rows that only some items have (a working copy's parent, its copies, warnings): hidden
+# when empty so an ordinary photo's details show no blank titles.
+SHOWN_WHEN_SET = ("copy_of", "copies", "warnings")
 
 
 def section(box: QGroupBox) -> QGroupBox:
@@ -130,7 +131,7 @@ class DetailsTab(QScrollArea):
 
     def _properties(self) -> QGroupBox:
         box = QGroupBox(_("File"))
-        form = QFormLayout(box)
+        form = self._file_form = QFormLayout(box)
         rows = [
             ("name", _("Name")),
             ("copy_of", _("Copy of")),
@@ -175,8 +176,6 @@ class DetailsTab(QScrollArea):
         box = QGroupBox(_("Description"))
         form = QFormLayout(box)
         form.addRow(hint(_("Signed in the custody log when saved.")))
-        self.described = plain_label(_("Last saved by"))
-        form.addRow(self.described)
         for widget, title in (
             (self.title, _("Title")),
             (self.description, _("Description")),
@@ -223,7 +222,6 @@ class DetailsTab(QScrollArea):
         for label in self.values.values():
             label.clear()
         self.show_provenance(None)
-        self.described.clear()
         self.tags.setRowCount(0)
         self.described_by.clear()
         for edit in (self.title, self.description, self.location, self.captured_by):
@@ -269,6 +267,8 @@ class DetailsTab(QScrollArea):
             values[key] = UNVERIFIED_MARK + values[key] if values[key] else ""
         for key, value in values.items():
             self.values[key].setText(value)
+        for key in SHOWN_WHEN_SET:
+            self._file_form.setRowVisible(self.values[key], bool(values[key]))
         self.show_seal(seal)
 
     def show_extra(
@@ -328,15 +328,6 @@ class DetailsTab(QScrollArea):
         value_item.setToolTip(value)  # long values are elided in the cell
         self.tags.setItem(row, 0, name_item)
         self.tags.setItem(row, 1, value_item)
-
-    def show_described(self, entry: Entry | None, names: dict[str, str]) -> None:
-        """Who saved the description last, and when (from its signed entry)."""
-        who, when = signed_by(entry, names)
-        self.described.setText(
-            _("Last saved by {who} on {when}.").format(who=who, when=when)
-            if who
-            else _("Not described yet.")
-        )
 
     def tag_value(self, key: str) -> str | None:
         """The shown value of a tag by its raw name ("model", "Image Make")."""
