@@ -199,7 +199,7 @@ def test_receive_names_the_senders_role_and_organization_and_says_what_a_log_onl
     receive, first = _receive_through_dialog(qtbot, case_window, tmp_path / "first")
     label = receive.sender_label.text()
     assert "Olena K. (forensic photographer, Kharkiv Human Rights Group)" in label
-    assert first.items == 1 and "Imported 1 items" in receive.message.text()
+    assert first.items == 1 and "Imported 1 item and" in receive.message.text()
     receive, second = _receive_through_dialog(qtbot, case_window, tmp_path / "second")
     assert isinstance(second, ReceiveResult) and second.items == 0 and second.seq is not None
     message = receive.message.text()
