@@ -8,21 +8,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from vault.cli.main import _case_arg, command, open_case, print_json, say
+from vault.cli.main import _case_arg, add_list_remove, command, open_case, print_json, say
 from vault.i18n import _
 
 
 def _tsa_args(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="tsa_command", metavar="add|list|remove", required=True)
-    add = sub.add_parser("add", help=_("add a time-stamping service you trust"))
-    add.add_argument("name")
+    add = add_list_remove(
+        p,
+        "tsa_command",
+        add=_("add a time-stamping service you trust"),
+        listing=_("list the configured services"),
+        remove=_("forget a service"),
+    )
     add.add_argument("url")
     add.add_argument("--ca", type=Path, required=True, metavar="FILE.pem",
                      help=_("the CA certificates you trust for this service"))  # fmt: skip
-    listing = sub.add_parser("list", help=_("list the configured services"))
-    listing.add_argument("--json", action="store_true")
-    remove = sub.add_parser("remove", help=_("forget a service"))
-    remove.add_argument("name")
 
 
 @command("tsa", _tsa_args, _("add, list or remove the time-stamping services (RFC 3161)"))

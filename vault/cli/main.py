@@ -148,6 +148,20 @@ def _case_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", help=_("act as this investigator (name or fingerprint)"))
 
 
+def add_list_remove(
+    parser: argparse.ArgumentParser, dest: str, *, add: str, listing: str, remove: str
+) -> argparse.ArgumentParser:
+    """The `add NAME …`, `list [--json]` and `remove NAME` subcommands of one of the user's
+    named lists (time-stamping services, trust lists), with their help texts; returns the
+    `add` parser for the arguments that follow NAME."""
+    sub = parser.add_subparsers(dest=dest, metavar="add|list|remove", required=True)
+    adding = sub.add_parser("add", help=add)
+    adding.add_argument("name")
+    sub.add_parser("list", help=listing).add_argument("--json", action="store_true")
+    sub.add_parser("remove", help=remove).add_argument("name")
+    return adding
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evidence-vault",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from vault.cli.main import _case_arg, command, open_case, print_json, say
+from vault.cli.main import _case_arg, add_list_remove, command, open_case, print_json, say
 from vault.i18n import _
 
 
@@ -49,14 +49,14 @@ def provenance(args: argparse.Namespace) -> int:
 
 
 def _trust_args(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="trust_command", metavar="add|list|remove", required=True)
-    add = sub.add_parser("add", help=_("add a list of root certificates you trust"))
-    add.add_argument("name")
+    add = add_list_remove(
+        p,
+        "trust_command",
+        add=_("add a list of root certificates you trust"),
+        listing=_("list the shipped and added lists"),
+        remove=_("forget a list you added"),
+    )
     add.add_argument("pem", type=Path, metavar="FILE.pem")
-    listing = sub.add_parser("list", help=_("list the shipped and added lists"))
-    listing.add_argument("--json", action="store_true")
-    remove = sub.add_parser("remove", help=_("forget a list you added"))
-    remove.add_argument("name")
 
 
 @command("trust", _trust_args, _("add, list or remove the certificate lists for C2PA signers"))

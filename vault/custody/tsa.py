@@ -4,7 +4,6 @@ configuration folder, never in a case, because trust is the reader's choice."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +12,9 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from vault.configstore import config_file, read_records, write_records
 from vault.errors import InvalidInput, NotFound
 from vault.i18n import _
-from vault.userdirs import config_dir, write_atomically
 
 _NAME = re.compile(r"^[\w.-]{1,64}$")
 
@@ -41,26 +40,25 @@ class Tsa:
         }
 
 
+_FILE = "tsa.json"
+
+
 def tsa_file() -> Path:
-    return config_dir() / "tsa.json"
+    return config_file(_FILE)
 
 
 def list_tsas() -> list[Tsa]:
     """The configured services in the order they were added; [] when none."""
-    try:
-        doc = json.loads(tsa_file().read_text(encoding="utf-8"))
-        return [Tsa(t["name"], t["url"], t["ca_pem"]) for t in doc["tsas"]]
-    except FileNotFoundError:
-        return []
-    except (ValueError, KeyError, TypeError):
-        raise InvalidInput(
-            _("The list of time-stamping services ({path}) is damaged.").format(path=tsa_file())
-        ) from None
+    return read_records(
+        _FILE,
+        "tsas",
+        lambda t: Tsa(t["name"], t["url"], t["ca_pem"]),
+        _("The list of time-stamping services ({path}) is damaged."),
+    )
 
 
 def _save(tsas: list[Tsa]) -> None:
-    doc = {"tsas": [{"name": t.name, "url": t.url, "ca_pem": t.ca_pem} for t in tsas]}
-    write_atomically(tsa_file(), json.dumps(doc, indent=2).encode("utf-8"))
+    write_records(_FILE, "tsas", ({"name": t.name, "url": t.url, "ca_pem": t.ca_pem} for t in tsas))
 
 
 def read_ca_file(path: Path) -> str:

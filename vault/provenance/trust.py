@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from vault import assets
+from vault.configstore import config_file, read_records, write_records
 from vault.custody.tsa import read_ca_file
 from vault.errors import InvalidInput, MissingResource, NotFound
 from vault.i18n import _
-from vault.userdirs import config_dir, write_atomically
 
 _NAME = re.compile(r"^[\w .()-]{1,64}$")
 
@@ -76,21 +76,21 @@ def shipped_lists() -> list[TrustList]:
     return lists
 
 
+_FILE = "trust.json"
+
+
 def trust_file() -> Path:
-    return config_dir() / "trust.json"
+    return config_file(_FILE)
 
 
 def user_lists() -> list[TrustList]:
     """The lists the user added, in the order added; [] when none."""
-    try:
-        doc = json.loads(trust_file().read_text(encoding="utf-8"))
-        return [TrustList(t["name"], "user", t["anchors_pem"], source=t["source"])
-                for t in doc["lists"]]  # fmt: skip
-    except FileNotFoundError:
-        return []
-    except (ValueError, KeyError, TypeError):
-        message = _("The list of trusted certificate lists ({path}) is damaged.")
-        raise InvalidInput(message.format(path=trust_file())) from None
+    return read_records(
+        _FILE,
+        "lists",
+        lambda t: TrustList(t["name"], "user", t["anchors_pem"], source=t["source"]),
+        _("The list of trusted certificate lists ({path}) is damaged."),
+    )
 
 
 def all_lists() -> list[TrustList]:
@@ -125,6 +125,5 @@ def remove_trust_list(name: str) -> None:
 
 
 def _save(lists: list[TrustList]) -> None:
-    doc = {"lists": [{"name": t.name, "source": t.source, "anchors_pem": t.anchors}
-                     for t in lists]}  # fmt: skip
-    write_atomically(trust_file(), json.dumps(doc, indent=2).encode("utf-8"))
+    write_records(_FILE, "lists", ({"name": t.name, "source": t.source, "anchors_pem": t.anchors}
+                                   for t in lists))  # fmt: skip
