@@ -1,5 +1,7 @@
-"""Report: language, which items, where to save; it runs in the background (progress and
-Cancel in the window's strip) and opens the PDF when done."""
+"""Report: language, which items, how it is signed, where to save; it runs in the background
+(progress and Cancel in the window's strip) and opens the PDF when done. With a time-stamping
+service configured the signature is PAdES B-T (a token from that service, asked for only when
+the user makes the report), else B-B; the dialog says which it did."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from ui.jobs.worker import JobContext
 from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.paths import FollowingPath, case_label, default_path
 from ui.widgets.text import display_text, plain_label
+from vault.custody.tsa import list_tsas, report_tsa
+from vault.errors import VaultError
 from vault.i18n import _, current_language, ngettext
 from vault.report.generate import ReportResult, generate_report
 
@@ -39,6 +43,8 @@ class ReportDialog(QDialog):
         self.scope.addItem(
             _("Only the items the list shows ({n})").format(n=len(shown_ids)), "shown"
         )
+        self.signing = self._signing_combo()
+        self.tsa_name: str | None = None
         self.path = line_edit(_("Where to save the report"))
         self.following = FollowingPath(self.path, self._default_path())
         self.language.currentIndexChanged.connect(
@@ -55,6 +61,7 @@ class ReportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Items"), self.scope)
+        form.addRow(_("Signature"), self.signing)
         form.addRow(_("Save as"), row)
         form.addRow(
             plain_label(
@@ -66,6 +73,21 @@ class ReportDialog(QDialog):
         )
         form.addRow(self.message)
         form.addRow(buttons)
+
+    def _signing_combo(self) -> QComboBox:
+        """Each configured time-stamping service (B-T, the first chosen, as the CLI does),
+        then a signature without a time-stamp (B-B)."""
+        combo = QComboBox()
+        combo.setAccessibleName(_("How the report is signed"))
+        try:
+            services = list_tsas()
+        except VaultError:
+            services = []  # a damaged list: Settings says so; the report is still signed B-B
+        for tsa in services:
+            text = _("Time-stamped by {name} (PAdES B-T)").format(name=display_text(tsa.name))
+            combo.addItem(text, tsa.name)
+        combo.addItem(_("Without a time-stamp (PAdES B-B)"), None)
+        return combo
 
     def _default_path(self) -> Path:
         language = str(self.language.currentData())
@@ -88,10 +110,17 @@ class ReportDialog(QDialog):
         case, out = self.session.case, Path(self.path.text().strip()).expanduser()
         language = str(self.language.currentData())
         item_ids = list(self.shown_ids) if self.scope.currentData() == "shown" else None
+        service = self.signing.currentData()
+        try:
+            tsa = report_tsa(service, timestamp=service is not None)
+        except VaultError as err:  # removed in Settings since the dialog opened
+            self.message.setText(error_message(err))
+            return
+        self.tsa_name = tsa.name if tsa is not None else None
 
         def task(ctx: JobContext) -> ReportResult:
             return generate_report(
-                case, out, language=language, item_ids=item_ids,
+                case, out, language=language, item_ids=item_ids, tsa=tsa,
                 progress=ctx.progress, cancelled=ctx.cancelled,
             )  # fmt: skip
 
@@ -111,11 +140,20 @@ class ReportDialog(QDialog):
                 verdict=verdict,
                 sha=result.sha256,
             )
+            + "\n"
+            + self._signed_as(result)
         )
         fit_to_content(self)
         if self.open_pdf:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
         self.report_finished.emit(result)
+
+    def _signed_as(self, result: ReportResult) -> str:
+        if result.signature == "PAdES-B-T":
+            return _("Signed PAdES B-T: the signature carries a time-stamp from {name}.").format(
+                name=display_text(self.tsa_name or "")
+            )
+        return _("Signed PAdES B-B: the signature carries no time-stamp.")
 
     def on_report_failed(self, err: BaseException) -> None:
         self.generate.setEnabled(True)

@@ -39,13 +39,10 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 
 
 def _service(args: argparse.Namespace) -> Tsa | None:
-    """The time-stamping service for a B-T signature: the one named, else the first
-    configured; None (B-B) when none is configured or --no-timestamp is given."""
-    from vault.custody.tsa import find_tsa, list_tsas
+    """The time-stamping service for a B-T signature (see `report_tsa`)."""
+    from vault.custody.tsa import report_tsa
 
-    if args.no_timestamp or (args.tsa is None and not list_tsas()):
-        return None
-    return find_tsa(args.tsa)
+    return report_tsa(args.tsa, timestamp=not args.no_timestamp)
 
 
 @command("report", _report_args, _("write a signed PDF report of the case or chosen items"))

@@ -118,6 +118,15 @@ def find_tsa(name_or_url: str | None) -> Tsa:
     raise NotFound(_("No time-stamping service named {name}.").format(name=name_or_url))
 
 
+def report_tsa(name_or_url: str | None = None, *, timestamp: bool = True) -> Tsa | None:
+    """The service that time-stamps a report's signature (PAdES B-T): the one named, else
+    the first configured; None (B-B) when `timestamp` is off or, unnamed, none is configured.
+    The CLI's `report [--tsa X | --no-timestamp]` and the app's report dialog both ask here."""
+    if not timestamp or (name_or_url is None and not list_tsas()):
+        return None
+    return find_tsa(name_or_url)
+
+
 def trusted_roots() -> list[x509.Certificate]:
     """Every CA certificate the user trusts for any configured service."""
     roots: list[x509.Certificate] = []
