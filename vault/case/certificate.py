@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import sqlcipher3.dbapi2 as sqlcipher
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -22,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from vault.case.handle import Case
-from vault.custody.entry import Entry, read_entries
+from vault.custody.entry import Entry, Finding, read_entries
 from vault.errors import InvalidInput
 from vault.i18n import _
 
@@ -171,3 +172,84 @@ def _record(
             (sha, me, der, issuers or None),
         )
     return ReportKey(certificate, key, chain, sha, entry.seq)
+
+
+def check_certificates(conn: sqlcipher.Connection, entries: list[Entry]) -> list[Finding]:
+    """`verify`'s checks of report certificates: each signed `identity.certificate` entry
+    (the certificate parses, its SHA-256 is the signed one, it names its signer's own custody
+    key, its key is ECDSA P-256), each stored report key (`report_keys`) and each report's
+    signing certificate (`report.generate`) against a certified one of the same investigator."""
+    findings: list[Finding] = []
+    certified: dict[str, tuple[str, x509.Certificate]] = {}  # sha256 -> (fingerprint, cert)
+    for entry in entries:
+        if entry.action == "identity.certificate":
+            problem, certificate = _certified(entry)
+            if problem:
+                findings.append(Finding(entry.seq, problem))
+            elif certificate is not None:
+                certified[str(entry.details["sha256"])] = (entry.actor, certificate)
+        elif entry.action == "report.generate":
+            findings += _report_signer(entry, certified)
+    findings += _stored_keys(conn, certified)
+    return findings
+
+
+def _certified(entry: Entry) -> tuple[str, x509.Certificate | None]:
+    """What is wrong with one identity.certificate entry ("" if nothing), and its certificate."""
+    details = entry.details
+    certificate = _certificate(details.get("certificate"))
+    if certificate is None:
+        return _("the certificate an identity.certificate entry records cannot be read"), None
+    sha = certificate_sha256(certificate)
+    if sha != details.get("sha256") or sha != (entry.content or {}).get("digest"):
+        message = _("the recorded certificate's SHA-256 is {sha}, not the signed {signed}")
+        return message.format(sha=sha, signed=details.get("sha256")), None
+    if details.get("fingerprint") != entry.actor:
+        message = _("the certificate is recorded for key {fp}, not for its signer {signer}")
+        return message.format(
+            fp=str(details.get("fingerprint"))[:16], signer=entry.actor[:16]
+        ), None
+    key = certificate.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        return _("the recorded report certificate's key is not ECDSA P-256"), None
+    return "", certificate
+
+
+def _report_signer(
+    entry: Entry, certified: dict[str, tuple[str, x509.Certificate]]
+) -> list[Finding]:
+    """A report signed with a certificate its investigator had not certified before it."""
+    sha = entry.details.get("certificate")
+    if sha is None:
+        return []  # reports made before reports were signed name no certificate
+    if certified.get(str(sha), ("",))[0] != entry.actor:
+        message = _(
+            "report {id} was signed with certificate {sha}, which its signer never certified"
+        )
+        return [
+            Finding(entry.seq, message.format(id=entry.details.get("report"), sha=str(sha)[:16]))
+        ]
+    return []
+
+
+def _stored_keys(
+    conn: sqlcipher.Connection, certified: dict[str, tuple[str, x509.Certificate]]
+) -> list[Finding]:
+    """Each report-signing key kept in the case must belong to a certified certificate of the
+    same investigator: a key slipped in behind the log would sign reports nobody certified."""
+    findings = []
+    for sha, fp, der in conn.execute("SELECT sha256, fingerprint, private_key FROM report_keys"):
+        owner, certificate = certified.get(sha, ("", None))
+        if certificate is None or owner != fp or not _same_key(bytes(der), certificate):
+            message = _("the report-signing key for certificate {sha} matches no certificate "
+                        "its investigator certified in the log")  # fmt: skip
+            findings.append(Finding(None, message.format(sha=str(sha)[:16])))
+    return findings
+
+
+def _same_key(der: bytes, certificate: x509.Certificate) -> bool:
+    try:
+        private = serialization.load_der_private_key(der, None)
+    except (ValueError, TypeError):
+        return False
+    return private.public_key() == certificate.public_key()

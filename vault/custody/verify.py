@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from vault.case.certificate import check_certificates
 from vault.case.handle import Case
 from vault.case.identity import fingerprint
 from vault.custody.anchors import AnchorSummary, anchor_blobs, verify_anchors
@@ -86,6 +87,7 @@ def _verify_rows(
     report.findings += check_items(conn, cancelled)
     report.findings += check_notes(conn)
     report.findings += verify_lineage(conn, case.id)
+    report.findings += check_certificates(conn, entries)
     return report
 
 
