@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
             _("Receive package…"), self.on_receive_triggered, "", "receive"
         )
         self.report_action = self._action(_("Report…"), self.on_report_triggered, "", "report")
+        self.certificate_action = self._action(
+            _("Report certificate…"), self.on_certificate_triggered
+        )
         self.addAction(self.filter_action)
 
     def _make_menus(self) -> None:
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.receive_action,
             self.report_action,
+            self.certificate_action,
             None,
             self.lock_action,
             self.settings_action,
@@ -224,6 +228,7 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.receive_action,
             self.report_action,
+            self.certificate_action,
         ):
             action.setEnabled(idle)
         self.lock_action.setEnabled(has_case)
@@ -333,6 +338,12 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.workspace is not None:
             shown = self.workspace.items.shown_ids()
             self._open_dialog(ReportDialog(self.session, shown, self))
+
+    def on_certificate_triggered(self) -> None:
+        from ui.dialogs.certificate_dialog import CertificateDialog
+
+        if self.session is not None and self.workspace is not None:
+            self._open_dialog(CertificateDialog(self.session, self))
 
     def _open_dialog(self, dialog: QDialog) -> None:
         """Export, Receive or Report: window-modal; the case reloads when it changed."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 from cryptography import x509
@@ -145,6 +146,15 @@ def import_certificate(case: Case, pkcs12_bytes: bytes, password: str | None) ->
     if certificate.public_key() != key.public_key():
         raise InvalidInput(_("The PKCS#12 file's certificate does not match its private key."))
     return _record(case, certificate, key, tuple(extra), "pkcs12")
+
+
+def read_pkcs12(path: Path) -> bytes:
+    """The bytes of a PKCS#12 file the user named; a clear error when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        message = _("Cannot read {path}: {e}")
+        raise InvalidInput(message.format(path=path, e=err.strerror or err)) from None
 
 
 def _record(

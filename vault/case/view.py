@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vault.case.casefile import CaseInfo
+from vault.case.certificate import ReportKey, current_key
 from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.anchors import AnchorSummary, case_anchors
@@ -136,6 +137,11 @@ class CaseReader:
     def provenance(self) -> dict[str, list[dict[str, Any]]]:
         """Every item's provenance results from the signed log, oldest first (DESIGN §9)."""
         return provenance_by_item(self._case.conn)
+
+    def report_certificate(self) -> ReportKey | None:
+        """The certificate the signer's next report is signed with; None before the first
+        (one is self-issued then)."""
+        return current_key(self._case)
 
     def anchors(self) -> AnchorSummary:
         """What the case's time-stamp anchors prove (DESIGN §8), checked now against the

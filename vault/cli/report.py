@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vault.cli.main import _case_arg, command, open_case, output_path, read_secret_file, say
-from vault.errors import InvalidInput
 from vault.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:
@@ -85,14 +84,14 @@ def _certificate_args(p: argparse.ArgumentParser) -> None:
     _("show (or issue, or import) the certificate that signs your reports"),
 )
 def certificate(args: argparse.Namespace) -> int:
-    from vault.case.certificate import import_certificate, report_key
+    from vault.case.certificate import import_certificate, read_pkcs12, report_key
 
     with open_case(args) as case:
         if args.pkcs12 is not None:
             secret = (
                 read_secret_file(args.p12_passphrase_file) if args.p12_passphrase_file else None
             )
-            key = import_certificate(case, _read(args.pkcs12), secret)
+            key = import_certificate(case, read_pkcs12(args.pkcs12), secret)
         else:
             key = report_key(case)
     subject = key.certificate.subject.rfc4514_string()
@@ -100,12 +99,3 @@ def certificate(args: argparse.Namespace) -> int:
     say(f"SHA-256 {key.sha256}  (identity.certificate, seq {key.seq})")
     print(key.pem, end="")
     return 0
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise InvalidInput(
-            _("Cannot read {path}: {e}").format(path=path, e=err.strerror or err)
-        ) from None
