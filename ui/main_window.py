@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.verify_action = self._action(
             _("Verify custody"), self.on_verify_triggered, "", "verify"
         )
+        self.recheck_action = self._action(_("Check provenance again"), self.on_recheck_triggered)
         self.lock_action = self._action(_("Lock"), self.lock, "Ctrl+L", "lock")
         self.settings_action = self._action(
             _("Settings…"), self.on_settings_triggered, "", "settings"
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.note_action,
             self.verify_action,
+            self.recheck_action,
             None,
             self.export_action,
             self.receive_action,
@@ -229,6 +231,7 @@ class MainWindow(QMainWindow):
             self.receive_action,
             self.report_action,
             self.certificate_action,
+            self.recheck_action,
         ):
             action.setEnabled(idle)
         self.lock_action.setEnabled(has_case)
@@ -338,6 +341,10 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.workspace is not None:
             shown = self.workspace.items.shown_ids()
             self._open_dialog(ReportDialog(self.session, shown, self))
+
+    def on_recheck_triggered(self) -> None:
+        if self.workspace is not None:
+            self.workspace.start_recheck(None)
 
     def on_certificate_triggered(self) -> None:
         from ui.dialogs.certificate_dialog import CertificateDialog

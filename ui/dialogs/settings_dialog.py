@@ -1,5 +1,6 @@
-"""Settings: the language of the app, after how many idle minutes the case locks, and the
-time-stamping services the user trusts (DESIGN §8)."""
+"""Settings: the language of the app, after how many idle minutes the case locks, the
+time-stamping services the user trusts (DESIGN §8) and the certificate lists for Content
+Credentials (DESIGN §9, their own dialog)."""
 
 from __future__ import annotations
 
@@ -70,8 +71,19 @@ class SettingsDialog(QDialog):
         form.addRow(_("Lock the case after this long without use"), self.minutes)
         form.addRow("", self.blur_all)
         form.addRow(_("Time-stamping services"), self.tsas)
+        self.trust_button = QPushButton(_("Certificate lists…"))
+        self.trust_button.setAccessibleName(_("Certificate lists for Content Credentials"))
+        self.trust_button.clicked.connect(self.on_trust_lists)
+        self.trust_dialog: QDialog | None = None
+        form.addRow(_("Content Credentials"), self.trust_button)
         form.addRow(_("Privacy"), self._privacy(remember_recent))
         form.addRow(buttons)
+
+    def on_trust_lists(self) -> None:
+        from ui.dialogs.trust_dialog import TrustListsDialog
+
+        self.trust_dialog = TrustListsDialog(self)
+        self.trust_dialog.open()
 
     def _privacy(self, remember_recent: bool) -> QWidget:
         box = QWidget()

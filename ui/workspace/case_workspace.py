@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.dialogs.preview_dialog import PreviewDialog
 from ui.dialogs.redact_dialog import RedactDialog, can_redact
@@ -41,7 +41,8 @@ from vault.evidence.items import Item
 from vault.evidence.notes import add_note, amend_note, describe_item
 from vault.evidence.sensitive import blurred
 from vault.evidence.stills import save_frame
-from vault.i18n import _
+from vault.i18n import _, ngettext
+from vault.provenance.check import Rechecked, recheck_items
 
 EVIDENCE_TAB, LOG_TAB = 0, 1
 BANNER_STYLE = (
@@ -56,6 +57,7 @@ class CaseWorkspace(QWidget):
     verify_finished = Signal(object)
     timestamp_finished = Signal(object)
     frame_saved = Signal(object)  # the DerivedItem of a still saved from a video
+    recheck_finished = Signal(object)  # the Rechecked of a "Check provenance again"
 
     def __init__(self, session: CaseSession) -> None:
         super().__init__()
@@ -85,6 +87,7 @@ class CaseWorkspace(QWidget):
         self.preview_window: PreviewDialog | None = None
         self.redact_window: RedactDialog | None = None
         self._select_next: str | None = None  # a new working copy, selected once listed
+        self.recheck_box: QMessageBox | None = None
         # Care for the viewer: sensitive items (or all, by setting) are blurred until revealed
         # for this session; nothing of this is stored.
         self.blur_all = False
@@ -121,6 +124,7 @@ class CaseWorkspace(QWidget):
         self.reveal_button.clicked.connect(self.on_reveal_requested)
         self.preview.frame_requested.connect(self.start_frame)
         self.details.details.describe_requested.connect(self.on_describe_requested)
+        self.details.details.recheck_requested.connect(lambda item: self.start_recheck([item]))
         self.details.notes.note_add_requested.connect(self.on_note_add_requested)
         self.details.notes.note_amend_requested.connect(self.on_note_amend_requested)
         self.custody.verify_requested.connect(self.start_verify)
@@ -404,6 +408,42 @@ class CaseWorkspace(QWidget):
         return self.session.run(
             task, _("Time-stamping"), self.on_timestamp_succeeded, self.on_job_failed
         )
+
+    def start_recheck(self, item_ids: list[str] | None = None) -> Job | None:
+        """Check the provenance of `item_ids` (None: the whole case) again with today's
+        certificate lists, off the UI thread; each new result is appended (the CLI's
+        `provenance --recheck` core), never an edit."""
+        if self.session.busy:
+            show_error(self, VaultError(_("Wait until the current task finishes, then try again.")))
+            return None
+        case = self.case
+
+        def task(ctx: JobContext) -> Rechecked:
+            return recheck_items(case, item_ids, progress=ctx.progress, cancelled=ctx.cancelled)
+
+        return self.session.run(
+            task, _("Checking provenance again"), self.on_recheck_succeeded, self.on_job_failed
+        )
+
+    def on_recheck_succeeded(self, done: Rechecked) -> None:
+        lines = [
+            ngettext(
+                "Checked {n} item again: {k} new provenance result recorded.",
+                "Checked {n} items again: {k} new provenance results recorded.",
+                done.checked,
+            ).format(n=done.checked, k=len(done.results))
+        ]
+        names = {i.id: i.original_name for i in self.item_model.items()}
+        lines += [
+            _("Not checked: {name}: {why}").format(
+                name=display_text(names.get(item, item)), why=why
+            )
+            for item, why in done.skipped.items()
+        ]
+        self.recheck_box = QMessageBox(QMessageBox.Icon.Information, _("Provenance"),
+                                       "\n".join(lines), parent=self)  # fmt: skip
+        self.recheck_box.open()
+        self.recheck_finished.emit(done)
 
     def on_timestamp_succeeded(self, summary: AnchorSummary) -> None:
         self._anchors = summary

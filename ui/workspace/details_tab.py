@@ -96,6 +96,7 @@ class DetailsTab(QScrollArea):
     """Emits `describe_requested(item_id, fields)` when the user saves the descriptive fields."""
 
     describe_requested = Signal(str, dict)
+    recheck_requested = Signal(str)  # the item whose provenance to check again
 
     def __init__(self) -> None:
         super().__init__()
@@ -161,8 +162,19 @@ class DetailsTab(QScrollArea):
         self.provenance_box = QGroupBox(_("Provenance"))
         self.provenance = plain_label(_("Provenance"), selectable=True)
         self.provenance.setWordWrap(True)
-        QVBoxLayout(self.provenance_box).addWidget(self.provenance)
+        self.recheck = QPushButton(_("Check provenance again"))
+        self.recheck.setAccessibleName(_("Check this item's provenance again"))
+        self.recheck.setToolTip(_("Check again with today's certificate lists (appends a new "
+                                  "result, never edits the earlier one)"))  # fmt: skip
+        self.recheck.clicked.connect(self.on_recheck_clicked)
+        box = QVBoxLayout(self.provenance_box)
+        box.addWidget(self.provenance)
+        box.addWidget(self.recheck, 0, Qt.AlignmentFlag.AlignLeft)
         return self.provenance_box
+
+    def on_recheck_clicked(self) -> None:
+        if self._item is not None:
+            self.recheck_requested.emit(self._item.id)
 
     def show_provenance(self, result: dict[str, Any] | None) -> None:
         """The item's latest provenance result (signer, generator, time, claims, codes);

@@ -22,20 +22,22 @@ def _provenance_args(p: argparse.ArgumentParser) -> None:
 @command("provenance", _provenance_args, _("show the items' Content Credentials and proofs"))
 def provenance(args: argparse.Namespace) -> int:
     from vault.evidence.items import get_item, list_items
-    from vault.provenance.check import recheck
+    from vault.provenance.check import recheck_items
     from vault.provenance.codes import describe
     from vault.provenance.record import provenance_by_item
 
+    skipped: dict[str, str] = {}
     with open_case(args) as case:
         items = [get_item(case.conn, args.item)] if args.item else list_items(case.conn)
         if args.recheck:
-            for item in items:
-                recheck(case, item.id)
+            skipped = recheck_items(case, [args.item] if args.item else None).skipped
         found = provenance_by_item(case.conn)
+    for item_id, why in skipped.items():
+        say(f"warning: {item_id}: {why}", err=True)
     if args.json:
         print_json([{"item": i.id, "original_name": i.original_name,
                      "provenance": found.get(i.id, [])} for i in items])  # fmt: skip
-        return 0
+        return 1 if skipped else 0
     shown_any = False
     for item in items:
         for result in found.get(item.id, [])[-1:]:  # the latest reading; --json has them all
@@ -45,7 +47,7 @@ def provenance(args: argparse.Namespace) -> int:
                 say("  " + line)
     if not shown_any:
         say(_("No item carries Content Credentials or a ProofMode proof."))
-    return 0
+    return 1 if skipped else 0
 
 
 def _trust_args(p: argparse.ArgumentParser) -> None:
