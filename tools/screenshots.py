@@ -22,10 +22,13 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.app import create_application
+from ui.dialogs.certificate_dialog import CertificateDialog
 from ui.dialogs.export_dialog import PLAIN, ExportDialog
 from ui.dialogs.import_summary_dialog import ImportSummaryDialog
 from ui.dialogs.new_case_dialog import NewCaseDialog
 from ui.dialogs.receive_dialog import ReceiveDialog
+from ui.dialogs.report_dialog import ReportDialog
+from ui.dialogs.trust_dialog import TrustListsDialog
 from ui.language import use_language
 from ui.look import apply_look
 from ui.main_window import MainWindow
@@ -146,6 +149,21 @@ def dialogs(window: MainWindow, language: str, suffix: str, folder: Path) -> Non
     receive.close()
 
 
+def signing_dialogs(window: MainWindow, language: str, suffix: str) -> None:
+    """The report dialog (how it is signed), the report certificate and the certificate
+    lists for Content Credentials."""
+    session = window.session
+    assert session is not None and window.workspace is not None
+    for dialog, name in (
+        (ReportDialog(session, window.workspace.items.shown_ids(), window), "report-dialog"),
+        (CertificateDialog(session, window), "report-certificate"),
+        (TrustListsDialog(window), "trust-lists"),
+    ):
+        dialog.show()
+        save(dialog, f"{name}-{language}{suffix}")
+        dialog.close()
+
+
 def shoot(language: str, size: tuple[int, int], case_path: Path, result: ImportResult) -> None:
     suffix = "" if size == SIZE else f"-{size[0]}"
     use_language(language)
@@ -176,6 +194,8 @@ def shoot(language: str, size: tuple[int, int], case_path: Path, result: ImportR
         settle(20)
     save(window, f"custody-{language}{suffix}")
     dialogs(window, language, suffix, case_path.parent)
+    if not suffix:  # dialogs of their own size: once is enough
+        signing_dialogs(window, language, suffix)
     window.close()
 
 

@@ -21,6 +21,7 @@ from tests.helpers.screens import (
     english_words,
     shown_texts,
 )
+from ui.dialogs.certificate_dialog import CertificateDialog
 from ui.dialogs.export_dialog import PLAIN, ExportDialog
 from ui.dialogs.import_summary_dialog import ImportSummaryDialog
 from ui.dialogs.new_case_dialog import NewCaseDialog
@@ -28,6 +29,7 @@ from ui.dialogs.open_case_dialog import OpenCaseDialog
 from ui.dialogs.receive_dialog import ReceiveDialog
 from ui.dialogs.report_dialog import ReportDialog
 from ui.dialogs.settings_dialog import SettingsDialog
+from ui.dialogs.trust_dialog import AddTrustListDialog, TrustListsDialog
 from ui.dialogs.tsa_settings import AddTsaDialog
 from ui.language import use_language
 from ui.look import apply_look
@@ -82,6 +84,8 @@ def screens(
         ("open case", lambda: OpenCaseDialog(window.settings.recent_cases(), None, 0, window)),
         ("settings", lambda: SettingsDialog("en", 10, window)),
         ("add time-stamping service", lambda: AddTsaDialog(window)),
+        ("certificate lists", lambda: TrustListsDialog(window)),
+        ("add a certificate list", lambda: AddTrustListDialog(window)),
     ):
         yield name, shown(make())
     window.on_case_ready(Case.open(case_path, PASSPHRASE))
@@ -130,6 +134,20 @@ def results(qtbot, window: MainWindow, ids: list[str], out: Path) -> Iterator[tu
     assert done.signal_triggered, report.message.text()
     qtbot.waitUntil(lambda: not session.busy)
     yield "report result", shown(report)
+    yield from certificate(qtbot, window, out.parent)
+
+
+def certificate(qtbot, window: MainWindow, folder: Path) -> Iterator[tuple[str, QWidget]]:
+    """The report certificate, as the report just issued it, then a refused PKCS#12."""
+    dialog = shown(CertificateDialog(window.session, window))
+    yield "report certificate", dialog
+    junk = folder / "not-a.p12"
+    junk.write_bytes(b"not PKCS#12")
+    dialog.path.setText(str(junk))
+    dialog.passphrase.setText("wrong")
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not window.session.busy and dialog.import_button.isEnabled())
+    yield "report certificate refused", shown(dialog)
 
 
 @pytest.mark.parametrize(

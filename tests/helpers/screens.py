@@ -39,6 +39,7 @@ PROPER = {
     "Evidence", "Vault", "SHA", "GPS", "EXIF", "UTC", "PDF", "JPEG", "ISO", "age", "URL",
     "CA", "TSA", "RFC", "BagIt", "QR", "ICC", "zip", "evault", "pdf", "jpeg", "png", "PEM",
     "English", "Ctrl", "Shift", "OK", "MB", "KB", "GB", "Esc", "https",
+    "PAdES", "ECDSA", "PKCS", "Ed", "pfx", "PA",  # PAdES B-T, Ed25519, C2PA, .p12 or .pfx
 }  # fmt: skip
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 

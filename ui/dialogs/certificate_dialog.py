@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cryptography.x509.oid import NameOID
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QWidget
 
@@ -17,6 +18,12 @@ from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, p
 from ui.widgets.text import display_text, plain_label
 from vault.case.certificate import ReportKey, import_certificate, read_pkcs12
 from vault.i18n import _
+
+
+def _holder(key: ReportKey) -> str:
+    """Whom the certificate names: its common name, else its whole subject."""
+    names = key.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else key.certificate.subject.rfc4514_string()
 
 
 class CertificateDialog(QDialog):
@@ -62,8 +69,7 @@ class CertificateDialog(QDialog):
             return
         self.current.setText(
             _("Your reports are signed with {subject}, SHA-256 {sha} (custody entry {seq}).")
-            .format(subject=display_text(key.certificate.subject.rfc4514_string()),
-                    sha=key.sha256, seq=key.seq)
+            .format(subject=display_text(_holder(key)), sha=key.sha256, seq=key.seq)
         )  # fmt: skip
 
     def on_browse(self) -> None:

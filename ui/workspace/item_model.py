@@ -184,7 +184,10 @@ class ItemTableModel(RowTableModel):
         state = str(result.get("state"))
         kind = "C2PA" if result.get("kind") == "c2pa" else "ProofMode"
         badge = _("Provenance ({kind}): {state}").format(kind=kind, state=state_words(state))
-        return f"{badge}\n{state_explained(state)}" if tip else badge
+        if not tip:
+            return badge
+        codes = [str(c) for c in result.get("codes") or []]
+        return f"{badge}\n{state_explained(state, codes=codes)}"
 
     def _thumbnail(self, item: Item) -> Any:
         if self.unverified(item):

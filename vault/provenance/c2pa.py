@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from vault.evidence.filetype import Source, open_source
@@ -68,13 +69,19 @@ def tool_name(*, sdk: bool = True) -> str:
 def settings(lists: list[TrustList]) -> dict[str, Any]:
     """The validator's settings: offline always, anchored on `lists` (none: no anchors)."""
     result: dict[str, Any] = json.loads(json.dumps(_SETTINGS))
-    anchors = "".join(t.anchors for t in lists)
+    anchors = _bundle(t.anchors for t in lists)
     if anchors:
         result["trust"] = {"trust_anchors": anchors}
-        allowed = "".join(t.allowed for t in lists)
+        allowed = _bundle(t.allowed for t in lists)
         if allowed:
             result["trust"]["allowed_list"] = allowed
     return result
+
+
+def _bundle(pems: Iterable[str]) -> str:
+    """PEM texts as one bundle. Each ends on a line break: the interim list's file has
+    none, and glued to the next list it hid that list's first certificate."""
+    return "".join(p if p.endswith("\n") else p + "\n" for p in pems if p.strip())
 
 
 _CONTEXTS: dict[tuple[str, ...], Any] = {}  # per worker: parsing ~130 certificates costs

@@ -50,8 +50,27 @@ _EXPLAINED = {
 }
 
 
-def state_explained(state: str, tr: Translate = _) -> str:
-    """One sentence on what a state means for the evidence."""
+# An "invalid" reading whose only failures are these is an expired certificate, nothing
+# more: the data hash and the claim signature matched (their codes would be here otherwise).
+_CREDENTIAL_ONLY = {
+    "signingCredential.expired", "signingCredential.untrusted", "signingCredential.ocsp.skipped",
+}  # fmt: skip
+_EXPIRED_ONLY = N_(
+    "The signature matches the file, but the signer's certificate had expired when it was"
+    " checked and no trusted time shows when it was signed. This is not a sign of tampering."
+)
+
+
+def expired_only(codes: list[str]) -> bool:
+    """The reading failed only because the certificate had expired (no trusted time)."""
+    return "signingCredential.expired" in codes and set(codes) <= _CREDENTIAL_ONLY
+
+
+def state_explained(state: str, tr: Translate = _, codes: list[str] | None = None) -> str:
+    """One sentence on what a state means for the evidence (with its `codes`: an expired
+    certificate is said to be one, never a changed file)."""
+    if state == "invalid" and expired_only(codes or []):
+        return tr(_EXPIRED_ONLY)
     return tr(_EXPLAINED[state]) if state in _EXPLAINED else state
 
 
@@ -132,8 +151,9 @@ def describe(result: dict[str, Any], tr: Translate = _) -> list[str]:
     values are evidence strings: the caller shows them through its sanitizer."""
     kind = "C2PA" if result.get("kind") == "c2pa" else "ProofMode"
     state = str(result.get("state"))
+    codes = [str(c) for c in result.get("codes") or []]
     lines = [f"{kind}: {state_words(state, tr)} (seq {result.get('seq')})",
-             state_explained(state, tr)]  # fmt: skip
+             state_explained(state, tr, codes)]  # fmt: skip
     facts = (
         (N_("signer"), result.get("signer")), (N_("issuer"), result.get("issuer")),
         (N_("generator"), result.get("claim_generator")),
