@@ -9,12 +9,18 @@ from pathlib import Path
 
 from cryptography.x509.oid import NameOID
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QVBoxLayout, QWidget
 
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext
-from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
+from ui.widgets.dialog_parts import (
+    DIALOG_MIN_WIDTH,
+    action_buttons,
+    fit_to_content,
+    line_edit,
+    path_row,
+)
 from ui.widgets.text import display_text, plain_label
 from vault.case.certificate import ReportKey, import_certificate, read_pkcs12
 from vault.i18n import _
@@ -45,18 +51,22 @@ class CertificateDialog(QDialog):
         buttons, self.import_button = action_buttons(
             self, _("Import the certificate"), self.on_import_clicked
         )
-        form = QFormLayout(self)
-        form.addRow(self.current)
-        form.addRow(plain_label(text=_(
+        # Wrapped sentences in a plain column: a form row squeezes them until they overlap.
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.current)
+        layout.addWidget(plain_label(text=_(
             "To sign with your organisation's certificate instead, choose its PKCS#12 file "
             "(.p12 or .pfx). It must hold an ECDSA P-256 key: common PDF readers do not "
             "check Ed25519 signatures. The certificate is recorded in the custody log, signed "
             "with your custody key, and its private key is kept only inside this case file."
         )))  # fmt: skip
+        form = QFormLayout()
         form.addRow(_("PKCS#12 file"), row)
         form.addRow(_("Its passphrase"), self.passphrase)
-        form.addRow(self.message)
-        form.addRow(buttons)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(DIALOG_MIN_WIDTH + 80)
         self.show_current()
 
     def show_current(self) -> None:

@@ -215,7 +215,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
         "info", "witness_finding", "actor", "items", "tags", "description", "thumbnail",
         "original", "stream", "events", "notes", "log_entries", "actor_names", "subject_labels",
         "last_verification", "sensitive_ids", "provenance", "hands", "history", "described_by",
-        "note_authors", "kept_events", "anchors",
+        "note_authors", "kept_events", "anchors", "report_certificate",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
@@ -227,7 +227,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     reader.last_verification(), reader.provenance()
     reader.hands(), reader.history(item.id), reader.described_by(item.id)
     reader.note_authors(reader.notes()), reader.kept_events()
-    reader.anchors()
+    reader.anchors(), reader.report_certificate()  # None: reading never self-issues one
     assert dump(case) == before
 
 
