@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from test_main_window import select
 
-from tests.helpers.case import PASSPHRASE, new_case
+from tests.helpers.case import CORPUS, PASSPHRASE, new_case
 from tests.helpers.screens import (
     clipped_labels,
     cut_tables,
@@ -135,6 +136,26 @@ def results(qtbot, window: MainWindow, ids: list[str], out: Path) -> Iterator[tu
     qtbot.waitUntil(lambda: not session.busy)
     yield "report result", shown(report)
     yield from certificate(qtbot, window, out.parent)
+    yield from provenance(qtbot, window)
+
+
+def provenance(qtbot, window: MainWindow) -> Iterator[tuple[str, QWidget]]:
+    """An item with Content Credentials (its Provenance section and Check again button),
+    then the result of checking the whole case again."""
+    workspace = window.workspace
+    assert workspace is not None
+    with qtbot.waitSignal(workspace.import_finished, timeout=60_000):
+        workspace.start_import([CORPUS / "c2pa" / "CA.jpg"])
+    qtbot.waitUntil(lambda: not window.session.busy)
+    window.summary.close()
+    workspace.tabs.setCurrentIndex(0)
+    workspace.details.setCurrentIndex(0)
+    select(window, "CA.jpg")
+    yield "evidence, an item with Content Credentials", shown(window)
+    with qtbot.waitSignal(workspace.recheck_finished, timeout=60_000):
+        window.recheck_action.trigger()
+    qtbot.waitUntil(lambda: not window.session.busy)
+    yield "provenance checked again", shown(workspace.recheck_box)
 
 
 def certificate(qtbot, window: MainWindow, folder: Path) -> Iterator[tuple[str, QWidget]]:

@@ -160,7 +160,8 @@ class DetailsTab(QScrollArea):
     def _provenance_box(self) -> QGroupBox:
         """DESIGN §9: what the capture device's signature says, every code in plain words."""
         self.provenance_box = QGroupBox(_("Provenance"))
-        self.provenance = plain_label(_("Provenance"), selectable=True)
+        # The validator's report on the file: signer names, claims and its own codes.
+        self.provenance = plain_label(_("Provenance"), selectable=True, evidence=True)
         self.provenance.setWordWrap(True)
         self.recheck = QPushButton(_("Check provenance again"))
         self.recheck.setAccessibleName(_("Check this item's provenance again"))
