@@ -6,16 +6,14 @@ that is not ECDSA P-256 is a clear message and records nothing."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 
+from tests.helpers.certs import pkcs12_file
 from ui.dialogs.certificate_dialog import CertificateDialog
 from ui.main_window import MainWindow
 from vault.custody.entry import read_entries
@@ -25,21 +23,8 @@ SECRET = b"org p12 secret"
 
 
 def _p12(folder: Path, key, name: str = "Olena K., Prosecutor's office") -> Path:
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(42)
-        .not_valid_before(datetime(2026, 1, 1))
-        .not_valid_after(datetime(2031, 1, 1))
-        .sign(key, None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256())
-    )
     path = folder / f"org-{type(key).__name__}.p12"
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"org", key, cert, None, serialization.BestAvailableEncryption(SECRET)
-    ))  # fmt: skip
+    path.write_bytes(pkcs12_file(key, SECRET, name))
     return path
 
 

@@ -7,6 +7,7 @@ tests only)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 from test_main_window import select
@@ -35,6 +36,15 @@ def _rows(dialog: TrustListsDialog) -> list[list[str]]:
     return [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
 
 
+def _add(dialog: TrustListsDialog, name: str, pem: Path) -> None:
+    """Add a PEM list…, with the name and file typed in, then Add."""
+    dialog.add.click()
+    add: AddTrustListDialog = dialog.dialog
+    add.name.setText(name)
+    add.pem.setText(str(pem))
+    add.on_add()
+
+
 def test_the_shipped_lists_show_their_sha256_and_source_and_cannot_be_removed(qtbot):
     dialog = _open_lists(qtbot)
     shipped = shipped_lists()
@@ -46,11 +56,7 @@ def test_the_shipped_lists_show_their_sha256_and_source_and_cannot_be_removed(qt
 def test_a_pem_list_is_added_and_removed_as_the_cli_sees_it(qtbot, corpus):
     root = corpus / "c2pa" / "test_cert_root_bundle.pem"
     dialog = _open_lists(qtbot)
-    dialog.add.click()
-    add: AddTrustListDialog = dialog.dialog
-    add.name.setText("c2pa-rs test root")
-    add.pem.setText(str(root))
-    add.on_add()
+    _add(dialog, "c2pa-rs test root", root)
     (added,) = [row for row in _rows(dialog) if row[1] == "added by you"]
     assert added[0] == "c2pa-rs test root" and added[3] == str(root)
     listed = json.loads(run_cli("trust", "list", "--json").stdout)
@@ -67,11 +73,7 @@ def test_a_file_without_certificates_is_refused_with_a_reason(qtbot, tmp_path):
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate\n")
     dialog = _open_lists(qtbot)
-    dialog.add.click()
-    add: AddTrustListDialog = dialog.dialog
-    add.name.setText("junk")
-    add.pem.setText(str(junk))
-    add.on_add()
+    _add(dialog, "junk", junk)
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
     box = QApplication.activeModalWidget()
     assert "holds no PEM certificate" in box.text()

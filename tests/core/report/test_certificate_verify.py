@@ -7,16 +7,15 @@ app's back, as someone holding the passphrase could."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.x509.oid import NameOID
 
 from tests.helpers.case import PASSPHRASE, new_case, run_cli
+from tests.helpers.certs import self_signed
 from tests.helpers.tamper import forge_entry, tamper, tampering
 from vault.case.certificate import certificate_sha256, report_key
 from vault.case.handle import Case
@@ -32,18 +31,8 @@ def case(tmp_path: Path) -> Iterator[Case]:
     opened.close()
 
 
-def _certificate(key, name: str = "Olena K.") -> x509.Certificate:
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(11)
-        .not_valid_before(datetime(2026, 1, 1))
-        .not_valid_after(datetime(2036, 1, 1))
-        .sign(key, None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256())
-    )
+def _certificate(key) -> x509.Certificate:
+    return self_signed(key, serial=11)
 
 
 def _pem(certificate: x509.Certificate) -> str:

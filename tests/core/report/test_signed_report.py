@@ -7,14 +7,12 @@ from __future__ import annotations
 import hashlib
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -22,6 +20,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from tests.helpers.case import PASSPHRASE, new_case
+from tests.helpers.certs import pkcs12_file
 from tests.helpers.report import pdf_text
 from tests.helpers.tsa import LoopbackTsa
 from vault.case.certificate import current_key, import_certificate, report_key
@@ -115,20 +114,7 @@ def test_a_one_byte_change_breaks_the_signature(case: Case, tmp_path: Path) -> N
 
 
 def _pkcs12(key, name: str = "Olena K.") -> bytes:
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(datetime(2026, 1, 1))
-        .not_valid_after(datetime(2036, 1, 1))
-        .sign(key, None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256())
-    )
-    return pkcs12.serialize_key_and_certificates(
-        b"org", key, cert, None, serialization.BestAvailableEncryption(b"p12 secret")
-    )
+    return pkcs12_file(key, b"p12 secret", name)
 
 
 def test_an_organisations_pkcs12_certificate_is_recorded_and_signs_the_next_report(
