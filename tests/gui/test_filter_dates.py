@@ -96,7 +96,7 @@ def test_dates_combine_with_type_gps_and_text(qtbot, items, taken):
     in_2008 = between(taken, date(2008, 1, 1), date(2008, 12, 31))
     assert shown(items) == in_2008
     items.gps.setCurrentIndex(1)  # with GPS
-    with_gps = {i.original_name for i in items.model.items() if i.metadata.get("gps_lat")}
+    with_gps = {i.original_name for i in items.model.items() if i.gps}
     assert shown(items) == in_2008 & with_gps
     items.gps.setCurrentIndex(0)
     items.kind.setCurrentIndex(2)  # videos: none in the camera folder

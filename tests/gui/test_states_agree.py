@@ -31,7 +31,7 @@ def test_after_unlocking_a_verified_case_the_seals_agree_with_the_header(
     workspace.items.select_row(0)
     assert workspace.details.details.values["seal"].text() == "✓ intact"
     import_and_wait(window, [camera / "Kodak_CX7530.jpg"])
-    seals = {model.item(r).original_name: model.index(r, SEAL).data() for r in range(3)}
+    seals = {model.row(r).original_name: model.index(r, SEAL).data() for r in range(3)}
     assert seals == {"Canon_40D.jpg": "✓", "Nikon_D70.jpg": "✓", "Kodak_CX7530.jpg": ""}
 
 

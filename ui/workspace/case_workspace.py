@@ -26,7 +26,7 @@ from ui.workspace.custody_view import CustodyView
 from ui.workspace.details_pane import DetailsPane
 from ui.workspace.item_events_tab import written_by
 from ui.workspace.item_list import ItemListPane
-from ui.workspace.item_model import ItemRole, ItemTableModel
+from ui.workspace.item_model import ItemTableModel
 from ui.workspace.media_player import can_play
 from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview, veiled
 from vault.case.handle import Case
@@ -45,6 +45,8 @@ from vault.i18n import _, ngettext
 from vault.provenance.check import Rechecked, recheck_items
 
 EVIDENCE_TAB, LOG_TAB = 0, 1
+# Up to this many items, the custody log is read with the list; beyond, when it is shown.
+EAGER_LOG_ITEMS = 1_000
 BANNER_STYLE = (
     "background: #b00020; color: white; padding: 12px; font-weight: bold; font-size: 15px"
 )
@@ -82,7 +84,10 @@ class CaseWorkspace(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
         self._names: dict[str, str] = {}
-        self._problems: tuple[int | None, frozenset[str]] | None = None
+        self._log_stale = True  # the custody log is read when first shown (big cases)
+        self.eager_log_items = EAGER_LOG_ITEMS
+        # The entries a verification found at fault (their items' seals say ✗).
+        self._problems: tuple[int | None, frozenset[int]] | None = None
         self._anchors: AnchorSummary | None = None  # checked on open, verify and time-stamp
         self.preview_window: PreviewDialog | None = None
         self.redact_window: RedactDialog | None = None
@@ -130,6 +135,7 @@ class CaseWorkspace(QWidget):
         self.custody.verify_requested.connect(self.start_verify)
         self.custody.timestamp_requested.connect(self.start_timestamp)
         self.session.case_changed.connect(self.reload)
+        self.tabs.currentChanged.connect(lambda _index: self._show_log_if_wanted())
         self.session.job_started.connect(self.on_job_started)
         self.session.job_ended.connect(self.on_job_ended)
 
@@ -154,31 +160,35 @@ class CaseWorkspace(QWidget):
         self.header.show_case(reader.info.title, reader.info.number, actor.name, actor.fingerprint)
         last = reader.last_verification()
         self.header.show_verification(last, self._names)
-        selected = self.items.current_item()
-        items = reader.items()
+        selected = self.items.current_row()
         sensitive = reader.sensitive_ids()
         if sensitive != self.sensitive:
             self.sensitive = sensitive
             self.thumbnails.clear()
-        self.item_model.set_items(items)
+        self.items.blockSignals(True)  # the selection is restored below, once
+        self.item_model.set_lister(reader.lister(), reader.item)
+        self.items.blockSignals(False)
         self._show_seals(last)
-        self.details.details.names = {i.id: i.original_name for i in items}
-        self.details.details.copies = {}
-        for item in items:
-            if item.derived_from:
-                self.details.details.copies.setdefault(item.derived_from, []).append(
-                    item.original_name
-                )
         self.item_model.set_provenance(reader.provenance())
-        entries = reader.log_entries()
-        self.custody.show_entries(entries, self._names, reader.subject_labels(items))
-        self.custody.show_kept(reader.kept_events())
-        self._show_anchors(reader, len(entries))
+        self._log_stale = True
+        self._show_log_if_wanted()
         chosen, self._select_next = self._select_next, None
         self._reselect(chosen or (selected.id if selected else None))
-        current = self.items.current_item()
-        if current is not None:
-            self.details.details.show_seal(self.item_model.seal(current.id))
+
+    def _show_log_if_wanted(self) -> None:
+        """The custody log is read when shown, or at once when the case is small: a log
+        of 100,000 entries is not read before the evidence list's first screen."""
+        if not self._log_stale or self.session.busy or not self.session.open:
+            return
+        shown = self.tabs.currentIndex() == LOG_TAB
+        if not shown and self.item_model.total() > self.eager_log_items:
+            return
+        self._log_stale = False
+        reader = self.reader
+        entries = reader.log_entries()
+        self.custody.show_entries(entries, self._names, reader.subject_labels(reader.items()))
+        self.custody.show_kept(reader.kept_events())
+        self._show_anchors(reader, len(entries))
 
     def _show_seals(self, last: LastVerification | None) -> None:
         """The seals and the header read the same recorded verification; which items it
@@ -211,12 +221,12 @@ class CaseWorkspace(QWidget):
         self.banner.show()
 
     def _reselect(self, item_id: str | None) -> None:
-        for row in range(self.items.proxy.rowCount()):
-            item = self.items.proxy.index(row, 0).data(ItemRole)
-            if item.id == item_id:
-                self.items.select_row(row)
-                return
-        self.on_item_selected(None)
+        """Select the item again (its details re-read), or nothing if it is not shown."""
+        self.items.blockSignals(True)
+        self.items.table.clearSelection()
+        self.items.blockSignals(False)
+        if not (item_id and self.items.select_item(item_id)):
+            self.on_item_selected(None)
 
     def clear(self) -> None:
         """The case is locking: every item, thumbnail, note and entry leaves the views."""
@@ -227,6 +237,7 @@ class CaseWorkspace(QWidget):
         self.custody.clear()
         self._names = {}
         self._anchors = None
+        self._log_stale = True
 
     def _load_thumbnail(self, item_id: str) -> bytes | None:
         data = self.reader.thumbnail(item_id)
@@ -257,11 +268,21 @@ class CaseWorkspace(QWidget):
             self.details.clear()
             return
         model = self.item_model
-        self.details.details.show_item(item, model.seal(item.id), model.unverified(item))
+        if not self.session.busy:
+            self._show_relatives(item)
+        self.details.details.show_item(item, model.seal(item), model.unverified(item))
         if self.session.busy:
             self.preview.show_waiting(item)
             return
         self._show_case_data(item)
+
+    def _show_relatives(self, item: Item) -> None:
+        """The names of the item's original (for a copy) and of its working copies."""
+        reader = self.reader
+        parent = reader.item(item.derived_from) if item.derived_from else None
+        details = self.details.details
+        details.names = {parent.id: parent.original_name} if parent is not None else {}
+        details.copies = {item.id: reader.copy_names(item.id)}
 
     def _show_case_data(self, item: Item) -> None:
         reader = self.reader
@@ -458,14 +479,12 @@ class CaseWorkspace(QWidget):
         self.custody.timestamp.setEnabled(False)
 
     def on_verify_succeeded(self, report: CaseVerification) -> None:
-        bad = {f.seq for f in report.findings if f.level == "error"}
-        found = frozenset(i.id for i in self.item_model.items() if i.entered_seq in bad)
-        self._problems = (None, found)  # bound to the recorded entry at the next reload
+        bad = frozenset(f.seq for f in report.findings if f.level == "error" and f.seq is not None)
+        self._problems = (None, bad)  # bound to the recorded entry at the next reload
         # Older items' unsigned metadata: checked once verify recomputed it and said nothing
         # about the item's entry (a warning, such as "could not be recomputed", keeps the flag).
         noted = {f.seq for f in report.findings}
-        items = self.item_model.items()
-        self.item_model.set_checked({i.id for i in items if i.entered_seq not in noted})
+        self.item_model.set_checked(frozenset(seq for seq in noted if seq is not None))
         self.custody.show_verification(report)
         self._anchors = report.anchors
         self.custody.show_anchors(report.anchors)

@@ -258,7 +258,7 @@ class DetailsTab(QScrollArea):
         meta = item.metadata
         camera = camera_name(str(meta.get("make") or ""), str(meta.get("model") or ""))
         gps = f"{meta['gps_lat']}, {meta['gps_lon']}" if meta.get("gps_lat") else ""
-        taken = captured_text(item)
+        taken = captured_text(item.metadata.get("captured_at"))
         if taken and meta.get("captured_offset"):
             taken += " " + display_text(meta["captured_offset"])
         values = {

@@ -1,15 +1,21 @@
 """Sorting and filtering the evidence list: by text (name or capture date), by kind of
 file, by capture date (known or not, or within a range of days), by whether a GPS
-position is known."""
+position is known.
+
+The filters choose among every item's stored values (`IndexRow`, read once when first
+needed; vault/evidence/listing.py); the model then shows the chosen rows, each checked
+against its signed record as it is painted. The proxy passes rows through unchanged (no
+per-row mapping of 100,000 items) and hands sorting and filtering to the model."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QIdentityProxyModel
 
-from ui.workspace.item_model import ItemRole, SortRole, captured_text, has_gps
-from vault.evidence.items import Item
+from ui.workspace.item_model import ItemTableModel, captured_text
+from vault.evidence.listing import IndexRow
 
 DOCUMENT_PREFIXES = ("application/", "text/")
 
@@ -17,10 +23,10 @@ DOCUMENT_PREFIXES = ("application/", "text/")
 DATE_PRESETS = {"today": 0, "week": 6, "month": 29}  # days before today, today included
 
 
-def captured_date(item: Item) -> date | None:
+def captured_date(captured_at: str) -> date | None:
     """The day the camera's clock said the picture was taken, or None if unknown."""
     try:
-        return date.fromisoformat(str(item.metadata.get("captured_at") or "")[:10])
+        return date.fromisoformat(captured_at[:10])
     except ValueError:
         return None
 
@@ -30,41 +36,74 @@ def preset_range(preset: str, today: date) -> tuple[date, date]:
     return today - timedelta(days=DATE_PRESETS[preset]), today
 
 
-def kind_of(item: Item) -> str:
+def kind_of(mime: str) -> str:
     """The broad kind of file: image, video, audio, document or other."""
-    major = item.mime.split("/", 1)[0]
+    major = mime.split("/", 1)[0]
     if major in ("image", "video", "audio"):
         return major
-    return "document" if item.mime.startswith(DOCUMENT_PREFIXES) else "other"
+    return "document" if mime.startswith(DOCUMENT_PREFIXES) else "other"
 
 
-class ItemFilterProxy(QSortFilterProxyModel):
+@dataclass(frozen=True)
+class ItemQuery:
     """Filters are AND-ed; None means 'any'."""
+
+    text: str = ""
+    kind: str | None = None
+    gps: bool | None = None
+    dated: bool | None = None
+    first: date | None = None
+    last: date | None = None
+
+    def active(self) -> bool:
+        return self != ItemQuery()
+
+    def __call__(self, row: IndexRow) -> bool:
+        return (
+            self._matches_text(row)
+            and (self.kind is None or kind_of(row.mime) == self.kind)
+            and (self.gps is None or row.gps == self.gps)
+            and (self.dated is None or bool(row.captured_at) == self.dated)
+            and self._in_range(row)
+        )
+
+    def _in_range(self, row: IndexRow) -> bool:
+        if self.first is None and self.last is None:
+            return True
+        day = captured_date(row.captured_at)
+        return (
+            day is not None
+            and (self.first is None or day >= self.first)
+            and (self.last is None or day <= self.last)
+        )
+
+    def _matches_text(self, row: IndexRow) -> bool:
+        if not self.text:
+            return True
+        return self.text in row.name.casefold() or self.text in captured_text(row.captured_at)
+
+
+class ItemFilterProxy(QIdentityProxyModel):
+    """The list's filters; the model (an ItemTableModel) applies them and sorts."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setSortRole(SortRole)
-        self._text = ""
-        self._kind: str | None = None
-        self._gps: bool | None = None
-        self._dated: bool | None = None
-        self._first: date | None = None
-        self._last: date | None = None
+        self.query = ItemQuery()
+
+    def _apply(self, query: ItemQuery) -> None:
+        self.query = query
+        model = self.sourceModel()
+        assert isinstance(model, ItemTableModel)
+        model.set_query(query if query.active() else None)
 
     def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply(replace(self.query, text=text.strip().casefold()))
 
     def set_kind(self, kind: str | None) -> None:
-        self.beginFilterChange()
-        self._kind = kind
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply(replace(self.query, kind=kind))
 
     def set_gps(self, gps: bool | None) -> None:
-        self.beginFilterChange()
-        self._gps = gps
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply(replace(self.query, gps=gps))
 
     def set_capture(
         self, dated: bool | None = None, first: date | None = None, last: date | None = None
@@ -73,31 +112,4 @@ class ItemFilterProxy(QSortFilterProxyModel):
         items taken on those days or between them (both included)."""
         if first and last and first > last:
             first, last = last, first
-        self.beginFilterChange()
-        self._dated, self._first, self._last = dated, first, last
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        item: Item = self.sourceModel().index(row, 0, parent).data(ItemRole)
-        return (
-            self._matches_text(item)
-            and (self._kind is None or kind_of(item) == self._kind)
-            and (self._gps is None or has_gps(item) == self._gps)
-            and (self._dated is None or bool(captured_text(item)) == self._dated)
-            and self._in_range(item)
-        )
-
-    def _in_range(self, item: Item) -> bool:
-        if self._first is None and self._last is None:
-            return True
-        day = captured_date(item)
-        return (
-            day is not None
-            and (self._first is None or day >= self._first)
-            and (self._last is None or day <= self._last)
-        )
-
-    def _matches_text(self, item: Item) -> bool:
-        if not self._text:
-            return True
-        return self._text in item.original_name.casefold() or self._text in captured_text(item)
+        self._apply(replace(self.query, dated=dated, first=first, last=last))

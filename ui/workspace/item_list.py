@@ -39,6 +39,7 @@ from ui.workspace.item_model import (
     ItemTableModel,
 )
 from vault.evidence.items import Item
+from vault.evidence.listing import ItemRow
 from vault.i18n import _
 
 
@@ -57,7 +58,9 @@ class ItemTable(QTableView):
 # The widest text each column shows (besides its header): widths come from the font, never
 # from measuring rows, which a list of 10,000 items cannot afford.
 # Provenance shows its badge whole; its words are elided (the tooltip says them).
-WIDEST = {CAPTURED: "2000-00-00 00:00:00", GPS: "◉", SIZE: "999.9 MB", SEAL: "✓", PROVENANCE: "✓"}
+# The type shows its short name ("JPEG", "MP4"); a longer one is elided (the tooltip has it).
+WIDEST = {TYPE: "MPEG", CAPTURED: "2000-00-00 00:00:00", GPS: "◉", SIZE: "999.9 MB", SEAL: "✓",
+          PROVENANCE: "✓"}  # fmt: skip
 MIN_NAME = 120
 
 
@@ -74,8 +77,6 @@ def fit_columns(table: QTableView) -> None:
         width = max(metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(title))
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         table.setColumnWidth(column, width + padding)
-    # The type is in the details pane and the type filter; the list has no room for it.
-    table.setColumnHidden(TYPE, True)
     header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
     header.setStretchLastSection(False)
     table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -128,6 +129,7 @@ class ItemListPane(QWidget):
         self.gps = self._combo(
             "GPS", [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
         )
+        self._selected_key: int | None = None
         self.table = self._table()
         self.count = QLabel()
         self.count.setAccessibleName(_("Item count"))
@@ -217,24 +219,31 @@ class ItemListPane(QWidget):
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.table.activated_by_key.connect(self.preview_requested)
         self.table.doubleClicked.connect(self.preview_requested)
-        for signal in (
-            self.model.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-            self.proxy.modelReset,
-        ):
-            signal.connect(self.on_rows_changed)
+        # Filtering and sorting reset the model: the selected item stays selected if shown.
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.modelReset.connect(self.on_rows_changed)
 
     def on_rows_changed(self) -> None:
-        total = self.model.rowCount()
-        warned = sum(1 for item in self.model.items() if item.warnings)
-        shown = self.proxy.rowCount()
-        text = items_count(total) + " · " + _("with warnings: {w}").format(w=warned)
+        total = self.model.total()
+        shown = self.model.rowCount()
+        text = items_count(total)
         if shown != total:
             text += " · " + _("{n} shown").format(n=shown)
         self.count.setText(text)
         self.stack.setCurrentIndex(1 if total else 0)
+
+    def _remember_selection(self) -> None:
+        row = self.current_row()
+        self._selected_key = row.key if row is not None else None
+
+    def _restore_selection(self) -> None:
+        key, self._selected_key = self._selected_key, None
+        position = self.model.position_of_key(key) if key is not None else None
+        if position is not None:
+            self.select_row(position)
+        elif key is not None:
+            self.item_selected.emit(None)
 
     def on_kind_changed(self) -> None:
         kind = self._value(self.kind)
@@ -259,7 +268,8 @@ class ItemListPane(QWidget):
 
     def _span_the_case(self) -> None:
         """Start the range at the first and last capture days in the case."""
-        days = [d for d in map(captured_date, self.model.items()) if d is not None]
+        rows = self.model.index_rows() or []
+        days = [d for d in (captured_date(r.captured_at) for r in rows) if d is not None]
         if days:
             for edit, day in ((self.date_from, min(days)), (self.date_to, max(days))):
                 edit.blockSignals(True)
@@ -273,13 +283,28 @@ class ItemListPane(QWidget):
     def on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.item_selected.emit(self.current_item())
 
-    def current_item(self) -> Item | None:
+    def current_row(self) -> ItemRow | None:
+        """What the list shows of the selected item (no metadata; see current_item)."""
         rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(ItemRole) if rows else None
+        row = rows[0].data(ItemRole) if rows else None
+        return row if isinstance(row, ItemRow) else None
+
+    def current_item(self) -> Item | None:
+        """The selected item whole (its metadata and warnings read for it alone)."""
+        row = self.current_row()
+        return self.model.full_item(row) if row is not None else None
 
     def shown_ids(self) -> list[str]:
         """The ids of the items the filters let through, in the order shown."""
-        return [self.proxy.index(r, 0).data(ItemRole).id for r in range(self.proxy.rowCount())]
+        return self.model.shown_ids()
+
+    def select_item(self, item_id: str | None) -> bool:
+        """Select the item if it is shown; whether it is."""
+        position = self.model.position_of_id(item_id) if item_id else None
+        if position is None:
+            return False
+        self.select_row(position)
+        return True
 
     def selected_ids(self) -> list[str]:
         item = self.current_item()

@@ -1,18 +1,21 @@
-"""The evidence list as a Qt model over `vault.evidence.items.list_items`. Rows hold the Item
-records (cheap); thumbnails come from a bounded cache, loaded only for painted rows."""
+"""The evidence list as a Qt model over `vault.evidence.listing.ItemLister`: every item's key
+is known at once, rows are read and checked a window at a time as they are painted, and
+thumbnails come from a bounded cache, loaded only for painted rows (issue 17 §4)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
-from ui.widgets.row_table_model import RowTableModel
+from ui.widgets.row_table_model import Index, RowTableModel
 from ui.widgets.text import display_text, human_size, local_and_utc
 from ui.widgets.thumbnail_cache import ThumbnailCache
 from vault.case.view import LastVerification
 from vault.evidence.items import Item
+from vault.evidence.listing import IndexRow, ItemLister, ItemRow
 from vault.i18n import _
 from vault.provenance.codes import state_explained, state_words
 
@@ -21,6 +24,9 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
 NAME, TYPE, CAPTURED, GPS, SIZE, SEAL, PROVENANCE = range(7)
+# Rows read and checked at once: a screen or two of them (a 1600 px high list shows ~30).
+WINDOW = 96
+FULL_ITEMS = 16  # whole items kept for the details pane (the selected one and recent)
 BADGES = {"trusted": "✓✓", "valid": "✓", "invalid": "✗", "unverifiable": "?"}
 
 
@@ -36,13 +42,28 @@ def unverified_tip() -> str:
     )
 
 
-def has_gps(item: Item) -> bool:
-    return bool(item.metadata.get("gps_lat") and item.metadata.get("gps_lon"))
+def captured_text(at: object) -> str:
+    """A capture time as the list shows it ("2024-05-01 10:00:00"), "" when unknown."""
+    return display_text(at).replace("T", " ") if isinstance(at, str) and at else ""
 
 
-def captured_text(item: Item) -> str:
-    at = item.metadata.get("captured_at") or ""
-    return display_text(at).replace("T", " ")
+def type_text(mime: str) -> str:
+    """The type, short ("JPEG", "MP4", "PDF", "text"); the tooltip has the whole type."""
+    major, _slash, minor = mime.partition("/")
+    if major == "text":
+        return "text"
+    for prefix in ("x-", "vnd."):
+        minor = minor.removeprefix(prefix)
+    return display_text(minor.upper() or mime)
+
+
+def name_tip(item: ItemRow) -> str:
+    """The whole name (the cell elides it in the middle), as plain text; for a working copy,
+    what it is."""
+    name = display_text(item.original_name)
+    if item.derived_from is None:
+        return name
+    return name + "\n" + _("Working copy of another item (its details say which)")
 
 
 def copy_of_text(item: Item, names: dict[str, str]) -> str:
@@ -61,18 +82,31 @@ def copy_of_text(item: Item, names: dict[str, str]) -> str:
 
 
 class ItemTableModel(RowTableModel):
-    """Items of the open case. `may_read()` says whether the case can be read right now
-    (no job writing); when it cannot, rows show what is already in memory."""
+    """Items of the open case, read a window at a time (vault/evidence/listing.py): the
+    model holds every item's row key, and the checked rows of the windows painted so far;
+    filtering and sorting read every item's stored values once, when first asked for.
+    `may_read()` says whether the case can be read right now (no job writing); when it
+    cannot, rows show what is already in memory."""
 
     def __init__(self, thumbnails: ThumbnailCache, may_read: Callable[[], bool]) -> None:
         super().__init__()
         self._thumbnails = thumbnails
         self._may_read = may_read
-        self._seals: dict[str, bool] = {}
+        self._lister: ItemLister | None = None
+        self._all: list[int] = []  # every item's key, in the order it entered the case
+        self._keys: list[int] = []  # the keys shown, filtered and sorted
+        self._cache: dict[int, ItemRow] = {}
+        self._index: list[IndexRow] | None = None
+        self._query: Callable[[IndexRow], bool] | None = None
+        self._order: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._load_item: Callable[[str], Item | None] = lambda _id: None
+        self._full: OrderedDict[str, Item] = OrderedDict()
         self._last: LastVerification | None = None
-        self._names: dict[str, str] = {}
+        self._problems: frozenset[int] | None = None  # entries a verification found at fault
         self._provenance: dict[str, dict[str, Any]] = {}
-        self._checked: set[str] = set()  # unsigned rows that verify recomputed and found equal
+        # Entries a verification found something about: the unsigned metadata of items
+        # entered by any other entry was recomputed and found as stored (None: not verified).
+        self._noted: frozenset[int] | None = None
 
     def headers(self) -> list[str]:
         # The seal column is a mark wide: its header is the mark, its name the tooltip.
@@ -81,98 +115,190 @@ class ItemTableModel(RowTableModel):
     def header_tips(self) -> dict[int, str]:
         return {SEAL: _("Seal: the item's bytes still hash to the digest recorded at import")}
 
-    def set_items(self, items: list[Item]) -> None:
-        self._names = {item.id: item.original_name for item in items}
-        self.set_rows(items)
+    def set_lister(
+        self, lister: ItemLister | None, load_item: Callable[[str], Item | None] | None = None
+    ) -> None:
+        """Show the case `lister` reads (None: no case): its keys only, rows as painted."""
+        self.beginResetModel()
+        self._lister = lister
+        self._all = lister.keys() if lister is not None else []
+        self._cache.clear()
+        self._full.clear()
+        self._index = None
+        if load_item is not None:
+            self._load_item = load_item
+        self._keys = self._arranged()
+        self.endResetModel()
 
-    def name_of(self, item_id: str) -> str | None:
-        """The original name of an item of the case (a copy's parent), if it is here."""
-        return self._names.get(item_id)
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._keys)
 
-    def copies_of(self, item_id: str) -> list[Item]:
-        return [item for item in self._rows if item.derived_from == item_id]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        return None if row is None else self.cell(row, index.column(), role)
+
+    def row(self, position: int) -> ItemRow | None:
+        """The checked row shown at `position`, reading its window if needed (None while
+        the case cannot be read and the row was never read)."""
+        key = self._keys[position]
+        found = self._cache.get(key)
+        if found is None and self._lister is not None and self._may_read():
+            first = max(0, position - WINDOW // 4)
+            wanted = [k for k in self._keys[first : first + WINDOW] if k not in self._cache]
+            self._cache.update(self._lister.rows(wanted))
+            found = self._cache.get(key)
+        return found
+
+    def full_item(self, row: ItemRow) -> Item | None:
+        """Everything about one item (metadata, warnings, derivation), for the details."""
+        item = self._full.get(row.id)
+        if item is None and self._may_read():
+            item = self._load_item(row.id)
+            if item is not None:
+                self._full[row.id] = item
+                while len(self._full) > FULL_ITEMS:
+                    self._full.popitem(last=False)
+        return item
+
+    def position_of_key(self, key: int) -> int | None:
+        """Where the item of row key `key` is shown, if it is."""
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            return None
+
+    def position_of_id(self, item_id: str) -> int | None:
+        """Where the item is shown, if it is (one query for its key; no row is read)."""
+        if self._lister is None:
+            return None
+        for row in self._cache.values():
+            if row.id == item_id:
+                return self.position_of_key(row.key)
+        key = self._lister.key_of(item_id) if self._may_read() else None
+        return None if key is None else self.position_of_key(key)
+
+    def shown_ids(self) -> list[str]:
+        """The ids of the items shown, in the order shown."""
+        index = self.index_rows()
+        if index is not None:
+            ids = {r.key: r.id for r in index}
+            return [ids[key] for key in self._keys if key in ids]
+        return [row.id for row in self.items()]
 
     def clear(self) -> None:
         """Forget every item and thumbnail (the case is locked)."""
-        self.set_items([])
-        self._seals.clear()
+        self.set_lister(None)
+        self._last, self._problems = None, None
         self._provenance.clear()
-        self._checked.clear()
+        self._noted = None
         self._thumbnails.clear()
 
-    def set_seals(self, seals: dict[str, bool]) -> None:
-        """item id -> True (bytes verified intact) or False (a finding about it)."""
-        self._seals = dict(seals)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, SEAL), self.index(len(self._rows) - 1, SEAL))
+    # Filtering and sorting (ui/workspace/item_filter.py says which rows match).
+
+    def set_query(self, query: Callable[[IndexRow], bool] | None) -> None:
+        """Show only the items `query` accepts (None: all)."""
+        self._query = query
+        self._rearrange()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._order = (column, order)
+        self._rearrange()
+
+    def _rearrange(self) -> None:
+        self.beginResetModel()
+        self._keys = self._arranged()
+        self.endResetModel()
+
+    def _arranged(self) -> list[int]:
+        column, order = self._order
+        if self._query is None and column < 0:
+            return list(self._all)  # no item's values are needed
+        index = self.index_rows()
+        if index is None:
+            return list(self._all)  # shown as entered until the case can be read
+        rows = index if self._query is None else [r for r in index if self._query(r)]
+        if column >= 0:
+            reverse = order == Qt.SortOrder.DescendingOrder
+            rows = sorted(rows, key=lambda r: self._sort_key(r, column), reverse=reverse)
+        return [r.key for r in rows]
+
+    def index_rows(self) -> list[IndexRow] | None:
+        """Every item's stored values, read once (None while the case cannot be read)."""
+        if self._index is None and self._lister is not None and self._may_read():
+            self._index = self._lister.index()
+        return [] if self._lister is None else self._index
+
+    def total(self) -> int:
+        return len(self._all)
+
+    def items(self) -> list[ItemRow]:
+        """Every item shown, checked (reads them all: for small cases and tests)."""
+        rows = [self.row(position) for position in range(len(self._keys))]
+        return [row for row in rows if row is not None]
+
+    # Seals, provenance and the older items' unsigned metadata.
+
+    def _changed_column(self, first: int, last: int) -> None:
+        if self._keys:
+            self.dataChanged.emit(self.index(0, first), self.index(len(self._keys) - 1, last))
 
     def show_verification(
-        self, last: LastVerification | None, problems: frozenset[str] | None = None
+        self, last: LastVerification | None, problems: frozenset[int] | None = None
     ) -> None:
         """Seals from the last recorded verification, the one the header's badge shows too:
-        items entered before it are intact if it passed; if it failed, `problems` (the ids
-        it found at fault, known when it ran in this session) says which. Items entered
+        items entered before it are intact if it passed; if it failed, `problems` (the
+        entries it found at fault, known when it ran in this session) says which. Items entered
         after it are not verified yet."""
-        self._last = last
-        checked = [i for i in self._rows if last is not None and i.entered_seq < last.seq]
-        if last is not None and last.passed:
-            self.set_seals({item.id: True for item in checked})
-        elif problems is not None:
-            self.set_seals({item.id: item.id not in problems for item in checked})
-        else:
-            self.set_seals({})
+        self._last, self._problems = last, problems
+        self._changed_column(SEAL, SEAL)
 
-    def seal(self, item_id: str) -> bool | None:
-        return self._seals.get(item_id)
+    def seal(self, item: ItemRow | Item | IndexRow) -> bool | None:
+        """True (bytes verified intact), False (a finding about it), None (not verified)."""
+        last = self._last
+        if last is None or item.entered_seq >= last.seq:
+            return None
+        if last.passed:
+            return True
+        return None if self._problems is None else item.entered_seq not in self._problems
 
     def set_provenance(self, results: dict[str, list[dict[str, Any]]]) -> None:
         """item id -> its provenance results, oldest first; the badge shows the latest."""
         self._provenance = {item: found[-1] for item, found in results.items() if found}
-        if self._rows:
-            last = len(self._rows) - 1
-            self.dataChanged.emit(self.index(0, PROVENANCE), self.index(last, PROVENANCE))
+        self._changed_column(PROVENANCE, PROVENANCE)
 
     def provenance(self, item_id: str) -> dict[str, Any] | None:
         """The item's latest provenance result, None when it carries no proof."""
         return self._provenance.get(item_id)
 
-    def set_checked(self, item_ids: set[str]) -> None:
-        """Items whose unsigned metadata and thumbnail (older case files) a verification
-        recomputed from the original and found as stored: shown unflagged from now on."""
-        self._checked = set(item_ids)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, SEAL))
+    def set_checked(self, noted: frozenset[int]) -> None:
+        """A verification recomputed the unsigned metadata and thumbnails (older case files)
+        from the originals: items entered by entries it found nothing about (`noted` are
+        those it did) are shown unflagged from now on."""
+        self._noted = noted
+        self._changed_column(0, SEAL)
 
-    def unverified(self, item: Item) -> bool:
+    def unverified(self, item: ItemRow | Item) -> bool:
         """Whether what the item shows beyond its signed record (metadata, thumbnail) was
         never signed and not yet checked by a verification (issue 9 §1)."""
-        return bool(item.unsigned) and item.id not in self._checked
+        return bool(item.unsigned) and (self._noted is None or item.entered_seq in self._noted)
 
-    def item(self, row: int) -> Item:
-        return self._rows[row]
-
-    def items(self) -> list[Item]:
-        return list(self._rows)
-
-    def cell(self, item: Item, column: int, role: int) -> Any:
+    def cell(self, item: ItemRow, column: int, role: int) -> Any:
         if role == ItemRole:
             return item
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column)
-        if role == SortRole:
-            return self._sort_key(item, column)
         if role == Qt.ItemDataRole.DecorationRole and column == NAME:
             return self._thumbnail(item)
         if role == Qt.ItemDataRole.ToolTipRole and column == SEAL:
-            return self._seal_tip(item.id)
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and column in (CAPTURED, GPS)
-            and (self.unverified(item))
-        ):
+            return self._seal_tip(item)
+        if role == _TIP and column in (CAPTURED, GPS) and self.unverified(item):
             return unverified_tip()
-        if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
-            return copy_of_text(item, self._names)
+        if role == _TIP and column == NAME:
+            return name_tip(item)
+        if role == _TIP and column == TYPE:
+            return display_text(item.mime)
         if column == PROVENANCE and role in (_TIP, Qt.ItemDataRole.AccessibleTextRole):
             return self._provenance_words(item.id, role == _TIP)
         return None
@@ -189,24 +315,25 @@ class ItemTableModel(RowTableModel):
         codes = [str(c) for c in result.get("codes") or []]
         return f"{badge}\n{state_explained(state, codes=codes)}"
 
-    def _thumbnail(self, item: Item) -> Any:
+    def _thumbnail(self, item: ItemRow) -> Any:
         if self.unverified(item):
             return None  # never drawn as evidence until a verification checked it
         if self._may_read() or self._thumbnails.cached(item.id):
             return self._thumbnails.get(item.id)
         return None
 
-    def _display(self, item: Item, column: int) -> str:
+    def _display(self, item: ItemRow, column: int) -> str:
         if column == NAME:
             mark = "↳ " if item.derived_from else ""  # a working copy, linked to its original
             return mark + display_text(item.original_name)
         if column == TYPE:
-            return display_text(item.mime)
+            return type_text(item.mime)
         flag = UNVERIFIED_MARK if self.unverified(item) else ""
         if column == CAPTURED:
-            return flag + captured_text(item) if captured_text(item) else ""
+            shown = captured_text(item.captured_at)
+            return flag + shown if shown else ""
         if column == GPS:
-            return flag + "◉" if has_gps(item) else ""
+            return flag + "◉" if item.gps else ""
         if column == SIZE:
             return human_size(item.size)
         if column == PROVENANCE:
@@ -215,20 +342,27 @@ class ItemTableModel(RowTableModel):
                 return ""
             state = str(result.get("state"))
             return f"{BADGES.get(state, '?')} {state_words(state)}"
-        seal = self._seals.get(item.id)
+        seal = self.seal(item)
         return "" if seal is None else ("✓" if seal else "✗")
 
-    def _sort_key(self, item: Item, column: int) -> Any:
+    def _sort_key(self, row: IndexRow, column: int) -> Any:
         if column == SIZE:
-            return item.size
+            return row.size
         if column == CAPTURED:
-            return captured_text(item).casefold()
+            return row.captured_at
         if column == GPS:
-            return int(has_gps(item))
-        return self._display(item, column).casefold()
+            return int(row.gps)
+        if column == TYPE:
+            return row.mime
+        if column == SEAL:
+            seal = self.seal(row)
+            return -1 if seal is None else int(seal)
+        if column == PROVENANCE:
+            return str((self._provenance.get(row.id) or {}).get("state", ""))
+        return row.name.casefold()
 
-    def _seal_tip(self, item_id: str) -> str:
-        seal = self._seals.get(item_id)
+    def _seal_tip(self, item: ItemRow) -> str:
+        seal = self.seal(item)
         if seal is None:
             if self._last is not None and not self._last.passed:
                 return _("The last verification found problems. Verify again to see which.")

@@ -18,10 +18,12 @@ from vault.case.identity import Identity
 from vault.custody.anchors import AnchorSummary, case_anchors
 from vault.custody.entry import Entry, Finding, read_entries
 from vault.custody.hands import Event, Hands
+from vault.errors import NotFound
 from vault.evidence import items as _items
 from vault.evidence import sensitive as _sensitive
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
+from vault.evidence.listing import ItemLister
 from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
 from vault.provenance.record import provenance_by_item
@@ -95,6 +97,21 @@ class CaseReader:
     def items(self) -> list[Item]:
         return _items.list_items(self._case.conn)
 
+    def lister(self) -> ItemLister:
+        """The evidence list, read a window at a time (vault/evidence/listing.py)."""
+        return ItemLister(self._case.conn)
+
+    def item(self, item_id: str) -> Item | None:
+        """One item whole, as its signed record states it; None if not in the case."""
+        try:
+            return _items.get_item(self._case.conn, item_id)
+        except NotFound:
+            return None
+
+    def copy_names(self, item_id: str) -> list[str]:
+        """The names of the item's working copies in this case (DESIGN §10)."""
+        return copy_names(self._case, item_id)
+
     def tags(self, item_id: str) -> dict[str, str]:
         return _items.item_tags(self._case.conn, item_id)
 
@@ -152,6 +169,21 @@ class CaseReader:
 def log_entries(case: Case) -> list[Entry]:
     """Every entry of the case's own chain, in seq order."""
     return list(read_entries(case.conn))
+
+
+def copy_names(case: Case, item_id: str) -> list[str]:
+    """Names of the items whose signed `item.derive` names `item_id` as their parent."""
+    entries = read_entries(case.conn, "WHERE action = 'item.derive' AND content LIKE ?",
+                           (f'%"parent":"{item_id}"%',))  # fmt: skip
+    names = []
+    for entry in entries:
+        try:
+            copy = _items.get_item(case.conn, str(entry.subject))
+        except NotFound:
+            continue
+        if copy.derived_from == item_id:
+            names.append(copy.original_name)
+    return names
 
 
 def actor_names(case: Case) -> dict[str, str]:

@@ -117,6 +117,19 @@ class _Records:
             self._by_seq[seq] = item_records(signed_content(text, content_hash))
         return self
 
+    def load(self, seqs: list[int]) -> None:
+        """Parse, in one query per few hundred, the entries `seqs` not parsed yet (the rows
+        of one screen of a long list)."""
+        wanted = [seq for seq in seqs if seq not in self._by_seq]
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            rows = self._conn.execute(
+                "SELECT seq, content, content_hash FROM custody WHERE seq IN"
+                f" ({','.join('?' * len(batch))})", batch
+            )  # fmt: skip
+            for seq, text, content_hash in rows:
+                self._by_seq[seq] = item_records(signed_content(text, content_hash))
+
     def get(self, item_id: str, seq: int) -> dict[str, Any] | None:
         if seq not in self._by_seq:
             row = self._conn.execute(

@@ -1,0 +1,91 @@
+"""Issue 17 §4: the evidence list of a big case is read a window at a time, and every row it
+shows is still the signed one (issue 9 §1), whatever the case file's rows claim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.case import PASSPHRASE
+from tests.helpers.case import edit_rows as edit
+from vault.case.handle import Case
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
+from vault.evidence.listing import ItemLister, ItemRow
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """Photos with and without GPS, and a text note, imported as the app does."""
+    path = tmp_path_factory.mktemp("listing") / "case.evault"
+    folder = tmp_path_factory.mktemp("files")
+    (folder / "note.txt").write_text("Свідок: утримували 46 днів.\n", encoding="utf-8")
+    camera = corpus / "camera"
+    with Case.create(path, PASSPHRASE, title="Listing", investigator="Olena K.") as case:
+        import_paths(case, [camera / "Canon_40D.jpg", camera / "Kodak_CX7530.jpg"])
+        import_paths(case, [folder / "note.txt", camera / "FurnaceCreekInn.jpg"])
+    return path
+
+
+@pytest.fixture
+def case_file(pristine: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "case.evault"
+    copy.write_bytes(pristine.read_bytes())
+    return copy
+
+
+def _as_listed(case_file: Path) -> tuple[list[ItemRow], dict[str, object]]:
+    with Case.open(case_file, PASSPHRASE) as case:
+        lister = ItemLister(case.conn)
+        keys = lister.keys()
+        rows = lister.rows(keys)
+        return [rows[k] for k in keys], {i.id: i for i in list_items(case.conn)}
+
+
+def test_the_list_rows_say_what_the_whole_items_say(case_file: Path) -> None:
+    rows, items = _as_listed(case_file)
+    assert [r.original_name for r in rows] == [
+        "Canon_40D.jpg", "Kodak_CX7530.jpg", "note.txt", "FurnaceCreekInn.jpg"
+    ]  # fmt: skip
+    for row in rows:
+        item = items[row.id]
+        assert (row.size, row.mime, row.entered_seq) == (item.size, item.mime, item.entered_seq)
+        assert row.captured_at == (item.metadata.get("captured_at") or "")
+        assert row.gps == bool(item.metadata.get("gps_lat") and item.metadata.get("gps_lon"))
+        assert row.warned == bool(item.warnings) and row.problems == 0
+    assert [r.gps for r in rows] == [False, True, False, True]
+    assert rows[0].captured_at == "2008-05-30T15:56:01"
+
+
+def test_a_window_reads_only_the_rows_asked_for(case_file: Path) -> None:
+    with Case.open(case_file, PASSPHRASE) as case:
+        lister = ItemLister(case.conn)
+        keys = lister.keys()
+        window = lister.rows(keys[1:3])
+        assert sorted(window) == keys[1:3]
+        assert lister.key_of(window[keys[2]].id) == keys[2]
+        assert lister.key_of("no such item") is None
+
+
+def test_an_edited_name_is_listed_as_signed_and_flagged(case_file: Path) -> None:
+    edit(case_file, "UPDATE items SET original_name = 'innocent.jpg', size = 1 WHERE rowid = 1")
+    rows, _items = _as_listed(case_file)
+    assert rows[0].original_name == "Canon_40D.jpg" and rows[0].size > 1
+    assert rows[0].problems == 2 and rows[0].warned
+
+
+def test_edited_metadata_shows_no_capture_time_or_position(case_file: Path) -> None:
+    forged = "'$.captured_at', '2020-01-01T00:00:00', '$.gps_lat', '1', '$.gps_lon', '2'"
+    edit(case_file, f"UPDATE items SET metadata = json_set(metadata, {forged})")
+    rows, _items = _as_listed(case_file)
+    assert all(r.captured_at == "" and not r.gps and r.problems == 1 for r in rows)
+
+
+def test_the_index_has_the_stored_values_for_filtering(case_file: Path) -> None:
+    edit(case_file, "UPDATE items SET metadata = 'not json' WHERE rowid = 4")
+    with Case.open(case_file, PASSPHRASE) as case:
+        index = ItemLister(case.conn).index()
+    assert [r.name for r in index][:2] == ["Canon_40D.jpg", "Kodak_CX7530.jpg"]
+    assert index[0].captured_at == "2008-05-30T15:56:01"
+    assert index[3].captured_at == "" and not index[3].gps  # unreadable: filtered as unknown
