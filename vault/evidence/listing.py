@@ -50,6 +50,7 @@ class ItemRow:
     warned: bool = False
     unsigned: bool = False
     problems: int = 0
+    thumbnail: bool = True  # False when its signed record says it has no thumbnail
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class ItemLister:
          warn_digest, warned, captured, lat, lon, seq) = row  # fmt: skip
         record = self._records.get(item_id, seq)
         if record is None:  # not shown: the details say why (`get_item`)
-            return ItemRow(key, item_id, "", 0, "", "", False, seq, None, True, False, 1)
+            return ItemRow(key, item_id, "", 0, "", "", False, seq, None, True, False, 1, False)
         stored = {"sha256": sha256, "original_name": name, "size": size, "mime": mime,
                   "imported_at": imported_at, "source": source, "method": method}  # fmt: skip
         problems = sum(1 for k, v in stored.items() if differs(record, k, v))
@@ -143,6 +144,7 @@ class ItemLister:
             parent if isinstance(parent, str) else None,
             bool(warned and warn_ok) or problems > 0,
             any(k not in record for k in DIGEST_KEYS), problems,
+            record.get("thumbnail_sha256", "") is not None,
         )  # fmt: skip
 
 
