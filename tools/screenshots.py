@@ -114,7 +114,7 @@ def make_case(folder: Path) -> tuple[Path, ImportResult]:
 def select_first_with_gps(window: MainWindow) -> None:
     proxy = window.workspace.items.proxy  # type: ignore[union-attr]
     for row in range(proxy.rowCount()):
-        if proxy.index(row, 0).data(ItemRole).metadata.get("gps_lat"):
+        if proxy.index(row, 0).data(ItemRole).gps:
             window.workspace.items.select_row(row)  # type: ignore[union-attr]
             return
 

@@ -11,12 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QDialog, QTableView, QWidget
 from test_main_window import select
 
 from tests.helpers.case import CORPUS, PASSPHRASE, new_case
 from tests.helpers.screens import (
     clipped_labels,
+    cut_cells,
     cut_tables,
     cut_widgets,
     english_words,
@@ -187,6 +190,7 @@ def test_no_label_is_cut_on_any_screen(
             problems += [f"{name}: {p}" for p in clipped_labels(screen)]
             problems += [f"{name}: {p} runs off" for p in cut_widgets(screen)]
             problems += [f"{name}: table {p}" for p in cut_tables(screen)]
+            problems += [f"{name}: cell {p}" for p in cut_cells(screen)]
             if isinstance(screen, QDialog):
                 screen.close()
     finally:
@@ -217,3 +221,28 @@ def test_no_english_is_left_on_any_ukrainian_screen(qtbot, settings, tmp_path, o
         window.close()
         use_language("en")
     assert not problems, "English on a Ukrainian screen:\n" + "\n".join(problems)
+
+
+def test_the_walker_finds_a_list_column_cut_without_elision_or_tooltip(qtbot):
+    """The check the screens above rely on fails when it should: a name cut short with no
+    tooltip saying it whole, or not elided at all; an elided name with its tooltip passes."""
+    model = QStandardItemModel(1, 2)
+    name = "Konica_Minolta_DiMAGE_Z3 taken at the checkpoint.jpg"
+    model.setItem(0, 0, QStandardItem(name))
+    model.setItem(0, 1, QStandardItem("2008-05-30 15:56:01"))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setAccessibleName("Evidence items")
+    view.setModel(model)
+    view.resize(400, 200)
+    view.setColumnWidth(0, 120)
+    view.setColumnWidth(1, 60)
+    view.show()
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    assert len(cut_cells(view)) == 2
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    assert len(cut_cells(view)) == 2, "elided, but no tooltip says the whole text"
+    model.item(0, 0).setToolTip(name)
+    assert [p for p in cut_cells(view) if "Konica" in p] == []
+    view.setColumnWidth(1, 200)
+    assert cut_cells(view) == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QScrollBar,
+    QStyle,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -198,6 +199,45 @@ def cut_tables(root: QWidget) -> list[str]:
         wide = max(wide, room + view.horizontalScrollBar().maximum())
         if wide > room + 1:
             problems.append(f"{view.accessibleName()!r}: content {wide} px in {room} px")
+    return problems
+
+
+def _cell_fits(view: QTableView, index: QModelIndex, text: str) -> bool:
+    """The cell's text fits its column (beside its icon, within the style's margins)."""
+    metrics = view.fontMetrics()
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    icon = view.iconSize().width() + 4 if index.data(Qt.ItemDataRole.DecorationRole) else 0
+    needed = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+    return needed + icon + margin <= view.columnWidth(index.column())
+
+
+def _elided_with_tip(view: QTableView, index: QModelIndex, text: str) -> bool:
+    """The view elides and the cell's tooltip says the whole text (marks aside)."""
+    tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
+    words = text.lstrip("↳⚠ ")
+    return view.textElideMode() != Qt.TextElideMode.ElideNone and bool(words) and words in tip
+
+
+def cut_cells(root: QWidget) -> list[str]:
+    """Table cells on screen whose text does not fit its column and is not elided with the
+    whole text as tooltip (an evidence list's names, a capture date cut short)."""
+    problems = []
+    views = [root] if isinstance(root, QTableView) else []
+    for view in views + root.findChildren(QTableView):
+        if not _visible(view, root) or view.model() is None:
+            continue
+        model, height = view.model(), view.viewport().height()
+        first, last = view.rowAt(0), view.rowAt(height - 1)
+        last = model.rowCount() - 1 if last < 0 else last
+        for row in range(max(first, 0), last + 1):
+            for column in range(model.columnCount()):
+                index = model.index(row, column)
+                text = str(index.data() or "")
+                if view.isColumnHidden(column) or not text.strip():
+                    continue
+                if not _cell_fits(view, index, text) and not _elided_with_tip(view, index, text):
+                    header = model.headerData(column, Qt.Orientation.Horizontal)
+                    problems.append(f"{view.accessibleName()!r} {header!r}: {text[:40]!r} cut")
     return problems
 
 

@@ -116,8 +116,9 @@ class CaseWorkspace(QWidget):
         for pane in (self.items, self.preview, self.details):
             splitter.addWidget(pane)
         # List, preview, details: at 1280 px the list's columns all show (see fit_columns)
-        # and the details keep room for their values; the preview takes what is left.
-        splitter.setSizes([560, 220, 500])
+        # with room for names, and the details keep room for their values (a SHA-256 in
+        # two lines); the preview takes what is left (double-click opens it large).
+        splitter.setSizes([630, 160, 470])
         for index, stretch in enumerate((1, 2, 1)):  # a wider window widens the preview most
             splitter.setStretchFactor(index, stretch)
         return splitter

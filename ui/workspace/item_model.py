@@ -113,11 +113,21 @@ class ItemTableModel(RowTableModel):
         self._noted: frozenset[int] | None = None
 
     def headers(self) -> list[str]:
-        # The seal column is a mark wide: its header is the mark, its name the tooltip.
-        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), "✓", _("Provenance")]
+        # The seal and provenance columns are a mark wide: their headers are marks, their
+        # names the tooltips and accessible names (the list keeps its room for the names).
+        return [_("Name"), _("Type"), _("Captured"), "GPS", _("Size"), "✓", "✦"]
 
     def header_tips(self) -> dict[int, str]:
-        return {SEAL: _("Seal: the item's bytes still hash to the digest recorded at import")}
+        return {
+            SEAL: _("Seal: the item's bytes still hash to the digest recorded at import"),
+            PROVENANCE: _("Provenance: Content Credentials (C2PA) or a ProofMode proof, "
+                          "as checked at import"),
+        }  # fmt: skip
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.AccessibleTextRole:
+            return {SEAL: _("Seal"), PROVENANCE: _("Provenance")}.get(section)
+        return super().headerData(section, orientation, role)
 
     def set_lister(
         self, lister: ItemLister | None, load_item: Callable[[str], Item | None] | None = None

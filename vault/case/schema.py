@@ -118,7 +118,7 @@ _V5 = """
 -- Entries by action (issue 17 §4): opening a case reads its few verifications, descriptions,
 -- provenance results and introductions: without this, each read scanned the whole log
 -- (a second per read at 100,000 entries, before the first screen).
-CREATE INDEX custody_by_action ON custody(action);
+CREATE INDEX IF NOT EXISTS custody_by_action ON custody(action);
 """
 
 MIGRATIONS: list[Callable[[sqlcipher.Connection], None]] = [
