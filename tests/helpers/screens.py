@@ -218,13 +218,16 @@ def _elided_with_tip(view: QTableView, index: QModelIndex, text: str) -> bool:
     return view.textElideMode() != Qt.TextElideMode.ElideNone and bool(words) and words in tip
 
 
-def cut_cells(root: QWidget) -> list[str]:
+def cut_cells(root: QWidget, only: str | None = None) -> list[str]:
     """Table cells on screen whose text does not fit its column and is not elided with the
-    whole text as tooltip (an evidence list's names, a capture date cut short)."""
+    whole text as tooltip (an evidence list's names, a capture date cut short); `only`: the
+    accessible name of the one table to check."""
     problems = []
     views = [root] if isinstance(root, QTableView) else []
     for view in views + root.findChildren(QTableView):
         if not _visible(view, root) or view.model() is None:
+            continue
+        if only is not None and view.accessibleName() != only:
             continue
         model, height = view.model(), view.viewport().height()
         first, last = view.rowAt(0), view.rowAt(height - 1)
