@@ -214,7 +214,7 @@ def _cell_fits(view: QTableView, index: QModelIndex, text: str) -> bool:
 def _elided_with_tip(view: QTableView, index: QModelIndex, text: str) -> bool:
     """The view elides and the cell's tooltip says the whole text (marks aside)."""
     tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
-    words = text.lstrip("↳⚠ ")
+    words = re.sub(r"^\W+", "", text)  # a mark before the words (↳, ⚠, a badge)
     return view.textElideMode() != Qt.TextElideMode.ElideNone and bool(words) and words in tip
 
 

@@ -455,7 +455,7 @@ class CaseWorkspace(QWidget):
                 done.checked,
             ).format(n=done.checked, k=len(done.results))
         ]
-        names = {i.id: i.original_name for i in self.item_model.items()}
+        names = self.item_model.names_read()
         lines += [
             _("Not checked: {name}: {why}").format(
                 name=display_text(names.get(item, item)), why=why

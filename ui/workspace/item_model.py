@@ -247,6 +247,10 @@ class ItemTableModel(RowTableModel):
     def total(self) -> int:
         return len(self._all)
 
+    def names_read(self) -> dict[str, str]:
+        """item id -> name, for the items whose rows were read (painted) so far."""
+        return {row.id: row.original_name for row in self._cache.values()}
+
     def items(self) -> list[ItemRow]:
         """Every item shown, checked (reads them all: for small cases and tests)."""
         rows = [self.row(position) for position in range(len(self._keys))]
