@@ -89,3 +89,14 @@ def test_the_index_has_the_stored_values_for_filtering(case_file: Path) -> None:
     assert [r.name for r in index][:2] == ["Canon_40D.jpg", "Kodak_CX7530.jpg"]
     assert index[0].captured_at == "2008-05-30T15:56:01"
     assert index[3].captured_at == "" and not index[3].gps  # unreadable: filtered as unknown
+
+
+def test_keys_skip_a_gap_in_the_row_keys(case_file: Path) -> None:
+    with Case.open(case_file, PASSPHRASE) as case:
+        every = ItemLister(case.conn).keys()
+    assert every == [1, 2, 3, 4]
+    edit(case_file, "UPDATE items SET rowid = 10 WHERE rowid = 2")
+    with Case.open(case_file, PASSPHRASE) as case:
+        lister = ItemLister(case.conn)
+        assert lister.keys() == [1, 3, 4, 10]
+        assert [r.original_name for r in lister.rows([10]).values()] == ["Kodak_CX7530.jpg"]
