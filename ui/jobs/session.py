@@ -32,6 +32,10 @@ class CaseSession(QObject):
         super().__init__()
         self.case: Case | None = case
         self.job: Job | None = None
+        # One reader per open case: it keeps what is costly to rebuild (the chains of hands,
+        # rebuilt only when the log grows), which a new reader per read built again at every
+        # selection (20 s at 100,000 entries).
+        self._reader: tuple[Case, CaseReader] | None = None
         self._handlers: tuple[Callable[[Any], None], Callable[[BaseException], None]] = (
             _ignore,
             _ignore,
@@ -45,7 +49,9 @@ class CaseSession(QObject):
     def reader(self) -> CaseReader:
         """The read-only view the window reads the case through (never `case.conn`)."""
         assert self.case is not None, "the case is locked"
-        return CaseReader(self.case)
+        if self._reader is None or self._reader[0] is not self.case:
+            self._reader = (self.case, CaseReader(self.case))
+        return self._reader[1]
 
     @property
     def open(self) -> bool:
