@@ -123,28 +123,30 @@ def bench_first_paint(settings: AppSettings, items: int, target_s: float) -> Mai
 
 
 def bench_scroll(window: MainWindow) -> None:
-    """Page down, page up and jump about the list; every paint timed (rows read, checked
-    and thumbnails decoded as they come on screen)."""
+    """Page down through the list, then jump about it; every paint timed (rows read and
+    checked, thumbnails decoded as they come on screen). Between paints the event loop runs,
+    as it does between a person's scroll steps (rows ahead are read then)."""
     assert window.workspace is not None, "the case is open"
     table = window.workspace.items.table
     bar = table.verticalScrollBar()
     rng = random.Random(17)
-    paints = []
+    paints: dict[str, list[float]] = {"page": [], "jump": []}
     for n in range(SCROLL_PAINTS):
-        step = bar.pageStep()
-        target = rng.randrange(bar.maximum()) if n % 4 == 3 else bar.value() + step
+        kind = "jump" if n % 4 == 3 else "page"
+        target = rng.randrange(bar.maximum()) if kind == "jump" else bar.value() + bar.pageStep()
         started = time.perf_counter()
         bar.setValue(min(target, bar.maximum()))
         table.viewport().repaint()
-        paints.append(time.perf_counter() - started)
-    worst, median = max(paints) * 1000, statistics.median(paints) * 1000
+        paints[kind].append(time.perf_counter() - started)
+        spin_until(lambda: False, 0.02)
     rows = window.workspace.item_model.rowCount()
-    print(
-        f"scrolling {rows:,} items: {SCROLL_PAINTS} paints (pages and jumps), median "
-        f"{median:.1f} ms, {len(window.workspace.thumbnails)} thumbnails cached"
-    )
-    report(f"scrolling {rows:,} items: worst paint (ms)", worst, "ms", median,
-           "median paint", f"< {SCROLL_TARGET_MS:.0f} ms", worst < SCROLL_TARGET_MS)  # fmt: skip
+    for kind, name in (("page", "paging down"), ("jump", "jumping about")):
+        worst = max(paints[kind]) * 1000
+        median = statistics.median(paints[kind]) * 1000
+        goal = f"< {SCROLL_TARGET_MS:.0f} ms"
+        figure = f"{name} {rows:,} items: worst paint (ms)"
+        report(figure, worst, "ms", median, "median paint", goal, worst < SCROLL_TARGET_MS)
+    print(f"{len(window.workspace.thumbnails)} thumbnails cached")
 
 
 def make_import_source(folder: Path) -> Path:

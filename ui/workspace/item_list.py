@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QItemSelection, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelection, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -218,6 +218,10 @@ class ItemListPane(QWidget):
         self.gps.currentIndexChanged.connect(self.on_gps_changed)
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
         self.table.activated_by_key.connect(self.preview_requested)
+        # Rows ahead of the scroll are read once the event loop is idle (after the paint).
+        self.table.verticalScrollBar().valueChanged.connect(
+            lambda _value: QTimer.singleShot(0, self._prefetch)
+        )
         self.table.doubleClicked.connect(self.preview_requested)
         # Filtering and sorting reset the model: the selected item stays selected if shown.
         self.model.modelAboutToBeReset.connect(self._remember_selection)
@@ -244,6 +248,13 @@ class ItemListPane(QWidget):
             self.select_row(position)
         elif key is not None:
             self.item_selected.emit(None)
+
+    def _prefetch(self) -> None:
+        viewport = self.table.viewport()
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(viewport.height() - 1)
+        if first >= 0:
+            self.model.prefetch(first, last if last >= 0 else self.model.rowCount() - 1)
 
     def on_kind_changed(self) -> None:
         kind = self._value(self.kind)

@@ -165,6 +165,17 @@ class ItemTableModel(RowTableModel):
             found = self._cache.get(key)
         return found
 
+    def prefetch(self, first: int, last: int) -> None:
+        """Read the window after `last` and the one before `first` (the rows shown) ahead
+        of the scroll, while the event loop is idle, so the next page paints from memory."""
+        if self._lister is None or not self._may_read() or not self._keys:
+            return
+        ahead = range(min(last + 1, len(self._keys) - 1), min(last + WINDOW, len(self._keys)))
+        behind = range(max(first - WINDOW // 2, 0), max(first, 0))
+        wanted = [self._keys[p] for p in (*ahead, *behind) if self._keys[p] not in self._cache]
+        if wanted:
+            self._cache.update(self._lister.rows(wanted))
+
     def full_item(self, row: ItemRow) -> Item | None:
         """Everything about one item (metadata, warnings, derivation), for the details."""
         item = self._full.get(row.id)
