@@ -221,3 +221,16 @@ def test_dropping_a_folder_imports_it_and_enter_opens_the_preview(
     qtbot.keyClick(case_window.workspace.items.table, Qt.Key.Key_Return)
     preview = case_window.workspace.preview_window
     assert preview.isVisible() and not preview.pane.image().isNull()
+
+
+def test_a_big_cases_custody_log_is_read_when_its_tab_is_shown(qtbot, case_window):
+    """Issue 17 §4: the log of a case past `eager_log_items` waits for its tab, so the
+    evidence list paints first; shown, it lists every entry."""
+    workspace = case_window.workspace
+    assert workspace.custody.model.rowCount() == 1  # a small case: read with the list
+    workspace.eager_log_items = -1  # this empty case now counts as big
+    workspace.custody.clear()
+    workspace.reload()
+    assert workspace.custody.model.rowCount() == 0, "not read while the evidence tab shows"
+    workspace.tabs.setCurrentIndex(1)
+    assert workspace.custody.model.rowCount() == 1  # the case.create entry
