@@ -17,6 +17,7 @@ from tests.helpers.network import LOOPBACK_ALLOWED
 from tests.helpers.tsa import LoopbackTsa
 from ui.dialogs.report_dialog import ReportDialog
 from ui.main_window import MainWindow
+from vault.custody.entry import read_entries
 from vault.custody.tsa import add_tsa
 
 
@@ -100,4 +101,8 @@ def test_a_service_that_is_down_is_a_clear_error_and_no_report_is_logged(
         qtbot.waitUntil(lambda: dialog.generate.isEnabled())
     finally:
         LOOPBACK_ALLOWED.discard(("127.0.0.1", port))
-    assert "could not be reached" in dialog.message.text() and not (tmp_path / "never.pdf").exists()
+    said = dialog.message.text()
+    assert "down could not be reached" in said and "report was not made" in said
+    assert "custody head waits" not in said and not (tmp_path / "never.pdf").exists()
+    conn = case_window.session.case.conn
+    assert [e for e in read_entries(conn) if e.action == "report.generate"] == []

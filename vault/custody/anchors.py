@@ -40,9 +40,14 @@ Post = Callable[[str, bytes], bytes]
 
 
 class TsaUnreachable(VaultError):
-    """The service could not be reached: offline, or it did not answer. Nothing changed."""
+    """The service could not be reached: offline, or it did not answer. Nothing changed.
+    `reason` is the network's own word (a report says it in a sentence of its own)."""
 
     exit_code = 1
+
+    def __init__(self, message: str, reason: object = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class TokenRefused(VaultError):
@@ -86,7 +91,7 @@ def http_post(url: str, body: bytes) -> bytes:
         raise TsaUnreachable(_(
             "The time-stamping service could not be reached ({reason}). Nothing was stored;"
             " the custody head waits, and the next time-stamp anchors everything before it."
-        ).format(reason=reason)) from None  # fmt: skip
+        ).format(reason=reason), reason) from None  # fmt: skip
     if len(data) > MAX_RESPONSE:
         raise TokenRefused(_("The time-stamping service sent far too much data."))
     return data

@@ -19,7 +19,7 @@ from pyhanko.sign import fields, signers, timestamps
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from vault.case.certificate import ReportKey
-from vault.custody.anchors import http_post
+from vault.custody.anchors import TsaUnreachable, http_post
 from vault.custody.tsa import Tsa
 from vault.errors import VaultError
 from vault.i18n import _
@@ -34,9 +34,17 @@ class _CaseTimeStamper(timestamps.TimeStamper):
     def __init__(self, tsa: Tsa) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._url = tsa.url
+        self._name = tsa.name
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
-        body = await asyncio.to_thread(http_post, self._url, req.dump())
+        try:
+            body = await asyncio.to_thread(http_post, self._url, req.dump())
+        except TsaUnreachable as err:  # its words are about the log's head, not a report
+            raise TsaUnreachable(_(
+                "The time-stamping service {name} could not be reached ({reason}), so the "
+                "report was not made. Try again when it can be reached, or sign without a "
+                "time-stamp (PAdES B-B)."
+            ).format(name=self._name, reason=err.reason), err.reason) from None  # fmt: skip
         return tsp.TimeStampResp.load(body)
 
 
