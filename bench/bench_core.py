@@ -21,11 +21,11 @@ from bench.common import (
     MiB,
     bulk_entries,
     child_peak_rss_mb,
-    random_files,
     report,
     scratch,
     timed,
 )
+from bench.data import mixed_files
 from vault.case.casefile import key_pragma
 from vault.case.handle import Case
 from vault.custody.verify import verify_case
@@ -58,7 +58,7 @@ def _quiet(work: Callable[[], object]) -> float:
 
 
 def bench_import(folder: Path) -> None:
-    files = random_files(folder / "in", MIXED_SIZES)
+    files = mixed_files(folder / "in", MIXED_SIZES)
     total_mb = sum(MIXED_SIZES) / MiB
     sha = timed(lambda: subprocess.run(["sha256sum", *map(str, files)], check=True,
                                        stdout=subprocess.DEVNULL))  # fmt: skip

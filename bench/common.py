@@ -60,19 +60,6 @@ def report(name: str, value: float, unit: str, baseline: float | None = None,
             f.write(json.dumps(record) + "\n")
 
 
-def random_files(folder: Path, sizes: list[int]) -> list[Path]:
-    """Files of incompressible bytes, the given sizes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n, size in enumerate(sizes):
-        path = folder / f"file-{n:05d}.bin"
-        with open(path, "wb") as f:
-            for start in range(0, size, 8 * MiB):
-                f.write(os.urandom(min(8 * MiB, size - start)))
-        paths.append(path)
-    return paths
-
-
 def child_peak_rss_mb(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run a command in a fresh child; (seconds, the child's peak RSS in MB)."""
     code = (
