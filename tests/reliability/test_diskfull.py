@@ -107,6 +107,27 @@ def test_the_same_import_in_process_raises_storage_full(small_disk, tmp_path):
     assert_opens_and_holds(small_disk / "case.evault", sources)
 
 
+def test_a_full_disk_during_a_batch_of_small_files_keeps_every_file_before_it(small_disk, tmp_path):
+    """Small files share a commit; when the disk fills up in the middle of a batch, every
+    file before the one that did not fit is still in the case, as the message says."""
+    from vault.evidence.ingest import import_paths
+
+    card = tmp_path / "card"
+    card.mkdir()
+    sources = []
+    for n in range(80):  # 80 x 300 KB: more than the 20 MiB disk holds, in 4 MiB batches
+        sources.append(card / f"IMG_{n:03}.bin")
+        sources[-1].write_bytes(os.urandom(300_000))
+    started: list[str] = []
+    with Case.create(small_disk / "case.evault", PASSPHRASE, title="Disk full") as case:
+        with pytest.raises(StorageFull):
+            import_paths(case, sources, on_file=started.append)
+        assert verify_case(case).ok
+    kept = assert_opens_and_holds(small_disk / "case.evault", sources)
+    assert kept == [p.name for p in sources[: [p.name for p in sources].index(started[-1])]]
+    assert kept
+
+
 @pytest.mark.parametrize("exhausted", ["space", "inodes"])
 def test_a_journal_that_cannot_be_written_changes_nothing(small_disk, tmp_path, exhausted):
     case = small_disk / "case.evault"

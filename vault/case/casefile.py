@@ -65,22 +65,43 @@ class CaseFile:
         self.path = path
         self.conn = conn
         self._lock: platform.FileLock | None = lock
+        self.batching = False  # see `transaction` and `commit`
 
     @contextmanager
     def transaction(self) -> Iterator[sqlcipher.Connection]:
         """One atomic unit of work. Only `Case.act` calls this: outside an act the case's
-        connection refuses every write (see `vault.case.handle`)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        connection refuses every write (see `vault.case.handle`).
+
+        While `batching`, the unit is a savepoint inside one open transaction that `commit`
+        ends: a kill loses the uncommitted units whole, and each stays complete or absent."""
+        if self.batching and not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("SAVEPOINT unit" if self.batching else "BEGIN IMMEDIATE")
         try:
             yield self.conn
         except BaseException as err:
             # After some errors (a full disk) SQLite has already rolled back by itself.
             if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO unit" if self.batching else "ROLLBACK")
+                if self.batching:
+                    self.conn.execute("RELEASE unit")
+            if _is_read_only(err, self.path):
+                raise CaseReadOnly() from err
+            raise
+        self.conn.execute("RELEASE unit" if self.batching else "COMMIT")
+
+    def commit(self) -> None:
+        """Commit the units a batch holds (see `transaction`); nothing when there are none."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException as err:
+            if self.conn.in_transaction:  # an I/O error can leave it open: nothing half
                 self.conn.execute("ROLLBACK")
             if _is_read_only(err, self.path):
                 raise CaseReadOnly() from err
             raise
-        self.conn.execute("COMMIT")
 
     @property
     def schema_version(self) -> int:

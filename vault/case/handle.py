@@ -249,10 +249,41 @@ class Case:
                 self._guard()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlcipher.Connection]:
+    def batched(self) -> Iterator[None]:
+        """Acts in the block share a transaction that `commit()` (and the block's end)
+        commits, each act a savepoint in it: a kill loses only the acts not yet committed,
+        each whole, so every act stays complete or absent, while many small acts (a card
+        of photos) pay for one commit, a journal and its fsyncs, between them. The caller
+        commits as often as it can afford to lose. An error leaving the block keeps the
+        acts that finished before it."""
+        if self._act is not None or self.file.batching:
+            raise RuntimeError("a batch is opened outside any act or batch")
+        self.file.batching = True
         try:
-            with self.file.transaction() as conn:
-                yield conn
+            yield
+        except BaseException:
+            with suppress(VaultError, sqlcipher.Error):
+                self.commit()
+            raise
+        else:
+            self.commit()
+        finally:
+            self.file.batching = False
+
+    def commit(self) -> None:
+        """Commit the acts a `batched` block has finished so far (nothing outside one)."""
+        with self._storage_errors():
+            self.file.commit()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlcipher.Connection]:
+        with self._storage_errors(), self.file.transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def _storage_errors(self) -> Iterator[None]:
+        try:
+            yield
         except sqlcipher.OperationalError as err:
             # A full disk shows as SQLITE_FULL, or as SQLITE_CANTOPEN when there is no room
             # (or no inode) left for the rollback journal; either way nothing was written.

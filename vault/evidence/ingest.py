@@ -1,20 +1,22 @@
-"""Streaming import of files and folders: store, hash, extract metadata, log — one
-transaction per file, so a cancelled or killed import never leaves half an item."""
+"""Streaming import of files and folders: store, hash, extract metadata, log — one act
+per file, so a cancelled or killed import never leaves half an item."""
 
 from __future__ import annotations
 
 import errno
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vault.case.handle import Case
 from vault.errors import Cancelled, StorageFull
 from vault.evidence.blobstore import store_stream
-from vault.evidence.metadata import needs_worker, quick_look
+from vault.evidence.metadata import Extracted
 from vault.evidence.probe import MetadataProbe
 from vault.evidence.record import metadata_digests, stored_metadata
 from vault.i18n import _
@@ -22,6 +24,14 @@ from vault.progress import Cancel, Progress
 from vault.provenance import bundle
 from vault.provenance.c2pa import MarkerScan
 from vault.provenance.check import after_import
+
+# Small files share a commit (its journal and fsyncs cost more than storing 30 KB); a batch
+# is committed once it holds this many files or bytes, or is this old. A kill loses at
+# most one batch, each of its files whole.
+BATCH_FILES = 100
+BATCH_BYTES = 4 << 20
+BATCH_SECONDS = 1.0
+LOOKAHEAD = 8  # files whose metadata the worker may read ahead of storage
 
 
 @dataclass(frozen=True)
@@ -91,48 +101,140 @@ def import_paths(
     on_file: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Import files and folders. `progress(done_bytes, total_bytes)`; `cancelled()` polled
-    between chunks; `on_file(name)` as each file starts. Stops on a full disk."""
+    between chunks; `on_file(name)` as each file starts. Stops on a full disk.
+
+    Two cores work at once: the metadata worker reads the next files' EXIF and thumbnails
+    while this thread stores and signs the current one. Small files are committed in
+    batches (`Case.batched`): each file is still one act, complete or absent after a kill."""
     files, unreadable = collect_files(paths)
-    total = sum(_size(f) for f in files)
-    done = 0
-    result = ImportResult(failed=unreadable)
+    run = _Run(case, files, ImportResult(failed=unreadable), progress)
+    with MetadataProbe() as probe, ThreadPoolExecutor(1) as metadata_thread, case.batched():
+        ahead = _Lookahead(files, probe, metadata_thread)
+        try:
+            run.all(probe, ahead, source, cancelled, on_file)
+        finally:
+            ahead.cancel()
+    return run.result
 
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
 
-    with MetadataProbe() as probe, ThreadPoolExecutor(1) as metadata_thread:
-        for path in files:
+@dataclass
+class _Run:
+    """One import's progress through its files, and the batch not yet committed."""
+
+    case: Case
+    files: list[Path]
+    result: ImportResult
+    progress: Progress | None
+    done: int = 0
+    total: int = 0
+    one_by_one: bool = False  # after a full disk lost a batch: a commit per file
+    batch: list[int] = field(default_factory=list)  # files (by index) not yet committed
+    batch_bytes: int = 0
+    batch_started: float = 0.0
+    marks: tuple[int, int] = (0, 0)  # len(imported), len(failed) when the batch began
+
+    def __post_init__(self) -> None:
+        self.total = sum(_size(f) for f in self.files)
+
+    def advance(self, n: int) -> None:
+        self.done = min(self.total, self.done + n)  # a file stored again is not counted twice
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def all(self, probe: MetadataProbe, ahead: _Lookahead, source: str,
+            cancelled: Cancel | None, on_file: Callable[[str], None] | None) -> None:  # fmt: skip
+        n = 0
+        while n < len(self.files):
+            path = self.files[n]
             if cancelled and cancelled():
-                result.cancelled = True
-                break
+                self.result.cancelled = True
+                return
             if on_file:
                 on_file(path.name)
-            if not path.is_file():  # a FIFO or device would block or never end
-                result.failed.append((str(path), _("not a regular file")))
+            try:
+                self._one(n, probe, ahead, source, cancelled)
+            except Cancelled:
+                self.result.cancelled = True
+                return
+            except StorageFull:
+                n = self._after_full_disk(self.batch[:-1])
                 continue
             try:
-                result.imported.append(
-                    import_file(
-                        case,
-                        path,
-                        source=source,
-                        probe=probe,
-                        metadata_thread=metadata_thread,
-                        on_bytes=advance,
-                        cancelled=cancelled,
-                    )
-                )
-            except Cancelled:
-                result.cancelled = True
-                break
-            except OSError as err:
-                if err.errno == errno.ENOSPC:
-                    raise StorageFull() from err
-                result.failed.append((str(path), err.strerror or str(err)))
-    return result
+                self._commit_if_due()
+            except StorageFull:
+                n = self._after_full_disk(self.batch)
+                continue
+            n += 1
+
+    def _one(self, n: int, probe: MetadataProbe, ahead: _Lookahead, source: str,
+             cancelled: Cancel | None) -> None:  # fmt: skip
+        path = self.files[n]
+        if not self.batch:
+            self.marks = (len(self.result.imported), len(self.result.failed))
+            self.batch_started = time.monotonic()
+        self.batch.append(n)
+        if not path.is_file():  # a FIFO or device would block or never end
+            self.result.failed.append((str(path), _("not a regular file")))
+            return
+        try:
+            item = import_file(self.case, path, source=source, probe=probe,
+                               metadata=ahead.take(n), on_bytes=self.advance,
+                               cancelled=cancelled)  # fmt: skip
+        except OSError as err:
+            if err.errno == errno.ENOSPC:
+                raise StorageFull() from err
+            self.result.failed.append((str(path), err.strerror or str(err)))
+            return
+        self.result.imported.append(item)
+        self.batch_bytes += item.size
+
+    def _commit_if_due(self) -> None:
+        if (self.one_by_one or self.batch_bytes >= BATCH_BYTES or len(self.batch) >= BATCH_FILES
+                or time.monotonic() - self.batch_started >= BATCH_SECONDS):  # fmt: skip
+            self.case.commit()
+            self.batch, self.batch_bytes = [], 0
+
+    def _after_full_disk(self, lost: list[int]) -> int:
+        """The disk filled up: keep what the batch finished if it still fits, and stop
+        (StorageFull says everything before the file that did not fit is safe). If SQLite
+        had to give the batch up (`lost`: its files that were done), make that true: go
+        back to the batch's first file and go on with a commit per file."""
+        if self.case.conn.in_transaction:  # only the last file's act was rolled back
+            with suppress(StorageFull):
+                self.case.commit()
+                lost = []
+        if not lost or self.one_by_one:
+            raise StorageFull()
+        self.one_by_one = True
+        del self.result.imported[self.marks[0] :], self.result.failed[self.marks[1] :]
+        first, self.batch, self.batch_bytes = lost[0], [], 0
+        return first
+
+
+class _Lookahead:
+    """Metadata of the files ahead, read in the sandboxed worker (one file at a time, in
+    the helper thread) while this thread stores earlier files; at most LOOKAHEAD results
+    wait, so memory stays bounded."""
+
+    def __init__(self, files: list[Path], probe: MetadataProbe, thread: ThreadPoolExecutor) -> None:
+        self._files, self._probe, self._thread = files, probe, thread
+        self._pending: dict[int, Future[Extracted]] = {}
+        self._next = 0
+
+    def take(self, n: int) -> Future[Extracted]:
+        """File `n`'s metadata (asked for again if it was taken before: a replayed file)."""
+        if n < self._next and n not in self._pending:
+            return self._thread.submit(self._probe.extract, str(self._files[n]))
+        while self._next < min(len(self._files), n + LOOKAHEAD + 1):
+            path = str(self._files[self._next])
+            self._pending[self._next] = self._thread.submit(self._probe.extract, path)
+            self._next += 1
+        return self._pending.pop(n)
+
+    def cancel(self) -> None:
+        """Files that will not be imported (cancelled, full disk) are not read."""
+        for future in self._pending.values():
+            future.cancel()
 
 
 def true_name(path: Path) -> str:
@@ -153,22 +255,19 @@ def import_file(
     *,
     source: str,
     probe: MetadataProbe,
-    metadata_thread: ThreadPoolExecutor,
+    metadata: Future[Extracted],
     on_bytes: Callable[[int], None] | None = None,
     cancelled: Cancel | None = None,
 ) -> ImportedItem:
-    """Import one file in one transaction: its bytes, its metadata and its `item.import`."""
+    """Import one file as one act: its bytes, its metadata and its `item.import`.
+    `metadata` is `probe.extract(path)` under way in another thread: an image's or a
+    video's metadata is read in the probe's process while this thread stores the bytes."""
     name = true_name(path)
-    glance = quick_look(str(path))
-    # An image's or a video's metadata is read in the probe's process while this thread
-    # stores the bytes; for anything else the first bytes said all there is to say.
-    parse = needs_worker(glance.mime)
-    extracted = metadata_thread.submit(probe.extract, str(path)) if parse else None
     item_id = str(uuid.uuid4())
     with open(path, "rb") as f, case.act("item.import", subject=item_id) as act:
         scan = MarkerScan(f.read)  # C2PA markers, seen as the bytes stream by (DESIGN §9)
         blob = store_stream(act.conn, scan.read, on_bytes, cancelled)
-        meta = extracted.result() if extracted else glance
+        meta = metadata.result()
         stored = stored_metadata(meta)
         details = {"original_name": name, "size": blob.size, "mime": meta.mime,
                    "source": source, "method": "copy", **metadata_digests(stored)}  # fmt: skip
