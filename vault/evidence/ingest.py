@@ -27,10 +27,12 @@ from vault.provenance.check import after_import
 
 # Small files share a commit (its journal and fsyncs cost more than storing 30 KB); a batch
 # is committed once it holds this many files or bytes, or is this old. A kill loses at
-# most one batch, each of its files whole.
+# most one batch, each of its files whole. A file of LARGE_FILE or more is committed on
+# its own, so a big video never waits in a batch, nor makes the small files wait.
 BATCH_FILES = 100
 BATCH_BYTES = 4 << 20
 BATCH_SECONDS = 1.0
+LARGE_FILE = 1 << 20
 LOOKAHEAD = 8  # files whose metadata the worker may read ahead of storage
 
 
@@ -149,66 +151,69 @@ class _Run:
             if cancelled and cancelled():
                 self.result.cancelled = True
                 return
-            if on_file:
-                on_file(path.name)
+            large = _size(path) >= LARGE_FILE
             try:
+                if large:  # committed on its own: what came before it is committed first
+                    self._commit()
+                if on_file:
+                    on_file(path.name)
                 self._one(n, probe, ahead, source, cancelled)
+                if large or self._due():
+                    self._commit()
             except Cancelled:
                 self.result.cancelled = True
                 return
             except StorageFull:
-                n = self._after_full_disk(self.batch[:-1])
-                continue
-            try:
-                self._commit_if_due()
-            except StorageFull:
-                n = self._after_full_disk(self.batch)
+                n = self._after_full_disk()
                 continue
             n += 1
 
     def _one(self, n: int, probe: MetadataProbe, ahead: _Lookahead, source: str,
              cancelled: Cancel | None) -> None:  # fmt: skip
+        """Import file `n` as one act; it joins the batch once it is done (or failed)."""
         path = self.files[n]
         if not self.batch:
             self.marks = (len(self.result.imported), len(self.result.failed))
             self.batch_started = time.monotonic()
-        self.batch.append(n)
         if not path.is_file():  # a FIFO or device would block or never end
             self.result.failed.append((str(path), _("not a regular file")))
-            return
-        try:
-            item = import_file(self.case, path, source=source, probe=probe,
-                               metadata=ahead.take(n), on_bytes=self.advance,
-                               cancelled=cancelled)  # fmt: skip
-        except OSError as err:
-            if err.errno == errno.ENOSPC:
-                raise StorageFull() from err
-            self.result.failed.append((str(path), err.strerror or str(err)))
-            return
-        self.result.imported.append(item)
-        self.batch_bytes += item.size
+        else:
+            try:
+                item = import_file(self.case, path, source=source, probe=probe,
+                                   metadata=ahead.take(n), on_bytes=self.advance,
+                                   cancelled=cancelled)  # fmt: skip
+            except OSError as err:
+                if err.errno == errno.ENOSPC:
+                    raise StorageFull() from err
+                self.result.failed.append((str(path), err.strerror or str(err)))
+            else:
+                self.result.imported.append(item)
+                self.batch_bytes += item.size
+        self.batch.append(n)
 
-    def _commit_if_due(self) -> None:
-        if (self.one_by_one or self.batch_bytes >= BATCH_BYTES or len(self.batch) >= BATCH_FILES
-                or time.monotonic() - self.batch_started >= BATCH_SECONDS):  # fmt: skip
-            self.case.commit()
-            self.batch, self.batch_bytes = [], 0
+    def _due(self) -> bool:
+        return (self.one_by_one or self.batch_bytes >= BATCH_BYTES
+                or len(self.batch) >= BATCH_FILES
+                or time.monotonic() - self.batch_started >= BATCH_SECONDS)  # fmt: skip
 
-    def _after_full_disk(self, lost: list[int]) -> int:
+    def _commit(self) -> None:
+        self.case.commit()
+        self.batch, self.batch_bytes = [], 0
+
+    def _after_full_disk(self) -> int:
         """The disk filled up: keep what the batch finished if it still fits, and stop
         (StorageFull says everything before the file that did not fit is safe). If SQLite
-        had to give the batch up (`lost`: its files that were done), make that true: go
-        back to the batch's first file and go on with a commit per file."""
-        if self.case.conn.in_transaction:  # only the last file's act was rolled back
+        had to give the batch up, make that true: go back to the batch's first file and go
+        on with a commit per file."""
+        if self.case.conn.in_transaction:  # only the failing file's act was rolled back
             with suppress(StorageFull):
-                self.case.commit()
-                lost = []
+                self._commit()
+        lost, self.batch, self.batch_bytes = self.batch, [], 0
         if not lost or self.one_by_one:
             raise StorageFull()
         self.one_by_one = True
         del self.result.imported[self.marks[0] :], self.result.failed[self.marks[1] :]
-        first, self.batch, self.batch_bytes = lost[0], [], 0
-        return first
+        return lost[0]
 
 
 class _Lookahead:
