@@ -69,6 +69,8 @@ def empty_fields() -> dict[str, str | int | None]:
 
 def clean_text(value: str, limit: int = MAX_TAG_CHARS) -> str:
     """Printable text: line breaks become spaces, other control/format characters go."""
+    if value.isprintable():  # the common case: no character to change (no C*, Zl, Zp)
+        return value[:limit]
     out = []
     for ch in value[: limit * 2]:
         cat = unicodedata.category(ch)
@@ -318,11 +320,19 @@ def _image_stage(source: Source, result: Extracted) -> None:
 
 def _thumbnail(img: Image.Image) -> bytes:
     """A JPEG at most THUMB_SIDE px on its longest side, turned the way the camera meant."""
-    from PIL import Image, ImageOps
+    from PIL import ExifTags, Image
 
     img.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # JPEG: let libjpeg decode at 1/2..1/8 scale
     img.thumbnail((THUMB_SIDE, THUMB_SIDE))
-    img = ImageOps.exif_transpose(img)
+    # What ImageOps.exif_transpose does to the pixels, without rewriting the EXIF and XMP
+    # that the thumbnail never keeps: the same tag, read the same way, the same turn.
+    img.load()
+    t = Image.Transpose
+    turns = {2: t.FLIP_LEFT_RIGHT, 3: t.ROTATE_180, 4: t.FLIP_TOP_BOTTOM, 5: t.TRANSPOSE,
+             6: t.ROTATE_270, 7: t.TRANSVERSE, 8: t.ROTATE_90}  # fmt: skip
+    method = turns.get(img.getexif().get(ExifTags.Base.Orientation, 1))
+    if method is not None:
+        img = img.transpose(method)
     if img.mode in ("RGBA", "LA", "P", "PA"):  # transparent parts become white, not black
         rgba = img.convert("RGBA")
         img = Image.new("RGB", rgba.size, "white")
