@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,12 @@ BATCH_FILES = 100
 BATCH_BYTES = 4 << 20
 BATCH_SECONDS = 1.0
 LARGE_FILE = 1 << 20
-LOOKAHEAD = 8  # files whose metadata the worker may read ahead of storage
+LOOKAHEAD = 8  # files whose metadata the workers may read ahead of storage
+# Metadata workers for an import of MANY_FILES or more: with this thread storing and
+# signing, two keep both cores busy (the worker's EXIF and thumbnail take about twice
+# the CPU of storing and signing a 30 KB photo).
+WORKERS = 2
+MANY_FILES = 32
 
 
 @dataclass(frozen=True)
@@ -105,15 +110,20 @@ def import_paths(
     """Import files and folders. `progress(done_bytes, total_bytes)`; `cancelled()` polled
     between chunks; `on_file(name)` as each file starts. Stops on a full disk.
 
-    Two cores work at once: the metadata worker reads the next files' EXIF and thumbnails
-    while this thread stores and signs the current one. Small files are committed in
-    batches (`Case.batched`): each file is still one act, complete or absent after a kill."""
+    Both cores work at once: metadata workers (two for a card of many files) read the
+    next files' EXIF and thumbnails while this thread stores and signs the current one.
+    Small files are committed in batches (`Case.batched`): each file is still one act,
+    complete or absent after a kill."""
     files, unreadable = collect_files(paths)
     run = _Run(case, files, ImportResult(failed=unreadable), progress)
-    with MetadataProbe() as probe, ThreadPoolExecutor(1) as metadata_thread, case.batched():
-        ahead = _Lookahead(files, probe, metadata_thread)
+    workers = WORKERS if len(files) >= MANY_FILES else 1  # a second one costs its start-up
+    with ExitStack() as stack:
+        probes = [stack.enter_context(MetadataProbe()) for _ in range(workers)]
+        threads = [stack.enter_context(ThreadPoolExecutor(1)) for _ in range(workers)]
+        stack.enter_context(case.batched())
+        ahead = _Lookahead(files, list(zip(probes, threads, strict=True)))
         try:
-            run.all(probe, ahead, source, cancelled, on_file)
+            run.all(probes[0], ahead, source, cancelled, on_file)
         finally:
             ahead.cancel()
     return run.result
@@ -217,22 +227,26 @@ class _Run:
 
 
 class _Lookahead:
-    """Metadata of the files ahead, read in the sandboxed worker (one file at a time, in
-    the helper thread) while this thread stores earlier files; at most LOOKAHEAD results
-    wait, so memory stays bounded."""
+    """Metadata of the files ahead, read in the sandboxed workers (each its own helper
+    thread and process, files dealt out in turn) while this thread stores earlier files;
+    at most LOOKAHEAD results wait, so memory stays bounded."""
 
-    def __init__(self, files: list[Path], probe: MetadataProbe, thread: ThreadPoolExecutor) -> None:
-        self._files, self._probe, self._thread = files, probe, thread
+    def __init__(self, files: list[Path],
+                 workers: list[tuple[MetadataProbe, ThreadPoolExecutor]]) -> None:  # fmt: skip
+        self._files, self._workers = files, workers
         self._pending: dict[int, Future[Extracted]] = {}
         self._next = 0
+
+    def _submit(self, n: int) -> Future[Extracted]:
+        probe, thread = self._workers[n % len(self._workers)]
+        return thread.submit(probe.extract, str(self._files[n]))
 
     def take(self, n: int) -> Future[Extracted]:
         """File `n`'s metadata (asked for again if it was taken before: a replayed file)."""
         if n < self._next and n not in self._pending:
-            return self._thread.submit(self._probe.extract, str(self._files[n]))
+            return self._submit(n)
         while self._next < min(len(self._files), n + LOOKAHEAD + 1):
-            path = str(self._files[self._next])
-            self._pending[self._next] = self._thread.submit(self._probe.extract, path)
+            self._pending[self._next] = self._submit(self._next)
             self._next += 1
         return self._pending.pop(n)
 
