@@ -54,6 +54,21 @@ _ZONED = re.compile(
 )
 
 
+_CONTAINERS = {
+    "video/quicktime": "QuickTime/MP4", "video/mp4": "QuickTime/MP4", "audio/mp4": "QuickTime/MP4",
+    "video/3gpp": "QuickTime/MP4", "video/3gpp2": "QuickTime/MP4", "audio/mpeg": "ID3",
+    "video/x-msvideo": "RIFF INFO", "audio/wav": "RIFF INFO", "video/x-matroska": "Matroska tags",
+    "video/mp2t": "MPEG-TS",
+}  # fmt: skip
+
+
+def container_format(mime: str) -> str | None:
+    """The name of the metadata a video or audio file of this type carries about itself, as
+    "EXIF" names a photo's: QuickTime/MP4 atoms, RIFF INFO chunks, Matroska tags, ID3
+    frames, MPEG-TS (AVCHD) streams; None for other types."""
+    return _CONTAINERS.get(mime)
+
+
 def read_into(source: Source | BinaryIO, result: Extracted) -> None:
     """The metadata worker's hook: §11's fields, tags and warnings of an audio or video file,
     and a thumbnail decoded from its first frame (turned upright)."""

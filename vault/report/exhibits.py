@@ -29,7 +29,7 @@ from vault.report.layout import (
     table,
     wrapped,
 )
-from vault.report.media import media_section
+from vault.report.media import fact_source, media_section
 from vault.report.provenance import provenance_block
 from vault.report.sensitive import exhibit_picture
 from vault.text import shown
@@ -208,7 +208,7 @@ def _arrival(ex: Exhibit) -> Event | None:
 
 
 def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowable]]:
-    meta, first, arrival = ex.item.metadata, _first_import(ex), _arrival(ex)
+    first, arrival = _first_import(ex), _arrival(ex)
     imported = first.entry.details if first else {}
     check = [(w("Record check"), _disagreement(w))] if ex.disagrees else []
     entered = [(w("Imported"), para(_when_by(first or arrival, w)))]
@@ -226,12 +226,18 @@ def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowab
         *entered,
         (w("Source"), para(source or w("not stated"))),
         (w("Method"), para(code(method, w))),
-        (
-            w("Captured (EXIF)"),
-            para(w.camera_time(meta.get("captured_at"), meta.get("captured_offset"))),
-        ),
-        (w("Camera (EXIF)"), para(camera(meta, w))),
-        (w("GPS (EXIF)"), para(_gps(meta, w))),
+        *_capture_facts(ex, w),
+    ]
+
+
+def _capture_facts(ex: Exhibit, w: Words) -> list[tuple[str, Flowable]]:
+    """What the file claims about its capture, labelled by where the claim comes from."""
+    meta, source = ex.item.metadata, fact_source(ex.item.mime, w)
+    when = w.camera_time(meta.get("captured_at"), meta.get("captured_offset"))
+    return [
+        (w("Captured ({source})").format(source=source), para(when)),
+        (w("Camera ({source})").format(source=source), para(camera(meta, w))),
+        (w("GPS ({source})").format(source=source), para(_gps(meta, w))),
     ]
 
 

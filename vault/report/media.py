@@ -12,13 +12,22 @@ from reportlab.platypus import Flowable
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.frames import FrameRequest
 from vault.evidence.items import Item
-from vault.evidence.media import STRIP_FRAMES, clock
+from vault.evidence.media import STRIP_FRAMES, clock, container_format
 from vault.evidence.metadata import is_media
 from vault.evidence.probe import MetadataProbe
 from vault.report.formatting import Words
 from vault.report.layout import WIDTH, Thumbnail, field_table, para, table
 
 FRAME_BOX = WIDTH / STRIP_FRAMES - 2 * mm
+
+
+def fact_source(mime: str, w: Words) -> str:
+    """Where an item's capture time, camera and GPS position come from, for their labels: a
+    photo's EXIF, a video's or an audio file's container metadata (named by its format, as
+    EXIF is: "QuickTime/MP4" atoms, "RIFF INFO" chunks, "ID3" frames...)."""
+    if not is_media(mime):
+        return "EXIF"
+    return container_format(mime) or w("container")
 
 
 def media_facts(meta: dict[str, Any], w: Words) -> list[tuple[str, Flowable]]:

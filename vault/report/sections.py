@@ -18,6 +18,7 @@ from vault.report.data import ReportFacts
 from vault.report.exhibits import entries_table, notes_block
 from vault.report.formatting import N_, Words, esc, parse_utc
 from vault.report.layout import WIDTH, field_table, markup, para, qr_code, table
+from vault.report.media import fact_source
 
 
 @dataclass(frozen=True)
@@ -107,16 +108,16 @@ def _range(times: list[str], w: Words) -> str:
 def summary(facts: ReportFacts, w: Words) -> list[Flowable]:
     items = facts.items
     types = Counter(item.mime for item in items)
-    captured = sorted(
-        str(i.metadata["captured_at"]) for i in items if i.metadata.get("captured_at")
-    )
+    dated = [i for i in items if i.metadata.get("captured_at")]
+    captured = sorted(str(i.metadata["captured_at"]) for i in dated)
+    sources = sorted({fact_source(i.mime, w) for i in dated}) or ["EXIF"]
     rows = [
         (w("Exhibits"), para(len(items))),
         (w("Total size"), para(w.size(sum(item.size for item in items)))),
         (w("Types"), para(", ".join(f"{mime}: {n}" for mime, n in sorted(types.items())))),
         (w("Imported"), para(_range([i.imported_at for i in items], w))),
         (
-            w("Captured (EXIF)"),
+            w("Captured ({source})").format(source=", ".join(sources)),
             para(
                 w("{first} to {last} by the cameras' clocks").format(
                     first=captured[0].replace("T", " "), last=captured[-1].replace("T", " ")
@@ -203,8 +204,9 @@ def limitations(facts: ReportFacts, w: Words) -> list[Flowable]:
         clock_limitation(facts, w),
         w(
             "Capture time, camera and GPS position are what each file claims about itself "
-            "(EXIF). They can be changed before a file is imported and do not prove when, where "
-            "or by what an image was taken."
+            "(a photo's EXIF; a video's or a recording's container metadata, such as "
+            "QuickTime/MP4 atoms). They can be changed before a file is imported and do not "
+            "prove when, where or by what an image or a recording was made."
         ),
         w("Thumbnails are reduced previews made by this app; the originals are the evidence."),
         w(
