@@ -39,9 +39,19 @@ LOG_ENTRIES = 100_000
 
 def raw_sqlcipher_inserts(db: Path, files: list[Path]) -> None:
     """The floor: the same bytes into a SQLCipher table, same settings, a commit per file."""
+    raw_sqlcipher_fill(raw_sqlcipher_table(db), files)
+
+
+def raw_sqlcipher_table(db: Path) -> sqlcipher.Connection:
+    """A new SQLCipher file with an empty chunks table; its key is derived (the KDF run)."""
     conn = sqlcipher.connect(str(db), isolation_level=None)
     conn.execute(key_pragma(PASSPHRASE))
     conn.execute("CREATE TABLE chunks (file INTEGER, n INTEGER, data BLOB, PRIMARY KEY (file, n))")
+    return conn
+
+
+def raw_sqlcipher_fill(conn: sqlcipher.Connection, files: list[Path]) -> None:
+    """Insert the files' chunks, a commit per file, and close."""
     for number, path in enumerate(files):
         conn.execute("BEGIN IMMEDIATE")
         with open(path, "rb") as f:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import struct
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,20 +36,85 @@ _SETTINGS: dict[str, Any] = {
 
 class MarkerScan:
     """Watches bytes as an import streams them and remembers whether any C2PA marker went by;
-    `read` wraps a file's read so the scan costs no second pass over the file."""
+    `read` wraps a file's read so the scan costs no second pass over the file. The media data
+    of an MP4 or MOV (nearly all of a video's bytes) is passed over: see `_MediaData`."""
 
     def __init__(self, read: Any) -> None:
         self._read = read
         self._tail = b""
+        self._offset = 0
+        self._media = _MediaData()
         self.found = False
 
     def read(self, n: int = -1) -> bytes:
         chunk: bytes = self._read(n)
         if not self.found and chunk:
-            window = self._tail + chunk
-            self.found = any(m in window for m in MARKERS)
-            self._tail = window[-_OVERLAP:]
+            self.found = any(
+                self._holds(piece) for piece in self._media.outside(self._offset, chunk)
+            )
+        self._offset += len(chunk)
         return chunk
+
+    def _holds(self, piece: bytes) -> bool:
+        # The piece and the seam with the previous one, without copying a whole chunk.
+        seam = self._tail + piece[:_OVERLAP]
+        self._tail = (
+            (self._tail + piece)[-_OVERLAP:] if len(piece) < _OVERLAP else piece[-_OVERLAP:]
+        )
+        return any(m in seam or m in piece for m in MARKERS)
+
+
+class _MediaData:
+    """Where the top-level `mdat` boxes of an ISO BMFF file (MP4, MOV, 3GP, HEIF) hold their
+    media data, read from the box headers as the bytes stream by. C2PA stores a BMFF file's
+    manifest in a top-level `uuid` box, never inside `mdat`, so the media data needs no scan.
+    Anything else, or a box structure that stops making sense, is scanned whole."""
+
+    def __init__(self) -> None:
+        self._next: int | None = 0  # where the next top-level box starts; None: scan all
+        self._header = b""  # that box's header bytes seen so far
+        self._skip = (0, 0)  # the media data [start, end) last found
+
+    def outside(self, start: int, chunk: bytes) -> list[bytes]:
+        """The pieces of `chunk` (at `start` in the stream) that are not media data."""
+        end = start + len(chunk)
+        skips = [self._skip, *self._walk(start, chunk)]
+        pieces, at = [], start
+        for lo, hi in skips:
+            lo, hi = max(lo, start), min(hi, end)
+            if lo < hi:
+                if at < lo:
+                    pieces.append(chunk[at - start : lo - start])
+                at = max(at, hi)
+        if at == start:
+            return [chunk]
+        return [*pieces, chunk[at - start :]] if at < end else pieces
+
+    def _walk(self, start: int, chunk: bytes) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        end = start + len(chunk)
+        while self._next is not None and self._next + len(self._header) < end:
+            at = self._next + len(self._header) - start
+            need = (16 if self._header[:4] == b"\0\0\0\1" else 8) - len(self._header)
+            self._header += chunk[at : at + need]
+            if len(self._header) < 8 or (
+                self._header[:4] == b"\0\0\0\1" and len(self._header) < 16
+            ):
+                continue  # the rest of the header is in this chunk (loop again) or the next
+            size, kind = struct.unpack(">I4s", self._header[:8])
+            head = 8
+            if size == 1:
+                size, head = struct.unpack(">Q", self._header[8:16])[0], 16
+            elif size == 0:  # the last box, to the end of the file
+                size = 1 << 62
+            if (self._next == 0 and kind != b"ftyp") or size < head:
+                self._next = None  # not BMFF, or a box structure that makes no sense
+                break
+            if kind == b"mdat":
+                self._skip = (self._next + head, self._next + size)
+                found.append(self._skip)
+            self._next, self._header = self._next + size, b""
+        return found
 
 
 def might_hold_c2pa(data: bytes) -> bool:
