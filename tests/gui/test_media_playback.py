@@ -133,3 +133,40 @@ def test_save_frame_stores_the_still_at_the_players_time_as_a_derived_item(
     video, copy = workspace.item_model.items()
     assert still.mime == "image/png" and still.parent == video.id
     assert copy.id == still.id and copy.derived_from == video.id
+
+
+def test_playback_goes_on_while_an_import_runs_and_after_it(
+    qtbot, case_window, import_and_wait, watched_temp, isolated_settings, tmp_path, corpus
+):
+    """Playback reads through a read-only connection of its own: an import writing through
+    the case's connection neither stops it nor holds it up, the reload after the import
+    leaves it playing, and still nothing of the video reaches the disk."""
+    original = VIDEO / "FLIR_Thermal.mp4"  # 11 s: it plays on through the whole import
+    import_and_wait(case_window, [original])
+    before = _files(watched_temp, isolated_settings, tmp_path)
+    select(case_window, original.name)
+    player = case_window.workspace.preview.player
+    session = case_window.session
+    with qtbot.waitSignal(player.player.positionChanged, timeout=15_000,
+                          check_params_cb=lambda ms: ms > 200):  # fmt: skip
+        player.play_button.click()
+    seen: list[tuple[int, bool]] = []
+    player.player.positionChanged.connect(lambda ms: seen.append((ms, session.busy)))
+    with qtbot.waitSignal(case_window.workspace.import_finished, timeout=120_000) as done:
+        case_window.import_paths([corpus / "camera", corpus / "phone"])
+    assert len(done.args[0].imported) > 30
+    during = [ms for ms, busy in seen if busy]
+    assert during and max(during) - min(during) >= 500, seen  # it played on during the import
+    assert player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+    # The reload after the import keeps the same stream: the position goes on, not from 0.
+    qtbot.waitUntil(lambda: not session.busy)
+    last = player.player.position()
+    qtbot.waitSignal(player.player.positionChanged, timeout=15_000,
+                     check_params_cb=lambda ms: ms > last).wait()  # fmt: skip
+    assert player.showing(case_window.workspace.items.current_item().id)
+
+    needle = original.read_bytes()[700_000:700_064]
+    after = _files(watched_temp, isolated_settings, tmp_path)
+    changed = [p for p, size in after.items() if before.get(p) != size]
+    assert [p for p in changed if _holds(p, needle)] == []
+    player.stop()

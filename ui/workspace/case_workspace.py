@@ -303,7 +303,8 @@ class CaseWorkspace(QWidget):
             image = decode_preview(reader.original(item.id))
             self.preview.show_image(item, veiled(image) if hidden else image)
         elif can_play(item):  # video and audio stream from the case file (§11)
-            self.preview.show_media(item, reader.stream(item.id))
+            if not self.preview.showing_media(item.id):  # a reload keeps it playing
+                self.preview.show_media(item, reader.playback(item.id))
         else:
             self.preview.show_file(item)
 
@@ -474,8 +475,7 @@ class CaseWorkspace(QWidget):
         self.timestamp_finished.emit(summary)
 
     def on_job_started(self, _job: Job, _title: str) -> None:
-        if self.preview.player is not None:  # a job writes: playback's reads must wait
-            self.preview.player.stop()
+        # Playback goes on: it reads through a connection of its own (CaseReader.playback).
         self.custody.verify.setEnabled(False)
         self.custody.timestamp.setEnabled(False)
 

@@ -94,12 +94,14 @@ class MediaPlayer(QWidget):
         self.player.playbackStateChanged.connect(self._state)
         self.player.errorOccurred.connect(self._failed)
         self._device: BlobDevice | None = None
+        self._reader: BlobReader | None = None
         self._item: Item | None = None
 
     def load(self, item: Item, reader: BlobReader) -> None:
-        """Stream `item` from the case file; paused at the start until Play."""
+        """Stream `item` from the case file; paused at the start until Play. The player
+        owns `reader` from now on and closes it (and its connection) in `stop()`."""
         self.stop()
-        self._item = item
+        self._item, self._reader = item, reader
         self._device = BlobDevice(reader, self)
         is_video = item.mime.startswith("video/")
         self.video.setVisible(is_video)
@@ -114,7 +116,13 @@ class MediaPlayer(QWidget):
         if self._device is not None:
             self._device.close()
             self._device.deleteLater()
-        self._device, self._item = None, None
+        if self._reader is not None:
+            self._reader.close()
+        self._device, self._reader, self._item = None, None, None
+
+    def showing(self, item_id: str) -> bool:
+        """Whether this item is loaded now (a reload after a job keeps it playing)."""
+        return self._item is not None and self._item.id == item_id
 
     def toggle(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

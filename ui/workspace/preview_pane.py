@@ -94,6 +94,10 @@ class PreviewPane(QWidget):
             self._show_icon(item, "")
         return self.player
 
+    def showing_media(self, item_id: str) -> bool:
+        """Whether the player is showing this item now."""
+        return self.player is not None and not self.player.isHidden() and self.player.showing(item_id)
+
     def _leave_media(self) -> None:
         if self.player is not None:
             self.player.stop()

@@ -3,6 +3,11 @@
 The file uses SQLCipher 4 default settings (PBKDF2-HMAC-SHA512 with 256,000 iterations,
 AES-256-CBC, HMAC-SHA512 per page) so that any SQLCipher 4 reader opens it with the
 passphrase alone. Nothing is written before the passphrase has been proven right.
+
+The app derives the key from the passphrase itself, exactly as SQLCipher would (same KDF,
+same salt: the file's first 16 bytes), and gives SQLCipher the raw key: the unlock costs the
+same one derivation, and the open case can give playback a read-only connection of its own
+(`CaseFile.reader`) without deriving again or keeping the passphrase.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from vault import platform
 from vault.case.schema import MIGRATIONS, SCHEMA_VERSION
@@ -33,6 +40,8 @@ from vault.i18n import _
 MIN_PASSPHRASE_LENGTH = 12
 SQLITE_HEADER = b"SQLite format 3\x00"
 PAGE_SIZE = 4096  # SQLCipher 4's default: a case file is always a whole number of pages
+KDF_ITERATIONS = 256_000  # SQLCipher 4's default PBKDF2-HMAC-SHA512 work factor
+SALT_SIZE = 16  # SQLCipher keeps the KDF salt in the file's first 16 bytes
 
 
 @dataclass(frozen=True)
@@ -61,11 +70,29 @@ def key_pragma(passphrase: str) -> str:
 class CaseFile:
     """An open, exclusively locked case file. Use `create_case_file` or `open_case_file`."""
 
-    def __init__(self, path: Path, conn: sqlcipher.Connection, lock: platform.FileLock) -> None:
+    def __init__(
+        self, path: Path, conn: sqlcipher.Connection, lock: platform.FileLock, key: bytes
+    ) -> None:
         self.path = path
         self.conn = conn
         self._lock: platform.FileLock | None = lock
         self.batching = False  # see `transaction` and `commit`
+        self._key = key
+
+    def reader(self) -> sqlcipher.Connection:
+        """A new read-only connection to this case file, keyed with the key it was unlocked
+        with (no second derivation). Its reads go on while the case's own connection is busy
+        with a job; it must be closed before the case closes. Like the case's connection it
+        keeps temporary tables and sorts in memory, never in unencrypted temporary files."""
+        if self._lock is None:
+            raise RuntimeError("the case file is closed")  # a programming error, not the user's
+        conn = sqlcipher.connect(sqlite_uri(self.path, "ro"), uri=True, isolation_level=None,
+                                 check_same_thread=False)  # fmt: skip
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_raw_key_pragma(self._key))
+        conn.execute("PRAGMA query_only = ON")
+        _configure(conn)
+        return conn
 
     @contextmanager
     def transaction(self) -> Iterator[sqlcipher.Connection]:
@@ -113,7 +140,7 @@ class CaseFile:
             return
         self.conn.close()
         self._lock.release()
-        self._lock = None
+        self._lock, self._key = None, b""
 
     def __enter__(self) -> CaseFile:
         return self
@@ -150,13 +177,24 @@ def sqlite_uri(path: Path, mode: str) -> str:
     return "file:" + urllib.parse.quote_from_bytes(raw, safe="/") + f"?mode={mode}"
 
 
-def _connect(path: Path, passphrase: str, create: bool) -> sqlcipher.Connection:
+def derive_key(passphrase: str, salt: bytes) -> bytes:
+    """SQLCipher 4's key derivation: PBKDF2-HMAC-SHA512, 256,000 iterations, 32 bytes."""
+    kdf = PBKDF2HMAC(hashes.SHA512(), 32, salt, KDF_ITERATIONS)
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def _raw_key_pragma(key: bytes, salt: bytes = b"") -> str:
+    """SQLCipher's raw key form; with `salt` for a new file (an existing one has its own)."""
+    return f"PRAGMA key = \"x'{key.hex()}{salt.hex()}'\""
+
+
+def _connect(path: Path, key: bytes, create: bool, salt: bytes = b"") -> sqlcipher.Connection:
     conn = sqlcipher.connect(
         sqlite_uri(path, "rwc" if create else "rw"), uri=True, isolation_level=None,
         check_same_thread=False,
     )  # fmt: skip
     conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.execute(key_pragma(passphrase))
+    conn.execute(_raw_key_pragma(key, salt))
     return conn
 
 
@@ -205,13 +243,15 @@ def create_case_file(path: Path, passphrase: str) -> CaseFile:
         raise FileExists() from None
     lock = _lock(path)
     try:
-        conn = _connect(path, passphrase, create=True)
+        salt = os.urandom(SALT_SIZE)
+        key = derive_key(passphrase, salt)
+        conn = _connect(path, key, create=True, salt=salt)
         _configure(conn)
     except BaseException:
         lock.release()
         path.unlink(missing_ok=True)
         raise
-    return CaseFile(path, conn, lock)
+    return CaseFile(path, conn, lock, key)
 
 
 def check_case_file(path: Path) -> None:
@@ -274,7 +314,8 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
         raise WrongPassphrase()
     lock = _lock(path)
     try:
-        conn = _connect(path, passphrase, create=False)
+        key = derive_key(passphrase, _salt(path))
+        conn = _connect(path, key, create=False)
         _prove_key(conn)
         _configure(conn)
         _check_is_case(conn)
@@ -285,7 +326,17 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
     except BaseException:
         lock.release()
         raise
-    return CaseFile(path, conn, lock)
+    return CaseFile(path, conn, lock, key)
+
+
+def _salt(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(SALT_SIZE)
+    except OSError as err:
+        raise CaseUnreadable(
+            _("Cannot read the case file {path}: {e}").format(path=path, e=err.strerror)
+        ) from None
 
 
 def _check_is_case(conn: sqlcipher.Connection) -> None:

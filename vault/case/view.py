@@ -130,8 +130,21 @@ class CaseReader:
         return _items.read_original(self._case.conn, item_id)
 
     def stream(self, item_id: str) -> BlobReader:
-        """Random access to the original in the case file (playback; nothing on disk)."""
+        """Random access to the original in the case file (report strips; nothing on disk)."""
         return BlobReader(self._case.conn, _items.get_item(self._case.conn, item_id).blob_id)
+
+    def playback(self, item_id: str) -> BlobReader:
+        """Random access to the original through a read-only connection of its own, so
+        playback goes on while a job uses the case's connection; `close()` it when done
+        (before the case closes). Nothing is written to disk."""
+        conn = self._case.file.reader()
+        conn.execute("PRAGMA busy_timeout = 100")  # short waits: closing the player never lags
+        try:
+            blob_id = _items.get_item(conn, item_id).blob_id
+            return BlobReader(conn, blob_id, owns_connection=True)
+        except BaseException:
+            conn.close()
+            raise
 
     def events(self, item_id: str) -> list[Entry]:
         return _items.item_events(self._case.conn, item_id)

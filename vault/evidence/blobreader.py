@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+import time
 
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -17,9 +18,21 @@ from vault.errors import NotFound
 class BlobReader:
     """`read_at(offset, n)` over a blob's chunks; safe to call from several threads (calls
     are serialised, since one SQLite connection serves them). Keeps one chunk cached: a
-    decoder reads small pieces in order most of the time."""
+    decoder reads small pieces in order most of the time.
 
-    def __init__(self, conn: sqlcipher.Connection, blob_id: int) -> None:
+    With `owns_connection` the reader has a connection of its own (playback's, see
+    `CaseFile.reader`) and closes it in `close()`. Such a connection shares the file with a
+    job that may be writing: while the writer holds the file for a moment (a commit), a
+    read waits for it, up to `wait` seconds, rather than ending the stream."""
+
+    def __init__(
+        self,
+        conn: sqlcipher.Connection,
+        blob_id: int,
+        *,
+        owns_connection: bool = False,
+        wait: float = 30.0,
+    ) -> None:
         rows = conn.execute(
             "SELECT n, length(data) FROM chunks WHERE blob_id = ? ORDER BY n", (blob_id,)
         ).fetchall()
@@ -38,6 +51,14 @@ class BlobReader:
         self.size = position
         self._lock = threading.Lock()
         self._cached: tuple[int, bytes] = (-1, b"")
+        self._owns, self._wait, self._closed = owns_connection, wait, False
+
+    def close(self) -> None:
+        """No more reads (they return b""); the reader's own connection is closed."""
+        self._closed = True  # first, so a read waiting for the writer gives up
+        with self._lock:
+            if self._owns:
+                self._conn.close()
 
     def read_at(self, offset: int, n: int) -> bytes:
         """Up to `n` bytes from `offset` (fewer only at the end)."""
@@ -46,7 +67,7 @@ class BlobReader:
         parts: list[bytes] = []
         end = min(self.size, offset + n)
         with self._lock:
-            while offset < end:
+            while offset < end and not self._closed:
                 index = bisect.bisect_right(self._starts, offset) - 1
                 data = self._chunk(index)
                 if not data:
@@ -58,9 +79,22 @@ class BlobReader:
 
     def _chunk(self, index: int) -> bytes:
         if self._cached[0] != index:
-            row = self._conn.execute(
-                "SELECT data FROM chunks WHERE blob_id = ? AND n = ?",
-                (self._blob, self._numbers[index]),
-            ).fetchone()
-            self._cached = (index, bytes(row[0]) if row else b"")
+            rows = self._select(index)
+            self._cached = (index, bytes(rows[0][0]) if rows else b"")
         return self._cached[1]
+
+    def _select(self, index: int) -> list[tuple[bytes]]:
+        # fetchall: the statement ends at once, so a writer waiting to commit is not held up.
+        query = "SELECT data FROM chunks WHERE blob_id = ? AND n = ?"
+        args = (self._blob, self._numbers[index])
+        give_up = time.monotonic() + self._wait
+        while True:
+            try:
+                return self._conn.execute(query, args).fetchall()
+            except sqlcipher.OperationalError as err:
+                # "database is locked": a job is writing; its connection's busy timeout
+                # already waited a while. Only a reader of its own waits longer.
+                if not self._owns or "locked" not in str(err):
+                    raise
+                if self._closed or time.monotonic() > give_up:
+                    return []

@@ -1,0 +1,57 @@
+"""Playback's own read path (CaseReader.playback): a read-only connection to the case file,
+keyed with the key the case was unlocked with, that reads on while a job writes through the
+case's connection, and is closed with the player."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import sqlcipher3.dbapi2 as sqlcipher
+
+from tests.helpers.case import CORPUS, new_case, reopen
+from vault.case.view import CaseReader
+from vault.evidence.ingest import import_paths
+
+VIDEO = CORPUS / "video" / "FLIR_Thermal.mp4"
+
+
+def test_playback_reads_the_original_through_a_connection_of_its_own(tmp_path: Path) -> None:
+    case = reopen(new_case(tmp_path))  # reopened: keyed from the passphrase, as at unlock
+    [item] = import_paths(case, [VIDEO]).imported
+    reader = CaseReader(case).playback(item.id)
+    original = VIDEO.read_bytes()
+    assert reader.size == len(original)
+    assert reader.read_at(1_000_000, 300_000) == original[1_000_000:1_300_000]
+    reader.close()
+    assert reader.read_at(0, 10) == b""  # closed: nothing more, no error
+    case.close()
+
+
+def test_playback_reads_on_while_an_import_writes(tmp_path: Path) -> None:
+    case = new_case(tmp_path)
+    [item] = import_paths(case, [VIDEO]).imported
+    reader = CaseReader(case).playback(item.id)
+    original = VIDEO.read_bytes()
+    read: list[bytes] = []
+    with case.act("item.import", subject="x") as act:  # a job's write transaction, open
+        act.conn.execute("INSERT INTO blobs (sha256, size) VALUES ('x', 0)")
+        worker = threading.Thread(target=lambda: read.append(reader.read_at(0, len(original))))
+        worker.start()
+        worker.join(timeout=30)
+        assert read == [original]
+        act.abandon()
+    reader.close()
+    case.close()
+
+
+def test_playbacks_connection_cannot_write_and_needs_an_open_case(tmp_path: Path) -> None:
+    case = new_case(tmp_path)
+    conn = case.file.reader()
+    with pytest.raises(sqlcipher.OperationalError):
+        conn.execute("INSERT INTO blobs (sha256, size) VALUES ('x', 0)")
+    conn.close()
+    case.close()
+    with pytest.raises(RuntimeError):
+        case.file.reader()
