@@ -128,3 +128,40 @@ def test_built_app_window_starts_offscreen_and_quits(app_dir: Path, tmp_path: Pa
     env = _user_env(tmp_path, QT_QPA_PLATFORM="offscreen")
     proc = _run([app_dir / NAME, "--smoke-test"], cwd=tmp_path, env=env, timeout=120)
     assert "window 'Evidence Vault' shown on offscreen, font 'DejaVu Sans'" in proc.stdout
+
+
+@pytest.mark.slow
+def test_built_app_reads_video_checks_provenance_and_signs_its_report(
+    app_dir: Path, tmp_path: Path, corpus: Path
+) -> None:
+    """The frozen app, headless, with its native parts: PyAV and MediaInfo read a video in
+    the worker, c2pa checks Content Credentials, pysequoia checks ProofMode's OpenPGP
+    signatures (a good bundle and a tampered one) and pyHanko signs the report."""
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = _user_env(tmp_path)
+
+    def cli(*args: str | Path) -> str:
+        return _run([app_dir / NAME, *args], cwd=work, env=env, timeout=300).stdout
+
+    cli("init", "case.evault", "--title", "Frozen", "--investigator", "Olena K.")
+    cli("import", "case.evault", corpus / "video" / "iPhone6_gps_rot90.mov",
+        corpus / "c2pa" / "CA.jpg", corpus / "proofmode" / "good.zip")  # fmt: skip
+    cli("import", "case.evault", corpus / "proofmode" / "tampered-media.zip")
+    items = json.loads(cli("items", "case.evault", "--json"))
+    video = next(i for i in items if i["original_name"] == "iPhone6_gps_rot90.mov")
+    assert video["warnings"] == [], video["warnings"]
+    assert (video["duration_ms"], video["rotation"], video["video_codec"]) == (4002, 90, "avc1")
+    assert (video["make"], video["model"], video["gps_lat"]) == ("Apple", "iPhone 6", "32.092900")
+    assert video["captured_at"] == "2019-07-24T11:25:40"
+    states = sorted(
+        (i["original_name"], p["state"]) for i in items for p in i["provenance"]
+    )  # fmt: skip
+    assert states == [("CA.jpg", "valid"), ("PXL_20231006_205351724.jpg", "invalid"),
+                      ("PXL_20231006_205351724.jpg", "valid")], states  # fmt: skip
+    cli("report", "case.evault", "report.pdf", "--no-timestamp")
+    said = _run(["pdfsig", work / "report.pdf"]).stdout
+    assert "Signature Validation: Signature is Valid." in said, said
+    assert "Total document signed" in said, said
+    text = _run(["pdftotext", work / "report.pdf", "-"]).stdout
+    assert "QuickTime/MP4" in text and "avc1 / mp4a" in text
