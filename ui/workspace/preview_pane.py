@@ -96,7 +96,8 @@ class PreviewPane(QWidget):
 
     def showing_media(self, item_id: str) -> bool:
         """Whether the player is showing this item now."""
-        return self.player is not None and not self.player.isHidden() and self.player.showing(item_id)
+        player = self.player
+        return player is not None and not player.isHidden() and player.showing(item_id)
 
     def _leave_media(self) -> None:
         if self.player is not None:
