@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,19 @@ def _user_env(home: Path, **extra: str) -> dict[str, str]:
     env.update(HOME=str(home), PATH="/usr/bin:/bin", EVIDENCE_VAULT_PASSPHRASE=PASSPHRASE)
     env.update(extra)
     return env
+
+
+def _frozen_cli(app_dir: Path, home: Path) -> tuple[Callable[..., str], Path]:
+    """A function running the built app's command line as a user would, in a folder outside
+    the project; and that folder."""
+    work = home / "elsewhere"
+    work.mkdir()
+    env = _user_env(home)
+
+    def cli(*args: str | Path) -> str:
+        return _run([app_dir / NAME, *args], cwd=work, env=env, timeout=300).stdout
+
+    return cli, work
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +110,7 @@ def test_built_app_ships_the_menu_entry_and_icon(app_dir: Path) -> None:
 def test_built_app_command_line_works_outside_the_project(
     app_dir: Path, tmp_path: Path, corpus: Path
 ) -> None:
-    work = tmp_path / "elsewhere"
-    work.mkdir()
-    env = _user_env(tmp_path)
-
-    def cli(*args: str | Path) -> str:
-        return _run([app_dir / NAME, *args], cwd=work, env=env, timeout=300).stdout
-
+    cli, work = _frozen_cli(app_dir, tmp_path)
     cli("init", "case.evault", "--title", "Ізюм — ліс", "--investigator", "Olena K.")
     # A JPEG goes through the sandboxed metadata worker: the frozen app must start it too.
     cli("import", "case.evault", corpus / "camera" / "Canon_40D.jpg")
@@ -137,13 +145,7 @@ def test_built_app_reads_video_checks_provenance_and_signs_its_report(
     """The frozen app, headless, with its native parts: PyAV and MediaInfo read a video in
     the worker, c2pa checks Content Credentials, pysequoia checks ProofMode's OpenPGP
     signatures (a good bundle and a tampered one) and pyHanko signs the report."""
-    work = tmp_path / "elsewhere"
-    work.mkdir()
-    env = _user_env(tmp_path)
-
-    def cli(*args: str | Path) -> str:
-        return _run([app_dir / NAME, *args], cwd=work, env=env, timeout=300).stdout
-
+    cli, work = _frozen_cli(app_dir, tmp_path)
     cli("init", "case.evault", "--title", "Frozen", "--investigator", "Olena K.")
     cli("import", "case.evault", corpus / "video" / "iPhone6_gps_rot90.mov",
         corpus / "c2pa" / "CA.jpg", corpus / "proofmode" / "good.zip")  # fmt: skip
