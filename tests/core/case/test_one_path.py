@@ -213,16 +213,19 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     public = {name for name in dir(reader) if not name.startswith("_")}
     assert public == {
         "info", "witness_finding", "actor", "items", "tags", "description", "thumbnail",
-        "original", "stream", "events", "notes", "log_entries", "actor_names", "subject_labels",
-        "last_verification", "sensitive_ids", "provenance", "hands", "history", "described_by",
-        "note_authors", "kept_events", "anchors", "report_certificate", "lister", "item",
-        "copy_names",
+        "original", "stream", "playback", "events", "notes", "log_entries", "actor_names",
+        "subject_labels", "last_verification", "sensitive_ids", "provenance", "hands", "history",
+        "described_by", "note_authors", "kept_events", "anchors", "report_certificate", "lister",
+        "item", "copy_names",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
     reader.tags(item.id), reader.description(item.id), reader.thumbnail(item.id)
     b"".join(reader.original(item.id)), reader.events(item.id), reader.notes()
     reader.stream(item.id).read_at(0, 1 << 20)
+    playback = reader.playback(item.id)  # a connection of its own, read-only
+    playback.read_at(0, 1 << 20)
+    playback.close()
     reader.sensitive_ids()
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
     reader.last_verification(), reader.provenance()
