@@ -80,10 +80,12 @@ class BlobReader:
     def _chunk(self, index: int) -> bytes:
         if self._cached[0] != index:
             rows = self._select(index)
+            if rows is None:
+                return b""  # gave up waiting: this read ends short, a later one tries again
             self._cached = (index, bytes(rows[0][0]) if rows else b"")
         return self._cached[1]
 
-    def _select(self, index: int) -> list[tuple[bytes]]:
+    def _select(self, index: int) -> list[tuple[bytes]] | None:
         # fetchall: the statement ends at once, so a writer waiting to commit is not held up.
         query = "SELECT data FROM chunks WHERE blob_id = ? AND n = ?"
         args = (self._blob, self._numbers[index])
@@ -97,4 +99,4 @@ class BlobReader:
                 if not self._owns or "locked" not in str(err):
                     raise
                 if self._closed or time.monotonic() > give_up:
-                    return []
+                    return None

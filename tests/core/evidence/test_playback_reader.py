@@ -4,6 +4,7 @@ case's connection, and is closed with the player."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -12,7 +13,10 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from tests.helpers.case import CORPUS, new_case, reopen
 from vault.case.view import CaseReader
+from vault.evidence.blobreader import BlobReader
+from vault.evidence.blobstore import store_bytes
 from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
 
 VIDEO = CORPUS / "video" / "FLIR_Thermal.mp4"
 
@@ -55,3 +59,22 @@ def test_playbacks_connection_cannot_write_and_needs_an_open_case(tmp_path: Path
     case.close()
     with pytest.raises(RuntimeError):
         case.file.reader()
+
+
+def test_a_read_that_waits_out_a_long_write_in_vain_ends_short_and_the_next_one_reads(
+    tmp_path: Path,
+) -> None:
+    """A write larger than SQLite's page cache holds the file exclusively until it commits:
+    a playback read gives up after its wait (the stream is short, nothing breaks), and once
+    the writer is done the same bytes read again."""
+    case = new_case(tmp_path)
+    [item] = import_paths(case, [VIDEO]).imported
+    blob_id = next(i for i in list_items(case.conn) if i.id == item.id).blob_id
+    reader = BlobReader(case.file.reader(), blob_id, owns_connection=True, wait=0.3)
+    with case.act("item.import", subject="x") as act:
+        store_bytes(act.conn, os.urandom(16 << 20))  # spills: the writer holds the file
+        assert reader.read_at(0, 1000) == b""
+        act.abandon()
+    assert reader.read_at(0, 1000) == VIDEO.read_bytes()[:1000]
+    reader.close()
+    case.close()
