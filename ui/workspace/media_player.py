@@ -111,15 +111,16 @@ class MediaPlayer(QWidget):
 
     def stop(self) -> None:
         """Stop and let go of the stream (the case is locking, or another item is shown)."""
-        if self._reader is not None:
-            # First: a read waiting out a job's write gives up at once, so Qt's reading
-            # thread, which stopping waits for, is never held up by it.
-            self._reader.close()
+        # The player first: a reader closed under Qt's reading thread would answer it with
+        # empty reads mid-file, which it retries for ever. (Stopping waits for a read that
+        # waits out a job's write: a few seconds at worst, see CaseReader.playback.)
         self.player.stop()
         self.player.setSource(QUrl())  # lets go of the device
         if self._device is not None:
             self._device.close()
             self._device.deleteLater()
+        if self._reader is not None:
+            self._reader.close()
         self._device, self._reader, self._item = None, None, None
 
     def showing(self, item_id: str) -> bool:

@@ -141,7 +141,10 @@ class CaseReader:
         conn.execute("PRAGMA busy_timeout = 100")  # short waits: closing the player never lags
         try:
             blob_id = _items.get_item(conn, item_id).blob_id
-            return BlobReader(conn, blob_id, owns_connection=True)
+            # A read waits out a job's commit (moments); a write that holds the file longer
+            # (an import larger than SQLite's cache) ends the stream short after 5 s rather
+            # than freeze the player's stop for as long.
+            return BlobReader(conn, blob_id, owns_connection=True, wait=5.0)
         except BaseException:
             conn.close()
             raise
