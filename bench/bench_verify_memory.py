@@ -16,7 +16,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from bench.common import MiB, scratch
+from bench.common import MiB, report, scratch
 from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
 from vault.package.export import export
@@ -51,9 +51,9 @@ def measure(name: str, package: Path) -> float:
     env = {**os.environ, "EVIDENCE_VAULT_PASSPHRASE": SECRET}
     argv = [sys.executable, "-m", "vault", "verify-package", str(package)]
     seconds, peak = peak_rss(argv, env)
-    verdict = "ok" if peak < TARGET_MB else "OVER"
-    print(f"{name:<44} peak RSS {peak:7.1f} MB  {seconds:7.1f} s  [{verdict}, target < "
-          f"{TARGET_MB} MB]", flush=True)  # fmt: skip
+    report(f"verify-package, {name}: peak RSS (MB)", peak, "MB", target=f"< {TARGET_MB} MB",
+           ok=peak < TARGET_MB)  # fmt: skip
+    report(f"verify-package, {name} (s)", seconds, "s")
     return peak
 
 

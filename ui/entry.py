@@ -7,7 +7,6 @@ command line. It lives outside `vault/` so that the core never reaches for Qt.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 
 SMOKE_TEST = "--smoke-test"
@@ -16,8 +15,12 @@ SMOKE_TEST = "--smoke-test"
 def main(argv: list[str] | None = None) -> int:
     """Start the desktop app when there is no argument, else run the CLI."""
     # In the frozen app the metadata worker is this same executable started by multiprocessing
-    # ("spawn"); this turns such a start into the worker. Elsewhere it does nothing.
-    multiprocessing.freeze_support()
+    # ("spawn"); this turns such a start into the worker. Elsewhere it does nothing, so the
+    # 10 ms of importing multiprocessing is paid only there (issue 17: start-up).
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv == [SMOKE_TEST]:
         from ui.app import main as run_app

@@ -6,14 +6,20 @@ same code finds them in a source checkout, an installed wheel and the one-folder
 
 from __future__ import annotations
 
-from importlib.resources import files
-from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PACKAGE = "resources"
 
 
 def resource(*parts: str) -> Traversable:
     """The shipped file or folder at `parts` (for example `"fonts", "DejaVuSans.ttf"`)."""
+    # Imported here: importlib.resources pulls in tempfile, shutil and more, which `--help`
+    # and an English session never need (issue 17: start-up).
+    from importlib.resources import files
+
     try:
         node = files(PACKAGE)
     except ModuleNotFoundError:

@@ -16,6 +16,14 @@ from tests.helpers.case import PASSPHRASE, ROOT, new_case
 HEAVY = ("reportlab", "PIL", "exifread", "rfc3161_client", "cryptography.x509")
 # What a command that never opens a case needs none of.
 CASE_ONLY = ("sqlcipher3", "cryptography", "portalocker", "rfc8785")
+# Standard-library modules that cost milliseconds each and only some work needs: shipped
+# files (read through importlib.resources only when a translation or font is), temporary
+# files, hashing, archives, dates.
+STDLIB_ON_DEMAND = ("importlib.resources", "tempfile", "hashlib", "zipfile", "sqlite3", "uuid",
+                    "datetime", "ctypes", "subprocess", "multiprocessing")  # fmt: skip
+# Of the app's own modules, `--help` needs the command line and the few it names.
+HELP_CORE = {"vault", "vault.assets", "vault.errors", "vault.i18n", "vault.text",
+             "vault.evidence", "vault.evidence.fields"}  # fmt: skip
 
 
 def _loaded_after(*argv: str) -> set[str]:
@@ -44,6 +52,13 @@ def test_help_loads_no_heavy_library_and_opens_no_case() -> None:
     loaded = _loaded_after("--help")
     assert "vault.cli.case" in loaded, "every command's options were built"
     assert _among(loaded, HEAVY + CASE_ONLY) == []
+
+
+def test_help_loads_only_the_command_line_and_no_costly_standard_module() -> None:
+    loaded = _loaded_after("--help")
+    own = {m for m in loaded if m == "vault" or m.startswith("vault.")}
+    assert own - HELP_CORE == {m for m in own if m.startswith("vault.cli")}
+    assert _among(loaded, STDLIB_ON_DEMAND) == []
 
 
 def test_listing_items_loads_no_report_image_or_timestamp_library(tmp_path: Path) -> None:

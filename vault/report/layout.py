@@ -60,6 +60,11 @@ def register_fonts() -> None:
     STATE_DEFAULTS["fontName"] = SANS  # the same, for graphics such as the QR code
 
 
+def _heading(name: str, base: ParagraphStyle, keep: bool = True, **sizes: float) -> ParagraphStyle:
+    """A bold heading; `keep` holds it with what follows (never stranded at a page's foot)."""
+    return ParagraphStyle(name, base, fontName=BOLD, keepWithNext=int(keep), **sizes)
+
+
 @cache
 def styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=SANS, fontSize=9, leading=12)
@@ -67,30 +72,12 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle(
             "title", base, fontName=BOLD, fontSize=20, leading=25, spaceAfter=8
         ),
-        "h1": ParagraphStyle(
-            "h1",
-            base,
-            fontName=BOLD,
-            fontSize=14,
-            leading=18,
-            spaceBefore=10,
-            spaceAfter=6,
-            keepWithNext=1,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            base,
-            fontName=BOLD,
-            fontSize=11,
-            leading=14,
-            spaceBefore=8,
-            spaceAfter=4,
-            keepWithNext=1,
-        ),
+        "h1": _heading("h1", base, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6),
+        "h2": _heading("h2", base, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
         # An exhibit's heading: the CondPageBreak before it keeps it with its table, without
         # the cost of regrouping (keepWithNext) a thousand times in a big report.
-        "exhibit": ParagraphStyle(
-            "exhibit", base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
+        "exhibit": _heading(
+            "exhibit", base, keep=False, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
         ),
         "body": ParagraphStyle("body", base, spaceAfter=4),
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5),
