@@ -21,6 +21,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.case.identity import Signer
 from vault.errors import InvalidInput
 from vault.i18n import _
+from vault.sharedjson import loads_shared, shared_pairs
 
 GENESIS = bytes(32)
 # Entries that bring one item with its own bytes into a case: an import from a file, and a
@@ -190,7 +191,7 @@ def read_entries(
 
 def _parse(text: str) -> dict[str, Any] | None:
     try:
-        content = json.loads(text)
+        content = loads_shared(text)  # a long log held at once: repeated strings shared
     except (ValueError, RecursionError):
         return None
     return content if isinstance(content, dict) else None
@@ -246,11 +247,13 @@ class _RepeatedKey(ValueError):
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise _RepeatedKey(key)
-        obj[key] = value
+    obj = shared_pairs(pairs)  # a package's whole log is held at once: share its strings
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
     return obj
 
 

@@ -6,7 +6,6 @@ rows that disagree with it are not shown, and the item says so in `problems`."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from vault.evidence.record import (
     sha256_hex,
 )
 from vault.i18n import _
+from vault.sharedjson import loads_shared
 
 METADATA_FIELDS = (
     "captured_at", "captured_offset", "gps_lat", "gps_lon", "gps_alt", "make", "model",
@@ -230,7 +230,7 @@ def checked_json(text: str, record: dict[str, Any], key: str, problems: list[str
                           "is not shown.").format(what=digest_name(key)))  # fmt: skip
         return None
     try:
-        return json.loads(text)
+        return loads_shared(text)  # every item of a big case at once: share repeated keys
     except (ValueError, RecursionError, TypeError):
         return None
 

@@ -20,6 +20,7 @@ import rfc8785
 from vault.custody.entry import ITEM_ENTERING
 from vault.evidence.metadata import Extracted
 from vault.i18n import LANGUAGES, _, translations
+from vault.sharedjson import loads_shared
 
 DIGEST_KEYS = ("metadata_sha256", "tags_sha256", "warnings_sha256", "thumbnail_sha256")
 """The row columns each digest covers, in the order of DIGEST_KEYS."""
@@ -134,7 +135,7 @@ def parse_content(text: Any) -> dict[str, Any] | None:
     if not isinstance(text, str):
         return None
     try:
-        content = json.loads(text)
+        content = loads_shared(text)  # every record of a big case at once: share strings
     except (ValueError, RecursionError):
         return None
     return content if isinstance(content, dict) else None

@@ -12,7 +12,7 @@ import os
 import secrets
 import shutil
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -95,13 +95,20 @@ class FolderWriter(BagWriter):
     def __init__(self, final: Path) -> None:
         super().__init__(final)
         make_folder(self.temp)  # owner only: the package holds evidence in clear
-        self._made: set[Path] = {self.temp}
+        self._root = os.fspath(self.temp)
+        self._made: set[str] = {self._root}
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
-        target = self.temp / path
-        if target.parent not in self._made:  # each folder once, not a stat per file
-            make_folders(self.temp, target.parent)
-            self._made.add(target.parent)
+        # Plain strings, and each folder made once: an export makes one folder per item.
+        target = os.path.join(self._root, *path.split("/"))
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            if os.path.dirname(folder) in self._made:  # an item's folder: one mkdir, no stat
+                make_folder(folder)
+            else:
+                make_folders(self.temp, Path(folder))
+                self._made.update(_ancestors(folder, self._root))
+            self._made.add(folder)
         digester = _Digester()
         with create_file(target) as f:
             for chunk in chunks():
@@ -147,6 +154,13 @@ class ZipWriter(BagWriter):
             pass
         self.file.close()
         self.temp.unlink(missing_ok=True)
+
+
+def _ancestors(folder: str, root: str) -> Iterator[str]:
+    """The folders between `root` and `folder`."""
+    while len(folder) > len(root):
+        yield folder
+        folder = os.path.dirname(folder)
 
 
 def _fsync_dir(path: Path) -> None:

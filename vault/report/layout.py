@@ -60,9 +60,18 @@ def register_fonts() -> None:
     STATE_DEFAULTS["fontName"] = SANS  # the same, for graphics such as the QR code
 
 
-def _heading(name: str, base: ParagraphStyle, keep: bool = True, **sizes: float) -> ParagraphStyle:
-    """A bold heading; `keep` holds it with what follows (never stranded at a page's foot)."""
-    return ParagraphStyle(name, base, fontName=BOLD, keepWithNext=int(keep), **sizes)
+def _heading(
+    name: str,
+    base: ParagraphStyle,
+    size: tuple[float, float],
+    space: tuple[float, float],
+    keep: bool = True,
+) -> ParagraphStyle:
+    """A bold heading: `size` is its font size and leading, `space` what stands before and
+    after it; `keep` holds it with what follows (never stranded at the foot of a page)."""
+    (font_size, leading), (before, after) = size, space
+    return ParagraphStyle(name, base, fontName=BOLD, fontSize=font_size, leading=leading,
+                          spaceBefore=before, spaceAfter=after, keepWithNext=int(keep))  # fmt: skip
 
 
 @cache
@@ -72,13 +81,11 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle(
             "title", base, fontName=BOLD, fontSize=20, leading=25, spaceAfter=8
         ),
-        "h1": _heading("h1", base, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6),
-        "h2": _heading("h2", base, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+        "h1": _heading("h1", base, (14, 18), (10, 6)),
+        "h2": _heading("h2", base, (11, 14), (8, 4)),
         # An exhibit's heading: the CondPageBreak before it keeps it with its table, without
         # the cost of regrouping (keepWithNext) a thousand times in a big report.
-        "exhibit": _heading(
-            "exhibit", base, keep=False, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
-        ),
+        "exhibit": _heading("exhibit", base, (11, 14), (8, 4), keep=False),
         "body": ParagraphStyle("body", base, spaceAfter=4),
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=9.5),
         # Headings stay with what follows them: never stranded at the foot of a page.
