@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ GENESIS = bytes(32)
 ITEM_ENTERING = frozenset({"item.import", "item.derive"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big case's whole log is often held at once
 class Entry:
     """One custody entry; `content` is None when it was withheld from a package."""
 
@@ -186,7 +187,8 @@ def read_entries(
     """Entries of the case's own chain in seq order (optionally filtered by a WHERE clause)."""
     sql = "SELECT seq, prev, content_hash, entry_hash, actor, sig, content FROM custody"
     for seq, prev, ch, eh, actor, sig, text in conn.execute(f"{sql} {where} ORDER BY seq", params):
-        yield Entry(seq, bytes(prev), bytes(ch), bytes(eh), actor, bytes(sig), _parse(text))
+        yield Entry(seq, bytes(prev), bytes(ch), bytes(eh), sys.intern(actor), bytes(sig),
+                    _parse(text))  # fmt: skip
 
 
 def _parse(text: str) -> dict[str, Any] | None:
