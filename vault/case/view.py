@@ -59,7 +59,7 @@ class CaseReader:
             conn.execute("SELECT count(*) FROM lineage").fetchone()[0],
         )
         if self._hands is None or self._hands[0] != size:
-            self._hands = (size, Hands(conn, self._case.id))
+            self._hands = (size, Hands(conn, self._case.id, per_item=True))
         return self._hands[1]
 
     def history(self, item_id: str) -> list[Event]:

@@ -42,6 +42,7 @@ class Chain:
     hand: int  # 1 for the first hands, this case is the last
     own: bool
     people: dict[str, Identity]
+    # The whole log; for the own chain of a per-item `Hands`, only its actors and receipts.
     entries: list[Entry] = field(repr=False)
 
     def who(self, fingerprint: str) -> Identity | None:
@@ -105,19 +106,36 @@ def concerned_items(entry: Entry) -> set[str]:
     return found
 
 
+# What the own chain must hold whole when it is read per item: who its actors are and
+# which kept chains its receipts link to.
+_PER_ITEM_WHOLE = "WHERE action IN ('case.create', 'identity.add', 'package.import')"
+
+
 class Hands:
     """Every chain of a case, first hands first, indexed by item and by note. Built once
-    per report or listing (each kept chain parsed once), then asked per item."""
+    per report or listing (each kept chain parsed once), then asked per item.
+
+    With `per_item`, the case's own log is not read whole: its entries about an item are
+    looked up by index when asked (`item_events`), so a 100,000-entry case answers its
+    first selection in the app at once; a report or listing, which asks about every item,
+    reads the log once instead."""
 
     def __init__(
-        self, conn: sqlcipher.Connection, case_id: str, own: list[Entry] | None = None
+        self,
+        conn: sqlcipher.Connection,
+        case_id: str,
+        own: list[Entry] | None = None,
+        *,
+        per_item: bool = False,
     ) -> None:
         """`own`: the case's log when the caller has read it already."""
         # Imported here: the package model pulls in image libraries that `items` and the
         # app's start-up never need when the case received nothing.
         from vault.package.model import Lineage, chain_order, kept_chains
 
-        own = list(read_entries(conn)) if own is None else own
+        self._conn = conn if per_item else None
+        if own is None:
+            own = list(read_entries(conn, _PER_ITEM_WHOLE if per_item else ""))
         kept = kept_chains(conn)
         lineage = Lineage({**kept, case_id: own})
         order = chain_order(case_id, lineage)
@@ -129,6 +147,8 @@ class Hands:
         self._items: dict[str, list[Event]] = {}
         self._notes: dict[str, Event] = {}
         for chain in self.chains:
+            if self._conn is not None and chain.own:
+                continue  # read per item
             for entry in chain.entries:
                 self._index(chain, entry)
 
@@ -148,7 +168,14 @@ class Hands:
 
     def item(self, item_id: str) -> list[Event]:
         """Every entry about the item, first hands first, each chain in its own order."""
-        return list(self._items.get(item_id, []))
+        events = list(self._items.get(item_id, []))
+        if self._conn is not None:
+            from vault.evidence.items import item_events  # evidence builds on custody
+
+            own = self.own
+            events += [Event(own, entry) for entry in item_events(self._conn, item_id)
+                       if item_id in concerned_items(entry)]  # fmt: skip
+        return events
 
     def moves(self, item_id: str) -> list[Event]:
         """The chain of hands: where the item entered, left and arrived, chain by chain."""
@@ -161,13 +188,20 @@ class Hands:
     def note(self, note_id: str) -> Event | None:
         """The entry that wrote a note (`note.add` / `note.amend`), in whichever chain: a
         received note keeps its author and time."""
-        return self._notes.get(note_id)
+        written = self._notes.get(note_id)
+        if written is None and self._conn is not None:
+            entries = read_entries(
+                self._conn, "WHERE subject = ? AND action IN ('note.add', 'note.amend')", (note_id,)
+            )
+            first = next(iter(entries), None)
+            written = Event(self.own, first) if first is not None else None
+        return written
 
     def description(self, item_id: str) -> tuple[dict[str, Any], Event | None]:
         """The latest `item.describe` of the item in any chain (a later holder's wins), and
         the event that recorded it; ({}, None) when no one described it."""
         latest: Event | None = None
-        for event in self._items.get(item_id, []):
+        for event in self.item(item_id):
             if event.entry.action == "item.describe" and event.entry.subject == item_id:
                 latest = event
         return (dict(latest.entry.details), latest) if latest else ({}, None)

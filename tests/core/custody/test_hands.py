@@ -17,7 +17,9 @@ from vault.case.handle import Case
 from vault.cli.main import main
 from vault.custody.entry import read_entries
 from vault.custody.hands import Hands
-from vault.evidence.notes import add_note, list_notes
+from vault.evidence.derive import derive_item
+from vault.evidence.items import list_items, read_original
+from vault.evidence.notes import add_note, describe_item, list_notes
 from vault.package.model import kept_chains
 
 
@@ -103,3 +105,30 @@ def test_a_case_of_its_own_has_one_hand(investigator: Case) -> None:
     item_id = investigator.conn.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
     assert [e.entry.action for e in hands.moves(item_id)] == ["item.import"]
     assert hands.description("no such item") == ({}, None)
+
+
+def test_the_app_reads_an_items_hands_per_item_with_the_same_story(
+    received: tuple[Case, list[str]],
+) -> None:
+    """The app asks about one item at a time and must not parse a big log whole to answer
+    (issue 17 §4); what it answers is what a report, reading the whole log, says."""
+    lawyer, ids = received
+    add_note(lawyer, "Checked against the witness statement.", about=ids[0])
+    describe_item(lawyer, ids[1], {"title": "Cell 3"})
+    original = b"".join(read_original(lawyer.conn, ids[2]))
+    derive_item(lawyer, ids[2], original, name="copy.jpg", operation={"op": "copy"})
+    whole = Hands(lawyer.conn, lawyer.id)
+    per_item = Hands(lawyer.conn, lawyer.id, per_item=True)
+
+    def story(events: list) -> list[tuple[str, int, str | None, str]]:
+        return [(e.chain.case_id, e.entry.seq, e.entry.action, e.actor_name) for e in events]
+
+    for item in list_items(lawyer.conn):
+        assert story(per_item.item(item.id)) == story(whole.item(item.id))
+        assert per_item.description(item.id)[0] == whole.description(item.id)[0]
+    for note in list_notes(lawyer.conn):
+        assert story([per_item.note(note.id)]) == story([whole.note(note.id)])
+    people = [(c.case_id, c.hand, p) for c, p in per_item.people()]
+    assert people == [(c.case_id, c.hand, p) for c, p in whole.people()]
+    assert per_item.description(ids[1])[0] == {"title": "Cell 3"}
+    assert "item.derive" in [e.entry.action for e in per_item.item(ids[2])]  # its copy
