@@ -3,12 +3,14 @@
 The rest of the code never imports `fcntl`, `resource` or `msvcrt` (a test checks that);
 it asks this module for what it needs:
 
-- `try_lock(path)`: the case file's writer lock. Held through `portalocker`, which the
-  operating system drops when the process dies, so a crash never leaves a stale lock.
-  Linux and macOS lock the case file itself with `flock()` (SQLite's own byte-range `fcntl`
-  locks are independent of it). Windows locks are mandatory byte-range locks that would
-  stop SQLite reading the locked bytes, so there the lock is on a `<case>.lock` file beside
-  the case file, removed again when the lock is released.
+- `try_lock(path)`: the case file's writer lock, which the operating system drops when the
+  process dies, so a crash never leaves a stale lock. Linux and macOS lock the case file
+  itself with `flock()` (SQLite's own byte-range `fcntl` locks are independent of it),
+  called directly: `portalocker` makes the same call there, but importing it reads package
+  metadata (importlib.metadata, email), a fifth of a short command's start-up. Windows
+  locks are mandatory byte-range locks that would stop SQLite reading the locked bytes, so
+  there the lock, taken through `portalocker`, is on a `<case>.lock` file beside the case
+  file, removed again when the lock is released.
 - `limit_memory(n)`: caps the address space of the metadata worker. Linux enforces
   `RLIMIT_AS`; macOS accepts but does not enforce it and Windows has no rlimits, so there
   the worker runs unconfined and only its time limit protects the app.
@@ -21,11 +23,10 @@ it asks this module for what it needs:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from pathlib import Path
-
-import portalocker
 
 WINDOWS = sys.platform == "win32"
 MACOS = sys.platform == "darwin"
@@ -69,16 +70,42 @@ def try_lock(case_path: Path) -> FileLock | None:
     else:
         fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | _NO_INHERIT, 0o600)
     try:
-        portalocker.lock(fd, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
-    except portalocker.AlreadyLocked:
+        locked = _lock_windows(fd) if WINDOWS else _flock(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    if not locked:
         os.close(fd)
         return None
+    return FileLock(fd, lock_file)
+
+
+def _flock(fd: int) -> bool:
+    """An exclusive flock() without waiting: False when someone else holds it; an OSError
+    when the file system cannot lock at all (some network shares)."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EAGAIN):
+            return False
+        raise
+    return True
+
+
+def _lock_windows(fd: int) -> bool:
+    import portalocker
+
+    try:
+        portalocker.lock(fd, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+    except portalocker.AlreadyLocked:
+        return False
     except portalocker.LockException as err:
-        os.close(fd)
-        # The file system cannot lock at all (some network shares): say so as an OSError.
+        # The file system cannot lock at all: say so as an OSError.
         cause = err.__cause__
         raise cause if isinstance(cause, OSError) else OSError(str(err)) from None
-    return FileLock(fd, lock_file)
+    return True
 
 
 def limit_memory(limit: int) -> bool:

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.case import PASSPHRASE, ROOT, new_case
 
 # What only some commands need: reports, images and EXIF, RFC 3161 tokens, X.509.
@@ -67,6 +69,16 @@ def test_listing_items_loads_no_report_image_or_timestamp_library(tmp_path: Path
     loaded = _loaded_after("items", str(tmp_path / "case.evault"))
     assert "vault.evidence.items" in loaded, "the items were listed"
     assert _among(loaded, HEAVY) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows locks through portalocker")
+def test_opening_a_case_reads_no_package_metadata(tmp_path: Path) -> None:
+    """The case lock is flock() itself: portalocker would read its own package metadata
+    (importlib.metadata, email) on every start."""
+    with new_case(tmp_path):
+        pass
+    loaded = _loaded_after("items", str(tmp_path / "case.evault"))
+    assert _among(loaded, ("portalocker", "importlib.metadata", "email")) == []
 
 
 def test_the_check_sees_a_heavy_library_a_command_loads(tmp_path: Path) -> None:

@@ -162,7 +162,10 @@ def add_list_remove(
     return adding
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command's name and summary, and of the options of the `chosen`
+    command only: building all of them (argparse looks its catalogue up on disk for each
+    message) was a third of a short command's start-up (issue 17)."""
     parser = argparse.ArgumentParser(
         prog="evidence-vault",
         description=_("Evidence Vault: encrypted case files with a signed chain of custody. "
@@ -172,9 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
     for name, (configure, _handler, summary) in COMMANDS.items():
         p = sub.add_parser(name, help=summary, description=summary)
-        configure(p)
-        p.add_argument("--passphrase-file", metavar="FILE", help=_("read the passphrase from FILE"))
+        if name == chosen:
+            configure(p)
+            p.add_argument(
+                "--passphrase-file", metavar="FILE", help=_("read the passphrase from FILE")
+            )
     return parser
+
+
+def _chosen(argv: list[str]) -> str | None:
+    """The command named first on the line (before it only the top-level options)."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def _load_commands() -> None:
@@ -191,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line (the desktop app is started by the entry point, not here)."""
     argv = sys.argv[1:] if argv is None else argv
     _load_commands()
-    args = build_parser().parse_args(argv)
+    args = build_parser(_chosen(argv)).parse_args(argv)
     if not args.command:
         build_parser().print_help()
         return 2
