@@ -100,23 +100,30 @@ def _annotate(folder: Path) -> None:
 
 
 def _on_case(name: str, case: object, folder: Path) -> None:
+    """Each operation imports only what it uses, as its command does: a peak RSS must not
+    count another operation's libraries (the report's reportlab, say)."""
     from vault.case.handle import Case
-    from vault.custody.verify import verify_case
-    from vault.evidence.items import list_items
-    from vault.package.export import export
-    from vault.package.receive import receive
-    from vault.report.generate import generate_report
 
     assert isinstance(case, Case)
     if name == "items":
+        from vault.evidence.items import list_items
+
         assert list_items(case.conn)
     elif name in ("verify", "verify received"):
+        from vault.custody.verify import verify_case
+
         assert verify_case(case).ok
     elif name == "export":
+        from vault.package.export import export
+
         export(case, folder / "pkg")
     elif name == "receive":
+        from vault.package.receive import receive
+
         receive(case, folder / "pkg")
     elif name == "report":  # of the received case: every exhibit has two hands
+        from vault.report.generate import generate_report
+
         generate_report(case, folder / "report.pdf")
 
 
