@@ -39,6 +39,7 @@ from vault.package.model import (
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
 from vault.package.signed import check_signed_files
 from vault.progress import Cancel, Progress
+from vault.sharedjson import shared_pairs
 from vault.text import text_lines
 
 
@@ -182,7 +183,7 @@ def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [k for k, _v in items]
         repeated.extend(k for k in dict.fromkeys(keys) if keys.count(k) > 1)
-        return dict(items)
+        return shared_pairs(items)  # a big package's item list is held whole: share strings
 
     try:
         return (json.loads(text, object_pairs_hook=pairs) if text is not None else None), repeated
