@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -34,6 +33,7 @@ from ui.look import apply_look
 from ui.settings import AppSettings
 from ui.start_page import StartPage
 from ui.widgets.icons import icon
+from ui.widgets.paths import Choose, choose_files
 from ui.workspace.case_workspace import EVIDENCE_TAB, CaseWorkspace
 from vault.case.handle import Case
 from vault.custody.tsa import list_tsas
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
     def on_import_triggered(self) -> None:
         if self.workspace is None:
             return
-        files, _filter = QFileDialog.getOpenFileNames(self, _("Choose files to import"))
+        files = choose_files(self, _("Choose files to import"), what=Choose.OPEN_MANY)
         self.import_paths([Path(f) for f in files])
 
     def on_import_finished(self, result: ImportResult) -> None:

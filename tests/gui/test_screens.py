@@ -38,6 +38,7 @@ from ui.dialogs.tsa_settings import AddTsaDialog
 from ui.language import use_language
 from ui.look import apply_look
 from ui.main_window import MainWindow
+from ui.widgets.paths import Choose, file_dialog
 from vault.case.handle import Case
 from vault.case.view import CaseReader
 from vault.evidence.ingest import ImportResult, import_paths
@@ -68,7 +69,7 @@ def olenas_case(tmp_path_factory, corpus) -> tuple[Path, ImportResult]:
 
 
 def settle() -> None:
-    for _ in range(3):
+    for _round in range(3):
         QApplication.processEvents()
 
 
@@ -93,6 +94,16 @@ def screens(
         ("add a certificate list", lambda: AddTrustListDialog(window)),
     ):
         yield name, shown(make())
+    for name, what in (("choose a file", Choose.OPEN), ("choose files", Choose.OPEN_MANY),
+                       ("save as", Choose.SAVE)):  # fmt: skip
+        chooser = file_dialog(
+            window,
+            translated("Open a case file"),
+            str(out),
+            translated("Case files (*.evault)"),
+            what,
+        )
+        yield f"file chooser: {name}", shown(chooser)
     window.on_case_ready(Case.open(case_path, PASSPHRASE))
     workspace = window.workspace
     assert workspace is not None

@@ -139,7 +139,10 @@ def _fits(label: QLabel) -> bool:
     if label.wordWrap():
         return label.heightForWidth(label.width()) <= label.height() + 1
     metrics = label.fontMetrics()
-    lines = label.text().split("\n")
+    text = label.text()
+    if label.buddy() is not None:  # "&Look in:" shows as "Look in:" (L underlined)
+        text = re.sub(r"&(.)", r"\1", text)
+    lines = text.split("\n")
     width = max(metrics.horizontalAdvance(line) for line in lines)
     return width <= rect.width() + 1 and metrics.height() * len(lines) <= rect.height() + 2
 

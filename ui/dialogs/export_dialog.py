@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QLineEdit,
     QWidget,
@@ -23,7 +22,7 @@ from ui.jobs.worker import JobContext
 from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
 from ui.widgets.passphrase import strength_hint
-from ui.widgets.paths import FollowingPath, case_label, default_path
+from ui.widgets.paths import Choose, FollowingPath, case_label, choose_file, default_path
 from ui.widgets.text import display_text, items_count, notes_count, plain_label
 from vault.case.casefile import MIN_PASSPHRASE_LENGTH
 from vault.evidence.derive import working_copies
@@ -126,9 +125,9 @@ class ExportDialog(QDialog):
 
     def on_browse_clicked(self) -> None:
         # The core never replaces a file, so do not offer to: it would only be refused.
-        chosen, _filter = QFileDialog.getSaveFileName(
+        chosen = choose_file(
             self, _("Save the package as"), self.path.text(), _("Packages (*.zip.age *.zip)"),
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            Choose.SAVE,
         )  # fmt: skip
         if chosen:
             self.following.chosen(chosen)

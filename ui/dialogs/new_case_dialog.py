@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QVBoxLayout, QWidget
 
 from ui.errors import error_message
 from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
 from ui.widgets.passphrase import strength_hint
-from ui.widgets.paths import FollowingPath, default_folder
+from ui.widgets.paths import Choose, FollowingPath, choose_file, default_folder
 from ui.widgets.text import plain_label
 from vault.case.handle import Case
 from vault.errors import VaultError
@@ -93,8 +93,12 @@ class NewCaseDialog(QDialog):
         self.strength.setText(strength_hint(text))
 
     def on_browse_clicked(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the case file as"), self.path.text(), _("Case files (*.evault)")
+        chosen = choose_file(
+            self,
+            _("Save the case file as"),
+            self.path.text(),
+            _("Case files (*.evault)"),
+            Choose.SAVE,
         )
         if chosen:
             self.following.chosen(chosen if chosen.endswith(".evault") else chosen + ".evault")

@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from ui.errors import error_message
 from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
+from ui.widgets.paths import choose_file
 from ui.widgets.text import display_text, plain_label
 from vault.case.handle import Case
 from vault.case.unlock import UnlockThrottle
@@ -91,7 +92,7 @@ class OpenCaseDialog(QDialog):
         self.passphrase.setFocus()
 
     def on_browse_clicked(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen = choose_file(
             self, _("Open a case file"), self.path.text(), _("Case files (*.evault);;All files (*)")
         )
         if chosen:

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QListWidget, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QListWidget, QPushButton, QWidget
 
 from ui.dialogs.export_dialog import spaced
 from ui.errors import error_message
@@ -17,6 +17,7 @@ from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext, Task
 from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
+from ui.widgets.paths import choose_file
 from ui.widgets.text import display_text, items_count, notes_count, plain_label
 from vault.errors import PackageRefused
 from vault.i18n import _
@@ -80,7 +81,7 @@ class ReceiveDialog(QDialog):
         self.on_path_changed()
 
     def on_browse_clicked(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen = choose_file(
             self, _("Choose a package"), "", _("Packages (*.zip *.zip.age);;All files (*)")
         )
         if chosen:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QWidget
 
 from ui.dialogs.settings_dialog import language_combo
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext
 from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
-from ui.widgets.paths import FollowingPath, case_label, default_path
+from ui.widgets.paths import Choose, FollowingPath, case_label, choose_file, default_path
 from ui.widgets.text import display_text, plain_label
 from vault.custody.tsa import list_tsas, report_tsa
 from vault.errors import VaultError
@@ -96,10 +96,9 @@ class ReportDialog(QDialog):
 
     def on_browse_clicked(self) -> None:
         # The core never replaces a file, so do not offer to: it would only be refused.
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the report as"), self.path.text(), _("PDF files (*.pdf)"),
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )  # fmt: skip
+        chosen = choose_file(
+            self, _("Save the report as"), self.path.text(), _("PDF files (*.pdf)"), Choose.SAVE
+        )
         if chosen:
             self.following.chosen(chosen)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.errors import show_error
 from ui.widgets.dialog_parts import action_buttons
+from ui.widgets.paths import choose_file
 from ui.widgets.text import display_text, plain_label
 from vault.custody.tsa import add_tsa, list_tsas, read_ca_file, remove_tsa
 from vault.errors import VaultError
@@ -55,7 +55,7 @@ class AddTsaDialog(QDialog):
         form.addRow(buttons)
 
     def on_browse(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path = choose_file(
             self, _("CA certificate file (PEM)"), "", _("Certificates (*.pem *.crt)")
         )
         if path:
