@@ -45,22 +45,32 @@ APP_NAME = "Evidence Vault"
 MS_PER_MINUTE = 60_000
 
 
-def stop_question(parent: QWidget) -> QMessageBox:
-    """Asked when the window closes while a task runs. Stopping is the destructive
-    answer, so Enter and Escape both keep the task running."""
+def stop_question(parent: QWidget, *, for_another_case: bool = False) -> QMessageBox:
+    """Asked when the window closes, or another case is to be created or opened, while a
+    task runs. Stopping is the destructive answer, so Enter and Escape both keep the task
+    running."""
+    if for_another_case:
+        text = _(
+            "A task is still running in this case. Stop it and close the case? Everything "
+            "finished so far is kept and logged; the rest is not done."
+        )
+        stop = _("Stop the task and close the case")
+    else:
+        text = _(
+            "A task is still running. Stop it and close? Everything finished so far is "
+            "kept and logged; the rest is not done."
+        )
+        stop = _("Stop the task and close")
     box = QMessageBox(
         QMessageBox.Icon.Question,
         APP_NAME,
-        _(
-            "A task is still running. Stop it and close? Everything finished so far is "
-            "kept and logged; the rest is not done."
-        ),
+        text,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         parent,
     )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setAccessibleName(_("Stop the running task?"))
-    box.button(QMessageBox.StandardButton.Yes).setText(_("Stop the task and close"))
+    box.button(QMessageBox.StandardButton.Yes).setText(stop)
     keep = box.button(QMessageBox.StandardButton.No)
     keep.setText(_("Keep working"))
     box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -241,9 +251,9 @@ class MainWindow(QMainWindow):
         if a task runs). False if the user kept it."""
         if self.session is None:
             return True
-        if self.session.busy and not self._confirm_stop():
+        if self.session.busy and not self._confirm_stop(for_another_case=True):
             return False
-        self._close_case()
+        self._close_case()  # cancels the task and waits for its thread to let go
         return True
 
     def new_case(self) -> None:
@@ -519,8 +529,8 @@ class MainWindow(QMainWindow):
         self._close_case()
         event.accept()
 
-    def _confirm_stop(self) -> bool:
-        box = stop_question(self)
+    def _confirm_stop(self, *, for_another_case: bool = False) -> bool:
+        box = stop_question(self, for_another_case=for_another_case)
         box.exec()
         answer = box.standardButton(box.clickedButton())
         box.deleteLater()

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from tests.gui.test_main_window import select
 from tests.helpers.package import LAWYER, UK_NOTE, received_case
+from tests.helpers.screens import cut_cells, cut_tables
+from ui.workspace.item_events_tab import ACTION
 
 
 def test_the_custody_tab_of_a_received_item_shows_the_first_hands(
@@ -52,3 +56,30 @@ def test_the_custody_log_shows_the_kept_log_of_the_first_hands(
         "1. Балаклія (received log)"
     }
     assert not custody.kept.isHidden()  # shown once the custody tab is
+
+
+def test_the_custody_tab_shows_every_column_whole_at_1280x800(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    """The Action column is on screen, not hidden nor behind a sideways scroll; long values
+    wrap or are elided with the whole text as tooltip (the screen walker's rule)."""
+    lawyer, _ids = received_case(tmp_path, corpus)
+    window.resize(1280, 800)
+    window.on_case_ready(lawyer)
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: window.session is not None and not window.session.busy)
+    select(window, "Canon_40D.jpg")
+    workspace.details.setCurrentWidget(workspace.details.events)
+    table = workspace.details.events.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 5)
+    header = table.horizontalHeader()
+    shown = [
+        table.model().headerData(c, Qt.Orientation.Horizontal)
+        for c in range(header.count())
+        if not header.isSectionHidden(c)
+    ]
+    assert shown == ["Case", "Seq", "UTC", "Actor", "Action"]
+    assert table.horizontalScrollBar().maximum() == 0
+    assert cut_cells(window) == [] and cut_tables(window) == []
+    action = table.model().index(0, ACTION)
+    assert table.visualRect(action).right() <= table.viewport().width()

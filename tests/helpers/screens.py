@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.text import EVIDENCE, is_elided
+from ui.widgets.text import EVIDENCE, FullTextTips, is_elided
 
 # Words that are the same in Ukrainian: names, standards, units and file formats.
 PROPER = {
@@ -205,45 +206,107 @@ def cut_tables(root: QWidget) -> list[str]:
     return problems
 
 
-def _cell_fits(view: QTableView, index: QModelIndex, text: str) -> bool:
-    """The cell's text fits its column (beside its icon, within the style's margins)."""
-    metrics = view.fontMetrics()
-    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
-    icon = view.iconSize().width() + 4 if index.data(Qt.ItemDataRole.DecorationRole) else 0
-    needed = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
-    return needed + icon + margin <= view.columnWidth(index.column())
+def _header(view: QAbstractItemView) -> QHeaderView | None:
+    if isinstance(view, QTableView):
+        return view.horizontalHeader()
+    return view.header() if isinstance(view, QTreeView) else None
 
 
-def _elided_with_tip(view: QTableView, index: QModelIndex, text: str) -> bool:
-    """The view elides and the cell's tooltip says the whole text (marks aside)."""
+def _tells_whole(view: QAbstractItemView, index: QModelIndex) -> bool:
+    """A cut cell is fine when it is elided (…) and its whole text is a tooltip away: the
+    cell's own tooltip says its words (a mark before them aside: ↳, ⚠, a badge), or the
+    view's delegate shows the whole text of an elided cell (FullTextTips)."""
+    if view.textElideMode() == Qt.TextElideMode.ElideNone:
+        return False
     tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
-    words = re.sub(r"^\W+", "", text)  # a mark before the words (↳, ⚠, a badge)
-    return view.textElideMode() != Qt.TextElideMode.ElideNone and bool(words) and words in tip
+    words = re.sub(r"^\W+", "", str(index.data() or ""))
+    if words and words in tip:
+        return True
+    return isinstance(view.itemDelegateForIndex(index), FullTextTips)
+
+
+def _rows_on_screen(view: QAbstractItemView, top: QModelIndex) -> range:
+    """The rows under `top` that the viewport shows (a big list is not read whole)."""
+    count = view.model().rowCount(top)
+    first = view.indexAt(QPoint(1, 1)).row()
+    last = view.indexAt(QPoint(1, view.viewport().height() - 1)).row()
+    return range(max(first, 0), count if last < 0 else min(last + 1, count))
+
+
+def _cell_needs(view: QAbstractItemView, index: QModelIndex) -> int:
+    """Width the cell's text (and icon) takes unwrapped, with the delegate's margins."""
+    text = index.data(Qt.ItemDataRole.DisplayRole)
+    if text is None or str(text) == "":
+        return 0
+    metrics = QFontMetrics(view.font())
+    margin = _margin(view)
+    widest = max(metrics.horizontalAdvance(line) for line in str(text).split("\n"))
+    icon = index.data(Qt.ItemDataRole.DecorationRole)
+    extra = view.iconSize().width() + 4 if icon is not None and view.iconSize().width() > 0 else 0
+    return widest + margin + extra
+
+
+def _margin(view: QAbstractItemView) -> int:
+    return 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+
+
+def _wraps_within(view: QAbstractItemView, index: QModelIndex, rect: QRect) -> bool:
+    """Word-wrapped text fits its cell: every word fits the width, the lines its height."""
+    text = str(index.data())
+    metrics = QFontMetrics(view.font())
+    width = rect.width() - _margin(view)
+    if max(metrics.horizontalAdvance(word) for word in text.split()) > width:
+        return False
+    box = QRect(0, 0, width, 100_000)
+    return metrics.boundingRect(box, Qt.TextFlag.TextWordWrap, text).height() <= rect.height()
 
 
 def cut_cells(root: QWidget, only: str | None = None) -> list[str]:
-    """Table cells on screen whose text does not fit its column and is not elided with the
-    whole text as tooltip (an evidence list's names, a capture date cut short); `only`: the
-    accessible name of the one table to check."""
+    """Cells and headers on screen of every visible table or tree whose text is wider than
+    its column and neither wrapped (with room) nor elided with the whole text as tooltip
+    (an evidence list's names, a capture date cut short), and columns that can only be
+    reached by scrolling sideways; `only`: the accessible name of the one view to check."""
     problems = []
-    views = [root] if isinstance(root, QTableView) else []
-    for view in views + root.findChildren(QTableView):
-        if not _visible(view, root) or view.model() is None:
+    views = [root] if isinstance(root, QAbstractItemView) else []
+    for view in views + root.findChildren(QAbstractItemView):
+        header = _header(view)
+        model = view.model()
+        if header is None or model is None or not _visible(view, root):
             continue
         if only is not None and view.accessibleName() != only:
             continue
-        model, height = view.model(), view.viewport().height()
-        first, last = view.rowAt(0), view.rowAt(height - 1)
-        last = model.rowCount() - 1 if last < 0 else last
-        for row in range(max(first, 0), last + 1):
-            for column in range(model.columnCount()):
-                index = model.index(row, column)
-                text = str(index.data() or "")
-                if view.isColumnHidden(column) or not text.strip():
+        name = view.accessibleName() or type(view).__name__
+        room = view.viewport().width()
+        for column in range(header.count()):
+            if header.isSectionHidden(column):
+                continue
+            left = header.sectionViewportPosition(column) + header.offset()
+            width = header.sectionSize(column)
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            if left + width > room + 1 and width > 0:
+                problems.append(
+                    f"{name!r}: column {title!r} ends at {left + width} px in {room} px"
+                )
+            title_needs = QFontMetrics(header.font()).horizontalAdvance(str(title or "")) + 8
+            if title_needs > width + 1 and not model.headerData(
+                column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+            ):
+                problems.append(f"{name!r}: header {title!r} needs {title_needs} px in {width}")
+            top = view.rootIndex()
+            for row in _rows_on_screen(view, top):
+                index = model.index(row, column, top)
+                rect = view.visualRect(index)
+                if rect.isEmpty():  # not laid out: a hidden row
                     continue
-                if not _cell_fits(view, index, text) and not _elided_with_tip(view, index, text):
-                    header = model.headerData(column, Qt.Orientation.Horizontal)
-                    problems.append(f"{view.accessibleName()!r} {header!r}: {text[:40]!r} cut")
+                needs = _cell_needs(view, index)
+                if needs <= rect.width() + 1 or _tells_whole(view, index):
+                    continue
+                if getattr(view, "wordWrap", lambda: False)() and _wraps_within(view, index, rect):
+                    continue
+                text = str(index.data())[:40]
+                problems.append(
+                    f"{name!r}: {title!r} cell {text!r} needs {needs} px in {rect.width()}"
+                )
     return problems
 
 

@@ -6,9 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 
 from vault.i18n import _, ngettext
 from vault.text import stripped
@@ -67,6 +75,40 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, self._mode, max(width, 0))
         super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+
+class FullTextTips(QStyledItemDelegate):
+    """A table's delegate: a cell whose text is elided (…) shows the whole text as its
+    tooltip (cells with a tooltip of their own keep it)."""
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if (
+            event.type() != QEvent.Type.ToolTip
+            or index.data(Qt.ItemDataRole.ToolTipRole)
+            or not text
+        ):
+            return super().helpEvent(event, view, option, index)
+        fits = view.fontMetrics().horizontalAdvance(str(text)) + 8 <= view.visualRect(index).width()
+        if fits:
+            QToolTip.hideText()
+        else:
+            QToolTip.showText(event.globalPos(), str(text), view)
+        return True
+
+
+def tips_for_elided_cells(view: QAbstractItemView) -> None:
+    """Every cell of `view` that does not fit is elided (at its end, unless the view elides
+    elsewhere already) and shows its whole text as a tooltip."""
+    if view.textElideMode() == Qt.TextElideMode.ElideNone:
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setItemDelegate(FullTextTips(view))
 
 
 def is_elided(label: QLabel) -> bool:

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.text import display_text, local_and_utc, plain_label
+from ui.widgets.text import display_text, local_and_utc, plain_label, tips_for_elided_cells
 from ui.workspace.custody_model import CustodyTableModel
-from ui.workspace.item_events_tab import HistoryTableModel
+from ui.workspace.item_events_tab import ACTION, HistoryTableModel
 from vault.custody.anchors import AnchorSummary
 from vault.custody.entry import Entry
 from vault.custody.hands import Event
@@ -84,7 +84,10 @@ class CustodyView(QWidget):
         self.kept.setModel(self.kept_model)
         self.kept.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.kept.verticalHeader().setVisible(False)
-        self.kept.horizontalHeader().setStretchLastSection(True)
+        kept_header = self.kept.horizontalHeader()
+        kept_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        kept_header.setSectionResizeMode(ACTION, QHeaderView.ResizeMode.Stretch)
+        tips_for_elided_cells(self.kept)
         self._layout()
         self.show_result_none()
         self.show_kept([])
@@ -101,6 +104,7 @@ class CustodyView(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate((50, 150, 180, 180, 150, 260, 160)):
             table.setColumnWidth(column, width)
+        tips_for_elided_cells(table)  # a long subject or name: whole in its tooltip
         return table
 
     def _layout(self) -> None:

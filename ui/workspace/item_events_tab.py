@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from ui.widgets.row_table_model import RowTableModel
-from ui.widgets.text import display_text, local_and_utc
+from ui.widgets.text import display_text, local_and_utc, tips_for_elided_cells
 from ui.workspace.custody_model import action_label
 from vault.custody.hands import Chain, Event
 from vault.i18n import _
 
-UTC_COLUMN, ACTION_COLUMN, SUBJECT_COLUMN, HASH_COLUMN = 2, 4, 5, 6
+CASE, SEQ, LOCAL, UTC, ACTOR, ACTION = range(6)
 
 
 def chain_name(chain: Chain) -> str:
@@ -41,7 +41,12 @@ def written_by(event: Event | None) -> str:
 
 
 class HistoryTableModel(RowTableModel):
-    """One row per event: the case (hands) it belongs to, then the entry."""
+    """One row per event: the case (hands) it belongs to, then the entry. `compact`: for a
+    narrow pane, the time and the actor's key on a line of their own."""
+
+    def __init__(self, *, compact: bool = False) -> None:
+        self.compact = compact
+        super().__init__()
 
     def headers(self) -> list[str]:
         return [_("Case"), _("Seq"), _("Local time"), "UTC", _("Actor"), _("Action")]
@@ -50,41 +55,55 @@ class HistoryTableModel(RowTableModel):
         return self._rows[row]
 
     def cell(self, event: Event, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return event.entry.actor  # the full fingerprint
+        entry = event.entry
+        local, utc = local_and_utc(str((entry.content or {}).get("at", "")))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == ACTOR:
+                return self._actor(event, " · ") + "\n" + entry.actor  # the full fingerprint
+            if column in (LOCAL, UTC):
+                return _("{local} (local time)\n{utc}").format(local=local, utc=utc)
+            return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
+        if column == UTC and self.compact:
+            return utc.replace(" ", "\n", 1)
+        cells = [chain_name(event.chain), str(entry.seq), local, utc]
+        return [*cells, self._actor(event), action_label(entry.action)][column]
+
+    def _actor(self, event: Event, joint: str = "") -> str:
+        """Name (role) and the key's first 8 hex digits; on its own line when compact."""
         entry, person = event.entry, event.actor
-        local, utc = local_and_utc(str((entry.content or {}).get("at", "")))
-        actor = (
-            f"{display_text(person.name)} ({display_text(person.role)}) · {entry.actor[:8]}"
-            if person
-            else entry.actor[:16]
-        )
-        cells = [chain_name(event.chain), str(entry.seq), local, utc, actor]
-        return [*cells, action_label(entry.action)][column]
+        if person is None:
+            return entry.actor[:16]
+        joint = joint or ("\n" if self.compact else " · ")
+        return f"{display_text(person.name)} ({display_text(person.role)}){joint}{entry.actor[:8]}"
 
 
 class ItemEventsTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setAccessibleName(_("Custody of this item"))
-        self.model = HistoryTableModel()
+        self.model = HistoryTableModel(compact=True)
         self.table = QTableView()
         self.table.setAccessibleName(_("Custody entries about this item, from the first hands"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        # The pane is narrow (about 470 px at 1280x800): the local time is the UTC cell's
+        # tooltip; the sequence and time take what they need, the case, actor and action
+        # share the rest and wrap (a word too long for its column is elided, whole in its
+        # tooltip). Rows grow to their wrapped text. Nothing needs a sideways scroll.
+        self.table.setColumnHidden(LOCAL, True)
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The pane is narrow: the item's own entries need no UTC, subject (the item itself,
-        # or a note on it: the action says which) nor hash prefix; the Custody log tab shows
-        # them all. What is left fits, the action last and taking the rest.
-        for column in (UTC_COLUMN, SUBJECT_COLUMN, HASH_COLUMN):
-            self.table.setColumnHidden(column, True)
-        header.setSectionResizeMode(ACTION_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.moveSection(ACTION_COLUMN, header.count() - 1)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setStretchLastSection(False)
+        for column in (CASE, ACTOR, ACTION):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        for column in (SEQ, UTC):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        tips_for_elided_cells(self.table)
         QVBoxLayout(self).addWidget(self.table)
 
     def show_history(self, events: list[Event]) -> None:
