@@ -33,12 +33,15 @@ from ui.language import use_language
 from ui.look import apply_look
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
+from ui.widgets.paths import Choose, file_dialog
 from ui.workspace.item_model import ItemRole
 from vault.case.handle import Case
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, describe_item
-from vault.i18n import current_language
+from vault.i18n import _, current_language
+from vault.package.export import export
+from vault.package.receive import receive
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -111,6 +114,51 @@ def make_case(folder: Path) -> tuple[Path, ImportResult]:
     return folder / "balakliia.evault", result
 
 
+def make_received(folder: Path, case_path: Path) -> Path:
+    """Mykola's case, which received three of Olena's items: custody from the first hands."""
+    olena = Case.open(case_path, PASSPHRASE)
+    first = next(i for i in list_items(olena.conn) if i.metadata.get("gps_lat"))
+    others = [i.id for i in list_items(olena.conn) if i.id != first.id][:2]
+    package = folder / "to-mykola"
+    export(olena, package, item_ids=[first.id, *others], recipient_label="Mykola P., prosecutor")
+    olena.close()
+    mykola = Case.create(
+        folder / "mykola.evault",
+        PASSPHRASE,
+        title="Balakliia — proceedings 12022220000000123",
+        organization="Kharkiv regional prosecutor's office",
+        investigator="Mykola P.",
+        role="prosecutor",
+    )
+    receive(mykola, package)
+    mykola.close()
+    return folder / "mykola.evault"
+
+
+def received(window: MainWindow, language: str, suffix: str, path: Path) -> None:
+    """A received item's custody from the first hands, and the log with the kept log."""
+    window.new_case()  # closes the open case first
+    window.dialog.reject()  # type: ignore[union-attr]
+    window.on_case_ready(Case.open(path, PASSPHRASE))
+    workspace = window.workspace
+    assert workspace is not None
+    select_first_with_gps(window)
+    workspace.details.setCurrentWidget(workspace.details.events)
+    save(window, f"item-custody-received-{language}{suffix}")
+    workspace.tabs.setCurrentIndex(1)
+    save(window, f"custody-received-{language}{suffix}")
+
+
+def chooser(window: MainWindow, language: str, suffix: str, folder: Path) -> None:
+    """Qt's own file chooser, in the app's language."""
+    dialog = file_dialog(
+        window, _("Open a case file"), str(folder), _("Case files (*.evault)"), Choose.OPEN
+    )
+    dialog.show()
+    save(dialog, f"file-chooser-{language}{suffix}")
+    dialog.close()
+
+
 def select_first_with_gps(window: MainWindow) -> None:
     proxy = window.workspace.items.proxy  # type: ignore[union-attr]
     for row in range(proxy.rowCount()):
@@ -164,7 +212,9 @@ def signing_dialogs(window: MainWindow, language: str, suffix: str) -> None:
         dialog.close()
 
 
-def shoot(language: str, size: tuple[int, int], case_path: Path, result: ImportResult) -> None:
+def shoot(
+    language: str, size: tuple[int, int], case_path: Path, result: ImportResult, mykola: Path
+) -> None:
     suffix = "" if size == SIZE else f"-{size[0]}"
     use_language(language)
     settings = AppSettings()
@@ -196,6 +246,8 @@ def shoot(language: str, size: tuple[int, int], case_path: Path, result: ImportR
     dialogs(window, language, suffix, case_path.parent)
     if not suffix:  # dialogs of their own size: once is enough
         signing_dialogs(window, language, suffix)
+    chooser(window, language, suffix, CORPUS)
+    received(window, language, suffix, mykola)
     window.close()
 
 
@@ -227,10 +279,11 @@ def main() -> int:
         QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tmp)
         app: QApplication = create_application(sys.argv[1:])
         case_path, result = make_case(Path(tmp))
+        mykola = make_received(Path(tmp), case_path)
         AppSettings().remember_case(case_path)  # the start page lists it
         for size in SIZES:
             for language in ("en", "uk"):
-                shoot(language, size, case_path, result)
+                shoot(language, size, case_path, result, mykola)
         for language in ("en", "uk"):
             shoot_high_contrast(language, case_path)
         app.processEvents()

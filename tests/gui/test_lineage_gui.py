@@ -29,7 +29,9 @@ def test_the_custody_tab_of_a_received_item_shows_the_first_hands(
     assert [row[2] for row in rows] == [
         "Item imported", "Note added", "Item described", "Package exported", "Package received",
     ]  # fmt: skip
-    assert all(row[0] == "1. Балаклія (received log)" for row in rows[:4])
+    assert all(row[0] == "1. Балаклія" for row in rows[:4])  # the narrow tab's short name
+    tip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "1. Балаклія (received log)"
     assert all(row[1].startswith("Olena (investigator)") for row in rows[:4])
     assert rows[4][0] == "This case" and rows[4][1].startswith(f"{LAWYER} (advocate)")
     details = workspace.details.details

@@ -25,6 +25,19 @@ def chain_name(chain: Chain) -> str:
     return _("{n}. {title} (received log)").format(n=chain.hand, title=display_text(chain.title))
 
 
+SHORT_TITLE = 18  # characters of an earlier case's title in the narrow tab (whole: tooltip)
+
+
+def short_chain_name(chain: Chain) -> str:
+    """For the narrow item tab: "1. Balakliia — police…"; the whole name is the tooltip."""
+    if chain.own:
+        return _("This case")
+    title = display_text(chain.title)
+    if len(title) > SHORT_TITLE:
+        title = title[:SHORT_TITLE].rstrip() + "…"
+    return f"{chain.hand}. {title}"
+
+
 def written_by(event: Event | None) -> str:
     """ "Olena (investigator), 2026-11-30 05:16:16 UTC, in 1. Балаклія (received log)": who
     signed a description or note, when, and in which case; "" when unknown."""
@@ -60,6 +73,8 @@ class HistoryTableModel(RowTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == ACTOR:
                 return self._actor(event, " · ") + "\n" + entry.actor  # the full fingerprint
+            if column == CASE and self.compact:
+                return chain_name(event.chain)
             if column in (LOCAL, UTC):
                 return _("{local} (local time)\n{utc}").format(local=local, utc=utc)
             return None
@@ -67,6 +82,8 @@ class HistoryTableModel(RowTableModel):
             return None
         if column == UTC and self.compact:
             return utc.replace(" ", "\n", 1)
+        if column == CASE and self.compact:
+            return short_chain_name(event.chain)
         cells = [chain_name(event.chain), str(entry.seq), local, utc]
         return [*cells, self._actor(event), action_label(entry.action)][column]
 
