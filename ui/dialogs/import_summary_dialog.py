@@ -21,14 +21,16 @@ def summary_text(result: ImportResult) -> str:
     failed = ngettext(
         "{f} file could not be read.", "{f} files could not be read.", len(result.failed)
     )
-    text = " ".join(
-        (
-            imported.format(n=len(result.imported)) + ".",
-            already.format(d=result.duplicates),
-            warnings_count(len(result.warnings)) + ".",
-            failed.format(f=len(result.failed)),
-        )
-    )
+    # What did not happen is not said ("0 files could not be read"): the list below is
+    # what needs reading.
+    parts = [imported.format(n=len(result.imported)) + "."]
+    if result.duplicates:
+        parts.append(already.format(d=result.duplicates))
+    if result.warnings:
+        parts.append(warnings_count(len(result.warnings)) + ".")
+    if result.failed:
+        parts.append(failed.format(f=len(result.failed)))
+    text = " ".join(parts)
     if result.cancelled:
         text += " " + _(
             "The import was cancelled: the files listed as imported are safely "

@@ -31,10 +31,15 @@ def line_edit(name: str, secret: bool = False, text: str = "") -> QLineEdit:
     return edit
 
 
+PATH_CHARS = 44  # a path field shows about this many characters
+
+
 def path_row(
     path: QLineEdit, button_text: str, button_name: str, on_browse: Callable[[], None]
 ) -> QWidget:
-    """`path` with a button beside it that opens the file chooser (`on_browse`)."""
+    """`path` with a button beside it that opens the file chooser (`on_browse`). The field
+    is wide enough to show a folder and a file name, not the last few letters of a path."""
+    path.setMinimumWidth(path.fontMetrics().horizontalAdvance("x" * PATH_CHARS))
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
