@@ -19,6 +19,8 @@ from vault.custody.verify import verify_case
 from vault.evidence.items import list_items
 
 ACTS = {"new case": ("new_case", NewCaseDialog), "open case": ("open_case", OpenCaseDialog)}
+# A verification needs an import first: about 10 s each, so those run with the slow tests.
+TASKS = ["import", pytest.param("verify", marks=pytest.mark.slow)]
 
 
 def start(window, camera, task: str, release: threading.Event, jobs: list):
@@ -32,7 +34,7 @@ def start(window, camera, task: str, release: threading.Event, jobs: list):
 
 
 @pytest.mark.parametrize("act", ACTS)
-@pytest.mark.parametrize("task", ["import", "verify"])
+@pytest.mark.parametrize("task", TASKS)
 def test_keep_working_leaves_the_case_open_and_the_task_running(
     qtbot, case_window, camera, act, task
 ):
@@ -58,7 +60,7 @@ def test_keep_working_leaves_the_case_open_and_the_task_running(
 
 
 @pytest.mark.parametrize("act", ACTS)
-@pytest.mark.parametrize("task", ["import", "verify"])
+@pytest.mark.parametrize("task", TASKS)
 def test_stopping_closes_the_case_cleanly_then_opens_the_dialog(
     qtbot, case_window, camera, act, task
 ):
