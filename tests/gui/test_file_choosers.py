@@ -10,11 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QLabel, QLineEdit
 
+from ui.dialogs.certificate_dialog import CertificateDialog
 from ui.dialogs.export_dialog import ExportDialog
 from ui.dialogs.new_case_dialog import NewCaseDialog
 from ui.dialogs.open_case_dialog import OpenCaseDialog
 from ui.dialogs.receive_dialog import ReceiveDialog
 from ui.dialogs.report_dialog import ReportDialog
+from ui.dialogs.trust_dialog import AddTrustListDialog
 from ui.dialogs.tsa_settings import AddTsaDialog
 from ui.main_window import MainWindow
 from ui.widgets.paths import Choose, file_dialog
@@ -54,6 +56,10 @@ def every_browse(
     tsa = AddTsaDialog(window)
     certificate = folder / "tsa-ca.pem"
     certificate.write_text("not read here")
+    signing = CertificateDialog(session, window)
+    pkcs12 = folder / "report-signing.p12"
+    pkcs12.write_bytes(b"not read here")
+    trust = AddTrustListDialog(window)
     return [
         (new.on_browse_clicked, folder / "second.evault", new.path.text),
         (opening.on_browse_clicked, session.case.path, opening.path.text),
@@ -61,6 +67,8 @@ def every_browse(
         (report.on_browse_clicked, folder / "report.pdf", report.path.text),
         (receive.on_browse_clicked, package, receive.path.text),
         (tsa.on_browse, certificate, tsa.ca.text),
+        (signing.on_browse, pkcs12, signing.path.text),
+        (trust.on_browse, certificate, trust.pem.text),
     ]
 
 
@@ -79,13 +87,24 @@ def test_no_file_chooser_leaves_the_case_folder_on_the_machine(case_window, qtbo
     with qtbot.waitSignal(case_window.workspace.import_finished, timeout=60_000):
         case_window.on_import_triggered()
     qtbot.waitUntil(lambda: not case_window.session.busy)
-    assert len(asked) == 7
+    assert len(asked) == 9
     QApplication.processEvents()
     written = [p for p in Path.home().rglob("*") if p.is_file()]
     assert written, "the app's own settings are there"
     for file in written:
         text = file.read_bytes().decode("utf-8", "replace")
         assert str(tmp_path) not in text and "secret-folder" not in text, file
+
+
+def test_every_file_chooser_goes_through_the_one_helper():
+    """A QFileDialog opened anywhere else would write its history again."""
+    root = Path(__file__).resolve().parents[2] / "ui"
+    direct = [
+        str(source.relative_to(root))
+        for source in root.rglob("*.py")
+        if "QFileDialog" in source.read_text(encoding="utf-8")
+    ]
+    assert sorted(direct) == ["language.py", "widgets/paths.py"]
 
 
 def test_file_choosers_keep_what_other_programs_saved(case_window, tmp_path):

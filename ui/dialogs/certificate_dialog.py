@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cryptography.x509.oid import NameOID
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QVBoxLayout, QWidget
 
 from ui.errors import error_message
 from ui.jobs.session import CaseSession
@@ -21,6 +21,7 @@ from ui.widgets.dialog_parts import (
     line_edit,
     path_row,
 )
+from ui.widgets.paths import choose_file
 from ui.widgets.text import display_text, plain_label
 from vault.case.certificate import ReportKey, import_certificate, read_pkcs12
 from vault.i18n import _
@@ -83,7 +84,7 @@ class CertificateDialog(QDialog):
         )  # fmt: skip
 
     def on_browse(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
+        chosen = choose_file(
             self, _("Choose the PKCS#12 file"), self.path.text(),
             _("PKCS#12 files (*.p12 *.pfx)"),
         )  # fmt: skip

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.errors import show_error
 from ui.widgets.dialog_parts import action_buttons, close_buttons, line_edit, path_row
+from ui.widgets.paths import choose_file
 from ui.widgets.text import display_text, plain_label
 from vault.errors import VaultError
 from vault.i18n import _
@@ -47,7 +47,7 @@ class AddTrustListDialog(QDialog):
         form.addRow(buttons)
 
     def on_browse(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path = choose_file(
             self, _("Choose the certificate file"), "", _("Certificates (*.pem *.crt)")
         )
         if path:
