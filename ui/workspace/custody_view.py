@@ -184,7 +184,10 @@ class CustodyView(QWidget):
         lines = summary.lines() + [
             f"⚠ {display_text(str(f))}" for f in summary.findings if f.seq not in own
         ]
-        self.anchors.setText(_("Trusted time:") + "\n" + "\n".join(lines))
+        # Without an anchor the first line already says "no trusted time"; a heading
+        # saying "Trusted time:" above it would read as a contradiction.
+        heading = [_("Trusted time:")] if summary.anchors else []
+        self.anchors.setText("\n".join(heading + lines))
         self.anchors.show()
 
     def on_finding_activated(self, line: QListWidgetItem) -> None:

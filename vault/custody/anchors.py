@@ -30,7 +30,7 @@ from vault.custody.entry import Entry, Finding, read_entries
 from vault.custody.tsa import Tsa
 from vault.errors import VaultError
 from vault.evidence.blobstore import blob_chunks, store_bytes
-from vault.i18n import _
+from vault.i18n import _, ngettext
 
 ACTION = "anchor.timestamp"
 CLOCK_SKEW = timedelta(minutes=5)
@@ -254,11 +254,17 @@ class AnchorSummary:
                 head=a.head_seq, time=a.gen_time.replace("T", " ").replace("Z", " UTC"),
                 tsa=a.tsa, trust=trust))  # fmt: skip
         if not self.best:
-            out.append(_(
-                "no trusted time: all {n} entries rest on the recording computer's clock"
+            out.append(ngettext(
+                "no trusted time: the one entry rests on the recording computer's clock",
+                "no trusted time: all {n} entries rest on the recording computer's clock",
+                self.length,
             ).format(n=self.length))  # fmt: skip
         elif self.unanchored:
-            out.append(_("{n} entries since rest on the local clock").format(n=self.unanchored))
+            out.append(ngettext(
+                "{n} entry since rests on the local clock",
+                "{n} entries since rest on the local clock",
+                self.unanchored,
+            ).format(n=self.unanchored))  # fmt: skip
         return out
 
     def to_json(self) -> dict[str, Any]:
