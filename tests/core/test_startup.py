@@ -40,7 +40,10 @@ def _loaded_after(*argv: str) -> set[str]:
         "        pass\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
-    env = {**os.environ, "EVIDENCE_VAULT_PASSPHRASE": PASSPHRASE}
+    # Under `make test` coverage follows subprocesses and would start in this one too,
+    # loading its own modules (datetime, multiprocessing...) before the command runs.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS")}
+    env["EVIDENCE_VAULT_PASSPHRASE"] = PASSPHRASE
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
                           cwd=ROOT, env=env, check=True, timeout=120)  # fmt: skip
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
