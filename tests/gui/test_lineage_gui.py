@@ -60,6 +60,21 @@ def test_the_custody_log_shows_the_kept_log_of_the_first_hands(
     assert not custody.kept.isHidden()  # shown once the custody tab is
 
 
+def test_the_kept_log_says_which_entries_the_package_withheld(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    """Olena sent one of her three photos: her entries about the other two travelled as
+    hashes only. The lawyer's custody log says so, not that their content is unreadable."""
+    lawyer, _ids = received_case(tmp_path, corpus, only=slice(0, 1))
+    window.on_case_ready(lawyer)
+    kept = window.workspace.custody.kept_model
+    qtbot.waitUntil(lambda: kept.rowCount() > 0)
+    actions = [kept.index(r, 5).data() for r in range(kept.rowCount())]
+    assert actions.count("Withheld (only its hashes travelled)") == 2  # two imports
+    assert "(content missing or unreadable)" not in actions
+    assert actions[-1] == "Package exported"
+
+
 def test_the_custody_tab_shows_every_column_whole_at_1280x800(
     qtbot, window, tmp_path: Path, corpus: Path
 ) -> None:

@@ -118,13 +118,14 @@ def copy_bag(src: Path, dst: Path) -> Path:
 LAWYER = "Advocate Petrenko"
 
 
-def received_case(folder: Path, corpus: Path) -> tuple[Case, list[str]]:
+def received_case(folder: Path, corpus: Path, only: slice = slice(None)) -> tuple[Case, list[str]]:
     """Two hands: Olena (investigator) imports, describes and notes three photos, exports a
-    package for the lawyer; Petrenko's own case receives it. Returns his open case and the
-    item ids. Olena's case is closed."""
+    package for the lawyer (`only`: those of her items, the others' entries withheld);
+    Petrenko's own case receives it. Returns his open case and the item ids. Olena's case
+    is closed."""
     with olena_case(folder, corpus) as olena:
         ids = [item.id for item in list_items(olena.conn)]
-        export(olena, folder / "to-lawyer", recipient_label=LAWYER)
+        export(olena, folder / "to-lawyer", item_ids=ids[only], recipient_label=LAWYER)
     lawyer = Case.create(
         folder / "petrenko.evault", PASSPHRASE, title="Defence of the civilians",
         organization="Bar of Kharkiv", investigator=LAWYER, role="advocate",

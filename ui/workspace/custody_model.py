@@ -18,8 +18,10 @@ WARNING_COLOUR = QColor("#fff3c4")
 HASH_PREFIX = 16
 
 
-def action_label(action: str | None) -> str:
-    """A readable name for an action; unknown ones show as they are."""
+def action_label(action: str | None, kept: bool = False) -> str:
+    """A readable name for an action; unknown ones show as they are. `kept`: the entry is
+    from an earlier holder's log, where an entry without content is one the package
+    withheld (its hashes travelled; its content did not)."""
     labels = {
         "case.create": _("Case created"),
         "identity.add": _("Investigator added"),
@@ -36,6 +38,8 @@ def action_label(action: str | None) -> str:
         "case.verify": _("Case verified"),
         "case.migrate": _("Case file upgraded"),
     }
+    if action is None and kept:
+        return _("Withheld (only its hashes travelled)")
     if action is None:
         return _("(content missing or unreadable)")
     return labels.get(action, display_text(action))

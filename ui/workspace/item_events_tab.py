@@ -85,7 +85,8 @@ class HistoryTableModel(RowTableModel):
         if column == CASE and self.compact:
             return short_chain_name(event.chain)
         cells = [chain_name(event.chain), str(entry.seq), local, utc]
-        return [*cells, self._actor(event), action_label(entry.action)][column]
+        action = action_label(entry.action, kept=not event.chain.own)
+        return [*cells, self._actor(event), action][column]
 
     def _actor(self, event: Event, joint: str = "") -> str:
         """Name (role) and the key's first 8 hex digits; on its own line when compact."""
