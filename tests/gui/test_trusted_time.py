@@ -156,7 +156,7 @@ def test_an_unanchored_case_says_on_open_that_its_times_rest_on_the_local_clock(
     new_case(tmp_path).close()
     window.on_case_ready(Case.open(tmp_path / "case.evault", PASSPHRASE))
     text = window.workspace.custody.anchors.text()
-    assert text == "no trusted time: the one entry rests on the recording computer's clock"
+    assert text == "No trusted time: the one entry rests on the recording computer's clock"
 
 
 def test_on_open_the_custody_view_warns_of_a_clock_that_ran_ahead_of_its_anchor(

@@ -186,8 +186,10 @@ class CustodyView(QWidget):
         ]
         # Without an anchor the first line already says "no trusted time"; a heading
         # saying "Trusted time:" above it would read as a contradiction.
-        heading = [_("Trusted time:")] if summary.anchors else []
-        self.anchors.setText("\n".join(heading + lines))
+        text = "\n".join(lines)
+        if summary.anchors:
+            text = _("Trusted time:") + "\n" + text
+        self.anchors.setText(text[:1].upper() + text[1:])  # the first line starts a sentence
         self.anchors.show()
 
     def on_finding_activated(self, line: QListWidgetItem) -> None:
