@@ -156,6 +156,14 @@ def received_screens(qtbot, window: MainWindow, path: Path) -> Iterator[tuple[st
     yield "received case, custody log with the kept log", shown(window)
 
 
+def finish(qtbot, session, finished, button, message) -> None:
+    """Click a dialog's start button and wait until its real job has finished."""
+    with qtbot.waitSignal(finished, timeout=120_000, raising=False) as done:
+        button.click()
+    assert done.signal_triggered, message.text()
+    qtbot.waitUntil(lambda: not session.busy)
+
+
 def results(qtbot, window: MainWindow, ids: list[str], out: Path) -> Iterator[tuple[str, QWidget]]:
     """The dialogs that show a result: before, and once their real job has finished."""
     session = window.session
@@ -164,28 +172,19 @@ def results(qtbot, window: MainWindow, ids: list[str], out: Path) -> Iterator[tu
     export.scope.setCurrentIndex(export.scope.findData("selected"))
     export.protection.setCurrentIndex(export.protection.findData(PLAIN))
     export.path.setText(str(out.with_suffix(".zip")))
-    with qtbot.waitSignal(export.export_finished, timeout=120_000, raising=False) as done:
-        export.start.click()
-    assert done.signal_triggered, export.message.text()
-    qtbot.waitUntil(lambda: not session.busy)
+    finish(qtbot, session, export.export_finished, export.start, export.message)
     yield "export result", shown(export)
     receive = shown(ReceiveDialog(session, window))
     yield "receive", receive
     receive.path.setText(str(out.with_suffix(".zip")))
-    with qtbot.waitSignal(receive.verification_finished, timeout=120_000, raising=False) as done:
-        receive.check.click()
-    assert done.signal_triggered, receive.message.text()
-    qtbot.waitUntil(lambda: not session.busy)
+    finish(qtbot, session, receive.verification_finished, receive.check, receive.message)
     yield "receive findings", shown(receive)
     report = shown(ReportDialog(session, ids[:1], window))
     report.open_pdf = False
     yield "report", report
     report.scope.setCurrentIndex(report.scope.findData("shown"))
     report.path.setText(str(out.with_suffix(".pdf")))
-    with qtbot.waitSignal(report.report_finished, timeout=120_000, raising=False) as done:
-        report.generate.click()
-    assert done.signal_triggered, report.message.text()
-    qtbot.waitUntil(lambda: not session.busy)
+    finish(qtbot, session, report.report_finished, report.generate, report.message)
     yield "report result", shown(report)
     yield from certificate(qtbot, window, out.parent)
     yield from provenance(qtbot, window)
