@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlcipher3.dbapi2 as sqlcipher
 
 from tests.core.package.test_hostile_package_claims import rebag, resign
 from tests.helpers.package import PASSPHRASE, camera_files
@@ -33,15 +34,6 @@ from vault.package.receive import receive
 from vault.package.verify import verify_package
 
 
-@pytest.fixture
-def lawyer(tmp_path: Path) -> Case:
-    case = Case.create(
-        tmp_path / "mykola.evault", PASSPHRASE, title="Prosecution", investigator="M"
-    )
-    yield case
-    case.close()
-
-
 @contextmanager
 def stranger_claiming(
     case_id: str, path: Path, photos: list[Path], monkeypatch: pytest.MonkeyPatch
@@ -56,6 +48,33 @@ def stranger_claiming(
         with mallory:
             import_paths(mallory, photos)
             yield mallory
+
+
+def petros_package(folder: Path, corpus: Path) -> Path:
+    """Petro's genuine package (one camera photo of his own case) at folder/petro."""
+    with Case.create(folder / "petro.evault", PASSPHRASE, title="Izium", investigator="P") as petro:
+        import_paths(petro, camera_files(corpus, 5)[4:])
+        export(petro, folder / "petro")
+    return folder / "petro"
+
+
+def mallorys_empty_package(case_id: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Mallory's package of an empty case made under `case_id`, at folder/mallory."""
+    with stranger_claiming(case_id, folder / "m.evault", [], monkeypatch) as mallory:
+        export(mallory, folder / "mallory")
+    return folder / "mallory"
+
+
+def back_to_schema_2(conn: sqlcipher.Connection) -> None:
+    """Rebuild the lineage table as schema 2 had it (kept chains keyed by case id only) and
+    mark the file schema 2: no act of the app can do it, so it is done behind its back."""
+    conn.execute("CREATE TABLE v2 (source_case TEXT NOT NULL, seq INTEGER NOT NULL,"
+                 " line TEXT NOT NULL, PRIMARY KEY (source_case, seq))")  # fmt: skip
+    conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
+    conn.execute("DROP TABLE lineage")
+    conn.execute("ALTER TABLE v2 RENAME TO lineage")
+    conn.execute("DROP TABLE report_keys")  # schema 4, unknown to a schema 2 file
+    conn.execute("PRAGMA user_version = 2")
 
 
 def findings(bag: Path) -> str:
@@ -74,20 +93,14 @@ def test_a_strangers_lineage_added_to_a_genuine_package_is_refused(
 ) -> None:
     """Before: Petro's genuine package with Mallory's log for Olena's case id added passed,
     the log was kept as Olena's, and every later package from Olena was refused."""
-    with Case.create(
-        tmp_path / "petro.evault", PASSPHRASE, title="Izium", investigator="P"
-    ) as petro:
-        import_paths(petro, camera_files(corpus, 5)[4:])
-        export(petro, tmp_path / "petro")
-    with stranger_claiming(investigator.id, tmp_path / "m.evault", [], monkeypatch) as mallory:
-        export(mallory, tmp_path / "mallory")
-    forged = tmp_path / "mallory/data/custody.jsonl"
-    (tmp_path / "petro/data/lineage").mkdir()
-    shutil.copy(forged, tmp_path / f"petro/data/lineage/{investigator.id}.jsonl")
-    rebag(tmp_path / "petro")
-    assert "no package.import in the package's custody links to it" in findings(tmp_path / "petro")
+    petro = petros_package(tmp_path, corpus)
+    forged = mallorys_empty_package(investigator.id, tmp_path, monkeypatch) / "data/custody.jsonl"
+    (petro / "data/lineage").mkdir()
+    shutil.copy(forged, petro / f"data/lineage/{investigator.id}.jsonl")
+    rebag(petro)
+    assert "no package.import in the package's custody links to it" in findings(petro)
     with pytest.raises(PackageRefused):
-        receive(lawyer, tmp_path / "petro")
+        receive(lawyer, petro)
     assert kept_chains(lawyer.conn) == {}
     export(investigator, tmp_path / "olena.zip")
     assert receive(lawyer, tmp_path / "olena.zip").items == 3
@@ -178,13 +191,7 @@ def test_kept_chains_of_a_schema_2_case_are_keyed_by_their_creator_after_opening
     # Back to the schema-2 table, rows as schema 2 wrote them (no act of the app can do it).
     with tampering(path, PASSPHRASE) as conn:
         conn.execute("BEGIN")
-        conn.execute("CREATE TABLE v2 (source_case TEXT NOT NULL, seq INTEGER NOT NULL,"
-                     " line TEXT NOT NULL, PRIMARY KEY (source_case, seq))")  # fmt: skip
-        conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
-        conn.execute("DROP TABLE lineage")
-        conn.execute("ALTER TABLE v2 RENAME TO lineage")
-        conn.execute("DROP TABLE report_keys")  # schema 4, unknown to a schema 2 file
-        conn.execute("PRAGMA user_version = 2")
+        back_to_schema_2(conn)
         conn.execute("COMMIT")
     with Case.open(path, PASSPHRASE) as reopened:
         migrated = list(read_entries(reopened.conn))[-1]
@@ -207,15 +214,9 @@ def test_a_case_that_kept_a_strangers_log_before_this_fix_accepts_the_real_sende
     """Under schema 2 the stranger's log, smuggled in beside a genuine package, was kept as
     Olena's case's log. Opened now, it is kept apart under its creator's key, flagged as
     vouching for nothing, and Olena's genuine package is received."""
-    with Case.create(
-        tmp_path / "petro.evault", PASSPHRASE, title="Izium", investigator="P"
-    ) as petro:
-        import_paths(petro, camera_files(corpus, 5)[4:])
-        export(petro, tmp_path / "petro")
-    receive(lawyer, tmp_path / "petro")
-    with stranger_claiming(investigator.id, tmp_path / "m.evault", [], monkeypatch) as mallory:
-        export(mallory, tmp_path / "mallory")
-    forged = (tmp_path / "mallory/data/custody.jsonl").read_text(encoding="utf-8").splitlines()
+    receive(lawyer, petros_package(tmp_path, corpus))
+    mallory = mallorys_empty_package(investigator.id, tmp_path, monkeypatch)
+    forged = (mallory / "data/custody.jsonl").read_text(encoding="utf-8").splitlines()
     lawyer.close()
     # The rows the schema-2 app kept, then that app's table (behind the app's back).
     with tampering(lawyer, PASSPHRASE) as conn:
@@ -224,13 +225,7 @@ def test_a_case_that_kept_a_strangers_log_before_this_fix_accepts_the_real_sende
             "INSERT INTO lineage VALUES (?, '', ?, ?)",
             [(investigator.id, json.loads(line)["seq"], line) for line in forged],
         )
-        conn.execute("CREATE TABLE v2 (source_case TEXT NOT NULL, seq INTEGER NOT NULL,"
-                     " line TEXT NOT NULL, PRIMARY KEY (source_case, seq))")  # fmt: skip
-        conn.execute("INSERT INTO v2 SELECT source_case, seq, line FROM lineage")
-        conn.execute("DROP TABLE lineage")
-        conn.execute("ALTER TABLE v2 RENAME TO lineage")
-        conn.execute("DROP TABLE report_keys")  # schema 4, unknown to a schema 2 file
-        conn.execute("PRAGMA user_version = 2")
+        back_to_schema_2(conn)
         conn.execute("COMMIT")
     export(investigator, tmp_path / "olena.zip")
     with Case.open(tmp_path / "mykola.evault", PASSPHRASE) as reopened:

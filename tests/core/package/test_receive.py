@@ -31,15 +31,6 @@ from vault.package.verify import PackageVerification, verify_package
 
 
 @pytest.fixture
-def lawyer(tmp_path: Path) -> Case:
-    case = Case.create(
-        tmp_path / "mykola.evault", PASSPHRASE, title="Prosecution", investigator="M"
-    )
-    yield case
-    case.close()
-
-
-@pytest.fixture
 def other_zip(tmp_path: Path, corpus: Path) -> Path:
     """A genuine package of another case, with other photos: what a swap would bring in."""
     with Case.create(
@@ -52,6 +43,13 @@ def other_zip(tmp_path: Path, corpus: Path) -> Path:
 
 def imports(case: Case) -> list[int]:
     return [e.seq for e in read_entries(case.conn, "WHERE action = 'package.import'")]
+
+
+def assert_nothing_stored(case: Case) -> None:
+    """A refused package left no item, import or kept log behind, and the case verifies."""
+    assert list_items(case.conn) == [] and imports(case) == []
+    assert case.conn.execute("SELECT count(*) FROM lineage").fetchone()[0] == 0
+    assert verify_case(case).ok
 
 
 def test_a_package_replaced_after_verification_is_not_what_gets_imported(
@@ -92,9 +90,7 @@ def test_a_package_rewritten_in_place_after_verification_is_refused_and_nothing_
     with pytest.raises(PackageRefused) as refused:
         receive(lawyer, tmp_path / "p.zip", confirm=overwrite)
     assert "changed while it was read" in str(refused.value.findings[0])
-    assert list_items(lawyer.conn) == [] and imports(lawyer) == []
-    assert lawyer.conn.execute("SELECT count(*) FROM lineage").fetchone()[0] == 0
-    assert verify_case(lawyer).ok
+    assert_nothing_stored(lawyer)
 
 
 @pytest.mark.parametrize("change", ["replaced", "removed"])
@@ -119,8 +115,7 @@ def test_a_folder_package_whose_original_changes_between_passes_is_refused(
     with pytest.raises(PackageRefused) as refused:
         receive(lawyer, tmp_path / "pkg", confirm=tamper)
     assert "changed while it was read" in str(refused.value.findings[0])
-    assert list_items(lawyer.conn) == [] and imports(lawyer) == []
-    assert verify_case(lawyer).ok
+    assert_nothing_stored(lawyer)
 
 
 def test_receiving_the_same_package_twice_says_nothing_new_and_records_nothing(
@@ -210,8 +205,7 @@ def test_a_signed_note_about_an_item_absent_from_the_package_is_refused_not_a_cr
         "neither in the package nor in this case" in reasons
         or not verify_package(tmp_path / "pkg").ok
     )
-    assert list_items(lawyer.conn) == [] and imports(lawyer) == []
-    assert verify_case(lawyer).ok
+    assert_nothing_stored(lawyer)
 
 
 def test_a_later_package_that_only_extends_the_senders_log_links_it_and_says_so(
