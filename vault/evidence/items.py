@@ -130,6 +130,11 @@ class _Records:
             for seq, text, content_hash in rows:
                 self._by_seq[seq] = item_records(signed_content(text, content_hash))
 
+    def keep_only(self, seqs: set[int]) -> None:
+        """Forget the parsed entries other than `seqs` (a package.import that brought in
+        thousands of items stays parsed while its items are read)."""
+        self._by_seq = {seq: found for seq, found in self._by_seq.items() if seq in seqs}
+
     def get(self, item_id: str, seq: int) -> dict[str, Any] | None:
         if seq not in self._by_seq:
             row = self._conn.execute(
@@ -240,6 +245,18 @@ def list_items(conn: sqlcipher.Connection) -> list[Item]:
     records = _Records(conn).load_all()
     rows = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid").fetchall()
     return [_item(r, records) for r in rows]
+
+
+def iter_items(conn: sqlcipher.Connection, batch: int = 500) -> Iterator[Item]:
+    """Every item, in the order it entered the case, read a batch at a time: a big case's
+    whole list is never held at once (issue 17: export's memory flat in the items). Only
+    the entries that brought in the current batch are kept parsed."""
+    cursor = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid")
+    records = _Records(conn)
+    while rows := cursor.fetchmany(batch):
+        records.keep_only({row[10] for row in rows})  # row[10]: entered_seq
+        records.load([row[10] for row in rows])
+        yield from (_item(row, records) for row in rows)
 
 
 def get_item(conn: sqlcipher.Connection, item_id: str) -> Item:

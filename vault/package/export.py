@@ -2,20 +2,27 @@
 
 Order of work, so a cancelled or failed export never leaves a package under the chosen
 name: originals stream into a temporary name beside it; the logs, case.json, keys and
-VERIFY.md are made in memory; only then is `package.export` appended (one transaction),
+VERIFY.md are made (and hashed); only then is `package.export` appended (one transaction),
 signing the SHA-256 of every one of those files (vault/package/signed.py); then they and the
 tag files are written, the result is flushed to disk and renamed into place. If writing fails after
 `package.export` was appended, that entry stays: it truly records an export that was
 started. The temporary holds only what the user chose to export and is removed on error.
+
+Memory stays flat in the number of items (issue 17): the case's own log and its items are
+read in batches, twice (once to hash what the export entry signs, once to write it, each
+write checked against the hash signed), never held whole; only the entries the metadata
+files quote (imports, descriptions, anchors, provenance) are kept.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import itertools
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -29,7 +36,7 @@ from vault.custody.anchors import read_blob
 from vault.custody.entry import Entry, read_entries, to_jsonl
 from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.evidence.blobstore import blob_chunks
-from vault.evidence.items import Item, list_items
+from vault.evidence.items import Item, iter_items
 from vault.evidence.notes import Note, list_notes
 from vault.i18n import _
 from vault.package.anchors import ANCHORS, anchor_files, token_folder, verify_md_section
@@ -51,7 +58,7 @@ from vault.package.signed import (
     file_list_text,
     sha256_hex,
 )
-from vault.package.write import BagWriter, open_writer
+from vault.package.write import BagWriter, Chunks, open_writer
 from vault.progress import Cancel, Progress
 from vault.provenance.carried import verify_md_section as provenance_md_section
 
@@ -70,13 +77,23 @@ class ExportResult:
     encrypted: bool
 
 
+# The own chain's entries a metadata file quotes: lineage links, descriptions, anchors and
+# ProofMode commands. Every other entry is only hashed and written, a batch at a time.
+_QUOTED = frozenset({"package.import", "item.describe", "anchor.timestamp", "item.provenance"})
+
+
 @dataclass
 class _Plan:
-    items: list[Item]
+    chosen: set[str]
     notes: list[Note]
-    entries: list[Entry]
     withheld: set[int] = field(default_factory=set)
     lineage: dict[ChainKey, list[Entry]] = field(default_factory=dict)
+    quoted: list[Entry] = field(default_factory=list)  # as the case holds them (_QUOTED)
+    actors: set[str] = field(default_factory=set)
+    length: int = 0  # entries of the own chain before the export entry
+    custody_before: str = ""  # SHA-256 of their custody.jsonl lines
+    item_ids: list[str] = field(default_factory=list)  # as written, for the export entry
+    paths: dict[str, str] = field(default_factory=dict)  # item id -> path, of the quoted ones
 
 
 def export(
@@ -109,7 +126,7 @@ def export(
     except BaseException:
         writer.abort()
         raise
-    counts = (len(plan.items), len(plan.notes), len(plan.withheld))
+    counts = (len(plan.item_ids), len(plan.notes), len(plan.withheld))
     return ExportResult(out, package_id, closing.entry_hash.hex(), case.signer.fingerprint,
                         *counts, encrypted)  # fmt: skip
 
@@ -120,22 +137,18 @@ def _close(
     """Make the remaining files, append the package.export entry that signs them all
     (vault/package/signed.py), then write them and the tag files."""
     files = _metadata_files(case, plan, package_id)
-    # One line of bytes per entry, hashed and written in pieces: a 20,000-item log joined
-    # into a string, encoded and joined again held three copies of itself at once.
-    before = [_line(e, e.seq in plan.withheld) for e in plan.entries]
     signed_info = _signed_bag_info(case, package_id)
     file_list = file_list_text(_file_list(writer, files))
-    commitments = export_details(file_list, before, plan.withheld, signed_info)
-    details = {"package": package_id, "items": [i.id for i in plan.items], **extra, **commitments}
+    commitments = export_details(file_list, plan.custody_before, plan.withheld, signed_info)
+    details = {"package": package_id, "items": plan.item_ids, **extra, **commitments}
     with case.act("package.export", details=details) as act:
         closing = act.log()
-    plan.entries.append(closing)
-    before.append(_line(closing))
-    writer.add(CUSTODY, lambda: _batches(before))
-    for path, data in files.items():
-        writer.add_bytes(path, data)
+    writer.add(CUSTODY, lambda: _custody_chunks(case, plan, closing))
+    for path, (digest, chunks) in files.items():
+        if writer.add(path, chunks)["sha256"] != digest:
+            raise _changed_meanwhile()
     writer.add_bytes(FILE_LIST, file_list)
-    writer.seal(_bag_info(signed_info, closing, len(plan.entries), writer))
+    writer.seal(_bag_info(signed_info, closing, plan.length + 1, writer))
     return closing
 
 
@@ -143,41 +156,85 @@ def _line(entry: Entry, withhold: bool = False) -> bytes:
     return (to_jsonl(entry, withhold=withhold) + "\n").encode()
 
 
-def _batches(lines: list[bytes], size: int = 1024) -> Iterator[bytes]:
-    """The lines joined a thousand at a time: few writes, no copy of the whole."""
-    for start in range(0, len(lines), size):
-        yield b"".join(lines[start : start + size])
+def _own_lines(
+    case: Case, withheld: set[int], seen: Callable[[Entry], None], before: int | None = None
+) -> Iterator[bytes]:
+    """The own chain's custody.jsonl lines (those before seq `before`, if given), a thousand
+    joined at a time (few writes, never the whole log); `seen` is shown each entry."""
+    where, params = ("WHERE seq < ?", (before,)) if before is not None else ("", ())
+    entries = read_entries(case.conn, where, params)
+    while batch := list(itertools.islice(entries, 1024)):
+        for entry in batch:
+            seen(entry)
+        yield b"".join(_line(e, e.seq in withheld) for e in batch)
+
+
+def _custody_chunks(case: Case, plan: _Plan, closing: Entry) -> Iterator[bytes]:
+    """data/custody.jsonl: the lines the export entry's `custody_before` signed (read again,
+    and checked to be those), then that entry's own line."""
+    digest, count = hashlib.sha256(), 0
+
+    def seen(_entry: Entry) -> None:
+        nonlocal count
+        count += 1
+
+    for chunk in _own_lines(case, plan.withheld, seen, before=closing.seq):
+        digest.update(chunk)
+        yield chunk
+    if count != plan.length or digest.hexdigest() != plan.custody_before:
+        raise _changed_meanwhile()
+    yield _line(closing)
+
+
+def _changed_meanwhile() -> VaultError:
+    return VaultError(_("The case changed while it was being exported. No package was written."))
 
 
 def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
-    everything = list_items(case.conn)
-    chosen = set(item_ids) if item_ids is not None else {i.id for i in everything}
-    unknown = chosen - {i.id for i in everything}
+    everything = {i for (i,) in case.conn.execute("SELECT id FROM items")}  # ids, not items
+    chosen = set(item_ids) if item_ids is not None else everything
+    unknown = chosen - everything
     if unknown:
         raise InvalidInput(_("No item {id} in this case.").format(id=sorted(unknown)[0]))
-    items = [i for i in everything if i.id in chosen]
-    whole = len(items) == len(everything)
+    whole = len(chosen) == len(everything)
     all_notes = list_notes(case.conn)
     notes = [n for n in all_notes if n.about in chosen or (whole and n.about is None)]
     if any(not n.text_signed for n in notes):  # its signed text cannot be shipped
         raise VaultError(_("The stored text of a note does not match the log; run verify. "
                            "No package was written."))  # fmt: skip
-    plan = _Plan(items, notes, list(read_entries(case.conn)))
-    hidden_subjects = ({i.id for i in everything} - chosen) | (
-        {n.id for n in all_notes} - {n.id for n in notes}
-    )
-    plan.withheld = {e.seq for e in plan.entries if _withheld(e, hidden_subjects, chosen)}
+    plan = _Plan(chosen, notes)
+    hidden = (everything - chosen) | ({n.id for n in all_notes} - {n.id for n in notes})
+    _read_own_chain(case, plan, hidden)
     # Kept sender chains follow the same rule: entries about items or notes left out are
     # shipped as hashes only, and only the chains the package's items came through go.
     chains: dict[Any, list[Entry]] = {
-        key: [_hashes_only(e) if _withheld(e, hidden_subjects, chosen) else e for e in kept]
+        key: [_hashes_only(e) if _withheld(e, hidden, plan.chosen) else e for e in kept]
         for key, kept in kept_chains(case.conn).items()
     }
     # The own chain's key is the bare case id, so it never meets a kept (id, creator) key.
-    chains[case.id] = [_hashes_only(e) if e.seq in plan.withheld else e for e in plan.entries]
+    # Only its package.import entries link to other chains (model.Lineage).
+    chains[case.id] = [_hashes_only(e) if e.seq in plan.withheld else e for e in plan.quoted]
     plan.lineage = {k: chains[k] for k in chain_order(case.id, chains) if k != case.id}
     _one_chain_per_case(plan.lineage)
     return plan
+
+
+def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
+    """One pass over the own chain: which entries are withheld, who acted, the entries the
+    metadata files quote, and the SHA-256 of the custody.jsonl lines the export entry signs."""
+
+    def seen(entry: Entry) -> None:
+        if _withheld(entry, hidden, plan.chosen):
+            plan.withheld.add(entry.seq)
+        if entry.action in _QUOTED:
+            plan.quoted.append(entry)
+        plan.actors.add(entry.actor)
+        plan.length += 1
+
+    before = hashlib.sha256()
+    for chunk in _own_lines(case, plan.withheld, seen):
+        before.update(chunk)
+    plan.custody_before = before.hexdigest()
 
 
 def _one_chain_per_case(lineage: dict[ChainKey, list[Entry]]) -> None:
@@ -207,11 +264,17 @@ def _withheld(entry: Entry, hidden: set[str], chosen: set[str]) -> bool:
     return False
 
 
+def _items(case: Case, plan: _Plan) -> Iterator[Item]:
+    """The chosen items in the order they entered the case, read a batch at a time."""
+    return (i for i in iter_items(case.conn) if i.id in plan.chosen)
+
+
 def _write_originals(
     case: Case, plan: _Plan, writer: BagWriter, progress: Progress | None, cancelled: Cancel | None
 ) -> None:
-    total, done = sum(i.size for i in plan.items), 0
-    for item in plan.items:
+    done, total = 0, _total_size(case, plan.chosen)
+    quoted = _provenance_items(plan.quoted)
+    for item in _items(case, plan):
 
         def chunks(item: Item = item) -> Iterable[bytes]:
             nonlocal done
@@ -220,20 +283,43 @@ def _write_originals(
                     raise Cancelled(_("Export cancelled. No package was written."))
                 yield chunk
 
-        digests = writer.add(original_path(item.id, item.original_name), chunks)
+        path = original_path(item.id, item.original_name)
+        digests = writer.add(path, chunks)
         if digests["sha256"] != item.sha256:
             raise VaultError(
                 _("The stored bytes of {name} do not match the log; run verify. "
                   "No package was written.").format(name=item.original_name)
             )  # fmt: skip
+        plan.item_ids.append(item.id)
+        if item.id in quoted:
+            plan.paths[item.id] = path
         done += item.size
         if progress:
-            progress(done, total)
+            progress(min(done, total), total)
 
 
-def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, bytes]:
-    """Every file of the package beside the originals and its own custody log."""
-    files = {}
+def _total_size(case: Case, chosen: set[str]) -> int:
+    """The bytes to write (for progress), from the rows: the items are read only as written."""
+    rows = case.conn.execute("SELECT id, size FROM items")
+    return sum(size or 0 for item_id, size in rows if item_id in chosen)
+
+
+def _provenance_items(entries: list[Entry]) -> set[str]:
+    """The items whose paths VERIFY.md's ProofMode commands name."""
+    named: set[str] = set()
+    for entry in entries:
+        if entry.action == "item.provenance":
+            named.add(entry.subject or "")
+            evidence = entry.details.get("evidence")
+            named.update(i for i in evidence or [] if isinstance(i, str))
+    return named
+
+
+def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, tuple[str, Chunks]]:
+    """Every file of the package beside the originals and its own custody log: path ->
+    (SHA-256, its bytes in pieces). case.json is made twice, to hash it and to write it,
+    never held whole."""
+    files: dict[str, bytes] = {}
     for chain, entries in plan.lineage.items():
         kept = lineage_lines(case.conn, chain)  # verbatim, unless now withheld
         lines = [
@@ -244,26 +330,40 @@ def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, bytes
         files[f"data/lineage/{case_of(chain)}.jsonl"] = text.encode()
     for fp, key in _actor_keys(case, plan).items():
         files[f"data/keys/{fp}.pem"] = public_key_pem(key)
-    files["data/case.json"] = _case_json(case, plan, package_id)
+    made = {path: (sha256_hex(data), _whole(data)) for path, data in files.items()}
+    case_json = functools.partial(_case_json, case, plan, package_id)
+    made["data/case.json"] = (_sha256_of(case_json()), case_json)
+    files = {}
     load = functools.partial(read_blob, case)
-    files |= anchor_files(plan.entries, load)
+    files |= anchor_files(plan.quoted, load)
     earlier = {case_of(key): entries for key, entries in plan.lineage.items()}
     for case_id, entries in earlier.items():  # earlier holders' tokens travel on (§8)
         files |= anchor_files(entries, load, token_folder(case_id))
     shipped = {path for path in files if path.startswith(ANCHORS)}
     verify_md = _verify_md(case, plan, package_id) + verify_md_section(
-        plan.entries, earlier, shipped
+        plan.quoted, earlier, shipped
     )
-    paths = {i.id: original_path(i.id, i.original_name) for i in plan.items}
-    verify_md += provenance_md_section(plan.entries, paths)  # DESIGN §9: gpgv commands
+    verify_md += provenance_md_section(plan.quoted, plan.paths)  # DESIGN §9: gpgv commands
     files["data/VERIFY.md"] = verify_md.encode()
-    return files
+    made |= {path: (sha256_hex(data), _whole(data)) for path, data in files.items()}
+    return made
 
 
-def _file_list(writer: BagWriter, files: dict[str, bytes]) -> dict[str, str]:
+def _whole(data: bytes) -> Chunks:
+    return lambda: [data]
+
+
+def _sha256_of(chunks: Iterable[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_list(writer: BagWriter, files: dict[str, tuple[str, Chunks]]) -> dict[str, str]:
     """path -> SHA-256 of every file the export entry signs: all but the log and tag files."""
     signed = {path: d["sha256"] for path, d in writer.digests.items()}
-    signed |= {path: sha256_hex(data) for path, data in files.items()}
+    signed |= {path: digest for path, (digest, _chunks) in files.items()}
     signed["bagit.txt"] = sha256_hex(declaration().encode())
     return signed
 
@@ -273,15 +373,16 @@ def _actor_keys(case: Case, plan: _Plan) -> dict[str, bytes]:
     not acted yet is still in case.json, and a verifier checks each introduced key's file)."""
     people = {i.fingerprint: i.public_key for i in case.identities()}
     known = people | {fp: bytes(k) for fp, k in case.conn.execute("SELECT * FROM lineage_keys")}
-    actors = {e.actor for chain in [plan.entries, *plan.lineage.values()] for e in chain}
-    actors.add(case.signer.fingerprint)  # the export entry's actor, not yet in plan.entries
+    actors = plan.actors | {e.actor for chain in plan.lineage.values() for e in chain}
+    actors.add(case.signer.fingerprint)  # the export entry's actor, not logged yet
     return {fp: known[fp] for fp in sorted(actors | set(people)) if fp in known}
 
 
-def _case_json(case: Case, plan: _Plan, package_id: str) -> bytes:
-    """DESIGN §5's case.json, one item or note a line. Each line is made by json's C
-    encoder (an indented dump runs its pure-Python one: a third of a big export's time)."""
-    described = descriptions(case.id, {case.id: plan.entries, **plan.lineage})
+def _case_json(case: Case, plan: _Plan, package_id: str) -> Iterator[bytes]:
+    """DESIGN §5's case.json, one item or note a line, a few hundred lines a piece. Each
+    line is made by json's C encoder (an indented dump runs its pure-Python one: a third of
+    a big export's time)."""
+    described = descriptions(case.id, {case.id: plan.quoted, **plan.lineage})
     head = {
         "format": FORMAT,
         "package": package_id,
@@ -294,23 +395,30 @@ def _case_json(case: Case, plan: _Plan, package_id: str) -> bytes:
     items = ({"id": i.id, "path": original_path(i.id, i.original_name),
               "original_name": i.original_name, "sha256": i.sha256, "size": i.size,
               "mime": i.mime, "description": described.get(i.id, {}),
-              "metadata": i.metadata} for i in plan.items)  # fmt: skip
+              "metadata": i.metadata} for i in _items(case, plan))  # fmt: skip
     notes = ({"id": n.id, "about": n.about, "text": n.text, "sha256": n.sha256,
               "supersedes": n.supersedes} for n in plan.notes)  # fmt: skip
-    return "".join([
-        "{", _json(head)[1:-1], ',\n "items": [', _json_lines(items), '],\n "notes": [',
-        _json_lines(notes), "]}",
-    ]).encode("utf-8")  # fmt: skip
+    yield ("{" + _json(head)[1:-1] + ',\n "items": [').encode("utf-8")
+    yield from _json_lines(items)
+    yield b'],\n "notes": ['
+    yield from _json_lines(notes)
+    yield b"]}"
 
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _json_lines(values: Iterable[object]) -> str:
-    """The elements of a JSON array, one a line."""
-    lines = ",\n".join("  " + _json(value) for value in values)
-    return f"\n{lines}\n " if lines else ""
+def _json_lines(values: Iterable[object], batch: int = 256) -> Iterator[bytes]:
+    """The elements of a JSON array, one a line ("\n  a,\n  b\n " around them; nothing
+    for none), in UTF-8 pieces of `batch` lines."""
+    values = iter(values)
+    separator = "\n  "
+    while lines := [_json(value) for value in itertools.islice(values, batch)]:
+        yield (separator + ",\n  ".join(lines)).encode("utf-8")
+        separator = ",\n  "
+    if separator != "\n  ":
+        yield b"\n "
 
 
 def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
@@ -319,7 +427,7 @@ def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:
     values = {
         "{package}": package_id, "{case_title}": case.info.title, "{case_id}": case.id,
         "{sender_name}": case.signer.identity.name, "{sender}": case.signer.fingerprint,
-        "{length}": str(len(plan.entries) + 1),
+        "{length}": str(plan.length + 1),
     }  # fmt: skip
     program = assets.read_text("verify", "check_package.py")
     parts = []

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from vault.custody.entry import Entry, Finding, to_jsonl
@@ -66,17 +65,14 @@ def parse_file_list(data: bytes) -> dict[str, str] | None:
 
 
 def export_details(
-    file_list: bytes, custody_before: Iterable[bytes], withheld: set[int], bag_info: dict[str, str]
+    file_list: bytes, custody_before: str, withheld: set[int], bag_info: dict[str, str]
 ) -> dict[str, Any]:
     """The keys the export entry adds to DESIGN §5's package/items/recipient/encrypted;
-    `custody_before` is the log's bytes before that entry, in pieces (a long log is never
-    joined into one more copy)."""
-    before = hashlib.sha256()
-    for piece in custody_before:
-        before.update(piece)
+    `custody_before` is the SHA-256 (hex) of the log's bytes before that entry (hashed as
+    they stream by: a long log is never held whole)."""
     return {
         "files_sha256": sha256_hex(file_list),
-        "custody_before": before.hexdigest(),
+        "custody_before": custody_before,
         "withheld": sorted(withheld),
         "bag_info": bag_info,
     }
