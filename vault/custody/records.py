@@ -19,7 +19,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.case.handle import Case
 from vault.custody.entry import Finding
 from vault.errors import Cancelled
-from vault.evidence.items import differs, digest_name, signed_records
+from vault.evidence.items import differs, digest_name, iter_signed_records
 from vault.evidence.metadata import Extracted, empty_fields, is_media
 from vault.evidence.notes import list_notes
 from vault.evidence.probe import MetadataProbe, extract_stored
@@ -50,10 +50,8 @@ def check_items(conn: sqlcipher.Connection, cancelled: Cancel | None) -> Iterato
     legacy = []
     rows = conn.execute(
         f"SELECT id, entered_seq, blob_id, {', '.join(SHOWN_KEYS)} FROM items ORDER BY rowid"
-    ).fetchall()
-    records = signed_records(conn)
-    for item_id, seq, blob_id, *values in rows:
-        record = records.get(item_id)
+    )
+    for (item_id, seq, blob_id, *values), record in iter_signed_records(conn, rows):
         if record is None:
             continue  # not covered by the log at all: reported by the item check
         name = str(record.get("original_name", values[1]))

@@ -135,14 +135,14 @@ def _check_items(
     progress: Progress | None,
     cancelled: Cancel | None,
 ) -> None:
-    rows = conn.execute(
-        "SELECT id, original_name, blob_id, entered_seq,"
-        " (SELECT size FROM blobs WHERE id = blob_id)"
-        " FROM items ORDER BY rowid"
-    ).fetchall()
-    total, done, hashes = sum(r[4] or 0 for r in rows), 0, {}
-    present = {r[0] for r in rows}
+    size_of = "(SELECT size FROM blobs WHERE id = blob_id)"
+    (total,) = conn.execute(f"SELECT COALESCE(SUM({size_of}), 0) FROM items").fetchone()
+    rows = conn.execute(  # read as they go by: a big case's rows are never held at once
+        f"SELECT id, original_name, blob_id, entered_seq, {size_of} FROM items ORDER BY rowid"
+    )
+    done, hashes, present = 0, {}, set()
     for item_id, name, blob_id, seq, size in rows:
+        present.add(item_id)
         if cancelled and cancelled():
             raise Cancelled()
         recorded = entered_digests(by_seq.get(seq)).get(item_id)

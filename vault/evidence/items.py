@@ -32,6 +32,7 @@ METADATA_FIELDS = (
     "duration_ms", "rotation", "video_codec", "audio_codec",  # video and audio (DESIGN §11)
 )  # fmt: skip
 
+BATCH = 500  # item rows read at a time by iter_items and iter_signed_records
 _COLUMNS = (
     "i.id, i.sha256, i.original_name, i.size, i.mime, i.imported_at, i.source, i.method,"
     " i.metadata, i.warnings, i.entered_seq, i.blob_id"
@@ -247,16 +248,35 @@ def list_items(conn: sqlcipher.Connection) -> list[Item]:
     return [_item(r, records) for r in rows]
 
 
-def iter_items(conn: sqlcipher.Connection, batch: int = 500) -> Iterator[Item]:
+def iter_items(conn: sqlcipher.Connection) -> Iterator[Item]:
     """Every item, in the order it entered the case, read a batch at a time: a big case's
-    whole list is never held at once (issue 17: export's memory flat in the items). Only
-    the entries that brought in the current batch are kept parsed."""
+    whole list is never held at once (issue 17: export's memory flat in the items)."""
     cursor = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid")
-    records = _Records(conn)
-    while rows := cursor.fetchmany(batch):
-        records.keep_only({row[10] for row in rows})  # row[10]: entered_seq
-        records.load([row[10] for row in rows])
+    for rows, records in _batches(conn, cursor, 10):  # row[10]: entered_seq
         yield from (_item(row, records) for row in rows)
+
+
+def iter_signed_records(
+    conn: sqlcipher.Connection, cursor: sqlcipher.Cursor
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any] | None]]:
+    """Each row of `cursor` (an item's id first, its entered_seq second) with the item's
+    signed record (None when no entry records it), a batch at a time (see iter_items)."""
+    for rows, records in _batches(conn, cursor, 1):
+        yield from ((row, records.get(row[0], row[1])) for row in rows)
+
+
+def _batches(
+    conn: sqlcipher.Connection, cursor: sqlcipher.Cursor, seq_at: int
+) -> Iterator[tuple[list[Any], _Records]]:
+    """The rows of `cursor` a batch at a time, with the entries that brought that batch in
+    parsed (row[seq_at]: entered_seq); a package.import that brought in thousands of
+    items stays parsed while its items go by, the others are forgotten."""
+    records = _Records(conn)
+    while rows := cursor.fetchmany(BATCH):
+        seqs = {row[seq_at] for row in rows}
+        records.keep_only(seqs)
+        records.load(sorted(seqs))
+        yield rows, records
 
 
 def get_item(conn: sqlcipher.Connection, item_id: str) -> Item:

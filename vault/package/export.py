@@ -80,6 +80,7 @@ class ExportResult:
 # The own chain's entries a metadata file quotes: lineage links, descriptions, anchors and
 # ProofMode commands. Every other entry is only hashed and written, a batch at a time.
 _QUOTED = frozenset({"package.import", "item.describe", "anchor.timestamp", "item.provenance"})
+BATCH = 1024  # custody.jsonl lines made, and case.json lines joined, at a time
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _own_lines(
     joined at a time (few writes, never the whole log); `seen` is shown each entry."""
     where, params = ("WHERE seq < ?", (before,)) if before is not None else ("", ())
     entries = read_entries(case.conn, where, params)
-    while batch := list(itertools.islice(entries, 1024)):
+    while batch := list(itertools.islice(entries, BATCH)):
         for entry in batch:
             seen(entry)
         yield b"".join(_line(e, e.seq in withheld) for e in batch)
@@ -409,12 +410,12 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _json_lines(values: Iterable[object], batch: int = 256) -> Iterator[bytes]:
+def _json_lines(values: Iterable[object]) -> Iterator[bytes]:
     """The elements of a JSON array, one a line ("\n  a,\n  b\n " around them; nothing
-    for none), in UTF-8 pieces of `batch` lines."""
+    for none), in UTF-8 pieces of BATCH lines."""
     values = iter(values)
     separator = "\n  "
-    while lines := [_json(value) for value in itertools.islice(values, batch)]:
+    while lines := [_json(value) for value in itertools.islice(values, BATCH)]:
         yield (separator + ",\n  ".join(lines)).encode("utf-8")
         separator = ",\n  "
     if separator != "\n  ":

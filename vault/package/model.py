@@ -142,8 +142,12 @@ def lineage_lines(conn: sqlcipher.Connection, key: ChainKey) -> list[str]:
 
 
 def lineage_entries(conn: sqlcipher.Connection, key: ChainKey) -> list[Entry]:
-    """A kept sender chain, as received."""
-    return list(parse_jsonl(lineage_lines(conn, key)))
+    """A kept sender chain, as received; each line is parsed as it is read, so the chain's
+    text is never held beside its entries (issue 17)."""
+    rows = conn.execute(
+        "SELECT line FROM lineage WHERE source_case = ? AND creator = ? ORDER BY seq", key
+    )
+    return list(parse_jsonl(row[0] for row in rows))
 
 
 def kept_chains(conn: sqlcipher.Connection) -> dict[ChainKey, list[Entry]]:

@@ -1,0 +1,79 @@
+"""Issue 17: export reads a case's log and items a batch at a time, so what it holds does
+not grow with the number of items (the package it writes is checked, byte for byte where
+the format says so, by the other package tests and the shared vectors).
+
+Batches are made small here (16 rows) so that a case of a few hundred items already spans
+many of them; memory is Python's own, measured by tracemalloc (the peak of one call), each
+call run twice and the lower peak kept (a one-off resize of an interpreter-wide table
+would otherwise count against whichever run triggered it)."""
+
+from __future__ import annotations
+
+import shutil
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.case import new_case
+from vault.case.handle import Case
+from vault.evidence import items as items_module
+from vault.evidence.ingest import import_paths
+from vault.package import export as export_module
+from vault.package.export import export
+
+SMALL, LARGE = 40, 160
+# What may still grow per item: the package's manifests (a path and two digests per
+# file), the ids the export entry lists, and the like. Holding the log, the item list or
+# case.json whole costs several KB per item (7 KB measured before issue 17).
+PER_ITEM = 2500
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(items_module, "BATCH", 16)
+    monkeypatch.setattr(export_module, "BATCH", 16)
+
+
+def _case_of(folder: Path, count: int) -> Case:
+    notes = folder / "in"
+    notes.mkdir(parents=True)
+    for n in range(count):
+        (notes / f"note-{n:04}.txt").write_text(f"Witness statement {n}: the crossroads.\n")
+    case = new_case(folder)
+    import_paths(case, [notes], source="memory test")
+    return case
+
+
+def _peak(work: Callable[[], object]) -> int:
+    """The lower of two runs' tracemalloc peaks, in bytes."""
+    peaks = []
+    for _ in range(2):
+        tracemalloc.start()
+        try:
+            work()
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    return min(peaks)
+
+
+def _export_peak(case: Case, out: Path) -> int:
+    def once() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        export(case, out)
+
+    return _peak(once)
+
+
+@pytest.mark.slow
+def test_export_holds_no_more_for_four_times_the_items(tmp_path, small_batches):
+    small = _case_of(tmp_path / "small", SMALL)
+    large = _case_of(tmp_path / "large", LARGE)
+    try:
+        growth = _export_peak(large, tmp_path / "l") - _export_peak(small, tmp_path / "s")
+    finally:
+        small.close()
+        large.close()
+    assert growth < PER_ITEM * (LARGE - SMALL), f"export held {growth} bytes more for 4x the items"
