@@ -9,20 +9,19 @@ tag files are written, the result is flushed to disk and renamed into place. If 
 started. The temporary holds only what the user chose to export and is removed on error.
 
 Memory stays flat in the number of items (issue 17): the case's own log and its items are
-read in batches, twice (once to hash what the export entry signs, once to write it, each
-write checked against the hash signed), never held whole; only the entries the metadata
-files quote (imports, descriptions, anchors, provenance) are kept.
+read once, a batch at a time, never held whole; their custody.jsonl and case.json lines
+are hashed as they are made and kept zlib-compressed (write.Spool) until written. Only the
+entries the metadata files quote (imports, descriptions, anchors, provenance) are kept.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -58,7 +57,7 @@ from vault.package.signed import (
     file_list_text,
     sha256_hex,
 )
-from vault.package.write import BagWriter, Chunks, open_writer
+from vault.package.write import BagWriter, Chunks, Spool, open_writer
 from vault.progress import Cancel, Progress
 from vault.provenance.carried import verify_md_section as provenance_md_section
 
@@ -92,7 +91,10 @@ class _Plan:
     quoted: list[Entry] = field(default_factory=list)  # as the case holds them (_QUOTED)
     actors: set[str] = field(default_factory=set)
     length: int = 0  # entries of the own chain before the export entry
-    custody_before: str = ""  # SHA-256 of their custody.jsonl lines
+    custody: Spool = field(default_factory=Spool)  # their custody.jsonl lines
+    custody_before: str = ""  # and the SHA-256 of those
+    case_json: Spool = field(default_factory=Spool)  # made as the originals are written
+    case_json_sha256: str = ""
     item_ids: list[str] = field(default_factory=list)  # as written, for the export entry
     paths: dict[str, str] = field(default_factory=dict)  # item id -> path, of the quoted ones
 
@@ -121,7 +123,7 @@ def export(
     package_id = str(uuid.uuid4())
     writer = open_writer(out, encrypt_passphrase, age_recipients or [])
     try:
-        _write_originals(case, plan, writer, progress, cancelled)
+        _write_originals(case, plan, writer, package_id, progress, cancelled)
         closing = _close(case, plan, writer, package_id, {"recipient": recipient_label,
                                                           "encrypted": encrypted})  # fmt: skip
     except BaseException:
@@ -144,10 +146,9 @@ def _close(
     details = {"package": package_id, "items": plan.item_ids, **extra, **commitments}
     with case.act("package.export", details=details) as act:
         closing = act.log()
-    writer.add(CUSTODY, lambda: _custody_chunks(case, plan, closing))
-    for path, (digest, chunks) in files.items():
-        if writer.add(path, chunks)["sha256"] != digest:
-            raise _changed_meanwhile()
+    writer.add(CUSTODY, lambda: itertools.chain(plan.custody.chunks(), [_line(closing)]))
+    for path, (_digest, chunks) in files.items():
+        writer.add(path, chunks)
     writer.add_bytes(FILE_LIST, file_list)
     writer.seal(_bag_info(signed_info, closing, plan.length + 1, writer))
     return closing
@@ -155,40 +156,6 @@ def _close(
 
 def _line(entry: Entry, withhold: bool = False) -> bytes:
     return (to_jsonl(entry, withhold=withhold) + "\n").encode()
-
-
-def _own_lines(
-    case: Case, withheld: set[int], seen: Callable[[Entry], None], before: int | None = None
-) -> Iterator[bytes]:
-    """The own chain's custody.jsonl lines (those before seq `before`, if given), a thousand
-    joined at a time (few writes, never the whole log); `seen` is shown each entry."""
-    where, params = ("WHERE seq < ?", (before,)) if before is not None else ("", ())
-    entries = read_entries(case.conn, where, params)
-    while batch := list(itertools.islice(entries, BATCH)):
-        for entry in batch:
-            seen(entry)
-        yield b"".join(_line(e, e.seq in withheld) for e in batch)
-
-
-def _custody_chunks(case: Case, plan: _Plan, closing: Entry) -> Iterator[bytes]:
-    """data/custody.jsonl: the lines the export entry's `custody_before` signed (read again,
-    and checked to be those), then that entry's own line."""
-    digest, count = hashlib.sha256(), 0
-
-    def seen(_entry: Entry) -> None:
-        nonlocal count
-        count += 1
-
-    for chunk in _own_lines(case, plan.withheld, seen, before=closing.seq):
-        digest.update(chunk)
-        yield chunk
-    if count != plan.length or digest.hexdigest() != plan.custody_before:
-        raise _changed_meanwhile()
-    yield _line(closing)
-
-
-def _changed_meanwhile() -> VaultError:
-    return VaultError(_("The case changed while it was being exported. No package was written."))
 
 
 def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
@@ -222,20 +189,18 @@ def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
 
 def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
     """One pass over the own chain: which entries are withheld, who acted, the entries the
-    metadata files quote, and the SHA-256 of the custody.jsonl lines the export entry signs."""
-
-    def seen(entry: Entry) -> None:
-        if _withheld(entry, hidden, plan.chosen):
-            plan.withheld.add(entry.seq)
-        if entry.action in _QUOTED:
-            plan.quoted.append(entry)
-        plan.actors.add(entry.actor)
-        plan.length += 1
-
-    before = hashlib.sha256()
-    for chunk in _own_lines(case, plan.withheld, seen):
-        before.update(chunk)
-    plan.custody_before = before.hexdigest()
+    metadata files quote, and the custody.jsonl lines the export entry signs (spooled)."""
+    entries = read_entries(case.conn)
+    while batch := list(itertools.islice(entries, BATCH)):
+        for entry in batch:
+            if _withheld(entry, hidden, plan.chosen):
+                plan.withheld.add(entry.seq)
+            if entry.action in _QUOTED:
+                plan.quoted.append(entry)
+            plan.actors.add(entry.actor)
+        plan.length += len(batch)
+        plan.custody.write(b"".join(_line(e, e.seq in plan.withheld) for e in batch))
+    plan.custody_before = plan.custody.close()
 
 
 def _one_chain_per_case(lineage: dict[ChainKey, list[Entry]]) -> None:
@@ -271,14 +236,21 @@ def _items(case: Case, plan: _Plan) -> Iterator[Item]:
 
 
 def _write_originals(
-    case: Case, plan: _Plan, writer: BagWriter, progress: Progress | None, cancelled: Cancel | None
+    case: Case,
+    plan: _Plan,
+    writer: BagWriter,
+    package_id: str,
+    progress: Progress | None,
+    cancelled: Cancel | None,
 ) -> None:
+    """Each chosen original into the package, and its line of case.json into plan.case_json
+    (the items are read once, a batch at a time)."""
     done, total = 0, _total_size(case, plan.chosen)
     quoted = _provenance_items(plan.quoted)
+    case_json = _CaseJson(case, plan, package_id)
     for item in _items(case, plan):
 
         def chunks(item: Item = item) -> Iterable[bytes]:
-            nonlocal done
             for chunk in blob_chunks(case.conn, item.blob_id):
                 if cancelled and cancelled():
                     raise Cancelled(_("Export cancelled. No package was written."))
@@ -292,11 +264,13 @@ def _write_originals(
                   "No package was written.").format(name=item.original_name)
             )  # fmt: skip
         plan.item_ids.append(item.id)
+        case_json.add_item(item)
         if item.id in quoted:
             plan.paths[item.id] = path
         done += item.size
         if progress:
             progress(min(done, total), total)
+    case_json.close()
 
 
 def _total_size(case: Case, chosen: set[str]) -> int:
@@ -332,8 +306,7 @@ def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, tuple
     for fp, key in _actor_keys(case, plan).items():
         files[f"data/keys/{fp}.pem"] = public_key_pem(key)
     made = {path: (sha256_hex(data), _whole(data)) for path, data in files.items()}
-    case_json = functools.partial(_case_json, case, plan, package_id)
-    made["data/case.json"] = (_sha256_of(case_json()), case_json)
+    made["data/case.json"] = (plan.case_json_sha256, plan.case_json.chunks)
     files = {}
     load = functools.partial(read_blob, case)
     files |= anchor_files(plan.quoted, load)
@@ -354,13 +327,6 @@ def _whole(data: bytes) -> Chunks:
     return lambda: [data]
 
 
-def _sha256_of(chunks: Iterable[bytes]) -> str:
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _file_list(writer: BagWriter, files: dict[str, tuple[str, Chunks]]) -> dict[str, str]:
     """path -> SHA-256 of every file the export entry signs: all but the log and tag files."""
     signed = {path: d["sha256"] for path, d in writer.digests.items()}
@@ -379,47 +345,70 @@ def _actor_keys(case: Case, plan: _Plan) -> dict[str, bytes]:
     return {fp: known[fp] for fp in sorted(actors | set(people)) if fp in known}
 
 
-def _case_json(case: Case, plan: _Plan, package_id: str) -> Iterator[bytes]:
-    """DESIGN §5's case.json, one item or note a line, a few hundred lines a piece. Each
-    line is made by json's C encoder (an indented dump runs its pure-Python one: a third of
-    a big export's time)."""
-    described = descriptions(case.id, {case.id: plan.quoted, **plan.lineage})
-    head = {
-        "format": FORMAT,
-        "package": package_id,
-        "case": {"id": case.id, "title": case.info.title, "number": case.info.number,
-                 "organization": case.info.organization},
-        "identities": [{"fingerprint": i.fingerprint, "name": i.name, "role": i.role,
-                        "organization": i.organization, "public_key": i.public_key.hex()}
-                       for i in case.identities()],
-    }  # fmt: skip
-    items = ({"id": i.id, "path": original_path(i.id, i.original_name),
-              "original_name": i.original_name, "sha256": i.sha256, "size": i.size,
-              "mime": i.mime, "description": described.get(i.id, {}),
-              "metadata": i.metadata} for i in _items(case, plan))  # fmt: skip
-    notes = ({"id": n.id, "about": n.about, "text": n.text, "sha256": n.sha256,
-              "supersedes": n.supersedes} for n in plan.notes)  # fmt: skip
-    yield ("{" + _json(head)[1:-1] + ',\n "items": [').encode("utf-8")
-    yield from _json_lines(items)
-    yield b'],\n "notes": ['
-    yield from _json_lines(notes)
-    yield b"]}"
+class _CaseJson:
+    """DESIGN §5's case.json, one item or note a line, made as the items go by (into
+    plan.case_json: compressed, never held whole). Each line is made by json's C encoder
+    (an indented dump runs its pure-Python one: a third of a big export's time)."""
+
+    def __init__(self, case: Case, plan: _Plan, package_id: str) -> None:
+        self.plan, self.out = plan, plan.case_json
+        self.described = descriptions(case.id, {case.id: plan.quoted, **plan.lineage})
+        head = {
+            "format": FORMAT,
+            "package": package_id,
+            "case": {"id": case.id, "title": case.info.title, "number": case.info.number,
+                     "organization": case.info.organization},
+            "identities": [{"fingerprint": i.fingerprint, "name": i.name, "role": i.role,
+                            "organization": i.organization, "public_key": i.public_key.hex()}
+                           for i in case.identities()],
+        }  # fmt: skip
+        self.out.write(("{" + _json(head)[1:-1] + ',\n "items": [').encode("utf-8"))
+        self.items = _JsonArray(self.out)
+
+    def add_item(self, i: Item) -> None:
+        self.items.add({"id": i.id, "path": original_path(i.id, i.original_name),
+                        "original_name": i.original_name, "sha256": i.sha256, "size": i.size,
+                        "mime": i.mime, "description": self.described.get(i.id, {}),
+                        "metadata": i.metadata})  # fmt: skip
+
+    def close(self) -> None:
+        self.items.close()
+        self.out.write(b'],\n "notes": [')
+        notes = _JsonArray(self.out)
+        for n in self.plan.notes:
+            notes.add({"id": n.id, "about": n.about, "text": n.text, "sha256": n.sha256,
+                       "supersedes": n.supersedes})  # fmt: skip
+        notes.close()
+        self.out.write(b"]}")
+        self.plan.case_json_sha256 = self.out.close()
+
+
+class _JsonArray:
+    """The elements of a JSON array, one a line ("\n  a,\n  b\n " around them; nothing
+    for none), written BATCH lines at a time."""
+
+    def __init__(self, out: Spool) -> None:
+        self.out, self.lines, self.first = out, list[str](), True
+
+    def add(self, value: object) -> None:
+        self.lines.append(_json(value))
+        if len(self.lines) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.lines:
+            separator = "\n  " if self.first else ",\n  "
+            self.out.write((separator + ",\n  ".join(self.lines)).encode("utf-8"))
+            self.lines, self.first = [], False
+
+    def close(self) -> None:
+        self._flush()
+        if not self.first:
+            self.out.write(b"\n ")
 
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _json_lines(values: Iterable[object]) -> Iterator[bytes]:
-    """The elements of a JSON array, one a line ("\n  a,\n  b\n " around them; nothing
-    for none), in UTF-8 pieces of BATCH lines."""
-    values = iter(values)
-    separator = "\n  "
-    while lines := [_json(value) for value in itertools.islice(values, BATCH)]:
-        yield (separator + ",\n  ".join(lines)).encode("utf-8")
-        separator = ",\n  "
-    if separator != "\n  ":
-        yield b"\n "
 
 
 def _verify_md(case: Case, plan: _Plan, package_id: str) -> str:

@@ -42,6 +42,37 @@ class _Digester:
         return {a: h.hexdigest() for a, h in self.hashers.items()}
 
 
+class Spool:
+    """Bytes made once, kept zlib-compressed in memory and read back any number of times:
+    a big export's custody log and case.json are hashed as they are made, then written
+    (twice over for a zip) without being made again or held whole (issue 17). Level 1:
+    the log's hex digests barely compress, and speed matters more than the last bytes."""
+
+    def __init__(self) -> None:
+        self._compressor = zlib.compressobj(1)
+        self._parts: list[bytes] = []
+        self._digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self._digest.update(data)
+        if packed := self._compressor.compress(data):
+            self._parts.append(packed)
+
+    def close(self) -> str:
+        """End it; returns the SHA-256 (hex) of everything written."""
+        self._parts.append(self._compressor.flush())
+        return self._digest.hexdigest()
+
+    def chunks(self) -> Iterator[bytes]:
+        """What was written, in pieces (after close)."""
+        unpacker = zlib.decompressobj()
+        for part in self._parts:
+            if data := unpacker.decompress(part):
+                yield data
+        if rest := unpacker.flush():
+            yield rest
+
+
 class BagWriter:
     """Common bookkeeping: digests of every file, the tag files, and sealing."""
 
