@@ -286,7 +286,8 @@ def _provenance_items(entries: list[Entry]) -> set[str]:
         if entry.action == "item.provenance":
             named.add(entry.subject or "")
             evidence = entry.details.get("evidence")
-            named.update(i for i in evidence or [] if isinstance(i, str))
+            if isinstance(evidence, list):
+                named.update(i for i in evidence if isinstance(i, str))
     return named
 
 
