@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.dialog_parts import button_row
 from ui.widgets.icons import app_icon, icon
 from ui.widgets.text import display_text, plain_label
 from vault.i18n import _
@@ -52,15 +53,11 @@ class StartPage(QWidget):
         self.recent_title = QLabel(_("Recent cases"))
         self.recent_title.setFont(heading_font(self.font(), 2))
         self.empty = plain_label()
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_case)
-        buttons.addWidget(self.open_case)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 40, 60, 40)
         layout.setSpacing(14)
         layout.addLayout(self._title())
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.new_case, self.open_case))
         layout.addSpacing(12)
         layout.addWidget(self.recent_title)
         layout.addWidget(self.recent)

@@ -66,7 +66,7 @@ def every_browse(
         (export.on_browse_clicked, folder / "package.zip", export.path.text),
         (report.on_browse_clicked, folder / "report.pdf", report.path.text),
         (receive.on_browse_clicked, package, receive.path.text),
-        (tsa.on_browse, certificate, tsa.ca.text),
+        (tsa.on_browse, certificate, tsa.pem.text),
         (signing.on_browse, pkcs12, signing.path.text),
         (trust.on_browse, certificate, trust.pem.text),
     ]

@@ -37,7 +37,7 @@ def test_settings_lists_adds_and_removes_time_stamping_services(qtbot, tsa_servi
     add = dialog.tsas.dialog
     add.name.setText("org-tsa")
     add.url.setText(tsa_service.url)
-    add.ca.setText(str(tsa_service.ca))
+    add.pem.setText(str(tsa_service.ca))
     add.on_add()
     assert [t.name for t in list_tsas()] == ["org-tsa"]
     assert dialog.tsas.list.item(0).text() == f"org-tsa — {tsa_service.url}"

@@ -21,7 +21,7 @@ from ui.widgets.dialog_parts import (
     line_edit,
     path_row,
 )
-from ui.widgets.paths import choose_file
+from ui.widgets.paths import choose_into
 from ui.widgets.text import display_text, plain_label
 from vault.case.certificate import ReportKey, import_certificate, read_pkcs12
 from vault.i18n import _
@@ -84,12 +84,8 @@ class CertificateDialog(QDialog):
         )  # fmt: skip
 
     def on_browse(self) -> None:
-        chosen = choose_file(
-            self, _("Choose the PKCS#12 file"), self.path.text(),
-            _("PKCS#12 files (*.p12 *.pfx)"),
-        )  # fmt: skip
-        if chosen:
-            self.path.setText(chosen)
+        choose_into(self.path, self, _("Choose the PKCS#12 file"),
+                    _("PKCS#12 files (*.p12 *.pfx)"), self.path.text())  # fmt: skip
 
     def on_import_clicked(self) -> None:
         if self.session.busy or self.session.case is None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from ui.errors import error_message
 from ui.widgets.dialog_parts import action_buttons, line_edit, path_row
-from ui.widgets.paths import choose_file
+from ui.widgets.paths import choose_into
 from ui.widgets.text import display_text, plain_label
 from vault.case.handle import Case
 from vault.case.unlock import UnlockThrottle
@@ -92,11 +92,8 @@ class OpenCaseDialog(QDialog):
         self.passphrase.setFocus()
 
     def on_browse_clicked(self) -> None:
-        chosen = choose_file(
-            self, _("Open a case file"), self.path.text(), _("Case files (*.evault);;All files (*)")
-        )
-        if chosen:
-            self.path.setText(chosen)
+        choose_into(self.path, self, _("Open a case file"),
+                    _("Case files (*.evault);;All files (*)"), self.path.text())  # fmt: skip
 
     def on_open_requested(self) -> None:
         if not self.open_button.isEnabled():

@@ -17,7 +17,7 @@ from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext, Task
 from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
-from ui.widgets.paths import choose_file
+from ui.widgets.paths import choose_into
 from ui.widgets.text import display_text, items_count, notes_count, plain_label
 from vault.errors import PackageRefused
 from vault.i18n import _
@@ -81,11 +81,9 @@ class ReceiveDialog(QDialog):
         self.on_path_changed()
 
     def on_browse_clicked(self) -> None:
-        chosen = choose_file(
-            self, _("Choose a package"), "", _("Packages (*.zip *.zip.age);;All files (*)")
+        choose_into(
+            self.path, self, _("Choose a package"), _("Packages (*.zip *.zip.age);;All files (*)")
         )
-        if chosen:
-            self.path.setText(chosen)
 
     def on_path_changed(self) -> None:
         """A new package: its passphrase is asked for only if it is encrypted, and it must

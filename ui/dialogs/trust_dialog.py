@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -22,44 +21,29 @@ from PySide6.QtWidgets import (
 )
 
 from ui.errors import show_error
-from ui.widgets.dialog_parts import action_buttons, close_buttons, line_edit, path_row
-from ui.widgets.paths import choose_file
+from ui.widgets.dialog_parts import button_row, close_buttons, line_edit
+from ui.widgets.list_editor import AddFromPemDialog
 from ui.widgets.text import display_text, plain_label
 from vault.errors import VaultError
 from vault.i18n import _
 from vault.provenance.trust import TrustList, add_trust_list, all_lists, remove_trust_list
 
 
-class AddTrustListDialog(QDialog):
+class AddTrustListDialog(AddFromPemDialog):
     """A name and a PEM file of root certificates; added on Add, refused with a reason."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Add a certificate list"))
-        self.setAccessibleName(_("Add a certificate list"))
+        super().__init__(
+            parent, _("Add a certificate list"), _("Root certificates (PEM)"),
+            _("Certificate file (PEM)"), _("Choose the certificate file"),
+        )  # fmt: skip
+
+    def add_fields(self, form: QFormLayout) -> None:
         self.name = line_edit(_("List name"))
-        self.pem = line_edit(_("Certificate file (PEM)"))
-        row = path_row(self.pem, _("Choose…"), _("Choose the certificate file"), self.on_browse)
-        buttons, _add = action_buttons(self, _("Add"), self.on_add, cancel=True)
-        form = QFormLayout(self)
         form.addRow(_("Name"), self.name)
-        form.addRow(_("Root certificates (PEM)"), row)
-        form.addRow(buttons)
 
-    def on_browse(self) -> None:
-        path = choose_file(
-            self, _("Choose the certificate file"), "", _("Certificates (*.pem *.crt)")
-        )
-        if path:
-            self.pem.setText(path)
-
-    def on_add(self) -> None:
-        try:
-            add_trust_list(self.name.text().strip(), Path(self.pem.text().strip()))
-        except VaultError as err:
-            show_error(self, err)
-            return
-        self.accept()
+    def save(self) -> None:
+        add_trust_list(self.name.text().strip(), Path(self.pem.text().strip()))
 
 
 class TrustListsDialog(QDialog):
@@ -94,10 +78,6 @@ class TrustListsDialog(QDialog):
         self.refresh()
 
     def _layout(self) -> None:
-        row = QHBoxLayout()
-        row.addWidget(self.add)
-        row.addWidget(self.remove)
-        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label(text=_(
             "A C2PA signer whose certificate chains to one of these lists is shown as "
@@ -106,7 +86,7 @@ class TrustListsDialog(QDialog):
             "use Check provenance again to record a new one."
         )))  # fmt: skip
         layout.addWidget(self.table, 1)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.add, self.remove))
         layout.addWidget(self.message)
         layout.addWidget(close_buttons(self))
 

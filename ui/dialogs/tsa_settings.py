@@ -8,10 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,55 +17,33 @@ from PySide6.QtWidgets import (
 )
 
 from ui.errors import show_error
-from ui.widgets.dialog_parts import action_buttons
-from ui.widgets.paths import choose_file
+from ui.widgets.dialog_parts import button_row, line_edit
+from ui.widgets.list_editor import AddFromPemDialog
 from ui.widgets.text import display_text, plain_label
 from vault.custody.tsa import add_tsa, list_tsas, read_ca_file, remove_tsa
 from vault.errors import VaultError
 from vault.i18n import _
 
 
-class AddTsaDialog(QDialog):
-    """Name, URL and the CA file of one service; added on Save, refused with a reason."""
+class AddTsaDialog(AddFromPemDialog):
+    """Name, URL and the CA file of one service; added on Add, refused with a reason."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Add a time-stamping service"))
-        self.setAccessibleName(_("Add a time-stamping service"))
-        self.name = QLineEdit()
-        self.name.setAccessibleName(_("Service name"))
-        self.url = QLineEdit()
-        self.url.setAccessibleName(_("Service address (URL)"))
+        super().__init__(
+            parent, _("Add a time-stamping service"), _("CA certificates you trust for it"),
+            _("CA certificate file (PEM)"), _("CA certificate file (PEM)"),
+        )  # fmt: skip
+
+    def add_fields(self, form: QFormLayout) -> None:
+        self.name = line_edit(_("Service name"))
+        self.url = line_edit(_("Service address (URL)"))
         self.url.setPlaceholderText("https://")
-        self.ca = QLineEdit()
-        self.ca.setAccessibleName(_("CA certificate file (PEM)"))
-        browse = QPushButton(_("Choose…"))
-        browse.clicked.connect(self.on_browse)
-        row = QHBoxLayout()
-        row.addWidget(self.ca, 1)
-        row.addWidget(browse)
-        buttons, _save = action_buttons(self, _("Add"), self.on_add, cancel=True)
-        form = QFormLayout(self)
         form.addRow(_("Name"), self.name)
         form.addRow(_("Address (URL)"), self.url)
-        form.addRow(_("CA certificates you trust for it"), row)
-        form.addRow(buttons)
 
-    def on_browse(self) -> None:
-        path = choose_file(
-            self, _("CA certificate file (PEM)"), "", _("Certificates (*.pem *.crt)")
-        )
-        if path:
-            self.ca.setText(path)
-
-    def on_add(self) -> None:
-        try:
-            add_tsa(self.name.text().strip(), self.url.text().strip(),
-                    read_ca_file(Path(self.ca.text().strip())))  # fmt: skip
-        except VaultError as err:
-            show_error(self, err)
-            return
-        self.accept()
+    def save(self) -> None:
+        add_tsa(self.name.text().strip(), self.url.text().strip(),
+                read_ca_file(Path(self.pem.text().strip())))  # fmt: skip
 
 
 class TsaList(QWidget):
@@ -84,10 +59,6 @@ class TsaList(QWidget):
         self.remove = QPushButton(_("Remove"))
         self.remove.clicked.connect(self.on_remove)
         self.dialog: AddTsaDialog | None = None
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add)
-        buttons.addWidget(self.remove)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(plain_label(text=_(
@@ -96,7 +67,7 @@ class TsaList(QWidget):
             "are saved at once."
         )))  # fmt: skip
         layout.addWidget(self.list)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.add, self.remove))
         self.refresh()
 
     def refresh(self) -> None:

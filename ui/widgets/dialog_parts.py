@@ -1,7 +1,7 @@
 """Pieces every dialog is built from, written once so they look and behave alike: a line
-edit with its accessible name, a path field with its Browse button, the button row (the
-main action, named for what it does, then Close or Cancel), and `fit_to_content`, which
-grows a dialog when a result appears in it."""
+edit with its accessible name, a path field with its Browse button, a row of buttons on the
+left (Add…, Remove), the button row (the main action, named for what it does, then Close or
+Cancel), and `fit_to_content`, which grows a dialog when a result appears in it."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def path_row(
     browse.clicked.connect(on_browse)
     layout.addWidget(path)
     layout.addWidget(browse)
+    return row
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """`buttons` side by side from the left; the rest of the row stays empty."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
     return row
 
 

@@ -1,6 +1,7 @@
 """Where files are saved by default: a folder that exists, and a name that says what the file
 is (case number or title, kind, date), so a USB stick full of packages stays readable; and
-the one way the app asks for a file (`choose_files`), which leaves no trace on the machine."""
+the one way the app asks for a file (`choose_files`; `choose_into` fills a path field), which
+leaves no trace on the machine."""
 
 from __future__ import annotations
 
@@ -132,6 +133,15 @@ def choose_file(
     """One chosen path, or "" when cancelled."""
     chosen = choose_files(parent, caption, start, filters, what)
     return chosen[0] if chosen else ""
+
+
+def choose_into(
+    field: QLineEdit, parent: QWidget | None, caption: str, filters: str, start: str = ""
+) -> None:
+    """Ask for one file to open and put its path in `field`; cancelling leaves it as it was."""
+    chosen = choose_file(parent, caption, start, filters)
+    if chosen:
+        field.setText(chosen)
 
 
 def _file_dialog_settings() -> dict[str, Any]:
