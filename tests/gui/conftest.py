@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from tests.helpers.case import new_case
+from ui.dialogs.open_case_dialog import OpenCaseDialog
 from ui.main_window import MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
@@ -68,3 +69,20 @@ def import_and_wait(qtbot):
         return blocker.args[0]
 
     return run
+
+
+@pytest.fixture
+def refused_twice(qtbot, settings: AppSettings, tmp_path: Path):
+    """A function: the Open case dialog of a new case (tmp_path/case.evault) after two wrong
+    passphrases, its first wait to try again being `retry_base_ms`."""
+    new_case(tmp_path).close()
+
+    def open_and_fail(retry_base_ms: int) -> OpenCaseDialog:
+        dialog = OpenCaseDialog([], tmp_path / "case.evault", retry_base_ms=retry_base_ms)
+        qtbot.addWidget(dialog)
+        for _ in range(2):
+            dialog.passphrase.setText("wrong wrong wrong")
+            dialog.open_button.click()
+        return dialog
+
+    return open_and_fail

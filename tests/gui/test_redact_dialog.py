@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
@@ -18,6 +19,14 @@ from vault.evidence.redact import redact_item
 from vault.package.verify import verify_package
 
 
+@pytest.fixture
+def elephants_shown(case_window, camera, import_and_wait):
+    """The window's workspace with camera/elephants.jpg imported and selected."""
+    import_and_wait(case_window, [camera / "elephants.jpg"])
+    select(case_window, "elephants.jpg")
+    return case_window.workspace
+
+
 def drag(canvas, start: tuple[float, float], end: tuple[float, float]) -> None:
     """Press, move and release the left button on the canvas, from and to picture pixels."""
     viewport = canvas.viewport()
@@ -29,11 +38,9 @@ def drag(canvas, start: tuple[float, float], end: tuple[float, float]) -> None:
 
 
 def test_a_region_drawn_on_the_preview_is_filled_in_a_new_working_copy(
-    qtbot, case_window, camera, import_and_wait
+    qtbot, case_window, elephants_shown
 ):
-    import_and_wait(case_window, [camera / "elephants.jpg"])
-    workspace = case_window.workspace
-    select(case_window, "elephants.jpg")
+    workspace = elephants_shown
     original = workspace.items.current_item()
     assert workspace.redact_button.isEnabled()
     workspace.redact_button.click()
@@ -113,11 +120,9 @@ def _edge_energy(image) -> float:
 
 
 def test_a_sensitive_item_is_blurred_until_revealed_for_the_session(
-    qtbot, case_window, camera, import_and_wait
+    qtbot, case_window, elephants_shown
 ):
-    import_and_wait(case_window, [camera / "elephants.jpg"])
-    workspace = case_window.workspace
-    select(case_window, "elephants.jpg")
+    workspace = elephants_shown
     item = workspace.items.current_item()
     clear = _edge_energy(workspace.preview.image())
     details = workspace.details.details

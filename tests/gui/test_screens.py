@@ -7,7 +7,7 @@ The walker finds widgets by itself: a new dialog or pane needs only a line in `s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -222,55 +222,66 @@ def certificate(qtbot, window: MainWindow, folder: Path) -> Iterator[tuple[str, 
     yield "report certificate refused", shown(dialog)
 
 
+@pytest.fixture
+def look_in(qtbot, settings) -> Iterator[Callable[..., MainWindow]]:
+    """A function: a main window in `language` and look (high contrast or not). At the end
+    the window is closed and English and the usual look are put back."""
+    windows: list[MainWindow] = []
+
+    def open_window(language: str, high_contrast: bool = False) -> MainWindow:
+        use_language(language)
+        apply_look(QApplication.instance(), high_contrast=high_contrast)
+        windows.append(MainWindow(settings, retry_base_ms=0))
+        qtbot.addWidget(windows[-1])
+        return windows[-1]
+
+    yield open_window
+    for window in windows:
+        window.close()
+    use_language("en")
+    apply_look(QApplication.instance(), high_contrast=False)
+
+
+def walk(
+    qtbot, window: MainWindow, tmp_path: Path, olenas_case, received: Path
+) -> Iterator[tuple[str, QWidget]]:
+    """Every screen, each dialog closed once it has been looked at."""
+    for name, screen in screens(qtbot, window, tmp_path, *olenas_case, received):
+        yield name, screen
+        if isinstance(screen, QDialog):
+            screen.close()
+
+
 @pytest.mark.parametrize(
     ("language", "high_contrast"), [("en", False), ("uk", False), ("uk", True)]
 )
 def test_no_label_is_cut_on_any_screen(
-    qtbot, settings, tmp_path, olenas_case, received, language, high_contrast
+    qtbot, look_in, tmp_path, olenas_case, received, language, high_contrast
 ):
-    use_language(language)
-    apply_look(QApplication.instance(), high_contrast=high_contrast)
-    window = MainWindow(settings, retry_base_ms=0)
-    qtbot.addWidget(window)
+    window = look_in(language, high_contrast)
     problems = []
-    try:
-        for name, screen in screens(qtbot, window, tmp_path, *olenas_case, received):
-            problems += [f"{name}: {p}" for p in clipped_labels(screen)]
-            problems += [f"{name}: {p} runs off" for p in cut_widgets(screen)]
-            problems += [f"{name}: table {p}" for p in cut_tables(screen)]
-            # Every table's and tree's cells and columns (issue 16 §1).
-            problems += [f"{name}: table {p}" for p in cut_cells(screen)]
-            if isinstance(screen, QDialog):
-                screen.close()
-    finally:
-        window.close()
-        use_language("en")
-        apply_look(QApplication.instance(), high_contrast=False)
+    for name, screen in walk(qtbot, window, tmp_path, olenas_case, received):
+        problems += [f"{name}: {p}" for p in clipped_labels(screen)]
+        problems += [f"{name}: {p} runs off" for p in cut_widgets(screen)]
+        problems += [f"{name}: table {p}" for p in cut_tables(screen)]
+        # Every table's and tree's cells and columns (issue 16 §1).
+        problems += [f"{name}: table {p}" for p in cut_cells(screen)]
     assert not problems, "cut:\n" + "\n".join(problems)
 
 
 def test_no_english_is_left_on_any_ukrainian_screen(
-    qtbot, settings, tmp_path, olenas_case, received
+    qtbot, look_in, tmp_path, olenas_case, received
 ):
-    use_language("uk")
-    apply_look(QApplication.instance(), high_contrast=False)
-    window = MainWindow(settings, retry_base_ms=0)
-    qtbot.addWidget(window)
+    window = look_in("uk")
     problems = []
-    try:
-        for name, screen in screens(qtbot, window, tmp_path, *olenas_case, received):
-            problems += [
-                f"{name}: {where}: {text!r}"
-                for where, text in shown_texts(
-                    screen, data=(CASE_TITLE, INVESTIGATOR, "investigator", ORGANIZATION, *LAWYER)
-                )
-                if english_words(text)
-            ]
-            if isinstance(screen, QDialog):
-                screen.close()
-    finally:
-        window.close()
-        use_language("en")
+    for name, screen in walk(qtbot, window, tmp_path, olenas_case, received):
+        problems += [
+            f"{name}: {where}: {text!r}"
+            for where, text in shown_texts(
+                screen, data=(CASE_TITLE, INVESTIGATOR, "investigator", ORGANIZATION, *LAWYER)
+            )
+            if english_words(text)
+        ]
     assert not problems, "English on a Ukrainian screen:\n" + "\n".join(problems)
 
 

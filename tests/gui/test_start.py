@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.helpers.case import PASSPHRASE, new_case
-from ui.dialogs.open_case_dialog import OpenCaseDialog, retry_delay_ms
+from ui.dialogs.open_case_dialog import retry_delay_ms
 from ui.widgets.passphrase import strength_hint
 
 
@@ -65,13 +65,8 @@ def test_a_wrong_passphrase_keeps_the_dialog_open_and_the_file_unchanged(qtbot, 
     assert not dialog.isVisible()
 
 
-def test_repeated_failures_slow_further_tries(qtbot, settings, tmp_path):
-    new_case(tmp_path).close()
-    dialog = OpenCaseDialog([], tmp_path / "case.evault", retry_base_ms=200)
-    qtbot.addWidget(dialog)
-    for _ in range(2):
-        dialog.passphrase.setText("wrong wrong wrong")
-        dialog.open_button.click()
+def test_repeated_failures_slow_further_tries(qtbot, refused_twice):
+    dialog = refused_twice(retry_base_ms=200)
     assert not dialog.open_button.isEnabled()
     assert "try again in 1 second." in dialog.message.text()
     qtbot.waitUntil(dialog.open_button.isEnabled, timeout=2000)

@@ -35,13 +35,8 @@ def test_after_unlocking_a_verified_case_the_seals_agree_with_the_header(
     assert seals == {"Canon_40D.jpg": "✓", "Nikon_D70.jpg": "✓", "Kodak_CX7530.jpg": ""}
 
 
-def test_the_wait_to_try_again_counts_down_and_clears_itself(qtbot, settings, tmp_path):
-    new_case(tmp_path).close()
-    dialog = OpenCaseDialog([], tmp_path / "case.evault", retry_base_ms=1500)
-    qtbot.addWidget(dialog)
-    for _ in range(2):
-        dialog.passphrase.setText("wrong wrong wrong")
-        dialog.open_button.click()
+def test_the_wait_to_try_again_counts_down_and_clears_itself(qtbot, refused_twice):
+    dialog = refused_twice(retry_base_ms=1500)
     assert dialog.message.text().endswith("You can try again in 2 seconds.")
     qtbot.waitUntil(lambda: dialog.message.text().endswith("try again in 1 second."), timeout=3000)
     qtbot.waitUntil(dialog.open_button.isEnabled, timeout=3000)

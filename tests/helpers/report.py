@@ -8,11 +8,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from vault.case.handle import Case
 from vault.custody.entry import read_entries
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, describe_item
+from vault.report.generate import ReportResult, generate_report
 
 PASSPHRASE = "a passphrase of 12+ chars"
 HOSTILE_NAME = "<b>x<i>&amp;.jpg"  # a real file name cannot hold "/", so "</b>" is in a description
@@ -36,6 +39,13 @@ def build_case(
     add_note(case, "Загальна нотатка: будівля поліції, підвал.")
     describe_item(case, items[1].id, {"title": HOSTILE_TEXT, "location": "Балаклія, підвал"})
     return case
+
+
+def report_in(case: Case, folders: pytest.TempPathFactory, language: str) -> ReportResult:
+    """The case's report in `language` ("en" or "uk"), in a fresh folder; the Ukrainian one
+    under a Cyrillic file name, as a Ukrainian user would save it."""
+    name = "звіт.pdf" if language == "uk" else "report.pdf"
+    return generate_report(case, folders.mktemp(language) / name, language=language)
 
 
 def run(*command: str) -> str:

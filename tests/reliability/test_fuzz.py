@@ -17,6 +17,7 @@ import shutil
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,14 @@ def reason_of(message: str) -> str:
     return re.sub(r"\d+(\.\d+)?", "#", message).strip()
 
 
+def tally_first(tally: Tally, messages: Sequence[object], found: str, none: str) -> None:
+    """Count one run as `found`, by the kind of its first message, or as `none` without any."""
+    if messages:
+        tally.add(found, reason_of(str(messages[0])))
+    else:
+        tally.add(none)
+
+
 def check_extracted(found: Extracted) -> None:
     """What the import stores must be well-formed whatever the file said."""
     assert isinstance(found, Extracted) and isinstance(found.mime, str) and found.mime
@@ -121,10 +130,7 @@ def test_mutated_images_never_crash_or_hang_the_metadata_probe(probe, scratch):
         slowest[0] = max(slowest[0], time.monotonic() - started)
         check_extracted(found)
         assert not any("worker failed" in w for w in found.warnings), (source.name, found)
-        if found.warnings:
-            tally.add("warned", reason_of(found.warnings[0]))
-        else:
-            tally.add("clean")
+        tally_first(tally, found.warnings, "warned", "clean")
 
     one()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from tests.reliability.test_fuzz import mutated, reason_of
+from tests.reliability.test_fuzz import mutated, reason_of, tally_first
 from tools.stress import CORPUS, SEED, Tally, record_figures, scaled
 from vault.errors import VaultError
 from vault.package import age
@@ -70,10 +70,7 @@ def test_the_zip_reader_refuses_or_reads_every_generated_archive(tmp_path):
     def one(data):
         target.write_bytes(data)
         bag = read_package(target)  # raises only a VaultError; anything else is a crash
-        if bag.problems:
-            tally.add("refused", reason_of(bag.problems[0]))
-        else:
-            tally.add("read")
+        tally_first(tally, bag.problems, "refused", "read")
 
     one()
     record("fuzz-zip-reader", tally)
@@ -160,10 +157,7 @@ def test_the_bagit_validator_lists_problems_for_every_generated_bag():
     def one(changed):
         check = validate(scanned(changed))
         assert all(isinstance(p, str) and p for p in check.problems)
-        if check.problems:
-            tally.add("refused", reason_of(check.problems[0]))
-        else:
-            tally.add("valid")
+        tally_first(tally, check.problems, "refused", "valid")
 
     one()
     record("fuzz-bagit-validator", tally)

@@ -26,6 +26,16 @@ def _add_note(path: Path, text: str) -> None:
         add_note(case, text)
 
 
+def _rolled_back_case(tmp_path: Path, note: str = "a note made after the copy") -> Path:
+    """tmp_path/case.evault put back to a copy taken before `note` was added (and witnessed)."""
+    path = tmp_path / "case.evault"
+    new_case(tmp_path).close()
+    shutil.copy(path, tmp_path / "old-copy.evault")
+    _add_note(path, note)
+    shutil.copy(tmp_path / "old-copy.evault", path)
+    return path
+
+
 def test_the_head_is_witnessed_in_the_users_data_folder_on_close_after_a_change(tmp_path):
     case = new_case(tmp_path)
     case_id = case.id
@@ -41,11 +51,7 @@ def test_the_head_is_witnessed_in_the_users_data_folder_on_close_after_a_change(
 
 
 def test_a_case_restored_from_an_older_copy_is_reported_rolled_back(tmp_path):
-    path = tmp_path / "case.evault"
-    new_case(tmp_path).close()
-    shutil.copy(path, tmp_path / "old-copy.evault")
-    _add_note(path, "a note made after the copy")
-    shutil.copy(tmp_path / "old-copy.evault", path)
+    path = _rolled_back_case(tmp_path)
     with Case.open(path, PASSPHRASE) as case:
         assert case.witness_finding is not None
         assert "ROLLED BACK OR REWRITTEN" in case.witness_finding.reason
@@ -60,11 +66,7 @@ def test_a_case_restored_from_an_older_copy_is_reported_rolled_back(tmp_path):
 
 
 def test_a_rewritten_case_stays_reported_after_further_changes(tmp_path):
-    path = tmp_path / "case.evault"
-    new_case(tmp_path).close()
-    shutil.copy(path, tmp_path / "old-copy.evault")
-    _add_note(path, "the note that was there")
-    shutil.copy(tmp_path / "old-copy.evault", path)
+    path = _rolled_back_case(tmp_path, note="the note that was there")
     _add_note(path, "a different note at the same seq")  # same length, other head
     with Case.open(path, PASSPHRASE) as case:
         assert case.witness_finding is not None  # the witness did not follow the rewrite
@@ -124,15 +126,6 @@ def test_the_witness_file_is_plain_json_with_both_hashes(tmp_path):
     case.close()
     doc = json.loads(witness_path(case.id).read_text())
     assert set(doc) == {"case", "seq", "entry_hash", "at"} and len(doc["entry_hash"]) == 64
-
-
-def _rolled_back_case(tmp_path: Path) -> Path:
-    path = tmp_path / "case.evault"
-    new_case(tmp_path).close()
-    shutil.copy(path, tmp_path / "old-copy.evault")
-    _add_note(path, "a note made after the copy")
-    shutil.copy(tmp_path / "old-copy.evault", path)
-    return path
 
 
 def _says_rollback_first_and_exits_1(commands: list[list], capsys) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.package import LAWYER, UK_NOTE, received_case
-from tests.helpers.report import pdf_text
+from tests.helpers.report import pdf_text, report_in
 from vault.case.handle import Case
 from vault.custody.hands import Hands
 from vault.report.generate import ReportResult, generate_report
@@ -26,12 +26,12 @@ def lawyer(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Iterator[C
 
 @pytest.fixture(scope="module")
 def english(lawyer: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
-    return generate_report(lawyer, tmp_path_factory.mktemp("en") / "report.pdf", language="en")
+    return report_in(lawyer, tmp_path_factory, "en")
 
 
 @pytest.fixture(scope="module")
 def ukrainian(lawyer: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
-    return generate_report(lawyer, tmp_path_factory.mktemp("uk") / "звіт.pdf", language="uk")
+    return report_in(lawyer, tmp_path_factory, "uk")
 
 
 def flat(pdf: Path) -> str:

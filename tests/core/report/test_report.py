@@ -15,6 +15,7 @@ from tests.helpers.report import (
     build_case,
     pdf_text,
     report_entries,
+    report_in,
     run,
     sha256_file,
 )
@@ -35,12 +36,12 @@ def case(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Case:
 
 @pytest.fixture(scope="module")
 def english(case: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
-    return generate_report(case, tmp_path_factory.mktemp("en") / "report.pdf", language="en")
+    return report_in(case, tmp_path_factory, "en")
 
 
 @pytest.fixture(scope="module")
 def ukrainian(case: Case, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
-    return generate_report(case, tmp_path_factory.mktemp("uk") / "звіт.pdf", language="uk")
+    return report_in(case, tmp_path_factory, "uk")
 
 
 def test_lawyer_finds_every_exhibit_hash_and_name_in_the_english_report(
