@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,15 @@ CASE_ONLY = ("sqlcipher3", "cryptography", "portalocker", "rfc8785")
 # files, hashing, archives, dates.
 STDLIB_ON_DEMAND = ("importlib.resources", "tempfile", "hashlib", "zipfile", "sqlite3", "uuid",
                     "datetime", "ctypes", "subprocess", "multiprocessing")  # fmt: skip
+# What listing items shows comes from the signed log and the rows it signed: it needs none of
+# the metadata and media readers, the provenance readers, the custody-hands walk (--json),
+# PEM and SSH key formats, thread pools and logging, new ids or random tokens.
+NOT_FOR_LISTING = ("av", "pymediainfo", "c2pa", "vault.evidence.metadata", "vault.provenance.c2pa",
+                   "vault.custody.hands", "cryptography.hazmat.primitives.serialization",
+                   "concurrent.futures", "logging", "decimal", "uuid", "secrets")  # fmt: skip
+# The core that opening a case loads: while it loads, the key derivation (by design the
+# slowest part of `items`) is already running on the other core.
+CORE = ("sqlcipher3", "vault.case.handle", "vault.custody.entry", "vault.evidence.items")
 # Of the app's own modules, `--help` needs the command line and the few it names.
 HELP_CORE = {"vault", "vault.assets", "vault.errors", "vault.i18n", "vault.text",
              "vault.evidence", "vault.evidence.fields"}  # fmt: skip
@@ -30,15 +40,19 @@ HELP_CORE = {"vault", "vault.assets", "vault.errors", "vault.i18n", "vault.text"
 
 def _loaded_after(*argv: str) -> set[str]:
     """The modules a fresh interpreter holds after `evidence-vault ARGV`."""
+    return set(_in_child("print(json.dumps(sorted(sys.modules)))\n", *argv))
+
+
+def _in_child(after: str, *argv: str, before: str = "") -> Any:
+    """Run `evidence-vault ARGV` in a fresh interpreter between the code `before` and
+    `after` (which prints one JSON value, returned)."""
     code = (
-        "import contextlib, io, json, sys\n"
-        "from vault.cli.main import main\n"
+        "import contextlib, io, json, sys\n" + before + "from vault.cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
         "        main(sys.argv[1:])\n"
         "    except SystemExit:\n"
-        "        pass\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
+        "        pass\n" + after
     )
     # Under `make test` coverage follows subprocesses and would start in this one too,
     # loading its own modules (datetime, multiprocessing...) before the command runs.
@@ -46,7 +60,7 @@ def _loaded_after(*argv: str) -> set[str]:
     env["EVIDENCE_VAULT_PASSPHRASE"] = PASSPHRASE
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
                           cwd=ROOT, env=env, check=True, timeout=120)  # fmt: skip
-    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _among(loaded: set[str], names: tuple[str, ...]) -> list[str]:
@@ -72,6 +86,40 @@ def test_listing_items_loads_no_report_image_or_timestamp_library(tmp_path: Path
     loaded = _loaded_after("items", str(tmp_path / "case.evault"))
     assert "vault.evidence.items" in loaded, "the items were listed"
     assert _among(loaded, HEAVY) == []
+
+
+def test_listing_items_loads_only_what_it_shows(tmp_path: Path) -> None:
+    with new_case(tmp_path):
+        pass
+    loaded = _loaded_after("items", str(tmp_path / "case.evault"))
+    assert "vault.provenance.record" in loaded, "the items' provenance was listed"
+    assert _among(loaded, NOT_FOR_LISTING) == []
+
+
+def test_listing_items_as_json_loads_the_hands_it_shows(tmp_path: Path) -> None:
+    """The same check sees what `--json` adds: each item's custody hands."""
+    with new_case(tmp_path):
+        pass
+    loaded = _loaded_after("items", "--json", str(tmp_path / "case.evault"))
+    assert "vault.custody.hands" in _among(loaded, NOT_FOR_LISTING)
+
+
+def test_the_key_derives_while_the_core_loads(tmp_path: Path) -> None:
+    """`items` starts the key derivation in a thread before it imports the core: what the
+    thread finds loaded when it starts (a trace function sees its first call)."""
+    with new_case(tmp_path):
+        pass
+    at_start = (
+        "import threading\n"
+        "seen = {}\n"
+        "def first_call(frame, event, arg):\n"
+        f"    seen.setdefault(threading.current_thread().name, [m for m in {CORE!r}"
+        " if m in sys.modules])\n"
+        "threading.settrace(first_call)\n"
+    )
+    seen = _in_child("print(json.dumps(seen))\n", "items", str(tmp_path / "case.evault"),
+                     before=at_start)  # fmt: skip
+    assert seen == {"case-key-derivation": []}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows locks through portalocker")

@@ -6,8 +6,9 @@ passphrase alone. Nothing is written before the passphrase has been proven right
 
 The app derives the key from the passphrase itself, exactly as SQLCipher would (same KDF,
 same salt: the file's first 16 bytes), and gives SQLCipher the raw key: the unlock costs the
-same one derivation, and the open case can give playback a read-only connection of its own
-(`CaseFile.reader`) without deriving again or keeping the passphrase.
+same one derivation (`vault.case.kdf`, which a command may start early), and the open case
+can give playback a read-only connection of its own (`CaseFile.reader`) without deriving
+again or keeping the passphrase.
 """
 
 from __future__ import annotations
@@ -20,15 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from vault import platform
+from vault.case.header import SALT_SIZE, check_case_file, derive_key, read_salt
 from vault.case.schema import MIGRATIONS, SCHEMA_VERSION
 from vault.errors import (
     CaseInUse,
     CaseReadOnly,
-    CaseUnreadable,
     FileExists,
     NotACaseFile,
     VaultError,
@@ -38,10 +37,6 @@ from vault.errors import (
 from vault.i18n import _
 
 MIN_PASSPHRASE_LENGTH = 12
-SQLITE_HEADER = b"SQLite format 3\x00"
-PAGE_SIZE = 4096  # SQLCipher 4's default: a case file is always a whole number of pages
-KDF_ITERATIONS = 256_000  # SQLCipher 4's default PBKDF2-HMAC-SHA512 work factor
-SALT_SIZE = 16  # SQLCipher keeps the KDF salt in the file's first 16 bytes
 
 
 @dataclass(frozen=True)
@@ -177,12 +172,6 @@ def sqlite_uri(path: Path, mode: str) -> str:
     return "file:" + urllib.parse.quote_from_bytes(raw, safe="/") + f"?mode={mode}"
 
 
-def derive_key(passphrase: str, salt: bytes) -> bytes:
-    """SQLCipher 4's key derivation: PBKDF2-HMAC-SHA512, 256,000 iterations, 32 bytes."""
-    kdf = PBKDF2HMAC(hashes.SHA512(), 32, salt, KDF_ITERATIONS)
-    return kdf.derive(passphrase.encode("utf-8"))
-
-
 def _raw_key_pragma(key: bytes, salt: bytes = b"") -> str:
     """SQLCipher's raw key form; with `salt` for a new file (an existing one has its own)."""
     return f"PRAGMA key = \"x'{key.hex()}{salt.hex()}'\""
@@ -254,57 +243,6 @@ def create_case_file(path: Path, passphrase: str) -> CaseFile:
     return CaseFile(path, conn, lock, key)
 
 
-def check_case_file(path: Path) -> None:
-    """Refuse, before any passphrase is asked for, what cannot be a case file: nothing
-    there, an unreadable file, a text file, a package, a plain SQLite database, or a file
-    that is not a whole number of pages (truncated or something else)."""
-    path = Path(path)
-    if not path.is_file():
-        raise NotACaseFile(_("There is no case file at {path}.").format(path=path))
-    try:
-        with open(path, "rb") as f:
-            head = f.read(PAGE_SIZE)
-            size = os.fstat(f.fileno()).st_size
-    except OSError as err:
-        raise CaseUnreadable(
-            _("Cannot read the case file {path}: {e}").format(path=path, e=err.strerror)
-        ) from None
-    if reason := _not_a_case_because(head, size):
-        raise NotACaseFile(
-            _("{path} is not an Evidence Vault case file: {why}").format(path=path, why=reason)
-        )
-
-
-def _not_a_case_because(head: bytes, size: int) -> str | None:
-    if size == 0:
-        return _("the file is empty")
-    if head.startswith(b"age-encryption.org/"):
-        return _("it is an encrypted package (.zip.age); use verify-package or receive")
-    if head.startswith(b"PK\x03\x04"):
-        return _("it is a zip archive, perhaps a package; use verify-package or receive")
-    if head.startswith(SQLITE_HEADER):
-        return _("it is an unencrypted SQLite database")
-    if _is_text(head):
-        return _("it is a text file")
-    if size % PAGE_SIZE:
-        return _("its size is not a whole number of {n}-byte pages (truncated?)").format(
-            n=PAGE_SIZE
-        )
-    return None
-
-
-def _is_text(head: bytes) -> bool:
-    """Readable text: encrypted pages are random bytes, which are never valid UTF-8
-    without control characters for long."""
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if err.start < len(head) - 3:  # not merely a character cut at the end of the page
-            return False
-        text = head[: err.start].decode("utf-8")
-    return all(c.isprintable() or c in "\t\r\n" for c in text)
-
-
 def open_case_file(path: Path, passphrase: str) -> CaseFile:
     """Open an existing case file; wrong passphrase, foreign file or busy case each raise.
     An older schema is left as it is: `Case.open` migrates it in a logged act."""
@@ -314,7 +252,7 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
         raise WrongPassphrase()
     lock = _lock(path)
     try:
-        key = derive_key(passphrase, _salt(path))
+        key = derive_key(passphrase, read_salt(path))
         conn = _connect(path, key, create=False)
         _prove_key(conn)
         _configure(conn)
@@ -327,16 +265,6 @@ def open_case_file(path: Path, passphrase: str) -> CaseFile:
         lock.release()
         raise
     return CaseFile(path, conn, lock, key)
-
-
-def _salt(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read(SALT_SIZE)
-    except OSError as err:
-        raise CaseUnreadable(
-            _("Cannot read the case file {path}: {e}").format(path=path, e=err.strerror)
-        ) from None
 
 
 def _check_is_case(conn: sqlcipher.Connection) -> None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
-_RAW = serialization.Encoding.Raw
 
 
 def fingerprint(public_key: bytes) -> str:
@@ -18,6 +15,10 @@ def fingerprint(public_key: bytes) -> str:
 
 def public_key_pem(public_key: bytes) -> bytes:
     """SubjectPublicKeyInfo PEM, the form `openssl pkeyutl -verify -pubin` reads."""
+    # Loaded here: `serialization` (with its SSH and PKCS#12 parts) costs every command's
+    # start-up, and only exports and reports write PEM (issue 17).
+    from cryptography.hazmat.primitives import serialization
+
     key = Ed25519PublicKey.from_public_bytes(public_key)
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -50,9 +51,7 @@ class Signer:
         return self._key.sign(message)
 
     def private_bytes(self) -> bytes:
-        return self._key.private_bytes(
-            _RAW, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-        )
+        return self._key.private_bytes_raw()
 
     @classmethod
     def generate(cls, name: str, role: str, organization: str) -> Signer:
@@ -64,6 +63,6 @@ class Signer:
     @classmethod
     def from_seed(cls, seed: bytes, name: str, role: str, organization: str) -> Signer:
         key = Ed25519PrivateKey.from_private_bytes(seed)
-        public = key.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+        public = key.public_key().public_bytes_raw()
         identity = Identity(fingerprint(public), name, role, organization, public)
         return cls(identity, key)

@@ -21,6 +21,7 @@ from vault.i18n import _
 
 if TYPE_CHECKING:
     from vault.case.handle import Case
+    from vault.custody.hands import Hands
 
 
 def _init_args(p: argparse.ArgumentParser) -> None:
@@ -100,14 +101,13 @@ def _items_args(p: argparse.ArgumentParser) -> None:
 
 @command("items", _items_args, _("list the evidence items"))
 def items(args: argparse.Namespace) -> int:
-    from vault.custody.hands import Hands
-    from vault.evidence.items import list_items
-    from vault.provenance.record import provenance_by_item
+    with open_case(args) as case:  # first: the key derives while the rest loads
+        from vault.evidence.items import list_items
+        from vault.provenance.record import provenance_by_item
 
-    with open_case(args) as case:
         found = list_items(case.conn)
         provenance = provenance_by_item(case.conn)
-        hands = Hands(case.conn, case.id) if args.json else None
+        hands = _hands(case) if args.json else None
     if hands is not None:
         print_json([{**item.to_json(), "provenance": provenance.get(item.id, []),
                      "hands": hands.moves_json(item.id)} for item in found])  # fmt: skip
@@ -121,6 +121,12 @@ def items(args: argparse.Namespace) -> int:
                 say("  " + _("UNVERIFIED: recorded by an older version, its metadata was never "
                              "signed; verify recomputes it from the original"))  # fmt: skip
     return 0
+
+
+def _hands(case: Case) -> Hands:
+    from vault.custody.hands import Hands  # only --json shows them
+
+    return Hands(case.conn, case.id)
 
 
 def _note_args(p: argparse.ArgumentParser) -> None:

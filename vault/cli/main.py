@@ -94,13 +94,19 @@ PROMPT_TRIES = 3
 def open_case(args: argparse.Namespace) -> Case:
     """Open the case. At a terminal prompt a wrong passphrase may be typed again, up to
     PROMPT_TRIES times, each further try slowed by the core's UnlockThrottle."""
-    from vault.case.casefile import check_case_file
-    from vault.case.unlock import open_with_retries
+    from vault.case.header import check_case_file, derive_soon
 
     check_case_file(args.case)  # not a case file: say so before asking for a passphrase
     prompted = not getattr(args, "passphrase_file", None) and not os.environ.get(PASSPHRASE_ENV)
+    ask = lambda: read_passphrase(args)  # noqa: E731
+    if not prompted:  # known now: the key derives on the other core while the core loads
+        passphrase = read_passphrase(args)
+        derive_soon(passphrase, args.case)
+        ask = lambda: passphrase  # noqa: E731
+    from vault.case.unlock import open_with_retries
+
     case = open_with_retries(
-        args.case, lambda: read_passphrase(args), tries=PROMPT_TRIES if prompted else 1,
+        args.case, ask, tries=PROMPT_TRIES if prompted else 1,
         actor=getattr(args, "actor", None), on_wrong=_tell_wrong_passphrase,
     )  # fmt: skip
     if case.witness_finding:  # DESIGN §8: said on every open, before anything else

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
+import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -171,7 +171,7 @@ def sign_entry(
     content = {
         "v": 1, "case": case_id, "seq": seq, "at": at, "tz": tz, "actor": signer.fingerprint,
         "action": action, "subject": subject, "digest": digest, "details": details or {},
-        "nonce": secrets.token_hex(16),
+        "nonce": os.urandom(16).hex(),  # secrets.token_hex, without loading `secrets`
     }  # fmt: skip
     text = canonical(content)
     content_hash = hashlib.sha256(text).digest()

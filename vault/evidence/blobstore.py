@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -118,6 +117,8 @@ def _read_ahead(read: Callable[[int], bytes], digest: Any) -> Iterator[bytes]:
             yield chunk
             chunk = next_chunk()
         return
+    from concurrent.futures import ThreadPoolExecutor  # with logging: not for every start-up
+
     with ThreadPoolExecutor(1) as reader:
         while chunk:
             pending = reader.submit(next_chunk)

@@ -15,7 +15,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
 from vault.errors import NotFound
 from vault.evidence.blobstore import blob_chunks
-from vault.evidence.metadata import empty_fields
+from vault.evidence.fields import empty_fields
 from vault.evidence.record import (
     DIGEST_KEYS,
     item_records,

@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from vault.evidence.fields import FIELD_NAMES as FIELD_NAMES
+from vault.evidence.fields import empty_fields as empty_fields
 from vault.evidence.filetype import (
     HEAD_SIZE,
     Source,
@@ -35,10 +37,6 @@ if TYPE_CHECKING:  # Pillow and exifread load when a file is read, not with this
 # exifread logs tag values (file content) at debug level; content must never reach our logs.
 logging.getLogger("exifread").setLevel(logging.CRITICAL + 1)
 
-FIELD_NAMES = (
-    "captured_at", "captured_offset", "gps_lat", "gps_lon", "gps_alt", "make", "model",
-    "body_serial", "software", "orientation", "width", "height",
-)  # fmt: skip
 SCAN_LIMIT = 16 * 1024 * 1024  # how far the EXIF fallback scans; metadata sits near the start
 MAX_TAG_CHARS = 1000
 MAX_TAGS = 1000
@@ -60,11 +58,6 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
     thumbnail: bytes | None = None
     complete: bool = True  # False when the parsers were not run to the end (time, size)
-
-
-def empty_fields() -> dict[str, str | int | None]:
-    """A `fields` dict with every key present and no value."""
-    return dict.fromkeys(FIELD_NAMES)
 
 
 def clean_text(value: str, limit: int = MAX_TAG_CHARS) -> str:

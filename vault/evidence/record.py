@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rfc8785
 
 from vault.custody.entry import ITEM_ENTERING
-from vault.evidence.metadata import Extracted
 from vault.i18n import LANGUAGES, _, translations
 from vault.sharedjson import loads_shared
+
+if TYPE_CHECKING:  # reading items back needs none of the metadata readers (issue 17)
+    from vault.evidence.metadata import Extracted
 
 DIGEST_KEYS = ("metadata_sha256", "tags_sha256", "warnings_sha256", "thumbnail_sha256")
 """The row columns each digest covers, in the order of DIGEST_KEYS."""
