@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import main as run_app
 
         return run_app([], smoke_test=bool(argv))
+    from vault.cli.early import unlock_early
+
+    unlock_early(argv)  # first: the key derives on the other core while the rest loads
     from vault.cli.main import main as run_cli
 
     return run_cli(argv)

@@ -30,9 +30,10 @@ STDLIB_ON_DEMAND = ("importlib.resources", "tempfile", "hashlib", "zipfile", "sq
 NOT_FOR_LISTING = ("av", "pymediainfo", "c2pa", "vault.evidence.metadata", "vault.provenance.c2pa",
                    "vault.custody.hands", "cryptography.hazmat.primitives.serialization",
                    "concurrent.futures", "logging", "decimal", "uuid", "secrets")  # fmt: skip
-# The core that opening a case loads: while it loads, the key derivation (by design the
-# slowest part of `items`) is already running on the other core.
-CORE = ("sqlcipher3", "vault.case.handle", "vault.custody.entry", "vault.evidence.items")
+# The command line and the core that opening a case loads: while they load, the key
+# derivation (by design the slowest part of `items`) is already running on the other core.
+CORE = ("argparse", "vault.cli.main", "sqlcipher3", "vault.case.handle", "vault.custody.entry",
+        "vault.evidence.items")  # fmt: skip
 # Of the app's own modules, `--help` needs the command line and the few it names.
 HELP_CORE = {"vault", "vault.assets", "vault.errors", "vault.i18n", "vault.text",
              "vault.evidence", "vault.evidence.fields"}  # fmt: skip
@@ -43,11 +44,11 @@ def _loaded_after(*argv: str) -> set[str]:
     return set(_in_child("print(json.dumps(sorted(sys.modules)))\n", *argv))
 
 
-def _in_child(after: str, *argv: str, before: str = "") -> Any:
-    """Run `evidence-vault ARGV` in a fresh interpreter between the code `before` and
-    `after` (which prints one JSON value, returned)."""
+def _in_child(after: str, *argv: str, before: str = "", passphrase_env: bool = True) -> Any:
+    """Run `evidence-vault ARGV` (its entry point) in a fresh interpreter between the code
+    `before` and `after` (which prints one JSON value, returned)."""
     code = (
-        "import contextlib, io, json, sys\n" + before + "from vault.cli.main import main\n"
+        "import contextlib, io, json, sys\n" + before + "from ui.entry import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
         "        main(sys.argv[1:])\n"
@@ -57,7 +58,9 @@ def _in_child(after: str, *argv: str, before: str = "") -> Any:
     # Under `make test` coverage follows subprocesses and would start in this one too,
     # loading its own modules (datetime, multiprocessing...) before the command runs.
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS")}
-    env["EVIDENCE_VAULT_PASSPHRASE"] = PASSPHRASE
+    env.pop("EVIDENCE_VAULT_PASSPHRASE", None)
+    if passphrase_env:
+        env["EVIDENCE_VAULT_PASSPHRASE"] = PASSPHRASE
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
                           cwd=ROOT, env=env, check=True, timeout=120)  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -104,11 +107,9 @@ def test_listing_items_as_json_loads_the_hands_it_shows(tmp_path: Path) -> None:
     assert "vault.custody.hands" in _among(loaded, NOT_FOR_LISTING)
 
 
-def test_the_key_derives_while_the_core_loads(tmp_path: Path) -> None:
-    """`items` starts the key derivation in a thread before it imports the core: what the
-    thread finds loaded when it starts (a trace function sees its first call)."""
-    with new_case(tmp_path):
-        pass
+def _threads_started(*argv: str, passphrase_env: bool = True) -> dict[str, list[str]]:
+    """Each thread `evidence-vault ARGV` started, with the modules of CORE already loaded
+    when it started (a trace function sees each thread's first call)."""
     at_start = (
         "import threading\n"
         "seen = {}\n"
@@ -117,9 +118,34 @@ def test_the_key_derives_while_the_core_loads(tmp_path: Path) -> None:
         " if m in sys.modules])\n"
         "threading.settrace(first_call)\n"
     )
-    seen = _in_child("print(json.dumps(seen))\n", "items", str(tmp_path / "case.evault"),
-                     before=at_start)  # fmt: skip
-    assert seen == {"case-key-derivation": []}
+    printed = "print(json.dumps(seen))\n"
+    started: dict[str, list[str]] = _in_child(
+        printed, *argv, before=at_start, passphrase_env=passphrase_env
+    )
+    return started
+
+
+def test_the_key_derives_while_the_core_loads(tmp_path: Path) -> None:
+    """`items` starts the key derivation in a thread before it imports the command line and
+    the core, which load on this core meanwhile."""
+    with new_case(tmp_path):
+        pass
+    assert _threads_started("items", str(tmp_path / "case.evault")) == {"case-key-derivation": []}
+
+
+def test_the_key_derives_early_with_a_passphrase_file_too(tmp_path: Path) -> None:
+    with new_case(tmp_path):
+        pass
+    (tmp_path / "secret").write_text(PASSPHRASE + "\n", encoding="utf-8")
+    started = _threads_started("items", str(tmp_path / "case.evault"), "--passphrase-file",
+                               str(tmp_path / "secret"), passphrase_env=False)  # fmt: skip
+    assert started == {"case-key-derivation": []}
+
+
+def test_nothing_derives_early_for_what_is_not_a_case_file(tmp_path: Path) -> None:
+    """`verify-package PACKAGE` names a package, not a case: no key is derived for it."""
+    (tmp_path / "package.zip").write_bytes(b"PK\x03\x04" + bytes(4092))
+    assert _threads_started("verify-package", str(tmp_path / "package.zip")) == {}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows locks through portalocker")

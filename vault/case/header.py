@@ -128,10 +128,11 @@ def derive_soon(passphrase: str, path: Path | str) -> None:
         salt = read_salt(Path(path))
     except CaseUnreadable:
         return
-    derivation = _Derivation(passphrase, salt)
     with _pending_guard:
-        _pending = derivation
-    derivation.start()
+        if _pending and (_pending.passphrase, _pending.salt) == (passphrase, salt):
+            return  # already on its way (`vault.cli.early` started it)
+        _pending = _Derivation(passphrase, salt)
+        _pending.start()
 
 
 def derive_key(passphrase: str, salt: bytes) -> bytes:

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import vault
+from vault.cli.early import PASSPHRASE_ENV as PASSPHRASE_ENV
+from vault.cli.early import read_secret_file as read_secret_file
 from vault.errors import InvalidInput, VaultError
 from vault.i18n import _, ngettext
 from vault.text import shown, unsafe
@@ -27,7 +29,6 @@ from vault.text import shown, unsafe
 if TYPE_CHECKING:  # each command loads the core it uses when it runs (issue 17: start-up)
     from vault.case.handle import Case
 
-PASSPHRASE_ENV = "EVIDENCE_VAULT_PASSPHRASE"
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
 
@@ -48,21 +49,6 @@ def command(
 def say(line: object = "", err: bool = False) -> None:
     """Print one line for a person: unsafe characters (from evidence) shown escaped."""
     print(shown(line), file=sys.stderr if err else sys.stdout, flush=err)
-
-
-def read_secret_file(path: Path | str) -> str:
-    """A passphrase from a file: its first line as typed, never an empty one."""
-    try:
-        secret = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
-    except OSError as err:
-        raise InvalidInput(
-            _("Cannot read the passphrase file: {e}").format(e=err.strerror)
-        ) from None
-    except UnicodeDecodeError:
-        raise InvalidInput(_("The passphrase file is not UTF-8 text.")) from None
-    if not secret:
-        raise InvalidInput(_("The passphrase file is empty: the passphrase is empty."))
-    return secret
 
 
 def read_passphrase(args: argparse.Namespace, confirm: bool = False) -> str:

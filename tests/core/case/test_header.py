@@ -29,6 +29,17 @@ def test_a_key_derived_in_the_background_is_sqlcipher_4s_key(tmp_path):
     assert derive_key(PASSPHRASE, salt) == _sqlcipher4_key(PASSPHRASE, salt)
 
 
+def test_the_same_key_is_derived_once(tmp_path):
+    with new_case(tmp_path) as case:
+        path = case.path
+    before = set(threading.enumerate())
+    derive_soon(PASSPHRASE, path)
+    derive_soon(PASSPHRASE, path)  # the entry point started it; the command asks again
+    started = {t for t in threading.enumerate() if t.name == "case-key-derivation"} - before
+    assert len(started) == 1
+    derive_key(PASSPHRASE, read_salt(path))
+
+
 def test_a_case_opens_with_its_early_derived_key(tmp_path):
     with new_case(tmp_path, title="Izium") as case:
         path = case.path
