@@ -101,10 +101,10 @@ def _items_args(p: argparse.ArgumentParser) -> None:
 
 @command("items", _items_args, _("list the evidence items"))
 def items(args: argparse.Namespace) -> int:
-    with open_case(args) as case:  # first: the key derives while the rest loads
-        from vault.evidence.items import list_items
-        from vault.provenance.record import provenance_by_item
+    from vault.evidence.items import list_items  # while the key derives (vault.cli.early)
+    from vault.provenance.record import provenance_by_item
 
+    with open_case(args) as case:
         found = list_items(case.conn)
         provenance = provenance_by_item(case.conn)
         hands = _hands(case) if args.json else None
