@@ -26,10 +26,10 @@ STDLIB_ON_DEMAND = ("importlib.resources", "tempfile", "hashlib", "zipfile", "sq
                     "datetime", "ctypes", "subprocess", "multiprocessing")  # fmt: skip
 # What listing items shows comes from the signed log and the rows it signed: it needs none of
 # the metadata and media readers, the provenance readers, the custody-hands walk (--json),
-# PEM and SSH key formats, thread pools and logging, new ids or random tokens.
+# PEM and SSH key formats, thread pools and logging, random tokens.
 NOT_FOR_LISTING = ("av", "pymediainfo", "c2pa", "vault.evidence.metadata", "vault.provenance.c2pa",
                    "vault.custody.hands", "cryptography.hazmat.primitives.serialization",
-                   "concurrent.futures", "logging", "decimal", "uuid", "secrets")  # fmt: skip
+                   "concurrent.futures", "logging", "decimal", "secrets")  # fmt: skip
 # The command line and the core that opening a case loads: while they load, the key
 # derivation (by design the slowest part of `items`) is already running on the other core.
 CORE = ("argparse", "vault.cli.main", "sqlcipher3", "vault.case.handle", "vault.custody.entry",

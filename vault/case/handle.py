@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -177,8 +178,6 @@ class Case:
         """Record a new case in an empty case file, as one `case.create` act: the schema
         (`schema_version`: only the fixture tool asks for an older one), the case, its
         creator's key."""
-        import uuid  # only a new case needs it; opening one should not pay for it (issue 17)
-
         info = CaseInfo(str(uuid.uuid4()), title, number, organization)
         signer = Signer.generate(investigator or _("Investigator"), role, organization)
         case = cls(file, info, signer)
