@@ -11,6 +11,7 @@ plain-text label, drops them instead (`stripped`). Both use `unsafe()`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -63,3 +64,16 @@ def text_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line.removesuffix("\r") for line in lines]
+
+
+def utf8_lines(data: bytes) -> Iterator[str]:
+    """`text_lines(data.decode("utf-8", "replace"))`, one line at a time: a long log is
+    never held as a second, decoded copy nor as a list of its lines. (A line break byte
+    never stands inside a UTF-8 sequence, so decoding line by line gives the same text.)"""
+    if not data:
+        return
+    start, end = 0, len(data) - 1 if data.endswith(b"\n") else len(data)
+    while (stop := data.find(b"\n", start, end)) >= 0:
+        yield data[start:stop].decode("utf-8", "replace").removesuffix("\r")
+        start = stop + 1
+    yield data[start:end].decode("utf-8", "replace").removesuffix("\r")

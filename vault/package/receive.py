@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -39,6 +39,7 @@ from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
 from vault.package.ziparchive import BadArchive
 from vault.progress import Cancel, Progress
+from vault.text import utf8_lines
 
 
 @dataclass
@@ -110,14 +111,16 @@ def _own_log() -> str:
 def _import(
     case: Case, source: PackageSource, v: PackageVerification, cancelled: Cancel | None
 ) -> ReceiveResult:
-    contents = v.contents
-    assert contents is not None
-    items = {i["id"]: i for i in contents.doc["items"]}
-    notes = contents.doc.get("notes") or []
+    assert v.contents is not None
+    items = {i["id"]: i for i in v.contents.doc["items"]}
+    notes = v.contents.doc.get("notes") or []
     with case.act("package.import") as act:
         conn = act.conn
-        new_lines = _keep_chains(conn, contents)
-        _keep_anchors(conn, contents)
+        new_lines = _keep_chains(conn, v.contents)
+        _keep_anchors(conn, v.contents)
+        # Kept: the parsed logs are let go of before the originals are stored (a big
+        # package's are tens of megabytes); the import needs only case.json and the head.
+        contents = v.contents = replace(v.contents, entries=[], lineage={}, logs={}, anchors={})
         held = _held_items(conn, items)
         wanted = {k: i for k, i in items.items() if k not in held}
         stored = _store_originals(conn, source, wanted, cancelled)
@@ -137,8 +140,11 @@ def _import(
                     lines[item_id] = _insert_item(conn, items[item_id], blob, seq, v, meta)
         details = _import_details(v, contents, items, lines)
         entry = act.log(details=details)
-        conn.execute("UPDATE items SET imported_at = ? WHERE entered_seq = ?",
-                     (entry.at, entry.seq))  # fmt: skip
+        # Row by row: one statement over every new row would keep, in memory, a copy of
+        # each page it changes until it ends (SQLite's statement journal; temp_store is
+        # MEMORY), tens of megabytes for a big package.
+        conn.executemany("UPDATE items SET imported_at = ? WHERE id = ?",
+                         ((entry.at, item_id) for item_id in stored))  # fmt: skip
         _insert_notes(conn, new_notes, entry.seq)
     return ReceiveResult(v, len(stored), len(new_notes), entry.seq, already)
 
@@ -176,9 +182,9 @@ def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> int:
     same entry.
     Returns how many lines were new (or newly disclosed)."""
     new = 0
-    for case_id, lines in contents.lines.items():
+    for case_id, log in contents.logs.items():
         creator = creator_of(contents.lineage.get(case_id, contents.entries))
-        for line in filter(str.strip, lines):
+        for line in filter(str.strip, utf8_lines(log)):
             obj = json.loads(line)
             row = conn.execute(
                 "SELECT line FROM lineage WHERE source_case = ? AND creator = ? AND seq = ?",

@@ -31,7 +31,7 @@ from vault.package.read import ORIGINALS, ScannedBag
 CUSTODY = "data/custody.jsonl"
 FILE_LIST = "signed-files-sha256.txt"
 DERIVED_INFO = ("Payload-Oxum", "Vault-Custody-Head", "Vault-Custody-Length")
-_MANIFEST = re.compile(r"(tag)?manifest-\w+\.txt")
+MANIFEST = re.compile(r"(tag)?manifest-\w+\.txt")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -40,7 +40,7 @@ def sha256_hex(data: bytes) -> str:
 
 def not_in_file_list(name: str) -> bool:
     """The files the export entry cannot hash (they name or list the entry itself)."""
-    return name in (CUSTODY, "bag-info.txt", FILE_LIST) or bool(_MANIFEST.fullmatch(name))
+    return name in (CUSTODY, "bag-info.txt", FILE_LIST) or bool(MANIFEST.fullmatch(name))
 
 
 def file_list_text(files: dict[str, str]) -> bytes:
@@ -121,14 +121,14 @@ def _file_problems(scanned: ScannedBag, files: dict[str, str]) -> list[str]:
 
 def _custody_problems(scanned: ScannedBag, closing: Entry) -> list[str]:
     data = scanned.files[CUSTODY].data or b""
-    body = data[:-1] if data.endswith(b"\n") else None
-    if body is None:
+    if not data.endswith(b"\n"):
         return [_("data/custody.jsonl does not end with a line break")]
-    cut = body.rfind(b"\n") + 1
+    cut = data.rfind(b"\n", 0, len(data) - 1) + 1
+    whole = memoryview(data)  # slices of a view copy nothing: a long log is held once
     problems = []
-    if sha256_hex(data[:cut]) != closing.details.get("custody_before"):
+    if hashlib.sha256(whole[:cut]).hexdigest() != closing.details.get("custody_before"):
         problems.append(_("data/custody.jsonl before the export entry is not what it signed"))
-    if body[cut:] != to_jsonl(closing).encode("utf-8"):
+    if whole[cut:-1] != to_jsonl(closing).encode("utf-8"):
         problems.append(_("the export entry's line in data/custody.jsonl was rewritten"))
     return problems
 
@@ -164,7 +164,7 @@ def _older_form(scanned: ScannedBag) -> list[Finding]:
     unsigned = sorted(
         n
         for n in scanned.files
-        if not _MANIFEST.fullmatch(n) and n != CUSTODY and not n.startswith(covered)
+        if not MANIFEST.fullmatch(n) and n != CUSTODY and not n.startswith(covered)
     )
     return [
         Finding(None, _(

@@ -37,10 +37,10 @@ from vault.package.model import (
     trace_entry,
 )
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
-from vault.package.signed import check_signed_files
+from vault.package.signed import MANIFEST, check_signed_files
 from vault.progress import Cancel, Progress
 from vault.sharedjson import shared_pairs
-from vault.text import text_lines
+from vault.text import utf8_lines
 
 
 @dataclass
@@ -50,7 +50,7 @@ class PackageContents:
     doc: JsonObject
     entries: list[Entry]
     lineage: dict[str, list[Entry]]
-    lines: dict[str, list[str]]  # case id -> its custody.jsonl lines, verbatim
+    logs: dict[str, bytes]  # case id -> its custody.jsonl, verbatim (read: utf8_lines)
     keys: dict[str, bytes]
     head: str
     anchors: dict[str, bytes] = field(default_factory=dict)  # data/anchors/ path -> bytes
@@ -115,10 +115,12 @@ def verify_package(
     scanned = read_package(source, passphrase, progress, cancelled)
     result = PackageVerification(encrypted=scanned.encrypted)
     bag = validate(scanned)
+    _let_go(scanned, [n for n in scanned.files if MANIFEST.fullmatch(n)])
     result.is_bag = bag.ok
     result.check(_("The bag is complete and every checksum matches"), _plain(bag.problems))
     doc, repeated = _strict_json(scanned, "data/case.json")
-    log = _text(scanned, "data/custody.jsonl")
+    _let_go(scanned, ["data/case.json"])
+    log = _data(scanned, "data/custody.jsonl")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or log is None:
         result.check(_("It is an evidence package"), _plain([_(
             "this is not an Evidence Vault package (no data/case.json or data/custody.jsonl)"
@@ -167,11 +169,22 @@ def _plain(reasons: list[str]) -> list[Finding]:
     return [Finding(None, r) for r in reasons]
 
 
-def _text(scanned: ScannedBag, name: str) -> str | None:
+def _let_go(scanned: ScannedBag, names: list[str]) -> None:
+    """Drop the kept bytes of files already read whole (manifests once validated, case.json
+    once parsed): a big package's are megabytes that no later check reads again."""
+    for name in names:
+        if (found := scanned.files.get(name)) is not None:
+            found.data = None
+
+
+def _data(scanned: ScannedBag, name: str) -> bytes | None:
     found = scanned.files.get(name)
-    if found is None or found.data is None:
-        return None
-    return found.data.decode("utf-8", "replace")
+    return None if found is None else found.data
+
+
+def _text(scanned: ScannedBag, name: str) -> str | None:
+    data = _data(scanned, name)
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
@@ -191,9 +204,9 @@ def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
         return None, repeated
 
 
-def _chain(text: str, case_id: str | None, label: str) -> tuple[list[Entry], ChainResult]:
-    try:
-        entries = list(parse_jsonl(text_lines(text)))
+def _chain(log: bytes, case_id: str | None, label: str) -> tuple[list[Entry], ChainResult]:
+    try:  # parsed line by line: the log is never held decoded, nor as a list of lines
+        entries = list(parse_jsonl(utf8_lines(log)))
     except InvalidInput as err:
         return [], ChainResult(findings=[Finding(None, f"{label}{err}")])
     result = verify_chain(entries, case_id)
@@ -207,24 +220,23 @@ def _verify_contents(
     scanned: ScannedBag,
     bag: BagCheck,
     doc: JsonObject,
-    log: str,
+    log: bytes,
     malformed: list[Finding],
 ) -> None:
     entries, chain = _chain(log, None, "")
     result.check(_("The custody log verifies (hashes, links, signatures)"), chain.findings)
-    chains, lines, keys, problems = {}, {}, dict(chain.keys), []
+    chains, logs, keys, problems = {}, {}, dict(chain.keys), []
     for name in sorted(n for n in scanned.files if n.startswith("data/lineage/")):
         case_id = name.rsplit("/", 1)[1].removesuffix(".jsonl")
-        text = _text(scanned, name) or ""
+        logs[case_id] = _data(scanned, name) or b""
         label = _("lineage of case {id}: ").format(id=case_id)
-        chains[case_id], verified = _chain(text, case_id, label)
-        lines[case_id] = text_lines(text)
+        chains[case_id], verified = _chain(logs[case_id], case_id, label)
         problems += verified.findings
         keys.update(verified.keys)
     own = chain.case_id or ""
     problems += _check_links(own, entries, chains)
     result.check(_("Every earlier holder's custody log verifies"), problems)
-    chains[own], lines[own] = entries, text_lines(log)
+    chains[own], logs[own] = entries, log
     rewritten = [f for c, e in chains.items() if (f := rewritten_chain(c, e)) is not None]
     if rewritten:  # DESIGN §8: a log this computer saw otherwise; said, and refused
         result.check(_("No log is one this computer saw rolled back or rewritten"), rewritten)
@@ -249,7 +261,7 @@ def _verify_contents(
     _summarise(result, doc, entries, chains, own)
     head = entries[-1].entry_hash.hex() if entries else ""
     anchors = {n: d for n, d in files.items() if n.startswith(ANCHORS) and d is not None}
-    result.contents = PackageContents(doc, entries, lineage, lines, keys, head, anchors)
+    result.contents = PackageContents(doc, entries, lineage, logs, keys, head, anchors)
 
 
 def _check_earlier_anchors(
