@@ -35,7 +35,7 @@ READ_SIZE = 1 << 20
 DEFAULT_ALGORITHMS = ("sha256", "sha512")
 
 
-@dataclass
+@dataclass(slots=True)  # one per file: a package may hold 100,000
 class ScannedFile:
     size: int
     digests: dict[str, str]

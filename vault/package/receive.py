@@ -137,7 +137,9 @@ def _import(
                 for item_id, blob in stored.items():
                     name = str(items[item_id]["original_name"])
                     meta = extract_stored(conn, probe, name, blob.id, blob.size)
-                    lines[item_id] = _insert_item(conn, items[item_id], blob, seq, v, meta)
+                    item = items[item_id]
+                    signed = _insert_item(conn, item, blob, seq, v, meta)
+                    lines[item_id] = {"id": item_id, "sha256": item["sha256"], **signed}
         details = _import_details(v, contents, items, lines)
         entry = act.log(details=details)
         # Row by row: one statement over every new row would keep, in memory, a copy of
@@ -161,7 +163,8 @@ def _import_details(
     lines: dict[str, JsonObject],
 ) -> JsonObject:
     """What package.import signs (issue 9 §1): for each item stored now the digests of the
-    metadata, tags, warnings and thumbnail this case recomputed for it; for each note the
+    metadata, tags, warnings and thumbnail this case recomputed for it (`lines`, the very
+    objects the entry holds: not built twice); for each note the
     item it is about and the note it amends. Names, sizes and types are signed by the
     items' first hands (kept in `lineage`): a later partial export ships this entry whole,
     so it must not name items it leaves out."""
@@ -169,8 +172,8 @@ def _import_details(
     return {
         "package": v.package_id, "sender": v.sender, "source_case": v.case_id,
         "source_head": contents.head, "verification": "passed",
-        "items": [{"id": i["id"], "sha256": i["sha256"], **lines.get(str(i["id"]), {})}
-                  for i in items.values()],
+        "items": [lines.get(k) or {"id": i["id"], "sha256": i["sha256"]}
+                  for k, i in items.items()],
         "notes": [{"id": n["id"], "sha256": n["sha256"], "about": n.get("about"),
                    "supersedes": n.get("supersedes")} for n in notes],
     }  # fmt: skip
