@@ -316,9 +316,10 @@ def _thumbnail(img: Image.Image) -> bytes:
     from PIL import ExifTags, Image
 
     img.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # JPEG: let libjpeg decode at 1/2..1/8 scale
-    # After the draft at most 2x is left to shrink: bilinear (antialiased, as Pillow
-    # resamples) looks the same at 256 px and costs about half of bicubic (issue 17).
-    img.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR)
+    # What is left to shrink is an area average (box; thumbnail() reduces big non-JPEGs by
+    # whole factors first): at 256 px it looks as bicubic does, for a quarter less worker
+    # CPU per phone photo (issue 17).
+    img.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BOX)
     # What ImageOps.exif_transpose does to the pixels, without rewriting the EXIF and XMP
     # that the thumbnail never keeps: the same tag, read the same way, the same turn.
     img.load()
