@@ -13,10 +13,12 @@ import hashlib
 import io
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from reportlab.platypus import Flowable
 
 from vault import __version__
 from vault.case.certificate import report_key
@@ -30,7 +32,7 @@ from vault.progress import Cancel, Progress
 from vault.report.data import ReportFacts, gather
 from vault.report.exhibits import exhibit
 from vault.report.formatting import Words
-from vault.report.layout import ReportDoc, on_progress, register_fonts
+from vault.report.layout import ReportDoc, Story, polling, register_fonts
 from vault.report.sections import (
     Moment,
     appendix,
@@ -169,23 +171,27 @@ def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> tupl
         creator=f"Evidence Vault {__version__}",
         keywords=facts.report_id,
     )
-    story = [*cover(facts, made, w), *summary(facts, w)]
-    exhibit_span, total = stages.span(0.4, 0.6), max(len(facts.items), 1)
-    for ex in facts.exhibits():
-        stages.check()
-        story += exhibit(ex, facts, w)
-        exhibit_span(ex.number / total)
-    story += [
-        *custody_log(facts, w),
-        *verification(facts, w),
-        *limitations(facts, w),
-        *certification(facts, w),
-        *appendix(facts, w),
-    ]
-    doc.setProgressCallBack(on_progress(stages.span(0.6, 0.99), stages.check))
-    doc.build(story)
+    doc.setProgressCallBack(polling(stages.check))
+    doc.build(Story(_story(facts, made, w, stages)))
     doc.finish()
     return buffer.getvalue(), doc.pages
+
+
+def _story(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> Iterator[Flowable]:
+    """The report's flowables in order, each exhibit made only when layout reaches it (read
+    from the case then, and freed once drawn): memory stays flat in the number of items."""
+    yield from cover(facts, made, w)
+    yield from summary(facts, w)
+    exhibit_span, total = stages.span(0.4, 0.9), max(len(facts.items), 1)
+    for ex in facts.exhibits():
+        stages.check()
+        yield from exhibit(ex, facts, w)
+        exhibit_span(ex.number / total)
+    closing = stages.span(0.9, 0.99)
+    parts = (custody_log, verification, limitations, certification, appendix)
+    for n, part in enumerate(parts, start=1):
+        yield from part(facts, w)
+        closing(n / len(parts))
 
 
 def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict[str, Any]) -> int:

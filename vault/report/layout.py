@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -286,20 +286,40 @@ class ReportDoc(BaseDocTemplate):
         canv.save()
 
 
-def on_progress(
-    report: Callable[[float], None], check: Callable[[], None]
-) -> Callable[[str, int], None]:
-    """Adapt reportlab's progress callback to a fraction done, polling for cancel."""
-    size = {"total": 1, "done": 0}
+class Story(list[Flowable]):
+    """The document's flowables, made as layout consumes them.
 
-    def callback(kind: str, value: int) -> None:
-        if kind == "SIZE_EST":
-            size["total"] = max(value, 1)
-        elif kind == "PROGRESS":
+    reportlab's `build` takes a list, asks its length before each flowable and deletes each
+    from the front once drawn. This list tops itself up from `parts` whenever its length is
+    asked, keeping `ahead` flowables ready (enough for any heading kept with what follows
+    it), so a big report's exhibits are never all in memory at once: each is made just
+    before it is laid out and freed once drawn."""
+
+    def __init__(self, parts: Iterator[Flowable], ahead: int = 64) -> None:
+        super().__init__()
+        self._parts: Iterator[Flowable] | None = parts
+        self._ahead = ahead
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._parts is not None and super().__len__() < self._ahead:
+            made = next(self._parts, None)
+            if made is None:
+                self._parts = None
+            else:
+                self.append(made)
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+
+def polling(check: Callable[[], None]) -> Callable[[str, int], None]:
+    """reportlab's progress callback, used only to poll for cancel after each flowable: the
+    report's progress is counted as its story is made (a `Story` has no length up front)."""
+
+    def callback(kind: str, _value: int) -> None:
+        if kind == "PROGRESS":
             check()
-            # Headings kept with their content are regrouped as the story is laid out,
-            # which can step reportlab's count back a little: the bar never goes back.
-            size["done"] = max(size["done"], value)
-            report(size["done"] / size["total"])
 
     return callback
