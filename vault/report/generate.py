@@ -1,22 +1,22 @@
 """Court-ready PDF reports (DESIGN §7), for the whole case or chosen items, in English or
 Ukrainian. The CLI and the desktop dialog both call `generate_report`.
 
-The PDF is complete in memory before it is hashed; it is written under a temporary name
-beside the destination and renamed in the same transaction that appends its
-`report.generate` entry, so a cancelled or failed report leaves nothing under the chosen
-name and every report on disk is in the log.
+The PDF is laid out into a temporary file beside the destination (never whole in memory:
+exhibits are made as layout reaches them, pages compressed as they are finished), signed in
+place there, hashed, and renamed in the same transaction that appends its `report.generate`
+entry, so a cancelled or failed report leaves nothing under the chosen name and every
+report on disk is in the log.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportlab.platypus import Flowable
 
@@ -120,21 +120,28 @@ def generate_report(
         key,
     )
     w = Words(language)
-    pdf, pages = _render(facts, Moment(*utc_now()), w, stages)
-    stages.check()
-    pdf = sign_pdf(pdf, key, tsa=tsa, reason=w("Evidence report {id}").format(id=facts.report_id))
-    digest = hashlib.sha256(pdf).hexdigest()
-    details = {
-        "language": language,
-        "items": [item.id for item in facts.items],
-        "report": facts.report_id,
-        "pages": pages,
-        "head": head_hex(facts),
-        "verification": "passed" if facts.verification.ok else "failed",
-        "certificate": key.sha256,
-        "signature": "PAdES-B-T" if tsa is not None else "PAdES-B-B",
-    }
-    seq = _publish(case, out, pdf, digest, details)
+    temp = out.with_name(f".{out.name}.{facts.report_id}.part")
+    try:
+        reason = w("Evidence report {id}").format(id=facts.report_id)
+        pages = _write(
+            temp, facts, w, stages, lambda pdf: sign_pdf(pdf, key, tsa=tsa, reason=reason)
+        )
+        digest = _sha256(temp)
+        details = {
+            "language": language,
+            "items": [item.id for item in facts.items],
+            "report": facts.report_id,
+            "pages": pages,
+            "head": head_hex(facts),
+            "verification": "passed" if facts.verification.ok else "failed",
+            "certificate": key.sha256,
+            "signature": "PAdES-B-T" if tsa is not None else "PAdES-B-B",
+        }
+        seq = _publish(case, out, temp, digest, details)
+    except OSError as err:
+        raise _cannot_write(err) from err
+    finally:
+        temp.unlink(missing_ok=True)
     stages.span(0, 1)(1.0)
     return ReportResult(
         facts.report_id,
@@ -149,12 +156,31 @@ def generate_report(
     )
 
 
-def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> tuple[bytes, int]:
+def _write(
+    temp: Path, facts: ReportFacts, w: Words, stages: _Stages, sign: Callable[[BinaryIO], None]
+) -> int:
+    """Lay the report out into `temp` (owner only: it holds evidence in clear), then sign
+    it there; the number of pages."""
+    with create_file(temp) as f:
+        pages = _render(facts, Moment(*utc_now()), w, stages, f)
+    stages.check()
+    with open(temp, "r+b") as f:  # the signature is appended in place
+        sign(f)
+        f.flush()
+        os.fsync(f.fileno())
+    return pages
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages, out: BinaryIO) -> int:
     register_fonts()
-    buffer = io.BytesIO()
     title = facts.case.info.title
     doc = ReportDoc(
-        buffer,
+        out,
         header=f"{w('Evidence report')} · {title[:90]}",
         ids=" · ".join(
             (
@@ -174,7 +200,7 @@ def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> tupl
     doc.setProgressCallBack(polling(stages.check))
     doc.build(Story(_story(facts, made, w, stages)))
     doc.finish()
-    return buffer.getvalue(), doc.pages
+    return doc.pages
 
 
 def _story(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> Iterator[Flowable]:
@@ -194,15 +220,10 @@ def _story(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> Itera
         closing(n / len(parts))
 
 
-def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict[str, Any]) -> int:
-    """Write beside `out`, then rename inside the transaction that logs the report."""
-    temp = out.with_name(f".{out.name}.{details['report']}.part")
+def _publish(case: Case, out: Path, temp: Path, digest: str, details: dict[str, Any]) -> int:
+    """Give the finished `temp` its name inside the transaction that logs the report."""
     renamed = False
     try:
-        with create_file(temp) as f:  # owner only: the report holds evidence in clear
-            f.write(pdf)
-            f.flush()
-            os.fsync(f.fileno())
         with case.act("report.generate", digest=digest, details=details) as act:
             entry = act.log()
             os.link(temp, out)  # unlike a rename, never replaces a file already there
@@ -213,9 +234,8 @@ def _publish(case: Case, out: Path, pdf: bytes, digest: str, details: dict[str, 
             out.unlink(missing_ok=True)
         if isinstance(err, FileExistsError):
             raise FileExists() from None
-        if isinstance(err, OSError):
-            message = _("Cannot write the report: {e}").format(e=err.strerror or err)
-            raise VaultError(message) from err
         raise
-    finally:
-        temp.unlink(missing_ok=True)
+
+
+def _cannot_write(err: OSError) -> VaultError:
+    return VaultError(_("Cannot write the report: {e}").format(e=err.strerror or err))

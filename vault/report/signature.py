@@ -7,8 +7,8 @@ because the user asked for it, through the same client as the log's anchors (no 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
+from typing import BinaryIO
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
@@ -63,9 +63,11 @@ def _asn1(key: ReportKey) -> signers.SimpleSigner:
     )
 
 
-def sign_pdf(pdf: bytes, key: ReportKey, *, tsa: Tsa | None = None, reason: str = "") -> bytes:
-    """The PDF with a PAdES signature appended as an incremental update (the signed bytes are
-    the report as made); B-T with a token from `tsa`, else B-B."""
+def sign_pdf(pdf: BinaryIO, key: ReportKey, *, tsa: Tsa | None = None, reason: str = "") -> None:
+    """Append a PAdES signature to the PDF in `pdf` (a file open for reading and writing) as
+    an incremental update: the signed bytes are the report as made. B-T with a token from
+    `tsa`, else B-B. pyHanko reads and hashes the file in chunks, so a big report is never
+    whole in memory."""
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -73,13 +75,11 @@ def sign_pdf(pdf: bytes, key: ReportKey, *, tsa: Tsa | None = None, reason: str 
         reason=reason or None,
     )
     stamper = _CaseTimeStamper(tsa) if tsa is not None else None
-    out = io.BytesIO()
     try:
         signers.PdfSigner(meta, signer=_asn1(key), timestamper=stamper).sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out
+            IncrementalPdfFileWriter(pdf), in_place=True
         )
-    except VaultError:
+    except (VaultError, OSError):
         raise
     except Exception as err:  # pyHanko raises its own and aiohttp/asn1crypto errors
         raise VaultError(_("The report could not be signed: {e}").format(e=err)) from err
-    return out.getvalue()
