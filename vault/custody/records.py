@@ -20,6 +20,7 @@ from vault.case.handle import Case
 from vault.custody.entry import Finding
 from vault.errors import Cancelled
 from vault.evidence.items import differs, digest_name, iter_signed_records
+from vault.evidence.likeness import same_picture
 from vault.evidence.metadata import Extracted, empty_fields, is_media
 from vault.evidence.notes import list_notes
 from vault.evidence.probe import MetadataProbe, extract_stored
@@ -122,10 +123,17 @@ def _differences(fresh: Extracted, row: tuple[Any, ...]) -> list[str]:
     stored_tags = _loads(tags)
     if stored_tags != {} and stored_tags != fresh.tags:  # none stored shows none
         found.append(digest_name("tags_sha256"))
-    # No stored thumbnail shows nothing (early receipts made none); one must be the original's.
-    if thumb is not None and bytes(thumb) != fresh.thumbnail:
+    # No stored thumbnail shows nothing (early receipts made none); one must show the
+    # original's picture, made then by an earlier version's means (likeness.py).
+    if thumb is not None and not _same_thumbnail(bytes(thumb), fresh.thumbnail):
         found.append(digest_name("thumbnail_sha256"))
     return found
+
+
+def _same_thumbnail(stored: bytes, fresh: bytes | None) -> bool:
+    if fresh is None or stored == fresh:
+        return stored == fresh
+    return same_picture(stored, fresh)
 
 
 def _loads(text: Any) -> Any:

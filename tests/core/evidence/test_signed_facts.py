@@ -13,6 +13,7 @@ import pytest
 from tests.helpers.case import PASSPHRASE, run_cli
 from tests.helpers.case import edit_rows as edit
 from tests.helpers.report import pdf_text
+from tests.helpers.thumbnails import made_earlier
 from vault.case.handle import Case
 from vault.custody.entry import read_entries
 from vault.custody.verify import verify_case
@@ -188,6 +189,24 @@ def test_an_older_case_file_is_checked_against_its_original(tmp_path: Path) -> N
         assert (1, "item Canon_40D.jpg: the stored thumbnail is not what its original yields") in (
             found
         )
+
+
+def test_an_older_case_files_thumbnail_is_checked_by_its_picture(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """A later version makes thumbnails by other means (here: another JPEG quality), so an
+    older file's genuine thumbnail is not what this version's bytes are; it still verifies.
+    Another photo's thumbnail in its place is a finding."""
+    fixture_key = "schema fixture passphrase"
+    path = Path(shutil.copy(FIXTURES / "case-v1.evault", tmp_path / "old.evault"))
+    earlier = made_earlier(corpus / "camera" / "Canon_40D.jpg", quality=70)
+    edit(path, "UPDATE items SET thumbnail = ?", earlier, passphrase=fixture_key)
+    assert errors(path, fixture_key) == []
+    edit(path, "UPDATE items SET thumbnail = ?",
+         made_earlier(corpus / "camera" / "Nikon_D70.jpg"), passphrase=fixture_key)  # fmt: skip
+    assert errors(path, fixture_key) == [
+        (1, "item Canon_40D.jpg: the stored thumbnail is not what its original yields")
+    ]
 
 
 def test_a_received_item_signs_its_recomputed_metadata(case_file: Path, tmp_path: Path) -> None:
