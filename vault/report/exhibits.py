@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -97,18 +97,25 @@ def _head_style(row: int) -> list[tuple[Any, ...]]:
     return [("FONT", (0, row), (-1, row), SANS, 8, 10), ("TEXTCOLOR", (0, row), (-1, row), GREY)]
 
 
-def entries_table(
-    entries: list[Entry], facts: ReportFacts, w: Words, *, hashes: bool = True
-) -> Flowable:
-    """This case's own entries as rows that split across pages, the header repeated."""
-    rows: list[list[Cell]] = [
-        [str(e.seq), entry_time(e, w), _by(e.actor, facts.people, w),
-         act_cell(e, facts, w, hashes=hashes)]
-        for e in entries
-    ]  # fmt: skip
-    return table([_head_row(w), *rows], _WIDTHS, _LINES, _CELL_TEXT, *_head_style(0), repeat_rows=1)
+def entries_tables(
+    entries: Sequence[Entry], facts: ReportFacts, w: Words, *, hashes: bool = True
+) -> Iterator[Flowable]:
+    """This case's own entries as tables of LOG_ROWS rows that split across pages, each
+    with its header (repeated on every page it runs onto). One table of a long log costs
+    layout time and memory that grow faster than the log: each page's split copies every
+    row still to come, and every row's cells stay alive until the last page."""
+    for start in range(0, len(entries), LOG_ROWS):
+        rows: list[list[Cell]] = [
+            [str(e.seq), entry_time(e, w), _by(e.actor, facts.people, w),
+             act_cell(e, facts, w, hashes=hashes)]
+            for e in entries[start : start + LOG_ROWS]
+        ]  # fmt: skip
+        yield table(
+            [_head_row(w), *rows], _WIDTHS, _LINES, _CELL_TEXT, *_head_style(0), repeat_rows=1
+        )
 
 
+LOG_ROWS = 500  # about a dozen pages: a header every dozen pages more, nothing else changes
 _LINES = ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#cccccc")
 # Seq and time are plain cell text in small type: a big report has thousands of rows, and
 # a Paragraph per cell is most of its cost.

@@ -4,6 +4,7 @@ certification and the appendix on verifying by hand (DESIGN §7)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
@@ -15,7 +16,7 @@ from vault.custody.hands import Chain
 from vault.report.acts import code, short
 from vault.report.anchors import anchor_statement, clock_limitation
 from vault.report.data import ReportFacts
-from vault.report.exhibits import entries_table, notes_block
+from vault.report.exhibits import entries_tables, notes_block
 from vault.report.formatting import N_, Words, esc, parse_utc
 from vault.report.layout import WIDTH, field_table, markup, para, qr_code, table
 from vault.report.media import fact_source
@@ -160,8 +161,8 @@ def _role(person: Identity, w: Words) -> str:
     return ", ".join(x for x in (code(person.role, w), person.organization) if x)
 
 
-def custody_log(facts: ReportFacts, w: Words) -> list[Flowable]:
-    return [
+def custody_log(facts: ReportFacts, w: Words) -> Iterator[Flowable]:
+    yield from [
         PageBreak(),
         para(w("Custody log"), "h1"),
         para(
@@ -171,8 +172,8 @@ def custody_log(facts: ReportFacts, w: Words) -> list[Flowable]:
                 "holders' logs are shown under each exhibit."
             )
         ),
-        entries_table(facts.entries, facts, w),
     ]
+    yield from entries_tables(facts.entries, facts, w)
 
 
 def verification(facts: ReportFacts, w: Words) -> list[Flowable]:

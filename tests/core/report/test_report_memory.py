@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from bench.common import PASSPHRASE as BENCH_KEY
+from bench.common import bulk_entries
+from tests.helpers.report import pdf_text
+from vault.case.handle import Case
+from vault.report.data import gather
+from vault.report.exhibits import LOG_ROWS, entries_tables
+from vault.report.formatting import Words
+from vault.report.generate import generate_report
 from vault.report.layout import ReportDoc, Story, para, register_fonts
 
 
@@ -52,3 +62,22 @@ def test_finished_pages_keep_only_their_compressed_content() -> None:
     pages = doc.canv._doc.Pages.pages
     assert len(pages) == doc.pages > 2
     assert all(page.stream is None and page.Contents.content[:1] == b"x" for page in pages)
+
+
+def test_a_long_custody_log_is_laid_out_in_tables_of_bounded_length(tmp_path: Path) -> None:
+    """One table of the whole log made layout's cost grow faster than the log (each page's
+    split copied every row still to come); tables of LOG_ROWS rows keep it linear, and
+    every entry is still printed, in order."""
+    with Case.create(tmp_path / "long.evault", BENCH_KEY, title="Long") as case:
+        bulk_entries(case, 2 * LOG_ROWS + 10)
+        facts = gather(case, "report-1", None)
+        register_fonts()
+        tables = list(entries_tables(facts.entries, facts, Words("en")))
+        made = generate_report(case, tmp_path / "long.pdf", language="en")
+    count = len(facts.entries)
+    assert [len(t._cellvalues) - 1 for t in tables] == [LOG_ROWS, LOG_ROWS, count - 2 * LOG_ROWS]
+    text = pdf_text(made.path)
+    log = text[text.index("Every entry of this case's signed custody log") :]
+    printed = [int(n) for n in re.findall(r"^(\d+)\s", log, re.MULTILINE)]
+    signed = [entry.seq for entry in facts.entries]
+    assert [n for n in printed if n <= signed[-1]][:count] == signed
