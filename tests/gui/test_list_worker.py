@@ -31,9 +31,8 @@ def test_the_count_line_says_how_many_items_carry_warnings(
 ) -> None:
     spans: list[tuple[int, int, int]] = []
     workspace = case_window.workspace
-    # Direct: recorded in the worker as it emits, so before the workspace hears of it.
     workspace.list_reader.warned_counted.connect(
-        lambda *span: spans.append(span), Qt.ConnectionType.DirectConnection
+        lambda *span: spans.append(span), Qt.ConnectionType.QueuedConnection
     )
     import_and_wait(case_window, [corpus / "camera" / "Canon_40D.jpg"])
     assert _count_line(qtbot, case_window) == "1 item · with warnings: 0"

@@ -188,7 +188,7 @@ class CaseWorkspace(QWidget):
     def _start_list_reader(self) -> None:
         """The list's worker, with a read-only connection of its own, once per open case."""
         if self.list_reader is None:
-            self.list_reader = ListReader(self.reader.own_connection, blurred)
+            self.list_reader = ListReader(self.case.file.reader, blurred)
             self.list_reader.warned_counted.connect(
                 self._on_warned_counted, Qt.ConnectionType.QueuedConnection
             )
