@@ -217,8 +217,6 @@ class CaseWorkspace(QWidget):
     def _on_warned_counted(self, after: int, upto: int, count: int) -> None:
         counted, known = self._warned
         self._counting = False
-        if count < 0:  # not read (the file busy): counted again at the next reload
-            return
         if after == counted:
             self._warned = (upto, known + count)
             self.items.show_warned(*self._warned)

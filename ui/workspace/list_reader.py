@@ -38,7 +38,6 @@ COUNT_SPAN = 1_000  # row keys per count query: more urgent reads go in between
 
 Blur = Callable[[bytes], bytes | None]
 _Task = Callable[[sqlcipher.Connection, ItemLister], None]
-_Failed = Callable[[], None]
 
 
 class ListReader(QObject):
@@ -56,9 +55,7 @@ class ListReader(QObject):
         super().__init__()
         self._connect = connect
         self._blur = blur
-        self._tasks: queue.PriorityQueue[tuple[int, int, tuple[_Task, _Failed] | None]] = (
-            queue.PriorityQueue()
-        )
+        self._tasks: queue.PriorityQueue[tuple[int, int, _Task | None]] = queue.PriorityQueue()
         self._order = itertools.count()
         self._conn: sqlcipher.Connection | None = None
         self._stopping = threading.Event()
@@ -69,44 +66,51 @@ class ListReader(QObject):
         """Read, check and decode the item's thumbnail (`hidden`: blurred first)."""
 
         def task(conn: sqlcipher.Connection, _lister: ItemLister) -> None:
-            data = thumbnail(conn, item_id)
+            try:
+                data = thumbnail(conn, item_id)
+            except sqlcipher.Error:
+                self.unread.emit([item_id], [])
+                raise
             if data and hidden:
                 data = self._blur(data)
             self.thumbnail_read.emit(generation, item_id, decode_image(data))
 
-        self._put(THUMBNAIL, task, lambda: self.unread.emit([item_id], []))
+        self._put(THUMBNAIL, task)
 
     def rows(self, generation: int, keys: Sequence[int]) -> None:
         """Read and check the rows of `keys`."""
         wanted = list(keys)
 
         def task(_conn: sqlcipher.Connection, lister: ItemLister) -> None:
-            self.rows_read.emit(generation, wanted, lister.rows(wanted))
+            try:
+                rows = lister.rows(wanted)
+            except sqlcipher.Error:
+                self.unread.emit([], wanted)
+                raise
+            self.rows_read.emit(generation, wanted, rows)
 
-        self._put(ROWS, task, lambda: self.unread.emit([], wanted))
+        self._put(ROWS, task)
 
     def count_warned(self, after: int, upto: int) -> None:
         """Count the items with warnings among keys (after, upto], a span at a time; the
-        total is emitted once, with `upto` (-1 if a span could not be read: no count is
-        shown rather than a wrong one)."""
+        total is emitted once, with `upto`."""
         spans = [(low, min(low + COUNT_SPAN, upto)) for low in range(after, upto, COUNT_SPAN)]
         found = {"count": 0, "failed": 0}
 
-        def span(low: int, high: int) -> tuple[_Task, _Failed]:
+        def span(low: int, high: int) -> _Task:
             def task(_conn: sqlcipher.Connection, lister: ItemLister) -> None:
-                found["count"] += lister.warned(low, high)
-                if high == upto:
-                    self.warned_counted.emit(after, upto, -1 if found["failed"] else found["count"])
+                try:
+                    found["count"] += lister.warned(low, high)
+                except sqlcipher.Error:
+                    found["failed"] += 1  # no count is shown rather than a wrong one
+                    raise
+                if high == upto and not found["failed"]:
+                    self.warned_counted.emit(after, upto, found["count"])
 
-            def failed() -> None:
-                found["failed"] += 1
-                if high == upto:
-                    self.warned_counted.emit(after, upto, -1)
-
-            return task, failed
+            return task
 
         for low, high in spans:
-            self._put(COUNT, *span(low, high))
+            self._put(COUNT, span(low, high))
 
     def stop(self) -> None:
         """Drop what is queued, interrupt what runs and wait for the thread (the case file
@@ -119,38 +123,31 @@ class ListReader(QObject):
         self._tasks.put((-1, -1, None))
         self._thread.join()
 
-    def _put(self, priority: int, task: _Task, failed: _Failed) -> None:
+    def _put(self, priority: int, task: _Task) -> None:
         if not self._stopping.is_set():
-            self._tasks.put((priority, next(self._order), (task, failed)))
+            self._tasks.put((priority, next(self._order), task))
 
     def _run(self) -> None:
-        lister: ItemLister | None = None
         try:
+            conn = self._conn = self._connect()
+        except sqlcipher.Error as err:  # the case closed as it opened: nothing to read
+            log.info("list reader did not start: %s", type(err).__name__)
+            return
+        try:
+            lister = ItemLister(conn)
             while not self._stopping.is_set():
-                queued = self._tasks.get()[2]
-                if queued is None:
+                task = self._tasks.get()[2]
+                if task is None:
                     break
-                lister = self._attempt(*queued, lister)
+                self._attempt(task, conn, lister)
         finally:
-            conn, self._conn = self._conn, None
-            if conn is not None:
-                conn.close()
+            self._conn = None
+            conn.close()
 
-    def _attempt(
-        self, task: _Task, failed: _Failed, lister: ItemLister | None
-    ) -> ItemLister | None:
-        """A read that fails (interrupted at lock, the file busy past its timeout, even
-        when connecting) shows nothing new: `failed()` says so, and the row or thumbnail is
-        asked again when painted again. The connection is made at the first read (again
-        after a failed connect); the lister on it is returned."""
+    def _attempt(self, task: _Task, conn: sqlcipher.Connection, lister: ItemLister) -> None:
+        """A read that fails (interrupted at lock, the file busy past its timeout) shows
+        nothing new: the row or thumbnail is asked again when painted again."""
         try:
-            if self._conn is None:
-                self._conn = self._connect()
-                lister = None
-            if lister is None:
-                lister = ItemLister(self._conn)
-            task(self._conn, lister)
+            task(conn, lister)
         except sqlcipher.Error as err:
             log.info("list read failed: %s", type(err).__name__)
-            failed()
-        return lister
