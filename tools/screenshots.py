@@ -68,8 +68,8 @@ def wait_for(signal: SignalInstance, start: Callable[[], object]) -> None:
 def save(widget: QWidget, name: str) -> None:
     settle()
     workspace = getattr(widget, "workspace", None)
-    for _turn in range(100):  # the list's worker inserts thumbnails and counts warnings
-        if workspace is None or workspace.settled():
+    for _turn in range(100):  # the list's worker inserts thumbnails as it reads them
+        if workspace is None or workspace.item_model.settled():
             break
         settle(50)
     path = OUT / f"{name}.png"

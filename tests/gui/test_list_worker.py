@@ -9,10 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from tests.helpers.case import new_case, reopen
+from tests.helpers.case import PASSPHRASE
 from tests.helpers.listed import drawn_thumbnail, settle
 from ui.widgets.text import warned_count
 from ui.workspace.item_model import NAME, SIZE, ItemRole
+from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
 from vault.i18n import set_language
 
@@ -60,9 +61,10 @@ def test_the_warnings_count_has_ukrainian_plural_forms() -> None:
 def test_a_paint_asks_the_worker_for_thumbnails_and_never_reads_them_itself(
     qtbot, window, tmp_path: Path, corpus: Path
 ) -> None:
-    case = new_case(tmp_path)
-    import_paths(case, [corpus / "camera" / "Canon_40D.jpg"])
-    case = reopen(case)
+    path = tmp_path / "case.evault"
+    with Case.create(path, PASSPHRASE, title="Worker", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"])
+    case = Case.open(path, PASSPHRASE)
     statements: list[str] = []
     case.conn.set_trace_callback(statements.append)
     window.on_case_ready(case)
@@ -79,9 +81,10 @@ def test_a_paint_asks_the_worker_for_thumbnails_and_never_reads_them_itself(
 def test_a_big_list_shows_rows_the_paint_missed_once_the_worker_read_them(
     qtbot, window, tmp_path: Path, corpus: Path
 ) -> None:
-    case = new_case(tmp_path)
-    import_paths(case, sorted((corpus / "camera").iterdir()))
-    window.on_case_ready(reopen(case))
+    path = tmp_path / "case.evault"
+    with Case.create(path, PASSPHRASE, title="Rows", investigator="Olena K.") as case:
+        import_paths(case, sorted((corpus / "camera").iterdir()))
+    window.on_case_ready(Case.open(path, PASSPHRASE))
     workspace = window.workspace
     model = workspace.item_model
     model.async_rows_from = 0  # as in a case of 20,000 items and more

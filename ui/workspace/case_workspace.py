@@ -208,12 +208,6 @@ class CaseWorkspace(QWidget):
             self._counting = True
             self.list_reader.count_warned(counted, last)
 
-    def settled(self) -> bool:
-        """Whether the list's worker has answered all it was asked, and counted the items
-        with warnings among every item listed (screenshots wait for this)."""
-        counted = self._warned[0] >= self.item_model.last_key()
-        return self.item_model.settled() and (counted or self.list_reader is None)
-
     def _on_warned_counted(self, after: int, upto: int, count: int) -> None:
         counted, known = self._warned
         self._counting = False
