@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.dialogs.preview_dialog import PreviewDialog
@@ -48,7 +48,6 @@ from vault.provenance.check import Rechecked, recheck_items
 EVIDENCE_TAB, LOG_TAB = 0, 1
 # Up to this many items, the custody log is read with the list; beyond, when it is shown.
 EAGER_LOG_ITEMS = 1_000
-COUNT_AFTER_MS = 500  # the count of items with warnings starts after the list's first paint
 BANNER_STYLE = (
     "background: #b00020; color: white; padding: 12px; font-weight: bold; font-size: 15px"
 )
@@ -176,8 +175,7 @@ class CaseWorkspace(QWidget):
         self.items.blockSignals(True)  # the selection is restored below, once
         self.item_model.set_lister(reader.lister(), reader.item)
         self.items.blockSignals(False)
-        # Counted after the first screen: its rows and thumbnails are read first.
-        QTimer.singleShot(COUNT_AFTER_MS, self._count_warned)
+        self._count_warned()
         self._show_seals(last)
         self.item_model.set_provenance(reader.provenance())
         self._log_stale = True
@@ -199,12 +197,7 @@ class CaseWorkspace(QWidget):
         then those imported since: an item's warnings never change)."""
         counted, _count = self._warned
         last = self.item_model.last_key()
-        if (
-            self.list_reader is not None
-            and last > counted
-            and not self._counting
-            and self.session.open
-        ):
+        if self.list_reader is not None and last > counted and not self._counting:
             self._counting = True
             self.list_reader.count_warned(counted, last)
 

@@ -34,7 +34,7 @@ from vault.evidence.listing import ItemLister
 log = logging.getLogger(__name__)
 
 THUMBNAIL, ROWS, COUNT = range(3)  # priorities: lower runs first
-COUNT_SPAN = 1_000  # row keys per count query: more urgent reads go in between
+COUNT_SPAN = 5_000  # row keys per count query: more urgent reads go in between
 
 Blur = Callable[[bytes], bytes | None]
 _Task = Callable[[sqlcipher.Connection, ItemLister], None]
