@@ -107,17 +107,14 @@ def bench_first_paint(settings: AppSettings, items: int, target_s: float) -> Mai
     started = time.perf_counter()
     case = Case.open(path, PASSPHRASE)
     unlocked = time.perf_counter()
-    cpu = time.thread_time()
     window.on_case_ready(case)
     assert window.workspace is not None, "the case opened"
     meter = FirstPaint(window.workspace.items.table.viewport())
     spin_until(lambda: meter.at is not None, 30)
     painted = meter.at or time.perf_counter()
-    cpu = time.thread_time() - cpu
     rows = window.workspace.item_model.rowCount()
     print(f"{rows:,} items: unlocking (KDF and the file's checks) {(unlocked - started) * 1000:.0f}"
-          f" ms, then {(painted - unlocked) * 1000:.0f} ms to the list's first paint"
-          f" (UI thread's CPU {cpu * 1000:.0f} ms)")  # fmt: skip
+          f" ms, then {(painted - unlocked) * 1000:.0f} ms to the list's first paint")  # fmt: skip
     paint = painted - started
     report(f"{rows:,}-item case, unlock to first paint (ms)", paint * 1000, "ms",
            baseline * 1000, "empty window's first paint", f"< {target_s * 1000:.0f} ms",
@@ -134,27 +131,15 @@ def bench_scroll(window: MainWindow) -> None:
     bar = table.verticalScrollBar()
     rng = random.Random(17)
     paints: dict[str, list[float]] = {"page": [], "jump": []}
-    cpus: list[float] = []
-    model = window.workspace.item_model
-    blank, all_cpu = model.rows_shown_blank, time.thread_time()
     for n in range(SCROLL_PAINTS):
         kind = "jump" if n % 4 == 3 else "page"
         target = rng.randrange(bar.maximum()) if kind == "jump" else bar.value() + bar.pageStep()
-        started, cpu = time.perf_counter(), time.thread_time()
+        started = time.perf_counter()
         bar.setValue(min(target, bar.maximum()))
         table.viewport().repaint()
         paints[kind].append(time.perf_counter() - started)
-        cpus.append(time.thread_time() - cpu)
         spin_until(lambda: False, 0.02)
-    all_cpu = time.thread_time() - all_cpu
-    rows = model.rowCount()
-    shown = (table.rowAt(table.viewport().height() - 1) - table.rowAt(0) + 1) * SCROLL_PAINTS
-    print(f"UI thread's CPU: {statistics.median(cpus) * 1000:.1f} ms per paint (median), worst"
-          f" {max(cpus) * 1000:.1f} ms; {all_cpu / SCROLL_PAINTS * 1000:.1f} ms per step with the"
-          f" rows and thumbnails inserted after it; rows painted blank (read by the worker,"
-          f" shown when read): {model.rows_shown_blank - blank:,} of ~{shown:,}")  # fmt: skip
-    report(f"scrolling {rows:,} items: UI-thread CPU per paint, worst (ms)", max(cpus) * 1000,
-           "ms", statistics.median(cpus) * 1000, "median")  # fmt: skip
+    rows = window.workspace.item_model.rowCount()
     for kind, name in (("page", "paging down"), ("jump", "jumping about")):
         worst = max(paints[kind]) * 1000
         median = statistics.median(paints[kind]) * 1000

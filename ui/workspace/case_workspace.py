@@ -70,7 +70,6 @@ class CaseWorkspace(QWidget):
         self.item_model = ItemTableModel(self.thumbnails, lambda: not self.session.busy)
         self.list_reader: ListReader | None = None  # reads for the list off the UI thread
         self._warned = (0, 0)  # (counted up to row key, items with warnings among them)
-        self._counting = False  # one count asked at a time; the next starts where it ended
         self.header = CaseHeader()
         self.items = ItemListPane(self.item_model)
         self.preview = PreviewPane()
@@ -197,17 +196,14 @@ class CaseWorkspace(QWidget):
         then those imported since: an item's warnings never change)."""
         counted, _count = self._warned
         last = self.item_model.last_key()
-        if self.list_reader is not None and last > counted and not self._counting:
-            self._counting = True
+        if self.list_reader is not None and last > counted:
             self.list_reader.count_warned(counted, last)
 
     def _on_warned_counted(self, after: int, upto: int, count: int) -> None:
         counted, known = self._warned
-        self._counting = False
         if after == counted:
             self._warned = (upto, known + count)
             self.items.show_warned(*self._warned)
-        self._count_warned()  # items listed meanwhile
         self.warned_counted.emit(self._warned[1])
 
     def _show_log_if_wanted(self) -> None:

@@ -130,7 +130,6 @@ class ItemTableModel(RowTableModel):
         self._thumbnails_asked: dict[str, int] = {}  # item id -> position
         self._placeholder = placeholder()
         self.async_rows_from = ASYNC_ROWS
-        self.rows_shown_blank = 0  # rows a paint found unread (benchmarks say how many)
 
     def headers(self) -> list[str]:
         # The seal and provenance columns are a mark wide: their headers are marks, their
@@ -186,8 +185,6 @@ class ItemTableModel(RowTableModel):
         position = index.row()
         row = self._cache.get(self._keys[position])
         if row is None and role != ItemRole and self._rows_later():
-            if role == Qt.ItemDataRole.DisplayRole and index.column() == NAME:
-                self.rows_shown_blank += 1
             self._ask_rows(position, max(0, position - WINDOW // 4), WINDOW)
             return None
         if row is None:
@@ -199,13 +196,13 @@ class ItemTableModel(RowTableModel):
     def _rows_later(self) -> bool:
         return self._reader is not None and len(self._keys) >= self.async_rows_from
 
-    def _ask_rows(self, position: int | None, first: int, count: int) -> None:
+    def _ask_rows(self, position: int, first: int, count: int) -> None:
         """Ask the worker for the rows from `first` not read nor asked yet (when the case
-        may be read); none if the row at `position` (a painted cell's) is asked already."""
+        may be read)."""
         reader = self._reader
         if reader is None or self._lister is None or not self._may_read():
             return
-        if position is not None and self._keys[position] in self._rows_asked:
+        if self._keys[position] in self._rows_asked:
             return
         wanted = {}
         for p in range(first, min(first + count, len(self._keys))):
@@ -275,9 +272,9 @@ class ItemTableModel(RowTableModel):
         of the scroll, while the event loop is idle, so the next page paints from memory."""
         if self._lister is None or not self._may_read() or not self._keys:
             return
-        if self._reader is not None:  # two windows ahead: a fast scroll outruns one
-            self._ask_rows(None, last + 1, 2 * WINDOW)
-            self._ask_rows(None, max(first - WINDOW // 2, 0), WINDOW // 2)
+        if self._reader is not None:
+            self._ask_rows(min(last + 1, len(self._keys) - 1), last + 1, WINDOW)
+            self._ask_rows(max(first - 1, 0), max(first - WINDOW // 2, 0), WINDOW // 2)
             return
         ahead = range(min(last + 1, len(self._keys) - 1), min(last + WINDOW, len(self._keys)))
         behind = range(max(first - WINDOW // 2, 0), max(first, 0))
