@@ -67,11 +67,6 @@ def wait_for(signal: SignalInstance, start: Callable[[], object]) -> None:
 
 def save(widget: QWidget, name: str) -> None:
     settle()
-    workspace = getattr(widget, "workspace", None)
-    for _turn in range(100):  # the list's worker inserts thumbnails as it reads them
-        if workspace is None or workspace.item_model.settled():
-            break
-        settle(50)
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(path.relative_to(ROOT))

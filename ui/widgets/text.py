@@ -176,11 +176,6 @@ def items_count(n: int) -> str:
     return ngettext("{n} item", "{n} items", n).format(n=n)
 
 
-def warned_count(n: int) -> str:
-    """'with warnings: 3' in the evidence list's count line (з попередженнями: 3 доказ(и/ів))."""
-    return ngettext("with warnings: {n}", "with warnings: {n}", n).format(n=n)
-
-
 def notes_count(n: int) -> str:
     return ngettext("{n} note", "{n} notes", n).format(n=n)
 

@@ -1,9 +1,5 @@
 """Thumbnails on demand with a bound: only rows the view paints are loaded, and only the
-most recently used few hundred stay in memory, so a 10,000-item case opens at once.
-
-A view asks `get()` (read and decoded at once, on the UI thread) or, when a worker reads
-thumbnails (ui/workspace/list_reader.py), `put()`s what the worker decoded with
-`decode_image()` while `placeholder()` stands in for it."""
+most recently used few hundred stay in memory, so a 10,000-item case opens at once."""
 
 from __future__ import annotations
 
@@ -26,7 +22,6 @@ class ThumbnailCache:
         self._load = load
         self._capacity = capacity
         self._pixmaps: OrderedDict[str, QPixmap | None] = OrderedDict()
-        self.generation = 0  # bumped by clear(): a worker's result asked before is dropped
 
     def __len__(self) -> int:
         return len(self._pixmaps)
@@ -39,46 +34,27 @@ class ThumbnailCache:
         if item_id in self._pixmaps:
             self._pixmaps.move_to_end(item_id)
             return self._pixmaps[item_id]
-        image = decode_image(self._load(item_id))
-        pixmap = QPixmap.fromImage(image) if image is not None else None
-        self._keep(item_id, pixmap)
-        return pixmap
-
-    def put(self, item_id: str, image: QImage | None) -> QPixmap | None:
-        """Keep what a worker decoded (`decode_image`); the pixmap kept."""
-        pixmap = QPixmap.fromImage(image) if image is not None else None
-        self._keep(item_id, pixmap)
+        pixmap = _decode(self._load(item_id))
+        self._pixmaps[item_id] = pixmap
+        if len(self._pixmaps) > self._capacity:
+            self._pixmaps.popitem(last=False)
         return pixmap
 
     def clear(self) -> None:
         self._pixmaps.clear()
-        self.generation += 1
-
-    def _keep(self, item_id: str, pixmap: QPixmap | None) -> None:
-        self._pixmaps[item_id] = pixmap
-        self._pixmaps.move_to_end(item_id)
-        if len(self._pixmaps) > self._capacity:
-            self._pixmaps.popitem(last=False)
 
 
-def placeholder() -> QPixmap:
-    """What a row shows while its thumbnail is read: a blank square (the name stays put)."""
-    pixmap = QPixmap(ICON_SIDE, ICON_SIDE)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    return pixmap
-
-
-def decode_image(data: bytes | None) -> QImage | None:
-    """The thumbnail decoded and scaled to ICON_SIDE; None when there is none or it does
-    not decode. Safe off the UI thread (QImage, unlike QPixmap)."""
+def _decode(data: bytes | None) -> QPixmap | None:
     if not data:
         return None
     image = QImage.fromData(data)
     if image.isNull():
         return None
-    return image.scaled(
-        ICON_SIDE,
-        ICON_SIDE,
-        Qt.AspectRatioMode.KeepAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
+    return QPixmap.fromImage(
+        image.scaled(
+            ICON_SIDE,
+            ICON_SIDE,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
     )

@@ -27,7 +27,6 @@ from ui.workspace.details_pane import DetailsPane
 from ui.workspace.item_events_tab import written_by
 from ui.workspace.item_list import ItemListPane
 from ui.workspace.item_model import ItemTableModel
-from ui.workspace.list_reader import ListReader
 from ui.workspace.media_player import can_play
 from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview, veiled
 from vault.case.handle import Case
@@ -61,15 +60,12 @@ class CaseWorkspace(QWidget):
     timestamp_finished = Signal(object)
     frame_saved = Signal(object)  # the DerivedItem of a still saved from a video
     recheck_finished = Signal(object)  # the Rechecked of a "Check provenance again"
-    warned_counted = Signal(int)  # the items with warnings, as the worker counted so far
 
     def __init__(self, session: CaseSession) -> None:
         super().__init__()
         self.session = session
         self.thumbnails = ThumbnailCache(self._load_thumbnail)
         self.item_model = ItemTableModel(self.thumbnails, lambda: not self.session.busy)
-        self.list_reader: ListReader | None = None  # reads for the list off the UI thread
-        self._warned = (0, 0)  # (counted up to row key, items with warnings among them)
         self.header = CaseHeader()
         self.items = ItemListPane(self.item_model)
         self.preview = PreviewPane()
@@ -170,41 +166,15 @@ class CaseWorkspace(QWidget):
         if sensitive != self.sensitive:
             self.sensitive = sensitive
             self.thumbnails.clear()
-        self._start_list_reader()
         self.items.blockSignals(True)  # the selection is restored below, once
         self.item_model.set_lister(reader.lister(), reader.item)
         self.items.blockSignals(False)
-        self._count_warned()
         self._show_seals(last)
         self.item_model.set_provenance(reader.provenance())
         self._log_stale = True
         self._show_log_if_wanted()
         chosen, self._select_next = self._select_next, None
         self._reselect(chosen or (selected.id if selected else None))
-
-    def _start_list_reader(self) -> None:
-        """The list's worker, with a read-only connection of its own, once per open case."""
-        if self.list_reader is None:
-            self.list_reader = ListReader(self.case.file.reader, blurred)
-            self.list_reader.warned_counted.connect(
-                self._on_warned_counted, Qt.ConnectionType.QueuedConnection
-            )
-            self.item_model.use_reader(self.list_reader, self.hidden)
-
-    def _count_warned(self) -> None:
-        """Count the items with warnings the worker has not counted yet (all of them once,
-        then those imported since: an item's warnings never change)."""
-        counted, _count = self._warned
-        last = self.item_model.last_key()
-        if self.list_reader is not None and last > counted:
-            self.list_reader.count_warned(counted, last)
-
-    def _on_warned_counted(self, after: int, upto: int, count: int) -> None:
-        counted, known = self._warned
-        if after == counted:
-            self._warned = (upto, known + count)
-            self.items.show_warned(*self._warned)
-        self.warned_counted.emit(self._warned[1])
 
     def _show_log_if_wanted(self) -> None:
         """The custody log is read when shown, or at once when the case is small: a log
@@ -261,10 +231,6 @@ class CaseWorkspace(QWidget):
 
     def clear(self) -> None:
         """The case is locking: every item, thumbnail, note and entry leaves the views."""
-        if self.list_reader is not None:
-            self.list_reader.stop()  # its connection closes before the case does
-            self.item_model.use_reader(None, self.hidden)
-            self.list_reader = None
         self.item_model.clear()
         self.thumbnails.clear()
         self.preview.show_nothing()

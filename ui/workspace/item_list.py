@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.text import items_count, plain_label, warned_count
+from ui.widgets.text import items_count, plain_label
 from ui.widgets.thumbnail_cache import ICON_SIDE
 from ui.workspace.item_filter import DATE_PRESETS, ItemFilterProxy, captured_date, preset_range
 from ui.workspace.item_model import (
@@ -130,7 +130,6 @@ class ItemListPane(QWidget):
             "GPS", [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
         )
         self._selected_key: int | None = None
-        self._warned: tuple[int, int] | None = None  # (counted up to row key, with warnings)
         self.table = self._table()
         self.count = QLabel()
         self.count.setAccessibleName(_("Item count"))
@@ -233,19 +232,10 @@ class ItemListPane(QWidget):
         total = self.model.total()
         shown = self.model.rowCount()
         text = items_count(total)
-        warned = self._warned
-        if warned is not None and total and warned[0] == self.model.last_key():
-            text += " · " + warned_count(warned[1])
         if shown != total:
             text += " · " + _("{n} shown").format(n=shown)
         self.count.setText(text)
         self.stack.setCurrentIndex(1 if total else 0)
-
-    def show_warned(self, upto_key: int, count: int) -> None:
-        """How many items up to row key `upto_key` carry warnings (said once it covers
-        every item listed)."""
-        self._warned = (upto_key, count)
-        self.on_rows_changed()
 
     def _remember_selection(self) -> None:
         row = self.current_row()

@@ -1,11 +1,6 @@
 """The evidence list as a Qt model over `vault.evidence.listing.ItemLister`: every item's key
 is known at once, rows are read and checked a window at a time as they are painted, and
-thumbnails come from a bounded cache, loaded only for painted rows (issue 17 §4).
-
-With a `ListReader` (ui/workspace/list_reader.py), a paint never waits for the case file
-for thumbnails (a blank square stands in until the worker's is inserted), nor, in a big
-case, for rows: the windows ahead are read in the worker, and a row the paint did not find
-is shown blank until the worker has read it. `row()` (selection, tests) reads at once."""
+thumbnails come from a bounded cache, loaded only for painted rows (issue 17 §4)."""
 
 from __future__ import annotations
 
@@ -13,12 +8,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 
 from ui.widgets.row_table_model import Index, RowTableModel
 from ui.widgets.text import display_text, human_size, local_and_utc
-from ui.widgets.thumbnail_cache import ThumbnailCache, placeholder
-from ui.workspace.list_reader import ListReader
+from ui.widgets.thumbnail_cache import ThumbnailCache
 from vault.case.view import LastVerification
 from vault.evidence.items import Item
 from vault.evidence.listing import IndexRow, ItemLister, ItemRow
@@ -37,9 +31,6 @@ NAME, TYPE, CAPTURED, GPS, SIZE, SEAL, PROVENANCE = range(7)
 # Rows read and checked at once: a screen or two (a 1000 px high list shows ~17 rows).
 WINDOW = 64
 FULL_ITEMS = 16  # whole items kept for the details pane (the selected one and recent)
-# From this many items, rows a paint did not find are read by the worker (shown blank till
-# then); below, a window is read at once (a few ms) and every cell shows at the first paint.
-ASYNC_ROWS = 20_000
 BADGES = {"trusted": "✓✓", "valid": "✓", "invalid": "✗", "unverifiable": "?"}
 
 
@@ -99,10 +90,7 @@ class ItemTableModel(RowTableModel):
     model holds every item's row key, and the checked rows of the windows painted so far;
     filtering and sorting read every item's stored values once, when first asked for.
     `may_read()` says whether the case can be read right now (no job writing); when it
-    cannot, rows show what is already in memory. Emits `answered()` once it has taken in
-    a row or thumbnail read by its worker."""
-
-    answered = Signal()
+    cannot, rows show what is already in memory."""
 
     def __init__(self, thumbnails: ThumbnailCache, may_read: Callable[[], bool]) -> None:
         super().__init__()
@@ -123,13 +111,6 @@ class ItemTableModel(RowTableModel):
         # Entries a verification found something about: the unsigned metadata of items
         # entered by any other entry was recomputed and found as stored (None: not verified).
         self._noted: frozenset[int] | None = None
-        self._reader: ListReader | None = None
-        self._hidden: Callable[[str], bool] = lambda _id: False
-        self._generation = 0  # bumped at every reset: the worker's older answers are dropped
-        self._rows_asked: dict[int, int] = {}  # key -> position, asked of the worker
-        self._thumbnails_asked: dict[str, int] = {}  # item id -> position
-        self._placeholder = placeholder()
-        self.async_rows_from = ASYNC_ROWS
 
     def headers(self) -> list[str]:
         # The seal and provenance columns are a mark wide: their headers are marks, their
@@ -148,24 +129,11 @@ class ItemTableModel(RowTableModel):
             return {SEAL: _("Seal"), PROVENANCE: _("Provenance")}.get(section)
         return super().headerData(section, orientation, role)
 
-    def use_reader(self, reader: ListReader | None, hidden: Callable[[str], bool]) -> None:
-        """Read thumbnails and rows ahead in `reader`'s thread (None: on the UI thread);
-        `hidden(id)`: whether an item's thumbnail is blurred."""
-        self._reader, self._hidden = reader, hidden
-        self._rows_asked.clear()
-        self._thumbnails_asked.clear()
-        if reader is not None:  # its signals come from its thread: queued to this one
-            queued = Qt.ConnectionType.QueuedConnection
-            reader.rows_read.connect(self._on_rows_read, queued)
-            reader.thumbnail_read.connect(self._on_thumbnail_read, queued)
-            reader.unread.connect(self._on_unread, queued)
-
     def set_lister(
         self, lister: ItemLister | None, load_item: Callable[[str], Item | None] | None = None
     ) -> None:
         """Show the case `lister` reads (None: no case): its keys only, rows as painted."""
         self.beginResetModel()
-        self._forget_asked()
         self._lister = lister
         self._all = lister.keys() if lister is not None else []
         self._cache.clear()
@@ -182,78 +150,8 @@ class ItemTableModel(RowTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ROLES or not index.isValid():
             return None
-        position = index.row()
-        row = self._cache.get(self._keys[position])
-        if row is None and role != ItemRole and self._rows_later():
-            self._ask_rows(position, max(0, position - WINDOW // 4), WINDOW)
-            return None
-        if row is None:
-            row = self.row(position)
-        if row is not None and role == Qt.ItemDataRole.DecorationRole and index.column() == NAME:
-            return self._thumbnail(row, position)
+        row = self.row(index.row())
         return None if row is None else self.cell(row, index.column(), role)
-
-    def _rows_later(self) -> bool:
-        return self._reader is not None and len(self._keys) >= self.async_rows_from
-
-    def _ask_rows(self, position: int, first: int, count: int) -> None:
-        """Ask the worker for the rows from `first` not read nor asked yet (when the case
-        may be read)."""
-        reader = self._reader
-        if reader is None or self._lister is None or not self._may_read():
-            return
-        if self._keys[position] in self._rows_asked:
-            return
-        wanted = {}
-        for p in range(first, min(first + count, len(self._keys))):
-            key = self._keys[p]
-            if key not in self._cache and key not in self._rows_asked:
-                wanted[key] = p
-        if wanted:
-            self._rows_asked.update(wanted)
-            reader.rows(self._generation, list(wanted))
-
-    def _on_rows_read(self, generation: int, asked: list[int], rows: dict[int, ItemRow]) -> None:
-        if generation == self._generation:
-            self._cache.update(rows)
-            positions = [self._rows_asked.pop(key) for key in asked if key in self._rows_asked]
-            if positions:
-                last, top = self.columnCount() - 1, min(positions)
-                self.dataChanged.emit(self.index(top, 0), self.index(max(positions), last))
-        self.answered.emit()
-
-    def _on_thumbnail_read(self, generation: int, item_id: str, image: Any) -> None:
-        position = self._thumbnails_asked.pop(item_id, None)
-        if generation == self._thumbnails.generation:
-            self._thumbnails.put(item_id, image)
-            # Asked before a reset (position None): the reset repainted every row.
-            if position is not None and self._keys:
-                self._changed_thumbnails(position)
-        self.answered.emit()
-
-    def _on_unread(self, item_ids: list[str], keys: list[int]) -> None:
-        """A read failed (the file busy past its timeout): asked again when painted again."""
-        for item_id in item_ids:
-            self._thumbnails_asked.pop(item_id, None)
-        for key in keys:
-            self._rows_asked.pop(key, None)
-        self.answered.emit()
-
-    def _changed_thumbnails(self, position: int) -> None:
-        first, last = (position, position) if position >= 0 else (0, len(self._keys) - 1)
-        self.dataChanged.emit(
-            self.index(first, NAME), self.index(last, NAME), [Qt.ItemDataRole.DecorationRole]
-        )
-
-    def _forget_asked(self) -> None:
-        """A reset: positions change, and what the worker answers for them is dropped."""
-        self._generation += 1
-        self._rows_asked.clear()
-        self._thumbnails_asked.clear()
-
-    def settled(self) -> bool:
-        """Whether every row and thumbnail asked of the worker has come (tests, screens)."""
-        return not self._rows_asked and not self._thumbnails_asked
 
     def row(self, position: int) -> ItemRow | None:
         """The checked row shown at `position`, reading its window if needed (None while
@@ -271,10 +169,6 @@ class ItemTableModel(RowTableModel):
         """Read the window after `last` and the one before `first` (the rows shown) ahead
         of the scroll, while the event loop is idle, so the next page paints from memory."""
         if self._lister is None or not self._may_read() or not self._keys:
-            return
-        if self._reader is not None:
-            self._ask_rows(min(last + 1, len(self._keys) - 1), last + 1, WINDOW)
-            self._ask_rows(max(first - 1, 0), max(first - WINDOW // 2, 0), WINDOW // 2)
             return
         ahead = range(min(last + 1, len(self._keys) - 1), min(last + WINDOW, len(self._keys)))
         behind = range(max(first - WINDOW // 2, 0), max(first, 0))
@@ -339,7 +233,6 @@ class ItemTableModel(RowTableModel):
 
     def _rearrange(self) -> None:
         self.beginResetModel()
-        self._forget_asked()
         self._keys = self._arranged()
         self.endResetModel()
 
@@ -364,10 +257,6 @@ class ItemTableModel(RowTableModel):
 
     def total(self) -> int:
         return len(self._all)
-
-    def last_key(self) -> int:
-        """The highest row key in the case (0: none); keys only grow."""
-        return self._all[-1] if self._all else 0
 
     def names_read(self) -> dict[str, str]:
         """item id -> name, for the items whose rows were read (painted) so far."""
@@ -455,21 +344,14 @@ class ItemTableModel(RowTableModel):
         codes = [str(c) for c in result.get("codes") or []]
         return f"{badge}\n{state_explained(state, codes=codes)}"
 
-    def _thumbnail(self, item: ItemRow, position: int | None = None) -> Any:
+    def _thumbnail(self, item: ItemRow) -> Any:
         if not item.thumbnail:
             return None  # its signed record says it has none: nothing to read
         if self.unverified(item):
             return None  # never drawn as evidence until a verification checked it
-        if self._thumbnails.cached(item.id):
+        if self._may_read() or self._thumbnails.cached(item.id):
             return self._thumbnails.get(item.id)
-        if not self._may_read():
-            return None
-        if self._reader is None:
-            return self._thumbnails.get(item.id)
-        if item.id not in self._thumbnails_asked:
-            self._thumbnails_asked[item.id] = -1 if position is None else position
-            self._reader.thumbnail(self._thumbnails.generation, item.id, self._hidden(item.id))
-        return self._placeholder
+        return None
 
     def _display(self, item: ItemRow, column: int) -> str:
         if column == NAME:

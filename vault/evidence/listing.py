@@ -13,11 +13,7 @@ list is read in three lean steps:
   the two metadata fields and the digests;
 - `ItemLister.index()`: for filtering and sorting every item, the row values as the case
   file stores them (not checked: they only choose and order rows; what a row shows is
-  always checked). Read once, when first asked for;
-- `ItemLister.warned(after, upto)`: how many items in a span of row keys carry warnings,
-  counted by SQL (no warning text leaves the database). Items are never deleted and their
-  warnings never change, so a caller counts the whole case once, in spans (a worker can
-  stop between them), and then only the keys added since.
+  always checked). Read once, when first asked for.
 """
 
 from __future__ import annotations
@@ -133,15 +129,6 @@ class ItemLister:
             IndexRow(key, item_id, str(name), _int(size), str(mime), _text(at), _gps(lat, lon), seq)
             for key, item_id, name, size, mime, at, lat, lon, seq in rows
         ]
-
-    def warned(self, after: int, upto: int) -> int:
-        """How many items with a row key in (after, upto] have stored warnings (each row
-        shown is still checked against its signed record: `rows`)."""
-        row = self._conn.execute(
-            "SELECT count(*) FROM items WHERE rowid > ? AND rowid <= ? AND warnings <> '[]'",
-            (after, upto),
-        ).fetchone()
-        return int(row[0])
 
     def _checked(self, row: tuple[Any, ...]) -> ItemRow:
         (key, item_id, sha256, name, size, mime, imported_at, source, method, meta_digest,
