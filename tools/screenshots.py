@@ -67,6 +67,11 @@ def wait_for(signal: SignalInstance, start: Callable[[], object]) -> None:
 
 def save(widget: QWidget, name: str) -> None:
     settle()
+    workspace = getattr(widget, "workspace", None)
+    for _turn in range(100):  # the count line's "with warnings: N" is counted in a thread
+        if workspace is None or workspace.settled():
+            break
+        settle(50)
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(path.relative_to(ROOT))

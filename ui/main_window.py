@@ -512,6 +512,7 @@ class MainWindow(QMainWindow):
         self.settings.set_language(language)
         use_language(language)
         if self.workspace is not None:
+            self.workspace.stop_workers()  # the rebuilt workspace starts its own
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
         self._build()

@@ -6,6 +6,7 @@ never reads or writes the user's own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ui.dialogs.open_case_dialog import OpenCaseDialog
 from ui.main_window import MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
+from ui.workspace.warned_counter import WORKER_PREFIX
 from vault.i18n import set_language
 
 
@@ -24,6 +26,15 @@ from vault.i18n import set_language
 def pyside_refcount_guard() -> None:
     """See ui/refcount_guard.py: without it a long GUI test run aborts at exit."""
     guard_singletons()
+
+
+@pytest.fixture(autouse=True)
+def no_list_worker_left() -> Iterator[None]:
+    """Every thread the evidence list starts is stopped and joined when its case or window
+    closes: none may outlive the test (widgets are closed before this runs)."""
+    yield
+    left = [t.name for t in threading.enumerate() if t.name.startswith(WORKER_PREFIX)]
+    assert not left, f"evidence-list threads left running: {left}"
 
 
 @pytest.fixture

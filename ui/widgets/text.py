@@ -176,6 +176,11 @@ def items_count(n: int) -> str:
     return ngettext("{n} item", "{n} items", n).format(n=n)
 
 
+def warned_count(n: int) -> str:
+    """'with warnings: 3' in the evidence list's count line (uk: '3 докази з попередженнями')."""
+    return ngettext("with warnings: {n}", "with warnings: {n}", n).format(n=n)
+
+
 def notes_count(n: int) -> str:
     return ngettext("{n} note", "{n} notes", n).format(n=n)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.dialogs.preview_dialog import PreviewDialog
@@ -29,6 +29,7 @@ from ui.workspace.item_list import ItemListPane
 from ui.workspace.item_model import ItemTableModel
 from ui.workspace.media_player import can_play
 from ui.workspace.preview_pane import PreviewPane, can_preview, decode_preview, veiled
+from ui.workspace.warned_counter import WarnedCounter
 from vault.case.handle import Case
 from vault.case.view import CaseReader, LastVerification
 from vault.custody.anchors import AnchorSummary, case_anchors, timestamp_case
@@ -47,6 +48,9 @@ from vault.provenance.check import Rechecked, recheck_items
 EVIDENCE_TAB, LOG_TAB = 0, 1
 # Up to this many items, the custody log is read with the list; beyond, when it is shown.
 EAGER_LOG_ITEMS = 1_000
+# The count of items with warnings starts this long after a reload: the first screen's rows
+# and thumbnails are read first.
+COUNT_AFTER_MS = 300
 BANNER_STYLE = (
     "background: #b00020; color: white; padding: 12px; font-weight: bold; font-size: 15px"
 )
@@ -60,6 +64,7 @@ class CaseWorkspace(QWidget):
     timestamp_finished = Signal(object)
     frame_saved = Signal(object)  # the DerivedItem of a still saved from a video
     recheck_finished = Signal(object)  # the Rechecked of a "Check provenance again"
+    warned_counted = Signal(int)  # items with warnings, once every listed item is counted
 
     def __init__(self, session: CaseSession) -> None:
         super().__init__()
@@ -68,6 +73,11 @@ class CaseWorkspace(QWidget):
         self.item_model = ItemTableModel(self.thumbnails, lambda: not self.session.busy)
         self.header = CaseHeader()
         self.items = ItemListPane(self.item_model)
+        # "with warnings: N", counted in a thread of its own (stop_workers() joins it).
+        self.warned_counter = WarnedCounter(lambda: self.reader.own_connection())
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_AFTER_MS)
         self.preview = PreviewPane()
         self.details = DetailsPane()
         self.custody = CustodyView()
@@ -139,6 +149,11 @@ class CaseWorkspace(QWidget):
         self.tabs.currentChanged.connect(lambda _index: self._show_log_if_wanted())
         self.session.job_started.connect(self.on_job_started)
         self.session.job_ended.connect(self.on_job_ended)
+        self._count_timer.timeout.connect(self._count_warned)
+        self.warned_counter.counted.connect(self._on_warned_counted)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting without closing the window still joins the count
+            app.aboutToQuit.connect(self.stop_workers)
 
     @property
     def case(self) -> Case:
@@ -169,12 +184,36 @@ class CaseWorkspace(QWidget):
         self.items.blockSignals(True)  # the selection is restored below, once
         self.item_model.set_lister(reader.lister(), reader.item)
         self.items.blockSignals(False)
+        self._count_timer.start()
         self._show_seals(last)
         self.item_model.set_provenance(reader.provenance())
         self._log_stale = True
         self._show_log_if_wanted()
         chosen, self._select_next = self._select_next, None
         self._reselect(chosen or (selected.id if selected else None))
+
+    def _count_warned(self) -> None:
+        """Count, off the UI thread, the items with warnings not counted yet (all of them
+        once, then those listed since: an item's warnings never change)."""
+        if self.session.open and not self.session.busy:
+            self.warned_counter.count_to(self.item_model.last_key())
+
+    def _on_warned_counted(self, upto_key: int, count: int) -> None:
+        self.items.show_warned(upto_key, count)
+        if upto_key >= self.item_model.last_key():
+            self.warned_counted.emit(count)
+
+    def settled(self) -> bool:
+        """Whether every item listed has been counted for "with warnings: N" (screenshots
+        and tests wait for this)."""
+        return self.warned_counter.upto >= self.item_model.last_key()
+
+    def stop_workers(self) -> None:
+        """Stop and join every thread this workspace started (the case closes, locks or
+        the window is rebuilt or quits); what they counted is forgotten."""
+        self._count_timer.stop()
+        self.warned_counter.forget()
+        self.items.show_warned(0, 0)
 
     def _show_log_if_wanted(self) -> None:
         """The custody log is read when shown, or at once when the case is small: a log
@@ -231,6 +270,7 @@ class CaseWorkspace(QWidget):
 
     def clear(self) -> None:
         """The case is locking: every item, thumbnail, note and entry leaves the views."""
+        self.stop_workers()  # its connection closes before the case does
         self.item_model.clear()
         self.thumbnails.clear()
         self.preview.show_nothing()
@@ -475,6 +515,10 @@ class CaseWorkspace(QWidget):
         self.timestamp_finished.emit(summary)
 
     def on_job_started(self, _job: Job, _title: str) -> None:
+        # The job's writes never wait for the count: it goes on after the job, from where
+        # it stopped (the reload when the job ends).
+        self._count_timer.stop()
+        self.warned_counter.stop()
         # Playback goes on: it reads through a connection of its own (CaseReader.playback).
         self.custody.verify.setEnabled(False)
         self.custody.timestamp.setEnabled(False)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.text import items_count, plain_label
+from ui.widgets.text import items_count, plain_label, warned_count
 from ui.widgets.thumbnail_cache import ICON_SIDE
 from ui.workspace.item_filter import DATE_PRESETS, ItemFilterProxy, captured_date, preset_range
 from ui.workspace.item_model import (
@@ -130,6 +130,7 @@ class ItemListPane(QWidget):
             "GPS", [(_("GPS or not"), None), (_("With GPS"), True), (_("Without GPS"), False)]
         )
         self._selected_key: int | None = None
+        self._warned = (0, 0)  # (counted up to row key, items with warnings among them)
         self.table = self._table()
         self.count = QLabel()
         self.count.setAccessibleName(_("Item count"))
@@ -232,10 +233,19 @@ class ItemListPane(QWidget):
         total = self.model.total()
         shown = self.model.rowCount()
         text = items_count(total)
+        counted, warned = self._warned
+        if total and counted >= self.model.last_key():  # said once every item is counted
+            text += " · " + warned_count(warned)
         if shown != total:
             text += " · " + _("{n} shown").format(n=shown)
         self.count.setText(text)
         self.stack.setCurrentIndex(1 if total else 0)
+
+    def show_warned(self, upto_key: int, count: int) -> None:
+        """`count` items up to row key `upto_key` carry warnings (the count line says so
+        once that covers every item listed)."""
+        self._warned = (upto_key, count)
+        self.on_rows_changed()
 
     def _remember_selection(self) -> None:
         row = self.current_row()

@@ -258,6 +258,10 @@ class ItemTableModel(RowTableModel):
     def total(self) -> int:
         return len(self._all)
 
+    def last_key(self) -> int:
+        """The highest row key in the case (0: none); keys only grow."""
+        return self._all[-1] if self._all else 0
+
     def names_read(self) -> dict[str, str]:
         """item id -> name, for the items whose rows were read (painted) so far."""
         return {row.id: row.original_name for row in self._cache.values()}

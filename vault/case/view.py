@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from vault.case.casefile import CaseInfo
 from vault.case.certificate import ReportKey, current_key
 from vault.case.handle import Case
@@ -133,11 +135,17 @@ class CaseReader:
         """Random access to the original in the case file (report strips; nothing on disk)."""
         return BlobReader(self._case.conn, _items.get_item(self._case.conn, item_id).blob_id)
 
+    def own_connection(self) -> sqlcipher.Connection:
+        """A read-only connection of its own to the case file (the app's background reads,
+        such as counting the items with warnings, go through it while a job or the UI uses
+        the case's connection); the caller closes it before the case closes."""
+        return self._case.file.reader()
+
     def playback(self, item_id: str) -> BlobReader:
         """Random access to the original through a read-only connection of its own, so
         playback goes on while a job uses the case's connection; `close()` it when done
         (before the case closes). Nothing is written to disk."""
-        conn = self._case.file.reader()
+        conn = self.own_connection()
         conn.execute("PRAGMA busy_timeout = 100")  # short waits: closing the player never lags
         try:
             blob_id = _items.get_item(conn, item_id).blob_id

@@ -13,7 +13,12 @@ list is read in three lean steps:
   the two metadata fields and the digests;
 - `ItemLister.index()`: for filtering and sorting every item, the row values as the case
   file stores them (not checked: they only choose and order rows; what a row shows is
-  always checked). Read once, when first asked for.
+  always checked). Read once, when first asked for;
+- `count_warned(conn, after, upto)`: how many items in a span of row keys carry warnings,
+  counted by SQL (no warning text leaves the database). Items are never deleted and their
+  warnings never change, so the app counts the whole case once, a span at a time on a
+  connection of its own (ui/workspace/warned_counter.py), and then only the keys added
+  since. What a row shows is still checked against its signed record (`rows`).
 """
 
 from __future__ import annotations
@@ -153,6 +158,16 @@ class ItemLister:
             any(k not in record for k in DIGEST_KEYS), problems,
             record.get("thumbnail_sha256", "") is not None,
         )  # fmt: skip
+
+
+def count_warned(conn: sqlcipher.Connection, after: int, upto: int) -> int:
+    """How many items with a row key in (after, upto] have stored warnings: one short read
+    (a span of keys), so a long count never holds the file against a writer for long."""
+    row = conn.execute(
+        "SELECT count(*) FROM items WHERE rowid > ? AND rowid <= ? AND warnings <> '[]'",
+        (after, upto),
+    ).fetchone()
+    return int(row[0])
 
 
 def _text(value: Any) -> str:

@@ -216,7 +216,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
         "original", "stream", "playback", "events", "notes", "log_entries", "actor_names",
         "subject_labels", "last_verification", "sensitive_ids", "provenance", "hands", "history",
         "described_by", "note_authors", "kept_events", "anchors", "report_certificate", "lister",
-        "item", "copy_names",
+        "item", "copy_names", "own_connection",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
@@ -226,6 +226,11 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     playback = reader.playback(item.id)  # a connection of its own, read-only
     playback.read_at(0, 1 << 20)
     playback.close()
+    own = reader.own_connection()  # the list's background count: it reads, refuses writes
+    assert own.execute("SELECT count(*) FROM items").fetchone() == (1,)
+    with pytest.raises(sqlcipher.OperationalError, match=r"readonly|query_only"):
+        own.execute("DELETE FROM items")
+    own.close()
     reader.sensitive_ids()
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
     reader.last_verification(), reader.provenance()

@@ -12,7 +12,7 @@ from tests.helpers.case import edit_rows as edit
 from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
-from vault.evidence.listing import ItemLister, ItemRow
+from vault.evidence.listing import ItemLister, ItemRow, count_warned
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +100,29 @@ def test_keys_skip_a_gap_in_the_row_keys(case_file: Path) -> None:
         lister = ItemLister(case.conn)
         assert lister.keys() == [1, 3, 4, 10]
         assert [r.original_name for r in lister.rows([10]).values()] == ["Kodak_CX7530.jpg"]
+
+
+def test_the_items_with_warnings_are_counted_without_reading_them(tmp_path: Path, corpus: Path):
+    """The list's "with warnings: N" is one SQL count per span of row keys; spans add up
+    to the case's count, and a span holding only clean items counts none."""
+    path = tmp_path / "case.evault"
+    hostile = corpus / "hostile"
+    with Case.create(path, PASSPHRASE, title="Warned", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"])
+        import_paths(case, [hostile / "text-file-named.jpg", hostile / "empty.jpg"])
+        import_paths(case, [corpus / "camera" / "Kodak_CX7530.jpg"])
+    with Case.open(path, PASSPHRASE) as case:
+        statements: list[str] = []
+        case.conn.set_trace_callback(statements.append)
+        keys = ItemLister(case.conn).keys()
+        whole = sum(1 for item in list_items(case.conn) if item.warnings)
+        assert whole == 2
+        statements.clear()
+        assert count_warned(case.conn, 0, keys[-1]) == whole
+        assert [s for s in statements if "FROM items" in s] == [
+            f"SELECT count(*) FROM items WHERE rowid > 0 AND rowid <= {keys[-1]}"
+            " AND warnings <> '[]'"
+        ]
+        halves = count_warned(case.conn, 0, keys[1]) + count_warned(case.conn, keys[1], keys[-1])
+        assert halves == whole
+        assert count_warned(case.conn, 0, keys[0]) == 0  # the clean photo alone
