@@ -8,8 +8,9 @@ writer waits for a span at most. Items are never deleted and their warnings neve
 what was counted stays counted, and a later count reads only the keys added since.
 
 Thread lifecycle, the whole of it:
-- the thread creates no Qt object and touches none but one signal of the counter, which
-  lives on the UI thread; it emits plain ints, queued to the UI thread;
+- the thread creates no Qt object and touches none but two signals of the counter, which
+  lives on the UI thread; it emits plain ints, queued to the UI thread (the only Qt object
+  made for the thread is Qt's own record of it, made and freed in the thread itself);
 - `stop()` sets a flag, interrupts the running query and joins the thread. The workspace
   calls it when a job starts (a job's writes never wait for the count), when the case
   closes or locks, when its window is rebuilt or closes, and when the app quits;
