@@ -65,7 +65,7 @@ def test_locking_stops_and_joins_the_count_before_the_case_closes(
     window.on_case_ready(reopen(case))
     workspace = window.workspace
     workspace._count_warned()  # what the timer after a reload starts: a thread now
-    assert _counting_threads() or workspace.settled()
+    assert workspace.warned_counter.running()  # started, and not joined yet
     window.lock()  # the case's file closes: the count's connection and thread are gone first
     assert not _counting_threads()
     assert window.session is None and window.workspace is None
