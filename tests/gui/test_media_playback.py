@@ -3,11 +3,14 @@ position advances, pause, seek and volume work, and no plaintext copy reaches th
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from test_main_window import select
 
@@ -23,6 +26,19 @@ def watched_temp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("TMPDIR", str(folder))
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
+
+
+@pytest.fixture
+def freeze_watchdog(request: pytest.FixtureRequest):
+    """A function: end the whole run with every thread's stack if the test is not done
+    within `seconds`. A deadlock holds the GIL, so no Python timeout (pytest-timeout's
+    either) can fire; faulthandler's thread needs none. It writes to the real terminal."""
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        terminal = os.dup(2)
+    yield lambda seconds: faulthandler.dump_traceback_later(seconds, exit=True, file=terminal)
+    faulthandler.cancel_dump_traceback_later()
+    os.close(terminal)
 
 
 def _files(*roots: Path) -> dict[Path, int]:
@@ -169,4 +185,59 @@ def test_playback_goes_on_while_an_import_runs_and_after_it(
     after = _files(watched_temp, isolated_settings, tmp_path)
     changed = [p for p, size in after.items() if before.get(p) != size]
     assert [p for p in changed if _holds(p, needle)] == []
+    player.stop()
+
+
+@pytest.mark.slow
+def test_stopping_a_video_during_an_import_never_freezes_the_app(
+    qtbot, case_window, import_and_wait, corpus, freeze_watchdog
+):
+    """The user stops a playing video (picks another item, the case locks) while an import
+    writes, just as one of Qt's playback threads is running Python: our readData, a Qt
+    message handler (pytest-qt's got "No audio device detected" from the audio thread when
+    this froze in CI) or, here, a slot on the video sink. Stopping waits for those threads;
+    it must not hold the GIL they need. Every stop returns, and playback starts again."""
+    original = VIDEO / "FLIR_Thermal.mp4"
+    import_and_wait(case_window, [original])
+    select(case_window, original.name)
+    workspace, session = case_window.workspace, case_window.session
+    player = workspace.preview.player
+    item = workspace.items.current_item()
+    armed, inside, go = threading.Event(), threading.Event(), threading.Event()
+    threads: set[str] = set()
+
+    def on_frame(_frame: object) -> None:  # on Qt's video thread (a direct connection)
+        if armed.is_set():
+            armed.clear()
+            threads.add(threading.current_thread().name)
+            inside.set()
+            go.wait(timeout=30)  # in Python, GIL released, until the main thread stops
+
+    sink = player.video.videoSink()
+    sink.videoFrameChanged.connect(on_frame, Qt.ConnectionType.DirectConnection)
+    freeze_watchdog(300)
+    stopped_while_busy = []
+    try:
+        case_window.import_paths([corpus / "camera", corpus / "phone"])
+        for _round in range(5):
+            inside.clear()
+            go.clear()
+            armed.set()
+            player.load(item, workspace.reader.playback(item.id))
+            player.player.play()
+            qtbot.waitUntil(inside.is_set, timeout=30_000)
+            go.set()
+            stopped_while_busy.append(session.busy)
+            player.stop()  # the user leaves the video: this froze the app for good
+        assert any(stopped_while_busy), "the import ended before the first stop"
+        assert threads and threading.main_thread().name not in threads
+    finally:
+        armed.clear()
+        go.set()  # the video thread never waits on a failed test
+        qtbot.waitUntil(lambda: not session.busy, timeout=120_000)
+        sink.videoFrameChanged.disconnect(on_frame)
+    player.load(item, workspace.reader.playback(item.id))
+    with qtbot.waitSignal(player.player.positionChanged, timeout=15_000,
+                          check_params_cb=lambda ms: ms > 200):  # fmt: skip
+        player.player.play()
     player.stop()

@@ -100,7 +100,7 @@ class MediaPlayer(QWidget):
     def load(self, item: Item, reader: BlobReader) -> None:
         """Stream `item` from the case file; paused at the start until Play. The player
         owns `reader` from now on and closes it (and its connection) in `stop()`."""
-        self.stop()
+        self.stop()  # so setSourceDevice, which keeps the GIL, has no playback to wait for
         self._item, self._reader = item, reader
         self._device = BlobDevice(reader, self)
         is_video = item.mime.startswith("video/")
@@ -110,17 +110,21 @@ class MediaPlayer(QWidget):
         self.player.setSourceDevice(self._device, QUrl(item.original_name))
 
     def stop(self) -> None:
-        """Stop and let go of the stream (the case is locking, or another item is shown)."""
-        # The player first: a reader closed under Qt's reading thread would answer it with
-        # empty reads mid-file, which it retries for ever. (Stopping waits for a read that
-        # waits out a job's write: a few seconds at worst, see CaseReader.playback.)
-        self.player.stop()
-        self.player.setSource(QUrl())  # lets go of the device
+        """Stop and let go of the stream (the case is locking, or another item is shown).
+        Returns promptly, even while Qt's playback threads are reading or running Python."""
+        if self._reader is not None:
+            # First: a read in flight (waiting out an import's write) gives up, and from now
+            # on the device is at its end, so Qt's reading threads finish at once.
+            self._reader.close()
+        # Only setSource, never QMediaPlayer.stop(): stopping waits for Qt's playback threads
+        # (the renderers, with blocking calls; the loader; the reader), and those may be
+        # running Python (BlobDevice.readData, a Qt message handler, a slot), which needs the
+        # GIL. PySide6 keeps the GIL through stop() and setSourceDevice() - a deadlock - but
+        # releases it for setSource() (allow-thread in its typesystem), which stops as well.
+        self.player.setSource(QUrl())
         if self._device is not None:
             self._device.close()
             self._device.deleteLater()
-        if self._reader is not None:
-            self._reader.close()
         self._device, self._reader, self._item = None, None, None
 
     def showing(self, item_id: str) -> bool:

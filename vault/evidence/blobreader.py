@@ -53,8 +53,14 @@ class BlobReader:
         self._cached: tuple[int, bytes] = (-1, b"")
         self._owns, self._wait, self._closed = owns_connection, wait, False
 
+    @property
+    def closed(self) -> bool:
+        """Whether `close()` was called: every read returns b"" from then on."""
+        return self._closed
+
     def close(self) -> None:
-        """No more reads (they return b""); the reader's own connection is closed."""
+        """No more reads (they return b""); the reader's own connection is closed. A read
+        in flight, even one waiting out a writer, gives up within one busy timeout."""
         self._closed = True  # first, so a read waiting for the writer gives up
         with self._lock:
             if self._owns:

@@ -78,3 +78,26 @@ def test_a_read_that_waits_out_a_long_write_in_vain_ends_short_and_the_next_one_
     assert reader.read_at(0, 1000) == VIDEO.read_bytes()[:1000]
     reader.close()
     case.close()
+
+
+def test_closing_the_reader_ends_a_read_that_waits_out_a_write(tmp_path: Path) -> None:
+    """The player stops while its read waits for an import's write (the file held by the
+    writer): closing the reader ends that read at once, short, instead of after the wait,
+    so stopping never waits for the import; later reads return nothing."""
+    case = new_case(tmp_path)
+    [item] = import_paths(case, [VIDEO]).imported
+    blob_id = next(i for i in list_items(case.conn) if i.id == item.id).blob_id
+    reader = BlobReader(case.file.reader(), blob_id, owns_connection=True, wait=600.0)
+    read: list[bytes] = []
+    with case.act("item.import", subject="x") as act:
+        store_bytes(act.conn, os.urandom(16 << 20))  # spills: the writer holds the file
+        worker = threading.Thread(target=lambda: read.append(reader.read_at(0, 1000)))
+        worker.start()
+        worker.join(timeout=0.5)
+        assert worker.is_alive()  # waiting for the writer (up to 10 minutes)
+        reader.close()
+        worker.join(timeout=30)
+        assert read == [b""] and reader.closed
+        act.abandon()
+    assert reader.read_at(0, 1000) == b""
+    case.close()
