@@ -66,14 +66,26 @@ def text_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def utf8_lines(data: bytes) -> Iterator[str]:
-    """`text_lines(data.decode("utf-8", "replace"))`, one line at a time: a long log is
-    never held as a second, decoded copy nor as a list of its lines. (A line break byte
-    never stands inside a UTF-8 sequence, so decoding line by line gives the same text.)"""
+def line_spans(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `data` as `utf8_lines` splits it: a log's lines can be
+    found again later by where they stand, without holding them (issue 17)."""
     if not data:
         return
     start, end = 0, len(data) - 1 if data.endswith(b"\n") else len(data)
     while (stop := data.find(b"\n", start, end)) >= 0:
-        yield data[start:stop].decode("utf-8", "replace").removesuffix("\r")
+        yield start, stop
         start = stop + 1
-    yield data[start:end].decode("utf-8", "replace").removesuffix("\r")
+    yield start, end
+
+
+def utf8_line(data: bytes, start: int, end: int) -> str:
+    """The line of `data` between `start` and `end` (a span of `line_spans`), decoded."""
+    return data[start:end].decode("utf-8", "replace").removesuffix("\r")
+
+
+def utf8_lines(data: bytes) -> Iterator[str]:
+    """`text_lines(data.decode("utf-8", "replace"))`, one line at a time: a long log is
+    never held as a second, decoded copy nor as a list of its lines. (A line break byte
+    never stands inside a UTF-8 sequence, so decoding line by line gives the same text.)"""
+    for start, end in line_spans(data):
+        yield utf8_line(data, start, end)

@@ -17,7 +17,7 @@ import hashlib
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +27,7 @@ from cryptography import x509
 
 from vault.case.handle import Case
 from vault.custody.entry import Entry, Finding, read_entries
+from vault.custody.logchain import by_seq, notable
 from vault.custody.tsa import Tsa
 from vault.errors import VaultError
 from vault.evidence.blobstore import blob_chunks, store_bytes
@@ -280,25 +281,27 @@ class AnchorSummary:
 
 
 def verify_anchors(
-    entries: list[Entry],
+    entries: Sequence[Entry],
     load: Callable[[str], bytes | None],
     roots: list[x509.Certificate],
 ) -> AnchorSummary:
     """Check every `anchor.timestamp` of a chain. `load(sha256)` gives stored bytes (the
     response, or the CA kept with it); `roots` are the CAs this computer's user trusts."""
     summary = AnchorSummary(length=len(entries))
-    by_seq = {e.seq: e for e in entries}
+    anchors = [e for e in notable(entries) if e.action == ACTION]
+    if not anchors:
+        return summary  # nothing to check, nor any clock to hold to a token
+    at_seq = by_seq(entries)
     kept_cas: dict[str, list[x509.Certificate]] = {}  # one parse per kept CA, not per token
-    for entry in entries:
-        if entry.action == ACTION:
-            check = _check_anchor(entry, by_seq, load, roots, kept_cas)
-            summary.anchors.append(check)
-            if not check.valid:
-                summary.findings.append(Finding(entry.seq, check.reason))
-            elif not check.trusted:
-                summary.findings.append(Finding(entry.seq, _(
-                    "valid time-stamp, but its TSA ({tsa}) is not trusted on this computer"
-                ).format(tsa=check.tsa), "warning"))  # fmt: skip
+    for entry in anchors:
+        check = _check_anchor(entry, at_seq, load, roots, kept_cas)
+        summary.anchors.append(check)
+        if not check.valid:
+            summary.findings.append(Finding(entry.seq, check.reason))
+        elif not check.trusted:
+            summary.findings.append(Finding(entry.seq, _(
+                "valid time-stamp, but its TSA ({tsa}) is not trusted on this computer"
+            ).format(tsa=check.tsa), "warning"))  # fmt: skip
     summary.findings += _clock_ahead(entries, [a for a in summary.anchors if a.valid])
     return summary
 
@@ -310,7 +313,7 @@ def missing_reason() -> str:
 
 def _check_anchor(
     entry: Entry,
-    by_seq: dict[int, Entry],
+    by_seq: Callable[[int], Entry | None],
     load: Callable[[str], bytes | None],
     roots: list[x509.Certificate],
     kept_cas: dict[str, list[x509.Certificate]],
@@ -318,7 +321,7 @@ def _check_anchor(
     d = entry.details
     check = AnchorCheck(entry.seq, _int(d.get("head_seq")), str(d.get("gen_time", "")),
                         str(d.get("tsa", "")), str(d.get("url", "")), False, False)  # fmt: skip
-    head = by_seq.get(check.head_seq)
+    head = by_seq(check.head_seq)
     digest = (entry.content or {}).get("digest")
     der = load(digest) if isinstance(digest, str) else None
     if head is None or check.head_seq >= entry.seq or d.get("head") != head.entry_hash.hex():
@@ -375,7 +378,7 @@ def _check_token(
     check.reason = reason or _("no CA certificate to check the time-stamp against")
 
 
-def _clock_ahead(entries: list[Entry], anchors: list[AnchorCheck]) -> list[Finding]:
+def _clock_ahead(entries: Sequence[Entry], anchors: list[AnchorCheck]) -> list[Finding]:
     """Entries a token proves earlier than their own `at`: the recording clock ran ahead.
     Each entry is held to the earliest time any anchor covering it proves (one pass).
     `at` is fixed-width RFC 3339 UTC, so comparing the text compares the times."""

@@ -263,25 +263,32 @@ def parse_jsonl(lines: Iterable[str]) -> Iterator[Entry]:
     """Parse `custody.jsonl` strictly: a repeated key anywhere (readers would disagree on
     which value counts) or an unknown field in a line is a refusal naming the line."""
     for n, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                obj = json.loads(line, object_pairs_hook=_unique_pairs)
-            except _RepeatedKey as err:
-                raise InvalidInput(
-                    _("Line {n} of the custody log repeats the key {key!r}.").format(
-                        n=n, key=err.key)
-                ) from None  # fmt: skip
-            except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
-                raise InvalidInput(
-                    _("Line {n} of the custody log is not valid JSON.").format(n=n)
-                ) from None
-            unknown = sorted(set(obj) - set(LINE_FIELDS)) if isinstance(obj, dict) else []
-            if unknown:
-                raise InvalidInput(
-                    _("Line {n} of the custody log has an unknown field {key!r}.").format(
-                        n=n, key=unknown[0])
-                )  # fmt: skip
-            yield from_json(obj, n)
+        entry = parse_line(line, n)
+        if entry is not None:
+            yield entry
+
+
+def parse_line(line: str, n: int) -> Entry | None:
+    """Line `n` of a `custody.jsonl`, parsed as `parse_jsonl` does; None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line, object_pairs_hook=_unique_pairs)
+    except _RepeatedKey as err:
+        raise InvalidInput(
+            _("Line {n} of the custody log repeats the key {key!r}.").format(n=n, key=err.key)
+        ) from None
+    except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
+        raise InvalidInput(
+            _("Line {n} of the custody log is not valid JSON.").format(n=n)
+        ) from None
+    unknown = sorted(set(obj) - set(LINE_FIELDS)) if isinstance(obj, dict) else []
+    if unknown:
+        raise InvalidInput(
+            _("Line {n} of the custody log has an unknown field {key!r}.").format(
+                n=n, key=unknown[0])
+        )  # fmt: skip
+    return from_json(obj, n)
 
 
 def _int(value: Any) -> int:

@@ -14,12 +14,14 @@ and a later package from the same source case must extend it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.custody.entry import Entry, Finding, utc_now
+from vault.custody.logchain import entry_hashes, first_with_seq
 from vault.errors import PackageRefused
 from vault.i18n import _
 from vault.userdirs import data_dir, write_atomically
@@ -89,12 +91,12 @@ def record_head(conn: sqlcipher.Connection, case_id: str) -> None:
     write_atomically(witness_path(case_id), json.dumps(doc, indent=2).encode("utf-8"))
 
 
-def rewritten_chain(case_id: str, entries: list[Entry]) -> Finding | None:
+def rewritten_chain(case_id: str, entries: Sequence[Entry]) -> Finding | None:
     """A package's chain of a case this computer witnessed: the rewrite finding when the
     chain reaches the witnessed seq with another entry there. (A shorter chain is an older
     package, not a finding: the witness holds only the furthest head.)"""
     seen = read_witness(case_id)
-    at = next((e for e in entries if e.seq == seen.seq), None) if seen else None
+    at = first_with_seq(entries, seen.seq) if seen else None
     if seen is None or at is None or at.entry_hash.hex() == seen.entry_hash:
         return None
     return Finding(seen.seq, _(
@@ -133,14 +135,14 @@ def _kept_hashes(conn: sqlcipher.Connection, source_case: str, creator: str) -> 
 
 
 def refuse_rewritten_sender(
-    conn: sqlcipher.Connection, source_case: str, chain: list[Entry]
+    conn: sqlcipher.Connection, source_case: str, chain: Sequence[Entry]
 ) -> None:
     """Refuse a package whose sender chain does not extend every head received before from
     the same source: the same case id made by the same creator (a stranger's chain claiming
     the id is kept apart, DESIGN §5, and is no witness of this one)."""
     creator = chain[0].actor if chain and chain[0].seq == 0 else ""
     kept = _kept_hashes(conn, source_case, creator)
-    hashes = {e.entry_hash.hex() for e in chain}
+    hashes = {h.hex() for h in entry_hashes(chain)}
     for head, at in received_heads(conn, source_case):
         if head in kept and head not in hashes:
             raise PackageRefused([Finding(None, _(

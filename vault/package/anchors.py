@@ -14,12 +14,13 @@ CA files share `data/anchors/tsa/`. verify-package reports them chain by chain.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from cryptography import x509
 
 from vault.custody.anchors import ACTION, AnchorSummary, missing_reason, verify_anchors
 from vault.custody.entry import Entry, Finding
+from vault.custody.logchain import notable
 
 ANCHORS = "data/anchors/"
 Load = Callable[[str], bytes | None]
@@ -49,13 +50,13 @@ def anchor_files(entries: list[Entry], load: Load, folder: str = ANCHORS) -> dic
 
 
 def shipped_anchors(
-    entries: list[Entry], files: dict[str, bytes | None], folder: str = ANCHORS
+    entries: Sequence[Entry], files: dict[str, bytes | None], folder: str = ANCHORS
 ) -> dict[str, bytes]:
     """SHA-256 -> bytes of the chain's tokens and CA files as the package holds them, under
     the digest its anchor entries sign (what verification and receive look them up by).
     Files are found by the names export gives them, so an edited token is "changed"."""
     by_digest: dict[str, bytes] = {}
-    for entry in entries:
+    for entry in notable(entries):
         if entry.action != ACTION:
             continue
         digest, ca_sha = (entry.content or {}).get("digest"), entry.details.get("ca_sha256")
@@ -68,7 +69,7 @@ def shipped_anchors(
 
 
 def package_anchors(
-    entries: list[Entry],
+    entries: Sequence[Entry],
     files: dict[str, bytes | None],
     roots: list[x509.Certificate],
     case_id: str | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -18,6 +18,7 @@ from vault.custody.entry import (
     parse_jsonl,
     read_entries,
 )
+from vault.custody.logchain import LoggedChain, notable
 from vault.evidence.derive import check_derivations
 from vault.i18n import _
 
@@ -30,7 +31,7 @@ JsonObject = dict[str, Any]
 # A package's chains are keyed by case id (one file per case); a case's kept chains by
 # ChainKey, since two chains may claim one case id; `case_of` reads either kind of key.
 ChainKey = tuple[str, str]  # (source case id, the fingerprint of its creator)
-Chains = Mapping[Any, list[Entry]]
+Chains = Mapping[Any, Sequence[Entry]]  # a package's: LoggedChain
 
 
 def safe_name(name: str) -> str:
@@ -50,10 +51,10 @@ def original_path(item_id: str, name: str) -> str:
     return f"data/originals/{item_id}/{safe_name(name)}"
 
 
-def sources_of(entries: list[Entry]) -> list[str]:
+def sources_of(entries: Sequence[Entry]) -> list[str]:
     """The source cases that this chain's package.import entries link to."""
     found = []
-    for entry in entries:
+    for entry in notable(entries):
         if entry.action == "package.import":
             source = entry.details.get("source_case")
             if isinstance(source, str) and source not in found:
@@ -65,7 +66,7 @@ def case_of(key: str | ChainKey) -> str:
     return key if isinstance(key, str) else key[0]
 
 
-def creator_of(entries: list[Entry]) -> str:
+def creator_of(entries: Sequence[Entry]) -> str:
     """Who created a chain: the actor of its case.create (seq 0)."""
     return entries[0].actor if entries and entries[0].seq == 0 else ""
 
@@ -76,11 +77,7 @@ class Lineage:
 
     def __init__(self, chains: Chains) -> None:
         self.chains = chains
-        self._at = {
-            (case_of(key), entry.entry_hash.hex()): (key, n)
-            for key, entries in chains.items()
-            for n, entry in enumerate(entries)
-        }
+        self._at: dict[Any, dict[str, int]] = {}  # a listed chain's entry hashes, when asked
         self._cases = {case_of(key) for key in chains}
         self._entered: dict[Any, dict[str, int]] = {}
 
@@ -91,7 +88,19 @@ class Lineage:
             return None
         if not isinstance(source, str) or not isinstance(head, str):
             return None
-        return self._at.get((source, head))
+        found = None  # the last chain of that case holding the head, at its last place
+        for key, entries in self.chains.items():
+            if case_of(key) == source and (n := self._index_of(key, entries, head)) is not None:
+                found = (key, n)
+        return found
+
+    def _index_of(self, key: Any, entries: Sequence[Entry], head: str) -> int | None:
+        """Index of the last entry of chain `key` whose entry hash is `head` (hex)."""
+        if isinstance(entries, LoggedChain):
+            return entries.last_index_of(head)  # found in its hashes: nothing parsed again
+        if key not in self._at:
+            self._at[key] = {entry.entry_hash.hex(): n for n, entry in enumerate(entries)}
+        return self._at[key].get(head)
 
     def has_case(self, case_id: str) -> bool:
         return case_id in self._cases
@@ -99,9 +108,12 @@ class Lineage:
     def entered_at(self, key: Any) -> dict[str, int]:
         """item id -> the index of the first entry of chain `key` that brought it in;
         built once per chain, so tracing n items costs n look-ups, not n scans."""
+        chain = self.chains.get(key, [])
+        if isinstance(chain, LoggedChain):
+            return chain.entered_at()  # indexed as the chain was read
         if key not in self._entered:
             found: dict[str, int] = {}
-            for n, entry in enumerate(self.chains.get(key, [])):
+            for n, entry in enumerate(chain):
                 for item_id in entered_digests(entry):
                     found.setdefault(item_id, n)
             self._entered[key] = found
@@ -114,7 +126,7 @@ def chain_order(own: Any, chains: Chains | Lineage) -> list[Any]:
     lineage = chains if isinstance(chains, Lineage) else Lineage(chains)
     order, queue = [own], [own]
     while queue:
-        for entry in lineage.chains.get(queue.pop(0), []):
+        for entry in notable(lineage.chains.get(queue.pop(0), [])):
             linked = lineage.link(entry)
             if linked is not None and linked[0] not in order:
                 order.append(linked[0])
@@ -126,7 +138,7 @@ def descriptions(own: Any, chains: Chains) -> dict[str, dict[str, Any]]:
     """item id -> the latest item.describe details; a later holder's description wins."""
     found: dict[str, dict[str, Any]] = {}
     for key in chain_order(own, chains):
-        for entry in chains.get(key, []):
+        for entry in notable(chains.get(key, [])):
             subject = entry.content.get("subject") if entry.content else None
             if entry.action == "item.describe" and isinstance(subject, str):
                 found[subject] = entry.details

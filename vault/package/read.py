@@ -97,8 +97,13 @@ def open_package(path: Path | str, secret: str | None = None) -> Iterator[Packag
 
 
 def _folder_members(root: Path) -> Iterator[Member]:
-    for path in sorted(_walk(root, MAX_FILES + 1)):
-        rel = path.relative_to(root).as_posix()
+    # Names, not Path objects: a Path costs a kilobyte or more (each of its parts a string),
+    # and a big package holds tens of thousands of files (issue 17).
+    prefix = os.path.join(str(root), "")
+    names = [path[len(prefix) :].replace(os.sep, "/") for path in _walk(root, MAX_FILES + 1)]
+    names.sort(key=_path_order)
+    for rel in names:
+        path = prefix + rel
         mode = os.lstat(path).st_mode
         if not stat.S_ISREG(mode):
             raise BadArchive(
@@ -108,20 +113,26 @@ def _folder_members(root: Path) -> Iterator[Member]:
             yield rel, os.fstat(f.fileno()).st_size, f.read
 
 
-def _walk(root: Path, limit: int | None = None) -> Iterator[Path]:
+def _path_order(rel: str) -> str:
+    """Sort key placing names as sorting their Paths does: part by part (a separator sorts
+    before any character), with case folded where the file system folds it."""
+    return os.path.normcase(rel).replace(os.sep, "\0").replace("/", "\0")
+
+
+def _walk(root: Path, limit: int | None = None) -> Iterator[str]:
     """Every non-folder below `root`, at most `limit` of them. A loop, not recursion: a
     hostile package may nest folders thousands deep."""
-    pending, found = [root], 0
+    pending, found = [str(root)], 0
     while pending:
         with os.scandir(pending.pop()) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(Path(entry.path))
+                    pending.append(entry.path)
                     continue
                 found += 1
                 if limit is not None and found > limit:
                     return
-                yield Path(entry.path)
+                yield entry.path
 
 
 def _strip_top_folder(members: Iterator[Member]) -> Iterator[Member]:
@@ -208,7 +219,7 @@ def package_size(path: Path) -> int:
     """Bytes to read, for progress: the folder's files or the archive itself."""
     path = Path(path)
     if path.is_dir():
-        return sum(p.stat().st_size for p in _walk(path) if p.is_file())
+        return sum(os.stat(p).st_size for p in _walk(path) if os.path.isfile(p))
     return path.stat().st_size
 
 

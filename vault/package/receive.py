@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -213,7 +213,7 @@ def _keep_anchors(conn: sqlcipher.Connection, contents: PackageContents) -> None
     """Keep the time-stamp tokens (and their CA files) of the sender's chain and of every
     chain it carried, so they travel on when this case exports (DESIGN §8). Only the very
     bytes a signed anchor entry names are kept, content-addressed in the blob store."""
-    chains: list[tuple[str | None, list[Entry]]] = [(None, contents.entries)]
+    chains: list[tuple[str | None, Sequence[Entry]]] = [(None, contents.entries)]
     chains += list(contents.lineage.items())
     for case_id, entries in chains:
         kept = shipped_anchors(entries, dict(contents.anchors), token_folder(case_id))

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from vault.custody.entry import Entry, Finding, to_jsonl
+from vault.custody.logchain import notable
 from vault.i18n import _
 from vault.package.bagit import BagCheck
 from vault.package.read import ORIGINALS, ScannedBag
@@ -78,7 +80,9 @@ def export_details(
     }
 
 
-def check_signed_files(scanned: ScannedBag, bag: BagCheck, entries: list[Entry]) -> list[Finding]:
+def check_signed_files(
+    scanned: ScannedBag, bag: BagCheck, entries: Sequence[Entry]
+) -> list[Finding]:
     """Every file, the custody log's bytes, the withheld entries and bag-info.txt are what
     the closing export entry signed; for an older package, a warning of what is unsigned."""
     closing = entries[-1] if entries else None
@@ -133,8 +137,8 @@ def _custody_problems(scanned: ScannedBag, closing: Entry) -> list[str]:
     return problems
 
 
-def _withheld_problems(entries: list[Entry], signed: Any) -> list[str]:
-    shipped = sorted(e.seq for e in entries if e.content is None)
+def _withheld_problems(entries: Sequence[Entry], signed: Any) -> list[str]:
+    shipped = sorted(e.seq for e in notable(entries) if e.content is None)
     if shipped == signed:
         return []
     return [_("entries {seqs} are withheld, but the export entry signed {signed}").format(

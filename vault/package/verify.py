@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,11 +19,12 @@ from vault.case.identity import fingerprint as key_fingerprint
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import AnchorSummary
 from vault.custody.chain import verify_chain
-from vault.custody.entry import ITEM_ENTERING, ChainResult, Entry, Finding, parse_jsonl
+from vault.custody.entry import ITEM_ENTERING, ChainResult, Entry, Finding
+from vault.custody.logchain import LoggedChain, notable
 from vault.custody.tsa import trusted_roots
 from vault.custody.witness import rewritten_chain
 from vault.errors import InvalidInput
-from vault.evidence.derive import check_derivations, derivations
+from vault.evidence.derive import check_derivations, derivation, derivations
 from vault.i18n import _
 from vault.package.anchors import ANCHORS, package_anchors
 from vault.package.bagit import BagCheck, validate
@@ -40,7 +41,6 @@ from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_packag
 from vault.package.signed import MANIFEST, check_signed_files
 from vault.progress import Cancel, Progress
 from vault.sharedjson import shared_pairs
-from vault.text import utf8_lines
 
 
 @dataclass
@@ -48,8 +48,8 @@ class PackageContents:
     """What receive needs from a verified package."""
 
     doc: JsonObject
-    entries: list[Entry]
-    lineage: dict[str, list[Entry]]
+    entries: Sequence[Entry]  # read from the logs: LoggedChain (vault.custody.logchain)
+    lineage: dict[str, Sequence[Entry]]
     logs: dict[str, bytes]  # case id -> its custody.jsonl, verbatim (read: utf8_lines)
     keys: dict[str, bytes]
     head: str
@@ -120,7 +120,6 @@ def verify_package(
     result.is_bag = bag.ok
     result.check(_("The bag is complete and every checksum matches"), _plain(bag.problems))
     doc, repeated = _strict_json(scanned, "data/case.json")
-    _let_go(scanned, ["data/case.json"])
     log = _data(scanned, "data/custody.jsonl")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or log is None:
         result.check(_("It is an evidence package"), _plain([_(
@@ -202,8 +201,10 @@ def _text(scanned: ScannedBag, name: str) -> str | None:
 
 def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
     """The parsed file (None if it is not JSON) and every key an object repeats: a reader
-    that keeps the first and one that keeps the last would see different documents."""
+    that keeps the first and one that keeps the last would see different documents. Its
+    kept bytes are let go of once decoded, before the parse builds its objects."""
     text = _text(scanned, name)
+    _let_go(scanned, [name])
     repeated: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -217,13 +218,16 @@ def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
         return None, repeated
 
 
-def _chain(log: bytes, case_id: str | None, label: str) -> tuple[list[Entry], ChainResult]:
-    try:  # parsed line by line: the log is never held decoded, nor as a list of lines
-        entries = list(parse_jsonl(utf8_lines(log)))
+def _chain(log: bytes, case_id: str | None, label: str) -> tuple[LoggedChain, ChainResult]:
+    """The log's chain, verified as it is read line by line: its thousands of item.imports
+    are checked and let go of, only indexed (vault.custody.logchain)."""
+    entries = LoggedChain(log)
+    try:
+        result = verify_chain(entries.reading(), case_id)
     except InvalidInput as err:
-        return [], ChainResult(findings=[Finding(None, f"{label}{err}")])
-    result = verify_chain(entries, case_id)
-    found = [*result.findings, *check_derivations(entries)]
+        return LoggedChain(), ChainResult(findings=[Finding(None, f"{label}{err}")])
+    derived = any(derivation(e) is not None for e in entries.notable())
+    found = [*result.findings, *(check_derivations(entries) if derived else [])]
     result.findings = [Finding(f.seq, label + f.reason, f.level) for f in found]
     return entries, result
 
@@ -238,7 +242,8 @@ def _verify_contents(
 ) -> None:
     entries, chain = _chain(log, None, "")
     result.check(_("The custody log verifies (hashes, links, signatures)"), chain.findings)
-    chains, logs, keys, problems = {}, {}, dict(chain.keys), []
+    chains: dict[str, Sequence[Entry]] = {}
+    logs, keys, problems = {}, dict(chain.keys), []
     for name in sorted(n for n in scanned.files if n.startswith("data/lineage/")):
         case_id = name.rsplit("/", 1)[1].removesuffix(".jsonl")
         logs[case_id] = _data(scanned, name) or b""
@@ -265,7 +270,9 @@ def _verify_contents(
                  _check_closing(doc, entries, bag))  # fmt: skip
     result.check(_("Every file is the one the export entry signed"),
                  check_signed_files(scanned, bag, entries))  # fmt: skip
-    files = {name: f.data for name, f in scanned.files.items()}
+    files: dict[str, bytes | None] = {  # the kept files: anchors are looked up among them
+        name: f.data for name, f in scanned.files.items() if f.data is not None
+    }
     result.anchors = package_anchors(entries, files, trusted_roots())
     if result.anchors.anchors:
         result.check(_("Every time-stamp anchor verifies"), result.anchors.findings)
@@ -296,7 +303,9 @@ def _check_earlier_anchors(
         result.check(_("Every earlier holder's time-stamp anchor verifies"), problems)
 
 
-def _check_links(own: str, entries: list[Entry], lineage: dict[str, list[Entry]]) -> list[Finding]:
+def _check_links(
+    own: str, entries: Sequence[Entry], lineage: dict[str, Sequence[Entry]]
+) -> list[Finding]:
     """Every lineage log must be one that a package.import in the package's custody links
     to (by case id and head); none may claim the package's own case. A log nobody links
     to proves nothing, and a receiver would keep it as that case's log."""
@@ -325,7 +334,7 @@ def _check_keys(scanned: ScannedBag, keys: dict[str, bytes]) -> list[Finding]:
     return problems
 
 
-def _check_case(doc: JsonObject, entries: list[Entry], chain: ChainResult) -> list[Finding]:
+def _check_case(doc: JsonObject, entries: Sequence[Entry], chain: ChainResult) -> list[Finding]:
     created = entries[0].details if entries else {}
     case = _object(doc.get("case"))
     problems = []
@@ -363,11 +372,11 @@ def _object(value: object) -> JsonObject:
     return value if isinstance(value, dict) else {}
 
 
-def introductions(entries: list[Entry]) -> dict[str, JsonObject]:
+def introductions(entries: Sequence[Entry]) -> dict[str, JsonObject]:
     """fingerprint -> the signed details that introduced the key (case.create at seq 0, or
     identity.add); what is shown about a person comes from here, never from case.json."""
     found: dict[str, JsonObject] = {}
-    for e in entries:
+    for e in notable(entries):
         if (e.action == "case.create" and e.seq == 0) or e.action == "identity.add":
             key = _hex(e.details.get("public_key"))
             if key is not None and len(key) == 32:
@@ -431,20 +440,23 @@ def _imported_names(chains: Chains) -> set[tuple[str, str]]:
     """(item id, original name) of every signed item.import or item.derive in any chain:
     built once, so each item's check is a look-up, not a scan of every entry. A hostile entry's
     non-text name matches nothing (and must not reach the set unhashed)."""
-    return {
+    found = {
         (e.subject, name)
         for chain in chains.values()
-        for e in chain
+        for e in notable(chain)
         if e.action in ITEM_ENTERING
         and e.subject is not None
         and isinstance(name := e.details.get("original_name"), str)
     }
+    for chain in chains.values():  # a logged chain's item.imports, named as it was read
+        found |= chain.imported_names if isinstance(chain, LoggedChain) else set()
+    return found
 
 
-def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, object]]:
+def _signed_note_digests(entries: Sequence[Entry]) -> dict[str, tuple[int, object]]:
     """note id -> (seq, digest): its own note entry, or the package.import that brought it."""
     found: dict[str, tuple[int, object]] = {}
-    for e in entries:
+    for e in notable(entries):
         if e.action in ("note.add", "note.amend") and e.content and e.subject is not None:
             found[e.subject] = (e.seq, e.content.get("digest"))
         elif e.action == "package.import" and isinstance(e.details.get("notes"), list):
@@ -454,12 +466,12 @@ def _signed_note_digests(entries: list[Entry]) -> dict[str, tuple[int, object]]:
     return found
 
 
-def _check_notes(doc: JsonObject, entries: list[Entry], chains: Chains) -> list[Finding]:
+def _check_notes(doc: JsonObject, entries: Sequence[Entry], chains: Chains) -> list[Finding]:
     signed = _signed_note_digests(entries)
     written = {  # note id -> its note.add / note.amend, in this chain or a lineage one
         subject: e
         for chain in chains.values()
-        for e in chain
+        for e in notable(chain)
         if e.action in ("note.add", "note.amend") and (subject := e.subject) is not None
     }
     problems: list[Finding] = []
@@ -517,7 +529,7 @@ def _signed(latest: Mapping[str, object], item_id: object) -> object:
     return latest.get(item_id, {}) if isinstance(item_id, str) else {}
 
 
-def _check_closing(doc: JsonObject, entries: list[Entry], bag: BagCheck) -> list[Finding]:
+def _check_closing(doc: JsonObject, entries: Sequence[Entry], bag: BagCheck) -> list[Finding]:
     last = entries[-1] if entries else None
     if last is None or last.action != "package.export":
         return [Finding(None, _("the log does not end with this package's export entry"))]
@@ -538,7 +550,11 @@ def _check_closing(doc: JsonObject, entries: list[Entry], bag: BagCheck) -> list
 
 
 def _summarise(
-    result: PackageVerification, doc: JsonObject, entries: list[Entry], chains: Chains, own: str
+    result: PackageVerification,
+    doc: JsonObject,
+    entries: Sequence[Entry],
+    chains: Chains,
+    own: str,
 ) -> None:
     case = _object(doc.get("case"))
     result.package_id = str(doc.get("package", ""))
@@ -557,7 +573,7 @@ def _summarise(
 
 
 def _copies(doc: JsonObject, chains: Chains) -> list[DerivedCopy]:
-    signed = derivations(e for chain in chains.values() for e in chain)
+    signed = derivations(e for chain in chains.values() for e in notable(chain))
     ids = {str(item.get("id")) for item in _items(doc)}
     copies = []
     for item in _items(doc):

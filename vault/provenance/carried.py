@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import posixpath
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from vault.custody.entry import Entry
+from vault.custody.logchain import notable
 from vault.evidence.filetype import InMemory
 from vault.evidence.probe import IN_MEMORY_LIMIT, MetadataProbe
 from vault.i18n import _
@@ -53,12 +54,12 @@ class Carried:
         return text + "; " + _("re-checked here: {state}").format(state=state_words(self.now))
 
 
-def carried_results(entries: list[Entry], doc: dict[str, Any]) -> list[Carried]:
+def carried_results(entries: Sequence[Entry], doc: dict[str, Any]) -> list[Carried]:
     """Every disclosed `item.provenance` entry of the package's own log, oldest first."""
     names = {str(i.get("id")): str(i.get("original_name", "")) for i in doc.get("items") or []
              if isinstance(i, dict)}  # fmt: skip
     found = []
-    for entry in entries:
+    for entry in notable(entries):
         content = entry.content or {}
         if entry.action == "item.provenance" and entry.subject:
             digest = str(content.get("digest") or "")
