@@ -143,6 +143,7 @@ def _close(
     signed_info = _signed_bag_info(case, package_id)
     file_list = file_list_text(_file_list(writer, files))
     commitments = export_details(file_list, plan.custody_before, plan.withheld, signed_info)
+    writer.written()  # the originals are on disk (or the export fails here, unlogged)
     details = {"package": package_id, "items": plan.item_ids, **extra, **commitments}
     with case.act("package.export", details=details) as act:
         closing = act.log()

@@ -19,27 +19,30 @@ from typing import BinaryIO
 from vault.errors import FileExists
 from vault.package.age import encrypting_writer
 from vault.package.bagit import declaration, manifest_text
+from vault.package.filesink import FileSink
 from vault.package.ziparchive import ZipStreamWriter
 from vault.platform import flush_tree
-from vault.private import create_file, make_folder, make_folders
+from vault.private import create_file, make_folder
 
 Chunks = Callable[[], Iterable[bytes]]
 ALGORITHMS = ("sha256", "sha512")
 
 
 class _Digester:
-    def __init__(self) -> None:
-        self.hashers = {a: hashlib.new(a) for a in ALGORITHMS}
+    def __init__(self, crc: bool = True) -> None:
+        self.hashers = [hashlib.sha256(), hashlib.sha512()]  # ALGORITHMS, in order
         self.crc = self.size = 0
+        self._crc = crc  # only a zip needs it
 
     def update(self, chunk: bytes) -> None:
-        for h in self.hashers.values():
+        for h in self.hashers:
             h.update(chunk)
-        self.crc = zlib.crc32(chunk, self.crc)
+        if self._crc:
+            self.crc = zlib.crc32(chunk, self.crc)
         self.size += len(chunk)
 
     def hexdigests(self) -> dict[str, str]:
-        return {a: h.hexdigest() for a, h in self.hashers.items()}
+        return {a: h.hexdigest() for a, h in zip(ALGORITHMS, self.hashers, strict=True)}
 
 
 class Spool:
@@ -91,6 +94,10 @@ class BagWriter:
     def add_bytes(self, path: str, data: bytes) -> dict[str, str]:
         return self.add(path, lambda: [data])
 
+    def written(self) -> None:
+        """Return once every file added so far is written (raising what failed): before
+        the export entry is logged, so that a full disk leaves no entry behind."""
+
     def payload_sizes(self) -> list[int]:
         return [s for p, s in self.sizes.items() if p.startswith("data/")]
 
@@ -123,34 +130,50 @@ class BagWriter:
 
 
 class FolderWriter(BagWriter):
+    """Files made on a second thread (vault/package/filesink.py) while this one reads and
+    hashes the next; durable all at once (one syncfs) before the rename seals them."""
+
     def __init__(self, final: Path) -> None:
         super().__init__(final)
         make_folder(self.temp)  # owner only: the package holds evidence in clear
         self._root = os.fspath(self.temp)
-        self._made: set[str] = {self._root}
+        self._made: set[str] = {self._root}  # every folder made under it, by plain path
+        self._sink = FileSink()
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
-        # Plain strings, and each folder made once: an export makes one folder per item.
         target = os.path.join(self._root, *path.split("/"))
-        folder = os.path.dirname(target)
-        if folder not in self._made:
-            if os.path.dirname(folder) in self._made:  # an item's folder: one mkdir, no stat
-                make_folder(folder)
-            else:
-                make_folders(self.temp, Path(folder))
-                self._made.update(_ancestors(folder, self._root))
-            self._made.add(folder)
-        digester = _Digester()
-        with create_file(target) as f:
-            for chunk in chunks():
-                f.write(chunk)
-                digester.update(chunk)
-        return digester  # made durable all at once by _flush, before the rename seals it
+        folders = self._new_folders(os.path.dirname(target))
+        opening: str | None = target
+        digester = _Digester(crc=False)
+        held: bytes | None = None  # one piece behind, so a one-piece file is one write
+        for chunk in chunks():
+            digester.update(chunk)
+            if held is not None:
+                self._sink.write(folders, opening, held, False)
+                folders, opening = (), None
+            held = chunk
+        self._sink.write(folders, opening, held or b"", True)
+        return digester
+
+    def _new_folders(self, folder: str) -> tuple[str, ...]:
+        """The folders to make, outermost first, for a file in `folder` (each made once,
+        known without a stat: the temporary folder and all under it are ours)."""
+        missing: list[str] = []
+        while folder not in self._made and len(folder) > len(self._root):
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        self._made.update(missing)
+        return tuple(reversed(missing))
+
+    def written(self) -> None:
+        self._sink.drain()
 
     def _flush(self) -> None:
+        self._sink.finish()
         flush_tree(self.temp)
 
     def abort(self) -> None:
+        self._sink.stop()
         shutil.rmtree(self.temp, ignore_errors=True)
 
 
@@ -185,13 +208,6 @@ class ZipWriter(BagWriter):
             pass
         self.file.close()
         self.temp.unlink(missing_ok=True)
-
-
-def _ancestors(folder: str, root: str) -> Iterator[str]:
-    """The folders between `root` and `folder`."""
-    while len(folder) > len(root):
-        yield folder
-        folder = os.path.dirname(folder)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -1,0 +1,117 @@
+"""A folder package's files are made on a second thread (vault/package/filesink.py) while
+the export reads and hashes the next items: the files are the same bytes, in full, and a
+cancelled or failed export leaves no package, no temporary folder and no export entry."""
+
+from __future__ import annotations
+
+import os
+import resource
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.case import new_case
+from vault.case.handle import Case
+from vault.errors import Cancelled
+from vault.evidence.ingest import import_paths
+from vault.package.export import export
+from vault.package.filesink import BATCH_BYTES, FileSink
+from vault.package.verify import verify_package
+
+BIG = 2 * (1 << 20) + 12345  # three pieces of the blob store's 1 MiB chunks
+
+
+@pytest.fixture
+def mixed_case(tmp_path: Path) -> Iterator[Case]:
+    """Small notes, an empty file, and one file larger than a chunk."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"note-{n:02}.txt").write_text(f"Witness {n}: the school roof.\n")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "video.bin").write_bytes(os.urandom(BIG))
+    case = new_case(tmp_path)
+    import_paths(case, [folder], source="folder test")
+    yield case
+    case.close()
+
+
+def _exports(case: Case) -> int:
+    rows = case.conn.execute("SELECT count(*) FROM custody WHERE action = 'package.export'")
+    return int(rows.fetchone()[0])
+
+
+def test_a_folder_package_holds_the_same_bytes_as_the_zip_of_the_same_case(mixed_case, tmp_path):
+    export(mixed_case, tmp_path / "pkg")
+    export(mixed_case, tmp_path / "pkg.zip")
+    assert verify_package(tmp_path / "pkg").ok
+    with zipfile.ZipFile(tmp_path / "pkg.zip") as zipped:
+        members = {n for n in zipped.namelist() if n.startswith("data/originals/")}
+        files = [p for p in (tmp_path / "pkg/data/originals").rglob("*") if p.is_file()]
+        written = {p.relative_to(tmp_path / "pkg").as_posix() for p in files}
+        assert written == members and len(written) == 42
+        for name in members:
+            assert (tmp_path / "pkg" / name).read_bytes() == zipped.read(name), name
+    sizes = sorted(p.stat().st_size for p in (tmp_path / "pkg/data/originals").rglob("*.*"))
+    assert sizes[0] == 0 and sizes[-1] == BIG
+
+
+def test_an_export_cancelled_midway_leaves_no_package_and_no_entry(mixed_case, tmp_path):
+    asked = 0
+
+    def cancelled() -> bool:  # the user presses Cancel while the 30th original is read
+        nonlocal asked
+        asked += 1
+        return asked >= 30
+
+    with pytest.raises(Cancelled):
+        export(mixed_case, tmp_path / "pkg", cancelled=cancelled)
+    assert asked == 30
+    assert [p.name for p in tmp_path.iterdir() if "pkg" in p.name] == []
+    assert _exports(mixed_case) == 0
+    export(mixed_case, tmp_path / "pkg")  # and the next export goes through
+    assert verify_package(tmp_path / "pkg").ok and _exports(mixed_case) == 1
+
+
+def test_a_disk_that_fills_up_midway_fails_the_export_and_leaves_nothing(mixed_case, tmp_path):
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, hard))  # the big original cannot fit
+    try:
+        with pytest.raises(OSError):
+            export(mixed_case, tmp_path / "pkg")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert [p.name for p in tmp_path.iterdir() if "pkg" in p.name] == []
+    assert _exports(mixed_case) == 0
+
+
+def test_a_file_the_thread_cannot_make_is_reported_to_the_caller(tmp_path):
+    sink = FileSink()
+    sink.write((), str(tmp_path / "missing-folder" / "a.txt"), b"evidence", True)
+    with pytest.raises(FileNotFoundError):
+        sink.finish()
+
+
+def test_the_thread_makes_folders_first_and_files_in_pieces(tmp_path):
+    sink = FileSink()
+    folder = str(tmp_path / "a")
+    sink.write((folder, folder + "/b"), folder + "/b/f.bin", b"one ", False)
+    sink.write((), None, b"two ", False)
+    sink.write((), None, b"three", True)
+    sink.finish()
+    assert (tmp_path / "a/b/f.bin").read_bytes() == b"one two three"
+    assert oct((tmp_path / "a/b").stat().st_mode & 0o777) == oct(0o700)
+
+
+def test_stopping_midway_through_a_file_closes_it(tmp_path):
+    before = len(os.listdir("/proc/self/fd"))
+    sink = FileSink()
+    sink.write((), str(tmp_path / "f.bin"), bytes(BATCH_BYTES), False)  # sent, not ended
+    sink.drain()
+    sink.write((), None, b"never written", True)
+    sink.stop()
+    sink.stop()  # twice is harmless (abort after a failed finish)
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert (tmp_path / "f.bin").stat().st_size == BATCH_BYTES
