@@ -70,6 +70,8 @@ def op(name: str, root: str) -> None:
         path = folder / (
             "received.evault" if name in ("receive", "verify received", "report") else "c.evault"
         )
+        if name == "items":  # loading the command line (argparse...) is not per item
+            import vault.cli.case  # noqa: F401
         with Case.open(path, PASSPHRASE) as case:
             started = time.perf_counter()  # unlocking (the KDF) is not per item
             _on_case(name, case, folder)
@@ -105,10 +107,13 @@ def _on_case(name: str, case: object, folder: Path) -> None:
     from vault.case.handle import Case
 
     assert isinstance(case, Case)
-    if name == "items":
-        from vault.evidence.items import list_items
+    if name == "items":  # the command's own listing, printed to nowhere
+        from contextlib import redirect_stdout
 
-        assert list_items(case.conn)
+        from vault.cli.case import show_items
+
+        with open(os.devnull, "w", encoding="utf-8") as sink, redirect_stdout(sink):
+            show_items(case)
     elif name in ("verify", "verify received"):
         from vault.custody.verify import verify_case
 

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vault.cli.main import (
     _case_arg,
     command,
     json_safe,
     open_case,
-    print_json,
+    print_json_array,
     read_passphrase,
     say,
+    say_lines,
 )
 from vault.errors import CaseReadOnly
 from vault.evidence.fields import DESCRIPTIVE_FIELDS
 from vault.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from vault.case.handle import Case
     from vault.custody.hands import Hands
+    from vault.evidence.items import Item
 
 
 def _init_args(p: argparse.ArgumentParser) -> None:
@@ -101,26 +105,44 @@ def _items_args(p: argparse.ArgumentParser) -> None:
 
 @command("items", _items_args, _("list the evidence items"))
 def items(args: argparse.Namespace) -> int:
-    from vault.evidence.items import list_items  # while the key derives (vault.cli.early)
-    from vault.provenance.record import provenance_by_item
-
     with open_case(args) as case:
-        found = list_items(case.conn)
-        provenance = provenance_by_item(case.conn)
-        hands = _hands(case) if args.json else None
-    if hands is not None:
-        print_json([{**item.to_json(), "provenance": provenance.get(item.id, []),
-                     "hands": hands.moves_json(item.id)} for item in found])  # fmt: skip
-    else:
-        for item in found:
-            say(f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"
-                f" {item.original_name!r}")  # fmt: skip
-            for problem in item.problems:  # a row that disagrees with the signed log
-                say("  " + _("NOT AS SIGNED: {problem}").format(problem=problem))
-            if item.unsigned:  # an older case file: its metadata was never signed
-                say("  " + _("UNVERIFIED: recorded by an older version, its metadata was never "
-                             "signed; verify recomputes it from the original"))  # fmt: skip
+        show_items(case, as_json=args.json)
     return 0
+
+
+def show_items(case: Case, as_json: bool = False) -> None:
+    """Print the items a batch at a time as each is read and checked against its signed
+    record: nothing of the listing is held whole, so memory stays flat however many items
+    the case holds (issue 17). The same text as one print of the whole list."""
+    from vault.evidence.items import iter_item_batches  # while the key derives (vault.cli.early)
+
+    if as_json:
+        print_json_array(_json_batches(case, _hands(case), iter_item_batches(case.conn)))
+        return
+    for batch in iter_item_batches(case.conn):
+        say_lines(line for item in batch for line in _item_lines(item))
+
+
+def _json_batches(
+    case: Case, hands: Hands, batches: Iterator[list[Item]]
+) -> Iterator[list[dict[str, Any]]]:
+    """Each batch of items as `items --json` shows them (README, JSON output)."""
+    from vault.provenance.record import provenance_of
+
+    for batch in batches:
+        provenance = provenance_of(case.conn, [item.id for item in batch])
+        yield [{**item.to_json(), "provenance": provenance.get(item.id, []),
+                "hands": hands.moves_json(item.id)} for item in batch]  # fmt: skip
+
+
+def _item_lines(item: Item) -> Iterator[str]:
+    yield (f"{item.id}  {item.sha256[:16]}  {item.size:>12}  {item.mime:<24}"
+           f" {item.original_name!r}")  # fmt: skip
+    for problem in item.problems:  # a row that disagrees with the signed log
+        yield "  " + _("NOT AS SIGNED: {problem}").format(problem=problem)
+    if item.unsigned:  # an older case file: its metadata was never signed
+        yield "  " + _("UNVERIFIED: recorded by an older version, its metadata was never "
+                       "signed; verify recomputes it from the original")  # fmt: skip
 
 
 def _hands(case: Case) -> Hands:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,6 +125,27 @@ def json_safe(text: str) -> str:
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
+
+
+def print_json_array(batches: Iterable[list[Any]]) -> None:
+    """`print_json(list)` written a batch at a time, byte for byte the same text: a long
+    listing is never held whole, as values or as text (issue 17). Each element is the
+    array's one level deeper, so its own indented text with every line indented once more
+    (a JSON string never holds a raw line break: json.dumps escapes it)."""
+    opened = False
+    for batch in batches:
+        parts = []
+        for value in batch:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            parts.append((",\n  " if opened else "[\n  ") + text)
+            opened = True
+        sys.stdout.write(json_safe("".join(parts)))
+    sys.stdout.write("\n]\n" if opened else "[]\n")
+
+
+def say_lines(lines: Iterable[object]) -> None:
+    """`say()` each line to stdout in one write (a batch of a long listing)."""
+    sys.stdout.write("".join(shown(line) + "\n" for line in lines))
 
 
 def output_path(path: Path) -> Path:

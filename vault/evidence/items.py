@@ -251,9 +251,17 @@ def list_items(conn: sqlcipher.Connection) -> list[Item]:
 def iter_items(conn: sqlcipher.Connection) -> Iterator[Item]:
     """Every item, in the order it entered the case, read a batch at a time: a big case's
     whole list is never held at once (issue 17: export's memory flat in the items)."""
+    for batch in iter_item_batches(conn):
+        yield from batch
+
+
+def iter_item_batches(conn: sqlcipher.Connection) -> Iterator[list[Item]]:
+    """Every item, in the order it entered the case, BATCH items at a time, each checked
+    against its signed record as `list_items` does (issue 17: `items` prints a batch while
+    the next is read, its memory flat in the number of items)."""
     cursor = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid")
     for rows, records in _batches(conn, cursor, 10):  # row[10]: entered_seq
-        yield from (_item(row, records) for row in rows)
+        yield [_item(row, records) for row in rows]
 
 
 def iter_signed_records(

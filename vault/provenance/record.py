@@ -79,3 +79,18 @@ def provenance_by_item(conn: sqlcipher.Connection) -> dict[str, list[dict[str, A
         if entry.subject:
             found.setdefault(entry.subject, []).append(entry_json(entry))
     return found
+
+
+def provenance_of(
+    conn: sqlcipher.Connection, item_ids: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The provenance results of the items `item_ids` only, oldest first (one batch of a
+    long listing: found through the custody log's subject index, never the whole log)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(item_ids), 500):
+        batch = tuple(item_ids[start : start + 500])
+        where = f"WHERE action = 'item.provenance' AND subject IN ({','.join('?' * len(batch))})"
+        for entry in read_entries(conn, where, batch):
+            if entry.subject:
+                found.setdefault(entry.subject, []).append(entry_json(entry))
+    return found
