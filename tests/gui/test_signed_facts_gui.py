@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from test_main_window import select
 
 from tests.helpers.case import PASSPHRASE, edit_rows
+from tests.helpers.listed import drawn_thumbnail
 from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
@@ -35,8 +36,7 @@ def test_the_app_shows_the_signed_facts_of_an_edited_case_file(
     assert details.tag_value("model") is None  # the forged field is not shown
     assert details.tag_value("Image Model") == "Canon EOS 40D"  # the signed tags are
     assert "differs from its signed digest" in details.values["warnings"].text()
-    items = window.workspace.items
-    shown = items.proxy.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    shown = drawn_thumbnail(qtbot, window.workspace, 0)
     assert shown is None or shown.isNull()  # the forged thumbnail is not drawn in the list
     notes = window.workspace.details.notes
     assert notes.notes.count() == 1 and notes.notes.item(0).text().startswith("⚠")
@@ -81,7 +81,7 @@ def test_an_older_case_files_unsigned_metadata_is_flagged_until_verify_checks_it
     assert not details.values["captured"].text().startswith("⚠")
     assert details.tag_value("Image Model") == "Canon EOS 40D"
     assert not workspace.items.proxy.index(0, CAPTURED).data().startswith("⚠")
-    drawn = workspace.items.proxy.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    drawn = drawn_thumbnail(qtbot, workspace, 0)
     assert drawn is not None and not drawn.isNull()
 
 

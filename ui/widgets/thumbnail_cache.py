@@ -44,6 +44,13 @@ class ThumbnailCache:
         self._pixmaps.clear()
 
 
+def placeholder() -> QPixmap:
+    """What a row shows while its thumbnail is read: a blank square (the name stays put)."""
+    pixmap = QPixmap(ICON_SIDE, ICON_SIDE)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap
+
+
 def _decode(data: bytes | None) -> QPixmap | None:
     if not data:
         return None

@@ -204,9 +204,10 @@ class CaseWorkspace(QWidget):
             self.warned_counted.emit(count)
 
     def settled(self) -> bool:
-        """Whether every item listed has been counted for "with warnings: N" (screenshots
-        and tests wait for this)."""
-        return self.warned_counter.upto >= self.item_model.last_key()
+        """Whether every item listed has been counted for "with warnings: N" and the
+        list has drawn the thumbnails a paint deferred (screenshots and tests wait)."""
+        counted = self.warned_counter.upto >= self.item_model.last_key()
+        return counted and not self.item_model.deferred()
 
     def stop_workers(self) -> None:
         """Stop and join every thread this workspace started (the case closes, locks or
@@ -281,7 +282,10 @@ class CaseWorkspace(QWidget):
         self._log_stale = True
 
     def _load_thumbnail(self, item_id: str) -> bytes | None:
-        data = self.reader.thumbnail(item_id)
+        try:  # checked against the signed record its row was read with
+            data = self.item_model.listed_thumbnail(item_id)
+        except KeyError:
+            data = self.reader.thumbnail(item_id)
         return blurred(data) if self.hidden(item_id) else data
 
     def hidden(self, item_id: str) -> bool:

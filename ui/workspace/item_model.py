@@ -1,18 +1,25 @@
 """The evidence list as a Qt model over `vault.evidence.listing.ItemLister`: every item's key
 is known at once, rows are read and checked a window at a time as they are painted, and
-thumbnails come from a bounded cache, loaded only for painted rows (issue 17 §4)."""
+thumbnails come from a bounded cache, loaded only for painted rows (issue 17 §4).
+
+A paint does as little as it can on the UI thread (issue 17 §4, scrolling a 100,000-item
+list): a row it does not find reads a screen of rows (`PAINT_ROWS`), not more; the rows
+ahead of the scroll are read after the paint, `PAINT_ROWS` per turn of the event loop; a
+thumbnail not decoded yet is drawn as a blank square and read, checked and decoded after
+the paint, a few milliseconds' worth per turn (`read_after_paint()` follows each turn)."""
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 
 from ui.widgets.row_table_model import Index, RowTableModel
 from ui.widgets.text import display_text, human_size, local_and_utc
-from ui.widgets.thumbnail_cache import ThumbnailCache
+from ui.widgets.thumbnail_cache import ThumbnailCache, placeholder
 from vault.case.view import LastVerification
 from vault.evidence.items import Item
 from vault.evidence.listing import IndexRow, ItemLister, ItemRow
@@ -28,8 +35,15 @@ _ROLES = frozenset({
 })  # fmt: skip
 
 NAME, TYPE, CAPTURED, GPS, SIZE, SEAL, PROVENANCE = range(7)
-# Rows read and checked at once: a screen or two (a 1000 px high list shows ~17 rows).
+# Rows read ahead of the scroll (after the paint): a few screens (a 1000 px high list shows
+# ~17 rows); a paint that finds a row unread reads PAINT_ROWS from it, a screen's worth, and
+# the reads ahead go PAINT_ROWS at a time between paints.
 WINDOW = 64
+PAINT_ROWS = 12
+# Thumbnails read, checked and decoded per turn of the event loop after a paint: at least
+# one, then as many as fit this budget; at most PENDING_THUMBNAILS wait (the latest painted).
+THUMBNAIL_BUDGET_S = 0.008
+PENDING_THUMBNAILS = 48
 FULL_ITEMS = 16  # whole items kept for the details pane (the selected one and recent)
 BADGES = {"trusted": "✓✓", "valid": "✓", "invalid": "✗", "unverifiable": "?"}
 
@@ -90,11 +104,23 @@ class ItemTableModel(RowTableModel):
     model holds every item's row key, and the checked rows of the windows painted so far;
     filtering and sorting read every item's stored values once, when first asked for.
     `may_read()` says whether the case can be read right now (no job writing); when it
-    cannot, rows show what is already in memory."""
+    cannot, rows show what is already in memory. Emits `read_after_paint()` after each turn
+    of the reads a paint left (rows ahead, thumbnails drawn blank; `deferred()`: any left)."""
+
+    read_after_paint = Signal()
 
     def __init__(self, thumbnails: ThumbnailCache, may_read: Callable[[], bool]) -> None:
         super().__init__()
         self._thumbnails = thumbnails
+        self._placeholder = placeholder()
+        self._pending: OrderedDict[str, tuple[int, int]] = OrderedDict()  # id -> (position, key)
+        self._ahead: list[int] = []  # keys to read after the paint, in order
+        self._by_id: dict[str, ItemRow] = {}  # the rows read, by item id
+        self._texts: dict[int, tuple[str, ...]] = {}  # key -> its row's name ... size texts
+        self._after_paint = QTimer(self)  # one turn of the event loop: rows, then thumbnails
+        self._after_paint.setSingleShot(True)
+        self._after_paint.setInterval(0)
+        self._after_paint.timeout.connect(self._read_after_paint)
         self._may_read = may_read
         self._lister: ItemLister | None = None
         self._all: list[int] = []  # every item's key, in the order it entered the case
@@ -137,6 +163,9 @@ class ItemTableModel(RowTableModel):
         self._lister = lister
         self._all = lister.keys() if lister is not None else []
         self._cache.clear()
+        self._by_id.clear()
+        self._texts.clear()
+        self._forget_deferred()
         self._full.clear()
         self._index = None
         if load_item is not None:
@@ -151,6 +180,8 @@ class ItemTableModel(RowTableModel):
         if role not in _ROLES or not index.isValid():
             return None
         row = self.row(index.row())
+        if row is not None and role == Qt.ItemDataRole.DecorationRole and index.column() == NAME:
+            return self._thumbnail(row, index.row())
         return None if row is None else self.cell(row, index.column(), role)
 
     def row(self, position: int) -> ItemRow | None:
@@ -159,22 +190,75 @@ class ItemTableModel(RowTableModel):
         key = self._keys[position]
         found = self._cache.get(key)
         if found is None and self._lister is not None and self._may_read():
-            first = max(0, position - WINDOW // 4)
-            wanted = [k for k in self._keys[first : first + WINDOW] if k not in self._cache]
-            self._cache.update(self._lister.rows(wanted))
+            keys = self._keys[position : position + PAINT_ROWS]
+            self._read([k for k in keys if k not in self._cache])
             found = self._cache.get(key)
         return found
 
+    def _read(self, keys: list[int]) -> None:
+        assert self._lister is not None
+        rows = self._lister.rows(keys)
+        self._cache.update(rows)
+        self._by_id.update((row.id, row) for row in rows.values())
+
     def prefetch(self, first: int, last: int) -> None:
         """Read the window after `last` and the one before `first` (the rows shown) ahead
-        of the scroll, while the event loop is idle, so the next page paints from memory."""
+        of the scroll, after the paint and PAINT_ROWS per turn of the event loop, so the
+        next page paints from memory and no turn stalls the window for long."""
         if self._lister is None or not self._may_read() or not self._keys:
             return
         ahead = range(min(last + 1, len(self._keys) - 1), min(last + WINDOW, len(self._keys)))
         behind = range(max(first - WINDOW // 2, 0), max(first, 0))
-        wanted = [self._keys[p] for p in (*ahead, *behind) if self._keys[p] not in self._cache]
-        if wanted:
-            self._cache.update(self._lister.rows(wanted))
+        self._ahead = [self._keys[p] for p in (*ahead, *behind) if self._keys[p] not in self._cache]
+        if self._ahead:
+            self._after_paint.start()
+
+    def _read_after_paint(self) -> None:
+        """One turn's share of the work a paint left: rows ahead first (the next page needs
+        them), else the thumbnails drawn blank."""
+        if self._lister is None or not self._may_read():
+            self._forget_deferred()  # asked again when painted again
+            self.read_after_paint.emit()
+            return
+        if self._ahead:
+            batch, self._ahead = self._ahead[:PAINT_ROWS], self._ahead[PAINT_ROWS:]
+            self._read([k for k in batch if k not in self._cache])
+        else:
+            self._decode_pending()
+        if self._ahead or self._pending:
+            self._after_paint.start()
+        self.read_after_paint.emit()
+
+    def _decode_pending(self) -> None:
+        """Read, check and decode the latest painted thumbnails, THUMBNAIL_BUDGET_S' worth,
+        and repaint their cells."""
+        started, drawn = time.perf_counter(), []
+        while self._pending and (not drawn or time.perf_counter() - started < THUMBNAIL_BUDGET_S):
+            item_id, (position, key) = self._pending.popitem(last=True)
+            self._thumbnails.get(item_id)
+            if 0 <= position < len(self._keys) and self._keys[position] == key:
+                drawn.append(position)
+        if drawn:
+            decoration = [Qt.ItemDataRole.DecorationRole]
+            for position in drawn:
+                cell = self.index(position, NAME)
+                self.dataChanged.emit(cell, cell, decoration)
+
+    def _forget_deferred(self) -> None:
+        self._after_paint.stop()
+        self._ahead = []
+        self._pending.clear()
+
+    def deferred(self) -> bool:
+        """Whether a paint left rows or thumbnails to read (tests and screenshots wait)."""
+        return bool(self._ahead or self._pending)
+
+    def listed_thumbnail(self, item_id: str) -> bytes | None:
+        """The thumbnail of a row read for the list, checked against the signed record the
+        row was checked with (KeyError: no such row read)."""
+        if self._lister is None:
+            raise KeyError(item_id)
+        return self._lister.thumbnail(self._by_id[item_id])
 
     def full_item(self, row: ItemRow) -> Item | None:
         """Everything about one item (metadata, warnings, derivation), for the details."""
@@ -233,6 +317,7 @@ class ItemTableModel(RowTableModel):
 
     def _rearrange(self) -> None:
         self.beginResetModel()
+        self._forget_deferred()  # positions change
         self._keys = self._arranged()
         self.endResetModel()
 
@@ -310,6 +395,7 @@ class ItemTableModel(RowTableModel):
         from the originals: items entered by entries it found nothing about (`noted` are
         those it did) are shown unflagged from now on."""
         self._noted = noted
+        self._texts.clear()  # the ⚠ flags of the capture time and GPS change
         self._changed_column(0, SEAL)
 
     def unverified(self, item: ItemRow | Item) -> bool:
@@ -323,7 +409,7 @@ class ItemTableModel(RowTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column)
         if role == Qt.ItemDataRole.DecorationRole and column == NAME:
-            return self._thumbnail(item)
+            return self._thumbnail(item, -1)
         if role == Qt.ItemDataRole.ToolTipRole and column == SEAL:
             return self._seal_tip(item)
         if role == _TIP and column in (CAPTURED, GPS) and self.unverified(item):
@@ -348,16 +434,32 @@ class ItemTableModel(RowTableModel):
         codes = [str(c) for c in result.get("codes") or []]
         return f"{badge}\n{state_explained(state, codes=codes)}"
 
-    def _thumbnail(self, item: ItemRow) -> Any:
+    def _thumbnail(self, item: ItemRow, position: int) -> Any:
         if not item.thumbnail:
             return None  # its signed record says it has none: nothing to read
         if self.unverified(item):
             return None  # never drawn as evidence until a verification checked it
-        if self._may_read() or self._thumbnails.cached(item.id):
+        if self._thumbnails.cached(item.id):
             return self._thumbnails.get(item.id)
-        return None
+        if not self._may_read():
+            return None
+        # Read after the paint; a blank square meanwhile keeps the name where it will be.
+        self._pending[item.id] = (position, item.key)
+        self._pending.move_to_end(item.id)
+        while len(self._pending) > PENDING_THUMBNAILS:
+            self._pending.popitem(last=False)  # scrolled past: asked again if painted again
+        self._after_paint.start()
+        return self._placeholder
 
     def _display(self, item: ItemRow, column: int) -> str:
+        if column <= SIZE:  # made once per row read: a paint asks for them again and again
+            texts = self._texts.get(item.key)
+            if texts is None:
+                texts = self._texts[item.key] = tuple(self._text(item, c) for c in range(SIZE + 1))
+            return texts[column]
+        return self._text(item, column)
+
+    def _text(self, item: ItemRow, column: int) -> str:
         if column == NAME:
             mark = "↳ " if item.derived_from else ""  # a working copy, linked to its original
             return mark + display_text(item.original_name)

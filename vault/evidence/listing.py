@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault.evidence.items import _int, _Records, differs
+from vault.evidence.items import _int, _Records, checked_thumbnail, differs
 from vault.evidence.record import DIGEST_KEYS, sha256_hex
 
 # How many rows one query reads: SQLite limits bound parameters (999 in older builds).
@@ -121,6 +121,15 @@ class ItemLister:
             for row in fetched:
                 found[row[0]] = self._checked(row)
         return found
+
+    def thumbnail(self, row: ItemRow) -> bytes | None:
+        """The row's thumbnail, None when there is none or it is not the one its entry
+        signed (as `vault.evidence.items.thumbnail`), checked against the signed record
+        `rows` already parsed: no second read of the entry for a painted row."""
+        data, withheld = checked_thumbnail(
+            self._conn, row.id, self._records.get(row.id, row.entered_seq)
+        )
+        return None if withheld else data
 
     def key_of(self, item_id: str) -> int | None:
         """The row key of an item, if it is in the case."""

@@ -11,7 +11,7 @@ from tests.helpers.case import PASSPHRASE
 from tests.helpers.case import edit_rows as edit
 from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
-from vault.evidence.items import list_items
+from vault.evidence.items import list_items, thumbnail
 from vault.evidence.listing import ItemLister, ItemRow, count_warned
 
 
@@ -80,6 +80,24 @@ def test_edited_metadata_shows_no_capture_time_or_position(case_file: Path) -> N
     edit(case_file, f"UPDATE items SET metadata = json_set(metadata, {forged})")
     rows, _items = _as_listed(case_file)
     assert all(r.captured_at == "" and not r.gps and r.problems == 1 for r in rows)
+
+
+def test_a_painted_rows_thumbnail_is_the_signed_one_or_none(case_file: Path) -> None:
+    """The list reads a thumbnail against the record its row was checked with: the same
+    bytes the item's own check gives, and none for a thumbnail swapped in the file."""
+    with Case.open(case_file, PASSPHRASE) as case:
+        lister = ItemLister(case.conn)
+        rows = lister.rows(lister.keys())
+        genuine = {key: lister.thumbnail(row) for key, row in rows.items()}
+        assert genuine == {key: thumbnail(case.conn, row.id) for key, row in rows.items()}
+        assert genuine[1] and genuine[3] is None  # a photo's; a text note has none
+    edit(case_file, "UPDATE items SET thumbnail = (SELECT thumbnail FROM items WHERE rowid = 4)"
+                    " WHERE rowid = 1")  # fmt: skip
+    with Case.open(case_file, PASSPHRASE) as case:
+        lister = ItemLister(case.conn)
+        rows = lister.rows([1, 4])
+        assert lister.thumbnail(rows[1]) is None  # another photo's: never drawn
+        assert lister.thumbnail(rows[4]) == genuine[4]
 
 
 def test_the_index_has_the_stored_values_for_filtering(case_file: Path) -> None:
