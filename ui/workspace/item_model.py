@@ -232,10 +232,11 @@ class ItemTableModel(RowTableModel):
     def _decode_pending(self) -> None:
         """Read, check and decode the latest painted thumbnails, THUMBNAIL_BUDGET_S' worth,
         and repaint their cells."""
-        started, drawn = time.perf_counter(), []
-        while self._pending and (not drawn or time.perf_counter() - started < THUMBNAIL_BUDGET_S):
+        started, done, drawn = time.perf_counter(), 0, list[int]()
+        while self._pending and (not done or time.perf_counter() - started < THUMBNAIL_BUDGET_S):
             item_id, (position, key) = self._pending.popitem(last=True)
             self._thumbnails.get(item_id)
+            done += 1
             if 0 <= position < len(self._keys) and self._keys[position] == key:
                 drawn.append(position)
         if drawn:
