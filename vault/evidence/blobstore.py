@@ -143,6 +143,25 @@ def blob_chunks(conn: sqlcipher.Connection, blob_id: int) -> Iterator[bytes]:
         raise NotFound()
 
 
+def small_blobs(conn: sqlcipher.Connection, blob_ids: list[int]) -> dict[int, list[bytes]]:
+    """The stored bytes of several small blobs, in one query (one query per blob was a
+    third of the reading in an export of many small items): blob id -> its chunks, up to
+    the first missing one as blob_chunks reads them; a blob without chunks is absent."""
+    found: dict[int, list[bytes]] = {}
+    wanted = sorted(set(blob_ids))
+    if not wanted:
+        return found
+    rows = conn.execute(
+        "SELECT blob_id, n, data FROM chunks"
+        f" WHERE blob_id IN ({','.join('?' * len(wanted))}) ORDER BY blob_id, n", wanted
+    )  # fmt: skip
+    for blob_id, n, data in rows:
+        pieces = found.setdefault(blob_id, [])
+        if n == len(pieces):  # after a gap nothing more: a hash mismatch, as blob_chunks
+            pieces.append(bytes(data))
+    return found
+
+
 def hash_blob(conn: sqlcipher.Connection, blob_id: int) -> tuple[str, int]:
     """Recompute (SHA-256 hex, size) of what is stored now."""
     digest, size = hashlib.sha256(), 0

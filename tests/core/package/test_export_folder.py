@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.case import new_case
+from tests.helpers.tamper import tamper
 from vault.case.handle import Case
-from vault.errors import Cancelled
+from vault.errors import Cancelled, VaultError
+from vault.evidence.blobstore import blob_chunks, small_blobs
 from vault.evidence.ingest import import_paths
 from vault.package.export import export
 from vault.package.filesink import BATCH_BYTES, FileSink
@@ -115,3 +117,17 @@ def test_stopping_midway_through_a_file_closes_it(tmp_path):
     sink.stop()  # twice is harmless (abort after a failed finish)
     assert len(os.listdir("/proc/self/fd")) == before
     assert (tmp_path / "f.bin").stat().st_size == BATCH_BYTES
+
+
+def test_small_blobs_read_together_stop_at_a_missing_chunk_as_one_by_one(mixed_case, tmp_path):
+    conn = mixed_case.conn
+    ids = [b for (b,) in conn.execute("SELECT DISTINCT blob_id FROM items")]
+    together = small_blobs(conn, ids)
+    assert {b: list(blob_chunks(conn, b)) for b in together} == together
+    assert sum(1 for b in ids if b not in together) == 1  # the empty file has no chunks
+    assert small_blobs(conn, []) == {}
+    big = conn.execute("SELECT blob_id FROM chunks WHERE n = 2").fetchone()[0]
+    tamper(mixed_case, "DELETE FROM chunks WHERE blob_id = ? AND n = 1", (big,))
+    assert len(small_blobs(conn, [big])[big]) == len(list(blob_chunks(conn, big))) == 1
+    with pytest.raises(VaultError, match="do not match the log"):
+        export(mixed_case, tmp_path / "pkg")
