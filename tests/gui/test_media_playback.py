@@ -81,7 +81,7 @@ def test_video_plays_from_the_case_with_no_plaintext_on_disk(
     assert player.player.playbackState() == QMediaPlayer.PlaybackState.PausedState
     with qtbot.waitSignal(player.player.positionChanged, timeout=5_000,
                           check_params_cb=lambda ms: ms >= 3000):  # fmt: skip
-        player.player.setPosition(3000)
+        player.seek(3000)  # what the position slider does
     player.volume.setValue(25)
     assert player.audio.volume() == pytest.approx(0.25)
 
@@ -217,13 +217,15 @@ def test_stopping_a_video_during_an_import_never_freezes_the_app(
     sink.videoFrameChanged.connect(on_frame, Qt.ConnectionType.DirectConnection)
     freeze_watchdog(300)
     stopped_while_busy = []
+    # The videos were playing before the import began (while it runs, the case is not read).
+    readers = [workspace.reader.playback(item.id) for _round in range(5)]
     try:
         case_window.import_paths([corpus / "camera", corpus / "phone"])
-        for _round in range(5):
+        for reader in readers:
             inside.clear()
             go.clear()
             armed.set()
-            player.load(item, workspace.reader.playback(item.id))
+            player.load(item, reader)
             player.player.play()
             qtbot.waitUntil(inside.is_set, timeout=30_000)
             go.set()
@@ -234,6 +236,8 @@ def test_stopping_a_video_during_an_import_never_freezes_the_app(
     finally:
         armed.clear()
         go.set()  # the video thread never waits on a failed test
+        for reader in readers:
+            reader.close()  # those a failed test left unused
         qtbot.waitUntil(lambda: not session.busy, timeout=120_000)
         sink.videoFrameChanged.disconnect(on_frame)
     player.load(item, workspace.reader.playback(item.id))

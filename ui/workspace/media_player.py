@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QGenericArgumentHolder, QMetaObject, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
@@ -44,6 +44,15 @@ def quiet_qt_ffmpeg() -> None:
 _AV_LOG_QUIET = -8
 
 
+def call_unlocked(target: QObject, slot: str, *args: QGenericArgumentHolder) -> None:
+    """Call a Qt slot of `target` here and now with the GIL released. PySide6 keeps the GIL
+    through most calls (QMediaPlayer.play, pause, setPosition, stop); while they wait for a
+    lock or a thread of Qt's playback that is itself waiting to run Python (our readData,
+    a message handler, a wrapped object's virtual), the app freezes for good.
+    QMetaObject.invokeMethod releases it (allow-thread in PySide6's typesystem)."""
+    QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.DirectConnection, *args)
+
+
 def can_play(item: Item) -> bool:
     """Video and audio whose container was read (a duration); others show an icon."""
     return item.mime.startswith(("video/", "audio/")) and bool(item.metadata.get("duration_ms"))
@@ -69,7 +78,7 @@ class MediaPlayer(QWidget):
         self.play_button.clicked.connect(self.toggle)
         self.position = QSlider(Qt.Orientation.Horizontal)
         self.position.setAccessibleName(_("Position"))
-        self.position.sliderMoved.connect(self.player.setPosition)
+        self.position.sliderMoved.connect(self.seek)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setAccessibleName(_("Volume"))
         self.volume.setRange(0, 100)
@@ -132,10 +141,11 @@ class MediaPlayer(QWidget):
         return self._item is not None and self._item.id == item_id
 
     def toggle(self) -> None:
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
-        else:
-            self.player.play()
+        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        call_unlocked(self.player, "pause" if playing else "play")
+
+    def seek(self, ms: int) -> None:
+        call_unlocked(self.player, "setPosition", Q_ARG("qint64", ms))
 
     def _moved(self, ms: int) -> None:
         if not self.position.isSliderDown():
@@ -152,5 +162,5 @@ class MediaPlayer(QWidget):
 
     def _request_frame(self) -> None:
         if self._item is not None:
-            self.player.pause()
+            call_unlocked(self.player, "pause")
             self.frame_requested.emit(self._item.id, self.player.position())
