@@ -1,11 +1,12 @@
 """The evidence list's "with warnings: N", counted off the UI thread (issue 17 §4).
 
-Counting the items with warnings reads the whole items table: seconds at 100,000 items.
-`WarnedCounter` counts in a plain Python thread, on a read-only connection of its own
-(`CaseReader.own_connection`, made on the UI thread before the thread starts, closed by
-the thread when it ends), one short SQL count per span of row keys (`count_warned`), so a
-writer waits for a span at most. Items are never deleted and their warnings never change:
-what was counted stays counted, and a later count reads only the keys added since.
+Counting the items with warnings reads and checks every item against its signed record
+(the count shown is evidence too): seconds at 100,000 items. `WarnedCounter` counts in a
+plain Python thread, on a read-only connection of its own (`CaseReader.own_connection`,
+made on the UI thread before the thread starts, closed by the thread when it ends), one
+span of row keys at a time (`count_warned`, a few short reads each), so a writer waits
+for a read at most. Items are never deleted and their signed warnings never change: what
+was counted stays counted, and a later count reads only the keys added since.
 
 Thread lifecycle, the whole of it:
 - the thread creates no Qt object and touches none but two signals of the counter, which
@@ -26,7 +27,7 @@ from collections.abc import Callable
 import sqlcipher3.dbapi2 as sqlcipher
 from PySide6.QtCore import QObject, Qt, Signal
 
-from vault.evidence.listing import count_warned
+from vault.evidence.listing import ItemLister, count_warned
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +117,12 @@ class WarnedCounter(QObject):
         """The thread: spans of SPAN keys until `upto`, the stop flag or a failed read."""
         whole = False
         try:
+            lister = ItemLister(conn)
             for low in range(after, upto, SPAN):
                 if self._stopping.is_set():
                     break
                 high = min(low + SPAN, upto)
-                self._span_counted.emit(run, low, high, count_warned(conn, low, high))
+                self._span_counted.emit(run, low, high, count_warned(lister, low, high))
             else:
                 whole = True
         except sqlcipher.Error as err:  # interrupted, or the file busy past its timeout

@@ -14,11 +14,12 @@ list is read in three lean steps:
 - `ItemLister.index()`: for filtering and sorting every item, the row values as the case
   file stores them (not checked: they only choose and order rows; what a row shows is
   always checked). Read once, when first asked for;
-- `count_warned(conn, after, upto)`: how many items in a span of row keys carry warnings,
-  counted by SQL (no warning text leaves the database). Items are never deleted and their
-  warnings never change, so the app counts the whole case once, a span at a time on a
-  connection of its own (ui/workspace/warned_counter.py), and then only the keys added
-  since. What a row shows is still checked against its signed record (`rows`).
+- `count_warned(lister, after, upto)`: how many items in a span of row keys the list
+  marks with a warning, each row checked against its signed record as `rows` checks it
+  (no warning text leaves the database: SQL gives its digest). Items are never deleted and
+  their signed warnings never change, so the app counts the whole case once, a span at a
+  time on a connection of its own (ui/workspace/warned_counter.py), and then only the keys
+  added since.
 """
 
 from __future__ import annotations
@@ -131,6 +132,10 @@ class ItemLister:
         )
         return None if withheld else data
 
+    def forget_records(self) -> None:
+        """Let go of the signed entries parsed so far (a count over the whole case)."""
+        self._records.keep_only(set())
+
     def key_of(self, item_id: str) -> int | None:
         """The row key of an item, if it is in the case."""
         row = self._conn.execute("SELECT rowid FROM items WHERE id = ?", (item_id,)).fetchone()
@@ -169,14 +174,15 @@ class ItemLister:
         )  # fmt: skip
 
 
-def count_warned(conn: sqlcipher.Connection, after: int, upto: int) -> int:
-    """How many items with a row key in (after, upto] have stored warnings: one short read
-    (a span of keys), so a long count never holds the file against a writer for long."""
-    row = conn.execute(
-        "SELECT count(*) FROM items WHERE rowid > ? AND rowid <= ? AND warnings <> '[]'",
-        (after, upto),
-    ).fetchone()
-    return int(row[0])
+def count_warned(lister: ItemLister, after: int, upto: int) -> int:
+    """How many items with a row key in (after, upto] the list marks with a warning: those
+    whose warnings the signed record confirms, and those the case file misstates (`rows`,
+    one span at a time, so a long count never holds the file against a writer for long).
+    Emptying an item's stored warnings hides nothing: they no longer match the signed
+    digest. The span's parsed entries are let go of afterwards (memory stays flat)."""
+    found = lister.rows(range(after + 1, upto + 1))  # gaps: keys no row has are skipped
+    lister.forget_records()
+    return sum(1 for row in found.values() if row.warned)
 
 
 def _text(value: Any) -> str:

@@ -120,27 +120,44 @@ def test_keys_skip_a_gap_in_the_row_keys(case_file: Path) -> None:
         assert [r.original_name for r in lister.rows([10]).values()] == ["Kodak_CX7530.jpg"]
 
 
-def test_the_items_with_warnings_are_counted_without_reading_them(tmp_path: Path, corpus: Path):
-    """The list's "with warnings: N" is one SQL count per span of row keys; spans add up
-    to the case's count, and a span holding only clean items counts none."""
+@pytest.fixture
+def warned_case(tmp_path: Path, corpus: Path) -> Path:
+    """A clean photo, two hostile files imported with warnings, then another clean photo."""
     path = tmp_path / "case.evault"
     hostile = corpus / "hostile"
     with Case.create(path, PASSPHRASE, title="Warned", investigator="Olena K.") as case:
         import_paths(case, [corpus / "camera" / "Canon_40D.jpg"])
         import_paths(case, [hostile / "text-file-named.jpg", hostile / "empty.jpg"])
         import_paths(case, [corpus / "camera" / "Kodak_CX7530.jpg"])
+    return path
+
+
+def _counted(path: Path, after: int, upto: int) -> int:
     with Case.open(path, PASSPHRASE) as case:
-        statements: list[str] = []
-        case.conn.set_trace_callback(statements.append)
+        return count_warned(ItemLister(case.conn), after, upto)
+
+
+def test_the_items_with_warnings_are_counted_span_by_span(warned_case: Path) -> None:
+    """The list's "with warnings: N" is counted a span of row keys at a time; spans add up
+    to the case's count, a span of clean items counts none, and no warning text is read."""
+    with Case.open(warned_case, PASSPHRASE) as case:
         keys = ItemLister(case.conn).keys()
         whole = sum(1 for item in list_items(case.conn) if item.warnings)
         assert whole == 2
-        statements.clear()
-        assert count_warned(case.conn, 0, keys[-1]) == whole
-        assert [s for s in statements if "FROM items" in s] == [
-            f"SELECT count(*) FROM items WHERE rowid > 0 AND rowid <= {keys[-1]}"
-            " AND warnings <> '[]'"
-        ]
-        halves = count_warned(case.conn, 0, keys[1]) + count_warned(case.conn, keys[1], keys[-1])
+        statements: list[str] = []
+        case.conn.set_trace_callback(statements.append)
+        lister = ItemLister(case.conn)
+        assert count_warned(lister, 0, keys[-1]) == whole
+        assert not [s for s in statements if "FROM items" in s and " warnings," in s]
+        halves = count_warned(lister, 0, keys[1]) + count_warned(lister, keys[1], keys[-1])
         assert halves == whole
-        assert count_warned(case.conn, 0, keys[0]) == 0  # the clean photo alone
+        assert count_warned(lister, 0, keys[0]) == 0  # the clean photo alone
+
+
+def test_emptying_stored_warnings_does_not_hide_them_from_the_count(warned_case: Path) -> None:
+    """The count is evidence too: a row whose stored warnings were emptied behind the app's
+    back no longer matches its signed record and is still counted (the list marks it)."""
+    edit(warned_case, "UPDATE items SET warnings = '[]'")
+    assert _counted(warned_case, 0, 4) == 2
+    edit(warned_case, "UPDATE items SET warnings = '[\"x\"]' WHERE rowid = 1")
+    assert _counted(warned_case, 0, 1) == 1  # a clean photo's row claiming one: misstated
