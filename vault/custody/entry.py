@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import rfc8785
 import sqlcipher3.dbapi2 as sqlcipher
 
+from vault import jcs
 from vault.case.identity import Signer
 from vault.errors import InvalidInput
 from vault.i18n import _
@@ -130,7 +130,7 @@ def canonical(content: dict[str, Any]) -> bytes:
     """RFC 8785 canonical JSON; refuses floats and integers beyond 2^53."""
     if _has_float(content):
         raise InvalidInput(_("Custody entries may not hold fractional numbers."))
-    return rfc8785.dumps(content)
+    return jcs.dumps(content)
 
 
 def _has_float(value: Any) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import rfc8785
 
+from vault import jcs
 from vault.custody.entry import ITEM_ENTERING
 from vault.i18n import LANGUAGES, _, translations
 from vault.sharedjson import loads_shared
@@ -37,7 +38,7 @@ def stored_text(value: Any) -> str:
     the values by anyone. A value RFC 8785 refuses (an integer beyond 2^53 claimed by a
     hostile file) is kept as sorted compact JSON; the digest is of the stored text."""
     try:
-        return rfc8785.dumps(value).decode("utf-8")
+        return jcs.dumps(value).decode("utf-8")
     except (rfc8785.CanonicalizationError, TypeError, ValueError):
         return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
