@@ -10,7 +10,6 @@ written to disk.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -21,30 +20,21 @@ from types import TracebackType
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault import platform
 from vault.errors import VaultError
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.filetype import InMemory, Source, source_size
-from vault.evidence.frames import (
-    FrameRequest,
-    MetadataRequest,
-    fetch_frames,
-    no_frames,
-    serve_frames,
-    serve_metadata,
-)
+from vault.evidence.frames import FrameRequest, MetadataRequest, fetch_frames, no_frames
 from vault.evidence.media import Frames
 from vault.evidence.metadata import (
     Extracted,
-    extract_metadata,
     is_media,
     needs_worker,
     quick_look,
 )
-from vault.i18n import _, current_language, set_language
+from vault.evidence.worker import serve
+from vault.i18n import _, current_language
 
-MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the worker
 IN_MEMORY_LIMIT = 64 << 20  # the largest stored image read back whole for its metadata
 STARTUP_TIMEOUT = 60.0  # seconds for a fresh worker to import its parsers (cold disks are slow)
 
@@ -60,38 +50,6 @@ class Call:
 
 class ProbeFailed(VaultError):
     """The worker stopped, timed out or raised on a `call`; the message says which."""
-
-
-def _run(message: object) -> object:
-    if not isinstance(message, Call):
-        return extract_metadata(message)  # type: ignore[arg-type]
-    try:
-        return ("ok", message.fn(*message.args))
-    except Exception as err:  # noqa: BLE001 - a hostile file's parser error is a result
-        return ("error", f"{type(err).__name__}: {err}")
-
-
-def _worker_main(conn: Connection, language: str = "en") -> None:
-    """The worker's loop: one path in, one `Extracted` out, until the pipe closes.
-    `language` is the app's: the worker's warnings read as the in-process ones do."""
-    set_language(language)
-    # A memory bomb must fail here with MemoryError, not take the app down with it. Where the
-    # system cannot cap memory (Windows, macOS) only the time limit guards the app.
-    platform.limit_memory(MEMORY_LIMIT)
-    conn.send("ready")
-    while True:
-        try:
-            source = conn.recv()
-        except (EOFError, OSError):
-            # The app closed the pipe: nothing is left to save, so skip the interpreter's
-            # teardown of FFmpeg, MediaInfo and Pillow (a quarter second the import waits for).
-            os._exit(0)
-        if isinstance(source, FrameRequest):  # frames of a stored video (vault/evidence/frames.py)
-            conn.send(serve_frames(conn, source))
-        elif isinstance(source, MetadataRequest):  # a stored video too large for memory
-            conn.send(serve_metadata(conn, source))
-        else:
-            conn.send(_run(source))
 
 
 class MetadataProbe:
@@ -206,9 +164,7 @@ class MetadataProbe:
             return self._conn
         self._kill()
         parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_worker_main, args=(child, current_language()), daemon=True
-        )
+        process = self._context.Process(target=serve, args=(child, current_language()), daemon=True)
         process.start()
         child.close()  # the worker holds its end; ours must close so EOF is seen if it dies
         self._process, self._conn = process, parent
