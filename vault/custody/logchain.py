@@ -7,20 +7,25 @@ where its line stands (8 bytes), its entry hash (32 bytes), and per item the ind
 first entry that brought it in and the name its import signed. Every other entry (the
 creation, identities, notes, descriptions, exports, imports of packages, anchors, withheld
 entries) is few and kept whole. An entry not kept is parsed again from its line when it is
-asked for, so the chain reads exactly as the list of its entries would.
+asked for, so the chain reads exactly as the list of its entries would. Once read, the
+log's bytes are kept compressed, in blocks (a log of JSON and hex compresses about four to
+one): a line asked for inflates the one or two blocks it stands in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
 
 from vault.custody.entry import Entry, entered_digests, parse_line
-from vault.text import line_spans, utf8_line
+from vault.text import utf8_line
 
 BULK = "item.import"  # the one action a big log holds thousands of
+BLOCK = 1 << 18  # bytes of log compressed together: what is inflated to read one line
 _HEX32 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -28,27 +33,61 @@ class LoggedChain(Sequence[Entry]):
     """The entries of one `custody.jsonl`, read with `reading()` (once, strictly, as
     `parse_jsonl` does); afterwards a sequence of them, most parsed again on demand."""
 
-    def __init__(self, log: bytes = b"") -> None:
-        self.log = log
-        self._starts = array("Q")  # where each entry's line starts in `log`
+    def __init__(self, log: bytes | Iterable[bytes] = b"") -> None:
+        # The log's bytes, whole or in pieces (inflated as they are read): never held whole
+        # here, only as compressed blocks.
+        self._source: Iterable[bytes] | None = [log] if isinstance(log, bytes) else log
+        self._blocks: list[bytes] = []
+        self._pending = bytearray()  # read, not yet compressed into a block
+        self._read = 0  # bytes read so far
+        self._inflated: tuple[int, bytes] = (-1, b"")  # the block inflated last
+        self._starts = array("Q")  # where each entry's line starts and ends in the log
+        self._ends = array("Q")
         self._hashes = bytearray()  # each entry's entry_hash, 32 bytes apiece
         self._kept: dict[int, Entry] = {}  # index -> every entry but a disclosed item.import
         self._entered: dict[str, int] = {}  # item id -> index of the first entry bringing it
         self.imported_names: set[tuple[str, str]] = set()  # (item id, name) of bulk imports
         self.regular = True  # every entry's seq is its index: entry `seq` is self[seq]
+        self.tail: tuple[bool, str, bytes] = (False, "", b"")  # see reading()
 
     def reading(self) -> Iterator[Entry]:
         """Parse the log line by line, indexing each entry, and yield it (to verify it);
-        raises InvalidInput as `parse_jsonl` does. Call once, on a new chain."""
-        for n, (start, end) in enumerate(line_spans(self.log), start=1):
-            entry = parse_line(utf8_line(self.log, start, end), n)
+        raises InvalidInput as `parse_jsonl` does. Call once, on a new chain. Once read,
+        `tail` is (whether the log ends with a line break, the SHA-256 of the bytes before
+        its last line, that line's bytes): what an export entry signs of its log."""
+        source, self._source = self._source, None
+        assert source is not None, "a chain is read once"
+        before, last, ends_with_break = hashlib.sha256(), None, False
+        for n, (start, end, raw) in enumerate(_lines(self._packing(source)), start=1):
+            if last is not None:
+                before.update(last + b"\n")
+            last, ends_with_break = raw, end < self._read
+            entry = parse_line(raw.decode("utf-8", "replace").removesuffix("\r"), n)
             if entry is not None:
-                self._index(entry, start)
+                self._index(entry, start, end)
                 yield entry
+        self._pack(final=True)
+        if ends_with_break and last is not None:
+            self.tail = (True, before.hexdigest(), last)
 
-    def _index(self, entry: Entry, start: int) -> None:
+    def _packing(self, source: Iterable[bytes]) -> Iterator[bytes]:
+        """The log's pieces as they are read, each also kept, compressed in blocks."""
+        self._read = 0
+        for piece in source:
+            self._read += len(piece)
+            self._pending += piece
+            self._pack()
+            yield piece
+
+    def _pack(self, final: bool = False) -> None:
+        while len(self._pending) >= BLOCK or (final and self._pending):
+            self._blocks.append(zlib.compress(self._pending[:BLOCK], 1))
+            del self._pending[:BLOCK]
+
+    def _index(self, entry: Entry, start: int, end: int) -> None:
         at = len(self._starts)
         self._starts.append(start)
+        self._ends.append(end)
         self.regular = self.regular and entry.seq == at
         self._hashes += entry.entry_hash
         for item_id in entered_digests(entry):
@@ -78,12 +117,30 @@ class LoggedChain(Sequence[Entry]):
         return kept if kept is not None else self._parse(index)
 
     def _parse(self, index: int) -> Entry:
-        start = self._starts[index]
-        end = self.log.find(b"\n", start)
-        line = utf8_line(self.log, start, len(self.log) if end < 0 else end)
-        entry = parse_line(line, index + 1)  # it parsed when the chain was read: no error
+        entry = parse_line(self.line(index), index + 1)  # it parsed when read: no error
         assert entry is not None
         return entry
+
+    def line(self, index: int) -> str:
+        """The text of entry `index`'s line, verbatim (as `utf8_lines` reads it)."""
+        data = self._span(self._starts[index], self._ends[index])
+        return utf8_line(data, 0, len(data))
+
+    def lines(self) -> Iterator[str]:
+        """Every entry's line, verbatim, in order: the log as it is kept (blank lines,
+        which hold no entry, left out)."""
+        return (self.line(n) for n in range(len(self)))
+
+    def _span(self, start: int, end: int) -> bytes:
+        return b"".join(
+            self._block(n)[max(start - n * BLOCK, 0) : end - n * BLOCK]
+            for n in range(start // BLOCK, max(end - 1, start) // BLOCK + 1)
+        )
+
+    def _block(self, n: int) -> bytes:
+        if self._inflated[0] != n:
+            self._inflated = (n, zlib.decompress(self._blocks[n]))
+        return self._inflated[1]
 
     def __iter__(self) -> Iterator[Entry]:
         return (self[n] for n in range(len(self)))
@@ -111,6 +168,20 @@ class LoggedChain(Sequence[Entry]):
                 return found // 32
             end = found + 31  # a match straddling two hashes: look further back
         return None
+
+
+def _lines(pieces: Iterable[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, bytes) of each line of the bytes `pieces` make, split as `line_spans`
+    splits them (at LF; a final LF ends the last line), without joining the pieces."""
+    rest, base = b"", 0
+    for piece in pieces:
+        data, at = rest + piece, 0
+        while (stop := data.find(b"\n", at)) >= 0:
+            yield base + at, base + stop, data[at:stop]
+            at = stop + 1
+        rest, base = data[at:], base + at
+    if rest:
+        yield base, base + len(rest), rest
 
 
 def by_seq(entries: Sequence[Entry]) -> Callable[[int], Entry | None]:

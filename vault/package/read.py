@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -35,11 +36,40 @@ READ_SIZE = 1 << 20
 DEFAULT_ALGORITHMS = ("sha256", "sha512")
 
 
-@dataclass(slots=True)  # one per file: a package may hold 100,000
+@dataclass(slots=True, init=False)  # one per file: a package may hold 100,000
 class ScannedFile:
+    """A file's size and digests, and the bytes of the small files the checks read (see
+    _kept), kept compressed: a big package's log, case.json and manifests are tens of
+    megabytes of JSON and hex that compress several to one (issue 17). Reading `data`
+    inflates a fresh copy: read it once, where it is needed."""
+
     size: int
     digests: dict[str, str]
-    data: bytes | None  # kept for the small files the checks read (see _kept)
+    packed: bytes | None
+
+    def __init__(
+        self, size: int, digests: dict[str, str], data: bytes | None, packed: bytes | None = None
+    ) -> None:
+        self.size, self.digests, self.packed = size, digests, packed
+        if data is not None:
+            self.data = data
+
+    @property
+    def data(self) -> bytes | None:
+        return None if self.packed is None else zlib.decompress(self.packed)
+
+    @data.setter
+    def data(self, value: bytes | None) -> None:
+        self.packed = None if value is None else zlib.compress(value, 1)
+
+    def pieces(self) -> Iterator[bytes]:
+        """The kept bytes inflated a piece at a time (none when the file is not kept)."""
+        if self.packed is None:
+            return
+        inflater = zlib.decompressobj()
+        for at in range(0, len(self.packed), READ_SIZE // 4):
+            yield inflater.decompress(self.packed[at : at + READ_SIZE // 4])
+        yield inflater.flush()
 
 
 @dataclass
@@ -198,20 +228,22 @@ def scan(
             keep = _kept(name) and size <= KEEP_LIMIT and kept_total + size <= KEEP_TOTAL
             kept_total += size if keep else 0
             hashers = [hashlib.new(a) for a in algorithms]
-            kept = bytearray()
+            packer, packed, taken = zlib.compressobj(1), [], 0
             while chunk := read(READ_SIZE):
                 if cancelled and cancelled():
                     raise Cancelled()
                 # hashlib releases the GIL on large buffers: the digests run side by side.
                 list(pool.map(lambda h, c=chunk: h.update(c), hashers))
-                if keep:
-                    kept += chunk
-                    keep = len(kept) <= size  # a folder's file may grow while it is read
+                if keep:  # compressed as it streams by: never held whole, nor copied
+                    packed.append(packer.compress(chunk))
+                    taken += len(chunk)
+                    keep = taken <= size  # a folder's file may grow while it is read
                 done += len(chunk)
                 if progress:
                     progress(done, max(total, done))
             digests = {a: h.hexdigest() for a, h in zip(algorithms, hashers, strict=True)}
-            bag.files[name] = ScannedFile(size, digests, bytes(kept) if keep else None)
+            kept = b"".join([*packed, packer.flush()]) if keep else None
+            bag.files[name] = ScannedFile(size, digests, None, kept)
     return bag
 
 

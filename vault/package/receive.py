@@ -26,6 +26,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
 from vault.custody.entry import Entry, Finding
+from vault.custody.logchain import LoggedChain
 from vault.custody.witness import refuse_rewritten_sender
 from vault.errors import Cancelled, PackageRefused
 from vault.evidence.blobstore import StoredBlob, store_bytes, store_stream
@@ -39,7 +40,6 @@ from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
 from vault.package.ziparchive import BadArchive
 from vault.progress import Cancel, Progress
-from vault.text import utf8_lines
 
 
 @dataclass
@@ -120,7 +120,9 @@ def _import(
         _keep_anchors(conn, v.contents)
         # Kept: the parsed logs are let go of before the originals are stored (a big
         # package's are tens of megabytes); the import needs only case.json and the head.
-        contents = v.contents = replace(v.contents, entries=[], lineage={}, logs={}, anchors={})
+        contents = v.contents = replace(
+            v.contents, entries=LoggedChain(), lineage={}, logs={}, anchors={}
+        )
         held = _held_items(conn, items)
         wanted = {k: i for k, i in items.items() if k not in held}
         stored = _store_originals(conn, source, wanted, cancelled)
@@ -185,9 +187,9 @@ def _keep_chains(conn: sqlcipher.Connection, contents: PackageContents) -> int:
     same entry.
     Returns how many lines were new (or newly disclosed)."""
     new = 0
-    for case_id, log in contents.logs.items():
+    for case_id, chain in contents.logs.items():
         creator = creator_of(contents.lineage.get(case_id, contents.entries))
-        for line in filter(str.strip, utf8_lines(log)):
+        for line in chain.lines():
             obj = json.loads(line)
             row = conn.execute(
                 "SELECT line FROM lineage WHERE source_case = ? AND creator = ? AND seq = ?",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from vault.custody.entry import Entry, Finding, to_jsonl
@@ -80,8 +81,18 @@ def export_details(
     }
 
 
+@dataclass(frozen=True)
+class LogTail:
+    """What the closing export entry signs of data/custody.jsonl's bytes, taken as they are
+    read (they are never held whole: vault.custody.logchain's `tail`)."""
+
+    ends_with_break: bool
+    before_sha256: str  # of the bytes before the last line
+    last_line: bytes  # without its line break
+
+
 def check_signed_files(
-    scanned: ScannedBag, bag: BagCheck, entries: Sequence[Entry]
+    scanned: ScannedBag, bag: BagCheck, entries: Sequence[Entry], tail: LogTail
 ) -> list[Finding]:
     """Every file, the custody log's bytes, the withheld entries and bag-info.txt are what
     the closing export entry signed; for an older package, a warning of what is unsigned."""
@@ -101,7 +112,7 @@ def check_signed_files(
         Finding(seq, reason)
         for reason in [
             *_file_problems(scanned, files),
-            *_custody_problems(scanned, closing),
+            *_custody_problems(tail, closing),
             *_withheld_problems(entries, details.get("withheld")),
             *_bag_info_problems(bag, details.get("bag_info")),
         ]
@@ -123,16 +134,13 @@ def _file_problems(scanned: ScannedBag, files: dict[str, str]) -> list[str]:
     return problems
 
 
-def _custody_problems(scanned: ScannedBag, closing: Entry) -> list[str]:
-    data = scanned.files[CUSTODY].data or b""
-    if not data.endswith(b"\n"):
+def _custody_problems(tail: LogTail, closing: Entry) -> list[str]:
+    if not tail.ends_with_break:
         return [_("data/custody.jsonl does not end with a line break")]
-    cut = data.rfind(b"\n", 0, len(data) - 1) + 1
-    whole = memoryview(data)  # slices of a view copy nothing: a long log is held once
     problems = []
-    if hashlib.sha256(whole[:cut]).hexdigest() != closing.details.get("custody_before"):
+    if tail.before_sha256 != closing.details.get("custody_before"):
         problems.append(_("data/custody.jsonl before the export entry is not what it signed"))
-    if whole[cut:-1] != to_jsonl(closing).encode("utf-8"):
+    if tail.last_line != to_jsonl(closing).encode("utf-8"):
         problems.append(_("the export entry's line in data/custody.jsonl was rewritten"))
     return problems
 

@@ -38,7 +38,7 @@ from vault.package.model import (
     trace_entry,
 )
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
-from vault.package.signed import MANIFEST, check_signed_files
+from vault.package.signed import CUSTODY, MANIFEST, LogTail, check_signed_files
 from vault.progress import Cancel, Progress
 from vault.sharedjson import shared_pairs
 
@@ -48,9 +48,9 @@ class PackageContents:
     """What receive needs from a verified package."""
 
     doc: JsonObject
-    entries: Sequence[Entry]  # read from the logs: LoggedChain (vault.custody.logchain)
-    lineage: dict[str, Sequence[Entry]]
-    logs: dict[str, bytes]  # case id -> its custody.jsonl, verbatim (read: utf8_lines)
+    entries: LoggedChain  # read from the logs (vault.custody.logchain)
+    lineage: dict[str, LoggedChain]
+    logs: dict[str, LoggedChain]  # case id -> its chain; its lines verbatim: lines()
     keys: dict[str, bytes]
     head: str
     anchors: dict[str, bytes] = field(default_factory=dict)  # data/anchors/ path -> bytes
@@ -119,9 +119,11 @@ def verify_package(
     _only_sha256(scanned)
     result.is_bag = bag.ok
     result.check(_("The bag is complete and every checksum matches"), _plain(bag.problems))
+    # The log first: once read it is kept compressed, before case.json is parsed beside it.
+    held = CUSTODY in scanned.files and scanned.files[CUSTODY].packed is not None
+    own = _logged(scanned, CUSTODY, None, "") if held else None
     doc, repeated = _strict_json(scanned, "data/case.json")
-    log = _data(scanned, "data/custody.jsonl")
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or log is None:
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or own is None:
         result.check(_("It is an evidence package"), _plain([_(
             "this is not an Evidence Vault package (no data/case.json or data/custody.jsonl)"
         )]))  # fmt: skip
@@ -131,7 +133,7 @@ def verify_package(
     malformed += [
         Finding(None, _("case.json repeats the key {key!r}").format(key=k)) for k in repeated
     ]
-    _verify_contents(result, scanned, bag, doc, log, malformed)
+    _verify_contents(result, scanned, bag, doc, malformed, own)
     return result
 
 
@@ -218,10 +220,24 @@ def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
         return None, repeated
 
 
-def _chain(log: bytes, case_id: str | None, label: str) -> tuple[LoggedChain, ChainResult]:
-    """The log's chain, verified as it is read line by line: its thousands of item.imports
-    are checked and let go of, only indexed (vault.custody.logchain)."""
-    entries = LoggedChain(log)
+def _logged(
+    scanned: ScannedBag, name: str, case_id: str | None, label: str
+) -> tuple[LoggedChain, ChainResult, LogTail]:
+    """The chain of log `name`, verified as it is read, and what its export entry signs of
+    its bytes. Only the chain holds the bytes from here on, and only until it has read
+    them: they are kept compressed before its signatures are checked."""
+    kept = scanned.files.get(name)
+    entries = LoggedChain(kept.pieces() if kept is not None else b"")
+    verified = _chain(entries, case_id, label)  # inflated as it is read: never held whole
+    _let_go(scanned, [name])
+    return (*verified, LogTail(*entries.tail))
+
+
+def _chain(
+    entries: LoggedChain, case_id: str | None, label: str
+) -> tuple[LoggedChain, ChainResult]:
+    """The chain verified as it is read line by line: its thousands of item.imports are
+    checked and let go of, only indexed (vault.custody.logchain)."""
     try:
         result = verify_chain(entries.reading(), case_id)
     except InvalidInput as err:
@@ -237,24 +253,23 @@ def _verify_contents(
     scanned: ScannedBag,
     bag: BagCheck,
     doc: JsonObject,
-    log: bytes,
     malformed: list[Finding],
+    own_log: tuple[LoggedChain, ChainResult, LogTail],
 ) -> None:
-    entries, chain = _chain(log, None, "")
+    entries, chain, tail = own_log
     result.check(_("The custody log verifies (hashes, links, signatures)"), chain.findings)
-    chains: dict[str, Sequence[Entry]] = {}
-    logs, keys, problems = {}, dict(chain.keys), []
+    chains: dict[str, LoggedChain] = {}
+    keys, problems = dict(chain.keys), []
     for name in sorted(n for n in scanned.files if n.startswith("data/lineage/")):
         case_id = name.rsplit("/", 1)[1].removesuffix(".jsonl")
-        logs[case_id] = _data(scanned, name) or b""
         label = _("lineage of case {id}: ").format(id=case_id)
-        chains[case_id], verified = _chain(logs[case_id], case_id, label)
+        chains[case_id], verified, _tail = _logged(scanned, name, case_id, label)
         problems += verified.findings
         keys.update(verified.keys)
     own = chain.case_id or ""
     problems += _check_links(own, entries, chains)
     result.check(_("Every earlier holder's custody log verifies"), problems)
-    chains[own], logs[own] = entries, log
+    chains[own] = entries
     rewritten = [f for c, e in chains.items() if (f := rewritten_chain(c, e)) is not None]
     if rewritten:  # DESIGN §8: a log this computer saw otherwise; said, and refused
         result.check(_("No log is one this computer saw rolled back or rewritten"), rewritten)
@@ -269,9 +284,11 @@ def _verify_contents(
     result.check(_("The package ends with its own signed export entry"),
                  _check_closing(doc, entries, bag))  # fmt: skip
     result.check(_("Every file is the one the export entry signed"),
-                 check_signed_files(scanned, bag, entries))  # fmt: skip
-    files: dict[str, bytes | None] = {  # the kept files: anchors are looked up among them
-        name: f.data for name, f in scanned.files.items() if f.data is not None
+                 check_signed_files(scanned, bag, entries, tail))  # fmt: skip
+    files: dict[str, bytes | None] = {  # the kept files anchors are looked up among
+        name: f.data
+        for name, f in scanned.files.items()
+        if name.startswith(ANCHORS) and f.packed is not None
     }
     result.anchors = package_anchors(entries, files, trusted_roots())
     if result.anchors.anchors:
@@ -280,8 +297,8 @@ def _verify_contents(
     _check_earlier_anchors(result, own, chains, files)
     _summarise(result, doc, entries, chains, own)
     head = entries[-1].entry_hash.hex() if entries else ""
-    anchors = {n: d for n, d in files.items() if n.startswith(ANCHORS) and d is not None}
-    result.contents = PackageContents(doc, entries, lineage, logs, keys, head, anchors)
+    anchors = {n: d for n, d in files.items() if d is not None}
+    result.contents = PackageContents(doc, entries, lineage, dict(chains), keys, head, anchors)
 
 
 def _check_earlier_anchors(
@@ -304,7 +321,7 @@ def _check_earlier_anchors(
 
 
 def _check_links(
-    own: str, entries: Sequence[Entry], lineage: dict[str, Sequence[Entry]]
+    own: str, entries: Sequence[Entry], lineage: Mapping[str, Sequence[Entry]]
 ) -> list[Finding]:
     """Every lineage log must be one that a package.import in the package's custody links
     to (by case id and head); none may claim the package's own case. A log nobody links

@@ -3,9 +3,12 @@ of its parsed entries: by index, in order, by seq, by entry hash, and what enter
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from tests.helpers.case import new_case
+from vault.custody import logchain
 from vault.custody.entry import Entry, entered_digests, parse_jsonl
 from vault.custody.logchain import BULK, LoggedChain, by_seq, entry_hashes, first_with_seq
 from vault.errors import InvalidInput
@@ -99,3 +102,37 @@ def test_a_malformed_line_is_refused_as_the_whole_log_would_be(log: bytes) -> No
 def test_an_empty_log_is_an_empty_chain() -> None:
     chain = _read(b"")
     assert len(chain) == 0 and list(chain) == [] and chain.last_index_of("0" * 64) is None
+
+
+@pytest.mark.parametrize("block", [97, 1 << 18])  # lines straddling blocks; one block
+def test_once_read_the_log_is_kept_compressed_and_reads_back_verbatim(
+    log: bytes, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logchain, "BLOCK", block)
+    spaced = log.replace(b"\n", b"\r\n\n \n", 2)  # blank lines hold no entry; CRs dropped
+    chain = _read(spaced)
+    assert sum(map(len, chain._blocks)) < len(spaced) and not chain._pending
+    assert list(chain.lines()) == [line for line in utf8_lines(spaced) if line.strip()]
+    assert list(chain) == list(parse_jsonl(utf8_lines(spaced)))
+    assert [chain[n] for n in reversed(range(len(chain)))] == list(reversed(list(chain)))
+
+
+def _tail_of(data: bytes) -> tuple[bool, str, bytes]:
+    """What an export entry signs of a log, taken from the whole bytes."""
+    if not data.endswith(b"\n"):
+        return (False, "", b"")
+    cut = data.rfind(b"\n", 0, len(data) - 1) + 1
+    return (True, hashlib.sha256(data[:cut]).hexdigest(), data[cut:-1])
+
+
+@pytest.mark.parametrize("piece", [7, 4096, None])  # inflated in pieces, or whole
+@pytest.mark.parametrize("ending", [b"", b"\n", b"\r\n", b"\n\n", b"\n  \n"])
+def test_a_log_read_in_pieces_reads_and_ends_as_it_would_whole(
+    log: bytes, piece: int | None, ending: bytes
+) -> None:
+    data = log.rstrip(b"\n") + ending
+    pieces = [data] if piece is None else [data[n : n + piece] for n in range(0, len(data), piece)]
+    chain = LoggedChain(iter(pieces))
+    assert list(chain.reading()) == list(parse_jsonl(utf8_lines(data)))
+    assert chain.tail == _tail_of(data)
+    assert list(chain.lines()) == [line for line in utf8_lines(data) if line.strip()]
