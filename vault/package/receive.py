@@ -111,46 +111,63 @@ def _own_log() -> str:
 def _import(
     case: Case, source: PackageSource, v: PackageVerification, cancelled: Cancel | None
 ) -> ReceiveResult:
-    assert v.contents is not None
-    items = {i["id"]: i for i in v.contents.doc["items"]}
-    notes = v.contents.doc.get("notes") or []
     with case.act("package.import") as act:
         conn = act.conn
-        new_lines = _keep_chains(conn, v.contents)
-        _keep_anchors(conn, v.contents)
-        # Kept: the parsed logs are let go of before the originals are stored (a big
-        # package's are tens of megabytes); the import needs only case.json and the head.
-        contents = v.contents = replace(
-            v.contents, entries=LoggedChain(), lineage={}, logs={}, anchors={}
-        )
-        held = _held_items(conn, items)
-        wanted = {k: i for k, i in items.items() if k not in held}
-        stored = _store_originals(conn, source, wanted, cancelled)
-        new_notes = _new_notes(conn, notes, set(items))
-        already = len(held) + len(notes) - len(new_notes)
-        if not stored and not new_notes and not new_lines:
+        details, item_ids, new_notes, already = _store(conn, source, v, cancelled)
+        if details is None:
             act.abandon()  # nothing new: nothing recorded
             return ReceiveResult(v, 0, 0, None, already)
-        # Rows first, under the seq their package.import will take (the writer lock is
-        # held), so each item's signed line can hold the digests of what was stored for it.
-        seq, lines = _next_seq(conn), {}
-        if stored:
-            with MetadataProbe() as probe:
-                for item_id, blob in stored.items():
-                    name = str(items[item_id]["original_name"])
-                    meta = extract_stored(conn, probe, name, blob.id, blob.size)
-                    item = items[item_id]
-                    signed = _insert_item(conn, item, blob, seq, v, meta)
-                    lines[item_id] = {"id": item_id, "sha256": item["sha256"], **signed}
-        details = _import_details(v, contents, items, lines)
         entry = act.log(details=details)
         # Row by row: one statement over every new row would keep, in memory, a copy of
         # each page it changes until it ends (SQLite's statement journal; temp_store is
         # MEMORY), tens of megabytes for a big package.
         conn.executemany("UPDATE items SET imported_at = ? WHERE id = ?",
-                         ((entry.at, item_id) for item_id in stored))  # fmt: skip
+                         ((entry.at, item_id) for item_id in item_ids))  # fmt: skip
         _insert_notes(conn, new_notes, entry.seq)
-    return ReceiveResult(v, len(stored), len(new_notes), entry.seq, already)
+    return ReceiveResult(v, len(item_ids), len(new_notes), entry.seq, already)
+
+
+def _store(
+    conn: sqlcipher.Connection,
+    source: PackageSource,
+    v: PackageVerification,
+    cancelled: Cancel | None,
+) -> tuple[JsonObject | None, list[str], list[JsonObject], int]:
+    """Keep the chains, store what is new; return the package.import details (None when
+    nothing is new), the ids of the items stored, the new notes and how many the case held.
+    Only these leave: the parsed logs are let go of before the originals are stored, and
+    case.json's records before the entry is signed (a big package's are tens of megabytes)."""
+    assert v.contents is not None
+    contents, v.contents = (
+        v.contents,
+        replace(v.contents, doc={}, entries=LoggedChain(), lineage={}, logs={}, anchors={}),
+    )
+    new_lines = _keep_chains(conn, contents)
+    _keep_anchors(conn, contents)
+    doc, head = contents.doc, contents.head
+    del contents
+    items = {i["id"]: i for i in doc["items"]}
+    notes = doc.get("notes") or []
+    held = _held_items(conn, items)
+    stored = _store_originals(conn, source, {k: i for k, i in items.items() if k not in held},
+                              cancelled)  # fmt: skip
+    new_notes = _new_notes(conn, notes, set(items))
+    already = len(held) + len(notes) - len(new_notes)
+    if not stored and not new_notes and not new_lines:
+        return None, [], [], already
+    # Rows first, under the seq their package.import will take (the writer lock is
+    # held), so each item's signed line can hold the digests of what was stored for it.
+    seq, lines, seen = _next_seq(conn), {}, dict[object, object]()
+    if stored:
+        with MetadataProbe() as probe:
+            for item_id, blob in stored.items():
+                item = items[item_id]
+                meta = extract_stored(conn, probe, str(item["original_name"]), blob.id, blob.size)
+                signed = _insert_item(conn, item, blob, seq, v, meta)
+                # the same digest (no tags, no warnings) held once, not once an item
+                signed = {k: seen.setdefault(d, d) for k, d in signed.items()}
+                lines[item_id] = {"id": item_id, "sha256": item["sha256"], **signed}
+    return _import_details(v, head, notes, items, lines), list(stored), new_notes, already
 
 
 def _next_seq(conn: sqlcipher.Connection) -> int:
@@ -160,7 +177,8 @@ def _next_seq(conn: sqlcipher.Connection) -> int:
 
 def _import_details(
     v: PackageVerification,
-    contents: PackageContents,
+    head: str,
+    notes: list[JsonObject],
     items: dict[str, JsonObject],
     lines: dict[str, JsonObject],
 ) -> JsonObject:
@@ -170,10 +188,9 @@ def _import_details(
     item it is about and the note it amends. Names, sizes and types are signed by the
     items' first hands (kept in `lineage`): a later partial export ships this entry whole,
     so it must not name items it leaves out."""
-    notes = contents.doc.get("notes") or []
     return {
         "package": v.package_id, "sender": v.sender, "source_case": v.case_id,
-        "source_head": contents.head, "verification": "passed",
+        "source_head": head, "verification": "passed",
         "items": [lines.get(k) or {"id": i["id"], "sha256": i["sha256"]}
                   for k, i in items.items()],
         "notes": [{"id": n["id"], "sha256": n["sha256"], "about": n.get("about"),
