@@ -12,13 +12,12 @@ import contextlib
 import io
 import json
 import os
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.case import PASSPHRASE, edit_rows, new_case
+from tests.helpers.memory import heap_peak
 from vault.case.handle import Case
 from vault.cli.case import show_items
 from vault.cli.main import json_safe
@@ -109,23 +108,10 @@ def test_an_empty_case_lists_nothing(tmp_path):
         assert _printed(case, True) == "[]\n"
 
 
-def _peak(work: Callable[[], object]) -> int:
-    """The lower of two runs' tracemalloc peaks, in bytes (see test_export_memory.py)."""
-    peaks = []
-    for _ in range(2):
-        tracemalloc.start()
-        try:
-            work()
-            peaks.append(tracemalloc.get_traced_memory()[1])
-        finally:
-            tracemalloc.stop()
-    return min(peaks)
-
-
 def _listing_peak(case: Case, as_json: bool) -> int:
     # Printed to nowhere: a terminal or a pipe keeps nothing either.
     with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
-        return _peak(lambda: show_items(case, as_json=as_json))
+        return heap_peak(lambda: show_items(case, as_json=as_json))
 
 
 @pytest.mark.slow

@@ -10,13 +10,12 @@ would otherwise count against whichever run triggered it)."""
 from __future__ import annotations
 
 import shutil
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.case import new_case
+from tests.helpers.memory import heap_peak
 from vault.case.handle import Case
 from vault.evidence import items as items_module
 from vault.evidence.ingest import import_paths
@@ -47,25 +46,12 @@ def _case_of(folder: Path, count: int) -> Case:
     return case
 
 
-def _peak(work: Callable[[], object]) -> int:
-    """The lower of two runs' tracemalloc peaks, in bytes."""
-    peaks = []
-    for _ in range(2):
-        tracemalloc.start()
-        try:
-            work()
-            peaks.append(tracemalloc.get_traced_memory()[1])
-        finally:
-            tracemalloc.stop()
-    return min(peaks)
-
-
 def _export_peak(case: Case, out: Path) -> int:
     def once() -> None:
         shutil.rmtree(out, ignore_errors=True)
         export(case, out)
 
-    return _peak(once)
+    return heap_peak(once)
 
 
 @pytest.mark.slow
