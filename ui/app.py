@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from ui.gc_pin import collect_on_ui_thread
 from ui.interrupt import InterruptHandler
 from ui.language import use_language
 from ui.look import apply_look
@@ -43,6 +44,7 @@ def create_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    collect_on_ui_thread(app)  # cyclic garbage is collected on this thread only
     apply_look(app, high_contrast=False)  # the saved choice is applied with the window
     if UI_FAMILY in register_fonts():
         app.setFont(QFont(UI_FAMILY, 10))

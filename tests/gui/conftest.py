@@ -15,6 +15,7 @@ from PySide6.QtCore import QSettings
 
 from tests.helpers.case import new_case
 from ui.dialogs.open_case_dialog import OpenCaseDialog
+from ui.gc_pin import UiThreadCollector
 from ui.main_window import MainWindow
 from ui.refcount_guard import guard_singletons
 from ui.settings import AppSettings
@@ -26,6 +27,17 @@ from vault.i18n import set_language
 def pyside_refcount_guard() -> None:
     """See ui/refcount_guard.py: without it a long GUI test run aborts at exit."""
     guard_singletons()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def collected_on_the_ui_thread(qapp) -> Iterator[None]:
+    """As the app does (ui/gc_pin.py): cyclic garbage is collected on the UI thread only,
+    for these tests; the other tests keep CPython's own collector."""
+    collector = UiThreadCollector(qapp)
+    collector.install()
+    yield
+    collector.uninstall()
+    collector.deleteLater()
 
 
 @pytest.fixture(autouse=True)

@@ -89,7 +89,11 @@ class CaseSession(QObject):
             self._handlers[1](err)
 
     def on_job_finished(self) -> None:
-        self.job = None
+        job, self.job = self.job, None
+        if job is not None:
+            # Qt emits `finished` from the job's thread just before it ends: wait for the
+            # end (a moment) so that dropping the job never destroys a running QThread.
+            job.wait()
         self.job_ended.emit()
         self.case_changed.emit()
 
