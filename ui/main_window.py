@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         self.session = CaseSession(case)
         self.session.job_started.connect(self.on_job_started)
         self.session.job_ended.connect(self._update_actions)
+        self.session.job_ended.connect(self.progress.on_job_finished)
         self._show_workspace(self.session)
         self.idle.start()
         self._update_actions()

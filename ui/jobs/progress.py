@@ -55,7 +55,6 @@ class JobProgress(QWidget):
         self.label.setText(title)
         job.progressed.connect(self.on_job_progressed)
         job.file_started.connect(self.on_job_file_started)
-        job.finished.connect(self.on_job_finished)
         self.show()
 
     def on_job_file_started(self, name: str) -> None:
@@ -75,5 +74,7 @@ class JobProgress(QWidget):
         self.label.setText(_("Stopping after the current file… what finished is kept."))
 
     def on_job_finished(self) -> None:
+        """Connected to the session's `job_ended` (not the job's own `finished`), so the bar
+        is gone by the time the session is no longer busy: no moment shows both."""
         self._job = None
         self.hide()
