@@ -6,6 +6,7 @@ and joined when its case closes (tests/gui/conftest.py checks none is left after
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from tests.helpers.case import new_case, reopen
@@ -69,6 +70,46 @@ def test_locking_stops_and_joins_the_count_before_the_case_closes(
     window.lock()  # the case's file closes: the count's connection and thread are gone first
     assert not _counting_threads()
     assert window.session is None and window.workspace is None
+
+
+def _scrolled_case(window, tmp_path: Path, corpus: Path):
+    """The window on a case of 20 photos, its list short enough to scroll."""
+    case = new_case(tmp_path)
+    import_paths(case, sorted((corpus / "camera").iterdir()))
+    window.resize(640, 300)
+    window.on_case_ready(reopen(case))
+    workspace = window.workspace
+    workspace._count_timer.stop()  # counted below, once the list has scrolled
+    bar = workspace.items.table.verticalScrollBar()
+    assert bar.maximum() > 0, "the list scrolls"
+    return workspace, bar
+
+
+def test_the_count_waits_while_the_list_scrolls_and_goes_on_once_it_is_still(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    """The count's Python work would take the GIL and a core from the list's paints."""
+    workspace, bar = _scrolled_case(window, tmp_path, corpus)
+    bar.setValue(bar.maximum())
+    scrolled = time.monotonic()
+    with qtbot.waitSignal(workspace.warned_counted, timeout=WAIT_MS) as counted:
+        workspace._count_warned()
+        assert workspace.warned_counter.running()
+    # It waited for the hold to end (a coarse Qt timer may fire up to 5% early).
+    assert time.monotonic() - scrolled >= 0.9 * warned_counter.HOLD_MS / 1000
+    assert counted.args == [1]
+    assert workspace.items.count.text() == "20 items · with warnings: 1"
+
+
+def test_locking_while_the_count_waits_for_the_scroll_joins_it(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    workspace, bar = _scrolled_case(window, tmp_path, corpus)
+    bar.setValue(bar.maximum())
+    workspace._count_warned()
+    assert workspace.warned_counter.running()  # waiting for the list to be still
+    window.lock()
+    assert not _counting_threads()
 
 
 def test_the_warnings_count_has_ukrainian_plural_forms() -> None:

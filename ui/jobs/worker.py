@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from ui.jobs.priority import lower_this_thread, start_low
+
 log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.05
 
@@ -65,7 +67,8 @@ class Job(QObject):
         self._thread.finished.connect(self.finished)
 
     def start(self) -> None:
-        self._thread.start()
+        # Below the UI thread, which then keeps up while an import runs on a busy machine.
+        start_low(self._thread)
 
     def cancel(self) -> None:
         """Ask the task to stop at its next check; what finished stays (the core's contract)."""
@@ -80,6 +83,7 @@ class Job(QObject):
 
     @Slot()
     def _run(self) -> None:
+        lower_this_thread()
         try:
             result = self._task(JobContext(self))
         except Exception as err:  # noqa: BLE001 - every failure must reach the user

@@ -151,6 +151,10 @@ class CaseWorkspace(QWidget):
         self.session.job_ended.connect(self.on_job_ended)
         self._count_timer.timeout.connect(self._count_warned)
         self.warned_counter.counted.connect(self._on_warned_counted)
+        # The count waits while the list scrolls: its paints come first (warned_counter.py).
+        self.items.table.verticalScrollBar().valueChanged.connect(
+            lambda _value: self.warned_counter.hold()
+        )
         app = QCoreApplication.instance()
         if app is not None:  # quitting without closing the window still joins the count
             app.aboutToQuit.connect(self.stop_workers)

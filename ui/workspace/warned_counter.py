@@ -8,13 +8,22 @@ span of row keys at a time (`count_warned`, a few short reads each), so a writer
 for a read at most. Items are never deleted and their signed warnings never change: what
 was counted stays counted, and a later count reads only the keys added since.
 
+The count must not slow the window down (issue 17 §4). Its checks are Python work: a
+thread doing them takes the GIL the UI thread needs to paint, and a core from it on a busy
+machine (scrolling a 100,000-item list on 2 busy cores, a paint of ~7 ms of the UI thread's
+CPU took a median 19 ms with the count running, 15 ms without). So the thread
+runs below the UI thread's priority (ui/jobs/priority.py), and between spans it waits while
+the list scrolls (`hold()`, from the list's scroll bar) until the list has been still for
+HOLD_MS; a span of SPAN keys is ~15 ms of checks, so a hold takes effect soon.
+
 Thread lifecycle, the whole of it:
 - the thread creates no Qt object and touches none but two signals of the counter, which
   lives on the UI thread; it emits plain ints, queued to the UI thread (the only Qt object
   made for the thread is Qt's own record of it, made and freed in the thread itself);
-- `stop()` sets a flag, interrupts the running query and joins the thread. The workspace
-  calls it when a job starts (a job's writes never wait for the count), when the case
-  closes or locks, when its window is rebuilt or closes, and when the app quits;
+- `stop()` sets a flag, wakes a held thread, interrupts the running query and joins the
+  thread. The workspace calls it when a job starts (a job's writes never wait for the
+  count), when the case closes or locks, when its window is rebuilt or closes, and when the
+  app quits;
 - a thread ends on its own once it has counted; one runs at a time.
 """
 
@@ -25,8 +34,9 @@ import threading
 from collections.abc import Callable
 
 import sqlcipher3.dbapi2 as sqlcipher
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ui.jobs.priority import lower_this_thread
 from vault.evidence.listing import ItemLister, count_warned
 
 log = logging.getLogger(__name__)
@@ -34,7 +44,8 @@ log = logging.getLogger(__name__)
 # Every thread the evidence list starts is named with this prefix (tests check that none is
 # left running once a window has closed).
 WORKER_PREFIX = "vault-list-"
-SPAN = 2_000  # row keys per count query: a writer (a note, an import's start) waits less
+SPAN = 200  # row keys per count query: a writer (a note, an import) or a hold waits less
+HOLD_MS = 250  # a held count goes on once the list has been still this long
 
 
 class WarnedCounter(QObject):
@@ -53,6 +64,12 @@ class WarnedCounter(QObject):
         self._run = 0  # bumped for every thread: a stopped thread's late spans are dropped
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._go = threading.Event()  # cleared while the list scrolls: the thread waits
+        self._go.set()
+        self._resume = QTimer(self)
+        self._resume.setSingleShot(True)
+        self._resume.setInterval(HOLD_MS)
+        self._resume.timeout.connect(self._go.set)
         self._lock = threading.Lock()  # the running thread's connection: interrupt vs close
         self._conn: sqlcipher.Connection | None = None
         queued = Qt.ConnectionType.QueuedConnection
@@ -94,6 +111,12 @@ class WarnedCounter(QObject):
         )
         self._thread.start()
 
+    def hold(self) -> None:
+        """Pause the count after its current span until HOLD_MS pass without another
+        hold (the list scrolls: its paints get the GIL and the core)."""
+        self._go.clear()
+        self._resume.start()
+
     def stop(self) -> None:
         """Interrupt the count and wait for its thread (what it counted in whole spans and
         was taken in stays counted). Safe to call at any time, again and again."""
@@ -101,6 +124,7 @@ class WarnedCounter(QObject):
         if thread is None:
             return
         self._stopping.set()
+        self._go.set()  # a held thread wakes to see the stop flag
         with self._lock:
             if self._conn is not None:
                 self._conn.interrupt()
@@ -116,9 +140,11 @@ class WarnedCounter(QObject):
     def _count_spans(self, run: int, conn: sqlcipher.Connection, after: int, upto: int) -> None:
         """The thread: spans of SPAN keys until `upto`, the stop flag or a failed read."""
         whole = False
+        lower_this_thread()
         try:
             lister = ItemLister(conn)
             for low in range(after, upto, SPAN):
+                self._go.wait()  # not a sleep: woken by the end of a hold, or by stop()
                 if self._stopping.is_set():
                     break
                 high = min(low + SPAN, upto)
