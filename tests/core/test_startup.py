@@ -96,8 +96,38 @@ def test_listing_items_loads_only_what_it_shows(tmp_path: Path) -> None:
 
 
 def test_listing_items_as_json_loads_the_hands_it_shows(tmp_path: Path) -> None:
-    """The same check sees what `--json` adds: each item's custody hands."""
-    assert "vault.custody.hands" in _among(_listing_loads(tmp_path, "--json"), NOT_FOR_LISTING)
+    """The same check sees what `--json` adds: each item's custody hands; checking the
+    lineages they walk starts no metadata worker and no process pool."""
+    loaded = _listing_loads(tmp_path, "--json")
+    assert "vault.custody.hands" in _among(loaded, NOT_FOR_LISTING)
+    assert _among(loaded, (*HEAVY, "multiprocessing", "vault.evidence.probe")) == []
+
+
+def _loaded_once_the_key_is_ready(*argv: str) -> list[str]:
+    """The modules `evidence-vault ARGV` imported after the open had the case's key."""
+    at_key = (
+        "import vault.case.header as header\n"
+        "derive, at_key = header.derive_key, set()\n"
+        "def derive_key(*args):\n"
+        "    key = derive(*args)\n"
+        "    at_key.update(sys.modules)\n"
+        "    return key\n"
+        "header.derive_key = derive_key\n"
+    )
+    printed = "print(json.dumps(sorted(set(sys.modules) - at_key)))\n"
+    loaded: list[str] = _in_child(printed, *argv, before=at_key)
+    return loaded
+
+
+@pytest.mark.parametrize("options", [(), ("--json",)])
+def test_listing_loads_everything_it_needs_while_the_key_derives(
+    tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    """Once the key is ready, the rest of `items` is the critical path: a module first
+    imported then would be waited for, where it could have loaded beside the derivation."""
+    with new_case(tmp_path):
+        pass
+    assert _loaded_once_the_key_is_ready("items", *options, str(tmp_path / "case.evault")) == []
 
 
 def _threads_started(*argv: str, passphrase_env: bool = True) -> dict[str, list[str]]:

@@ -105,16 +105,29 @@ def _items_args(p: argparse.ArgumentParser) -> None:
 
 @command("items", _items_args, _("list the evidence items"))
 def items(args: argparse.Namespace) -> int:
+    _load_listing(args.json)
     with open_case(args) as case:
         show_items(case, as_json=args.json)
     return 0
+
+
+def _load_listing(as_json: bool) -> None:
+    """Import what listing runs now, while the key derives on the other core (started by
+    vault.cli.early): once `open_case` has the key, every import is on the critical path."""
+    import importlib
+
+    wanted = ["vault.evidence.items"]
+    if as_json:  # each item's custody hands (through kept lineages) and provenance too
+        wanted += ["vault.custody.hands", "vault.package.model", "vault.provenance.record"]
+    for name in wanted:
+        importlib.import_module(name)
 
 
 def show_items(case: Case, as_json: bool = False) -> None:
     """Print the items a batch at a time as each is read and checked against its signed
     record: nothing of the listing is held whole, so memory stays flat however many items
     the case holds (issue 17). The same text as one print of the whole list."""
-    from vault.evidence.items import iter_item_batches  # while the key derives (vault.cli.early)
+    from vault.evidence.items import iter_item_batches  # loaded already by `items`
 
     if as_json:
         print_json_array(_json_batches(case, _hands(case), iter_item_batches(case.conn)))

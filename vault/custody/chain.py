@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -144,6 +142,11 @@ def _bad_signatures(checks: list[_Check]) -> list[int]:
     workers = os.cpu_count() or 2
     size = -(-len(checks) // workers)
     batches = [checks[i : i + size] for i in range(0, len(checks), size)]
+    # Loaded only for a long chain: a short one (`items --json` checks its lineages) is
+    # checked before a process pool would have started.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         return [seq for bad in pool.map(verify_signatures, batches) for seq in bad]
 

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from vault import __version__
 from vault.case.handle import Case
@@ -24,10 +24,12 @@ from vault.custody.entry import Entry, Finding, canonical, entered_digests
 from vault.errors import InvalidInput, NotFound, VaultError
 from vault.evidence.blobstore import blob_chunks, store_stream
 from vault.evidence.items import Item, get_item
-from vault.evidence.probe import MetadataProbe, extract_stored
 from vault.evidence.record import metadata_digests, stored_metadata
 from vault.i18n import _
 from vault.progress import Cancel
+
+if TYPE_CHECKING:  # the metadata worker loads when an item is derived: checking derivations
+    from vault.evidence.probe import MetadataProbe  # (`items --json`, verify) never starts it
 
 ACTION = "item.derive"
 METHOD = "derive"  # the item's `method`, as `copy` for an import and `package` for a receipt
@@ -95,6 +97,8 @@ def _store(
     probe: MetadataProbe,
     cancelled: Cancel | None,
 ) -> DerivedItem:
+    from vault.evidence.probe import extract_stored
+
     item_id = str(uuid.uuid4())
     with case.act(ACTION, subject=item_id) as act:
         blob = store_stream(act.conn, read, None, cancelled)
@@ -169,6 +173,8 @@ def _probe(given: MetadataProbe | None) -> Iterator[MetadataProbe]:
     if given is not None:
         yield given
         return
+    from vault.evidence.probe import MetadataProbe
+
     with MetadataProbe() as own:
         yield own
 
