@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from bench.common import PASSPHRASE, report, scratch, timed
+from bench.common import PASSPHRASE, as_installed, report, scratch, timed
 from bench.data import photos
 from vault.case.handle import Case
 from vault.evidence.ingest import import_paths
@@ -56,6 +56,7 @@ def import_card(card: Path, path: Path) -> tuple[float, float]:
 
 
 def main() -> int:
+    as_installed()
     with scratch("photos") as folder:
         card = folder / "DCIM"
         photos(card, PHOTOS)
