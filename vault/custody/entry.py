@@ -128,6 +128,9 @@ class ChainResult:
 
 def canonical(content: dict[str, Any]) -> bytes:
     """RFC 8785 canonical JSON; refuses floats and integers beyond 2^53."""
+    plain = jcs.plain_dumps(content)  # holds no float: one walk, not two, per entry
+    if plain is not None:
+        return plain
     if _has_float(content):
         raise InvalidInput(_("Custody entries may not hold fractional numbers."))
     return jcs.dumps(content)
