@@ -207,17 +207,37 @@ def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
     kept bytes are let go of once decoded, before the parse builds its objects."""
     text = _text(scanned, name)
     _let_go(scanned, [name])
+    if text is None:
+        return None, []
+    parsed = _parse(text, unsigned=True) or _parse(text, unsigned=False)
+    assert parsed is not None  # kept whole, a parse has nothing to put back
+    return parsed
+
+
+def _parse(text: str, unsigned: bool) -> tuple[Any, list[str]] | None:
+    """`text` parsed strictly (see _strict_json). With `unsigned`, each item record's
+    `metadata` is dropped as soon as it is parsed, as _well_formed drops it: 20,000 items'
+    were 13 MB at verify-package's peak (issue 17). None when a record so shaped stood
+    anywhere but in case.json's item list (a description, say): parse again, keeping it."""
     repeated: list[str] = []
+    dropped: set[int] = set()  # id() of each record dropped from; all alive in the result
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [k for k, _v in items]
         repeated.extend(k for k in dict.fromkeys(keys) if keys.count(k) > 1)
-        return shared_pairs(items)  # a big package's item list is held whole: share strings
+        obj = shared_pairs(items)  # a big package's item list is held whole: share strings
+        if unsigned and "metadata" in obj and _record_ok(obj, _RECORD_FIELDS["items"]):
+            del obj["metadata"]
+            dropped.add(id(obj))
+        return obj
 
     try:
-        return (json.loads(text, object_pairs_hook=pairs) if text is not None else None), repeated
+        doc = json.loads(text, object_pairs_hook=pairs)
     except (ValueError, RecursionError):  # RecursionError: hostile nesting depth
         return None, repeated
+    items = doc.get("items") if isinstance(doc, dict) else None
+    listed = sum(id(i) in dropped for i in items) if isinstance(items, list) else 0
+    return (doc, repeated) if listed == len(dropped) else None
 
 
 def _logged(
