@@ -1,10 +1,11 @@
 """Exporting a case, or some of its items, as an evidence package (DESIGN §5).
 
 Order of work, so a cancelled or failed export never leaves a package under the chosen
-name: originals stream into a temporary name beside it; the logs, case.json, keys and
-VERIFY.md are made (and hashed); only then is `package.export` appended (one transaction),
-signing the SHA-256 of every one of those files (vault/package/signed.py); then they and the
-tag files are written, the result is flushed to disk and renamed into place. If writing fails after
+name: originals stream into a temporary name beside it (a folder's item folders are made
+while the case's log is read); the logs, case.json, keys and VERIFY.md are made (and
+hashed); only then is `package.export` appended (one transaction), signing the SHA-256 of
+every one of those files (vault/package/signed.py); then they and the tag files are
+written, the result is flushed to disk and renamed into place. If writing fails after
 `package.export` was appended, that entry stays: it truly records an export that was
 started. The temporary holds only what the user chose to export and is removed on error.
 
@@ -48,6 +49,7 @@ from vault.package.model import (
     descriptions,
     kept_chains,
     lineage_lines,
+    original_folder,
     original_path,
 )
 from vault.package.signed import (
@@ -122,10 +124,14 @@ def export(
         check_passphrase(encrypt_passphrase)  # the same rule as a case's passphrase
     if out.exists():
         raise FileExists()
-    plan = _plan(case, item_ids)
+    everything = {i for (i,) in case.conn.execute("SELECT id FROM items")}  # ids, not items
+    chosen = _chosen(everything, item_ids)
     package_id = str(uuid.uuid4())
     writer = open_writer(out, encrypt_passphrase, age_recipients or [])
     try:
+        # A folder package's item folders are made while the log is read (issue 17).
+        writer.expect_folders(original_folder(i) for i in sorted(chosen))
+        plan = _plan(case, chosen, everything)
         _write_originals(case, plan, writer, package_id, progress, cancelled)
         closing = _close(case, plan, writer, package_id, {"recipient": recipient_label,
                                                           "encrypted": encrypted})  # fmt: skip
@@ -162,12 +168,16 @@ def _line(entry: Entry, withhold: bool = False) -> bytes:
     return (to_jsonl(entry, withhold=withhold) + "\n").encode()
 
 
-def _plan(case: Case, item_ids: Iterable[str] | None) -> _Plan:
-    everything = {i for (i,) in case.conn.execute("SELECT id FROM items")}  # ids, not items
+def _chosen(everything: set[str], item_ids: Iterable[str] | None) -> set[str]:
+    """The ids of the items to export (all when `item_ids` is None)."""
     chosen = set(item_ids) if item_ids is not None else everything
     unknown = chosen - everything
     if unknown:
         raise InvalidInput(_("No item {id} in this case.").format(id=sorted(unknown)[0]))
+    return chosen
+
+
+def _plan(case: Case, chosen: set[str], everything: set[str]) -> _Plan:
     whole = len(chosen) == len(everything)
     all_notes = list_notes(case.conn)
     notes = [n for n in all_notes if n.about in chosen or (whole and n.about is None)]

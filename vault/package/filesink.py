@@ -50,6 +50,10 @@ class FileSink:
         if len(self._batch) >= BATCH_FILES or self._bytes >= BATCH_BYTES:
             self._send()
 
+    def flush(self) -> None:
+        """Hand what is queued to the thread now (without waiting for it to be made)."""
+        self._send()
+
     def drain(self) -> None:
         """Wait until every file queued so far is made; raises what made one fail. The
         thread goes on taking files."""
@@ -98,7 +102,9 @@ class FileSink:
 
     def _make(self, batch: list[_Piece]) -> None:
         for folders, path, data, last in batch:
-            for folder in folders:
+            for folder in folders:  # every item's, when made ahead: a stop need not wait
+                if self._stopping:
+                    return
                 self._make_folder(folder)
             if path is not None:
                 self._fd = self._create(path)

@@ -47,8 +47,12 @@ def safe_name(name: str) -> str:
     return stem.encode("utf-8")[:room].decode("utf-8", "ignore") + ext
 
 
+def original_folder(item_id: str) -> str:
+    return f"data/originals/{item_id}"
+
+
 def original_path(item_id: str, name: str) -> str:
-    return f"data/originals/{item_id}/{safe_name(name)}"
+    return f"{original_folder(item_id)}/{safe_name(name)}"
 
 
 def sources_of(entries: Sequence[Entry]) -> list[str]:
