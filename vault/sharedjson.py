@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
+
+Loads = Callable[[str], Any]  # json.loads, or loads_shared
 
 _SHORT = 80  # a fingerprint (64), a UUID (36), a time, a type, a file name
 

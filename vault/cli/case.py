@@ -127,12 +127,15 @@ def show_items(case: Case, as_json: bool = False) -> None:
     """Print the items a batch at a time as each is read and checked against its signed
     record: nothing of the listing is held whole, so memory stays flat however many items
     the case holds (issue 17). The same text as one print of the whole list."""
+    import json  # loaded already, by the listing
+
     from vault.evidence.items import iter_item_batches  # loaded already by `items`
 
+    batches = iter_item_batches(case.conn, json.loads)  # no item is held past its batch
     if as_json:
-        print_json_array(_json_batches(case, _hands(case), iter_item_batches(case.conn)))
+        print_json_array(_json_batches(case, _hands(case), batches))
         return
-    for batch in iter_item_batches(case.conn):
+    for batch in batches:
         say_lines(line for item in batch for line in _item_lines(item))
 
 

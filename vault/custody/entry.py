@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -188,15 +188,28 @@ def read_entries(
     conn: sqlcipher.Connection, where: str = "", params: tuple[object, ...] = ()
 ) -> Iterator[Entry]:
     """Entries of the case's own chain in seq order (optionally filtered by a WHERE clause)."""
+    return (entry for entry, _text in read_entry_texts(conn, where, params))
+
+
+def read_entry_texts(
+    conn: sqlcipher.Connection,
+    where: str = "",
+    params: tuple[object, ...] = (),
+    loads: Callable[[str], Any] = loads_shared,
+) -> Iterator[tuple[Entry, str]]:
+    """`read_entries`, each with the stored text of its content. A reader that holds none
+    of them passes `json.loads`: sharing strings (the default) saves memory only when many
+    entries are held, and costs a Python call per object."""
     sql = "SELECT seq, prev, content_hash, entry_hash, actor, sig, content FROM custody"
     for seq, prev, ch, eh, actor, sig, text in conn.execute(f"{sql} {where} ORDER BY seq", params):
-        yield Entry(seq, bytes(prev), bytes(ch), bytes(eh), sys.intern(actor), bytes(sig),
-                    _parse(text))  # fmt: skip
+        entry = Entry(seq, bytes(prev), bytes(ch), bytes(eh), sys.intern(actor), bytes(sig),
+                      _parse(text, loads))  # fmt: skip
+        yield entry, text
 
 
-def _parse(text: str) -> dict[str, Any] | None:
+def _parse(text: str, loads: Callable[[str], Any]) -> dict[str, Any] | None:
     try:
-        content = loads_shared(text)  # a long log held at once: repeated strings shared
+        content = loads(text)
     except (ValueError, RecursionError):
         return None
     return content if isinstance(content, dict) else None
@@ -219,6 +232,17 @@ def to_json(entry: Entry, withhold: bool = False) -> dict[str, Any]:
 
 def to_jsonl(entry: Entry, withhold: bool = False) -> str:
     return json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
+
+
+def stored_jsonl(entry: Entry, text: str, withhold: bool = False) -> str:
+    """`to_jsonl` of an entry read with its stored `text`: when that text is the one whose
+    hash was signed (canonical JSON, which `to_jsonl` would write again byte for byte), it
+    goes in as it is, not parsed and encoded again (a big export's log, issue 17)."""
+    if withhold or entry.content is None:
+        return to_jsonl(entry, withhold)
+    if hashlib.sha256(text.encode("utf-8")).digest() != entry.content_hash:
+        return to_jsonl(entry)
+    return f'{to_jsonl(entry, withhold=True)[:-1]},"content":{text}}}'
 
 
 def from_json(obj: Any, line_no: int) -> Entry:

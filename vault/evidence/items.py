@@ -24,7 +24,7 @@ from vault.evidence.record import (
     sha256_hex,
 )
 from vault.i18n import _
-from vault.sharedjson import loads_shared
+from vault.sharedjson import Loads, loads_shared
 
 METADATA_FIELDS = (
     "captured_at", "captured_offset", "gps_lat", "gps_lon", "gps_alt", "make", "model",
@@ -86,13 +86,15 @@ class Item:
         return obj
 
 
-def signed_content(text: Any, content_hash: Any) -> dict[str, Any] | None:
+def signed_content(
+    text: Any, content_hash: Any, loads: Loads = loads_shared
+) -> dict[str, Any] | None:
     """An entry's content, if its stored text is still the text whose hash was signed."""
     if not isinstance(text, str) or content_hash is None:
         return None
     if hashlib.sha256(text.encode("utf-8")).digest() != bytes(content_hash):
         return None
-    return parse_content(text)
+    return parse_content(text, loads)
 
 
 class _Records:
@@ -103,8 +105,8 @@ class _Records:
     the chain). They are not repeated in `package.import`, so that a later partial export,
     which ships that entry whole, does not disclose the names of items it leaves out."""
 
-    def __init__(self, conn: sqlcipher.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: sqlcipher.Connection, loads: Loads = loads_shared) -> None:
+        self._conn, self.loads = conn, loads
         self._by_seq: dict[int, dict[str, dict[str, Any]]] = {}
         self._first: dict[tuple[str, str], dict[str, Any]] | None = None
 
@@ -115,7 +117,7 @@ class _Records:
             " WHERE seq IN (SELECT DISTINCT entered_seq FROM items)"
         )
         for seq, text, content_hash in rows:
-            self._by_seq[seq] = item_records(signed_content(text, content_hash))
+            self._by_seq[seq] = item_records(signed_content(text, content_hash, self.loads))
         return self
 
     def load(self, seqs: list[int]) -> None:
@@ -129,7 +131,7 @@ class _Records:
                 f" ({','.join('?' * len(batch))})", batch
             )  # fmt: skip
             for seq, text, content_hash in rows:
-                self._by_seq[seq] = item_records(signed_content(text, content_hash))
+                self._by_seq[seq] = item_records(signed_content(text, content_hash, self.loads))
 
     def keep_only(self, seqs: set[int]) -> None:
         """Forget the parsed entries other than `seqs` (a package.import that brought in
@@ -141,7 +143,8 @@ class _Records:
             row = self._conn.execute(
                 "SELECT content, content_hash FROM custody WHERE seq = ?", (seq,)
             ).fetchone()
-            self._by_seq[seq] = item_records(signed_content(*row) if row else None)
+            content = signed_content(row[0], row[1], self.loads) if row else None
+            self._by_seq[seq] = item_records(content)
         record = self._by_seq[seq].get(item_id)
         if record is None or record.get("method") != "package":
             return record
@@ -186,8 +189,8 @@ def _item(row: tuple[Any, ...], records: _Records) -> Item:
             "imported_at": imported_at, "source": source, "method": method}  # fmt: skip
     problems = [_changed(key) for key, value in rows.items() if differs(record, key, value)]
     shown = {key: record.get(key, value) for key, value in rows.items()}
-    fields = checked_json(metadata, record, "metadata_sha256", problems)
-    warned = checked_json(warnings, record, "warnings_sha256", problems)
+    fields = checked_json(metadata, record, "metadata_sha256", problems, records.loads)
+    warned = checked_json(warnings, record, "warnings_sha256", problems, records.loads)
     meta = {**empty_fields(), **fields} if isinstance(fields, dict) else empty_fields()
     said = [str(w) for w in warned] if isinstance(warned, list) else []
     derived = record.get("derivation")
@@ -228,7 +231,9 @@ def digest_name(key: str) -> str:
     return names.get(key, key)
 
 
-def checked_json(text: str, record: dict[str, Any], key: str, problems: list[str]) -> Any:
+def checked_json(
+    text: str, record: dict[str, Any], key: str, problems: list[str], loads: Loads = loads_shared
+) -> Any:
     """A JSON column's value if the signed record's digest covers it (or it predates such
     digests: `verify` then recomputes it from the original), else None and a problem."""
     if key in record and record[key] != sha256_hex(text):
@@ -236,7 +241,7 @@ def checked_json(text: str, record: dict[str, Any], key: str, problems: list[str
                           "is not shown.").format(what=digest_name(key)))  # fmt: skip
         return None
     try:
-        return loads_shared(text)  # every item of a big case at once: share repeated keys
+        return loads(text)
     except (ValueError, RecursionError, TypeError):
         return None
 
@@ -248,19 +253,23 @@ def list_items(conn: sqlcipher.Connection) -> list[Item]:
     return [_item(r, records) for r in rows]
 
 
-def iter_items(conn: sqlcipher.Connection) -> Iterator[Item]:
+def iter_items(conn: sqlcipher.Connection, loads: Loads = loads_shared) -> Iterator[Item]:
     """Every item, in the order it entered the case, read a batch at a time: a big case's
-    whole list is never held at once (issue 17: export's memory flat in the items)."""
-    for batch in iter_item_batches(conn):
+    whole list is never held at once (issue 17: export's memory flat in the items). A
+    reader that holds no item past its batch passes `json.loads` (sharing strings saves
+    memory only when many are held)."""
+    for batch in iter_item_batches(conn, loads):
         yield from batch
 
 
-def iter_item_batches(conn: sqlcipher.Connection) -> Iterator[list[Item]]:
+def iter_item_batches(
+    conn: sqlcipher.Connection, loads: Loads = loads_shared
+) -> Iterator[list[Item]]:
     """Every item, in the order it entered the case, BATCH items at a time, each checked
     against its signed record as `list_items` does (issue 17: `items` prints a batch while
     the next is read, its memory flat in the number of items)."""
     cursor = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid")
-    for rows, records in _batches(conn, cursor, 10):  # row[10]: entered_seq
+    for rows, records in _batches(conn, cursor, 10, loads):  # row[10]: entered_seq
         yield [_item(row, records) for row in rows]
 
 
@@ -269,17 +278,17 @@ def iter_signed_records(
 ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any] | None]]:
     """Each row of `cursor` (an item's id first, its entered_seq second) with the item's
     signed record (None when no entry records it), a batch at a time (see iter_items)."""
-    for rows, records in _batches(conn, cursor, 1):
+    for rows, records in _batches(conn, cursor, 1, loads_shared):
         yield from ((row, records.get(row[0], row[1])) for row in rows)
 
 
 def _batches(
-    conn: sqlcipher.Connection, cursor: sqlcipher.Cursor, seq_at: int
+    conn: sqlcipher.Connection, cursor: sqlcipher.Cursor, seq_at: int, loads: Loads
 ) -> Iterator[tuple[list[Any], _Records]]:
     """The rows of `cursor` a batch at a time, with the entries that brought that batch in
     parsed (row[seq_at]: entered_seq); a package.import that brought in thousands of
     items stays parsed while its items go by, the others are forgotten."""
-    records = _Records(conn)
+    records = _Records(conn, loads)
     while rows := cursor.fetchmany(BATCH):
         seqs = {row[seq_at] for row in rows}
         records.keep_only(seqs)

@@ -20,7 +20,7 @@ import rfc8785
 from vault import jcs
 from vault.custody.entry import ITEM_ENTERING
 from vault.i18n import LANGUAGES, _, translations
-from vault.sharedjson import loads_shared
+from vault.sharedjson import Loads, loads_shared
 
 if TYPE_CHECKING:  # reading items back needs none of the metadata readers (issue 17)
     from vault.evidence.metadata import Extracted
@@ -133,12 +133,13 @@ def note_records(content: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     }
 
 
-def parse_content(text: Any) -> dict[str, Any] | None:
-    """An entry's stored content, or None when it is not a JSON object."""
+def parse_content(text: Any, loads: Loads = loads_shared) -> dict[str, Any] | None:
+    """An entry's stored content, or None when it is not a JSON object (`loads` shares
+    strings by default: every record of a big case is often held at once)."""
     if not isinstance(text, str):
         return None
     try:
-        content = loads_shared(text)  # every record of a big case at once: share strings
+        content = loads(text)
     except (ValueError, RecursionError):
         return None
     return content if isinstance(content, dict) else None

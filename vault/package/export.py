@@ -33,7 +33,7 @@ from vault.case.casefile import check_passphrase
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import read_blob
-from vault.custody.entry import Entry, read_entries, to_jsonl
+from vault.custody.entry import Entry, read_entry_texts, stored_jsonl, to_jsonl
 from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.evidence.blobstore import blob_chunks, small_blobs
 from vault.evidence.items import Item, iter_items
@@ -156,16 +156,13 @@ def _close(
     details = {"package": package_id, "items": plan.item_ids, **extra, **commitments}
     with case.act("package.export", details=details) as act:
         closing = act.log()
-    writer.add(CUSTODY, lambda: itertools.chain(plan.custody.chunks(), [_line(closing)]))
+    last = (to_jsonl(closing) + "\n").encode()
+    writer.add(CUSTODY, lambda: itertools.chain(plan.custody.chunks(), [last]))
     for path, (_digest, chunks) in files.items():
         writer.add(path, chunks)
     writer.add_bytes(FILE_LIST, file_list)
     writer.seal(_bag_info(signed_info, closing, plan.length + 1, writer))
     return closing
-
-
-def _line(entry: Entry, withhold: bool = False) -> bytes:
-    return (to_jsonl(entry, withhold=withhold) + "\n").encode()
 
 
 def _chosen(everything: set[str], item_ids: Iterable[str] | None) -> set[str]:
@@ -204,16 +201,19 @@ def _plan(case: Case, chosen: set[str], everything: set[str]) -> _Plan:
 def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
     """One pass over the own chain: which entries are withheld, who acted, the entries the
     metadata files quote, and the custody.jsonl lines the export entry signs (spooled)."""
-    entries = read_entries(case.conn)
+    entries = read_entry_texts(case.conn, loads=json.loads)  # not held: no string sharing
     while batch := list(itertools.islice(entries, BATCH)):
-        for entry in batch:
-            if _withheld(entry, hidden, plan.chosen):
+        lines = []
+        for entry, text in batch:
+            withheld = _withheld(entry, hidden, plan.chosen)
+            if withheld:
                 plan.withheld.add(entry.seq)
             if entry.action in _QUOTED:
                 plan.quoted.append(entry)
             plan.actors.add(entry.actor)
+            lines.append(stored_jsonl(entry, text, withheld))
         plan.length += len(batch)
-        plan.custody.write(b"".join(_line(e, e.seq in plan.withheld) for e in batch))
+        plan.custody.write("\n".join([*lines, ""]).encode())
     plan.custody_before = plan.custody.close()
 
 
@@ -246,7 +246,7 @@ def _withheld(entry: Entry, hidden: set[str], chosen: set[str]) -> bool:
 
 def _items(case: Case, plan: _Plan) -> Iterator[Item]:
     """The chosen items in the order they entered the case, read a batch at a time."""
-    return (i for i in iter_items(case.conn) if i.id in plan.chosen)
+    return (i for i in iter_items(case.conn, json.loads) if i.id in plan.chosen)  # not held
 
 
 def _write_originals(

@@ -12,7 +12,14 @@ from tests.helpers.case import PASSPHRASE, new_case, reopen, run_cli
 from tests.helpers.tamper import forge_entry, tamper, tampering
 from vault.case.identity import Signer
 from vault.custody.chain import verify_chain
-from vault.custody.entry import canonical, parse_jsonl, read_entries, to_jsonl
+from vault.custody.entry import (
+    canonical,
+    parse_jsonl,
+    read_entries,
+    read_entry_texts,
+    stored_jsonl,
+    to_jsonl,
+)
 from vault.custody.verify import verify_case
 from vault.errors import InvalidInput
 from vault.evidence.notes import add_note, amend_note, describe_item, list_notes
@@ -77,6 +84,20 @@ def test_the_independent_vector_chain_verifies():
         result = verify_chain(parse_jsonl(f))
     assert result.ok and result.length == 8
     assert result.head.hex().startswith("c58f93ef")
+
+
+def test_a_log_line_carries_the_stored_signed_text_byte_for_byte(case):
+    case.add_identity('Тарас "Т" \\ 😀 \u2028 \x7f', role="witness")  # escapes, beyond the BMP
+    for entry, text in read_entry_texts(case.conn):
+        line = stored_jsonl(entry, text)
+        assert line == to_jsonl(entry) and line.endswith(f',"content":{text}}}')
+        assert stored_jsonl(entry, text, withhold=True) == to_jsonl(entry, withhold=True)
+
+
+def test_a_log_line_re_encodes_a_stored_text_that_is_not_the_signed_one(case):
+    tamper(case, "UPDATE custody SET content = ' ' || content || ' ' WHERE seq = 3")
+    entry, text = list(read_entry_texts(case.conn))[3]
+    assert text.startswith(" ") and stored_jsonl(entry, text) == to_jsonl(entry)
 
 
 def test_edited_entry_content_is_found(case):
