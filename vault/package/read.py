@@ -28,10 +28,15 @@ from vault.progress import Cancel, Progress
 
 Member = tuple[str, int, Callable[[int], bytes]]
 ORIGINALS = "data/originals/"
-KEEP_LIMIT = 32 << 20  # a tag file, case.json or log bigger than this is not kept in memory
-KEEP_TOTAL = 64 << 20  # all kept files together
-MAX_FILES = 100_000  # more files than this is refused: each costs memory to check
-MAX_NAMES = 16 << 20  # bytes of file names, all together
+# A tag file, case.json or log bigger than this is not kept in memory (nor checked: the
+# verifier says so): the log of a 100,000-item case is about 100 MiB, its case.json 56 MiB
+# and its manifests 45 MiB.
+KEEP_LIMIT = 128 << 20
+KEEP_TOTAL = 256 << 20  # all kept files together
+# More files than this is refused: each costs memory to check (a 100,000-item case's
+# package holds a few more than 100,000).
+MAX_FILES = 250_000
+MAX_NAMES = 32 << 20  # bytes of file names, all together
 READ_SIZE = 1 << 20
 DEFAULT_ALGORITHMS = ("sha256", "sha512")
 

@@ -37,7 +37,7 @@ from vault.package.model import (
     descriptions,
     trace_entry,
 )
-from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
+from vault.package.read import KEEP_LIMIT, ORIGINALS, PackageSource, ScannedBag, read_package
 from vault.package.signed import CUSTODY, MANIFEST, LogTail, check_signed_files
 from vault.progress import Cancel, Progress
 from vault.sharedjson import shared_pairs
@@ -120,11 +120,12 @@ def verify_package(
     result.is_bag = bag.ok
     result.check(_("The bag is complete and every checksum matches"), _plain(bag.problems))
     # The log first: once read it is kept compressed, before case.json is parsed beside it.
+    unread = _too_large(scanned)
     held = CUSTODY in scanned.files and scanned.files[CUSTODY].packed is not None
     own = _logged(scanned, CUSTODY, None, "") if held else None
     doc, repeated = _strict_json(scanned, "data/case.json")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or own is None:
-        result.check(_("It is an evidence package"), _plain([_(
+        result.check(_("It is an evidence package"), _plain(unread or [_(
             "this is not an Evidence Vault package (no data/case.json or data/custody.jsonl)"
         )]))  # fmt: skip
         return result
@@ -199,6 +200,17 @@ def _data(scanned: ScannedBag, name: str) -> bytes | None:
 def _text(scanned: ScannedBag, name: str) -> str | None:
     data = _data(scanned, name)
     return None if data is None else data.decode("utf-8", "replace")
+
+
+def _too_large(scanned: ScannedBag) -> list[str]:
+    """Why the log or case.json, present, was not read: larger than read.py keeps."""
+    return [
+        _("{name} is {size:.1f} MiB: more than this version reads ({limit} MiB)").format(
+            name=name, size=scanned.files[name].size / (1 << 20), limit=KEEP_LIMIT >> 20
+        )
+        for name in (CUSTODY, "data/case.json")
+        if name in scanned.files and scanned.files[name].packed is None
+    ]
 
 
 def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:

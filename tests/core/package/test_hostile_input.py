@@ -166,6 +166,17 @@ def test_too_many_files_are_refused_with_a_reason(tmp_path, monkeypatch):
     assert any("more than 50 files" in r for r in reasons(result)), reasons(result)
 
 
+def test_a_log_too_large_to_read_is_refused_with_its_size(tmp_path, monkeypatch):
+    from vault.package import read
+
+    with Case.create(tmp_path / "c.evault", PASSPHRASE, title="Big log") as case:
+        export(case, tmp_path / "pkg")
+    log = (tmp_path / "pkg" / "data" / "custody.jsonl").stat().st_size
+    monkeypatch.setattr(read, "KEEP_LIMIT", log - 1)
+    found = reasons(verify_package(tmp_path / "pkg"))
+    assert any(r.startswith("data/custody.jsonl is 0.0 MiB: more than") for r in found), found
+
+
 def test_names_and_titles_with_unicode_line_separators_still_verify(tmp_path):
     """U+0085 and U+2028 are not line ends in JSON Lines or BagIt tag files: a log or
     manifest split at them was cut in two, and a genuine package was refused."""
