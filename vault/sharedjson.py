@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-Loads = Callable[[str], Any]  # json.loads, or loads_shared
+Loads = Callable[[str | bytes], Any]  # json.loads, or loads_shared
 
 _SHORT = 80  # a fingerprint (64), a UUID (36), a time, a type, a file name
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +22,7 @@ from vault import jcs
 from vault.case.identity import Signer
 from vault.errors import InvalidInput
 from vault.i18n import _
-from vault.sharedjson import loads_shared, shared_pairs
+from vault.sharedjson import Loads, loads_shared, shared_pairs
 
 GENESIS = bytes(32)
 # Entries that bring one item with its own bytes into a case: an import from a file, and a
@@ -195,11 +195,12 @@ def read_entry_texts(
     conn: sqlcipher.Connection,
     where: str = "",
     params: tuple[object, ...] = (),
-    loads: Callable[[str], Any] = loads_shared,
-) -> Iterator[tuple[Entry, str]]:
-    """`read_entries`, each with the stored text of its content. A reader that holds none
-    of them passes `json.loads`: sharing strings (the default) saves memory only when many
-    entries are held, and costs a Python call per object."""
+    loads: Loads = loads_shared,
+) -> Iterator[tuple[Entry, str | bytes]]:
+    """`read_entries`, each with the stored text of its content (bytes if a BLOB was put
+    there). A reader that holds none of them passes `json.loads`: sharing strings (the
+    default) saves memory only when many entries are held, and costs a Python call per
+    object."""
     sql = "SELECT seq, prev, content_hash, entry_hash, actor, sig, content FROM custody"
     for seq, prev, ch, eh, actor, sig, text in conn.execute(f"{sql} {where} ORDER BY seq", params):
         entry = Entry(seq, bytes(prev), bytes(ch), bytes(eh), sys.intern(actor), bytes(sig),
@@ -207,7 +208,7 @@ def read_entry_texts(
         yield entry, text
 
 
-def _parse(text: str, loads: Callable[[str], Any]) -> dict[str, Any] | None:
+def _parse(text: str | bytes, loads: Loads) -> dict[str, Any] | None:
     try:
         content = loads(text)
     except (ValueError, RecursionError):
@@ -234,11 +235,11 @@ def to_jsonl(entry: Entry, withhold: bool = False) -> str:
     return json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
 
 
-def stored_jsonl(entry: Entry, text: str, withhold: bool = False) -> str:
+def stored_jsonl(entry: Entry, text: str | bytes, withhold: bool = False) -> str:
     """`to_jsonl` of an entry read with its stored `text`: when that text is the one whose
     hash was signed (canonical JSON, which `to_jsonl` would write again byte for byte), it
     goes in as it is, not parsed and encoded again (a big export's log, issue 17)."""
-    if withhold or entry.content is None:
+    if withhold or entry.content is None or not isinstance(text, str):
         return to_jsonl(entry, withhold)
     if hashlib.sha256(text.encode("utf-8")).digest() != entry.content_hash:
         return to_jsonl(entry)

@@ -131,3 +131,12 @@ def test_small_blobs_read_together_stop_at_a_missing_chunk_as_one_by_one(mixed_c
     assert len(small_blobs(conn, [big])[big]) == len(list(blob_chunks(conn, big))) == 1
     with pytest.raises(VaultError, match="do not match the log"):
         export(mixed_case, tmp_path / "pkg")
+
+
+def test_a_log_entry_stored_as_bytes_still_exports(tmp_path):
+    """SQLite keeps whatever type is put in a column: a log's text stored as a BLOB holds
+    the same signed bytes, verifies, and exports as it did."""
+    case = new_case(tmp_path)
+    tamper(case, "UPDATE custody SET content = CAST(content AS BLOB) WHERE seq = 0")
+    export(case, tmp_path / "pkg")
+    assert verify_package(tmp_path / "pkg").ok
