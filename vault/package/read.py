@@ -84,6 +84,9 @@ class ScannedBag:
     files: dict[str, ScannedFile] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     encrypted: bool = False
+    # A file the checks read that was not kept, and why: "size" (beyond KEEP_LIMIT),
+    # "total" (beyond KEEP_TOTAL with those before it) or "grew" (while it was read).
+    unkept: dict[str, str] = field(default_factory=dict)
 
 
 def package_kind(path: Path) -> str:
@@ -230,7 +233,9 @@ def scan(
             _check_limits(bag, names)
             if name in bag.files:
                 bag.problems.append(_("{name} appears twice in the archive").format(name=name))
-            keep = _kept(name) and size <= KEEP_LIMIT and kept_total + size <= KEEP_TOTAL
+            wanted = _kept(name)
+            fits = size <= KEEP_LIMIT and kept_total + size <= KEEP_TOTAL
+            keep = wanted and fits
             kept_total += size if keep else 0
             hashers = [hashlib.new(a) for a in algorithms]
             packer, packed, taken = zlib.compressobj(1), [], 0
@@ -249,6 +254,8 @@ def scan(
             digests = {a: h.hexdigest() for a, h in zip(algorithms, hashers, strict=True)}
             kept = b"".join([*packed, packer.flush()]) if keep else None
             bag.files[name] = ScannedFile(size, digests, None, kept)
+            if wanted and not keep:
+                bag.unkept[name] = "grew" if fits else "size" if size > KEEP_LIMIT else "total"
     return bag
 
 

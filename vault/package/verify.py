@@ -26,6 +26,7 @@ from vault.custody.witness import rewritten_chain
 from vault.errors import InvalidInput
 from vault.evidence.derive import check_derivations, derivation, derivations
 from vault.i18n import _
+from vault.package import read
 from vault.package.anchors import ANCHORS, package_anchors
 from vault.package.bagit import BagCheck, validate
 from vault.package.model import (
@@ -37,10 +38,13 @@ from vault.package.model import (
     descriptions,
     trace_entry,
 )
-from vault.package.read import KEEP_LIMIT, ORIGINALS, PackageSource, ScannedBag, read_package
+from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
 from vault.package.signed import CUSTODY, MANIFEST, LogTail, check_signed_files
 from vault.progress import Cancel, Progress
 from vault.sharedjson import shared_pairs
+
+CASE_JSON = "data/case.json"
+DENSE_FROM = 4 << 20  # a smaller case.json is parsed whatever it holds (at most ~300 MB)
 
 
 @dataclass
@@ -123,7 +127,7 @@ def verify_package(
     unread = _too_large(scanned)
     held = CUSTODY in scanned.files and scanned.files[CUSTODY].packed is not None
     own = _logged(scanned, CUSTODY, None, "") if held else None
-    doc, repeated = _strict_json(scanned, "data/case.json")
+    doc, repeated = _case_json(scanned, unread)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or own is None:
         result.check(_("It is an evidence package"), _plain(unread or [_(
             "this is not an Evidence Vault package (no data/case.json or data/custody.jsonl)"
@@ -203,14 +207,43 @@ def _text(scanned: ScannedBag, name: str) -> str | None:
 
 
 def _too_large(scanned: ScannedBag) -> list[str]:
-    """Why the log or case.json, present, was not read: larger than read.py keeps."""
-    return [
-        _("{name} is {size:.1f} MiB: more than this version reads ({limit} MiB)").format(
-            name=name, size=scanned.files[name].size / (1 << 20), limit=KEEP_LIMIT >> 20
+    """Why the log or case.json, present, was not read (see read.ScannedBag.unkept)."""
+    return [_unkept(name, scanned.files[name].size / (1 << 20), why)
+            for name, why in scanned.unkept.items() if name in (CUSTODY, CASE_JSON)]  # fmt: skip
+
+
+def _unkept(name: str, mib: float, why: str) -> str:
+    if why == "grew":
+        return _("{name} changed while it was read").format(name=name)
+    if why == "size":
+        return _("{name} is {size:.1f} MiB: more than this version reads ({limit} MiB)").format(
+            name=name, size=mib, limit=read.KEEP_LIMIT >> 20
         )
-        for name in (CUSTODY, "data/case.json")
-        if name in scanned.files and scanned.files[name].packed is None
-    ]
+    return _(
+        "{name} ({size:.1f} MiB) is past the {limit} MiB this version reads of a package's "
+        "logs, case.json and tag files together"
+    ).format(name=name, size=mib, limit=read.KEEP_TOTAL >> 20)
+
+
+def _too_dense(text: str) -> bool:
+    """Whether a big case.json holds far more objects and arrays than one this app
+    writes (one per 180 bytes: an item's line is about 560 bytes with 3 of them; one per
+    64 at most): parsed, each `{}` of a hostile one costs some 70 bytes, and 127 MiB of
+    them took 3.2 GB."""
+    return len(text) > DENSE_FROM and text.count("{") + text.count("[") > len(text) // 64
+
+
+def _case_json(scanned: ScannedBag, unread: list[str]) -> tuple[Any, list[str]]:
+    """case.json parsed strictly (see _strict_json), or None and why in `unread`."""
+    try:
+        return _strict_json(scanned, CASE_JSON)
+    except _Unread as refused:
+        unread.append(str(refused))
+        return None, []
+
+
+class _Unread(Exception):
+    """A file the checks need was not read: why, in words."""
 
 
 def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
@@ -221,6 +254,9 @@ def _strict_json(scanned: ScannedBag, name: str) -> tuple[Any, list[str]]:
     _let_go(scanned, [name])
     if text is None:
         return None, []
+    if _too_dense(text):
+        raise _Unread(_("{name} holds far more objects than one Evidence Vault writes; it "
+                        "was not read").format(name=name))  # fmt: skip
     parsed = _parse(text, unsigned=True) or _parse(text, unsigned=False)
     assert parsed is not None  # kept whole, a parse has nothing to put back
     return parsed

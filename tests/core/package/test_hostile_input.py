@@ -174,7 +174,17 @@ def test_a_log_too_large_to_read_is_refused_with_its_size(tmp_path, monkeypatch)
     log = (tmp_path / "pkg" / "data" / "custody.jsonl").stat().st_size
     monkeypatch.setattr(read, "KEEP_LIMIT", log - 1)
     found = reasons(verify_package(tmp_path / "pkg"))
-    assert any(r.startswith("data/custody.jsonl is 0.0 MiB: more than") for r in found), found
+    assert "data/custody.jsonl is 0.0 MiB: more than this version reads (0 MiB)" in found, found
+
+
+def test_files_past_what_is_read_together_are_refused_as_such(tmp_path, monkeypatch):
+    from vault.package import read
+
+    with Case.create(tmp_path / "c.evault", PASSPHRASE, title="Many logs") as case:
+        export(case, tmp_path / "pkg")
+    monkeypatch.setattr(read, "KEEP_TOTAL", 1)
+    found = reasons(verify_package(tmp_path / "pkg"))
+    assert any(r.startswith("data/custody.jsonl (0.0 MiB) is past the 0 MiB") for r in found), found
 
 
 def test_names_and_titles_with_unicode_line_separators_still_verify(tmp_path):

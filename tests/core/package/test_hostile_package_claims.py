@@ -77,6 +77,15 @@ def test_deeply_nested_case_json_is_a_finding_not_a_crash(package):
     refused(bag)
 
 
+def test_a_big_case_json_of_empty_objects_is_refused_unread(package):
+    """Parsed, 127 MiB of `{}` took 3.2 GB; a genuine case.json holds few objects a byte."""
+    bag = tampered(package, "dense-case")
+    head = json.dumps({"format": "evidence-vault-package/1", "x": []})[:-2]
+    (bag / "data/case.json").write_text(head + "{}," * (2 << 20) + "{}]}", encoding="utf-8")
+    rebag(bag)
+    assert any("far more objects" in reason for reason in refused(bag))
+
+
 def resign(bag: Path, signer: Signer, edit: Callable[[list[dict]], None]) -> None:
     """A hostile sender: edit the log's contents, then re-hash and re-sign the whole chain
     (and the export entry's signed file list) with the sender's own key."""
