@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -239,11 +239,14 @@ def stored_jsonl(entry: Entry, text: str | bytes, withhold: bool = False) -> str
     """`to_jsonl` of an entry read with its stored `text`: when that text is the one whose
     hash was signed (canonical JSON, which `to_jsonl` would write again byte for byte), it
     goes in as it is, not parsed and encoded again (a big export's log, issue 17)."""
-    if withhold or entry.content is None or not isinstance(text, str):
+    if withhold or entry.content is None or not is_signed_text(text, entry.content_hash):
         return to_jsonl(entry, withhold)
-    if hashlib.sha256(text.encode("utf-8")).digest() != entry.content_hash:
-        return to_jsonl(entry)
     return f'{to_jsonl(entry, withhold=True)[:-1]},"content":{text}}}'
+
+
+def is_signed_text(text: object, content_hash: bytes) -> TypeGuard[str]:
+    """Whether a stored content `text` is still the text whose hash was signed."""
+    return isinstance(text, str) and hashlib.sha256(text.encode("utf-8")).digest() == content_hash
 
 
 def from_json(obj: Any, line_no: int) -> Entry:

@@ -5,14 +5,13 @@ rows that disagree with it are not shown, and the item says so in `problems`."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
+from vault.custody.entry import ITEM_ENTERING, Entry, is_signed_text, read_entries
 from vault.errors import NotFound
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.fields import empty_fields
@@ -90,9 +89,7 @@ def signed_content(
     text: Any, content_hash: Any, loads: Loads = loads_shared
 ) -> dict[str, Any] | None:
     """An entry's content, if its stored text is still the text whose hash was signed."""
-    if not isinstance(text, str) or content_hash is None:
-        return None
-    if hashlib.sha256(text.encode("utf-8")).digest() != bytes(content_hash):
+    if content_hash is None or not is_signed_text(text, bytes(content_hash)):
         return None
     return parse_content(text, loads)
 
