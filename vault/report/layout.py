@@ -314,19 +314,19 @@ class Story(list[Flowable]):
     """The document's flowables, made as layout consumes them.
 
     reportlab's `build` takes a list, asks its length before each flowable and deletes each
-    from the front once drawn. This list tops itself up from `parts` whenever its length is
-    asked, keeping `ahead` flowables ready (enough for any heading kept with what follows
-    it), so a big report's exhibits are never all in memory at once: each is made just
-    before it is laid out and freed once drawn."""
+    from the front once drawn. Its only look ahead groups a run of flowables kept with the
+    next one (headings) with the flowable after the run; this list tops itself up from
+    `parts` whenever its length is asked until it holds one flowable not kept with its next,
+    and no further. So a big report's exhibits and custody-log tables are never all in
+    memory at once: each is made just before it is laid out and freed once drawn."""
 
-    def __init__(self, parts: Iterator[Flowable], ahead: int = 64) -> None:
+    def __init__(self, parts: Iterator[Flowable]) -> None:
         super().__init__()
         self._parts: Iterator[Flowable] | None = parts
-        self._ahead = ahead
         self._fill()
 
     def _fill(self) -> None:
-        while self._parts is not None and super().__len__() < self._ahead:
+        while self._parts is not None and all(_kept_with_next(f) for f in self):
             made = next(self._parts, None)
             if made is None:
                 self._parts = None
@@ -336,6 +336,10 @@ class Story(list[Flowable]):
     def __len__(self) -> int:
         self._fill()
         return super().__len__()
+
+
+def _kept_with_next(flowable: Flowable) -> bool:
+    return bool(flowable.getKeepWithNext())  # type: ignore[no-untyped-call]
 
 
 def polling(check: Callable[[], None]) -> Callable[[str, int], None]:
