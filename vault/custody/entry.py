@@ -7,6 +7,7 @@ sig          = Ed25519(actor's key, entry_hash)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -241,7 +242,18 @@ def stored_jsonl(entry: Entry, text: str | bytes, withhold: bool = False) -> str
     goes in as it is, not parsed and encoded again (a big export's log, issue 17)."""
     if withhold or entry.content is None or not is_signed_text(text, entry.content_hash):
         return to_jsonl(entry, withhold)
-    return f'{to_jsonl(entry, withhold=True)[:-1]},"content":{text}}}'
+    hashes = f'"content_hash":"{entry.content_hash.hex()}","entry_hash":"{entry.entry_hash.hex()}"'
+    head = f'{{"seq":{entry.seq},"prev":"{entry.prev.hex()}",{hashes}'
+    actor = _json_string(entry.actor)
+    return f'{head},"actor":{actor},"sig":"{entry.sig.hex()}","content":{text}}}'
+
+
+@functools.lru_cache(maxsize=64)
+def _json_string(value: str) -> str:
+    """A string as `to_jsonl` writes it (a case has a handful of actors, each a thousand
+    times over): the rest of `stored_jsonl`'s line is numbers and hex, written as
+    `to_jsonl` would without its encoder's cost."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def is_signed_text(text: object, content_hash: bytes) -> TypeGuard[str]:

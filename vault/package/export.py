@@ -11,8 +11,9 @@ started. The temporary holds only what the user chose to export and is removed o
 
 Memory stays flat in the number of items (issue 17): the case's own log and its items are
 read once, a batch at a time, never held whole; their custody.jsonl and case.json lines
-are hashed as they are made and kept zlib-compressed (write.Spool) until written. Only the
-entries the metadata files quote (imports, descriptions, anchors, provenance) are kept.
+are hashed as they are made and spooled (write.Spool: a folder package's go straight to
+their files, a zip's are kept compressed) until written. Only the entries the metadata
+files quote (imports, descriptions, anchors, provenance) are kept.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from vault.package.model import (
     original_path,
 )
 from vault.package.signed import (
+    CASE_JSON,
     CUSTODY,
     FILE_LIST,
     export_details,
@@ -91,14 +93,14 @@ PREFETCH, SMALL_BLOB = 128, 64 * 1024
 class _Plan:
     chosen: set[str]
     notes: list[Note]
+    custody: Spool  # the custody.jsonl lines of the entries before the export entry
+    case_json: Spool  # made as the originals are written
     withheld: set[int] = field(default_factory=set)
     lineage: dict[ChainKey, list[Entry]] = field(default_factory=dict)
     quoted: list[Entry] = field(default_factory=list)  # as the case holds them (_QUOTED)
     actors: set[str] = field(default_factory=set)
     length: int = 0  # entries of the own chain before the export entry
-    custody: Spool = field(default_factory=Spool)  # their custody.jsonl lines
-    custody_before: str = ""  # and the SHA-256 of those
-    case_json: Spool = field(default_factory=Spool)  # made as the originals are written
+    custody_before: str = ""  # the SHA-256 of custody's lines
     case_json_sha256: str = ""
     item_ids: list[str] = field(default_factory=list)  # as written, for the export entry
     paths: dict[str, str] = field(default_factory=dict)  # item id -> path, of the quoted ones
@@ -131,7 +133,7 @@ def export(
     try:
         # A folder package's item folders are made while the log is read (issue 17).
         writer.expect_folders(original_folder(i) for i in sorted(chosen))
-        plan = _plan(case, chosen, everything)
+        plan = _plan(case, chosen, everything, writer)
         _write_originals(case, plan, writer, package_id, progress, cancelled)
         closing = _close(case, plan, writer, package_id, {"recipient": recipient_label,
                                                           "encrypted": encrypted})  # fmt: skip
@@ -150,14 +152,14 @@ def _close(
     (vault/package/signed.py), then write them and the tag files."""
     files = _metadata_files(case, plan, package_id)
     signed_info = _signed_bag_info(case, package_id)
-    file_list = file_list_text(_file_list(writer, files))
+    file_list = file_list_text(_file_list(writer, files, plan))
     commitments = export_details(file_list, plan.custody_before, plan.withheld, signed_info)
     writer.written()  # the originals are on disk (or the export fails here, unlogged)
     details = {"package": package_id, "items": plan.item_ids, **extra, **commitments}
     with case.act("package.export", details=details) as act:
         closing = act.log()
-    last = (to_jsonl(closing) + "\n").encode()
-    writer.add(CUSTODY, lambda: itertools.chain(plan.custody.chunks(), [last]))
+    writer.add_spool(CUSTODY, plan.custody, (to_jsonl(closing) + "\n").encode())
+    writer.add_spool(CASE_JSON, plan.case_json)
     for path, (_digest, chunks) in files.items():
         writer.add(path, chunks)
     writer.add_bytes(FILE_LIST, file_list)
@@ -174,14 +176,14 @@ def _chosen(everything: set[str], item_ids: Iterable[str] | None) -> set[str]:
     return chosen
 
 
-def _plan(case: Case, chosen: set[str], everything: set[str]) -> _Plan:
+def _plan(case: Case, chosen: set[str], everything: set[str], writer: BagWriter) -> _Plan:
     whole = len(chosen) == len(everything)
     all_notes = list_notes(case.conn)
     notes = [n for n in all_notes if n.about in chosen or (whole and n.about is None)]
     if any(not n.text_signed for n in notes):  # its signed text cannot be shipped
         raise VaultError(_("The stored text of a note does not match the log; run verify. "
                            "No package was written."))  # fmt: skip
-    plan = _Plan(chosen, notes)
+    plan = _Plan(chosen, notes, writer.spool(), writer.spool())
     hidden = (everything - chosen) | ({n.id for n in all_notes} - {n.id for n in notes})
     _read_own_chain(case, plan, hidden)
     # Kept sender chains follow the same rule: entries about items or notes left out are
@@ -266,12 +268,13 @@ def _write_originals(
     while batch := list(itertools.islice(items, PREFETCH)):
         small = small_blobs(case.conn, [i.blob_id for i in batch if i.size <= SMALL_BLOB])
         for item in batch:
+            path = original_path(item.id, item.original_name)
             read = _reader(case, item.blob_id, small.get(item.blob_id), cancelled)
-            _write_original(writer, item, read)
+            _write_original(writer, item, path, read)
             plan.item_ids.append(item.id)
-            case_json.add_item(item)
+            case_json.add_item(item, path)
             if item.id in quoted:
-                plan.paths[item.id] = original_path(item.id, item.original_name)
+                plan.paths[item.id] = path
             done += item.size
             if progress:
                 progress(min(done, total), total)
@@ -291,8 +294,8 @@ def _reader(case: Case, blob_id: int, read: list[bytes] | None, cancelled: Cance
     return chunks
 
 
-def _write_original(writer: BagWriter, item: Item, chunks: Chunks) -> None:
-    digests = writer.add(original_path(item.id, item.original_name), chunks)
+def _write_original(writer: BagWriter, item: Item, path: str, chunks: Chunks) -> None:
+    digests = writer.add(path, chunks)
     if digests["sha256"] != item.sha256:
         raise VaultError(
             _("The stored bytes of {name} do not match the log; run verify. "
@@ -319,9 +322,8 @@ def _provenance_items(entries: list[Entry]) -> set[str]:
 
 
 def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, tuple[str, Chunks]]:
-    """Every file of the package beside the originals and its own custody log: path ->
-    (SHA-256, its bytes in pieces). case.json is made twice, to hash it and to write it,
-    never held whole."""
+    """Every file of the package beside the originals, its own custody log and case.json
+    (spooled): path -> (SHA-256, its bytes in pieces)."""
     files: dict[str, bytes] = {}
     for chain, entries in plan.lineage.items():
         kept = lineage_lines(case.conn, chain)  # verbatim, unless now withheld
@@ -334,7 +336,6 @@ def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, tuple
     for fp, key in _actor_keys(case, plan).items():
         files[f"data/keys/{fp}.pem"] = public_key_pem(key)
     made = {path: (sha256_hex(data), _whole(data)) for path, data in files.items()}
-    made["data/case.json"] = (plan.case_json_sha256, plan.case_json.chunks)
     files = {}
     load = functools.partial(read_blob, case)
     files |= anchor_files(plan.quoted, load)
@@ -355,10 +356,13 @@ def _whole(data: bytes) -> Chunks:
     return lambda: [data]
 
 
-def _file_list(writer: BagWriter, files: dict[str, tuple[str, Chunks]]) -> dict[str, str]:
+def _file_list(
+    writer: BagWriter, files: dict[str, tuple[str, Chunks]], plan: _Plan
+) -> dict[str, str]:
     """path -> SHA-256 of every file the export entry signs: all but the log and tag files."""
     signed = {path: d["sha256"] for path, d in writer.digests.items()}
     signed |= {path: digest for path, (digest, _chunks) in files.items()}
+    signed[CASE_JSON] = plan.case_json_sha256
     signed["bagit.txt"] = sha256_hex(declaration().encode())
     return signed
 
@@ -393,8 +397,8 @@ class _CaseJson:
         self.out.write(("{" + _json(head)[1:-1] + ',\n "items": [').encode("utf-8"))
         self.items = _JsonArray(self.out)
 
-    def add_item(self, i: Item) -> None:
-        self.items.add({"id": i.id, "path": original_path(i.id, i.original_name),
+    def add_item(self, i: Item, path: str) -> None:
+        self.items.add({"id": i.id, "path": path,
                         "original_name": i.original_name, "sha256": i.sha256, "size": i.size,
                         "mime": i.mime, "description": self.described.get(i.id, {}),
                         "metadata": i.metadata})  # fmt: skip

@@ -32,6 +32,7 @@ from vault.package.bagit import BagCheck
 from vault.package.read import ORIGINALS, ScannedBag
 
 CUSTODY = "data/custody.jsonl"
+CASE_JSON = "data/case.json"
 FILE_LIST = "signed-files-sha256.txt"
 DERIVED_INFO = ("Payload-Oxum", "Vault-Custody-Head", "Vault-Custody-Length")
 MANIFEST = re.compile(r"(tag)?manifest-\w+\.txt")

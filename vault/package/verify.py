@@ -39,11 +39,10 @@ from vault.package.model import (
     trace_entry,
 )
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
-from vault.package.signed import CUSTODY, MANIFEST, LogTail, check_signed_files
+from vault.package.signed import CASE_JSON, CUSTODY, MANIFEST, LogTail, check_signed_files
 from vault.progress import Cancel, Progress
 from vault.sharedjson import shared_pairs
 
-CASE_JSON = "data/case.json"
 DENSE_FROM = 4 << 20  # a smaller case.json is parsed whatever it holds (at most ~300 MB)
 
 

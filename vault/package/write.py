@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import zlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -46,11 +47,22 @@ class _Digester:
         return {a: h.hexdigest() for a, h in zip(ALGORITHMS, self.hashers, strict=True)}
 
 
-class Spool:
-    """Bytes made once, kept zlib-compressed in memory and read back any number of times:
-    a big export's custody log and case.json are hashed as they are made, then written
-    (twice over for a zip) without being made again or held whole (issue 17). Level 1:
-    the log's hex digests barely compress, and speed matters more than the last bytes."""
+class Spool(ABC):
+    """Bytes made once, written later: a big export's custody log and case.json are hashed
+    as they are made, and written without being made again or held whole (issue 17)."""
+
+    @abstractmethod
+    def write(self, data: bytes) -> None: ...
+
+    @abstractmethod
+    def close(self) -> str:
+        """End it; the SHA-256 (hex) of everything written (`BagWriter.add_spool` may
+        append a tail, signed after this digest)."""
+
+
+class _MemorySpool(Spool):
+    """Kept zlib-compressed in memory, for a zip, which reads it twice. Level 1: the log's
+    hex digests barely compress, and speed matters more than the last bytes."""
 
     def __init__(self) -> None:
         self._compressor = zlib.compressobj(1)
@@ -63,7 +75,6 @@ class Spool:
             self._parts.append(packed)
 
     def close(self) -> str:
-        """End it; returns the SHA-256 (hex) of everything written."""
         self._parts.append(self._compressor.flush())
         return self._digest.hexdigest()
 
@@ -77,6 +88,25 @@ class Spool:
             yield rest
 
 
+class _FileSpool(Spool):
+    """Its own file, written at once in a folder package's temporary folder (which holds
+    the package in clear anyway), hashed for both manifests as it goes and moved into
+    place by `FolderWriter.add_spool`: nothing compressed, nothing copied."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.file = create_file(path)
+        self.digester = _Digester(crc=False)
+
+    def write(self, data: bytes) -> None:
+        self.digester.update(data)
+        self.file.write(data)
+
+    def close(self) -> str:
+        self.file.flush()  # a full disk shows now, before the export entry is logged
+        return self.digester.hashers[0].copy().hexdigest()
+
+
 class BagWriter:
     """Common bookkeeping: digests of every file, the tag files, and sealing."""
 
@@ -88,12 +118,23 @@ class BagWriter:
 
     def add(self, path: str, chunks: Chunks) -> dict[str, str]:
         """Write one file; returns its digests."""
-        digester = self._store(path, chunks)
+        return self._record(path, self._store(path, chunks))
+
+    def _record(self, path: str, digester: _Digester) -> dict[str, str]:
         self.digests[path], self.sizes[path] = digester.hexdigests(), digester.size
         return self.digests[path]
 
     def add_bytes(self, path: str, data: bytes) -> dict[str, str]:
         return self.add(path, lambda: [data])
+
+    def spool(self) -> Spool:
+        """Where to make a file's bytes before its turn to be written (`add_spool`)."""
+        return _MemorySpool()
+
+    def add_spool(self, path: str, spool: Spool, tail: bytes = b"") -> None:
+        """Write what `spool` holds (closed), then `tail`, as the file `path`."""
+        assert isinstance(spool, _MemorySpool)
+        self.add(path, lambda: itertools.chain(spool.chunks(), [tail]))
 
     def expect_folders(self, folders: Iterable[str]) -> None:
         """Folders the files to come will go in ('data/originals/<id>'): a folder writer
@@ -145,10 +186,27 @@ class FolderWriter(BagWriter):
         self._root = os.fspath(self.temp)
         self._made: set[str] = {self._root}  # every folder made under it, by plain path
         self._sink = FileSink()
+        self._spools: list[_FileSpool] = []
+
+    def spool(self) -> Spool:
+        made = _FileSpool(os.path.join(self._root, f".spool-{len(self._spools)}"))
+        self._spools.append(made)
+        return made
+
+    def add_spool(self, path: str, spool: Spool, tail: bytes = b"") -> None:
+        assert isinstance(spool, _FileSpool)
+        spool.write(tail)
+        spool.file.close()
+        target = self._local(path)
+        self._sink.drain()  # the folders queued so far are made
+        for folder in self._new_folders(target.rpartition(os.sep)[0]):
+            make_folder(folder)
+        os.rename(spool.path, target)
+        self._record(path, spool.digester)
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
-        target = os.path.join(self._root, *path.split("/"))
-        folders = self._new_folders(os.path.dirname(target))
+        target = self._local(path)
+        folders = self._new_folders(target.rpartition(os.sep)[0])
         opening: str | None = target
         digester = _Digester(crc=False)
         held: bytes | None = None  # one piece behind, so a one-piece file is one write
@@ -162,9 +220,14 @@ class FolderWriter(BagWriter):
         return digester
 
     def expect_folders(self, folders: Iterable[str]) -> None:
-        made = [self._new_folders(os.path.join(self._root, *f.split("/"))) for f in folders]
+        made = [self._new_folders(self._local(folder)) for folder in folders]
         self._sink.write(tuple(itertools.chain.from_iterable(made)), None, b"", False)
         self._sink.flush()  # to the thread now, not with the first files
+
+    def _local(self, path: str) -> str:
+        """A bag path ('data/originals/<id>/<name>', made safe by model.py) on this disk;
+        plain strings, as a big export has tens of thousands."""
+        return self._root + os.sep + path.replace("/", os.sep)
 
     def _new_folders(self, folder: str) -> tuple[str, ...]:
         """The folders to make, outermost first, for a file in `folder` (each made once,
@@ -185,6 +248,8 @@ class FolderWriter(BagWriter):
 
     def abort(self) -> None:
         self._sink.stop()
+        for spool in self._spools:
+            spool.file.close()  # Windows removes no open file
         shutil.rmtree(self.temp, ignore_errors=True)
 
 

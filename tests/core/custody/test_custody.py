@@ -94,6 +94,12 @@ def test_a_log_line_carries_the_stored_signed_text_byte_for_byte(case):
         assert stored_jsonl(entry, text, withhold=True) == to_jsonl(entry, withhold=True)
 
 
+def test_a_log_line_escapes_a_hostile_actor_as_the_encoder_would(case):
+    tamper(case, "UPDATE custody SET actor = 'a\"b\\c ї 😀' || char(8232, 1) WHERE seq = 3")
+    entry, text = list(read_entry_texts(case.conn))[3]
+    assert '"' in entry.actor and stored_jsonl(entry, text) == to_jsonl(entry)
+
+
 def test_a_log_line_re_encodes_a_stored_text_that_is_not_the_signed_one(case):
     tamper(case, "UPDATE custody SET content = ' ' || content || ' ' WHERE seq = 3")
     entry, text = list(read_entry_texts(case.conn))[3]
