@@ -4,8 +4,10 @@ cancelled or failed export leaves no package, no temporary folder and no export 
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +62,20 @@ def test_a_folder_package_holds_the_same_bytes_as_the_zip_of_the_same_case(mixed
     assert sizes[0] == 0 and sizes[-1] == BIG
 
 
+def test_a_folder_package_writes_its_log_as_the_zip_writes_it(mixed_case, tmp_path):
+    """The folder's custody.jsonl is spooled straight into its file, the zip's in memory:
+    the same entries either way (the zip, made second, has the folder's export entry too,
+    read back from the case rather than as it was just made: the same JSON)."""
+    export(mixed_case, tmp_path / "pkg")
+    export(mixed_case, tmp_path / "pkg.zip")
+    folder_log = (tmp_path / "pkg/data/custody.jsonl").read_text("utf-8").splitlines()
+    with zipfile.ZipFile(tmp_path / "pkg.zip") as zipped:
+        zip_log = zipped.read("data/custody.jsonl").decode("utf-8").splitlines()
+    assert zip_log[: len(folder_log) - 1] == folder_log[:-1]  # byte for byte
+    assert [json.loads(line) for line in zip_log[:-1]] == [json.loads(n) for n in folder_log]
+    assert [p.name for p in (tmp_path / "pkg").iterdir() if p.name.startswith(".")] == []
+
+
 def test_an_export_cancelled_midway_leaves_no_package_and_no_entry(mixed_case, tmp_path):
     asked = 0
 
@@ -73,6 +89,7 @@ def test_an_export_cancelled_midway_leaves_no_package_and_no_entry(mixed_case, t
     assert asked == 30
     assert [p.name for p in tmp_path.iterdir() if "pkg" in p.name] == []
     assert _exports(mixed_case) == 0
+    assert not [t for t in threading.enumerate() if t.name.startswith("export-read")]
     export(mixed_case, tmp_path / "pkg")  # and the next export goes through
     assert verify_package(tmp_path / "pkg").ok and _exports(mixed_case) == 1
 
