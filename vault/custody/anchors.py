@@ -15,14 +15,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import rfc3161_client as rfc3161
 from cryptography import x509
 
 from vault.case.handle import Case
@@ -32,6 +29,9 @@ from vault.custody.tsa import Tsa
 from vault.errors import VaultError
 from vault.evidence.blobstore import blob_chunks, store_bytes
 from vault.i18n import _, ngettext
+
+if TYPE_CHECKING:  # loaded where a token is made or checked: a case without one never needs it
+    import rfc3161_client as rfc3161
 
 ACTION = "anchor.timestamp"
 CLOCK_SKEW = timedelta(minutes=5)
@@ -76,6 +76,9 @@ def rfc3339(moment: datetime) -> str:
 def http_post(url: str, body: bytes) -> bytes:
     """POST a time-stamp query. Proxies from the environment are not used: the only
     address contacted is the one the user configured."""
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(
         url, data=body, headers={"Content-Type": "application/timestamp-query"}
     )
@@ -104,6 +107,8 @@ def check_response(
     """Every check of §8 on a response: parsed, granted, signed by a time-stamping
     certificate that chains to `roots`, over `head`, answering our nonce. Raises TokenRefused.
     `named` False leaves `tsa` empty (verification has it from the entry; saves a parse)."""
+    import rfc3161_client as rfc3161
+
     try:
         response = rfc3161.decode_timestamp_response(der)
     except ValueError:  # the parser's ASN.1 errors for any malformed DER
@@ -129,6 +134,8 @@ def check_response(
 @functools.lru_cache(maxsize=8)
 def _verifier(roots: tuple[x509.Certificate, ...]) -> rfc3161.Verifier:
     """One verifier per set of roots: building it is a good part of checking a token."""
+    import rfc3161_client as rfc3161
+
     builder = rfc3161.VerifierBuilder()
     for root in roots:
         builder = builder.add_root_certificate(root)
@@ -160,6 +167,8 @@ def head_entry(case: Case) -> Entry:
 def timestamp_case(case: Case, tsa: Tsa, post: Post = http_post) -> Entry:
     """Ask `tsa` for a token over the current head; store it and log `anchor.timestamp`.
     Offline or refused: raises, and the case is not changed."""
+    import rfc3161_client as rfc3161
+
     head = head_entry(case)
     request = (
         rfc3161.TimestampRequestBuilder()

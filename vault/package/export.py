@@ -65,7 +65,7 @@ from vault.package.signed import (
 )
 from vault.package.write import BagWriter, Chunks, Spool, open_writer
 from vault.progress import Cancel, Progress
-from vault.provenance.carried import verify_md_section as provenance_md_section
+from vault.provenance.verify_md import verify_md_section as provenance_md_section
 
 
 @dataclass

@@ -9,8 +9,6 @@ the file, not about custody.
 
 from __future__ import annotations
 
-import posixpath
-import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +21,7 @@ from vault.i18n import _
 from vault.package.read import open_package
 from vault.provenance.check import check_c2pa
 from vault.provenance.codes import state_words
-from vault.provenance.proofmode import KEY, Bundle, check_bundle
+from vault.provenance.proofmode import Bundle, check_bundle
 
 Member = tuple[str, int, Callable[[int], bytes]]
 
@@ -120,50 +118,3 @@ def _bundle_states(probe: MetadataProbe, blob: InMemory, states: dict[str, str])
     if isinstance(bundle, Bundle):
         for media in bundle.media:
             states[media.sha256] = media.result.state
-
-
-def verify_md_section(entries: list[Entry], paths: dict[str, str]) -> str:
-    """The VERIFY.md section for ProofMode results (DESIGN §9): the `gpgv` commands that
-    check each media file's signatures with the key its bundle carried, by package path
-    (`paths`: item id -> path of its original in the package); "" when there are none."""
-    blocks = []
-    for entry in entries:
-        details = entry.details
-        if entry.action != "item.provenance" or details.get("kind") != "proofmode":
-            continue
-        media = paths.get(entry.subject or "")
-        evidence = [paths[i] for i in details.get("evidence") or [] if i in paths]
-        key = next((p for p in evidence if p.endswith("/" + KEY)), None)
-        if media is None or key is None:
-            continue
-        by_name = {posixpath.basename(p): p for p in evidence}
-        # The keyring goes beside the package, never into it (it would be an extra file).
-        commands = [f"gpg --dearmor < {shlex.quote(key)} > ../pubkey.gpg"]
-        for name, path in by_name.items():
-            if name.endswith(".asc") and name != KEY:
-                signed = by_name.get(name[: -len(".asc")], media)
-                commands.append(
-                    f"gpgv --keyring ../pubkey.gpg {shlex.quote(path)} {shlex.quote(signed)}"
-                )
-        state = _plain(details.get("state"))
-        blocks += [f"`{media}` ({state}, seq {entry.seq}):\n", "```sh", *commands, "```\n"]
-    if not blocks:
-        return ""
-    return "\n".join(
-        [
-            "\n---\n\n## ProofMode signatures / Підписи ProofMode\n",
-            "Run in the package folder (the keyring is written beside it, as ../pubkey.gpg).",
-            "Each photo's ProofMode signatures, checked with GnuPG against the key in its own",
-            "bundle (`gpgv` exit 0 = good). That key travelled with the bundle: compare its",
-            "fingerprint with one obtained another way before relying on who signed.\n",
-            "Виконуйте в теці пакета (набір ключів записується поруч, як ../pubkey.gpg).",
-            "Підписи ProofMode кожного фото, перевірені GnuPG ключем з того самого пакета",
-            "(`gpgv` повертає 0 = підпис дійсний). Ключ надійшов разом із пакетом: перш ніж",
-            "покладатися на те, хто підписав, звірте його відбиток з отриманим іншим шляхом.\n",
-            *blocks,
-        ]
-    )
-
-
-def _plain(value: object) -> str:
-    return "".join(c if c.isalnum() else " " for c in str(value))
