@@ -128,6 +128,23 @@ def test_a_full_disk_during_a_batch_of_small_files_keeps_every_file_before_it(sm
     assert kept
 
 
+def test_an_export_onto_a_full_disk_fails_and_leaves_nothing(small_disk, tmp_path):
+    """The package's files, its log and case.json included (written as they are made), are
+    all under a temporary name, removed when the disk fills: nothing in clear is left
+    behind, and no export entry is logged."""
+    from vault.evidence.ingest import import_paths
+    from vault.package.export import export
+
+    sources = make_card(tmp_path / "card", [4] * 6)  # 24 MiB: more than the 20 MiB disk
+    with Case.create(tmp_path / "case.evault", PASSPHRASE, title="Disk full") as case:
+        import_paths(case, sources)
+        with pytest.raises(OSError):
+            export(case, small_disk / "pkg")
+        logged = case.conn.execute("SELECT count(*) FROM custody WHERE action = 'package.export'")
+        assert logged.fetchone()[0] == 0
+    assert list(small_disk.iterdir()) == []
+
+
 @pytest.mark.parametrize("exhausted", ["space", "inodes"])
 def test_a_journal_that_cannot_be_written_changes_nothing(small_disk, tmp_path, exhausted):
     case = small_disk / "case.evault"

@@ -7,6 +7,7 @@ zip header needs them first), once to copy it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -105,6 +106,11 @@ class _FileSpool(Spool):
     def close(self) -> str:
         self.file.flush()  # a full disk shows now, before the export entry is logged
         return self.digester.hashers[0].copy().hexdigest()
+
+    def discard(self) -> None:
+        """Close the file, whatever could not be written (a failed export, on a full disk)."""
+        with contextlib.suppress(OSError):  # its last bytes did not fit; the descriptor is
+            self.file.close()  # closed all the same
 
 
 class BagWriter:
@@ -249,7 +255,7 @@ class FolderWriter(BagWriter):
     def abort(self) -> None:
         self._sink.stop()
         for spool in self._spools:
-            spool.file.close()  # Windows removes no open file
+            spool.discard()  # Windows removes no open file
         shutil.rmtree(self.temp, ignore_errors=True)
 
 
