@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any, BinaryIO
@@ -19,7 +18,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -33,6 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from vault import assets
+from vault.report.canvas import PageCanvas
 from vault.report.formatting import esc
 
 SANS, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
@@ -219,23 +218,6 @@ class Thumbnail(Flowable):
         self.canv.drawImage(self._reader, 0, 0, self.width, self.height)
 
 
-class _PageCanvas(Canvas):
-    """A canvas that compresses each page's content as the page is finished.
-
-    reportlab keeps every page's content stream as uncompressed text until the document is
-    saved, so a big report's memory would grow with its pages; compressed at once, each
-    page holds only the bytes it will write (the same Flate stream reportlab would make)."""
-
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        super().showPage()
-        page = self._doc.Pages.pages[-1]  # type: ignore[attr-defined]
-        if page.stream:  # reportlab's default, page compression, is on
-            text = page.stream.encode("utf8") if isinstance(page.stream, str) else page.stream
-            contents = PDFStream(content=zlib.compress(text))
-            contents.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
-            page.Contents, page.stream = contents, None
-
-
 class ReportDoc(BaseDocTemplate):
     """A4 pages with a header (title, case id, report id) and a "Page X of Y" footer.
 
@@ -280,7 +262,7 @@ class ReportDoc(BaseDocTemplate):
     def build(self, flowables: list[Flowable]) -> None:  # type: ignore[override]
         """Lay out `flowables` (a `Story`, made as it is consumed) on pages compressed as
         they are finished."""
-        super().build(flowables, canvasmaker=_PageCanvas)
+        super().build(flowables, canvasmaker=PageCanvas)
 
     def _decorate(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         self.pages = canv.getPageNumber()

@@ -7,9 +7,11 @@ from __future__ import annotations
 import gc
 import io
 import re
+import subprocess
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from reportlab.platypus import Flowable
 
@@ -88,6 +90,34 @@ def test_finished_pages_keep_only_their_compressed_content() -> None:
     pages = doc.canv._doc.Pages.pages
     assert len(pages) == doc.pages > 2
     assert all(page.stream is None and page.Contents.content[:1] == b"x" for page in pages)
+
+
+class _Recording(io.BytesIO):
+    """A file that remembers the size of each write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: list[int] = []
+
+    def write(self, data: Any) -> int:
+        self.sizes.append(len(data))
+        return super().write(data)
+
+
+def test_the_pdf_is_written_object_by_object_never_whole(tmp_path: Path) -> None:
+    """reportlab assembles the whole file in memory before writing it; the report's
+    document writes each object as it is formatted, and the file is the same valid PDF."""
+    out = _Recording()
+    doc = _doc(out)
+    doc.build(Story(para(f"Exhibit {n}: statement of a witness. " * 20) for n in range(1000)))
+    doc.finish()
+    pdf = tmp_path / "streamed.pdf"
+    pdf.write_bytes(out.getvalue())
+    assert doc.pages > 20 and len(out.sizes) > 2 * doc.pages  # a page and its content each
+    assert max(out.sizes) < len(out.getvalue()) / 5  # the largest: the embedded font
+    assert "Exhibit 999: statement of a witness." in pdf_text(pdf)
+    checked = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_a_long_custody_log_is_laid_out_in_tables_of_bounded_length(tmp_path: Path) -> None:
