@@ -3,7 +3,8 @@ page is finished, and the file written object by object as reportlab formats it.
 
 reportlab keeps every page's content stream as uncompressed text until the document is
 saved, then assembles the whole file in memory before writing it: a big report's peak
-memory would grow by twice the size of its PDF. Nothing here changes a byte of the PDF."""
+memory would grow by twice the size of its PDF. Nothing here changes a byte of the PDF; a
+save that fails leaves what was written so far (in the report's temporary file, removed)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ class _StreamedDocument(PDFDocument):
     _out: BinaryIO
 
     def SaveToFile(self, filename: Any, canvas: Canvas) -> None:  # noqa: N802 (reportlab's name)
-        self._out = filename  # the report's own file object, never a name
+        if not callable(getattr(filename, "write", None)):  # a programming error
+            raise TypeError("the report's canvas writes to a file object, not to a name")
+        self._out = filename
         super().SaveToFile(filename, canvas)
 
     @property

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from reportlab.platypus import Flowable
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable
 
 from bench.common import PASSPHRASE as BENCH_KEY
 from bench.common import bulk_entries
 from tests.helpers.report import pdf_text
 from vault.case.handle import Case
+from vault.report.canvas import PageCanvas
 from vault.report.data import gather
 from vault.report.exhibits import LOG_ROWS, entries_tables
 from vault.report.formatting import Words
@@ -118,6 +120,24 @@ def test_the_pdf_is_written_object_by_object_never_whole(tmp_path: Path) -> None
     assert "Exhibit 999: statement of a witness." in pdf_text(pdf)
     checked = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def _pdf_bytes(canvasmaker: type[PageCanvas]) -> bytes:
+    out = io.BytesIO()
+    doc = _doc(out)
+    doc.invariant = 1  # no clock, no random id: the same document twice is the same bytes
+    flowables = Story(para(f"Свідок {n}: the school roof. " * 12) for n in range(200))
+    BaseDocTemplate.build(doc, flowables, canvasmaker=canvasmaker)
+    doc.finish()
+    return out.getvalue()
+
+
+def test_the_streamed_pdf_is_byte_for_byte_the_one_reportlab_writes_whole() -> None:
+    class Whole(PageCanvas):
+        def save(self) -> None:
+            Canvas.save(self)  # reportlab's own: the file assembled in memory, then written
+
+    assert _pdf_bytes(PageCanvas) == _pdf_bytes(Whole)
 
 
 def test_a_long_custody_log_is_laid_out_in_tables_of_bounded_length(tmp_path: Path) -> None:
