@@ -44,6 +44,10 @@ class _Digester:
             self.crc = zlib.crc32(chunk, self.crc)
         self.size += len(chunk)
 
+    def sha256(self) -> str:
+        """The SHA-256 (hex) of what went in so far; more may follow."""
+        return self.hashers[0].copy().hexdigest()
+
     def hexdigests(self) -> dict[str, str]:
         return {a: h.hexdigest() for a, h in zip(ALGORITHMS, self.hashers, strict=True)}
 
@@ -105,7 +109,12 @@ class _FileSpool(Spool):
 
     def close(self) -> str:
         self.file.flush()  # a full disk shows now, before the export entry is logged
-        return self.digester.hashers[0].copy().hexdigest()
+        return self.digester.sha256()
+
+    def finish(self, tail: bytes) -> None:
+        """Append `tail` and close the file (then it is moved into place)."""
+        self.write(tail)
+        self.file.close()
 
     def discard(self) -> None:
         """Close the file, whatever could not be written (a failed export, on a full disk)."""
@@ -201,8 +210,7 @@ class FolderWriter(BagWriter):
 
     def add_spool(self, path: str, spool: Spool, tail: bytes = b"") -> None:
         assert isinstance(spool, _FileSpool)
-        spool.write(tail)
-        spool.file.close()
+        spool.finish(tail)
         target = self._local(path)
         self._sink.drain()  # the folders queued so far are made
         for folder in self._new_folders(target.rpartition(os.sep)[0]):
