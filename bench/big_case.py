@@ -23,6 +23,7 @@ from vault.custody.entry import sign_entry
 from vault.evidence.blobstore import store_bytes
 from vault.evidence.metadata import Extracted, extract_metadata, quick_look
 from vault.evidence.record import metadata_digests, stored_metadata
+from vault.evidence.rows import NewItem, insert_item
 
 DISTINCT_PHOTOS = 200
 PHOTO_EVERY = 10
@@ -92,12 +93,5 @@ def _add_item(
          text, "item.import", item_id),
     )  # fmt: skip
     at = entry.content["at"] if entry.content else ""
-    conn.execute(
-        "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at,"
-        " source, method, metadata, tags, warnings, thumbnail, entered_seq)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (item_id, blob.id, blob.sha256, name, blob.size, meta.mime, at, "", "copy",
-         stored["metadata"], stored["tags"], stored["warnings"], stored["thumbnail"],
-         entry.seq),
-    )  # fmt: skip
+    insert_item(conn, NewItem(item_id, blob, name, meta.mime, at, "", "copy", entry.seq), stored)
     return entry.seq, entry.entry_hash

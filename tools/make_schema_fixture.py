@@ -1,6 +1,7 @@
 """Make the case file fixture of one released schema version (kept forever in tests/fixtures).
 
-Run once when a schema version is released:  python -m tools.make_schema_fixture 1
+Run once when a schema version is released:  python -m tools.make_schema_fixture N
+(N: the new, current version; the app's own writers cannot make an older schema's rows).
 It applies only that version's migrations, then records acts with the app's own functions.
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from vault.case.casefile import create_case_file
 from vault.case.handle import Case
+from vault.case.schema import SCHEMA_VERSION
 from vault.evidence.ingest import import_paths
 from vault.evidence.notes import add_note, describe_item
 
@@ -19,6 +21,9 @@ PASSPHRASE = "schema fixture passphrase"
 
 
 def main(version: int) -> Path:
+    if version != SCHEMA_VERSION:  # the app's writers write the current schema only
+        raise SystemExit(f"only the current schema ({SCHEMA_VERSION}) can be made; "
+                         "earlier fixtures are kept, never remade")  # fmt: skip
     path = ROOT / "tests" / "fixtures" / f"case-v{version}.evault"
     file = create_case_file(path, PASSPHRASE)
     with Case.start(

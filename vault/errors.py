@@ -85,9 +85,17 @@ class NotFound(VaultError):
 class StorageFull(VaultError):
     def default_message(self) -> str:
         return _(
-            "The disk is full. The file being imported was not added; "
-            "everything imported before it is safe. Free some space and try again."
+            "The disk is full. This step was not saved; everything saved before it is safe. "
+            "Free some space and try again."
         )
+
+
+def import_storage_full() -> StorageFull:
+    """A full disk in the middle of an import: what is safe, in the importer's words."""
+    return StorageFull(_(
+        "The disk is full. The file being imported was not added; "
+        "everything imported before it is safe. Free some space and try again."
+    ))  # fmt: skip
 
 
 class InvalidInput(VaultError):

@@ -45,7 +45,7 @@ def test_a_paint_draws_a_blank_square_and_the_checked_thumbnail_after_it(
     assert blank.width() == 48 and blank.toImage().pixelColor(24, 24).alpha() == 0
     drawn = drawn_thumbnail(qtbot, workspace, 0)
     assert not drawn.isNull() and drawn.toImage().pixelColor(24, 24).alpha() == 255
-    assert [s for s in statements if "SELECT thumbnail FROM items" in s]  # read after
+    assert [s for s in statements if "SELECT t.data FROM items" in s]  # read after
 
 
 def test_a_paint_reads_a_screen_of_rows_and_the_rows_ahead_come_after_it(

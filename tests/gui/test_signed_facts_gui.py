@@ -26,6 +26,7 @@ def test_the_app_shows_the_signed_facts_of_an_edited_case_file(
     other = (corpus / "camera" / "Nikon_D70.jpg").read_bytes()
     edit_rows(path, "UPDATE items SET metadata = json_set(metadata, '$.model', 'Nikon D1'),"
                     " source = 'Seized phone', thumbnail = ?", other)  # fmt: skip
+    edit_rows(path, "UPDATE thumbnails SET data = ?", other)
     edit_rows(path, "UPDATE notes SET about = NULL, text = 'Свідок нічого не бачив.'")
     edit_rows(path, "UPDATE identities SET name = 'Mallory'")
     edit_rows(path, "UPDATE case_info SET title = 'Forged title'")

@@ -8,12 +8,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from tests.helpers.case import PASSPHRASE, run_cli
 from vault.case.handle import Case
+from vault.case.schema import SCHEMA_VERSION
 from vault.custody.verify import verify_case
 from vault.errors import StorageFull
 from vault.evidence.items import list_items
@@ -23,6 +26,8 @@ pytestmark = pytest.mark.skipif(
     os.geteuid() != 0, reason="mounting a small tmpfs to fill up needs root"
 )
 FULL_MESSAGE = "The disk is full"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURE_PASSPHRASE = "schema fixture passphrase"  # tools/make_schema_fixture.py
 
 
 @pytest.fixture
@@ -164,3 +169,18 @@ def test_a_journal_that_cannot_be_written_changes_nothing(small_disk, tmp_path, 
     with Case.open(case, PASSPHRASE) as opened:  # with room again, work goes on
         add_note(opened, "written once there was room")
         assert verify_case(opened).ok
+
+
+def test_an_older_case_that_cannot_be_upgraded_on_a_full_disk_is_left_as_it_was(small_disk):
+    """Opening a case of an earlier schema migrates it, as one act (schema 6 moves its
+    thumbnails); with no room for that, the user is told and the file is what it was."""
+    path = Path(shutil.copy(FIXTURES / "case-v5.evault", small_disk / "old.evault"))
+    before = path.read_bytes()
+    fill(small_disk, "space")
+    with pytest.raises(StorageFull) as err:
+        Case.open(path, FIXTURE_PASSPHRASE)
+    assert "This step was not saved" in str(err.value)
+    assert path.read_bytes() == before
+    (small_disk / "filler").unlink()
+    with Case.open(path, FIXTURE_PASSPHRASE) as case:
+        assert case.file.schema_version == SCHEMA_VERSION and verify_case(case).ok

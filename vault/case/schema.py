@@ -121,11 +121,22 @@ _V5 = """
 CREATE INDEX IF NOT EXISTS custody_by_action ON custody(action);
 """
 
+_V6 = """
+-- Thumbnails in a table of their own (issue 17, vault/evidence/rows.py): a column stored
+-- after a thumbnail (entered_seq) was read only by decrypting the thumbnail's pages, so a
+-- listing of many items decrypted all their thumbnails. items.thumbnail stays, NULL.
+CREATE TABLE thumbnails (item_id TEXT PRIMARY KEY REFERENCES items(id), data BLOB NOT NULL);
+INSERT INTO thumbnails (item_id, data)
+    SELECT id, thumbnail FROM items WHERE thumbnail IS NOT NULL;
+UPDATE items SET thumbnail = NULL WHERE thumbnail IS NOT NULL;
+"""
+
 MIGRATIONS: list[Callable[[sqlcipher.Connection], None]] = [
     _script(_V1),
     _script(_V2),
     _v3,
     _script(_V4),
     _script(_V5),
+    _script(_V6),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,7 @@ from vault.evidence.metadata import Extracted, empty_fields, is_media
 from vault.evidence.notes import list_notes
 from vault.evidence.probe import MetadataProbe, extract_stored
 from vault.evidence.record import DIGEST_COLUMNS, DIGEST_KEYS, SHOWN_KEYS, sha256_hex
+from vault.evidence.rows import STORED_AT, WITH_THUMBNAIL
 from vault.i18n import _
 from vault.package.model import kept_chains
 from vault.progress import Cancel
@@ -67,13 +68,31 @@ def check_items(conn: sqlcipher.Connection, cancelled: Cancel | None) -> Iterato
         legacy.append((item_id, name, blob_id, seq, "mime" in record))
     if legacy:
         yield from _recompute(conn, legacy, cancelled)
+    yield from _stray_thumbnails(conn)
+
+
+def _stray_thumbnails(conn: sqlcipher.Connection) -> Iterator[Finding]:
+    """Thumbnail bytes outside the one place an item's signed digest covers (vault/evidence/
+    rows.py): a row of no item, a second row of one, or a thumbnail left in `items` (NULL
+    since schema 6). None is ever shown; each is still bytes no entry vouches for."""
+    (stray,) = conn.execute(
+        "SELECT count(*) - (SELECT count(DISTINCT item_id) FROM thumbnails"
+        " WHERE item_id IN (SELECT id FROM items)) FROM thumbnails"
+    ).fetchone()
+    (left,) = conn.execute("SELECT count(*) FROM items WHERE thumbnail IS NOT NULL").fetchone()
+    if stray or left:
+        yield Finding(None, _(
+            "the case file holds thumbnails that belong to no item ({n}); none is shown"
+        ).format(n=stray + left))  # fmt: skip
 
 
 def _check_digests(
     conn: sqlcipher.Connection, item_id: str, name: str, seq: int, record: dict[str, Any]
 ) -> Iterator[Finding]:
     row = conn.execute(
-        f"SELECT {', '.join(DIGEST_COLUMNS)} FROM items WHERE id = ?", (item_id,)
+        f"SELECT {', '.join(STORED_AT[c] for c in DIGEST_COLUMNS)} FROM {WITH_THUMBNAIL}"
+        " WHERE i.id = ?",
+        (item_id,),
     ).fetchone()
     for key, value in zip(DIGEST_KEYS, row, strict=True):
         if key in record and record[key] != sha256_hex(value):
@@ -101,7 +120,8 @@ def _recompute(
                 ).format(name=name), "warning")  # fmt: skip
                 continue
             row = conn.execute(
-                "SELECT metadata, tags, thumbnail, mime FROM items WHERE id = ?", (item_id,)
+                f"SELECT i.metadata, i.tags, t.data, i.mime FROM {WITH_THUMBNAIL} WHERE i.id = ?",
+                (item_id,),
             ).fetchone()
             differences = _differences(fresh, row)
             if not signed_mime and fresh.mime != row[3]:

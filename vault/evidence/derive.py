@@ -25,6 +25,7 @@ from vault.errors import InvalidInput, NotFound, VaultError
 from vault.evidence.blobstore import blob_chunks, store_stream
 from vault.evidence.items import Item, get_item
 from vault.evidence.record import metadata_digests, stored_metadata
+from vault.evidence.rows import NewItem, insert_item
 from vault.i18n import _
 from vault.progress import Cancel
 
@@ -107,14 +108,8 @@ def _store(
         details.update(original_name=name, size=blob.size, mime=meta.mime, source=source,
                        method=METHOD, **metadata_digests(stored))  # fmt: skip
         entry = act.log(digest=blob.sha256, details=details)
-        act.conn.execute(
-            "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at,"
-            " source, method, metadata, tags, warnings, thumbnail, entered_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item_id, blob.id, blob.sha256, name, blob.size, meta.mime, entry.at, source,
-             METHOD, stored["metadata"], stored["tags"], stored["warnings"],
-             stored["thumbnail"], entry.seq),
-        )  # fmt: skip
+        row = NewItem(item_id, blob, name, meta.mime, entry.at, source, METHOD, entry.seq)
+        insert_item(act.conn, row, stored)
     return DerivedItem(
         item_id, parent_id, details["parent_sha256"], blob.sha256, blob.size, name, meta.mime,
         details["operation"], entry.seq, not blob.new, list(meta.warnings),

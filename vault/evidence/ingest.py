@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vault.case.handle import Case
-from vault.errors import Cancelled, StorageFull
+from vault.errors import Cancelled, StorageFull, import_storage_full
 from vault.evidence.blobstore import store_stream
 from vault.evidence.metadata import Extracted
 from vault.evidence.probe import MetadataProbe
 from vault.evidence.record import metadata_digests, stored_metadata
+from vault.evidence.rows import NewItem, insert_item
 from vault.i18n import _
 from vault.progress import Cancel, Progress
 from vault.provenance import bundle
@@ -220,7 +221,7 @@ class _Run:
                 self._commit()
         lost, self.batch, self.batch_bytes = self.batch, [], 0
         if not lost or self.one_by_one:
-            raise StorageFull()
+            raise import_storage_full()
         self.one_by_one = True
         del self.result.imported[self.marks[0] :], self.result.failed[self.marks[1] :]
         return lost[0]
@@ -291,14 +292,8 @@ def import_file(
         details = {"original_name": name, "size": blob.size, "mime": meta.mime,
                    "source": source, "method": "copy", **metadata_digests(stored)}  # fmt: skip
         entry = act.log(digest=blob.sha256, details=details)
-        act.conn.execute(
-            "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at,"
-            " source, method, metadata, tags, warnings, thumbnail, entered_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item_id, blob.id, blob.sha256, name, blob.size, meta.mime,
-             entry.at, source, "copy", stored["metadata"], stored["tags"],
-             stored["warnings"], stored["thumbnail"], entry.seq),
-        )  # fmt: skip
+        row = NewItem(item_id, blob, name, meta.mime, entry.at, source, "copy", entry.seq)
+        insert_item(act.conn, row, stored)
     warnings = list(meta.warnings)
     if scan.found:
         warnings += after_import(case, probe, item_id, blob.sha256, str(path), meta.mime)

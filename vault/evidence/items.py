@@ -22,6 +22,7 @@ from vault.evidence.record import (
     parse_content,
     sha256_hex,
 )
+from vault.evidence.rows import WITH_THUMBNAIL
 from vault.i18n import _
 from vault.sharedjson import Loads, loads_shared
 
@@ -340,10 +341,12 @@ def checked_thumbnail(
 ) -> tuple[bytes | None, bool]:
     """(the stored thumbnail, whether it is withheld because `record`, the item's signed
     record, does not cover it). Callers showing many items pass `signed_records()`'s."""
-    row = conn.execute("SELECT thumbnail FROM items WHERE id = ?", (item_id,)).fetchone()
+    row = conn.execute(f"SELECT t.data FROM {WITH_THUMBNAIL} WHERE i.id = ?", (item_id,)).fetchone()
     if row is None or record is None:
         return None, row is not None
-    data = bytes(row[0]) if row[0] is not None else None
+    data = row[0]
+    if data is not None and not isinstance(data, bytes):  # text put in behind the app's back
+        return None, True
     if "thumbnail_sha256" in record and record["thumbnail_sha256"] != sha256_hex(data):
         return None, True
     return data, False

@@ -107,7 +107,7 @@ class ItemLister:
             return []
         if high - low + 1 == count:  # no gap (items are never deleted): nothing to read
             return list(range(low, high + 1))
-        # The covering index is a fraction of the table's pages (thumbnails, tags).
+        # The covering index is a fraction of the table's pages (tags, metadata).
         rows = self._conn.execute("SELECT rowid FROM items INDEXED BY items_by_sha256")
         return sorted(key for (key,) in rows)
 

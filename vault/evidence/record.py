@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # reading items back needs none of the metadata readers (issu
     from vault.evidence.metadata import Extracted
 
 DIGEST_KEYS = ("metadata_sha256", "tags_sha256", "warnings_sha256", "thumbnail_sha256")
-"""The row columns each digest covers, in the order of DIGEST_KEYS."""
+"""What each digest covers, in the order of DIGEST_KEYS: an `items` column, but for the
+thumbnail, kept in `thumbnails` since schema 6 (rows.STORED_AT says where each is read)."""
 DIGEST_COLUMNS = ("metadata", "tags", "warnings", "thumbnail")
 SHOWN_KEYS = ("sha256", "original_name", "size", "mime", "source", "method", "imported_at")
 # What an `item.derive` signed about its item's origin (DESIGN §10), kept in its record.

@@ -33,6 +33,7 @@ from vault.evidence.blobstore import StoredBlob, store_bytes, store_stream
 from vault.evidence.metadata import Extracted
 from vault.evidence.probe import MetadataProbe, extract_stored
 from vault.evidence.record import metadata_digests, package_source, stored_metadata
+from vault.evidence.rows import NewItem, insert_item
 from vault.i18n import _
 from vault.package.anchors import shipped_anchors, token_folder
 from vault.package.model import JsonObject, creator_of, sources_of
@@ -337,14 +338,9 @@ def _insert_item(
 ) -> JsonObject:
     """Store a received item's row under `seq`; return the digests its signed line holds."""
     stored = stored_metadata(meta)
-    conn.execute(
-        "INSERT INTO items (id, blob_id, sha256, original_name, size, mime, imported_at, source,"
-        " method, metadata, tags, warnings, thumbnail, entered_seq)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (item["id"], blob.id, blob.sha256, str(item["original_name"]), blob.size, meta.mime,
-         "", package_source(v.package_id), "package", stored["metadata"], stored["tags"],
-         stored["warnings"], stored["thumbnail"], seq),
-    )  # fmt: skip
+    row = NewItem(str(item["id"]), blob, str(item["original_name"]), meta.mime, "",
+                  package_source(v.package_id), "package", seq)  # fmt: skip
+    insert_item(conn, row, stored)
     return dict(metadata_digests(stored))
 
 

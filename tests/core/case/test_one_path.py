@@ -83,7 +83,8 @@ def test_every_public_write_function_appends_exactly_one_entry_and_nothing_else(
             {"identities"})  # fmt: skip
     photos = sorted((corpus / "camera").iterdir())[:2]
     imported = one_act(case, lambda: import_paths(case, photos, source="SD card"),
-                       "item.import", {"blobs", "chunks", "items"}, entries=2).imported  # fmt: skip
+                       "item.import", {"blobs", "chunks", "items", "thumbnails"},
+                       entries=2).imported  # fmt: skip
     first = imported[0].id
     # A file with Content Credentials: its import appends item.import, then item.provenance.
     (c2pa_item,) = [i.id for i in import_paths(case, [corpus / "c2pa" / "CA.jpg"]).imported]
@@ -92,7 +93,7 @@ def test_every_public_write_function_appends_exactly_one_entry_and_nothing_else(
     one_act(case, lambda: describe_item(case, first, {"title": "Cell 2"}), "item.describe")
     one_act(case, lambda: derive_item(case, first, b"a working copy", name="copy.txt",
                                       operation={"op": "extract", "member": "copy.txt"}),
-            "item.derive", {"blobs", "chunks", "items"})  # fmt: skip
+            "item.derive", {"blobs", "chunks", "items", "thumbnails"})  # fmt: skip
     one_act(case, lambda: recheck(case, c2pa_item), "item.provenance")
     report = one_act(case, lambda: verify_case(case), "case.verify", entries=0)
     one_act(case, lambda: record_verification(case, report), "case.verify")
@@ -102,7 +103,8 @@ def test_every_public_write_function_appends_exactly_one_entry_and_nothing_else(
             "report.generate")  # fmt: skip
     with Case.create(tmp_path / "b.evault", PASSPHRASE, title="B") as lawyer:
         one_act(lawyer, lambda: receive(lawyer, tmp_path / "pkg"), "package.import",
-                {"blobs", "chunks", "items", "notes", "lineage", "lineage_keys"})  # fmt: skip
+                {"blobs", "chunks", "items", "thumbnails", "notes", "lineage",
+                 "lineage_keys"})  # fmt: skip
         again = one_act(lawyer, lambda: receive(lawyer, tmp_path / "pkg"), "package.import",
                         entries=0)  # fmt: skip
         assert again.nothing_new
@@ -292,6 +294,13 @@ def test_only_the_one_path_inserts_custody_entries() -> None:
         if path.relative_to(ROOT).as_posix() != "vault/case/handle.py":
             assert "INSERT INTO custody" not in text, path
             assert "sign_entry" not in text or path.name == "entry.py", path
+
+
+def test_only_one_function_writes_an_items_row() -> None:
+    """vault/evidence/rows.py writes an item's row and its thumbnail's together."""
+    for path in sorted((ROOT / "vault").rglob("*.py")):
+        if path.relative_to(ROOT).as_posix() != "vault/evidence/rows.py":
+            assert "INSERT INTO items" not in path.read_text(encoding="utf-8"), path
 
 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))

@@ -10,7 +10,7 @@ import pytest
 from vault.case.handle import Case
 from vault.case.schema import SCHEMA_VERSION
 from vault.custody.verify import verify_case
-from vault.evidence.items import description, list_items
+from vault.evidence.items import description, list_items, signed_record, thumbnail
 from vault.evidence.notes import list_notes
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -32,6 +32,22 @@ def test_a_case_made_by_an_earlier_schema_opens_and_verifies(tmp_path, version):
         assert description(case.conn, item.id) == {"title": "Cell 2", "location": "Basement"}
         assert [n.text for n in list_notes(case.conn)] == ["Свідок: утримували 46 днів."]
         assert verify_case(case).ok
+        assert thumbnail(case.conn, item.id), "the photo's thumbnail came through"
+
+
+def test_an_older_cases_thumbnails_move_out_of_the_items_rows(tmp_path):
+    """Schema 6: a thumbnail stored before an item's later columns made every listing read
+    it; migrating moves each, bytes unchanged, to its own table (vault/evidence/rows.py)."""
+    path = shutil.copy(FIXTURES / "case-v5.evault", tmp_path / "old.evault")
+    with Case.open(path, PASSPHRASE) as case:
+        (item,) = list_items(case.conn)
+        moved = case.conn.execute("SELECT item_id, data FROM thumbnails").fetchall()
+        left = case.conn.execute("SELECT count(*) FROM items WHERE thumbnail IS NOT NULL")
+        assert left.fetchone() == (0,)
+        assert [(item_id, bytes(data)) for item_id, data in moved] == [
+            (item.id, thumbnail(case.conn, item.id))
+        ]
+        assert "thumbnail_sha256" in (signed_record(case.conn, item.id) or {}), "and checked"
 
 
 def test_migrations_apply_in_order_and_record_the_version(tmp_path):

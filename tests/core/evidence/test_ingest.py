@@ -48,7 +48,9 @@ def test_every_import_is_logged_in_the_same_transaction(tmp_path):
         "source": "SD card 1", "method": "copy"}  # fmt: skip
     # The rest signs what was extracted: SHA-256 of each stored column (issue 9 §1).
     row = case.conn.execute(
-        "SELECT metadata, tags, warnings, thumbnail FROM items WHERE id = ?", (item.id,)
+        "SELECT metadata, tags, warnings, (SELECT data FROM thumbnails WHERE item_id = id)"
+        " FROM items WHERE id = ?",
+        (item.id,),
     ).fetchone()
     assert details == {
         "metadata_sha256": hashlib.sha256(row[0].encode()).hexdigest(),

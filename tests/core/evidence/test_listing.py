@@ -91,8 +91,9 @@ def test_a_painted_rows_thumbnail_is_the_signed_one_or_none(case_file: Path) -> 
         genuine = {key: lister.thumbnail(row) for key, row in rows.items()}
         assert genuine == {key: thumbnail(case.conn, row.id) for key, row in rows.items()}
         assert genuine[1] and genuine[3] is None  # a photo's; a text note has none
-    edit(case_file, "UPDATE items SET thumbnail = (SELECT thumbnail FROM items WHERE rowid = 4)"
-                    " WHERE rowid = 1")  # fmt: skip
+    edit(case_file, "UPDATE thumbnails SET data = (SELECT data FROM thumbnails WHERE item_id ="
+                    " (SELECT id FROM items WHERE rowid = 4))"
+                    " WHERE item_id = (SELECT id FROM items WHERE rowid = 1)")  # fmt: skip
     with Case.open(case_file, PASSPHRASE) as case:
         lister = ItemLister(case.conn)
         rows = lister.rows([1, 4])

@@ -74,6 +74,9 @@ def back_to_schema_2(conn: sqlcipher.Connection) -> None:
     conn.execute("DROP TABLE lineage")
     conn.execute("ALTER TABLE v2 RENAME TO lineage")
     conn.execute("DROP TABLE report_keys")  # schema 4, unknown to a schema 2 file
+    # schema 6's thumbnails table: schema 2 kept them in the items' rows
+    conn.execute("UPDATE items SET thumbnail = (SELECT data FROM thumbnails WHERE item_id = id)")
+    conn.execute("DROP TABLE thumbnails")
     conn.execute("PRAGMA user_version = 2")
 
 
