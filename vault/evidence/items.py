@@ -352,6 +352,13 @@ def checked_thumbnail(
     return data, False
 
 
+def stored_thumbnail(conn: sqlcipher.Connection, item_id: str) -> bytes | None:
+    """An item's thumbnail bytes as stored, unchecked: only to compare with bytes that
+    `checked_thumbnail` gave (a report reads each again as its PDF is written)."""
+    row = conn.execute("SELECT data FROM thumbnails WHERE item_id = ?", (item_id,)).fetchone()
+    return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+
 def read_original(conn: sqlcipher.Connection, item_id: str) -> Iterator[bytes]:
     """The original bytes, chunk by chunk, exactly as imported."""
     return blob_chunks(conn, get_item(conn, item_id).blob_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable
 from vault.case.identity import Identity
 from vault.custody.entry import Entry
 from vault.custody.hands import Chain, Event
+from vault.evidence.items import stored_thumbnail
 from vault.evidence.notes import Note
 from vault.report.acts import code, description_label, in_words, short
 from vault.report.data import Exhibit, ReportFacts
@@ -321,8 +323,11 @@ EXHIBIT_BLOCKS: list[ExhibitBlock] = [
 def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     """Heading, thumbnail beside the recorded properties, then each of EXHIBIT_BLOCKS."""
     name = ex.recorded("original_name")
-    picture, said = exhibit_picture(ex, facts, w)  # a sensitive exhibit: its redacted copy
-    preview = Thumbnail(picture, THUMB) if picture else para(said or w("no preview"), "small")
+    picture, of, said = exhibit_picture(ex, facts, w)  # a sensitive exhibit: its redacted copy
+    reread = functools.partial(stored_thumbnail, facts.case.conn, of)  # as the PDF is written
+    preview = (
+        Thumbnail(picture, THUMB, reread) if picture else para(said or w("no preview"), "small")
+    )
     side = THUMB + 4 * mm
     fields = field_table(_fields(ex, facts, w), WIDTH - side)
     top = table([[preview, fields]], [side, WIDTH - side], ("LEFTPADDING", (0, 0), (-1, -1), 0))

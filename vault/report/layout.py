@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from vault import assets
-from vault.report.canvas import PageCanvas
+from vault.report.canvas import PageCanvas, Reread
 from vault.report.formatting import esc
 
 SANS, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
@@ -206,16 +206,20 @@ class _JpegReader(ImageReader):
 
 
 class Thumbnail(Flowable):
-    """A thumbnail from memory (never a temp file), fitted into a `box` square."""
+    """A thumbnail from memory (never a temp file), fitted into a `box` square. With
+    `reread` (its bytes from the case again), the PDF lets them go once drawn until it is
+    written (vault/report/canvas.py): a report of many photos does not hold them all."""
 
-    def __init__(self, jpeg: bytes, box: float) -> None:
+    def __init__(self, jpeg: bytes, box: float, reread: Reread | None = None) -> None:
         super().__init__()
-        self._reader = _JpegReader(jpeg)
+        self._reader, self._reread = _JpegReader(jpeg), reread
         w, h = self._reader.getSize()
         self.width, self.height = w * box / max(w, h), h * box / max(w, h)
 
     def draw(self) -> None:
         self.canv.drawImage(self._reader, 0, 0, self.width, self.height)
+        if self._reread is not None and isinstance(self.canv, PageCanvas):
+            self.canv.let_go(self._reader.getRGBData(), self._reread)
 
 
 class ReportDoc(BaseDocTemplate):

@@ -12,14 +12,17 @@ SHOWN_COPY = N_("Marked sensitive: the picture shown is its redacted copy {name}
 NOT_PRINTED = N_("Marked sensitive: its picture is not printed, and it has no redacted copy.")
 
 
-def exhibit_picture(ex: Exhibit, facts: ReportFacts, w: Words) -> tuple[bytes | None, str | None]:
-    """(the thumbnail to print, or None; what the report must say about it, or None)."""
+def exhibit_picture(
+    ex: Exhibit, facts: ReportFacts, w: Words
+) -> tuple[bytes | None, str, str | None]:
+    """(the thumbnail to print, or None; the item it is of; what the report must say about
+    it, or None)."""
     if not is_sensitive(ex.description):
-        return ex.thumbnail, None
+        return ex.thumbnail, ex.item.id, None
     conn = facts.case.conn
     copy = redacted_copy(list_items(conn), ex.item.id)
     if copy is not None:
         thumb, withheld = checked_thumbnail(conn, copy.id, signed_record(conn, copy.id))
         if thumb and not withheld:
-            return thumb, w(SHOWN_COPY).format(name=copy.original_name, id=copy.id)
-    return None, w(NOT_PRINTED)
+            return thumb, copy.id, w(SHOWN_COPY).format(name=copy.original_name, id=copy.id)
+    return None, ex.item.id, w(NOT_PRINTED)

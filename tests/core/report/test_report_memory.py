@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from PIL import Image
+from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
@@ -20,12 +23,13 @@ from bench.common import PASSPHRASE as BENCH_KEY
 from bench.common import bulk_entries
 from tests.helpers.report import pdf_text
 from vault.case.handle import Case
-from vault.report.canvas import PageCanvas
+from vault.errors import VaultError
+from vault.report.canvas import PageCanvas, Reread
 from vault.report.data import gather
 from vault.report.exhibits import LOG_ROWS, entries_tables
 from vault.report.formatting import Words
 from vault.report.generate import generate_report
-from vault.report.layout import ReportDoc, Story, para, register_fonts
+from vault.report.layout import ReportDoc, Story, Thumbnail, para, register_fonts
 
 
 def _doc(out: io.BytesIO) -> ReportDoc:
@@ -122,22 +126,78 @@ def test_the_pdf_is_written_object_by_object_never_whole(tmp_path: Path) -> None
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def _pdf_bytes(canvasmaker: type[PageCanvas]) -> bytes:
+def _jpeg(n: int) -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGB", (64 + n, 48), (40 * n % 256, 90, 160)).save(picture, "JPEG")
+    return picture.getvalue()
+
+
+def _pdf_bytes(canvasmaker: type[PageCanvas], reread: dict[bytes, Reread] | None = None) -> bytes:
+    """200 paragraphs and, with `reread`, a thumbnail after every tenth (each JPEG of
+    `reread` drawn twice)."""
+
+    def story() -> Iterator[Flowable]:
+        pictures = list(reread or {})
+        for n in range(200):
+            yield para(f"Свідок {n}: the school roof. " * 12)
+            if pictures and n % 10 == 0:
+                jpeg = pictures[n // 10 % len(pictures)]
+                yield Thumbnail(jpeg, 30 * mm, reread[jpeg] if reread else None)
+
     out = io.BytesIO()
     doc = _doc(out)
     doc.invariant = 1  # no clock, no random id: the same document twice is the same bytes
-    flowables = Story(para(f"Свідок {n}: the school roof. " * 12) for n in range(200))
-    BaseDocTemplate.build(doc, flowables, canvasmaker=canvasmaker)
+    BaseDocTemplate.build(doc, Story(story()), canvasmaker=canvasmaker)
     doc.finish()
     return out.getvalue()
 
 
-def test_the_streamed_pdf_is_byte_for_byte_the_one_reportlab_writes_whole() -> None:
-    class Whole(PageCanvas):
-        def save(self) -> None:
-            Canvas.save(self)  # reportlab's own: the file assembled in memory, then written
+class _Whole(PageCanvas):
+    """reportlab's own save (the file assembled in memory, then written) and images kept."""
 
-    assert _pdf_bytes(PageCanvas) == _pdf_bytes(Whole)
+    def let_go(self, jpeg: bytes, reread: Reread) -> None:
+        pass
+
+    def save(self) -> None:
+        Canvas.save(self)
+
+
+def test_the_streamed_pdf_is_byte_for_byte_the_one_reportlab_writes_whole() -> None:
+    assert _pdf_bytes(PageCanvas) == _pdf_bytes(_Whole)
+
+
+def test_thumbnails_leave_memory_once_drawn_and_come_back_unchanged_in_the_pdf() -> None:
+    """reportlab holds every image's bytes until it saves; the report's canvas drops each
+    once drawn and reads it again from the case as its object is written: the same PDF,
+    each picture read back once, none held while the others are written."""
+    jpegs = [_jpeg(n) for n in range(10)]
+    held: list[int] = []
+    canvases: list[PageCanvas] = []
+
+    class Watched(PageCanvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            canvases.append(self)
+
+    def reread(jpeg: bytes) -> Reread:
+        def again() -> bytes:
+            objects = canvases[-1]._doc.idToObject.values()  # type: ignore[attr-defined]
+            held.append(sum(len(getattr(o, "streamContent", "") or "") for o in objects))
+            return jpeg
+
+        return again
+
+    streamed = _pdf_bytes(Watched, {jpeg: reread(jpeg) for jpeg in jpegs})
+    assert streamed == _pdf_bytes(_Whole, {jpeg: reread(jpeg) for jpeg in jpegs})
+    assert len(held) == len(jpegs) and max(held) < min(map(len, jpegs))  # read once, held none
+
+
+def test_a_thumbnail_changed_before_the_pdf_is_written_stops_the_report() -> None:
+    jpeg = _jpeg(1)
+    with pytest.raises(VaultError, match="A thumbnail changed in the case file"):
+        _pdf_bytes(PageCanvas, {jpeg: lambda: _jpeg(2)})
+    with pytest.raises(VaultError, match="A thumbnail changed in the case file"):
+        _pdf_bytes(PageCanvas, {jpeg: lambda: None})
 
 
 def test_a_long_custody_log_is_laid_out_in_tables_of_bounded_length(tmp_path: Path) -> None:
