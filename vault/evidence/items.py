@@ -271,6 +271,17 @@ def iter_item_batches(
         yield [_item(row, records) for row in rows]
 
 
+def iter_signed_items(
+    conn: sqlcipher.Connection,
+) -> Iterator[tuple[Item, dict[str, Any] | None]]:
+    """`iter_items`, each item with its signed record (None when no entry records it): a
+    reader that checks more of each item (its thumbnail) against the record it was read
+    with, holding no other batch's."""
+    cursor = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid")
+    for rows, records in _batches(conn, cursor, 10, loads_shared):  # row[10]: entered_seq
+        yield from ((_item(row, records), records.get(row[0], row[10])) for row in rows)
+
+
 def iter_signed_records(
     conn: sqlcipher.Connection, cursor: sqlcipher.Cursor
 ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any] | None]]:
@@ -307,17 +318,6 @@ def signed_record(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any] | 
     return _Records(conn).get(item_id, row[0]) if row else None
 
 
-def signed_records(conn: sqlcipher.Connection) -> dict[str, dict[str, Any]]:
-    """item id -> its signed record, for every item that has one (one parse per entry)."""
-    records, found = _Records(conn).load_all(), {}
-    rows = conn.execute("SELECT id, entered_seq FROM items")
-    for item_id, seq in rows.fetchall():
-        record = records.get(item_id, seq)
-        if record is not None:
-            found[item_id] = record
-    return found
-
-
 def item_tags(conn: sqlcipher.Connection, item_id: str) -> dict[str, str]:
     """Every metadata tag read from the file (informative; recomputable from the original);
     {} when the stored tags are not the ones the item's entry signed."""
@@ -340,7 +340,8 @@ def checked_thumbnail(
     conn: sqlcipher.Connection, item_id: str, record: dict[str, Any] | None
 ) -> tuple[bytes | None, bool]:
     """(the stored thumbnail, whether it is withheld because `record`, the item's signed
-    record, does not cover it). Callers showing many items pass `signed_records()`'s."""
+    record, does not cover it). Callers showing many items pass the record each was read with
+    (`iter_signed_items`)."""
     row = conn.execute(f"SELECT t.data FROM {WITH_THUMBNAIL} WHERE i.id = ?", (item_id,)).fetchone()
     if row is None or record is None:
         return None, row is not None

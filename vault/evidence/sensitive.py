@@ -10,7 +10,6 @@ a sensitive exhibit through its latest redacted copy, or a placeholder, and says
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -18,7 +17,8 @@ from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from vault.case.handle import Case
 from vault.custody.entry import Entry, read_entries
-from vault.evidence.items import Item, description
+from vault.errors import NotFound
+from vault.evidence.items import Item, description, get_item
 from vault.evidence.notes import describe_item
 
 FIELD = "sensitive"
@@ -47,15 +47,34 @@ def sensitive_ids(conn: sqlcipher.Connection) -> set[str]:
     return {item_id for item_id, details in latest.items() if is_sensitive(details)}
 
 
-def redacted_copy(items: Iterable[Item], item_id: str) -> Item | None:
-    """The latest redacted working copy of `item_id` among `items`, if there is one."""
-    found = None
-    for item in items:
-        operation = (item.derivation or {}).get("operation")
-        is_redaction = isinstance(operation, dict) and operation.get("op") == "redact"
-        if item.derived_from == item_id and is_redaction:
-            found = item
+def redaction_copies(conn: sqlcipher.Connection) -> dict[str, str]:
+    """Item id -> the id of its latest redacted working copy, as the signed `item.derive`
+    entries say (one pass over them, by the log's action index)."""
+    found: dict[str, str] = {}
+    for entry in read_entries(conn, "WHERE action = 'item.derive'"):
+        if entry.subject is not None and _is_redaction(entry.details):
+            parent = entry.details.get("parent")
+            if isinstance(parent, str):
+                found[parent] = entry.subject
     return found
+
+
+def redacted_copy(conn: sqlcipher.Connection, item_id: str, copies: dict[str, str]) -> Item | None:
+    """The latest redacted working copy of `item_id`, if there is one (`copies`:
+    `redaction_copies`), as its own row, checked against its signed record."""
+    copy_id = copies.get(item_id)
+    try:
+        copy = get_item(conn, copy_id) if copy_id is not None else None
+    except NotFound:  # its row is gone: verify says so
+        return None
+    if copy is None or copy.derived_from != item_id or not _is_redaction(copy.derivation or {}):
+        return None
+    return copy
+
+
+def _is_redaction(derivation: dict[str, Any]) -> bool:
+    operation = derivation.get("operation")
+    return isinstance(operation, dict) and operation.get("op") == "redact"
 
 
 def blurred(image: bytes | None, radius: int = BLUR_RADIUS) -> bytes | None:

@@ -4,6 +4,7 @@ the log has the answer."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -15,14 +16,10 @@ from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
 from vault.custody.hands import Event, Hands
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
-from vault.evidence.items import (
-    Item,
-    checked_thumbnail,
-    list_items,
-    signed_records,
-)
+from vault.evidence.items import Item, checked_thumbnail, iter_items, iter_signed_items
 from vault.evidence.metadata import empty_fields
 from vault.evidence.notes import Note, list_notes
+from vault.evidence.sensitive import redaction_copies
 from vault.progress import Cancel, Progress
 
 
@@ -65,7 +62,7 @@ class ReportFacts:
     verification: CaseVerification
     entries: list[Entry]
     people: dict[str, Identity]
-    items: list[Item]
+    item_ids: list[str]  # the exhibits', in the order they entered the case (read as needed)
     case_item_count: int
     hands: Hands
     signing: ReportKey | None = None  # the certificate the PDF is signed with
@@ -80,12 +77,27 @@ class ReportFacts:
             self.everyone.setdefault(person.fingerprint, person)
         self.everyone.update(self.people)
 
+    @functools.cached_property
+    def redactions(self) -> dict[str, str]:
+        """Item id -> its latest redacted copy's (a sensitive exhibit shows that copy)."""
+        return redaction_copies(self.case.conn)
+
     def entry(self, seq: int) -> Entry | None:
         return self._by_seq.get(seq)
 
     @property
     def partial(self) -> bool:
-        return len(self.items) < self.case_item_count
+        return len(self.item_ids) < self.case_item_count
+
+    def items(self) -> Iterator[Item]:
+        """The exhibits' items, read a batch at a time: a big case's are never all held."""
+        chosen = set(self.item_ids)
+        return (item for item in iter_items(self.case.conn) if item.id in chosen)
+
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """Exhibit item id -> its original name (for ProofMode's commands)."""
+        return {item.id: item.original_name for item in self.items()}
 
     def who(self, fingerprint: str) -> str:
         person = self.everyone.get(fingerprint)
@@ -107,9 +119,10 @@ class ReportFacts:
         notes: dict[str | None, list[Note]] = {}
         for note in list_notes(conn):  # grouped by the item their signed entry names
             notes.setdefault(note.about, []).append(note)
-        records = signed_records(conn)  # one parse per entry, not one per exhibit
-        for number, item in enumerate(self.items, start=1):
-            preview, withheld = checked_thumbnail(conn, item.id, records.get(item.id))
+        chosen = set(self.item_ids)
+        signed = ((i, r) for i, r in iter_signed_items(conn) if i.id in chosen)
+        for number, (item, record) in enumerate(signed, start=1):
+            preview, withheld = checked_thumbnail(conn, item.id, record)
             if item.unsigned and item.entered_seq in failed:
                 # An older file's metadata and thumbnail were never signed, and verify just
                 # found them not as the original yields: shown nowhere as evidence.
@@ -130,21 +143,22 @@ class ReportFacts:
             )
 
 
-def selected_items(case: Case, item_ids: list[str] | None) -> list[Item]:
-    """The chosen items in the order they entered the case; unknown ids raise NotFound."""
-    everything = list_items(case.conn)
+def selected_items(case: Case, item_ids: list[str] | None) -> list[str]:
+    """The chosen items' ids in the order they entered the case; unknown ids raise NotFound."""
+    rows = case.conn.execute("SELECT id FROM items ORDER BY rowid")
+    everything = [item_id for (item_id,) in rows]
     if item_ids is None:
         return everything
     wanted = set(item_ids)
-    if wanted - {item.id for item in everything}:
+    if wanted - set(everything):
         raise NotFound()
-    return [item for item in everything if item.id in wanted]
+    return [item_id for item_id in everything if item_id in wanted]
 
 
 def _withheld_seqs(case: Case, entries: list[Entry], shown: set[str]) -> set[int]:
     # Entries about items left out (and notes on them) would disclose their names and when
     # they were taken; like a package (DESIGN §5) the report keeps only their hashes.
-    hidden = {item.id for item in list_items(case.conn)} - shown
+    hidden = {item_id for (item_id,) in case.conn.execute("SELECT id FROM items")} - shown
     hidden |= {note.id for note in list_notes(case.conn) if note.about in hidden}
     return {e.seq for e in entries if e.content and e.content.get("subject") in hidden}
 
@@ -158,17 +172,17 @@ def gather(
     signing: ReportKey | None = None,
 ) -> ReportFacts:
     """Verify the case now (chain and every original re-hashed) and collect the facts."""
-    items = selected_items(case, item_ids)
+    chosen = selected_items(case, item_ids)
     verification = verify_case(case, progress=progress, cancelled=cancelled)
     entries = list(read_entries(case.conn))
-    shown = {item.id for item in items}
+    shown = set(chosen)
     return ReportFacts(
         case=case,
         report_id=report_id,
         verification=verification,
         entries=entries,
         people={person.fingerprint: person for person in case.identities()},
-        items=items,
+        item_ids=chosen,
         case_item_count=case.conn.execute("SELECT count(*) FROM items").fetchone()[0],
         hands=Hands(case.conn, case.id, entries),
         signing=signing,

@@ -129,7 +129,7 @@ def generate_report(
         digest = _sha256(temp)
         details = {
             "language": language,
-            "items": [item.id for item in facts.items],
+            "items": facts.item_ids,
             "report": facts.report_id,
             "pages": pages,
             "head": head_hex(facts),
@@ -208,7 +208,7 @@ def _story(facts: ReportFacts, made: Moment, w: Words, stages: _Stages) -> Itera
     from the case then, and freed once drawn): memory stays flat in the number of items."""
     yield from cover(facts, made, w)
     yield from summary(facts, w)
-    exhibit_span, total = stages.span(0.4, 0.9), max(len(facts.items), 1)
+    exhibit_span, total = stages.span(0.4, 0.9), max(len(facts.item_ids), 1)
     for ex in facts.exhibits():
         stages.check()
         yield from exhibit(ex, facts, w)

@@ -27,7 +27,7 @@ def provenance_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable
         markup("<br/>".join(esc(line) for line in lines), "small"),
     ]
     if result.get("kind") == "proofmode":
-        names = {item.id: item.original_name for item in facts.items}
+        names = facts.names
         evidence = [names[i] for i in result.get("evidence") or [] if i in names]
         commands = gpgv_commands(ex.item.original_name, evidence)
         if commands:

@@ -63,7 +63,9 @@ def cover(facts: ReportFacts, made: Moment, w: Words) -> list[Flowable]:
         (
             w("Exhibits"),
             para(
-                w("{n} of the case's {m} items").format(n=len(facts.items), m=facts.case_item_count)
+                w("{n} of the case's {m} items").format(
+                    n=len(facts.item_ids), m=facts.case_item_count
+                )
             ),
         ),
     ]
@@ -107,18 +109,23 @@ def _range(times: list[str], w: Words) -> str:
 
 
 def summary(facts: ReportFacts, w: Words) -> list[Flowable]:
-    items = facts.items
-    types = Counter(item.mime for item in items)
-    dated = [i for i in items if i.metadata.get("captured_at")]
-    captured = sorted(str(i.metadata["captured_at"]) for i in dated)
-    sources = sorted({fact_source(i.mime, w) for i in dated}) or ["EXIF"]
+    types: Counter[str] = Counter()
+    size, captured, imported, sources = 0, [], [], set()
+    for item in facts.items():  # one pass, a batch of items at a time
+        types[item.mime] += 1
+        size += item.size
+        imported.append(item.imported_at)
+        if item.metadata.get("captured_at"):
+            captured.append(str(item.metadata["captured_at"]))
+            sources.add(fact_source(item.mime, w))
+    captured.sort()
     rows = [
-        (w("Exhibits"), para(len(items))),
-        (w("Total size"), para(w.size(sum(item.size for item in items)))),
+        (w("Exhibits"), para(len(facts.item_ids))),
+        (w("Total size"), para(w.size(size))),
         (w("Types"), para(", ".join(f"{mime}: {n}" for mime, n in sorted(types.items())))),
-        (w("Imported"), para(_range([i.imported_at for i in items], w))),
+        (w("Imported"), para(_range(imported, w))),
         (
-            w("Captured ({source})").format(source=", ".join(sources)),
+            w("Captured ({source})").format(source=", ".join(sorted(sources) or ["EXIF"])),
             para(
                 w("{first} to {last} by the cameras' clocks").format(
                     first=captured[0].replace("T", " "), last=captured[-1].replace("T", " ")
@@ -227,7 +234,7 @@ def limitations(facts: ReportFacts, w: Words) -> list[Flowable]:
             w(
                 "This report exhibits {n} of the case's {m} items. The {k} custody entries about "
                 "the others are shown by their hashes only; their content is withheld."
-            ).format(n=len(facts.items), m=facts.case_item_count, k=len(facts.withheld))
+            ).format(n=len(facts.item_ids), m=facts.case_item_count, k=len(facts.withheld))
         )
     else:
         points.append(w("Nothing was withheld: every item of the case is exhibited."))

@@ -19,11 +19,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
+from bench.big_case import build_case
 from bench.common import PASSPHRASE as BENCH_KEY
 from bench.common import bulk_entries
 from tests.helpers.report import pdf_text
 from vault.case.handle import Case
 from vault.errors import VaultError
+from vault.evidence.items import BATCH
 from vault.report.canvas import PageCanvas, Reread
 from vault.report.data import gather
 from vault.report.exhibits import LOG_ROWS, entries_tables
@@ -217,3 +219,23 @@ def test_a_long_custody_log_is_laid_out_in_tables_of_bounded_length(tmp_path: Pa
     printed = [int(n) for n in re.findall(r"^(\d+)\s", log, re.MULTILINE)]
     signed = [entry.seq for entry in facts.entries]
     assert [n for n in printed if n <= signed[-1]][:count] == signed
+
+
+def test_a_reports_items_are_read_as_its_exhibits_are_made_never_all_at_once(
+    tmp_path: Path,
+) -> None:
+    """The facts hold the exhibits' ids; the items themselves (metadata and all, about
+    3.5 KB each) are read a batch at a time as layout reaches them."""
+    count = 3 * BATCH
+    build_case(tmp_path / "big.evault", BENCH_KEY, count, tmp_path / "scratch")
+    with Case.open(tmp_path / "big.evault", BENCH_KEY) as case:
+        facts = gather(case, "report-1", None)
+        assert len(facts.item_ids) == count and all(isinstance(i, str) for i in facts.item_ids)
+        alive: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+        most = 0
+        for ex in facts.exhibits():
+            alive[ex.number] = ex.item
+            if ex.number % 50 == 0:
+                gc.collect()
+                most = max(most, len(alive))
+    assert ex.number == count and most <= BATCH + 50
