@@ -272,13 +272,13 @@ def iter_item_batches(
 
 
 def iter_signed_items(
-    conn: sqlcipher.Connection,
+    conn: sqlcipher.Connection, only: set[str]
 ) -> Iterator[tuple[Item, dict[str, Any] | None]]:
-    """`iter_items`, each item with its signed record (None when no entry records it): a
-    reader that checks more of each item (its thumbnail) against the record it was read
-    with, holding no other batch's."""
+    """`iter_items` of the items `only` names, each with its signed record (None when no
+    entry records it): a reader that checks more of each item (its thumbnail) against the
+    record it was read with, holding no other batch's. The others' entries are not parsed."""
     cursor = conn.execute(f"SELECT {_COLUMNS} {_FROM} ORDER BY i.rowid")
-    for rows, records in _batches(conn, cursor, 10, loads_shared):  # row[10]: entered_seq
+    for rows, records in _batches(conn, cursor, 10, loads_shared, only):  # row[10]: seq
         yield from ((_item(row, records), records.get(row[0], row[10])) for row in rows)
 
 
@@ -292,13 +292,19 @@ def iter_signed_records(
 
 
 def _batches(
-    conn: sqlcipher.Connection, cursor: sqlcipher.Cursor, seq_at: int, loads: Loads
+    conn: sqlcipher.Connection,
+    cursor: sqlcipher.Cursor,
+    seq_at: int,
+    loads: Loads,
+    only: set[str] | None = None,
 ) -> Iterator[tuple[list[Any], _Records]]:
     """The rows of `cursor` a batch at a time, with the entries that brought that batch in
     parsed (row[seq_at]: entered_seq); a package.import that brought in thousands of
-    items stays parsed while its items go by, the others are forgotten."""
+    items stays parsed while its items go by, the others are forgotten. With `only`, the
+    rows of other items (row[0]: id) are dropped before any entry is parsed."""
     records = _Records(conn, loads)
-    while rows := cursor.fetchmany(BATCH):
+    while batch := cursor.fetchmany(BATCH):
+        rows = batch if only is None else [row for row in batch if row[0] in only]
         seqs = {row[seq_at] for row in rows}
         records.keep_only(seqs)
         records.load(sorted(seqs))

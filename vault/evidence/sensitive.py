@@ -17,8 +17,7 @@ from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from vault.case.handle import Case
 from vault.custody.entry import Entry, read_entries
-from vault.errors import NotFound
-from vault.evidence.items import Item, description, get_item
+from vault.evidence.items import Item, description, iter_items
 from vault.evidence.notes import describe_item
 
 FIELD = "sensitive"
@@ -47,29 +46,15 @@ def sensitive_ids(conn: sqlcipher.Connection) -> set[str]:
     return {item_id for item_id, details in latest.items() if is_sensitive(details)}
 
 
-def redaction_copies(conn: sqlcipher.Connection) -> dict[str, str]:
-    """Item id -> the id of its latest redacted working copy, as the signed `item.derive`
-    entries say (one pass over them, by the log's action index)."""
-    found: dict[str, str] = {}
-    for entry in read_entries(conn, "WHERE action = 'item.derive'"):
-        if entry.subject is not None and _is_redaction(entry.details):
-            parent = entry.details.get("parent")
-            if isinstance(parent, str):
-                found[parent] = entry.subject
+def redaction_copies(conn: sqlcipher.Connection) -> dict[str, Item]:
+    """Item id -> its latest redacted working copy, as each copy's signed record states its
+    derivation (its `item.derive`, or for a received copy the one its first holder signed):
+    one pass over the items, a batch at a time, keeping only the copies."""
+    found: dict[str, Item] = {}
+    for item in iter_items(conn):
+        if item.derived_from is not None and _is_redaction(item.derivation or {}):
+            found[item.derived_from] = item
     return found
-
-
-def redacted_copy(conn: sqlcipher.Connection, item_id: str, copies: dict[str, str]) -> Item | None:
-    """The latest redacted working copy of `item_id`, if there is one (`copies`:
-    `redaction_copies`), as its own row, checked against its signed record."""
-    copy_id = copies.get(item_id)
-    try:
-        copy = get_item(conn, copy_id) if copy_id is not None else None
-    except NotFound:  # its row is gone: verify says so
-        return None
-    if copy is None or copy.derived_from != item_id or not _is_redaction(copy.derivation or {}):
-        return None
-    return copy
 
 
 def _is_redaction(derivation: dict[str, Any]) -> bool:

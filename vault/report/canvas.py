@@ -52,7 +52,7 @@ class PageCanvas(Canvas):
         bytes. An image drawn twice is let go once."""
         name = self._doc.getXObjectName(_digester(jpeg + b"None"))  # type: ignore[attr-defined]
         image = self._doc.idToObject.get(name)  # type: ignore[attr-defined]
-        if type(image) is PDFImageXObject:
+        if type(image) is PDFImageXObject and "DCTDecode" in getattr(image, "_filters", ()):
             image.__class__ = _RereadImage  # the same object, its bytes read when written
             assert isinstance(image, _RereadImage)
             image.forget(jpeg, reread)
@@ -110,10 +110,13 @@ class _RereadImage(PDFImageXObject):
 
     def format(self, document: PDFDocument) -> bytes:
         jpeg = self.reread()
-        if jpeg is None or hashlib.sha256(jpeg).digest() != self.sha256:
+        if (
+            jpeg is None
+            or hashlib.sha256(jpeg).digest() != self.sha256
+            or not self.loadImageFromJPEG(io.BytesIO(jpeg))  # as drawImage loaded it first
+        ):
             raise VaultError(_("A thumbnail changed in the case file while the report was "
                                "being made. No report was written."))  # fmt: skip
-        self.loadImageFromJPEG(io.BytesIO(jpeg))  # as drawImage loaded it the first time
         try:
             return super().format(document)
         finally:

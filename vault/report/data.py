@@ -16,7 +16,7 @@ from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
 from vault.custody.hands import Event, Hands
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
-from vault.evidence.items import Item, checked_thumbnail, iter_items, iter_signed_items
+from vault.evidence.items import Item, checked_thumbnail, iter_signed_items
 from vault.evidence.metadata import empty_fields
 from vault.evidence.notes import Note, list_notes
 from vault.evidence.sensitive import redaction_copies
@@ -78,8 +78,8 @@ class ReportFacts:
         self.everyone.update(self.people)
 
     @functools.cached_property
-    def redactions(self) -> dict[str, str]:
-        """Item id -> its latest redacted copy's (a sensitive exhibit shows that copy)."""
+    def redactions(self) -> dict[str, Item]:
+        """Item id -> its latest redacted copy (a sensitive exhibit shows that copy)."""
         return redaction_copies(self.case.conn)
 
     def entry(self, seq: int) -> Entry | None:
@@ -91,8 +91,10 @@ class ReportFacts:
 
     def items(self) -> Iterator[Item]:
         """The exhibits' items, read a batch at a time: a big case's are never all held."""
-        chosen = set(self.item_ids)
-        return (item for item in iter_items(self.case.conn) if item.id in chosen)
+        return (item for item, _record in self._signed_items())
+
+    def _signed_items(self) -> Iterator[tuple[Item, dict[str, Any] | None]]:
+        return iter_signed_items(self.case.conn, set(self.item_ids))
 
     @functools.cached_property
     def names(self) -> dict[str, str]:
@@ -119,9 +121,7 @@ class ReportFacts:
         notes: dict[str | None, list[Note]] = {}
         for note in list_notes(conn):  # grouped by the item their signed entry names
             notes.setdefault(note.about, []).append(note)
-        chosen = set(self.item_ids)
-        signed = ((i, r) for i, r in iter_signed_items(conn) if i.id in chosen)
-        for number, (item, record) in enumerate(signed, start=1):
+        for number, (item, record) in enumerate(self._signed_items(), start=1):
             preview, withheld = checked_thumbnail(conn, item.id, record)
             if item.unsigned and item.entered_seq in failed:
                 # An older file's metadata and thumbnail were never signed, and verify just

@@ -4,7 +4,7 @@ the report says which. Kept apart from the exhibit layout, which only asks for t
 from __future__ import annotations
 
 from vault.evidence.items import checked_thumbnail, signed_record
-from vault.evidence.sensitive import is_sensitive, redacted_copy
+from vault.evidence.sensitive import is_sensitive
 from vault.report.data import Exhibit, ReportFacts
 from vault.report.formatting import N_, Words
 
@@ -20,7 +20,7 @@ def exhibit_picture(
     if not is_sensitive(ex.description):
         return ex.thumbnail, ex.item.id, None
     conn = facts.case.conn
-    copy = redacted_copy(conn, ex.item.id, facts.redactions)
+    copy = facts.redactions.get(ex.item.id)
     if copy is not None:
         thumb, withheld = checked_thumbnail(conn, copy.id, signed_record(conn, copy.id))
         if thumb and not withheld:

@@ -8,15 +8,19 @@ import subprocess
 
 from PIL import Image, ImageChops, ImageStat
 
-from tests.helpers.case import CORPUS, new_case, run_cli
+from tests.helpers.case import CORPUS, PASSPHRASE, edit_rows, new_case, run_cli
 from tests.helpers.report import pdf_text
+from vault.case.handle import Case
 from vault.custody.entry import read_entries
 from vault.custody.verify import verify_case
+from vault.evidence.derive import derive_item
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import description, thumbnail
 from vault.evidence.notes import describe_item
 from vault.evidence.redact import redact_item
-from vault.evidence.sensitive import blurred, mark_sensitive, sensitive_ids
+from vault.evidence.sensitive import blurred, mark_sensitive, redaction_copies, sensitive_ids
+from vault.package.export import export
+from vault.package.receive import receive
 from vault.report.generate import generate_report
 
 PHOTO = CORPUS / "camera" / "elephants.jpg"
@@ -74,3 +78,29 @@ def test_a_report_prints_a_sensitive_exhibit_through_its_redacted_copy_or_a_plac
     assert sum(f" {copy_thumb.width} " in line for line in thumbs) == 1
     assert [e.action for e in read_entries(case.conn)][-1] == "report.generate"
     case.close()
+
+
+def test_a_sensitive_exhibit_shows_its_latest_redaction_as_its_signed_records_say(tmp_path):
+    """The latest redacted copy, whatever came after it (a copy of another kind) and
+    whatever the log's unsigned index columns say; a case that received the item and its
+    copies shows the copy its first holder made."""
+    case = new_case(tmp_path)
+    item = import_paths(case, [PHOTO]).imported[0]
+    redact_item(case, item.id, [(100, 50, 200, 200)], method="fill")
+    latest = redact_item(case, item.id, [(0, 0, 497, 331)], method="fill")
+    derive_item(case, item.id, b"a page of the photo's text", name="text.txt",
+                operation={"op": "extract", "member": "text.txt"})  # fmt: skip
+    mark_sensitive(case, item.id, True)
+    assert redaction_copies(case.conn)[item.id].id == latest.id
+    export(case, tmp_path / "pkg")
+    case.close()
+    edit_rows(case.path, "UPDATE custody SET action = 'item.import' WHERE subject = ?", latest.id)
+    with Case.open(case.path, PASSPHRASE) as reopened:
+        assert redaction_copies(reopened.conn)[item.id].id == latest.id
+    lawyer = new_case(tmp_path, "lawyer.evault")
+    receive(lawyer, tmp_path / "pkg")
+    out = tmp_path / "received.pdf"
+    generate_report(lawyer, out)
+    text = " ".join(pdf_text(out).split())
+    assert f"the picture shown is its redacted copy {latest.original_name} ({latest.id})" in text
+    lawyer.close()

@@ -25,7 +25,8 @@ from bench.common import bulk_entries
 from tests.helpers.report import pdf_text
 from vault.case.handle import Case
 from vault.errors import VaultError
-from vault.evidence.items import BATCH
+from vault.evidence.ingest import import_paths
+from vault.evidence.items import BATCH, stored_thumbnail
 from vault.report.canvas import PageCanvas, Reread
 from vault.report.data import gather
 from vault.report.exhibits import LOG_ROWS, entries_tables
@@ -239,3 +240,27 @@ def test_a_reports_items_are_read_as_its_exhibits_are_made_never_all_at_once(
                 gc.collect()
                 most = max(most, len(alive))
     assert ex.number == count and most <= BATCH + 50
+
+
+def test_a_reports_photos_are_read_again_as_the_pdf_is_written(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each exhibit's thumbnail leaves memory once drawn: the report reads it again from
+    the case, once, as its object is written."""
+    import vault.report.exhibits as exhibits
+
+    reads: list[str] = []
+
+    def counted(conn: Any, item_id: str) -> bytes | None:
+        reads.append(item_id)
+        return stored_thumbnail(conn, item_id)
+
+    monkeypatch.setattr(exhibits, "stored_thumbnail", counted)
+    photos = [corpus / "camera" / name for name in ("Canon_40D.jpg", "Nikon_D70.jpg")]
+    with Case.create(tmp_path / "photos.evault", BENCH_KEY, title="Photos") as case:
+        imported = import_paths(case, photos).imported
+        made = generate_report(case, tmp_path / "photos.pdf", language="en")
+    assert sorted(reads) == sorted(item.id for item in imported)
+    listed = subprocess.run(["pdfimages", "-list", str(made.path)], capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    assert sum(" jpeg " in line for line in listed.splitlines()) == 2
