@@ -78,6 +78,7 @@ def _verify_rows(
     conn = case.conn
     report = CaseVerification(chain, list(chain.findings), at=utc_now()[0])
     by_seq = {e.seq: e for e in entries}
+    _check_log_index(conn, by_seq, report)
     _check_case_info(conn, by_seq.get(0), report)
     _check_identities(conn, chain, report)
     _check_items(conn, entries, by_seq, report, progress, cancelled)
@@ -102,6 +103,23 @@ def record_verification(case: Case, report: CaseVerification) -> Entry:
     }
     with case.act("case.verify", details=details) as act:
         return act.log()
+
+
+def _check_log_index(
+    conn: sqlcipher.Connection, by_seq: dict[int, Entry], report: CaseVerification
+) -> None:
+    """Each entry's `action` and `subject` columns, the log's unsigned index (which item's
+    description, which copies, which notes are looked up by them), against its content."""
+    for seq, action, subject in conn.execute("SELECT seq, action, subject FROM custody"):
+        entry = by_seq.get(seq)
+        if (
+            entry is not None
+            and entry.content is not None
+            and ((action, subject) != (entry.action, entry.subject))
+        ):
+            report.findings.append(Finding(seq, _(
+                "the log's index of this entry (its action or subject) was changed outside the log"
+            )))  # fmt: skip
 
 
 def _check_case_info(

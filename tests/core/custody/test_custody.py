@@ -113,6 +113,18 @@ def test_edited_entry_content_is_found(case):
     assert (3, "content was changed after signing") in findings(case)
 
 
+@pytest.mark.parametrize(
+    "edit", ["action = 'item.import'", "subject = 'another item'", "subject = NULL"]
+)
+def test_an_edited_index_of_the_log_is_found(case, edit):
+    """The action and subject columns are an unsigned index that lookups go by (an item's
+    description, its redacted copies, a note's author): an edit there is a finding."""
+    tamper(case, f"UPDATE custody SET {edit} WHERE seq = 1")
+    assert findings(case) == [
+        (1, "the log's index of this entry (its action or subject) was changed outside the log")
+    ]
+
+
 def test_edited_note_text_is_found(case):
     tamper(case, "UPDATE notes SET text = 'Свідок: нічого не бачив.' WHERE seq = 1")
     assert findings(case) == [(1, "the text of a note was changed")]
