@@ -161,8 +161,9 @@ def _store(
     seq, lines, seen = _next_seq(conn), {}, dict[object, object]()
     if stored:
         with MetadataProbe() as probe:
-            for item_id, blob in stored.items():
-                item = items[item_id]
+            # in the sender's order (case.json's), not the order the files were read in
+            for item_id in (i for i in items if i in stored):
+                item, blob = items[item_id], stored[item_id]
                 meta = extract_stored(conn, probe, str(item["original_name"]), blob.id, blob.size)
                 signed = _insert_item(conn, item, blob, seq, v, meta)
                 # the same digest (no tags, no warnings) held once, not once an item

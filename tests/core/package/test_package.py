@@ -63,8 +63,8 @@ def test_custody_runs_from_first_hands_to_last_across_two_packages(investigator,
 def test_received_item_keeps_its_id_lineage_and_note(investigator, tmp_path, package):
     with Case.create(tmp_path / "b.evault", PASSPHRASE, title="B") as lawyer:
         receive(lawyer, package)
-        theirs = {i.id: i.sha256 for i in list_items(investigator.conn)}
-        assert {i.id: i.sha256 for i in list_items(lawyer.conn)} == theirs
+        theirs = [(i.id, i.sha256) for i in list_items(investigator.conn)]
+        assert [(i.id, i.sha256) for i in list_items(lawyer.conn)] == theirs  # in their order
         kept = lawyer.conn.execute("SELECT count(*) FROM lineage").fetchone()[0]
         assert kept == len((package / "data/custody.jsonl").read_text().splitlines())
         tamper(
