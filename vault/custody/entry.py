@@ -202,11 +202,28 @@ def read_entry_texts(
     there). A reader that holds none of them passes `json.loads`: sharing strings (the
     default) saves memory only when many entries are held, and costs a Python call per
     object."""
-    sql = "SELECT seq, prev, content_hash, entry_hash, actor, sig, content FROM custody"
-    for seq, prev, ch, eh, actor, sig, text in conn.execute(f"{sql} {where} ORDER BY seq", params):
-        entry = Entry(seq, bytes(prev), bytes(ch), bytes(eh), sys.intern(actor), bytes(sig),
-                      _parse(text, loads))  # fmt: skip
-        yield entry, text
+    for row in conn.execute(f"SELECT {_COLUMNS} FROM custody {where} ORDER BY seq", params):
+        yield _entry(row, loads), row[6]
+
+
+def read_indexed_entries(
+    conn: sqlcipher.Connection,
+) -> Iterator[tuple[Entry, tuple[str, str | None]]]:
+    """Every entry of the case's own chain, each with its `action` and `subject` columns:
+    the log's unsigned index, which verify holds against the signed content. Read in the
+    same pass: those columns come after the content, which SQLite reads through to reach
+    them."""
+    for row in conn.execute(f"SELECT {_COLUMNS}, action, subject FROM custody ORDER BY seq"):
+        yield _entry(row, loads_shared), (row[7], row[8])
+
+
+_COLUMNS = "seq, prev, content_hash, entry_hash, actor, sig, content"
+
+
+def _entry(row: tuple[Any, ...], loads: Loads) -> Entry:
+    seq, prev, ch, eh, actor, sig, text = row[:7]
+    return Entry(seq, bytes(prev), bytes(ch), bytes(eh), sys.intern(actor), bytes(sig),
+                 _parse(text, loads))  # fmt: skip
 
 
 def _parse(text: str | bytes, loads: Loads) -> dict[str, Any] | None:

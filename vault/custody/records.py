@@ -49,11 +49,13 @@ def check_people(case: Case) -> Iterator[Finding]:
 
 def check_items(conn: sqlcipher.Connection, cancelled: Cancel | None) -> Iterator[Finding]:
     """Every item's row and stored metadata against its signed record."""
-    legacy = []
-    rows = conn.execute(
-        f"SELECT id, entered_seq, blob_id, {', '.join(SHOWN_KEYS)} FROM items ORDER BY rowid"
+    legacy, left = [], 0
+    rows = conn.execute(  # `thumbnail`: a column NULL since schema 6, read in the same pass
+        f"SELECT id, entered_seq, blob_id, thumbnail IS NOT NULL, {', '.join(SHOWN_KEYS)}"
+        " FROM items ORDER BY rowid"
     )
-    for (item_id, seq, blob_id, *values), record in iter_signed_records(conn, rows):
+    for (item_id, seq, blob_id, old_thumbnail, *values), record in iter_signed_records(conn, rows):
+        left += old_thumbnail
         if record is None:
             continue  # not covered by the log at all: reported by the item check
         name = str(record.get("original_name", values[1]))
@@ -68,18 +70,18 @@ def check_items(conn: sqlcipher.Connection, cancelled: Cancel | None) -> Iterato
         legacy.append((item_id, name, blob_id, seq, "mime" in record))
     if legacy:
         yield from _recompute(conn, legacy, cancelled)
-    yield from _stray_thumbnails(conn)
+    yield from _stray_thumbnails(conn, left)
 
 
-def _stray_thumbnails(conn: sqlcipher.Connection) -> Iterator[Finding]:
+def _stray_thumbnails(conn: sqlcipher.Connection, left: int) -> Iterator[Finding]:
     """Thumbnail bytes outside the one place an item's signed digest covers (vault/evidence/
     rows.py): a row of no item, a second row of one, or a thumbnail left in `items` (NULL
-    since schema 6). None is ever shown; each is still bytes no entry vouches for."""
+    since schema 6; `left` of them). None is ever shown; each is still bytes no entry
+    vouches for."""
     (stray,) = conn.execute(
         "SELECT count(*) - (SELECT count(DISTINCT item_id) FROM thumbnails"
         " WHERE item_id IN (SELECT id FROM items)) FROM thumbnails"
     ).fetchone()
-    (left,) = conn.execute("SELECT count(*) FROM items WHERE thumbnail IS NOT NULL").fetchone()
     if stray or left:
         yield Finding(None, _(
             "the case file holds thumbnails that belong to no item ({n}); none is shown"
