@@ -75,7 +75,7 @@ class CaseReader:
     def kept_events(self) -> list[Event]:
         """Every entry of every kept sender log that a package.import links to, first hands
         first, each with its chain (the actors as that log introduced them)."""
-        return [Event(c, e) for c in self.hands().chains if not c.own for e in c.entries]
+        return list(self.hands().kept_events())
 
     def note_authors(self, notes: list[Note]) -> dict[str, Event]:
         """note id -> the entry that wrote it: a received note keeps its first author."""

@@ -12,15 +12,18 @@ chains themselves are re-verified by `verify` (`verify_lineage`); this module re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.identity import Identity
 from vault.case.people import introduced
-from vault.custody.entry import Entry, read_entries
+from vault.custody.checked import CheckedLog
+from vault.custody.entry import Entry, read_entries, read_entry_texts
 
 if TYPE_CHECKING:
     from vault.package.model import ChainKey, Lineage
@@ -42,8 +45,9 @@ class Chain:
     hand: int  # 1 for the first hands, this case is the last
     own: bool
     people: dict[str, Identity]
-    # The whole log; for the own chain of a per-item `Hands`, only its actors and receipts.
-    entries: list[Entry] = field(repr=False)
+    # The entries vouched for, read again when asked; for the own chain of a per-item
+    # `Hands`, none (its entries are looked up by item).
+    log: CheckedLog = field(repr=False)
 
     def who(self, fingerprint: str) -> Identity | None:
         """The actor as this chain's signed entries introduced them."""
@@ -106,57 +110,77 @@ def concerned_items(entry: Entry) -> set[str]:
     return found
 
 
-# What the own chain must hold whole when it is read per item: who its actors are and
-# which kept chains its receipts link to.
-_PER_ITEM_WHOLE = "WHERE action IN ('case.create', 'identity.add', 'package.import')"
+# What the own chain is first read for: who its actors are and which kept chains its
+# receipts link to.
+_FIRST_READ = "WHERE action IN ('case.create', 'identity.add', 'package.import')"
+
+_At = tuple[int, int]  # an entry of chain number n (its index in `chains`) by its seq
 
 
 class Hands:
     """Every chain of a case, first hands first, indexed by item and by note. Built once
-    per report or listing (each kept chain parsed once), then asked per item.
+    per report or listing (each chain read once), then asked per item.
+
+    An entry about one item is held as its place only, and read again (checked to be the
+    same text) when that item is asked about: a report of a 20,000-item case held every
+    entry of every chain. An entry about many (a package's) is held parsed, once.
 
     With `per_item`, the case's own log is not read whole: its entries about an item are
     looked up by index when asked (`item_events`), so a 100,000-entry case answers its
     first selection in the app at once; a report or listing, which asks about every item,
     reads the log once instead."""
 
-    def __init__(
-        self,
-        conn: sqlcipher.Connection,
-        case_id: str,
-        own: list[Entry] | None = None,
-        *,
-        per_item: bool = False,
-    ) -> None:
-        """`own`: the case's log when the caller has read it already."""
+    def __init__(self, conn: sqlcipher.Connection, case_id: str, *, per_item: bool = False):
         # Imported here: the package model pulls in image libraries that `items` and the
         # app's start-up never need when the case received nothing.
-        from vault.package.model import Lineage, chain_order, kept_chains
+        from vault.package.model import Lineage, chain_order, kept_keys
 
         self._conn = conn if per_item else None
-        if own is None:
-            own = list(read_entries(conn, _PER_ITEM_WHOLE if per_item else ""))
-        kept = kept_chains(conn)
-        lineage = Lineage({**kept, case_id: own})
+        first = list(read_entries(conn, _FIRST_READ))
+        logs: dict[Any, CheckedLog] = {
+            key: CheckedLog(partial(_kept_rows, conn, key)) for key in kept_keys(conn)
+        }
+        kept = {key: list(log.noting(_kept_rows(conn, key, "", ()))) for key, log in logs.items()}
+        lineage = Lineage({**kept, case_id: first})
         order = chain_order(case_id, lineage)
         reach = _reach(order, lineage, case_id)
-        self.chains = [
-            _chain(key, n, key == case_id, own if key == case_id else kept[key][: reach[key]])
-            for n, key in enumerate(order, start=1)
-        ]
-        self._items: dict[str, list[Event]] = {}
-        self._notes: dict[str, Event] = {}
-        for chain in self.chains:
-            if self._conn is not None and chain.own:
-                continue  # read per item
-            for entry in chain.entries:
-                self._index(chain, entry)
+        del lineage  # each kept chain is let go once indexed, before the own log is read
+        kept = {key: kept[key] for key in order if key in kept}  # nothing links the others
+        self.chains: list[Chain] = []
+        self._items: dict[str, list[_At]] = {}
+        self._notes: dict[str, _At] = {}
+        self._shared: dict[_At, Entry] = {}  # entries about many items, held once
+        for n, key in enumerate(order):
+            if key == case_id:
+                logs[key] = CheckedLog(partial(_own_rows, conn))
+                rows = [] if per_item else logs[key].noting(_own_rows(conn, "", ()))
+                self.chains.append(_chain(key, n + 1, True, first, logs[key]))
+            else:
+                rows = kept.pop(key)[: reach[key]]
+                logs[key].cut(reach[key])
+                self.chains.append(_chain(key, n + 1, False, rows, logs[key]))
+            for entry in rows:
+                self._index(n, entry)
 
-    def _index(self, chain: Chain, entry: Entry) -> None:
-        for item_id in concerned_items(entry):
-            self._items.setdefault(item_id, []).append(Event(chain, entry))
+    def _index(self, n: int, entry: Entry) -> None:
+        items = concerned_items(entry)
+        if len(items) > 1:
+            self._shared[(n, entry.seq)] = entry
+        for item_id in items:
+            self._items.setdefault(item_id, []).append((n, entry.seq))
         if entry.action in _NOTE_ACTIONS and entry.subject is not None:
-            self._notes.setdefault(entry.subject, Event(chain, entry))
+            self._notes.setdefault(entry.subject, (n, entry.seq))
+
+    def _events(self, places: list[_At]) -> list[Event]:
+        """The entries at `places`, in that order: held ones as they are, the rest read."""
+        wanted: dict[int, list[int]] = {}
+        for n, seq in places:
+            if (n, seq) not in self._shared:
+                wanted.setdefault(n, []).append(seq)
+        read = {n: self.chains[n].log.entries(seqs) for n, seqs in wanted.items()}
+        return [
+            Event(self.chains[n], self._shared.get((n, seq)) or read[n][seq]) for n, seq in places
+        ]
 
     @property
     def own(self) -> Chain:
@@ -168,7 +192,7 @@ class Hands:
 
     def item(self, item_id: str) -> list[Event]:
         """Every entry about the item, first hands first, each chain in its own order."""
-        events = list(self._items.get(item_id, []))
+        events = self._events(self._items.get(item_id, []))
         if self._conn is not None:
             from vault.evidence.items import item_events  # evidence builds on custody
 
@@ -176,6 +200,12 @@ class Hands:
             events += [Event(own, entry) for entry in item_events(self._conn, item_id)
                        if item_id in concerned_items(entry)]  # fmt: skip
         return events
+
+    def kept_events(self) -> Iterator[Event]:
+        """Every entry of every kept chain, first hands first, read again as it goes."""
+        for chain in self.chains:
+            if not chain.own:
+                yield from (Event(chain, entry) for entry in chain.log)
 
     def moves(self, item_id: str) -> list[Event]:
         """The chain of hands: where the item entered, left and arrived, chain by chain."""
@@ -188,14 +218,16 @@ class Hands:
     def note(self, note_id: str) -> Event | None:
         """The entry that wrote a note (`note.add` / `note.amend`), in whichever chain: a
         received note keeps its author and time."""
-        written = self._notes.get(note_id)
-        if written is None and self._conn is not None:
-            entries = read_entries(
-                self._conn, "WHERE subject = ? AND action IN ('note.add', 'note.amend')", (note_id,)
-            )
-            first = next(iter(entries), None)
-            written = Event(self.own, first) if first is not None else None
-        return written
+        place = self._notes.get(note_id)
+        if place is not None:
+            return self._events([place])[0]
+        if self._conn is None:
+            return None
+        entries = read_entries(
+            self._conn, "WHERE subject = ? AND action IN ('note.add', 'note.amend')", (note_id,)
+        )
+        first = next(iter(entries), None)
+        return Event(self.own, first) if first is not None else None
 
     def description(self, item_id: str) -> tuple[dict[str, Any], Event | None]:
         """The latest `item.describe` of the item in any chain (a later holder's wins), and
@@ -213,6 +245,20 @@ class Hands:
                 yield chain, person
 
 
+def _own_rows(
+    conn: sqlcipher.Connection, where: str, params: tuple[object, ...]
+) -> Iterator[tuple[Entry, str | bytes]]:
+    return read_entry_texts(conn, f"WHERE {where}" if where else "", params, json.loads)
+
+
+def _kept_rows(
+    conn: sqlcipher.Connection, key: ChainKey, where: str, params: tuple[object, ...]
+) -> Iterator[tuple[Entry, str]]:
+    from vault.package.model import lineage_entry_texts
+
+    return lineage_entry_texts(conn, key, where, params)
+
+
 def _reach(order: list[Any], lineage: Lineage, case_id: str) -> dict[Any, int]:
     """How many entries of each chain are vouched for: up to the furthest linked head."""
     reach: dict[Any, int] = {case_id: len(lineage.chains.get(case_id, []))}
@@ -225,7 +271,9 @@ def _reach(order: list[Any], lineage: Lineage, case_id: str) -> dict[Any, int]:
     return reach
 
 
-def _chain(key: str | ChainKey, hand: int, own: bool, entries: list[Entry]) -> Chain:
+def _chain(
+    key: str | ChainKey, hand: int, own: bool, entries: list[Entry], log: CheckedLog
+) -> Chain:
     case_id = key if isinstance(key, str) else key[0]
     people = {fp: intro.identity for fp, intro in introduced(entries).items()}
     created = entries[0].details if entries and entries[0].action == "case.create" else {}
@@ -237,7 +285,7 @@ def _chain(key: str | ChainKey, hand: int, own: bool, entries: list[Entry]) -> C
         hand,
         own,
         people,
-        entries,
+        log,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -15,7 +15,7 @@ from vault.custody.entry import (
     Entry,
     Finding,
     entered_digests,
-    parse_jsonl,
+    parse_line,
     read_entries,
 )
 from vault.custody.logchain import LoggedChain, notable
@@ -160,16 +160,35 @@ def lineage_lines(conn: sqlcipher.Connection, key: ChainKey) -> list[str]:
 def lineage_entries(conn: sqlcipher.Connection, key: ChainKey) -> list[Entry]:
     """A kept sender chain, as received; each line is parsed as it is read, so the chain's
     text is never held beside its entries (issue 17)."""
+    return [entry for entry, _line in lineage_entry_texts(conn, key)]
+
+
+def lineage_entry_texts(
+    conn: sqlcipher.Connection, key: ChainKey, where: str = "", params: tuple[object, ...] = ()
+) -> Iterator[tuple[Entry, str]]:
+    """A kept sender chain's entries in seq order, each with its line, parsed as
+    `parse_jsonl` parses them; `where`: a further condition on `seq` (vault/custody/
+    checked.py)."""
     rows = conn.execute(
-        "SELECT line FROM lineage WHERE source_case = ? AND creator = ? ORDER BY seq", key
+        "SELECT seq, line FROM lineage WHERE source_case = ? AND creator = ?"
+        f"{' AND ' + where if where else ''} ORDER BY seq",
+        (*key, *params),
     )
-    return list(parse_jsonl(row[0] for row in rows))
+    for seq, line in rows:
+        entry = parse_line(line, seq + 1)
+        if entry is not None:
+            yield entry, line
 
 
 def kept_chains(conn: sqlcipher.Connection) -> dict[ChainKey, list[Entry]]:
     """Every kept sender chain in a case file, by source case id and creator."""
-    keys = conn.execute("SELECT DISTINCT source_case, creator FROM lineage").fetchall()
-    return {(source, creator): lineage_entries(conn, (source, creator)) for source, creator in keys}
+    return {key: lineage_entries(conn, key) for key in kept_keys(conn)}
+
+
+def kept_keys(conn: sqlcipher.Connection) -> list[ChainKey]:
+    """The keys of the kept sender chains in a case file."""
+    return [(source, creator) for source, creator in
+            conn.execute("SELECT DISTINCT source_case, creator FROM lineage")]  # fmt: skip
 
 
 def trace_entry(

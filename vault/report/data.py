@@ -12,7 +12,8 @@ from typing import Any
 from vault.case.certificate import ReportKey
 from vault.case.handle import Case
 from vault.case.identity import Identity
-from vault.custody.entry import ITEM_ENTERING, Entry, read_entries
+from vault.custody.checked import CheckedLog
+from vault.custody.entry import ITEM_ENTERING, Entry
 from vault.custody.hands import Event, Hands
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
@@ -60,7 +61,6 @@ class ReportFacts:
     case: Case
     report_id: str
     verification: CaseVerification
-    entries: list[Entry]
     people: dict[str, Identity]
     item_ids: list[str]  # the exhibits', in the order they entered the case (read as needed)
     case_item_count: int
@@ -70,7 +70,6 @@ class ReportFacts:
     case_notes: list[Note] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._by_seq = {e.seq: e for e in self.entries}
         # Everyone any chain introduced, for names in sentences ("received from Olena").
         self.everyone: dict[str, Identity] = {}
         for _chain, person in self.hands.people():
@@ -82,8 +81,14 @@ class ReportFacts:
         """Item id -> its latest redacted copy (a sensitive exhibit shows that copy)."""
         return redaction_copies(self.case.conn)
 
+    @property
+    def log(self) -> CheckedLog:
+        """The case's own log, read again as it is shown (never held whole)."""
+        return self.hands.own.log
+
     def entry(self, seq: int) -> Entry | None:
-        return self._by_seq.get(seq)
+        """An entry of the case's own log, read again."""
+        return self.log.entry(seq)
 
     @property
     def partial(self) -> bool:
@@ -155,12 +160,14 @@ def selected_items(case: Case, item_ids: list[str] | None) -> list[str]:
     return [item_id for item_id in everything if item_id in wanted]
 
 
-def _withheld_seqs(case: Case, entries: list[Entry], shown: set[str]) -> set[int]:
+def _withheld_seqs(hands: Hands, case: Case, shown: set[str]) -> set[int]:
     # Entries about items left out (and notes on them) would disclose their names and when
     # they were taken; like a package (DESIGN §5) the report keeps only their hashes.
     hidden = {item_id for (item_id,) in case.conn.execute("SELECT id FROM items")} - shown
+    if not hidden:
+        return set()
     hidden |= {note.id for note in list_notes(case.conn) if note.about in hidden}
-    return {e.seq for e in entries if e.content and e.content.get("subject") in hidden}
+    return {e.seq for e in hands.own.log if e.content and e.content.get("subject") in hidden}
 
 
 def gather(
@@ -174,18 +181,16 @@ def gather(
     """Verify the case now (chain and every original re-hashed) and collect the facts."""
     chosen = selected_items(case, item_ids)
     verification = verify_case(case, progress=progress, cancelled=cancelled)
-    entries = list(read_entries(case.conn))
-    shown = set(chosen)
+    hands = Hands(case.conn, case.id)
     return ReportFacts(
         case=case,
         report_id=report_id,
         verification=verification,
-        entries=entries,
         people={person.fingerprint: person for person in case.identities()},
         item_ids=chosen,
         case_item_count=case.conn.execute("SELECT count(*) FROM items").fetchone()[0],
-        hands=Hands(case.conn, case.id, entries),
+        hands=hands,
         signing=signing,
-        withheld=_withheld_seqs(case, entries, shown),
+        withheld=_withheld_seqs(hands, case, set(chosen)),
         case_notes=[note for note in list_notes(case.conn) if note.about is None],
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -50,10 +51,12 @@ def _mono(value: str) -> str:
     return f'<font name="{MONO}" size="6.5">{esc(value)}</font>'
 
 
-def act_cell(entry: Entry, facts: ReportFacts, w: Words, *, hashes: bool = False) -> Flowable:
+def act_cell(
+    entry: Entry, facts: ReportFacts, w: Words, *, own: bool, hashes: bool = False
+) -> Flowable:
     """What an entry did, in plain words, with its details as labelled fields (never raw
     structures); `hashes` adds the digest and entry hash (the case log's full form)."""
-    if entry.content is None or (entry.seq in facts.withheld and _own(entry, facts)):
+    if entry.content is None or (own and entry.seq in facts.withheld):
         lines = [esc(w("content withheld from this report (it concerns an item not in it)"))]
     else:
         said, fields = in_words(entry, facts.name, w)
@@ -64,10 +67,6 @@ def act_cell(entry: Entry, facts: ReportFacts, w: Words, *, hashes: bool = False
     if hashes:
         lines.append(esc(w("entry hash")) + " " + _mono(entry.entry_hash.hex()))
     return markup("<br/>".join(lines), "small")
-
-
-def _own(entry: Entry, facts: ReportFacts) -> bool:
-    return facts.entry(entry.seq) is entry
 
 
 def entry_time(entry: Entry, w: Words) -> str:
@@ -100,17 +99,19 @@ def _head_style(row: int) -> list[tuple[Any, ...]]:
 
 
 def entries_tables(
-    entries: Sequence[Entry], facts: ReportFacts, w: Words, *, hashes: bool = True
+    entries: Iterable[Entry], facts: ReportFacts, w: Words, *, hashes: bool = True
 ) -> Iterator[Flowable]:
     """This case's own entries as tables of LOG_ROWS rows that split across pages, each
     with its header (repeated on every page it runs onto). One table of a long log costs
     layout time and memory that grow faster than the log: each page's split copies every
-    row still to come, and every row's cells stay alive until the last page."""
-    for start in range(0, len(entries), LOG_ROWS):
+    row still to come, and every row's cells stay alive until the last page. The entries
+    are read a table at a time."""
+    entries = iter(entries)
+    while batch := list(itertools.islice(entries, LOG_ROWS)):
         rows: list[list[Cell]] = [
             [str(e.seq), entry_time(e, w), _by(e.actor, facts.people, w),
-             act_cell(e, facts, w, hashes=hashes)]
-            for e in entries[start : start + LOG_ROWS]
+             act_cell(e, facts, w, own=True, hashes=hashes)]
+            for e in batch
         ]  # fmt: skip
         yield table(
             [_head_row(w), *rows], _WIDTHS, _LINES, _CELL_TEXT, *_head_style(0), repeat_rows=1
@@ -154,7 +155,7 @@ def history_table(events: list[Event], facts: ReportFacts, w: Words, title: str)
             rows.append([label, "", "", ""])
         e = event.entry
         rows.append([str(e.seq), entry_time(e, w), _by(e.actor, current.people, w),
-                     act_cell(e, facts, w)])  # fmt: skip
+                     act_cell(e, facts, w, own=current.own)])  # fmt: skip
     return table(rows, _WIDTHS, _LINES, _CELL_TEXT, *style, repeat_rows=2)
 
 

@@ -134,7 +134,7 @@ def summary(facts: ReportFacts, w: Words) -> list[Flowable]:
                 else w("not recorded")
             ),
         ),
-        (w("Custody entries"), para(len(facts.entries))),
+        (w("Custody entries"), para(len(facts.log))),
         (w("Case notes"), para(len(facts.case_notes))),
     ]
     story = [para(w("Summary"), "h1"), field_table(rows), *people(facts, w)]
@@ -180,7 +180,7 @@ def custody_log(facts: ReportFacts, w: Words) -> Iterator[Flowable]:
             )
         ),
     ]
-    yield from entries_tables(facts.entries, facts, w)
+    yield from entries_tables(facts.log, facts, w)
 
 
 def verification(facts: ReportFacts, w: Words) -> list[Flowable]:

@@ -6,6 +6,7 @@ noted it, with her times, before his own receipt."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, received_case
+from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.cli.main import main
-from vault.custody.entry import read_entries
-from vault.custody.hands import Hands
+from vault.custody.entry import Entry, read_entries
+from vault.custody.hands import Hands, concerned_items
+from vault.errors import VaultError
 from vault.evidence.derive import derive_item
 from vault.evidence.items import list_items, read_original
 from vault.evidence.notes import add_note, describe_item, list_notes
@@ -132,3 +135,49 @@ def test_the_app_reads_an_items_hands_per_item_with_the_same_story(
     assert people == [(c.case_id, c.hand, p) for c, p in whole.people()]
     assert per_item.description(ids[1])[0] == {"title": "Cell 3"}
     assert "item.derive" in [e.entry.action for e in per_item.item(ids[2])]  # its copy
+
+
+def test_hands_hold_no_entry_about_one_item_only_its_place(
+    received: tuple[Case, list[str]],
+) -> None:
+    """A report of a 20,000-item case held every parsed entry of every chain (issue 17);
+    an entry about one item is now read again when that item is asked about."""
+    lawyer, ids = received
+    hands = Hands(lawyer.conn, lawyer.id)
+    gc.collect()
+    held = [obj for obj in gc.get_objects() if isinstance(obj, Entry)]
+    assert all(len(concerned_items(entry)) > 1 for entry in held)  # a package's: once
+    assert [e.entry.action for e in hands.item(ids[0])][:3] == [
+        "item.import", "note.add", "item.describe"
+    ]  # fmt: skip
+    kept = list(hands.kept_events())
+    assert [e.entry.seq for e in kept] == sorted(e.entry.seq for e in kept)
+    assert {e.chain.hand for e in kept} == {1}
+
+
+def test_an_entry_changed_after_it_was_first_read_stops_the_reader(
+    received: tuple[Case, list[str]],
+) -> None:
+    """Read again, an entry must be the very text first read (and verified): a case file
+    changed under a report is never shown as its custody."""
+    lawyer, ids = received
+    hands = Hands(lawyer.conn, lawyer.id)
+    tamper(
+        lawyer,
+        "UPDATE lineage SET line = replace(line, '\"item.import\"', '\"item.import\" ')"
+        " WHERE line LIKE ?",
+        (f'%"subject":"{ids[0]}"%',),
+        passphrase=PASSPHRASE,
+    )
+    with pytest.raises(VaultError, match="custody log changed while it was being read"):
+        hands.item(ids[0])
+    assert hands.item(ids[1])  # the others are still as first read
+    own = Hands(lawyer.conn, lawyer.id)  # reads the changed line as it now is
+    seq = own.own.log.entries([0])[0].seq
+    changed = "UPDATE custody SET content = content || ' ' WHERE seq = ?"
+    tamper(lawyer, changed, (seq,), passphrase=PASSPHRASE)
+    with pytest.raises(VaultError, match="custody log changed while it was being read"):
+        list(own.own.log)
+    tamper(lawyer, "DELETE FROM custody WHERE seq = 1", passphrase=PASSPHRASE)
+    with pytest.raises(VaultError, match="custody log changed while it was being read"):
+        own.own.log.entry(1)
