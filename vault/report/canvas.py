@@ -23,6 +23,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFFile,
     PDFImageXObject,
     PDFName,
+    PDFPage,
     PDFStream,
 )
 from reportlab.pdfgen.canvas import Canvas
@@ -34,17 +35,24 @@ Reread = Callable[[], bytes | None]
 
 
 class PageCanvas(Canvas):
-    """A canvas whose pages are compressed as they are finished and whose document is
-    written to its file as it is formatted (`_StreamedDocument`)."""
+    """A canvas whose pages are compressed as they are finished, their contents kept in
+    `spool` (a file) until the document is written to its file as it is formatted
+    (`_StreamedDocument`)."""
+
+    def __init__(self, *args: Any, spool: BinaryIO | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._spool = spool
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         super().showPage()
         page = self._doc.Pages.pages[-1]  # type: ignore[attr-defined]
         if page.stream:  # reportlab's default, page compression, is on
             text = page.stream.encode("utf8") if isinstance(page.stream, str) else page.stream
-            contents = PDFStream(content=zlib.compress(text))
+            data = zlib.compress(text)
+            contents = _SpooledStream(self._spool, data) if self._spool else PDFStream(content=data)
             contents.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
             page.Contents, page.stream = contents, None
+        _lean(page)
 
     def let_go(self, jpeg: bytes, reread: Reread) -> None:
         """Drop the bytes of the image just drawn from `jpeg` (by drawImage, without mask)
@@ -96,6 +104,56 @@ class _StreamedDocument(PDFDocument):
 
     def _write(self, data: bytes) -> None:
         self._out.write(data)
+
+
+class _LeanPage(PDFPage):
+    """reportlab's page, whose attributes left None are the class's (it reads each with a
+    default of None when it writes the page, and a few directly before)."""
+
+
+# A page's attributes that are often None or empty until it is written, with the value
+# the class gives them: none of them has another class value in reportlab's page.
+_LEFT: dict[str, object] = dict.fromkeys([*PDFPage.__NoDefault__, "ExtGState", "XObjects"])
+_LEFT["stream"] = None
+_LEFT.update(_colorsUsed={}, _shadingUsed={})  # read only, never changed in place
+for _name, _value in _LEFT.items():
+    setattr(_LeanPage, _name, _value)
+
+
+def _lean(page: PDFPage) -> None:
+    """A page of some thirty attributes, most of them None or empty until it is written:
+    held for every page of a big report, those are left to the class (an empty `Annots`
+    is written as None would be)."""
+    page.__class__ = _LeanPage
+    page.__dict__ = {k: v for k, v in vars(page).items() if k not in _LEFT or _written(v)}
+
+
+def _written(value: object) -> bool:
+    return value is not None and value != [] and value != {}
+
+
+class _SpooledStream(PDFStream):
+    """A page's compressed contents, kept in the spool until the page is written, and
+    checked to be the same bytes when read back."""
+
+    def __init__(self, spool: BinaryIO, data: bytes) -> None:
+        super().__init__()
+        self._spool = spool
+        self._at = spool.seek(0, io.SEEK_END)
+        self._length, self._sha256 = len(data), hashlib.sha256(data).digest()
+        spool.write(data)
+
+    def format(self, document: PDFDocument) -> bytes:
+        self._spool.seek(self._at)
+        data = self._spool.read(self._length)
+        if hashlib.sha256(data).digest() != self._sha256:
+            raise VaultError(_("A page of the report changed on the disk while the report "
+                               "was being written. No report was written."))  # fmt: skip
+        self.content = data
+        try:
+            return super().format(document)
+        finally:
+            self.content = None
 
 
 class _RereadImage(PDFImageXObject):

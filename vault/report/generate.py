@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -160,9 +161,10 @@ def _write(
     temp: Path, facts: ReportFacts, w: Words, stages: _Stages, sign: Callable[[BinaryIO], None]
 ) -> int:
     """Lay the report out into `temp` (owner only: it holds evidence in clear), then sign
-    it there; the number of pages."""
-    with create_file(temp) as f:
-        pages = _render(facts, Moment(*utc_now()), w, stages, f)
+    it there; the number of pages. Finished pages wait in a nameless file beside it, gone
+    when closed, even if the process is killed (owner only too)."""
+    with create_file(temp) as f, tempfile.TemporaryFile(dir=temp.parent) as spool:
+        pages = _render(facts, Moment(*utc_now()), w, stages, f, spool)
     stages.check()
     with open(temp, "r+b") as f:  # the signature is appended in place
         sign(f)
@@ -176,7 +178,9 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages, out: BinaryIO) -> int:
+def _render(
+    facts: ReportFacts, made: Moment, w: Words, stages: _Stages, out: BinaryIO, spool: BinaryIO
+) -> int:
     register_fonts()
     title = facts.case.info.title
     doc = ReportDoc(
@@ -196,6 +200,7 @@ def _render(facts: ReportFacts, made: Moment, w: Words, stages: _Stages, out: Bi
         ),
         creator=f"Evidence Vault {__version__}",
         keywords=facts.report_id,
+        spool=spool,
     )
     doc.setProgressCallBack(polling(stages.check))
     doc.build(Story(_story(facts, made, w, stages)))

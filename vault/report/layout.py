@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
+from functools import cache, partial
 from typing import Any, BinaryIO
 
 from reportlab import rl_config
@@ -240,6 +240,7 @@ class ReportDoc(BaseDocTemplate):
         subject: str,
         creator: str,
         keywords: str,
+        spool: BinaryIO,
     ) -> None:
         super().__init__(
             out,
@@ -256,6 +257,7 @@ class ReportDoc(BaseDocTemplate):
             keywords=[keywords],
         )
         self._doSave = 0
+        self._spool = spool  # where finished pages wait (vault/report/canvas.py)
         self._header, self._ids = header, ids
         # "Page {page} of {total}": the part before {total} is drawn per page.
         self._before_total, _sep, self._after_total = page_label.partition("{total}")
@@ -264,9 +266,9 @@ class ReportDoc(BaseDocTemplate):
         self.pages = 0
 
     def build(self, flowables: list[Flowable]) -> None:  # type: ignore[override]
-        """Lay out `flowables` (a `Story`, made as it is consumed) on pages compressed as
-        they are finished."""
-        super().build(flowables, canvasmaker=PageCanvas)
+        """Lay out `flowables` (a `Story`, made as it is consumed) on pages compressed and
+        spooled as they are finished."""
+        super().build(flowables, canvasmaker=partial(PageCanvas, spool=self._spool))
 
     def _decorate(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         self.pages = canv.getPageNumber()

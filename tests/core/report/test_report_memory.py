@@ -9,7 +9,8 @@ import io
 import re
 import subprocess
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,11 @@ from vault.report.generate import generate_report
 from vault.report.layout import ReportDoc, Story, Thumbnail, para, register_fonts
 
 
-def _doc(out: io.BytesIO) -> ReportDoc:
+def _doc(out: io.BytesIO, spool: io.BytesIO | None = None) -> ReportDoc:
     register_fonts()
     return ReportDoc(out, "Evidence report", "Case 1", "Page {page} of {total}", title="t",
-                     author="a", subject="s", creator="c", keywords="k")  # fmt: skip
+                     author="a", subject="s", creator="c", keywords="k",
+                     spool=spool or io.BytesIO())  # fmt: skip
 
 
 def _most_alive(count: int) -> tuple[int, ReportDoc]:
@@ -94,11 +96,26 @@ def test_headings_stay_with_what_follows_them_though_flowables_are_made_one_by_o
         assert together, f"headings stranded after {fillers} fillers"
 
 
-def test_finished_pages_keep_only_their_compressed_content() -> None:
-    _most, doc = _most_alive(150)
+def test_finished_pages_wait_compressed_in_the_spool_not_in_memory() -> None:
+    spool = io.BytesIO()
+    doc = _doc(io.BytesIO(), spool)
+    doc.build(Story(para(f"Exhibit {n}: statement of a witness. " * 20) for n in range(300)))
     pages = doc.canv._doc.Pages.pages
     assert len(pages) == doc.pages > 2
-    assert all(page.stream is None and page.Contents.content[:1] == b"x" for page in pages)
+    assert all(page.stream is None and page.Contents.content is None for page in pages)
+    assert all(len(vars(page)) <= 9 for page in pages)  # of some thirty, most of them None
+    assert spool.getvalue()[:1] == b"x"  # zlib's first byte: the compressed contents
+    doc.finish()
+
+
+def test_a_page_changed_in_the_spool_stops_the_report() -> None:
+    out, spool = io.BytesIO(), io.BytesIO()
+    doc = _doc(out, spool)
+    doc.build(Story(para(f"Exhibit {n}: statement of a witness. " * 20) for n in range(300)))
+    spool.seek(len(spool.getvalue()) // 2)
+    spool.write(b"\0")
+    with pytest.raises(VaultError, match="A page of the report changed on the disk"):
+        doc.finish()
 
 
 class _Recording(io.BytesIO):
@@ -135,7 +152,9 @@ def _jpeg(n: int) -> bytes:
     return picture.getvalue()
 
 
-def _pdf_bytes(canvasmaker: type[PageCanvas], reread: dict[bytes, Reread] | None = None) -> bytes:
+def _pdf_bytes(
+    canvasmaker: Callable[..., PageCanvas], reread: dict[bytes, Reread] | None = None
+) -> bytes:
     """200 paragraphs and, with `reread`, a thumbnail after every tenth (each JPEG of
     `reread` drawn twice)."""
 
@@ -156,7 +175,7 @@ def _pdf_bytes(canvasmaker: type[PageCanvas], reread: dict[bytes, Reread] | None
 
 
 class _Whole(PageCanvas):
-    """reportlab's own save (the file assembled in memory, then written) and images kept."""
+    """reportlab's own save (the file assembled in memory, then written), images kept."""
 
     def let_go(self, jpeg: bytes, reread: Reread) -> None:
         pass
@@ -165,8 +184,32 @@ class _Whole(PageCanvas):
         Canvas.save(self)
 
 
+class _Reportlab(_Whole):
+    """reportlab's own pages too (compressed, and ASCII85-encoded, only as written)."""
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        Canvas.showPage(self)
+
+
 def test_the_streamed_pdf_is_byte_for_byte_the_one_reportlab_writes_whole() -> None:
-    assert _pdf_bytes(PageCanvas) == _pdf_bytes(_Whole)
+    spooled = _pdf_bytes(partial(PageCanvas, spool=io.BytesIO()))
+    assert spooled == _pdf_bytes(PageCanvas) == _pdf_bytes(_Whole)
+
+
+def test_pages_spooled_and_made_lean_are_the_pages_reportlab_writes(tmp_path: Path) -> None:
+    """Decoded object for object (qpdf's QDF form), the report's PDF is reportlab's own:
+    only its stream encoding (no ASCII85) and the file's ID, a digest of the bytes, differ."""
+    spooled, own = _pdf_bytes(partial(PageCanvas, spool=io.BytesIO())), _pdf_bytes(_Reportlab)
+    assert spooled != own
+    assert _decoded(spooled, tmp_path) == _decoded(own, tmp_path)
+
+
+def _decoded(pdf: bytes, folder: Path) -> list[bytes]:
+    (folder / "in.pdf").write_bytes(pdf)
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--decode-level=all",
+                    str(folder / "in.pdf"), str(folder / "out.pdf")], check=True)  # fmt: skip
+    lines = (folder / "out.pdf").read_bytes().splitlines()
+    return [line for line in lines if not line.lstrip().startswith(b"/ID [")]
 
 
 def test_thumbnails_leave_memory_once_drawn_and_come_back_unchanged_in_the_pdf() -> None:
@@ -211,14 +254,14 @@ def test_a_long_custody_log_is_laid_out_in_tables_of_bounded_length(tmp_path: Pa
         bulk_entries(case, 2 * LOG_ROWS + 10)
         facts = gather(case, "report-1", None)
         register_fonts()
-        tables = list(entries_tables(facts.entries, facts, Words("en")))
+        tables = list(entries_tables(facts.log, facts, Words("en")))
+        signed = [entry.seq for entry in facts.log]
         made = generate_report(case, tmp_path / "long.pdf", language="en")
-    count = len(facts.entries)
+    count = len(signed)
     assert [len(t._cellvalues) - 1 for t in tables] == [LOG_ROWS, LOG_ROWS, count - 2 * LOG_ROWS]
     text = pdf_text(made.path)
     log = text[text.index("Every entry of this case's signed custody log") :]
     printed = [int(n) for n in re.findall(r"^(\d+)\s", log, re.MULTILINE)]
-    signed = [entry.seq for entry in facts.entries]
     assert [n for n in printed if n <= signed[-1]][:count] == signed
 
 
