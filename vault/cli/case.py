@@ -146,9 +146,10 @@ def _json_batches(
     from vault.provenance.record import provenance_of
 
     for batch in batches:
-        provenance = provenance_of(case.conn, [item.id for item in batch])
+        ids = [item.id for item in batch]
+        provenance, told = provenance_of(case.conn, ids), hands.histories(ids)
         yield [{**item.to_json(), "provenance": provenance.get(item.id, []),
-                "hands": hands.moves_json(item.id)} for item in batch]  # fmt: skip
+                "hands": hands.moves_json(item.id, told[item.id])} for item in batch]  # fmt: skip
 
 
 def _item_lines(item: Item) -> Iterator[str]:

@@ -1,9 +1,11 @@
-"""A chain's entries held as their seqs and the SHA-256 of their stored text, and read again
-from the case when asked (issue 17: a report of a 20,000-item case held every parsed entry
-of its log and of its kept sender chains, about 2.5 KB apiece, from start to end).
+"""A chain's entries held as their places (seqs) and the SHA-256 of their stored text,
+and read again from the case when asked (issue 17: a report of a 20,000-item case held
+every parsed entry of its log and of its kept sender chains, about 2.5 KB apiece, from
+start to end).
 
-An entry read again must be the very text first read (and verified): if it is not, the
-case file changed under the reader, and the reader stops rather than show it."""
+An entry read again must be the very text first read: if it is not, the case file changed
+under the reader, and the reader stops rather than show it. (A report verifies the case
+just before it reads the chains for its custody, and the case is locked while open.)"""
 
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from vault.custody.entry import Entry
 from vault.errors import VaultError
 from vault.i18n import _
 
-# (a condition on `seq` for a WHERE clause, "" for every entry; its parameters) -> the
-# chain's entries that meet it, in seq order, each with its stored text
-Rows = Callable[[str, tuple[object, ...]], Iterable[tuple[Entry, str | bytes]]]
+# (a condition on the rows' `seq` column for a WHERE clause, "" for every row; its
+# parameters) -> the chain's rows that meet it in that column's order, each as that column
+# (the entry's place: for a kept chain it need not be the seq its line claims), the entry
+# and its stored text
+Rows = Callable[[str, tuple[object, ...]], Iterable[tuple[int, Entry, str | bytes]]]
 
 _BATCH = 500  # seqs per query: well under SQLite's limit on parameters
 
@@ -31,18 +35,13 @@ class CheckedLog:
         self._seqs = array("q")  # ascending: the chain is noted in seq order
         self._digests = bytearray()  # 32 bytes an entry, in the same order
 
-    def keep(self, entry: Entry, text: str | bytes) -> None:
-        """Note an entry as it is first read (in seq order) with its stored text."""
-        if self._seqs and entry.seq <= self._seqs[-1]:
-            raise ValueError("a chain is noted in seq order")
-        self._seqs.append(entry.seq)
-        self._digests += _digest(text)
-
-    def noting(self, rows: Iterable[tuple[Entry, str | bytes]]) -> Iterator[Entry]:
-        """Each entry of `rows` (the chain's first reading), noted as it goes by."""
-        for entry, text in rows:
-            self.keep(entry, text)
-            yield entry
+    def noting(self, rows: Iterable[tuple[int, Entry, str | bytes]]) -> Iterator[tuple[int, Entry]]:
+        """Each row of `rows` (the chain's first reading, in order) as its place and entry,
+        noted as it goes by."""
+        for place, entry, text in rows:
+            self._seqs.append(place)  # ascending: the rows' primary key, in its order
+            self._digests += _digest(text)
+            yield place, entry
 
     def cut(self, length: int) -> None:
         """Forget every entry after the first `length` noted (those nothing vouches for)."""
@@ -58,20 +57,20 @@ class CheckedLog:
             found = self.entries(self._seqs[start : start + _BATCH])
             yield from (found[seq] for seq in self._seqs[start : start + _BATCH])
 
-    def entry(self, seq: int) -> Entry | None:
-        """The noted entry `seq`, read again; None when none was noted."""
-        return self.entries([seq]).get(seq)
+    def entry(self, place: int) -> Entry | None:
+        """The entry noted at `place`, read again; None when none was noted."""
+        return self.entries([place]).get(place)
 
-    def entries(self, seqs: Collection[int]) -> dict[int, Entry]:
-        """seq -> the noted entries among `seqs`, read again and checked."""
-        wanted = sorted({seq for seq in seqs if self._at(seq) is not None})
+    def entries(self, places: Collection[int]) -> dict[int, Entry]:
+        """place -> the noted entries among `places`, read again and checked."""
+        wanted = sorted({place for place in places if self._at(place) is not None})
         found: dict[int, Entry] = {}
         for start in range(0, len(wanted), _BATCH):
             batch = tuple(wanted[start : start + _BATCH])
             marks = ",".join("?" * len(batch))
-            for entry, text in self._rows(f"seq IN ({marks})", batch):
-                self._check(entry, text)
-                found[entry.seq] = entry
+            for place, entry, text in self._rows(f"seq IN ({marks})", batch):
+                self._check(place, text)
+                found[place] = entry
         if len(found) != len(wanted):
             raise _changed()
         return found
@@ -80,8 +79,8 @@ class CheckedLog:
         at = bisect.bisect_left(self._seqs, seq)
         return at if at < len(self._seqs) and self._seqs[at] == seq else None
 
-    def _check(self, entry: Entry, text: str | bytes) -> None:
-        at = self._at(entry.seq)
+    def _check(self, place: int, text: str | bytes) -> None:
+        at = self._at(place)
         if at is None or self._digests[32 * at : 32 * at + 32] != _digest(text):
             raise _changed()
 

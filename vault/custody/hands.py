@@ -12,8 +12,9 @@ chains themselves are re-verified by `verify` (`verify_lineage`); this module re
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -112,9 +113,11 @@ def concerned_items(entry: Entry) -> set[str]:
 
 # What the own chain is first read for: who its actors are and which kept chains its
 # receipts link to.
-_FIRST_READ = "WHERE action IN ('case.create', 'identity.add', 'package.import')"
+_FIRST_ACTIONS = ("case.create", "identity.add", "package.import")
+_FIRST_READ = f"WHERE action IN {_FIRST_ACTIONS}"
 
-_At = tuple[int, int]  # an entry of chain number n (its index in `chains`) by its seq
+_At = tuple[int, int]  # an entry of chain number n (its index in `chains`) at its place
+_OWN = -1  # the own chain's number: the last of `chains`
 
 
 class Hands:
@@ -136,51 +139,72 @@ class Hands:
         from vault.package.model import Lineage, chain_order, kept_keys
 
         self._conn = conn if per_item else None
-        first = list(read_entries(conn, _FIRST_READ))
-        logs: dict[Any, CheckedLog] = {
-            key: CheckedLog(partial(_kept_rows, conn, key)) for key in kept_keys(conn)
-        }
+        self.chains: list[Chain] = []
+        self._items: dict[str, list[_At]] = {}  # kept chains' entries, first hands first
+        self._notes: dict[str, _At] = {}
+        self._own_items: dict[str, list[_At]] = {}  # the own log's, unless per item
+        self._own_notes: dict[str, _At] = {}
+        self._shared: dict[_At, Entry] = {}  # entries about many items, held once
+        own_log = CheckedLog(partial(_own_rows, conn))
+        first = self._read_own(conn, own_log, per_item)
+        logs = {key: CheckedLog(partial(_kept_rows, conn, key)) for key in kept_keys(conn)}
         kept = {key: list(log.noting(_kept_rows(conn, key, "", ()))) for key, log in logs.items()}
-        lineage = Lineage({**kept, case_id: first})
+        lineage = Lineage({**{k: [e for _p, e in v] for k, v in kept.items()}, case_id: first})
         order = chain_order(case_id, lineage)
         reach = _reach(order, lineage, case_id)
-        del lineage  # each kept chain is let go once indexed, before the own log is read
-        kept = {key: kept[key] for key in order if key in kept}  # nothing links the others
-        self.chains: list[Chain] = []
-        self._items: dict[str, list[_At]] = {}
-        self._notes: dict[str, _At] = {}
-        self._shared: dict[_At, Entry] = {}  # entries about many items, held once
-        for n, key in enumerate(order):
-            if key == case_id:
-                logs[key] = CheckedLog(partial(_own_rows, conn))
-                rows = [] if per_item else logs[key].noting(_own_rows(conn, "", ()))
-                self.chains.append(_chain(key, n + 1, True, first, logs[key]))
-            else:
-                rows = kept.pop(key)[: reach[key]]
-                logs[key].cut(reach[key])
-                self.chains.append(_chain(key, n + 1, False, rows, logs[key]))
-            for entry in rows:
-                self._index(n, entry)
+        del lineage  # each kept chain is let go once indexed
+        for n, key in enumerate(order[:-1]):  # the own chain comes last
+            rows = kept.pop(key)[: reach[key]]
+            logs[key].cut(reach[key])
+            self.chains.append(_chain(key, n + 1, False, [e for _p, e in rows], logs[key]))
+            for place, entry in rows:
+                self._index(n, place, entry, self._items, self._notes)
+        self.chains.append(_chain(case_id, len(order), True, first, own_log))
 
-    def _index(self, n: int, entry: Entry) -> None:
-        items = concerned_items(entry)
-        if len(items) > 1:
-            self._shared[(n, entry.seq)] = entry
-        for item_id in items:
-            self._items.setdefault(item_id, []).append((n, entry.seq))
+    def _read_own(self, conn: sqlcipher.Connection, log: CheckedLog, per_item: bool) -> list[Entry]:
+        """Index the own log (unless per item) and return the entries that introduce its
+        actors and link its receipts to kept chains, by their signed actions (per item:
+        looked up by the log's index columns, which verify checks)."""
+        if per_item:
+            return list(read_entries(conn, _FIRST_READ))
+        first = []
+        for place, entry in log.noting(_own_rows(conn, "", ())):
+            self._index(_OWN, place, entry, self._own_items, self._own_notes)
+            if entry.action in _FIRST_ACTIONS:
+                first.append(entry)
+        return first
+
+    def _index(
+        self, n: int, place: int, entry: Entry, items: dict[str, list[_At]], notes: dict[str, _At]
+    ) -> None:
+        concerned = concerned_items(entry)
+        if len(concerned) > 1:
+            self._shared[(n, place)] = entry
+        for item_id in concerned:
+            items.setdefault(item_id, []).append((n, place))
         if entry.action in _NOTE_ACTIONS and entry.subject is not None:
-            self._notes.setdefault(entry.subject, (n, entry.seq))
+            notes.setdefault(entry.subject, (n, place))
 
-    def _events(self, places: list[_At]) -> list[Event]:
-        """The entries at `places`, in that order: held ones as they are, the rest read."""
+    def _read(self, places: Iterable[_At]) -> dict[_At, Entry]:
+        """The entries at `places`: held ones as they are, the others read again, a query
+        per chain."""
+        found: dict[_At, Entry] = {}
         wanted: dict[int, list[int]] = {}
-        for n, seq in places:
-            if (n, seq) not in self._shared:
-                wanted.setdefault(n, []).append(seq)
-        read = {n: self.chains[n].log.entries(seqs) for n, seqs in wanted.items()}
-        return [
-            Event(self.chains[n], self._shared.get((n, seq)) or read[n][seq]) for n, seq in places
-        ]
+        for n, place in places:
+            held = self._shared.get((n, place))
+            if held is not None:
+                found[(n, place)] = held
+            else:
+                wanted.setdefault(n, []).append(place)
+        for n, at in wanted.items():
+            found.update(((n, p), entry) for p, entry in self.chains[n].log.entries(at).items())
+        return found
+
+    def own_entry(self, seq: int) -> Entry | None:
+        """Entry `seq` of the case's own log: held if it is about many items (a receipt
+        that every received exhibit names as its entering entry), else read again."""
+        held = self._shared.get((_OWN, seq))
+        return held if held is not None else self.own.log.entry(seq)
 
     @property
     def own(self) -> Chain:
@@ -192,14 +216,27 @@ class Hands:
 
     def item(self, item_id: str) -> list[Event]:
         """Every entry about the item, first hands first, each chain in its own order."""
-        events = self._events(self._items.get(item_id, []))
-        if self._conn is not None:
-            from vault.evidence.items import item_events  # evidence builds on custody
+        return self.histories([item_id])[item_id]
 
-            own = self.own
-            events += [Event(own, entry) for entry in item_events(self._conn, item_id)
-                       if item_id in concerned_items(entry)]  # fmt: skip
-        return events
+    def histories(self, item_ids: Iterable[str]) -> dict[str, list[Event]]:
+        """`item` of each of the items, their entries read together."""
+        places = {i: self._items.get(i, []) + self._own_items.get(i, []) for i in item_ids}
+        entries = self._read(itertools.chain.from_iterable(places.values()))
+        return {
+            item_id: [Event(self.chains[n], entries[(n, p)]) for n, p in at]
+            + self._looked_up(item_id)
+            for item_id, at in places.items()
+        }
+
+    def _looked_up(self, item_id: str) -> list[Event]:
+        """Per item, the own log's entries about it, looked up by the log's index."""
+        if self._conn is None:
+            return []
+        from vault.evidence.items import item_events  # evidence builds on custody
+
+        own = self.own
+        return [Event(own, entry) for entry in item_events(self._conn, item_id)
+                if item_id in concerned_items(entry)]  # fmt: skip
 
     def kept_events(self) -> Iterator[Event]:
         """Every entry of every kept chain, first hands first, read again as it goes."""
@@ -207,20 +244,22 @@ class Hands:
             if not chain.own:
                 yield from (Event(chain, entry) for entry in chain.log)
 
-    def moves(self, item_id: str) -> list[Event]:
-        """The chain of hands: where the item entered, left and arrived, chain by chain."""
-        return [e for e in self.item(item_id) if e.entry.action in _MOVES]
+    def moves(self, item_id: str, history: list[Event] | None = None) -> list[Event]:
+        """The chain of hands: where the item entered, left and arrived, chain by chain
+        (from its `history` when it was read already)."""
+        events = self.item(item_id) if history is None else history
+        return [e for e in events if e.entry.action in _MOVES]
 
-    def moves_json(self, item_id: str) -> list[dict[str, Any]]:
+    def moves_json(self, item_id: str, history: list[Event] | None = None) -> list[dict[str, Any]]:
         """The chain of hands as `items --json` prints it (README, JSON output)."""
-        return [event.to_json() for event in self.moves(item_id)]
+        return [event.to_json() for event in self.moves(item_id, history)]
 
     def note(self, note_id: str) -> Event | None:
         """The entry that wrote a note (`note.add` / `note.amend`), in whichever chain: a
         received note keeps its author and time."""
-        place = self._notes.get(note_id)
+        place = self._notes.get(note_id) or self._own_notes.get(note_id)
         if place is not None:
-            return self._events([place])[0]
+            return Event(self.chains[place[0]], self._read([place])[place])
         if self._conn is None:
             return None
         entries = read_entries(
@@ -232,11 +271,7 @@ class Hands:
     def description(self, item_id: str) -> tuple[dict[str, Any], Event | None]:
         """The latest `item.describe` of the item in any chain (a later holder's wins), and
         the event that recorded it; ({}, None) when no one described it."""
-        latest: Event | None = None
-        for event in self.item(item_id):
-            if event.entry.action == "item.describe" and event.entry.subject == item_id:
-                latest = event
-        return (dict(latest.entry.details), latest) if latest else ({}, None)
+        return latest_description(item_id, self.item(item_id))
 
     def people(self) -> Iterator[tuple[Chain, Identity]]:
         """Every actor of every chain, grouped by chain, first hands first."""
@@ -245,18 +280,28 @@ class Hands:
                 yield chain, person
 
 
+def latest_description(item_id: str, history: list[Event]) -> tuple[dict[str, Any], Event | None]:
+    """`Hands.description` from the item's history (`Hands.item`) already read."""
+    latest: Event | None = None
+    for event in history:
+        if event.entry.action == "item.describe" and event.entry.subject == item_id:
+            latest = event
+    return (dict(latest.entry.details), latest) if latest else ({}, None)
+
+
 def _own_rows(
     conn: sqlcipher.Connection, where: str, params: tuple[object, ...]
-) -> Iterator[tuple[Entry, str | bytes]]:
-    return read_entry_texts(conn, f"WHERE {where}" if where else "", params, json.loads)
+) -> Iterator[tuple[int, Entry, str | bytes]]:
+    rows = read_entry_texts(conn, f"WHERE {where}" if where else "", params, json.loads)
+    return ((entry.seq, entry, text) for entry, text in rows)  # seq: the rows' column
 
 
 def _kept_rows(
     conn: sqlcipher.Connection, key: ChainKey, where: str, params: tuple[object, ...]
-) -> Iterator[tuple[Entry, str]]:
-    from vault.package.model import lineage_entry_texts
+) -> Iterator[tuple[int, Entry, str]]:
+    from vault.package.model import lineage_rows
 
-    return lineage_entry_texts(conn, key, where, params)
+    return lineage_rows(conn, key, where, params)
 
 
 def _reach(order: list[Any], lineage: Lineage, case_id: str) -> dict[Any, int]:

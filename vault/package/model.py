@@ -160,15 +160,15 @@ def lineage_lines(conn: sqlcipher.Connection, key: ChainKey) -> list[str]:
 def lineage_entries(conn: sqlcipher.Connection, key: ChainKey) -> list[Entry]:
     """A kept sender chain, as received; each line is parsed as it is read, so the chain's
     text is never held beside its entries (issue 17)."""
-    return [entry for entry, _line in lineage_entry_texts(conn, key)]
+    return [entry for _seq, entry, _line in lineage_rows(conn, key)]
 
 
-def lineage_entry_texts(
+def lineage_rows(
     conn: sqlcipher.Connection, key: ChainKey, where: str = "", params: tuple[object, ...] = ()
-) -> Iterator[tuple[Entry, str]]:
-    """A kept sender chain's entries in seq order, each with its line, parsed as
-    `parse_jsonl` parses them; `where`: a further condition on `seq` (vault/custody/
-    checked.py)."""
+) -> Iterator[tuple[int, Entry, str]]:
+    """A kept sender chain's rows in seq order, each as its `seq` column, the entry its
+    line holds (parsed as `parse_jsonl` parses it) and the line; `where`: a further
+    condition on that column (vault/custody/checked.py)."""
     rows = conn.execute(
         "SELECT seq, line FROM lineage WHERE source_case = ? AND creator = ?"
         f"{' AND ' + where if where else ''} ORDER BY seq",
@@ -177,7 +177,7 @@ def lineage_entry_texts(
     for seq, line in rows:
         entry = parse_line(line, seq + 1)
         if entry is not None:
-            yield entry, line
+            yield seq, entry, line
 
 
 def kept_chains(conn: sqlcipher.Connection) -> dict[ChainKey, list[Entry]]:

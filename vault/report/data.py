@@ -5,6 +5,7 @@ the log has the answer."""
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -14,7 +15,7 @@ from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import ITEM_ENTERING, Entry
-from vault.custody.hands import Event, Hands
+from vault.custody.hands import Event, Hands, latest_description
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
 from vault.evidence.items import Item, checked_thumbnail, iter_signed_items
@@ -22,6 +23,8 @@ from vault.evidence.metadata import empty_fields
 from vault.evidence.notes import Note, list_notes
 from vault.evidence.sensitive import redaction_copies
 from vault.progress import Cancel, Progress
+
+_HISTORIES = 64  # exhibits whose custody is read together (a query per chain)
 
 
 @dataclass
@@ -87,8 +90,8 @@ class ReportFacts:
         return self.hands.own.log
 
     def entry(self, seq: int) -> Entry | None:
-        """An entry of the case's own log, read again."""
-        return self.log.entry(seq)
+        """An entry of the case's own log (vault/custody/hands.py `own_entry`)."""
+        return self.hands.own_entry(seq)
 
     @property
     def partial(self) -> bool:
@@ -122,30 +125,43 @@ class ReportFacts:
     def exhibits(self) -> Iterator[Exhibit]:
         """One exhibit at a time, so thumbnails and events of a big case never pile up."""
         failed = {f.seq for f in self.verification.findings if f.level == "error"}
-        conn = self.case.conn
         notes: dict[str | None, list[Note]] = {}
-        for note in list_notes(conn):  # grouped by the item their signed entry names
+        for note in list_notes(self.case.conn):  # grouped by the item their signed entry names
             notes.setdefault(note.about, []).append(note)
-        for number, (item, record) in enumerate(self._signed_items(), start=1):
-            preview, withheld = checked_thumbnail(conn, item.id, record)
-            if item.unsigned and item.entered_seq in failed:
-                # An older file's metadata and thumbnail were never signed, and verify just
-                # found them not as the original yields: shown nowhere as evidence.
-                preview, withheld = None, True
-                item = replace(item, metadata=empty_fields())
-            described, by = self.hands.description(item.id)
-            yield Exhibit(
-                number,
-                item,
-                self.entry(item.entered_seq),
-                described,
-                notes.get(item.id, []),
-                self.hands.item(item.id),
-                preview,
-                item.entered_seq not in failed,
-                bool(item.problems) or withheld,
-                by,
-            )
+        signed = enumerate(self._signed_items(), start=1)
+        while batch := list(itertools.islice(signed, _HISTORIES)):
+            histories = self.hands.histories(item.id for _n, (item, _r) in batch)
+            for number, (item, record) in batch:
+                yield self._exhibit(number, item, record, histories[item.id], failed, notes)
+
+    def _exhibit(
+        self,
+        number: int,
+        item: Item,
+        record: dict[str, Any] | None,
+        history: list[Event],
+        failed: set[int | None],
+        notes: dict[str | None, list[Note]],
+    ) -> Exhibit:
+        preview, withheld = checked_thumbnail(self.case.conn, item.id, record)
+        if item.unsigned and item.entered_seq in failed:
+            # An older file's metadata and thumbnail were never signed, and verify just
+            # found them not as the original yields: shown nowhere as evidence.
+            preview, withheld = None, True
+            item = replace(item, metadata=empty_fields())
+        described, by = latest_description(item.id, history)
+        return Exhibit(
+            number,
+            item,
+            self.entry(item.entered_seq),
+            described,
+            notes.get(item.id, []),
+            history,
+            preview,
+            item.entered_seq not in failed,
+            bool(item.problems) or withheld,
+            by,
+        )
 
 
 def selected_items(case: Case, item_ids: list[str] | None) -> list[str]:

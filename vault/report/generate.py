@@ -161,8 +161,8 @@ def _write(
     temp: Path, facts: ReportFacts, w: Words, stages: _Stages, sign: Callable[[BinaryIO], None]
 ) -> int:
     """Lay the report out into `temp` (owner only: it holds evidence in clear), then sign
-    it there; the number of pages. Finished pages wait in a nameless file beside it, gone
-    when closed, even if the process is killed (owner only too)."""
+    it there; the number of pages. Finished pages wait in a temporary file beside it (owner
+    only too), deleted when closed, even if the process is killed (nameless on Linux)."""
     with create_file(temp) as f, tempfile.TemporaryFile(dir=temp.parent) as spool:
         pages = _render(facts, Moment(*utc_now()), w, stages, f, spool)
     stages.check()

@@ -19,11 +19,12 @@ from vault.case.handle import Case
 from vault.cli.main import main
 from vault.custody.entry import Entry, read_entries
 from vault.custody.hands import Hands, concerned_items
+from vault.custody.verify import verify_case
 from vault.errors import VaultError
 from vault.evidence.derive import derive_item
 from vault.evidence.items import list_items, read_original
 from vault.evidence.notes import add_note, describe_item, list_notes
-from vault.package.model import kept_chains
+from vault.package.model import kept_chains, kept_keys, lineage_entries
 
 
 @pytest.fixture
@@ -150,6 +151,8 @@ def test_hands_hold_no_entry_about_one_item_only_its_place(
     assert [e.entry.action for e in hands.item(ids[0])][:3] == [
         "item.import", "note.add", "item.describe"
     ]  # fmt: skip
+    receipt = next(e for e in hands.item(ids[0]) if e.entry.action == "package.import").entry
+    assert hands.own_entry(receipt.seq) is receipt  # every exhibit's entering entry: held
     kept = list(hands.kept_events())
     assert [e.entry.seq for e in kept] == sorted(e.entry.seq for e in kept)
     assert {e.chain.hand for e in kept} == {1}
@@ -181,3 +184,39 @@ def test_an_entry_changed_after_it_was_first_read_stops_the_reader(
     tamper(lawyer, "DELETE FROM custody WHERE seq = 1", passphrase=PASSPHRASE)
     with pytest.raises(VaultError, match="custody log changed while it was being read"):
         own.own.log.entry(1)
+
+
+def test_a_kept_line_that_claims_another_seq_is_read_again_by_its_row(
+    received: tuple[Case, list[str]],
+) -> None:
+    """A line is noted, and read again, by its row in the case file: a line edited to claim
+    another line's seq is verify's finding, never a crash of the report or the app."""
+    lawyer, ids = received
+    (line,) = lawyer.conn.execute("SELECT line FROM lineage WHERE seq = 2").fetchone()
+    assert line.startswith('{"seq":2,')
+    tamper(lawyer, "UPDATE lineage SET line = ? WHERE seq = 2",
+           ('{"seq":1,' + line.removeprefix('{"seq":2,'),), passphrase=PASSPHRASE)  # fmt: skip
+    hands = Hands(lawyer.conn, lawyer.id)
+    assert all(hands.item(item_id) for item_id in ids)
+    assert len(list(hands.kept_events())) == len(lineage_entries(lawyer.conn, kept_key(lawyer)))
+    assert not verify_case(lawyer).ok
+
+
+def test_the_first_hands_come_from_the_signed_log_not_its_index_columns(
+    received: tuple[Case, list[str]],
+) -> None:
+    """A report reads which chains a receipt links to from the signed entries: a receipt
+    whose unsigned `action` column was changed still shows the first hands (and verify
+    reports the change)."""
+    lawyer, ids = received
+    tamper(lawyer, "UPDATE custody SET action = 'note.add' WHERE action = 'package.import'",
+           passphrase=PASSPHRASE)  # fmt: skip
+    hands = Hands(lawyer.conn, lawyer.id)
+    assert hands.received
+    assert [e.actor_name for e in hands.moves(ids[0])][:1] == ["Olena"]
+    assert not verify_case(lawyer).ok
+
+
+def kept_key(case: Case) -> tuple[str, str]:
+    (key,) = kept_keys(case.conn)
+    return key
