@@ -177,13 +177,13 @@ class Hands:
     def _index(
         self, n: int, place: int, entry: Entry, items: dict[str, list[_At]], notes: dict[str, _At]
     ) -> None:
-        concerned = concerned_items(entry)
+        concerned, at = concerned_items(entry), (n, place)  # one place, however many items
         if len(concerned) > 1:
-            self._shared[(n, place)] = entry
+            self._shared[at] = entry
         for item_id in concerned:
-            items.setdefault(item_id, []).append((n, place))
+            items.setdefault(item_id, []).append(at)
         if entry.action in _NOTE_ACTIONS and entry.subject is not None:
-            notes.setdefault(entry.subject, (n, place))
+            notes.setdefault(entry.subject, at)
 
     def _read(self, places: Iterable[_At]) -> dict[_At, Entry]:
         """The entries at `places`: held ones as they are, the others read again, a query
