@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from reportlab.lib.utils import _digester  # type: ignore[attr-defined]  # how drawImage names
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
+    PDFDictionary,
     PDFDocument,
     PDFFile,
     PDFImageXObject,
@@ -49,9 +50,8 @@ class PageCanvas(Canvas):
         if page.stream:  # reportlab's default, page compression, is on
             text = page.stream.encode("utf8") if isinstance(page.stream, str) else page.stream
             data = zlib.compress(text)
-            contents = _SpooledStream(self._spool, data) if self._spool else PDFStream(content=data)
-            contents.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
-            page.Contents, page.stream = contents, None
+            page.Contents = _SpooledStream(self._spool, data) if self._spool else _flate(data)
+            page.stream = None
         _lean(page)
 
     def let_go(self, jpeg: bytes, reread: Reread) -> None:
@@ -120,12 +120,17 @@ for _name, _value in _LEFT.items():
     setattr(_LeanPage, _name, _value)
 
 
+_NO_TRANSITION = PDFDictionary({})  # every page's, unless a transition is set
+
+
 def _lean(page: PDFPage) -> None:
     """A page of some thirty attributes, most of them None or empty until it is written:
     held for every page of a big report, those are left to the class (an empty `Annots`
     is written as None would be)."""
     page.__class__ = _LeanPage
     page.__dict__ = {k: v for k, v in vars(page).items() if k not in _LEFT or _written(v)}
+    if isinstance(page.Trans, PDFDictionary) and not page.Trans.dict:
+        page.Trans = _NO_TRANSITION  # written "<< >>" all the same
 
 
 def _written(value: object) -> bool:
@@ -137,7 +142,7 @@ class _SpooledStream(PDFStream):
     checked to be the same bytes when read back."""
 
     def __init__(self, spool: BinaryIO, data: bytes) -> None:
-        super().__init__()
+        # No dictionary of its own until it is written (PDFStream makes one per stream).
         self._spool = spool
         self._at = spool.seek(0, io.SEEK_END)
         self._length, self._sha256 = len(data), hashlib.sha256(data).digest()
@@ -149,11 +154,14 @@ class _SpooledStream(PDFStream):
         if hashlib.sha256(data).digest() != self._sha256:
             raise VaultError(_("A page of the report changed on the disk while the report "
                                "was being written. No report was written."))  # fmt: skip
-        self.content = data
-        try:
-            return super().format(document)
-        finally:
-            self.content = None
+        return bytes(_flate(data).format(document))
+
+
+def _flate(data: bytes) -> PDFStream:
+    """A stream of `data` already compressed with zlib, as the PDF writes it."""
+    stream = PDFStream(content=data)
+    stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+    return stream
 
 
 class _RereadImage(PDFImageXObject):
