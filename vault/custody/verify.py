@@ -57,10 +57,12 @@ def verify_case(
 ) -> CaseVerification:
     """Recompute the chain and re-hash every original; list every finding by seq."""
     conn = case.conn
-    entries, reindexed = [], []
+    entries, reindexed, unreadable = [], [], []
     for entry, columns in read_indexed_entries(conn):
         entries.append(entry)
-        if entry.content is not None and columns != (entry.action, entry.subject):
+        if entry.content is None:  # withheld is for a sender's log, never this case's own
+            unreadable.append(entry.seq)
+        elif columns != (entry.action, entry.subject):
             reindexed.append(entry.seq)
     # Time-stamp tokens are checked beside the chain's signatures (issue 11: on their own
     # they made a verify 1.2x longer); only their stored bytes are read here first.
@@ -70,6 +72,8 @@ def verify_case(
         chain = verify_chain(entries, case.id)
         report = _verify_rows(case, entries, chain, progress, cancelled)
         report.findings += _changed_index(reindexed)
+        changed = _("content was changed after signing")
+        report.findings += [Finding(seq, changed) for seq in unreadable]
         report.anchors = anchors.result()
     report.findings += report.anchors.findings
     report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
