@@ -28,7 +28,7 @@ _BATCH = 500  # seqs per query: well under SQLite's limit on parameters
 
 
 class CheckedLog:
-    """One chain's entries, noted as first read (`keep`), read again when asked."""
+    """One chain's entries, noted as first read (`noting`), read again when asked."""
 
     def __init__(self, rows: Rows) -> None:
         self._rows = rows

@@ -19,6 +19,7 @@ from vault.custody.entry import (
     read_entries,
 )
 from vault.custody.logchain import LoggedChain, notable
+from vault.errors import InvalidInput
 from vault.evidence.derive import check_derivations
 from vault.i18n import _
 
@@ -125,17 +126,39 @@ class Lineage:
 
 
 def chain_order(own: Any, chains: Chains | Lineage) -> list[Any]:
-    """Keys from the first hands to the last: deepest lineage first, `own` last. Only the
-    chains that package.import entries link to (case id and head) are reached."""
+    """Keys from the first hands to the last: every chain before the chains that received
+    from it, `own` last. Only the chains that package.import entries link to (case id and
+    head) are reached."""
     lineage = chains if isinstance(chains, Lineage) else Lineage(chains)
     order, queue = [own], [own]
+    sources: dict[Any, list[Any]] = {}
     while queue:
-        for entry in notable(lineage.chains.get(queue.pop(0), [])):
+        key = queue.pop(0)
+        sources[key] = []
+        for entry in notable(lineage.chains.get(key, [])):
             linked = lineage.link(entry)
-            if linked is not None and linked[0] not in order:
-                order.append(linked[0])
-                queue.append(linked[0])
-    return order[::-1]
+            if linked is not None:
+                sources[key].append(linked[0])
+                if linked[0] not in order:
+                    order.append(linked[0])
+                    queue.append(linked[0])
+    return _sources_first(order[::-1], sources)
+
+
+def _sources_first(order: list[Any], sources: dict[Any, list[Any]]) -> list[Any]:
+    """`order` (deepest first, as reached), changed only where a chain would come before
+    one it received from: a case that received from the first hands directly, then from
+    a later holder who had them too, has the first hands first, then that holder. Links
+    in a loop cannot all be kept; the first chain of the loop is taken as it comes."""
+    placed: set[Any] = set()
+    ordered, pending = [], list(order)
+    while pending:
+        ready = (n for n, key in enumerate(pending)
+                 if all(s in placed or s == key for s in sources.get(key, [])))  # fmt: skip
+        key = pending.pop(next(ready, 0))
+        placed.add(key)
+        ordered.append(key)
+    return ordered
 
 
 def descriptions(own: Any, chains: Chains) -> dict[str, dict[str, Any]]:
@@ -175,6 +198,11 @@ def lineage_rows(
         (*key, *params),
     )
     for seq, line in rows:
+        if type(seq) is not int or not isinstance(line, str):  # SQLite keeps what it is given
+            raise InvalidInput(_(
+                "A kept log of case {id} has a line out of place in the case file (at {seq}); "
+                "the case file was changed outside the app."
+            ).format(id=key[0], seq=repr(seq)[:40]))  # fmt: skip
         entry = parse_line(line, seq + 1)
         if entry is not None:
             yield seq, entry, line

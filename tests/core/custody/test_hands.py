@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, received_case
+from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, olena_case, received_case
 from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.cli.main import main
@@ -24,7 +24,9 @@ from vault.errors import VaultError
 from vault.evidence.derive import derive_item
 from vault.evidence.items import list_items, read_original
 from vault.evidence.notes import add_note, describe_item, list_notes
+from vault.package.export import export
 from vault.package.model import kept_chains, kept_keys, lineage_entries
+from vault.package.receive import receive
 
 
 @pytest.fixture
@@ -220,3 +222,41 @@ def test_the_first_hands_come_from_the_signed_log_not_its_index_columns(
 def kept_key(case: Case) -> tuple[str, str]:
     (key,) = kept_keys(case.conn)
     return key
+
+
+def test_the_first_hands_come_first_when_they_also_sent_the_last_case_directly(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """Olena sends her photos to Petrenko, who describes one and sends them on to the court;
+    Olena also sends the court some directly, and that package arrives first. Olena is
+    still the first hands, Petrenko the second, and his later description is the one
+    shown."""
+    with olena_case(tmp_path, corpus) as olena:
+        ids = [item.id for item in list_items(olena.conn)]
+        export(olena, tmp_path / "to-petrenko", recipient_label="Petrenko")
+        export(olena, tmp_path / "to-court", item_ids=ids[1:], recipient_label="Court")
+    with Case.create(tmp_path / "p.evault", PASSPHRASE, title="Petrenko") as petrenko:
+        receive(petrenko, tmp_path / "to-petrenko")
+        describe_item(petrenko, ids[0], {"title": "Petrenko says"})
+        export(petrenko, tmp_path / "on-to-court", recipient_label="Court")
+    with Case.create(tmp_path / "c.evault", PASSPHRASE, title="Court") as court:
+        receive(court, tmp_path / "to-court")
+        receive(court, tmp_path / "on-to-court")
+        hands = Hands(court.conn, court.id)
+        assert [chain.title for chain in hands.chains] == ["Балаклія", "Petrenko", "Court"]
+        assert hands.description(ids[0])[0] == {"title": "Petrenko says"}
+        assert [chain.title for chain in Hands(court.conn, court.id, per_item=True).chains] == [
+            "Балаклія", "Petrenko", "Court"
+        ]  # fmt: skip
+        assert verify_case(court).ok
+
+
+def test_a_kept_row_out_of_place_is_a_plain_refusal_not_a_crash(
+    received: tuple[Case, list[str]],
+) -> None:
+    lawyer, _ids = received
+    tamper(lawyer, "UPDATE lineage SET seq = 2.5 WHERE seq = 2", passphrase=PASSPHRASE)
+    with pytest.raises(VaultError, match="has a line out of place in the case file"):
+        Hands(lawyer.conn, lawyer.id)
+    with pytest.raises(VaultError, match="has a line out of place in the case file"):
+        verify_case(lawyer)
