@@ -39,9 +39,21 @@ class CheckedLog:
         """Each row of `rows` (the chain's first reading, in order) as its place and entry,
         noted as it goes by."""
         for place, entry, text in rows:
-            self._seqs.append(place)  # ascending: the rows' primary key, in its order
-            self._digests += _digest(text)
+            self.note(place, text)
             yield place, entry
+
+    def note(self, place: int, text: str | bytes) -> None:
+        """Note the next entry of the chain's first reading: its place and stored text."""
+        self._seqs.append(place)  # ascending: the rows' primary key, in its order
+        self._digests += _digest(text)
+
+    def noted(self, place: int) -> bool:
+        """Whether an entry at `place` is noted."""
+        return self._at(place) is not None
+
+    def place(self, n: int) -> int:
+        """The place of the `n`th entry noted."""
+        return self._seqs[n]
 
     def cut(self, length: int) -> None:
         """Forget every entry after the first `length` noted (those nothing vouches for)."""

@@ -25,6 +25,7 @@ from vault.case.identity import Identity
 from vault.case.people import introduced
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import Entry, read_entries, read_entry_texts
+from vault.custody.logchain import LoggedChain, notable
 
 if TYPE_CHECKING:
     from vault.package.model import ChainKey, Lineage
@@ -117,7 +118,34 @@ _FIRST_ACTIONS = ("case.create", "identity.add", "package.import")
 _FIRST_READ = f"WHERE action IN {_FIRST_ACTIONS}"
 
 _At = tuple[int, int]  # an entry of chain number n (its index in `chains`) at its place
-_OWN = -1  # the own chain's number: the last of `chains`
+
+
+@dataclass
+class _Index:
+    """Where one chain speaks of each item and note: the places of its entries."""
+
+    items: dict[str, list[int]] = field(default_factory=dict)  # ascending places
+    notes: dict[str, int] = field(default_factory=dict)
+    shared: dict[int, Entry] = field(default_factory=dict)  # entries about many items, held
+
+    def add(self, place: int, entry: Entry) -> None:
+        concerned = concerned_items(entry)  # one place, however many items
+        if len(concerned) > 1:
+            self.shared[place] = entry
+        for item_id in concerned:
+            self.items.setdefault(item_id, []).append(place)
+        if entry.action in _NOTE_ACTIONS and entry.subject is not None:
+            self.notes.setdefault(entry.subject, place)
+
+    def within(self, log: CheckedLog) -> _Index:
+        """This index of only the entries `log` still notes (after its `cut`)."""
+        found = _Index()
+        for item_id, places in self.items.items():
+            if kept := [place for place in places if log.noted(place)]:
+                found.items[item_id] = kept
+        found.notes = {note: place for note, place in self.notes.items() if log.noted(place)}
+        found.shared = {place: e for place, e in self.shared.items() if log.noted(place)}
+        return found
 
 
 class Hands:
@@ -126,7 +154,9 @@ class Hands:
 
     An entry about one item is held as its place only, and read again (checked to be the
     same text) when that item is asked about: a report of a 20,000-item case held every
-    entry of every chain. An entry about many (a package's) is held parsed, once.
+    entry of every chain. An entry about many (a package's) is held parsed, once. A kept
+    chain is indexed as its rows stream past: only the entries that link chains and
+    introduce people stay parsed while the chains are put in order.
 
     With `per_item`, the case's own log is not read whole: its entries about an item are
     looked up by index when asked (`item_events`), so a 100,000-entry case answers its
@@ -140,50 +170,20 @@ class Hands:
 
         self._conn = conn if per_item else None
         self.chains: list[Chain] = []
-        self._items: dict[str, list[_At]] = {}  # kept chains' entries, first hands first
-        self._notes: dict[str, _At] = {}
-        self._own_items: dict[str, list[_At]] = {}  # the own log's, unless per item
-        self._own_notes: dict[str, _At] = {}
-        self._shared: dict[_At, Entry] = {}  # entries about many items, held once
+        self._indexes: list[_Index] = []  # each chain's, in the order of `chains`
         own_log = CheckedLog(partial(_own_rows, conn))
-        first = self._read_own(conn, own_log, per_item)
-        logs = {key: CheckedLog(partial(_kept_rows, conn, key)) for key in kept_keys(conn)}
-        kept = {key: list(log.noting(_kept_rows(conn, key, "", ()))) for key, log in logs.items()}
-        lineage = Lineage({**{k: [e for _p, e in v] for k, v in kept.items()}, case_id: first})
+        own_index, first = _read_own(conn, own_log, per_item)
+        kept = {key: _read_kept(conn, key) for key in kept_keys(conn)}
+        lineage = Lineage({**{key: chain for key, (_l, chain, _i) in kept.items()}, case_id: first})
         order = chain_order(case_id, lineage)
         reach = _reach(order, lineage, case_id)
-        del lineage  # each kept chain is let go once indexed
         for n, key in enumerate(order[:-1]):  # the own chain comes last
-            rows = kept.pop(key)[: reach[key]]
-            logs[key].cut(reach[key])
-            self.chains.append(_chain(key, n + 1, False, [e for _p, e in rows], logs[key]))
-            for place, entry in rows:
-                self._index(n, place, entry, self._items, self._notes)
+            log, chain, index = kept.pop(key)
+            log.cut(reach[key])
+            self.chains.append(_chain(key, n + 1, False, list(chain.notable(reach[key])), log))
+            self._indexes.append(index.within(log) if reach[key] < len(chain) else index)
         self.chains.append(_chain(case_id, len(order), True, first, own_log))
-
-    def _read_own(self, conn: sqlcipher.Connection, log: CheckedLog, per_item: bool) -> list[Entry]:
-        """Index the own log (unless per item) and return the entries that introduce its
-        actors and link its receipts to kept chains, by their signed actions (per item:
-        looked up by the log's index columns, which verify checks)."""
-        if per_item:
-            return list(read_entries(conn, _FIRST_READ))
-        first = []
-        for place, entry in log.noting(_own_rows(conn, "", ())):
-            self._index(_OWN, place, entry, self._own_items, self._own_notes)
-            if entry.action in _FIRST_ACTIONS:
-                first.append(entry)
-        return first
-
-    def _index(
-        self, n: int, place: int, entry: Entry, items: dict[str, list[_At]], notes: dict[str, _At]
-    ) -> None:
-        concerned, at = concerned_items(entry), (n, place)  # one place, however many items
-        if len(concerned) > 1:
-            self._shared[at] = entry
-        for item_id in concerned:
-            items.setdefault(item_id, []).append(at)
-        if entry.action in _NOTE_ACTIONS and entry.subject is not None:
-            notes.setdefault(entry.subject, at)
+        self._indexes.append(own_index)
 
     def _read(self, places: Iterable[_At]) -> dict[_At, Entry]:
         """The entries at `places`: held ones as they are, the others read again, a query
@@ -191,7 +191,7 @@ class Hands:
         found: dict[_At, Entry] = {}
         wanted: dict[int, list[int]] = {}
         for n, place in places:
-            held = self._shared.get((n, place))
+            held = self._indexes[n].shared.get(place)
             if held is not None:
                 found[(n, place)] = held
             else:
@@ -203,7 +203,7 @@ class Hands:
     def own_entry(self, seq: int) -> Entry | None:
         """Entry `seq` of the case's own log: held if it is about many items (a receipt
         that every received exhibit names as its entering entry), else read again."""
-        held = self._shared.get((_OWN, seq))
+        held = self._indexes[-1].shared.get(seq)
         return held if held is not None else self.own.log.entry(seq)
 
     @property
@@ -220,7 +220,11 @@ class Hands:
 
     def histories(self, item_ids: Iterable[str]) -> dict[str, list[Event]]:
         """`item` of each of the items, their entries read together."""
-        places = {i: self._items.get(i, []) + self._own_items.get(i, []) for i in item_ids}
+        places = {
+            item_id: [(n, p) for n, index in enumerate(self._indexes)
+                      for p in index.items.get(item_id, ())]
+            for item_id in item_ids
+        }  # fmt: skip
         entries = self._read(itertools.chain.from_iterable(places.values()))
         return {
             item_id: [Event(self.chains[n], entries[(n, p)]) for n, p in at]
@@ -257,9 +261,9 @@ class Hands:
     def note(self, note_id: str) -> Event | None:
         """The entry that wrote a note (`note.add` / `note.amend`), in whichever chain: a
         received note keeps its author and time."""
-        place = self._notes.get(note_id) or self._own_notes.get(note_id)
-        if place is not None:
-            return Event(self.chains[place[0]], self._read([place])[place])
+        for n, index in enumerate(self._indexes):  # the first hands' first
+            if (at := index.notes.get(note_id)) is not None:
+                return Event(self.chains[n], self._read([(n, at)])[(n, at)])
         if self._conn is None:
             return None
         entries = read_entries(
@@ -296,6 +300,35 @@ def _own_rows(
     return ((entry.seq, entry, text) for entry, text in rows)  # seq: the rows' column
 
 
+def _read_own(
+    conn: sqlcipher.Connection, log: CheckedLog, per_item: bool
+) -> tuple[_Index, list[Entry]]:
+    """The own log's index (empty per item) and the entries that introduce its actors and
+    link its receipts to kept chains, by their signed actions (per item: looked up by the
+    log's index columns, which verify checks)."""
+    index = _Index()
+    if per_item:
+        return index, list(read_entries(conn, _FIRST_READ))
+    first = []
+    for place, entry in log.noting(_own_rows(conn, "", ())):
+        index.add(place, entry)
+        if entry.action in _FIRST_ACTIONS:
+            first.append(entry)
+    return index, first
+
+
+def _read_kept(conn: sqlcipher.Connection, key: ChainKey) -> tuple[CheckedLog, LoggedChain, _Index]:
+    """A kept chain read once, as its rows stream: noted, indexed, and held only as what
+    orders and links chains (`LoggedChain`)."""
+    from vault.package.model import kept_log
+
+    log, index = CheckedLog(partial(_kept_rows, conn, key)), _Index()
+    chain = kept_log(conn, key, noted=log.note)
+    for n, entry in enumerate(chain.reading()):
+        index.add(log.place(n), entry)
+    return log, chain, index
+
+
 def _kept_rows(
     conn: sqlcipher.Connection, key: ChainKey, where: str, params: tuple[object, ...]
 ) -> Iterator[tuple[int, Entry, str]]:
@@ -308,7 +341,7 @@ def _reach(order: list[Any], lineage: Lineage, case_id: str) -> dict[Any, int]:
     """How many entries of each chain are vouched for: up to the furthest linked head."""
     reach: dict[Any, int] = {case_id: len(lineage.chains.get(case_id, []))}
     for key in order:
-        for entry in lineage.chains.get(key, []):
+        for entry in notable(lineage.chains.get(key, [])):
             linked = lineage.link(entry)
             if linked is not None:
                 target, head = linked
@@ -321,7 +354,8 @@ def _chain(
 ) -> Chain:
     case_id = key if isinstance(key, str) else key[0]
     people = {fp: intro.identity for fp, intro in introduced(entries).items()}
-    created = entries[0].details if entries and entries[0].action == "case.create" else {}
+    first = entries[0] if entries else None
+    created = first.details if first and first.seq == 0 and first.action == "case.create" else {}
     return Chain(
         case_id,
         _text(created.get("title")),

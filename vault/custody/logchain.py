@@ -1,4 +1,5 @@
-"""A custody chain held as its log's bytes and compact indexes (issue 17): a package's.
+"""A custody chain held as its log's bytes and compact indexes (issue 17): a package's,
+or a case's kept sender chain as its rows stream from the case file.
 
 A big package's log is mostly `item.import` entries: 20,000 of them parsed cost about
 3 KB each, held through every check. Here each disclosed `item.import` is parsed once, as
@@ -46,6 +47,7 @@ class LoggedChain(Sequence[Entry]):
         self._hashes = bytearray()  # each entry's entry_hash, 32 bytes apiece
         self._kept: dict[int, Entry] = {}  # index -> every entry but a disclosed item.import
         self._entered: dict[str, int] = {}  # item id -> index of the first entry bringing it
+        self._imported = bytearray()  # each entry's: the digest a bulk import records, or 0s
         self.imported_names: set[tuple[str, str]] = set()  # (item id, name) of bulk imports
         self.regular = True  # every entry's seq is its index: entry `seq` is self[seq]
         self.tail: tuple[bool, str, bytes] = (False, "", b"")  # see reading()
@@ -92,6 +94,9 @@ class LoggedChain(Sequence[Entry]):
         self._hashes += entry.entry_hash
         for item_id in entered_digests(entry):
             self._entered.setdefault(item_id, at)
+        recorded = entered_digests(entry).get(entry.subject or "") if _bulk(entry) else None
+        known = isinstance(recorded, str) and _HEX32.fullmatch(recorded)
+        self._imported += bytes.fromhex(recorded) if known else bytes(32)  # type: ignore[arg-type]
         if not _bulk(entry):
             self._kept[at] = entry
         elif isinstance(entry.subject, str) and isinstance(
@@ -145,14 +150,23 @@ class LoggedChain(Sequence[Entry]):
     def __iter__(self) -> Iterator[Entry]:
         return (self[n] for n in range(len(self)))
 
-    def notable(self) -> Iterator[Entry]:
+    def notable(self, end: int | None = None) -> Iterator[Entry]:
         """Every entry but the disclosed item.imports, in order: what a check that looks
-        for any other action needs to read."""
-        return iter(self._kept.values())
+        for any other action needs to read; with `end`, those before index `end`."""
+        return (entry for n, entry in self._kept.items() if end is None or n < end)
 
     def entered_at(self) -> dict[str, int]:
         """item id -> index of the first entry that brought it in (see entered_digests)."""
         return self._entered
+
+    def imported(self, index: int, item_id: str) -> str | None:
+        """The SHA-256 (hex) that the disclosed item.import at `index`, the first entry to
+        bring `item_id` in, records: read from the index, so tracing thousands of items
+        parses none of them again. None when that entry is not one (read the entry)."""
+        if self._entered.get(item_id) != index:
+            return None
+        digest = bytes(self._imported[32 * index : 32 * index + 32])
+        return digest.hex() if any(digest) else None
 
     def hashes(self) -> Iterator[bytes]:
         """Every entry's entry_hash, in order."""

@@ -11,13 +11,14 @@ the seq of the entry the row disagrees with.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.handle import Case
-from vault.custody.entry import Finding
+from vault.custody.entry import Entry, Finding
+from vault.custody.logchain import notable
 from vault.errors import Cancelled
 from vault.evidence.items import differs, digest_name, iter_signed_records
 from vault.evidence.likeness import same_picture
@@ -27,7 +28,6 @@ from vault.evidence.probe import MetadataProbe, extract_stored
 from vault.evidence.record import DIGEST_COLUMNS, DIGEST_KEYS, SHOWN_KEYS, sha256_hex
 from vault.evidence.rows import STORED_AT, WITH_THUMBNAIL
 from vault.i18n import _
-from vault.package.model import kept_chains
 from vault.progress import Cancel
 
 
@@ -165,9 +165,10 @@ def _loads(text: Any) -> Any:
         return None
 
 
-def check_notes(conn: sqlcipher.Connection) -> Iterator[Finding]:
+def check_notes(conn: sqlcipher.Connection, kept: Iterable[Iterable[Entry]]) -> Iterator[Finding]:
     """Each note's item and amended note against its signed record (and, for notes received
-    before package.import signed them, against the sender's signed note entry)."""
+    before package.import signed them, against the sender's signed note entry, in the
+    `kept` sender chains)."""
     rows = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, about, supersedes FROM notes")}
     sent: dict[str, tuple[Any, Any]] | None = None
     for note in list_notes(conn):
@@ -177,7 +178,7 @@ def check_notes(conn: sqlcipher.Connection) -> Iterator[Finding]:
                 "a note's item, or the note it amends, differs from its signed record"
             ))  # fmt: skip
             continue
-        sent = _lineage_notes(conn) if sent is None else sent
+        sent = _lineage_notes(kept) if sent is None else sent
         if note.id in sent and sent[note.id] != signed:
             yield Finding(note.seq, _(
                 "a received note is about another item, or amends another note, than its "
@@ -185,11 +186,11 @@ def check_notes(conn: sqlcipher.Connection) -> Iterator[Finding]:
             ))  # fmt: skip
 
 
-def _lineage_notes(conn: sqlcipher.Connection) -> dict[str, tuple[Any, Any]]:
+def _lineage_notes(kept: Iterable[Iterable[Entry]]) -> dict[str, tuple[Any, Any]]:
     """note id -> (about, supersedes) as the sender's `note.add` / `note.amend` signed it."""
     notes = {}
-    for entries in kept_chains(conn).values():
-        for entry in entries:
+    for chain in kept:
+        for entry in notable(chain):
             subject = (entry.content or {}).get("subject")
             if entry.action in ("note.add", "note.amend") and isinstance(subject, str):
                 notes[subject] = (entry.details.get("about"), entry.details.get("supersedes"))

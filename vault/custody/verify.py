@@ -101,8 +101,9 @@ def _verify_rows(
     report.findings += check_derivations(entries)
     report.findings += check_people(case)
     report.findings += check_items(conn, cancelled)
-    report.findings += check_notes(conn)
-    report.findings += verify_lineage(conn, case.id)
+    lineage, kept = verify_lineage(conn, case.id)
+    report.findings += check_notes(conn, kept.values())
+    report.findings += lineage
     report.findings += check_certificates(conn, entries)
     return report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -12,6 +12,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.custody.chain import verify_chain
 from vault.custody.entry import (
     ITEM_ENTERING,
+    ChainResult,
     Entry,
     Finding,
     entered_digests,
@@ -20,7 +21,7 @@ from vault.custody.entry import (
 )
 from vault.custody.logchain import LoggedChain, notable
 from vault.errors import InvalidInput
-from vault.evidence.derive import check_derivations
+from vault.evidence.derive import check_derivations, derivation
 from vault.i18n import _
 
 FORMAT = "evidence-vault-package/1"
@@ -174,10 +175,7 @@ def descriptions(own: Any, chains: Chains) -> dict[str, dict[str, Any]]:
 
 def lineage_lines(conn: sqlcipher.Connection, key: ChainKey) -> list[str]:
     """A kept sender chain's custody.jsonl lines, verbatim as received."""
-    rows = conn.execute(
-        "SELECT line FROM lineage WHERE source_case = ? AND creator = ? ORDER BY seq", key
-    )
-    return [row[0] for row in rows]
+    return [line for _seq, line in kept_lines(conn, key)]
 
 
 def lineage_entries(conn: sqlcipher.Connection, key: ChainKey) -> list[Entry]:
@@ -186,26 +184,68 @@ def lineage_entries(conn: sqlcipher.Connection, key: ChainKey) -> list[Entry]:
     return [entry for _seq, entry, _line in lineage_rows(conn, key)]
 
 
-def lineage_rows(
+def kept_lines(
     conn: sqlcipher.Connection, key: ChainKey, where: str = "", params: tuple[object, ...] = ()
-) -> Iterator[tuple[int, Entry, str]]:
-    """A kept sender chain's rows in seq order, each as its `seq` column, the entry its
-    line holds (parsed as `parse_jsonl` parses it) and the line; `where`: a further
-    condition on that column (vault/custody/checked.py)."""
+) -> Iterator[tuple[int, str]]:
+    """A kept sender chain's rows in seq order, each as its `seq` column and its line;
+    `where`: a further condition on that column (vault/custody/checked.py)."""
     rows = conn.execute(
         "SELECT seq, line FROM lineage WHERE source_case = ? AND creator = ?"
         f"{' AND ' + where if where else ''} ORDER BY seq",
         (*key, *params),
     )
     for seq, line in rows:
-        if type(seq) is not int or not isinstance(line, str):  # SQLite keeps what it is given
+        # SQLite keeps what it is given; receive keeps one line a row, never a line break
+        if type(seq) is not int or not isinstance(line, str) or "\n" in line:
             raise InvalidInput(_(
                 "A kept log of case {id} has a line out of place in the case file (at {seq}); "
                 "the case file was changed outside the app."
             ).format(id=key[0], seq=repr(seq)[:40]))  # fmt: skip
+        yield seq, line
+
+
+def lineage_rows(
+    conn: sqlcipher.Connection, key: ChainKey, where: str = "", params: tuple[object, ...] = ()
+) -> Iterator[tuple[int, Entry, str]]:
+    """`kept_lines`, each with the entry its line holds (parsed as `parse_jsonl` parses it)."""
+    for seq, line in kept_lines(conn, key, where, params):
         entry = parse_line(line, seq + 1)
         if entry is not None:
             yield seq, entry, line
+
+
+def kept_log(
+    conn: sqlcipher.Connection, key: ChainKey, noted: Callable[[int, str], object] | None = None
+) -> LoggedChain:
+    """A kept sender chain to be read once, with `reading()`, as its rows stream from the
+    case file: then only its index and compressed lines are held (vault.custody.logchain),
+    never its thousands of parsed entries. `noted`: told each row's seq and line as it is
+    read (blank ones, which hold no entry, are skipped, as the chain skips them)."""
+
+    def pieces() -> Iterator[bytes]:
+        for seq, line in kept_lines(conn, key):
+            if line.strip():
+                if noted is not None:
+                    noted(seq, line)
+                yield line.encode() + b"\n"
+
+    return LoggedChain(pieces())
+
+
+def verified_chain(
+    entries: LoggedChain, case_id: str | None, label: str
+) -> tuple[LoggedChain, ChainResult]:
+    """The chain verified as it is read line by line (its thousands of item.imports are
+    checked and let go of, only indexed), its derived items checked; each finding begins
+    with `label`. A line that cannot be read leaves an empty chain and says why."""
+    try:
+        result = verify_chain(entries.reading(), case_id)
+    except InvalidInput as err:
+        return LoggedChain(), ChainResult(findings=[Finding(None, f"{label}{err}")])
+    derived = any(derivation(e) is not None for e in entries.notable())
+    found = [*result.findings, *(check_derivations(entries) if derived else [])]
+    result.findings = [Finding(f.seq, label + f.reason, f.level) for f in found]
+    return entries, result
 
 
 def kept_chains(conn: sqlcipher.Connection) -> dict[ChainKey, list[Entry]]:
@@ -241,7 +281,10 @@ def _trace_in(
     at = lineage.entered_at(key).get(item_id)
     if at is None or (head is not None and at > head):
         return f"no entry of case {case_of(key)} brought it in"
-    return _trace(item_id, digest, case_of(key), lineage.chains[key][at], lineage, depth)
+    chain = lineage.chains[key]
+    if isinstance(chain, LoggedChain) and chain.imported(at, item_id) == digest:
+        return None  # its own item.import holds the digest (as indexed when read)
+    return _trace(item_id, digest, case_of(key), chain[at], lineage, depth)
 
 
 def _trace(
@@ -268,14 +311,17 @@ def _trace(
     return _trace_in(item_id, digest, key, head, lineage, depth + 1)
 
 
-def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
-    """Re-verify every kept sender chain, and trace each received item back to its import."""
-    chains = kept_chains(conn)
+def verify_lineage(
+    conn: sqlcipher.Connection, case_id: str
+) -> tuple[list[Finding], dict[ChainKey, LoggedChain]]:
+    """Re-verify every kept sender chain, and trace each received item back to its import;
+    the findings, and the chains as read (for the checks that look up a sender's entries)."""
+    chains: dict[ChainKey, LoggedChain] = {}
     findings = []
-    for (source, _creator), entries in chains.items():
-        label = _("lineage of case {id}: ").format(id=source)
-        found = [*verify_chain(entries, source).findings, *check_derivations(entries)]
-        findings += [Finding(f.seq, label + f.reason, f.level) for f in found]
+    for key in kept_keys(conn):
+        label = _("lineage of case {id}: ").format(id=key[0])
+        chains[key], verified = verified_chain(kept_log(conn, key), key[0], label)
+        findings += verified.findings
     imports = {e.seq: e for e in read_entries(conn, "WHERE action = 'package.import'")}
     lineage = Lineage({**chains, case_id: list(imports.values())})
     findings += _unlinked(chain_order(case_id, lineage), chains)
@@ -287,10 +333,10 @@ def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> list[Finding]:
         if why:
             reason = _("received item {id} cannot be traced to its first import ({why})")
             findings.append(Finding(seq, reason.format(id=item_id, why=why)))
-    return findings
+    return findings, chains
 
 
-def _unlinked(reached: list[Any], chains: Mapping[ChainKey, list[Entry]]) -> list[Finding]:
+def _unlinked(reached: list[Any], chains: Mapping[ChainKey, object]) -> list[Finding]:
     """Kept logs that no package.import of this case links to (a case that kept a stranger's
     log before lineage files had to be linked): they vouch for nothing, and say so."""
     return [

@@ -18,13 +18,11 @@ from typing import Any
 from vault.case.identity import fingerprint as key_fingerprint
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import AnchorSummary
-from vault.custody.chain import verify_chain
 from vault.custody.entry import ITEM_ENTERING, ChainResult, Entry, Finding
 from vault.custody.logchain import LoggedChain, notable
 from vault.custody.tsa import trusted_roots
 from vault.custody.witness import rewritten_chain
-from vault.errors import InvalidInput
-from vault.evidence.derive import check_derivations, derivation, derivations
+from vault.evidence.derive import derivations
 from vault.i18n import _
 from vault.package import read
 from vault.package.anchors import ANCHORS, package_anchors
@@ -37,6 +35,7 @@ from vault.package.model import (
     chain_order,
     descriptions,
     trace_entry,
+    verified_chain,
 )
 from vault.package.read import ORIGINALS, PackageSource, ScannedBag, read_package
 from vault.package.signed import CASE_JSON, CUSTODY, MANIFEST, LogTail, check_signed_files
@@ -295,24 +294,9 @@ def _logged(
     them: they are kept compressed before its signatures are checked."""
     kept = scanned.files.get(name)
     entries = LoggedChain(kept.pieces() if kept is not None else b"")
-    verified = _chain(entries, case_id, label)  # inflated as it is read: never held whole
+    verified = verified_chain(entries, case_id, label)  # inflated as it is read: never held whole
     _let_go(scanned, [name])
     return (*verified, LogTail(*entries.tail))
-
-
-def _chain(
-    entries: LoggedChain, case_id: str | None, label: str
-) -> tuple[LoggedChain, ChainResult]:
-    """The chain verified as it is read line by line: its thousands of item.imports are
-    checked and let go of, only indexed (vault.custody.logchain)."""
-    try:
-        result = verify_chain(entries.reading(), case_id)
-    except InvalidInput as err:
-        return LoggedChain(), ChainResult(findings=[Finding(None, f"{label}{err}")])
-    derived = any(derivation(e) is not None for e in entries.notable())
-    found = [*result.findings, *(check_derivations(entries) if derived else [])]
-    result.findings = [Finding(f.seq, label + f.reason, f.level) for f in found]
-    return entries, result
 
 
 def _verify_contents(

@@ -19,13 +19,21 @@ from vault.case.handle import Case
 from vault.cli.main import main
 from vault.custody.entry import Entry, read_entries
 from vault.custody.hands import Hands, concerned_items
+from vault.custody.logchain import LoggedChain
 from vault.custody.verify import verify_case
 from vault.errors import VaultError
 from vault.evidence.derive import derive_item
 from vault.evidence.items import list_items, read_original
 from vault.evidence.notes import add_note, describe_item, list_notes
 from vault.package.export import export
-from vault.package.model import kept_chains, kept_keys, lineage_entries
+from vault.package.model import (
+    kept_chains,
+    kept_keys,
+    kept_lines,
+    kept_log,
+    lineage_entries,
+    verify_lineage,
+)
 from vault.package.receive import receive
 
 
@@ -251,12 +259,46 @@ def test_the_first_hands_come_first_when_they_also_sent_the_last_case_directly(
         assert verify_case(court).ok
 
 
-def test_a_kept_row_out_of_place_is_a_plain_refusal_not_a_crash(
+def test_a_kept_row_out_of_place_is_a_plain_refusal_or_finding_not_a_crash(
     received: tuple[Case, list[str]],
 ) -> None:
     lawyer, _ids = received
     tamper(lawyer, "UPDATE lineage SET seq = 2.5 WHERE seq = 2", passphrase=PASSPHRASE)
     with pytest.raises(VaultError, match="has a line out of place in the case file"):
         Hands(lawyer.conn, lawyer.id)
+    findings = [finding.reason for finding in verify_case(lawyer).findings]
+    assert any("has a line out of place in the case file" in f for f in findings)
+
+
+def test_a_kept_chain_streams_holding_parsed_only_the_entries_that_link_chains(
+    received: tuple[Case, list[str]],
+) -> None:
+    """Verify and the custody index read a kept chain as its rows stream (issue 17: each
+    held a received 20,000-item chain parsed whole): its item imports are only indexed,
+    and it still reads as the very entries of the case file, each row told once."""
+    lawyer, _ids = received
+    key = kept_key(lawyer)
+    rows: list[tuple[int, str]] = []
+    chain = kept_log(lawyer.conn, key, noted=lambda seq, line: rows.append((seq, line)))
+    entries = lineage_entries(lawyer.conn, key)
+    assert list(chain.reading()) == entries == list(chain)
+    assert rows == list(kept_lines(lawyer.conn, key))
+    held = list(chain.notable())
+    assert "item.import" not in {e.action for e in held} and len(held) < len(entries)
+    _findings, verified = verify_lineage(lawyer.conn, lawyer.id)
+    assert isinstance(verified[key], LoggedChain) and list(verified[key]) == entries
+
+
+def test_a_kept_row_holding_two_lines_is_a_plain_refusal_or_finding(
+    received: tuple[Case, list[str]],
+) -> None:
+    """Receive keeps one line a row: a row changed to hold a line break (two entries in
+    one) would put every later entry out of its place."""
+    lawyer, _ids = received
+    (line,) = lawyer.conn.execute("SELECT line FROM lineage WHERE seq = 2").fetchone()
+    tamper(lawyer, "UPDATE lineage SET line = ? WHERE seq = 2", (f"{line}\n{line}",),
+           passphrase=PASSPHRASE)  # fmt: skip
     with pytest.raises(VaultError, match="has a line out of place in the case file"):
-        verify_case(lawyer)
+        Hands(lawyer.conn, lawyer.id)
+    findings = [finding.reason for finding in verify_case(lawyer).findings]
+    assert any("has a line out of place in the case file" in f for f in findings)
