@@ -14,7 +14,7 @@ CA files share `data/anchors/tsa/`. verify-package reports them chain by chain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from cryptography import x509
 
@@ -32,10 +32,10 @@ def token_folder(case_id: str | None = None) -> str:
     return ANCHORS if case_id is None else f"{ANCHORS}{case_id}/"
 
 
-def anchor_files(entries: list[Entry], load: Load, folder: str = ANCHORS) -> dict[str, bytes]:
+def anchor_files(entries: Sequence[Entry], load: Load, folder: str = ANCHORS) -> dict[str, bytes]:
     """package path -> bytes: each anchor's stored response and the CA kept with it."""
     files: dict[str, bytes] = {}
-    for entry in entries:
+    for entry in notable(entries):
         if entry.action != ACTION:
             continue
         digest = (entry.content or {}).get("digest")
@@ -90,7 +90,7 @@ def package_anchors(
 
 def verify_md_section(
     entries: list[Entry],
-    earlier: dict[str, list[Entry]] | None = None,
+    earlier: Mapping[str, Sequence[Entry]] | None = None,
     shipped: set[str] | None = None,
 ) -> str:
     """The VERIFY.md section: one `openssl ts -verify` per anchor, in English and Ukrainian:
@@ -99,7 +99,7 @@ def verify_md_section(
     anchors: list[tuple[str | None, Entry]] = [(None, e) for e in entries if e.action == ACTION]
     for case_id, chain in (earlier or {}).items():
         anchors += [
-            (case_id, e) for e in chain
+            (case_id, e) for e in notable(chain)
             if e.action == ACTION and f"{token_folder(case_id)}{e.seq}.tsr" in (shipped or ())
         ]  # fmt: skip
     if not anchors:

@@ -19,11 +19,12 @@ files quote (imports, descriptions, anchors, provenance) are kept.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 import re
 import uuid
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ from vault.case.handle import Case
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import read_blob
 from vault.custody.entry import Entry, read_entry_texts, stored_jsonl, to_jsonl
+from vault.custody.logchain import LoggedChain
 from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.evidence.blobstore import blob_chunks, small_blobs
 from vault.evidence.items import Item, iter_items
@@ -50,8 +52,8 @@ from vault.package.model import (
     case_of,
     chain_order,
     descriptions,
-    kept_chains,
-    lineage_lines,
+    kept_keys,
+    lineage_rows,
     original_folder,
     original_path,
 )
@@ -98,7 +100,7 @@ class _Plan:
     custody: Spool  # the custody.jsonl lines of the entries before the export entry
     case_json: Spool  # made as the originals are written
     withheld: set[int] = field(default_factory=set)
-    lineage: dict[ChainKey, list[Entry]] = field(default_factory=dict)
+    lineage: dict[ChainKey, LoggedChain] = field(default_factory=dict)  # as shipped
     quoted: list[Entry] = field(default_factory=list)  # as the case holds them (_QUOTED)
     actors: set[str] = field(default_factory=set)
     length: int = 0  # entries of the own chain before the export entry
@@ -190,16 +192,32 @@ def _plan(case: Case, chosen: set[str], everything: set[str], writer: BagWriter)
     _read_own_chain(case, plan, hidden)
     # Kept sender chains follow the same rule: entries about items or notes left out are
     # shipped as hashes only, and only the chains the package's items came through go.
-    chains: dict[Any, list[Entry]] = {
-        key: [_hashes_only(e) if _withheld(e, hidden, plan.chosen) else e for e in kept]
-        for key, kept in kept_chains(case.conn).items()
-    }
+    kept = {key: _kept_as_shipped(case, key, hidden, plan.chosen) for key in kept_keys(case.conn)}
+    chains: dict[Any, Sequence[Entry]] = {key: chain for key, (chain, _a) in kept.items()}
     # The own chain's key is the bare case id, so it never meets a kept (id, creator) key.
     # Only its package.import entries link to other chains (model.Lineage).
     chains[case.id] = [_hashes_only(e) if e.seq in plan.withheld else e for e in plan.quoted]
-    plan.lineage = {k: chains[k] for k in chain_order(case.id, chains) if k != case.id}
+    for key in chain_order(case.id, chains):
+        if key != case.id:
+            plan.lineage[key], actors = kept[key]
+            plan.actors |= actors
     _one_chain_per_case(plan.lineage)
     return plan
+
+
+def _kept_as_shipped(
+    case: Case, key: ChainKey, hidden: set[str], chosen: set[str]
+) -> tuple[LoggedChain, set[str]]:
+    """A kept chain read once as the package would ship it, its rows streamed (issue 17:
+    a received 20,000-item chain was held parsed, and its text beside it), and its actors."""
+
+    def shipped() -> Iterator[bytes]:
+        for _seq, entry, line in lineage_rows(case.conn, key):  # verbatim unless withheld
+            kept = to_jsonl(_hashes_only(entry)) if _withheld(entry, hidden, chosen) else line
+            yield kept.encode() + b"\n"
+
+    chain = LoggedChain(shipped())
+    return chain, {entry.actor for entry in chain.reading()}
 
 
 def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
@@ -221,7 +239,7 @@ def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
     plan.custody_before = plan.custody.close()
 
 
-def _one_chain_per_case(lineage: dict[ChainKey, list[Entry]]) -> None:
+def _one_chain_per_case(lineage: Mapping[ChainKey, object]) -> None:
     """A package holds one lineage file per case id: two kept chains that claim one case id
     (created under different keys) cannot travel together."""
     cases = [source for source, _creator in lineage]
@@ -342,19 +360,11 @@ def _provenance_items(entries: list[Entry]) -> set[str]:
 def _metadata_files(case: Case, plan: _Plan, package_id: str) -> dict[str, tuple[str, Chunks]]:
     """Every file of the package beside the originals, its own custody log and case.json
     (spooled): path -> (SHA-256, its bytes in pieces)."""
+    made = {f"data/lineage/{case_of(key)}.jsonl": _logged(chain)
+            for key, chain in plan.lineage.items()}  # fmt: skip
     files: dict[str, bytes] = {}
-    for chain, entries in plan.lineage.items():
-        kept = lineage_lines(case.conn, chain)  # verbatim, unless now withheld
-        lines = [
-            to_jsonl(e) if e.content is None and "content" in json.loads(line) else line
-            for line, e in zip(kept, entries, strict=True)
-        ]
-        text = "".join(line + "\n" for line in lines)
-        files[f"data/lineage/{case_of(chain)}.jsonl"] = text.encode()
     for fp, key in _actor_keys(case, plan).items():
         files[f"data/keys/{fp}.pem"] = public_key_pem(key)
-    made = {path: (sha256_hex(data), _whole(data)) for path, data in files.items()}
-    files = {}
     load = functools.partial(read_blob, case)
     files |= anchor_files(plan.quoted, load)
     earlier = {case_of(key): entries for key, entries in plan.lineage.items()}
@@ -374,6 +384,20 @@ def _whole(data: bytes) -> Chunks:
     return lambda: [data]
 
 
+def _logged(chain: LoggedChain) -> tuple[str, Chunks]:
+    """A log file's SHA-256 and its bytes in pieces, made again from the chain's lines."""
+
+    def chunks() -> Iterator[bytes]:
+        lines = chain.lines()
+        while batch := list(itertools.islice(lines, BATCH)):
+            yield "".join(line + "\n" for line in batch).encode()
+
+    digest = hashlib.sha256()
+    for chunk in chunks():
+        digest.update(chunk)
+    return digest.hexdigest(), chunks
+
+
 def _file_list(
     writer: BagWriter, files: dict[str, tuple[str, Chunks]], plan: _Plan
 ) -> dict[str, str]:
@@ -390,7 +414,7 @@ def _actor_keys(case: Case, plan: _Plan) -> dict[str, bytes]:
     not acted yet is still in case.json, and a verifier checks each introduced key's file)."""
     people = {i.fingerprint: i.public_key for i in case.identities()}
     known = people | {fp: bytes(k) for fp, k in case.conn.execute("SELECT * FROM lineage_keys")}
-    actors = plan.actors | {e.actor for chain in plan.lineage.values() for e in chain}
+    actors = set(plan.actors)  # the own chain's and the kept chains' that travel
     actors.add(case.signer.fingerprint)  # the export entry's actor, not logged yet
     return {fp: known[fp] for fp in sorted(actors | set(people)) if fp in known}
 

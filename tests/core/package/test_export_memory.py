@@ -21,6 +21,7 @@ from vault.evidence import items as items_module
 from vault.evidence.ingest import import_paths
 from vault.package import export as export_module
 from vault.package.export import export
+from vault.package.receive import receive
 
 SMALL, LARGE = 40, 160
 # What may still grow per item (about 2.3 KB measured): the package's manifests (a path
@@ -28,6 +29,10 @@ SMALL, LARGE = 40, 160
 # kept compressed until written. Holding the log, the item list and case.json whole, as
 # export did before issue 17, cost 6.5 KB per item here.
 PER_ITEM = 4000
+# Forwarding a received case adds the kept log's index and compressed lines and the
+# sender's package entry, which lists every item: about 4.9 KB an item in all here. With
+# the kept log held parsed, and its text beside it, 10.5 KB.
+FORWARDED_PER_ITEM = 7_500
 
 
 @pytest.fixture
@@ -64,3 +69,27 @@ def test_export_holds_no_more_for_four_times_the_items(tmp_path, small_batches):
         small.close()
         large.close()
     assert growth < PER_ITEM * (LARGE - SMALL), f"export held {growth} bytes more for 4x the items"
+
+
+def _received_case_of(folder: Path, count: int) -> Case:
+    sender = _case_of(folder, count)
+    export(sender, folder / "package")
+    sender.close()
+    case = new_case(folder, "receiver.evault", title="Prosecution")
+    receive(case, folder / "package")
+    return case
+
+
+@pytest.mark.slow
+def test_forwarding_a_received_case_holds_no_more_for_four_times_the_items(tmp_path, small_batches):
+    """A lawyer sends on what an investigator sent: the investigator's kept log travels
+    with it, read as its rows stream (it was held parsed, and its text beside it)."""
+    small = _received_case_of(tmp_path / "small", SMALL)
+    large = _received_case_of(tmp_path / "large", LARGE)
+    try:
+        growth = _export_peak(large, tmp_path / "l") - _export_peak(small, tmp_path / "s")
+    finally:
+        small.close()
+        large.close()
+    print(f"forwarding: {growth / (LARGE - SMALL):.0f} bytes per item")
+    assert growth < FORWARDED_PER_ITEM * (LARGE - SMALL), f"held {growth} bytes more"

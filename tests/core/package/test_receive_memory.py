@@ -62,7 +62,11 @@ def test_receiving_four_times_the_items_costs_little_memory_per_item(tmp_path: P
     small = _package(tmp_path / "small", SMALL)
     large = _package(tmp_path / "large", 4 * SMALL)
     _receive_peak(tmp_path / "warm-up", small)  # loads every module receive uses
-    grown = _receive_peak(tmp_path / "large", large) - _receive_peak(tmp_path / "small", small)
+    # The least of two: the first may grow a table the whole process shares (the one
+    # `sys.intern` keeps), once, whenever it fills; no cost of the items received.
+    peaks = {size: min(_receive_peak(tmp_path / f"{size}-{n}", package) for n in range(2))
+             for size, package in (("large", large), ("small", small))}  # fmt: skip
+    grown = peaks["large"] - peaks["small"]
     assert grown / (3 * SMALL) < PER_ITEM
 
 
