@@ -1,5 +1,6 @@
 """Costs that stay flat as a case grows (issue 17): per-item cost of import, items, verify,
-export, verify-package, receive, the verify of the case that received and its report, at
+export, verify-package, receive, the verify of the case that received, its export on to the
+next holder ("forward") and its report, at
 1,000, 5,000 and 20,000 items; each must stay within 1.3× of its per-item cost at the
 smallest size.
 
@@ -7,7 +8,7 @@ The evidence is generated per run in a scratch folder (bench/data.py): text note
 tenth file a phone photo with its own EXIF; every 20th item gets a note and a
 description ("annotate"). Each operation runs in a fresh interpreter (`op`), timing only
 the work, so its peak RSS is its own (target under 150 MB at 20,000 items for export,
-receive and verify, 500 MB for a 5,000-item report; a run at smaller sizes extrapolates
+receive, verify and forward, 500 MB for a 5,000-item report; a run at smaller sizes extrapolates
 the line through its two ends to those sizes).
 
 At the largest size the same run measures the baselines: `bagit.py --validate` plus the
@@ -42,12 +43,17 @@ OPS = (
     "verify-package",
     "receive",
     "verify received",
+    "forward",
     "report",
 )
 # Peak RSS targets, set at 20,000 items (5,000 for the report); a run at smaller sizes
 # checks the line through its two ends, extrapolated to that size.
 RSS_TARGETS = {"export": (150, 20_000), "receive": (150, 20_000), "verify": (150, 20_000),
-               "verify received": (150, 20_000), "report": (500, 5_000)}  # fmt: skip
+               "verify received": (150, 20_000), "forward": (150, 20_000),
+               "report": (500, 5_000)}  # fmt: skip
+
+
+_RECEIVER = ("receive", "verify received", "forward", "report")  # on the received case
 
 
 def op(name: str, root: str) -> None:
@@ -69,9 +75,7 @@ def op(name: str, root: str) -> None:
 
         assert verify_package(folder / "pkg").ok
     else:
-        path = folder / (
-            "received.evault" if name in ("receive", "verify received", "report") else "c.evault"
-        )
+        path = folder / ("received.evault" if name in _RECEIVER else "c.evault")
         if name == "items":  # loading the command line (argparse...) is not per item
             import vault.cli.case  # noqa: F401
         with Case.open(path, PASSPHRASE) as case:
@@ -120,10 +124,10 @@ def _on_case(name: str, case: object, folder: Path) -> None:
         from vault.custody.verify import verify_case
 
         assert verify_case(case).ok
-    elif name in ("export", "export again"):
+    elif name in ("export", "export again", "forward"):  # forward: the received case's
         from vault.package.export import export
 
-        export(case, folder / ("pkg" if name == "export" else "pkg-again"))
+        export(case, folder / {"export": "pkg", "export again": "pkg-again"}.get(name, "on"))
     elif name == "receive":
         from vault.package.receive import receive
 
