@@ -213,8 +213,10 @@ def _kept_as_shipped(
 
     def shipped() -> Iterator[bytes]:
         for _seq, entry, line in lineage_rows(case.conn, key):  # verbatim unless withheld
-            kept = to_jsonl(_hashes_only(entry)) if _withheld(entry, hidden, chosen) else line
-            yield kept.encode() + b"\n"
+            # A line withheld as `"content": null` ships in the form DESIGN §5 gives it.
+            nulled = entry.content is None and "content" in json.loads(line)
+            withheld = nulled or _withheld(entry, hidden, chosen)
+            yield (to_jsonl(_hashes_only(entry)) if withheld else line).encode() + b"\n"
 
     chain = LoggedChain(shipped())
     return chain, {entry.actor for entry in chain.reading()}

@@ -324,7 +324,14 @@ def verify_lineage(
         findings += verified.findings
     imports = {e.seq: e for e in read_entries(conn, "WHERE action = 'package.import'")}
     lineage = Lineage({**chains, case_id: list(imports.values())})
-    findings += _unlinked(chain_order(case_id, lineage), chains)
+    read = {key: chain for key, chain in chains.items() if chain}  # not refused as read
+    findings += _unlinked(chain_order(case_id, lineage), read)
+    if len(read) < len(chains):  # each item traced into it would only repeat that refusal
+        findings.append(Finding(None, _(
+            "received items cannot be traced to their first import while a kept log "
+            "cannot be read"
+        )))  # fmt: skip
+        return findings, chains
     rows = conn.execute("SELECT id, sha256, entered_seq FROM items ORDER BY rowid")
     for item_id, sha256, seq in rows:
         if seq not in imports:

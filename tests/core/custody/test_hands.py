@@ -302,3 +302,17 @@ def test_a_kept_row_holding_two_lines_is_a_plain_refusal_or_finding(
         Hands(lawyer.conn, lawyer.id)
     findings = [finding.reason for finding in verify_case(lawyer).findings]
     assert any("has a line out of place in the case file" in f for f in findings)
+
+
+def test_a_kept_log_that_cannot_be_read_is_one_refusal_not_a_finding_per_item(
+    received: tuple[Case, list[str]],
+) -> None:
+    """A kept row that is no JSON is reported once, with why the received items were not
+    traced; not as every item untraceable and the log linked from nowhere."""
+    lawyer, _ids = received
+    tamper(lawyer, "UPDATE lineage SET line = '{not json' WHERE seq = 2", passphrase=PASSPHRASE)
+    reasons = [finding.reason for finding in verify_case(lawyer).findings]
+    assert any("not valid JSON" in reason for reason in reasons)
+    assert any("while a kept log cannot be read" in reason for reason in reasons)
+    assert not [r for r in reasons if "cannot be traced to its first import (" in r]
+    assert not [r for r in reasons if "vouches for nothing" in r]

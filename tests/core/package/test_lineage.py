@@ -18,8 +18,8 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 
 from tests.core.package.test_hostile_package_claims import rebag, resign
-from tests.helpers.package import PASSPHRASE, camera_files
-from tests.helpers.tamper import tampering
+from tests.helpers.package import PASSPHRASE, camera_files, received_case
+from tests.helpers.tamper import tamper, tampering
 from vault.case import handle
 from vault.case.handle import Case
 from vault.cli.main import main
@@ -237,3 +237,26 @@ def test_a_case_that_kept_a_strangers_log_before_this_fix_accepts_the_real_sende
         assert result.ok
         (warning,) = [f for f in result.findings if f.level == "warning"]
         assert "vouches for nothing" in str(warning) and investigator.id in str(warning)
+
+
+def test_a_kept_line_withheld_as_null_content_travels_on_in_the_withheld_form(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """Another tool may write a withheld entry as `"content": null`; the app keeps it as
+    received, and sends it on as DESIGN §5 writes a withheld entry, with no content key,
+    which the recipient's own checker (VERIFY.md) reads."""
+    lawyer, _ids = received_case(tmp_path, corpus)
+    (seq, line) = lawyer.conn.execute(
+        "SELECT seq, line FROM lineage WHERE line LIKE '%\"package.export\"%'"
+    ).fetchone()
+    entry = json.loads(line)
+    nulled = json.dumps({**entry, "content": None}, separators=(",", ":"))
+    tamper(lawyer, "UPDATE lineage SET line = ? WHERE seq = ?", (nulled, seq),
+           passphrase=PASSPHRASE)  # fmt: skip
+    export(lawyer, tmp_path / "on")
+    lawyer.close()
+    (shipped,) = (tmp_path / "on/data/lineage").iterdir()
+    lines = [json.loads(text) for text in shipped.read_text(encoding="utf-8").splitlines()]
+    assert "content" not in lines[entry["seq"]]
+    assert lines[entry["seq"]]["entry_hash"] == entry["entry_hash"]
+    assert verify_package(tmp_path / "on").ok
