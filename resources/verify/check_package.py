@@ -302,25 +302,41 @@ def check_case_json(doc, chains, own_id):
     )
 
 
+def sources_first(order, sources):
+    """The first hands first: every chain before the chains that received from it (a case
+    that received from the first hands directly, and then from a later holder who had
+    them too, reads the first hands, then that holder); in a loop, the first as it comes."""
+    placed, pending = [], list(order)
+    while pending:
+        ready = [n for n, k in enumerate(pending) if all(s in placed or s == k for s in sources[k])]
+        placed.append(pending.pop(ready[0] if ready else 0))
+    return placed
+
+
 def main():
     sigs = sys.argv[1]
     own, keys, own_id = read_chain("data/custody.jsonl")
-    chains, queue, linked = {own_id: (own, keys, own_id)}, [own], {own_id}
-    while queue:  # the chains package.import entries link to (case and head), first hands first
-        for e in queue.pop(0):
+    chains, queue, linked = {own_id: (own, keys, own_id)}, [own_id], [own_id]
+    sources = {}  # case -> the cases its package.import entries link to (case and head)
+    while queue:
+        case_id = queue.pop(0)
+        sources[case_id] = []
+        for e in chains[case_id][0]:
             source = details(e).get("source_case") if action(e) == "package.import" else None
             path = f"data/lineage/{source}.jsonl"
             if source and source not in chains and os.path.isfile(path):
                 chains[source] = read_chain(path)
             heads = [x["entry_hash"] for x in chains.get(source, ([],))[0]]
-            if source not in linked and details(e).get("source_head") in heads:
-                linked.add(source)
-                queue.append(chains[source][0])
+            if source and details(e).get("source_head") in heads:
+                sources[case_id].append(source)
+                if source not in linked:
+                    linked.append(source)
+                    queue.append(source)
     names = os.listdir("data/lineage") if os.path.isdir("data/lineage") else []
     for name in sorted(names):  # a log nobody links to proves nothing: refused
         if name[: -len(".jsonl")] == own_id or name[: -len(".jsonl")] not in linked:
             problems.append(f"data/lineage/{name}: no package.import of this package links to it")
-    chains = dict(reversed([(k, v) for k, v in chains.items() if k in linked]))
+    chains = {k: chains[k] for k in sources_first(linked[::-1], sources)}
     if not problems and (not own or action(own[-1]) != "package.export"):
         problems.append("data/custody.jsonl does not end with this package's export entry")
     if problems:

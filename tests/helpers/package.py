@@ -132,3 +132,21 @@ def received_case(folder: Path, corpus: Path, only: slice = slice(None)) -> tupl
     )  # fmt: skip
     receive(lawyer, folder / "to-lawyer")
     return lawyer, ids
+
+
+def court_case(folder: Path, corpus: Path) -> tuple[Case, list[str]]:
+    """Three hands: Olena sends her photos to Petrenko, who describes the first and sends
+    them on to the court; Olena also sends the court the others directly, and that package
+    arrives first. Returns the court's open case and the item ids."""
+    with olena_case(folder, corpus) as olena:
+        ids = [item.id for item in list_items(olena.conn)]
+        export(olena, folder / "to-petrenko", recipient_label="Petrenko")
+        export(olena, folder / "to-court", item_ids=ids[1:], recipient_label="Court")
+    with Case.create(folder / "p.evault", PASSPHRASE, title="Petrenko") as petrenko:
+        receive(petrenko, folder / "to-petrenko")
+        describe_item(petrenko, ids[0], {"title": "Petrenko says"})
+        export(petrenko, folder / "on-to-court", recipient_label="Court")
+    court = Case.create(folder / "c.evault", PASSPHRASE, title="Court")
+    receive(court, folder / "to-court")
+    receive(court, folder / "on-to-court")
+    return court, ids

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, olena_case, received_case
+from tests.helpers.package import (
+    LAWYER,
+    PASSPHRASE,
+    UK_NOTE,
+    court_case,
+    received_case,
+)
 from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.cli.main import main
@@ -25,7 +31,6 @@ from vault.errors import VaultError
 from vault.evidence.derive import derive_item
 from vault.evidence.items import list_items, read_original
 from vault.evidence.notes import add_note, describe_item, list_notes
-from vault.package.export import export
 from vault.package.model import (
     kept_chains,
     kept_keys,
@@ -34,7 +39,6 @@ from vault.package.model import (
     lineage_entries,
     verify_lineage,
 )
-from vault.package.receive import receive
 
 
 @pytest.fixture
@@ -239,17 +243,8 @@ def test_the_first_hands_come_first_when_they_also_sent_the_last_case_directly(
     Olena also sends the court some directly, and that package arrives first. Olena is
     still the first hands, Petrenko the second, and his later description is the one
     shown."""
-    with olena_case(tmp_path, corpus) as olena:
-        ids = [item.id for item in list_items(olena.conn)]
-        export(olena, tmp_path / "to-petrenko", recipient_label="Petrenko")
-        export(olena, tmp_path / "to-court", item_ids=ids[1:], recipient_label="Court")
-    with Case.create(tmp_path / "p.evault", PASSPHRASE, title="Petrenko") as petrenko:
-        receive(petrenko, tmp_path / "to-petrenko")
-        describe_item(petrenko, ids[0], {"title": "Petrenko says"})
-        export(petrenko, tmp_path / "on-to-court", recipient_label="Court")
-    with Case.create(tmp_path / "c.evault", PASSPHRASE, title="Court") as court:
-        receive(court, tmp_path / "to-court")
-        receive(court, tmp_path / "on-to-court")
+    court, ids = court_case(tmp_path, corpus)
+    with court:
         hands = Hands(court.conn, court.id)
         assert [chain.title for chain in hands.chains] == ["Балаклія", "Petrenko", "Court"]
         assert hands.description(ids[0])[0] == {"title": "Petrenko says"}

@@ -13,7 +13,7 @@ import pytest
 import rfc8785
 
 from tests.core.package.test_package import _TAMPERS as EARLIER_TAMPERS
-from tests.helpers.package import PASSPHRASE, copy_bag
+from tests.helpers.package import PASSPHRASE, copy_bag, court_case
 from tests.helpers.tamper import TAMPERS, described_package, rebag, tampered
 from vault.case.handle import Case
 from vault.evidence.items import list_items
@@ -212,3 +212,19 @@ def test_following_the_guide_traces_a_received_item_only_up_to_the_head_its_impo
     ok, output = follow_by_hand(tmp_path / "unlinked", guide)
     assert not ok and "no package.import of this package links to it" in output, output
     assert not verify_package(tmp_path / "unlinked").ok
+
+
+def test_following_the_guide_reads_the_first_hands_first_as_the_app_does(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The court received from Olena directly, then from Petrenko, who had her photos too and
+    described one later: its package, sent on, passes the guide's own program, which reads
+    Petrenko's description as the latest, as verify-package does (it read the direct
+    sender's chain last, and refused)."""
+    (tmp_path / "cases").mkdir()
+    court, _ids = court_case(tmp_path / "cases", corpus)
+    with court:
+        export(court, tmp_path / "on")
+    assert verify_package(tmp_path / "on").ok
+    ok, output = follow_by_hand(tmp_path / "on", guide_blocks(tmp_path / "on/data/VERIFY.md"))
+    assert ok, output
