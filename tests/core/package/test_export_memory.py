@@ -10,6 +10,7 @@ would otherwise count against whichever run triggered it)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,15 +60,20 @@ def _export_peak(case: Case, out: Path) -> int:
     return heap_peak(once)
 
 
-@pytest.mark.slow
-def test_export_holds_no_more_for_four_times_the_items(tmp_path, small_batches):
-    small = _case_of(tmp_path / "small", SMALL)
-    large = _case_of(tmp_path / "large", LARGE)
+def _growth(tmp_path: Path, case_of: Callable[[Path, int], Case]) -> int:
+    """How much more the export of LARGE items holds at its peak than that of SMALL."""
+    small = case_of(tmp_path / "small", SMALL)
+    large = case_of(tmp_path / "large", LARGE)
     try:
-        growth = _export_peak(large, tmp_path / "l") - _export_peak(small, tmp_path / "s")
+        return _export_peak(large, tmp_path / "l") - _export_peak(small, tmp_path / "s")
     finally:
         small.close()
         large.close()
+
+
+@pytest.mark.slow
+def test_export_holds_no_more_for_four_times_the_items(tmp_path, small_batches):
+    growth = _growth(tmp_path, _case_of)
     assert growth < PER_ITEM * (LARGE - SMALL), f"export held {growth} bytes more for 4x the items"
 
 
@@ -84,12 +90,6 @@ def _received_case_of(folder: Path, count: int) -> Case:
 def test_forwarding_a_received_case_holds_no_more_for_four_times_the_items(tmp_path, small_batches):
     """A lawyer sends on what an investigator sent: the investigator's kept log travels
     with it, read as its rows stream (it was held parsed, and its text beside it)."""
-    small = _received_case_of(tmp_path / "small", SMALL)
-    large = _received_case_of(tmp_path / "large", LARGE)
-    try:
-        growth = _export_peak(large, tmp_path / "l") - _export_peak(small, tmp_path / "s")
-    finally:
-        small.close()
-        large.close()
+    growth = _growth(tmp_path, _received_case_of)
     print(f"forwarding: {growth / (LARGE - SMALL):.0f} bytes per item")
     assert growth < FORWARDED_PER_ITEM * (LARGE - SMALL), f"held {growth} bytes more"
