@@ -34,7 +34,9 @@ class LoggedChain(Sequence[Entry]):
     """The entries of one `custody.jsonl`, read with `reading()` (once, strictly, as
     `parse_jsonl` does); afterwards a sequence of them, most parsed again on demand."""
 
-    def __init__(self, log: bytes | Iterable[bytes] = b"") -> None:
+    def __init__(
+        self, log: bytes | Iterable[bytes] = b"", unheld: frozenset[str] = frozenset({BULK})
+    ) -> None:
         # The log's bytes, whole or in pieces (inflated as they are read): never held whole
         # here, only as compressed blocks.
         self._source: Iterable[bytes] | None = [log] if isinstance(log, bytes) else log
@@ -45,7 +47,8 @@ class LoggedChain(Sequence[Entry]):
         self._starts = array("Q")  # where each entry's line starts and ends in the log
         self._ends = array("Q")
         self._hashes = bytearray()  # each entry's entry_hash, 32 bytes apiece
-        self._kept: dict[int, Entry] = {}  # index -> every entry but a disclosed item.import
+        self._kept: dict[int, Entry] = {}  # index -> every entry but a disclosed `unheld` one
+        self._unheld = unheld  # actions parsed again when asked (a reader that needs none)
         self._entered: dict[str, int] = {}  # item id -> index of the first entry bringing it
         self._imported = bytearray()  # each entry's: the digest a bulk import records, or 0s
         self.imported_names: set[tuple[str, str]] = set()  # (item id, name) of bulk imports
@@ -97,7 +100,7 @@ class LoggedChain(Sequence[Entry]):
         recorded = entered_digests(entry).get(entry.subject or "") if _bulk(entry) else None
         known = isinstance(recorded, str) and _HEX32.fullmatch(recorded)
         self._imported += bytes.fromhex(recorded) if known else bytes(32)  # type: ignore[arg-type]
-        if not _bulk(entry):
+        if entry.content is None or entry.action not in self._unheld:
             self._kept[at] = entry
         elif isinstance(entry.subject, str) and isinstance(
             name := entry.details.get("original_name"), str
@@ -151,8 +154,9 @@ class LoggedChain(Sequence[Entry]):
         return (self[n] for n in range(len(self)))
 
     def notable(self, end: int | None = None) -> Iterator[Entry]:
-        """Every entry but the disclosed item.imports, in order: what a check that looks
-        for any other action needs to read; with `end`, those before index `end`."""
+        """Every entry but the disclosed item.imports (and other `unheld` actions), in
+        order: what a check that looks for any other action needs to read; with `end`,
+        those before index `end`."""
         return (entry for n, entry in self._kept.items() if end is None or n < end)
 
     def entered_at(self) -> dict[str, int]:

@@ -35,8 +35,8 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return (folder / "pkg" / "data" / "custody.jsonl").read_bytes()
 
 
-def _read(log: bytes) -> LoggedChain:
-    chain = LoggedChain(log)
+def _read(log: bytes, unheld: frozenset[str] = frozenset({BULK})) -> LoggedChain:
+    chain = LoggedChain(log, unheld)
     for _entry in chain.reading():
         pass
     return chain
@@ -66,6 +66,18 @@ def test_only_the_item_imports_are_let_go_of_and_each_is_indexed(log: bytes) -> 
     assert chain.imported_names == {
         (e.subject, e.details["original_name"]) for e in entries if e.action == BULK
     }
+
+
+def test_a_reader_that_needs_no_export_lets_its_list_of_every_item_go_too(log: bytes) -> None:
+    """Export reads a kept chain for its links and descriptions only: the sender's export
+    entries, each listing every item, are parsed again only if asked for."""
+    entries = list(parse_jsonl(utf8_lines(log)))
+    chain = _read(log, frozenset({BULK, "package.export"}))
+    assert list(chain.notable()) == [
+        e for e in entries if e.action not in (BULK, "package.export")
+    ]  # fmt: skip
+    assert entries[-1].action == "package.export" and chain[-1] == entries[-1]
+    assert list(chain) == entries
 
 
 def test_an_entry_is_found_by_its_hash_and_by_its_seq(log: bytes) -> None:

@@ -31,7 +31,7 @@ SMALL, LARGE = 40, 160
 # export did before issue 17, cost 6.5 KB per item here.
 PER_ITEM = 4000
 # Forwarding a received case adds the kept log's index and compressed lines and the
-# sender's package entry, which lists every item: about 4.9 KB an item in all here. With
+# sender's package entry, which lists every item: about 4.1 KB an item in all here. With
 # the kept log held parsed, and its text beside it, 10.5 KB.
 FORWARDED_PER_ITEM = 7_500
 
