@@ -15,6 +15,7 @@ UNSIGNED = re.compile(
 )
 DERIVED = ["Payload-Oxum", "Vault-Custody-Head", "Vault-Custody-Length"]
 HEX64 = re.compile(r"[0-9a-f]{64}")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # a case id as a file name
 problems = []
 
 
@@ -120,13 +121,14 @@ def subject(e):
 def check_keys(chains, sigs):
     """Each actor's key file holds the key its chain introduced; queue each signature."""
     with open(os.path.join(sigs, "signatures.txt"), "w") as jobs:
-        for case_id, (entries, keys, _) in chains.items():
+        for n, (case_id, (entries, keys, _)) in enumerate(chains.items()):
+            label = case_id if SAFE_NAME.fullmatch(str(case_id)) else f"~{n}"  # a file name
             for e in entries:
                 pem = text(f"data/keys/{e['actor']}.pem")
                 der = base64.b64decode("".join(x for x in pem.splitlines() if "-----" not in x))
                 if der[-32:].hex() != keys[e["actor"]]:
                     problems.append(f"the key file of {e['actor']} is not the introduced key")
-                name = f"{case_id}-{e['seq']}"
+                name = f"{label}-{e['seq']}"
                 put(os.path.join(sigs, name + ".msg"), bytes.fromhex(e["entry_hash"]))
                 put(os.path.join(sigs, name + ".sig"), bytes.fromhex(e["sig"]))
                 jobs.write(f"{name} data/keys/{e['actor']}.pem\n")
@@ -317,22 +319,21 @@ def main():
     sigs = sys.argv[1]
     own, keys, own_id = read_chain("data/custody.jsonl")
     chains, queue, linked = {own_id: (own, keys, own_id)}, [own_id], [own_id]
+    names = os.listdir("data/lineage") if os.path.isdir("data/lineage") else []
     sources = {}  # case -> the cases its package.import entries link to (case and head)
     while queue:
         case_id = queue.pop(0)
         sources[case_id] = []
         for e in chains[case_id][0]:
             source = details(e).get("source_case") if action(e) == "package.import" else None
-            path = f"data/lineage/{source}.jsonl"
-            if source and source not in chains and os.path.isfile(path):
-                chains[source] = read_chain(path)
+            if f"{source}.jsonl" in names and source not in chains:  # never another path
+                chains[source] = read_chain(f"data/lineage/{source}.jsonl")
             heads = [x["entry_hash"] for x in chains.get(source, ([],))[0]]
             if source and details(e).get("source_head") in heads:
                 sources[case_id].append(source)
                 if source not in linked:
                     linked.append(source)
                     queue.append(source)
-    names = os.listdir("data/lineage") if os.path.isdir("data/lineage") else []
     for name in sorted(names):  # a log nobody links to proves nothing: refused
         if name[: -len(".jsonl")] == own_id or name[: -len(".jsonl")] not in linked:
             problems.append(f"data/lineage/{name}: no package.import of this package links to it")

@@ -5,15 +5,24 @@ tamper of §2, the independent bad vectors) and accept the ones it accepts."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import rfc8785
 
 from tests.core.package.test_package import _TAMPERS as EARLIER_TAMPERS
-from tests.helpers.package import PASSPHRASE, copy_bag, court_case
+from tests.helpers.package import (
+    PASSPHRASE,
+    copy_bag,
+    court_case,
+    received_case,
+    set_info,
+    sign_chain,
+)
 from tests.helpers.tamper import TAMPERS, described_package, rebag, tampered
 from vault.case.handle import Case
 from vault.evidence.items import list_items
@@ -228,3 +237,37 @@ def test_following_the_guide_reads_the_first_hands_first_as_the_app_does(
     assert verify_package(tmp_path / "on").ok
     ok, output = follow_by_hand(tmp_path / "on", guide_blocks(tmp_path / "on/data/VERIFY.md"))
     assert ok, output
+
+
+def _receipt_from(entries: list[dict], source_case: str) -> dict:
+    """A copy of the log's receipt that names `source_case` and the log's first entry."""
+    receipt = json.loads(json.dumps(next(e for e in entries if "package.import" in str(e))))
+    link = {"source_case": source_case, "source_head": entries[0]["entry_hash"]}
+    receipt["content"]["details"] |= {**link, "items": [], "notes": []}
+    return receipt
+
+
+def test_the_guides_program_never_reads_or_writes_outside_the_package_and_its_folder(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """A sender's receipt may name any case as its source: `../custody` made the program
+    read the package's own log as a sender's and write that chain's signature files beside
+    the folder it was given, outside it."""
+    (tmp_path / "cases").mkdir()
+    bag, check = tmp_path / "on", tmp_path / "check"
+    lawyer, _ids = received_case(tmp_path / "cases", corpus)
+    with lawyer:
+        export(lawyer, bag)
+        log = (bag / "data/custody.jsonl").read_text(encoding="utf-8")
+        entries = [json.loads(line) for line in log.splitlines()]
+        closing = entries.pop()
+        receipt = _receipt_from(entries, "../custody")
+        for entry, seq in ((receipt, len(entries)), (closing, len(entries) + 1)):
+            entry["seq"] = entry["content"]["seq"] = seq
+        set_info(bag, "Vault-Custody-Length", str(len(entries) + 2))
+        sign_chain(bag, [*entries, receipt, closing], lawyer.signer)
+    (check / "signatures").mkdir(parents=True)
+    (check / "check_package.py").write_text(PROGRAM.read_text(encoding="utf-8"))
+    program = [sys.executable, str(check / "check_package.py"), str(check / "signatures")]
+    run = subprocess.run(program, cwd=bag, capture_output=True, text=True)
+    assert sorted(p.name for p in check.iterdir()) == ["check_package.py", "signatures"], run
