@@ -9,14 +9,17 @@ import re
 import shutil
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from vault.case.handle import Case
 from vault.case.identity import Signer
-from vault.custody.entry import canonical, entry_hash_of
+from vault.custody.entry import Entry, canonical, entry_hash_of
 from vault.custody.witness import witness_path
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note, describe_item
 from vault.package.export import export
+from vault.package.model import lineage_rows
 from vault.package.receive import receive
 
 PASSPHRASE = "a passphrase of 12+ chars"
@@ -150,3 +153,8 @@ def court_case(folder: Path, corpus: Path) -> tuple[Case, list[str]]:
     receive(court, folder / "to-court")
     receive(court, folder / "on-to-court")
     return court, ids
+
+
+def kept_entries(conn: sqlcipher.Connection, key: tuple[str, str]) -> list[Entry]:
+    """A kept sender chain's entries, as the case file holds them."""
+    return [entry for _seq, entry, _line in lineage_rows(conn, key)]

@@ -173,17 +173,6 @@ def descriptions(own: Any, chains: Chains) -> dict[str, dict[str, Any]]:
     return found
 
 
-def lineage_lines(conn: sqlcipher.Connection, key: ChainKey) -> list[str]:
-    """A kept sender chain's custody.jsonl lines, verbatim as received."""
-    return [line for _seq, line in kept_lines(conn, key)]
-
-
-def lineage_entries(conn: sqlcipher.Connection, key: ChainKey) -> list[Entry]:
-    """A kept sender chain, as received; each line is parsed as it is read, so the chain's
-    text is never held beside its entries (issue 17)."""
-    return [entry for _seq, entry, _line in lineage_rows(conn, key)]
-
-
 def kept_lines(
     conn: sqlcipher.Connection, key: ChainKey, where: str = "", params: tuple[object, ...] = ()
 ) -> Iterator[tuple[int, str]]:
@@ -246,11 +235,6 @@ def verified_chain(
     found = [*result.findings, *(check_derivations(entries) if derived else [])]
     result.findings = [Finding(f.seq, label + f.reason, f.level) for f in found]
     return entries, result
-
-
-def kept_chains(conn: sqlcipher.Connection) -> dict[ChainKey, list[Entry]]:
-    """Every kept sender chain in a case file, by source case id and creator."""
-    return {key: lineage_entries(conn, key) for key in kept_keys(conn)}
 
 
 def kept_keys(conn: sqlcipher.Connection) -> list[ChainKey]:

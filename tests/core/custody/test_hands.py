@@ -18,6 +18,7 @@ from tests.helpers.package import (
     PASSPHRASE,
     UK_NOTE,
     court_case,
+    kept_entries,
     received_case,
 )
 from tests.helpers.tamper import tamper
@@ -32,11 +33,9 @@ from vault.evidence.derive import derive_item
 from vault.evidence.items import list_items, read_original
 from vault.evidence.notes import add_note, describe_item, list_notes
 from vault.package.model import (
-    kept_chains,
     kept_keys,
     kept_lines,
     kept_log,
-    lineage_entries,
     verify_lineage,
 )
 
@@ -94,7 +93,7 @@ def test_people_and_their_keys_list_every_actor_of_every_chain(
     lawyer, _ids = received
     hands = Hands(lawyer.conn, lawyer.id)
     people = [(chain.case_id, person.name) for chain, person in hands.people()]
-    olena_case = next(iter(kept_chains(lawyer.conn)))[0]
+    olena_case = kept_keys(lawyer.conn)[0][0]
     assert people == [(olena_case, "Olena"), (lawyer.id, LAWYER)]
 
 
@@ -212,7 +211,7 @@ def test_a_kept_line_that_claims_another_seq_is_read_again_by_its_row(
            ('{"seq":1,' + line.removeprefix('{"seq":2,'),), passphrase=PASSPHRASE)  # fmt: skip
     hands = Hands(lawyer.conn, lawyer.id)
     assert all(hands.item(item_id) for item_id in ids)
-    assert len(list(hands.kept_events())) == len(lineage_entries(lawyer.conn, kept_key(lawyer)))
+    assert len(list(hands.kept_events())) == len(kept_entries(lawyer.conn, kept_key(lawyer)))
     assert not verify_case(lawyer).ok
 
 
@@ -283,7 +282,7 @@ def test_a_kept_chain_streams_holding_parsed_only_the_entries_that_link_chains(
     key = kept_key(lawyer)
     rows: list[tuple[int, str]] = []
     chain = kept_log(lawyer.conn, key, noted=lambda seq, line: rows.append((seq, line)))
-    entries = lineage_entries(lawyer.conn, key)
+    entries = kept_entries(lawyer.conn, key)
     assert list(chain.reading()) == entries == list(chain)
     assert rows == list(kept_lines(lawyer.conn, key))
     held = list(chain.notable())

@@ -18,7 +18,7 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 
 from tests.core.package.test_hostile_package_claims import rebag, resign
-from tests.helpers.package import PASSPHRASE, camera_files, received_case
+from tests.helpers.package import PASSPHRASE, camera_files, kept_entries, received_case
 from tests.helpers.tamper import tamper, tampering
 from vault.case import handle
 from vault.case.handle import Case
@@ -29,7 +29,7 @@ from vault.errors import InvalidInput, PackageRefused
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.package.export import export
-from vault.package.model import kept_chains
+from vault.package.model import kept_keys
 from vault.package.receive import receive
 from vault.package.verify import verify_package
 
@@ -104,7 +104,7 @@ def test_a_strangers_lineage_added_to_a_genuine_package_is_refused(
     assert "no package.import in the package's custody links to it" in findings(petro)
     with pytest.raises(PackageRefused):
         receive(lawyer, petro)
-    assert kept_chains(lawyer.conn) == {}
+    assert kept_keys(lawyer.conn) == []
     export(investigator, tmp_path / "olena.zip")
     assert receive(lawyer, tmp_path / "olena.zip").items == 3
 
@@ -127,7 +127,7 @@ def test_a_strangers_case_claiming_a_known_case_id_never_stands_in_for_the_real_
     export(investigator, tmp_path / "olena.zip")
     assert receive(lawyer, tmp_path / "olena.zip").items == 3
     real = investigator.signer.fingerprint
-    assert set(kept_chains(lawyer.conn)) == {(investigator.id, fake), (investigator.id, real)}
+    assert set(kept_keys(lawyer.conn)) == {(investigator.id, fake), (investigator.id, real)}
     assert verify_case(lawyer).ok
     olenas = [i.id for i in list_items(investigator.conn)]
     export(lawyer, tmp_path / "onward", item_ids=olenas)
@@ -199,7 +199,7 @@ def test_kept_chains_of_a_schema_2_case_are_keyed_by_their_creator_after_opening
     with Case.open(path, PASSPHRASE) as reopened:
         migrated = list(read_entries(reopened.conn))[-1]
         assert (migrated.action, migrated.details["from"]) == ("case.migrate", 2)
-        kept = kept_chains(reopened.conn)
+        kept = {key: kept_entries(reopened.conn, key) for key in kept_keys(reopened.conn)}
         assert list(kept) == [(investigator.id, investigator.signer.fingerprint)]
         assert [
             e.entry_hash.hex() for e in kept[investigator.id, investigator.signer.fingerprint]
