@@ -106,16 +106,20 @@ def read_chain(path):
     return entries, keys, case
 
 
+def content(e):  # a withheld entry has no content, or (another tool's form) null
+    return e.get("content") or {}
+
+
 def details(e):
-    return e.get("content", {}).get("details", {})
+    return content(e).get("details", {})
 
 
 def action(e):
-    return e.get("content", {}).get("action")
+    return content(e).get("action")
 
 
 def subject(e):
-    return e.get("content", {}).get("subject")
+    return content(e).get("subject")
 
 
 def check_keys(chains, sigs):
@@ -163,7 +167,7 @@ def check_signed_files(own, info):
     line = json.dumps(ordered, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
     if raw[cut:] != line:
         problems.append("the export entry's line in data/custody.jsonl was rewritten")
-    if [e["seq"] for e in own if "content" not in e] != d["withheld"]:
+    if [e["seq"] for e in own if e.get("content") is None] != d["withheld"]:
         problems.append("the withheld entries are not the ones the export entry signed")
     for label, values in info.items():
         if not (label in DERIVED and len(values) == 1) and values != [d["bag_info"].get(label)]:
@@ -231,7 +235,7 @@ def trace(item_id, digest, case_id, entries, chains, depth):
 
 def check_case_json(doc, chains, own_id):
     """case.json says only what the signed log records."""
-    everything = [e for entries, _, _ in chains.values() for e in entries if "content" in e]
+    everything = [e for entries, _, _ in chains.values() for e in entries if content(e)]
     own, keys = chains[own_id][0], chains[own_id][1]
     created = details(own[0])
     case = doc["case"]
@@ -308,10 +312,11 @@ def sources_first(order, sources):
     """The first hands first: every chain before the chains that received from it (a case
     that received from the first hands directly, and then from a later holder who had
     them too, reads the first hands, then that holder); in a loop, the first as it comes."""
-    placed, pending = [], list(order)
+    placed, done, pending = [], set(), list(order)
     while pending:
-        ready = [n for n, k in enumerate(pending) if all(s in placed or s == k for s in sources[k])]
-        placed.append(pending.pop(ready[0] if ready else 0))
+        ready = (n for n, k in enumerate(pending) if all(s in done or s == k for s in sources[k]))
+        placed.append(pending.pop(next(ready, 0)))
+        done.add(placed[-1])
     return placed
 
 

@@ -271,3 +271,30 @@ def test_the_guides_program_never_reads_or_writes_outside_the_package_and_its_fo
     program = [sys.executable, str(check / "check_package.py"), str(check / "signatures")]
     run = subprocess.run(program, cwd=bag, capture_output=True, text=True)
     assert sorted(p.name for p in check.iterdir()) == ["check_package.py", "signatures"], run
+
+
+def test_the_guides_program_reads_a_line_withheld_as_null_content_as_the_app_does(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """Another tool may write a withheld entry of a sender's chain as `"content": null`
+    and sign its export so: verify-package reads it as withheld, and the guide's program
+    must too instead of refusing the package as malformed."""
+    from tests.core.package.test_hostile_package_claims import resign
+
+    (tmp_path / "cases").mkdir()
+    lawyer, ids = received_case(tmp_path / "cases", corpus)
+    with lawyer:
+        export(lawyer, tmp_path / "on", item_ids=ids[:1])
+        signer = lawyer.signer
+    (lineage,) = (tmp_path / "on/data/lineage").iterdir()
+    lines = [json.loads(text) for text in lineage.read_text(encoding="utf-8").splitlines()]
+    withheld = [line for line in lines if "content" not in line]
+    assert withheld
+    for line in withheld:
+        line["content"] = None
+    text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    lineage.write_text(text, encoding="utf-8")
+    resign(tmp_path / "on", signer, lambda entries: None)
+    assert verify_package(tmp_path / "on").ok
+    ok, output = follow_by_hand(tmp_path / "on", guide_blocks(tmp_path / "on/data/VERIFY.md"))
+    assert ok, output
