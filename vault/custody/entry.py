@@ -21,6 +21,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from vault import jcs
 from vault.case.identity import Signer
+from vault.custody.packed import PackedArray
 from vault.errors import InvalidInput
 from vault.i18n import _
 from vault.sharedjson import Loads, loads_shared, shared_pairs
@@ -90,7 +91,7 @@ def _entered(entry: Entry) -> dict[str, object]:
     if entry.action in ITEM_ENTERING and isinstance(subject, str):
         return {subject: entry.content.get("digest")}
     items = entry.details.get("items") if entry.action == "package.import" else None
-    if isinstance(items, list):
+    if isinstance(items, list | PackedArray):  # a receipt `Hands` holds packs its list
         return {
             i["id"]: i.get("sha256")
             for i in items

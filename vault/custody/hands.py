@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from vault.case.people import introduced
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import Entry, read_entries, read_entry_texts
 from vault.custody.logchain import LoggedChain, notable
+from vault.custody.packed import packed_details
 
 if TYPE_CHECKING:
     from vault.package.model import ChainKey, Lineage
@@ -130,8 +131,8 @@ class _Index:
 
     def add(self, place: int, entry: Entry) -> None:
         concerned = concerned_items(entry)  # one place, however many items
-        if len(concerned) > 1:
-            self.shared[place] = entry
+        if len(concerned) > 1 and entry.content is not None:
+            self.shared[place] = replace(entry, content=packed_details(entry.content))
         for item_id in concerned:
             self.items.setdefault(item_id, []).append(place)
         if entry.action in _NOTE_ACTIONS and entry.subject is not None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vault.custody.entry import Entry
+from vault.custody.packed import PackedArray
 from vault.report.formatting import N_, Words
 
 # fingerprint -> a person's name as some chain's signed entries introduced them
@@ -46,7 +47,7 @@ def short(value: Any, n: int = 8) -> str:
 
 
 def _count(value: Any) -> int:
-    return len(value) if isinstance(value, list) else 0
+    return len(value) if isinstance(value, list | PackedArray) else 0
 
 
 def _yes(value: Any, w: Words) -> str:

@@ -24,9 +24,10 @@ from tests.helpers.package import (
 from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.cli.main import main
-from vault.custody.entry import Entry, read_entries
+from vault.custody.entry import Entry, entered_digests, read_entries
 from vault.custody.hands import Hands, concerned_items
 from vault.custody.logchain import LoggedChain
+from vault.custody.packed import PackedArray
 from vault.custody.verify import verify_case
 from vault.errors import VaultError
 from vault.evidence.derive import derive_item
@@ -166,6 +167,10 @@ def test_hands_hold_no_entry_about_one_item_only_its_place(
     ]  # fmt: skip
     receipt = next(e for e in hands.item(ids[0]) if e.entry.action == "package.import").entry
     assert hands.own_entry(receipt.seq) is receipt  # every exhibit's entering entry: held
+    (signed,) = read_entries(lawyer.conn, "WHERE seq = ?", (receipt.seq,))
+    assert isinstance(receipt.details["items"], PackedArray)  # listing every item: packed
+    assert receipt.details == signed.details and receipt.entry_hash == signed.entry_hash
+    assert entered_digests(receipt) == entered_digests(signed) and len(entered_digests(signed))
     kept = list(hands.kept_events())
     assert [e.entry.seq for e in kept] == sorted(e.entry.seq for e in kept)
     assert {e.chain.hand for e in kept} == {1}
