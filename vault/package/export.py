@@ -346,8 +346,7 @@ def _reader(case: Case, blob_id: int, read: list[bytes] | None, cancelled: Cance
 
 
 def _write_original(writer: BagWriter, item: Item, path: str, chunks: Chunks) -> None:
-    digests = writer.add(path, chunks)
-    if digests["sha256"] != item.sha256:
+    if writer.add(path, chunks) != item.sha256:
         raise VaultError(
             _("The stored bytes of {name} do not match the log; run verify. "
               "No package was written.").format(name=item.original_name)
@@ -417,7 +416,7 @@ def _file_list(
     writer: BagWriter, files: dict[str, tuple[str, Chunks]], plan: _Plan
 ) -> dict[str, str]:
     """path -> SHA-256 of every file the export entry signs: all but the log and tag files."""
-    signed = {path: d["sha256"] for path, d in writer.digests.items()}
+    signed = {path: writer.digest(path, "sha256") for path in writer.paths()}
     signed |= {path: digest for path, (digest, _chunks) in files.items()}
     signed[CASE_JSON] = plan.case_json_sha256
     signed["bagit.txt"] = sha256_hex(declaration().encode())
