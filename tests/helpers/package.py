@@ -68,13 +68,13 @@ def sign_chain(bag: Path, entries: list[dict], signer: Signer) -> None:
     docs/PACKAGE-SIGNING.md, independently of vault/package/signed.py."""
     prev, lines = bytes(32), []
     for n, entry in enumerate(entries):
-        details = entry.get("content", {}).get("details", {})
+        details = (entry.get("content") or {}).get("details", {})  # null: withheld, too
         if n == len(entries) - 1 and "files_sha256" in details:
             details["files_sha256"] = _write_file_list(bag)
             before = "".join(line + "\n" for line in lines).encode()
             details["custody_before"] = hashlib.sha256(before).hexdigest()
-            details["withheld"] = [e["seq"] for e in entries if "content" not in e]
-        if "content" in entry:
+            details["withheld"] = [e["seq"] for e in entries if e.get("content") is None]
+        if entry.get("content") is not None:
             entry["content_hash"] = hashlib.sha256(canonical(entry["content"])).hexdigest()
         entry["prev"] = prev.hex()
         prev = entry_hash_of(prev, bytes.fromhex(entry["content_hash"]))

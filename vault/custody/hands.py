@@ -127,7 +127,7 @@ class _Index:
 
     items: dict[str, list[int]] = field(default_factory=dict)  # ascending places
     notes: dict[str, int] = field(default_factory=dict)
-    shared: dict[int, Entry] = field(default_factory=dict)  # entries about many items, held
+    shared: dict[int, Entry] = field(default_factory=dict)  # about many items: held, packed
 
     def add(self, place: int, entry: Entry) -> None:
         concerned = concerned_items(entry)  # one place, however many items
@@ -155,9 +155,9 @@ class Hands:
 
     An entry about one item is held as its place only, and read again (checked to be the
     same text) when that item is asked about: a report of a 20,000-item case held every
-    entry of every chain. An entry about many (a package's) is held parsed, once. A kept
-    chain is indexed as its rows stream past: only the entries that link chains and
-    introduce people stay parsed while the chains are put in order.
+    entry of every chain. An entry about many (a package's) is held once, its lists
+    packed. A kept chain is indexed as its rows stream past: only the entries that link
+    chains and introduce people stay parsed while the chains are put in order.
 
     With `per_item`, the case's own log is not read whole: its entries about an item are
     looked up by index when asked (`item_events`), so a 100,000-entry case answers its

@@ -4,7 +4,8 @@ A case's receipt (`package.import`) lists every item it received with six SHA-25
 parsed, about 0.9 KB an item, 18 MB for 20,000 items, held for the whole of a report
 although a report only counts them. Packed, the same values take a fifth of that and are
 parsed again only when someone iterates them; what they yield is what the entry signed
-(JSON's own values survive `dumps` and `loads` unchanged).
+(every value a signed entry can hold survives `dumps` and `loads` unchanged: its text came
+from the case file as valid UTF-8, which canonical JSON requires).
 """
 
 from __future__ import annotations

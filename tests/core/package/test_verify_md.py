@@ -17,8 +17,10 @@ import rfc8785
 from tests.core.package.test_package import _TAMPERS as EARLIER_TAMPERS
 from tests.helpers.package import (
     PASSPHRASE,
+    compact,
     copy_bag,
     court_case,
+    olena_case,
     received_case,
     set_info,
     sign_chain,
@@ -273,28 +275,39 @@ def test_the_guides_program_never_reads_or_writes_outside_the_package_and_its_fo
     assert sorted(p.name for p in check.iterdir()) == ["check_package.py", "signatures"], run
 
 
+def _null_content(entries: list[dict]) -> None:
+    withheld = [entry for entry in entries if "content" not in entry]
+    assert withheld
+    for entry in withheld:
+        entry["content"] = None
+
+
+@pytest.mark.parametrize("log", ["a sender's lineage", "the package's own"])
 def test_the_guides_program_reads_a_line_withheld_as_null_content_as_the_app_does(
-    tmp_path: Path, corpus: Path
+    tmp_path: Path, corpus: Path, log: str
 ) -> None:
-    """Another tool may write a withheld entry of a sender's chain as `"content": null`
-    and sign its export so: verify-package reads it as withheld, and the guide's program
-    must too instead of refusing the package as malformed."""
+    """Another tool may write a withheld entry as `"content": null` and sign its export
+    so: verify-package reads it as withheld, and the guide's program must too instead of
+    refusing the package as malformed."""
     from tests.core.package.test_hostile_package_claims import resign
 
     (tmp_path / "cases").mkdir()
-    lawyer, ids = received_case(tmp_path / "cases", corpus)
-    with lawyer:
-        export(lawyer, tmp_path / "on", item_ids=ids[:1])
-        signer = lawyer.signer
-    (lineage,) = (tmp_path / "on/data/lineage").iterdir()
-    lines = [json.loads(text) for text in lineage.read_text(encoding="utf-8").splitlines()]
-    withheld = [line for line in lines if "content" not in line]
-    assert withheld
-    for line in withheld:
-        line["content"] = None
-    text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
-    lineage.write_text(text, encoding="utf-8")
-    resign(tmp_path / "on", signer, lambda entries: None)
-    assert verify_package(tmp_path / "on").ok
-    ok, output = follow_by_hand(tmp_path / "on", guide_blocks(tmp_path / "on/data/VERIFY.md"))
+    bag = tmp_path / "on"
+    own = log == "the package's own"
+    if own:  # its entries about the two photos left out are withheld
+        case = olena_case(tmp_path / "cases", corpus)
+        ids = [item.id for item in list_items(case.conn)][1:]
+    else:
+        case, ids = received_case(tmp_path / "cases", corpus)
+    with case:
+        export(case, bag, item_ids=ids[:1])
+        signer = case.signer
+    if not own:
+        (lineage,) = (bag / "data/lineage").iterdir()
+        lines = [json.loads(text) for text in lineage.read_text(encoding="utf-8").splitlines()]
+        _null_content(lines)
+        lineage.write_text("".join(compact(line) + "\n" for line in lines), encoding="utf-8")
+    resign(bag, signer, _null_content if own else lambda entries: None)
+    assert verify_package(bag).ok
+    ok, output = follow_by_hand(bag, guide_blocks(bag / "data/VERIFY.md"))
     assert ok, output
