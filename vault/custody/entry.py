@@ -91,7 +91,7 @@ def _entered(entry: Entry) -> dict[str, object]:
     if entry.action in ITEM_ENTERING and isinstance(subject, str):
         return {subject: entry.content.get("digest")}
     items = entry.details.get("items") if entry.action == "package.import" else None
-    if isinstance(items, list | PackedArray):  # a receipt `Hands` holds packs its list
+    if isinstance(items, list | PackedArray):  # `Hands` holds a receipt with its list packed
         return {
             i["id"]: i.get("sha256")
             for i in items

@@ -1,4 +1,4 @@
-"""A long JSON array of a held entry, kept as its compressed text (issue 17).
+"""The JSON arrays of a held entry, kept as their compressed text (issue 17).
 
 A case's receipt (`package.import`) lists every item it received with six SHA-256s each:
 parsed, about 0.9 KB an item, 18 MB for 20,000 items, held for the whole of a report
