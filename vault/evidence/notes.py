@@ -4,6 +4,7 @@ an amendment is a new note that supersedes the old, a new description a new entr
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -81,10 +82,11 @@ def _note(
     come from `note.add` / `note.amend` (or the receiving `package.import`), not the row."""
     note_id, about, text, supersedes, seq = row
     if seq not in records:  # one parse per entry, however many notes it brought in
-        entry = conn.execute(
-            "SELECT content, content_hash FROM custody WHERE seq = ?", (seq,)
-        ).fetchone()
-        records[seq] = note_records(signed_content(*entry) if entry else None)
+        found = conn.execute("SELECT content, content_hash FROM custody WHERE seq = ?", (seq,))
+        content, content_hash = found.fetchone() or (None, None)
+        # json.loads: a receipt's thousands of item digests are read past, not held, and
+        # interning them would grow the interpreter's table of shared strings for good.
+        records[seq] = note_records(signed_content(content, content_hash, json.loads))
     record = records[seq].get(note_id)
     digest = note_digest(text)
     if record is None:
