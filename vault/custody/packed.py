@@ -1,4 +1,4 @@
-"""The JSON arrays of a held entry, kept as their compressed text (issue 17).
+"""Signed JSON values held as their text, parsed again when read (issue 17).
 
 A case's receipt (`package.import`) lists every item it received with six SHA-256s each:
 parsed, about 0.9 KB an item, 18 MB for 20,000 items, held for the whole of a report
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+K = TypeVar("K", bound=Hashable)
 
 
 class PackedArray(Sequence[Any]):
@@ -60,3 +62,40 @@ def packed_details(content: dict[str, Any]) -> dict[str, Any]:
         return content
     arrays = {key: PackedArray(value) for key, value in details.items() if isinstance(value, list)}
     return {**content, "details": {**details, **arrays}} if arrays else content
+
+
+class PackedRecords(Mapping[K, dict[str, Any]], Generic[K]):
+    """Records (JSON objects) by key, each held as its JSON text beside the values they all
+    share; the first record added under a key counts, as `setdefault` would keep it.
+    Reading one parses it again: a new dict, its own values then the shared ones."""
+
+    __slots__ = ("_held", "_shared")
+
+    def __init__(self, shared: dict[str, Any] | None = None) -> None:
+        self._held: dict[K, bytes | dict[str, Any]] = {}
+        self._shared = shared or {}
+
+    def add(self, key: K, own: dict[str, Any]) -> None:
+        """Hold `own` under `key`, unless a record already is."""
+        if key not in self._held:
+            self._held[key] = _packed(own)
+
+    def __getitem__(self, key: K) -> dict[str, Any]:
+        held = self._held[key]
+        own = json.loads(held) if isinstance(held, bytes) else held
+        return {**own, **self._shared}
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
+def _packed(record: dict[str, Any]) -> bytes | dict[str, Any]:
+    """A record's JSON (ASCII: see PackedArray), or the record itself when the encoder
+    cannot nest as deep as the parser that read it (a hostile line near the limit)."""
+    try:
+        return json.dumps(record, separators=(",", ":")).encode("ascii")
+    except RecursionError:
+        return record

@@ -5,13 +5,15 @@ rows that disagree with it are not shown, and the item says so in `problems`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.custody.entry import ITEM_ENTERING, Entry, is_signed_text, read_entries
+from vault.custody.packed import PackedRecords
 from vault.errors import NotFound
 from vault.evidence.blobstore import blob_chunks
 from vault.evidence.fields import empty_fields
@@ -105,8 +107,8 @@ class _Records:
 
     def __init__(self, conn: sqlcipher.Connection, loads: Loads = loads_shared) -> None:
         self._conn, self.loads = conn, loads
-        self._by_seq: dict[int, dict[str, dict[str, Any]]] = {}
-        self._first: dict[tuple[str, str], dict[str, Any]] | None = None
+        self._by_seq: dict[int, Mapping[str, dict[str, Any]]] = {}
+        self._first: PackedRecords[tuple[str, str]] | None = None
 
     def load_all(self) -> _Records:
         """Parse, in one query, every entry that brought items in (listing many items)."""
@@ -129,7 +131,9 @@ class _Records:
                 f" ({','.join('?' * len(batch))})", batch
             )  # fmt: skip
             for seq, text, content_hash in rows:
-                self._by_seq[seq] = item_records(signed_content(text, content_hash, self.loads))
+                content = signed_content(text, content_hash, self.loads)
+                del text  # a receipt's text (8 MB at 20,000 items) is not held beside it
+                self._by_seq[seq] = item_records(content)
 
     def keep_only(self, seqs: set[int]) -> None:
         """Forget the parsed entries other than `seqs` (a package.import that brought in
@@ -152,22 +156,22 @@ class _Records:
         return {**signed, **record}
 
 
-def first_hands(conn: sqlcipher.Connection) -> dict[tuple[str, str], dict[str, Any]]:
+def first_hands(conn: sqlcipher.Connection) -> PackedRecords[tuple[str, str]]:
     """(item id, SHA-256) -> original_name, size and mime as an `item.import` of those bytes,
     in a kept chain, signed them (and the derivation, for an `item.derive`). Keyed by the
     digest too, so that a chain naming the same id for other bytes never lends its name to
-    the item."""
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    the item. Held packed: a received case's items are read with one each."""
+    found = PackedRecords[tuple[str, str]]()
     rows = conn.execute(
         "SELECT line FROM lineage WHERE line LIKE '%item.import%' OR line LIKE '%item.derive%'"
     )
     for (line,) in rows:
-        content = (parse_content(line) or {}).get("content")
+        content = (parse_content(line, json.loads) or {}).get("content")
         if not isinstance(content, dict) or content.get("action") not in ITEM_ENTERING:
             continue
         for item_id, signed in item_records(content).items():
             key = (item_id, str(signed.get("sha256")))
-            found.setdefault(key, {k: signed[k] for k in _FIRST_HANDS if k in signed})
+            found.add(key, {k: signed[k] for k in _FIRST_HANDS if k in signed})
     return found
 
 

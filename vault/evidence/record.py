@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import rfc8785
 
 from vault import jcs
 from vault.custody.entry import ITEM_ENTERING
+from vault.custody.packed import PackedRecords
 from vault.i18n import LANGUAGES, _, translations
 from vault.sharedjson import Loads, loads_shared
 
@@ -80,11 +82,12 @@ def package_sources(package_id: Any) -> set[str]:
     return {package_source(package_id, lang) for lang in LANGUAGES}
 
 
-def item_records(content: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+def item_records(content: dict[str, Any] | None) -> Mapping[str, dict[str, Any]]:
     """item id -> what the entry that brought it in signed about it, in the item's own terms:
     sha256, imported_at, source, method, and (when signed) original_name, size, mime and the
     digest keys; for a derived item, `derivation` (DERIVE_KEYS). {} for an entry that brings
-    no item in."""
+    no item in. A receipt's are held packed (vault/custody/packed.py): thousands of
+    them are held while a received case's items are read."""
     if not isinstance(content, dict):
         return {}
     details = content.get("details")
@@ -99,19 +102,12 @@ def item_records(content: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     if action != "package.import":
         return {}
     package = details.get("package")
-    records: dict[str, dict[str, Any]] = {}
+    records = PackedRecords[str]({"imported_at": at, "method": "package", "package": package,
+                                  "source": package_source(package)})  # fmt: skip
     for line in details.get("items") or []:
         if isinstance(line, dict) and isinstance(line.get("id"), str):
-            record = {k: line[k] for k in (*SHOWN_KEYS, *DIGEST_KEYS) if k in line}
-            record.update(imported_at=at, method="package", package=package,
-                          source=package_source(package))  # fmt: skip
-            records.setdefault(line["id"], record)
+            records.add(line["id"], {k: line[k] for k in (*SHOWN_KEYS, *DIGEST_KEYS) if k in line})
     return records
-
-
-def item_record(content: dict[str, Any] | None, item_id: str) -> dict[str, Any] | None:
-    """What the entry `content` signed about `item_id` (see `item_records`), or None."""
-    return item_records(content).get(item_id)
 
 
 def note_records(content: dict[str, Any] | None) -> dict[str, dict[str, Any]]:

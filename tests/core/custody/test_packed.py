@@ -1,11 +1,13 @@
-"""A held receipt's item list, packed (issue 17), yields exactly the values it signed."""
+"""A held receipt's item list and item records, packed (issue 17), give back exactly the
+values they were given."""
 
 from __future__ import annotations
 
 import json
 import math
+import sys
 
-from vault.custody.packed import PackedArray, packed_details
+from vault.custody.packed import PackedArray, PackedRecords, packed_details
 
 HOSTILE = [
     {"id": "a", "sha256": "0" * 64, "name": "фото «1».jpg"},
@@ -43,3 +45,28 @@ def test_only_the_details_arrays_are_packed_the_rest_is_shared() -> None:
     assert packed_details({"action": "x", "details": {"package": "p"}}) == {
         "action": "x", "details": {"package": "p"}
     }  # fmt: skip
+
+
+def test_packed_records_give_back_the_first_record_of_each_key_with_the_shared_values() -> None:
+    records = PackedRecords[str]({"method": "package", "at": "2026-12-01"})
+    own = {"sha256": "0" * 64, "name": "фото «1».jpg", "big": 2**80, "zero": -0.0,
+           "odd": "\ud800", "nested": [[], {}, None, True], "method": "forged"}  # fmt: skip
+    records.add("a", own)
+    records.add("a", {"sha256": "1" * 64})  # a later line for the same item does not count
+    records.add("b", {})
+    assert len(records) == 2 and list(records) == ["a", "b"]
+    assert records["a"] == {**own, "method": "package", "at": "2026-12-01"}
+    assert math.copysign(1, records["a"]["zero"]) == -1
+    assert records["a"] is not records["a"]  # each reader gets its own
+    assert records.get("c") is None and records == {
+        "a": records["a"], "b": {"method": "package", "at": "2026-12-01"}
+    }  # fmt: skip
+
+
+def test_a_record_nested_deeper_than_the_encoder_goes_is_held_as_it_is() -> None:
+    deep: list[object] = []
+    for _ in range(sys.getrecursionlimit() + 10):
+        deep = [deep]
+    records = PackedRecords[tuple[str, str]]()
+    records.add(("a", "b"), {"name": deep})
+    assert records[("a", "b")]["name"] is deep
