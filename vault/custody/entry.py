@@ -254,16 +254,18 @@ def to_jsonl(entry: Entry, withhold: bool = False) -> str:
     return json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
 
 
-def stored_jsonl(entry: Entry, text: str | bytes, withhold: bool = False) -> str:
-    """`to_jsonl` of an entry read with its stored `text`: when that text is the one whose
-    hash was signed (canonical JSON, which `to_jsonl` would write again byte for byte), it
-    goes in as it is, not parsed and encoded again (a big export's log, issue 17)."""
+def stored_jsonl(entry: Entry, text: str | bytes, withhold: bool = False) -> tuple[str, str, str]:
+    """`to_jsonl` of an entry read with its stored `text`, in three parts that make the line
+    when joined: when that text is the one whose hash was signed (canonical JSON, which
+    `to_jsonl` would write again byte for byte), it goes in as it is, the middle part, not
+    parsed and encoded again (a big export's log, issue 17), and a long line can be written
+    without being copied whole. Else the line is the middle part."""
     if withhold or entry.content is None or not is_signed_text(text, entry.content_hash):
-        return to_jsonl(entry, withhold)
+        return "", to_jsonl(entry, withhold), ""
     hashes = f'"content_hash":"{entry.content_hash.hex()}","entry_hash":"{entry.entry_hash.hex()}"'
     head = f'{{"seq":{entry.seq},"prev":"{entry.prev.hex()}",{hashes}'
     actor = _json_string(entry.actor)
-    return f'{head},"actor":{actor},"sig":"{entry.sig.hex()}","content":{text}}}'
+    return f'{head},"actor":{actor},"sig":"{entry.sig.hex()}","content":', text, "}"
 
 
 @functools.lru_cache(maxsize=64)

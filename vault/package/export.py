@@ -89,6 +89,7 @@ class ExportResult:
 _UNHELD = frozenset({BULK, "package.export"})
 # The own chain's entries a metadata file quotes: lineage links, descriptions, anchors and
 # ProofMode commands. Every other entry is only hashed and written, a batch at a time.
+_LONG = 1 << 20  # characters of a log line written on its own (see _LogLines)
 _QUOTED = frozenset({"package.import", "item.describe", "anchor.timestamp", "item.provenance"})
 BATCH = 1024  # custody.jsonl lines made, and case.json lines joined, at a time
 # Items read together, the small ones' bytes in one query: at most PREFETCH * SMALL_BLOB
@@ -228,20 +229,43 @@ def _kept_as_shipped(
 def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
     """One pass over the own chain: which entries are withheld, who acted, the entries the
     metadata files quote, and the custody.jsonl lines the export entry signs (spooled)."""
-    entries = read_entry_texts(case.conn, loads=json.loads)  # not held: no string sharing
-    while batch := list(itertools.islice(entries, BATCH)):
-        lines = []
-        for entry, text in batch:
-            withheld = _withheld(entry, hidden, plan.chosen)
-            if withheld:
-                plan.withheld.add(entry.seq)
-            if entry.action in _QUOTED:
-                plan.quoted.append(_quoted(entry))
-            plan.actors.add(entry.actor)
-            lines.append(stored_jsonl(entry, text, withheld))
-        plan.length += len(batch)
-        plan.custody.write("\n".join([*lines, ""]).encode())
+    lines = _LogLines(plan.custody)
+    for entry, text in read_entry_texts(case.conn, loads=json.loads):  # not held: no sharing
+        withheld = _withheld(entry, hidden, plan.chosen)
+        if withheld:
+            plan.withheld.add(entry.seq)
+        if entry.action in _QUOTED:
+            plan.quoted.append(_quoted(entry))
+        plan.actors.add(entry.actor)
+        plan.length += 1
+        parts = stored_jsonl(entry, text, withheld)
+        del entry  # a receipt parsed (23 MB at 20,000 items) goes before its line is written
+        lines.add(parts)
+    lines.flush()
     plan.custody_before = plan.custody.close()
+
+
+class _LogLines:
+    """custody.jsonl's lines into a spool, BATCH at a time; a long one (a receipt's, 8 MB
+    at 20,000 items) written on its own, in its parts, never copied whole."""
+
+    def __init__(self, out: Spool) -> None:
+        self.out, self.lines = out, list[str]()
+
+    def add(self, parts: tuple[str, str, str]) -> None:
+        if sum(map(len, parts)) >= _LONG:
+            self.flush()
+            for part in (*parts, "\n"):
+                self.out.write(part.encode())
+            return
+        self.lines.append("".join(parts))
+        if len(self.lines) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self.out.write("\n".join([*self.lines, ""]).encode())
+            self.lines = []
 
 
 def _quoted(entry: Entry) -> Entry:

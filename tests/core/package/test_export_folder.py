@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+import vault.package.export as exporting
 from tests.helpers.case import new_case
+from tests.helpers.package import received_case
 from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.errors import Cancelled, VaultError
@@ -22,6 +24,7 @@ from vault.evidence.blobstore import blob_chunks, small_blobs
 from vault.evidence.ingest import import_paths
 from vault.package.export import export
 from vault.package.filesink import BATCH_BYTES, FileSink
+from vault.package.signed import CUSTODY
 from vault.package.verify import verify_package
 
 BIG = 2 * (1 << 20) + 12345  # three pieces of the blob store's 1 MiB chunks
@@ -157,3 +160,19 @@ def test_a_log_entry_stored_as_bytes_still_exports(tmp_path):
     tamper(case, "UPDATE custody SET content = CAST(content AS BLOB) WHERE seq = 0")
     export(case, tmp_path / "pkg")
     assert verify_package(tmp_path / "pkg").ok
+
+
+def test_a_long_log_line_is_written_in_its_parts_as_a_batch_would_write_it(
+    tmp_path, corpus, monkeypatch
+):
+    """A receipt's log line (8 MB at 20,000 items) is written on its own, never copied
+    whole into a batch of lines: the package's log holds the same bytes either way."""
+    case, _ids = received_case(tmp_path, corpus)
+    export(case, tmp_path / "batched")
+    monkeypatch.setattr(exporting, "_LONG", 1200)  # the receipt's line is long now
+    export(case, tmp_path / "in-parts")
+    batched = (tmp_path / "batched" / CUSTODY).read_bytes().splitlines(keepends=True)
+    in_parts = (tmp_path / "in-parts" / CUSTODY).read_bytes().splitlines(keepends=True)
+    assert in_parts[: len(batched) - 1] == batched[:-1]  # the lines before either export
+    assert min(map(len, batched)) < 1200 < len(batched[1])  # seq 1: the receipt
+    assert verify_package(tmp_path / "in-parts").ok
