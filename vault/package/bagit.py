@@ -4,7 +4,7 @@ we write. Validation lists every problem; it never stops at the first."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from vault.i18n import _
@@ -208,6 +208,10 @@ def encode_path(path: str) -> str:
     return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def manifest_text(digests: Iterable[tuple[str, str]]) -> str:
-    """Lines of '<digest>  <path>' in path order."""
-    return "".join(f"{d}  {encode_path(p)}\n" for p, d in sorted(digests))
+def manifest_chunks(paths: Iterable[str], digest: Callable[[str], str]) -> Iterator[bytes]:
+    """Lines of '<digest>  <path>' in path order, encoded a thousand at a time: a manifest
+    of 20,000 files (4 MB of SHA-512 lines) is never held whole (issue 17)."""
+    ordered = sorted(paths)
+    for start in range(0, len(ordered), 1000):
+        lines = (f"{digest(p)}  {encode_path(p)}\n" for p in ordered[start : start + 1000])
+        yield "".join(lines).encode("utf-8")

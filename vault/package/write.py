@@ -8,6 +8,7 @@ zip header needs them first), once to copy it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -21,7 +22,7 @@ from typing import BinaryIO
 
 from vault.errors import FileExists
 from vault.package.age import encrypting_writer
-from vault.package.bagit import declaration, manifest_text
+from vault.package.bagit import declaration, manifest_chunks
 from vault.package.filesink import FileSink
 from vault.package.ziparchive import ZipStreamWriter
 from vault.platform import flush_tree
@@ -192,17 +193,20 @@ class BagWriter:
         self.add_bytes("bagit.txt", declaration().encode())
         self.add_bytes("bag-info.txt", bag_info.encode("utf-8"))
         for a in ALGORITHMS:
-            lines = manifest_text((p, self.digest(p, a)) for p in payload)
-            self.add_bytes(f"manifest-{a}.txt", lines.encode("utf-8"))
+            self.add(f"manifest-{a}.txt", self._manifest(payload, a))
         tags = [p for p in self._digests if not p.startswith("data/")]
         for a in ALGORITHMS:
-            lines = manifest_text((p, self.digest(p, a)) for p in tags)
-            self.add_bytes(f"tagmanifest-{a}.txt", lines.encode("utf-8"))
+            self.add(f"tagmanifest-{a}.txt", self._manifest(tags, a))
         self._flush()
         if self.final.exists():
             raise FileExists()
         os.rename(self.temp, self.final)
         _fsync_dir(self.final.parent)
+
+    def _manifest(self, paths: list[str], algorithm: str) -> Chunks:
+        """A manifest's bytes, made as they are written (see `manifest_chunks`)."""
+        digest = functools.partial(self.digest, algorithm=algorithm)
+        return functools.partial(manifest_chunks, paths, digest)
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
         raise NotImplementedError
@@ -240,6 +244,11 @@ class FolderWriter(BagWriter):
             make_folder(folder)
         os.rename(spool.path, target)
         self._record(path, spool.digester)
+
+    def _manifest(self, paths: list[str], algorithm: str) -> Chunks:
+        """A manifest's bytes, made as they are written (see `manifest_chunks`)."""
+        digest = functools.partial(self.digest, algorithm=algorithm)
+        return functools.partial(manifest_chunks, paths, digest)
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
         target = self._local(path)
@@ -297,6 +306,11 @@ class ZipWriter(BagWriter):
         encrypted = bool(passphrase or recipients)
         self.stream = encrypting_writer(self.file, passphrase, recipients) if encrypted else None
         self.zip = ZipStreamWriter(self.stream or self.file)
+
+    def _manifest(self, paths: list[str], algorithm: str) -> Chunks:
+        """A manifest's bytes, made as they are written (see `manifest_chunks`)."""
+        digest = functools.partial(self.digest, algorithm=algorithm)
+        return functools.partial(manifest_chunks, paths, digest)
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
         digester = _Digester()
