@@ -85,6 +85,9 @@ class PackedRecords(Mapping[K, dict[str, Any]], Generic[K]):
         own = json.loads(held) if isinstance(held, bytes) else held
         return {**own, **self._shared}
 
+    def __contains__(self, key: object) -> bool:  # without parsing the record
+        return key in self._held
+
     def __iter__(self) -> Iterator[K]:
         return iter(self._held)
 
@@ -93,9 +96,22 @@ class PackedRecords(Mapping[K, dict[str, Any]], Generic[K]):
 
 
 def _packed(record: dict[str, Any]) -> bytes | dict[str, Any]:
-    """A record's JSON (ASCII: see PackedArray), or the record itself when the encoder
-    cannot nest as deep as the parser that read it (a hostile line near the limit)."""
-    try:
-        return json.dumps(record, separators=(",", ":")).encode("ascii")
-    except RecursionError:
+    """A record's JSON (ASCII: see PackedArray), or the record itself when a value nests
+    deeper than _NESTING: such a record (only a hostile one) could be written, then fail
+    to parse again when read from a deeper stack."""
+    if not _shallow(record, 0):
         return record
+    return json.dumps(record, separators=(",", ":")).encode("ascii")
+
+
+_NESTING = 16  # levels of arrays and objects a packed record may hold (real ones: 2)
+
+
+def _shallow(value: Any, depth: int) -> bool:
+    if depth > _NESTING:
+        return False
+    if isinstance(value, dict):
+        return all(_shallow(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return all(_shallow(v, depth + 1) for v in value)
+    return True

@@ -134,10 +134,11 @@ class _Records:
                 content = signed_content(text, content_hash, self.loads)
                 del text  # a receipt's text (8 MB at 20,000 items) is not held beside it
                 self._by_seq[seq] = item_records(content)
+                del content  # nor parsed, while the next is parsed
 
     def keep_only(self, seqs: set[int]) -> None:
-        """Forget the parsed entries other than `seqs` (a package.import that brought in
-        thousands of items stays parsed while its items are read)."""
+        """Forget the records of entries other than `seqs` (a package.import that brought
+        in thousands of items stays held, its records packed, while its items are read)."""
         self._by_seq = {seq: found for seq, found in self._by_seq.items() if seq in seqs}
 
     def get(self, item_id: str, seq: int) -> dict[str, Any] | None:
@@ -304,7 +305,7 @@ def _batches(
 ) -> Iterator[tuple[list[Any], _Records]]:
     """The rows of `cursor` a batch at a time, with the entries that brought that batch in
     parsed (row[seq_at]: entered_seq); a package.import that brought in thousands of
-    items stays parsed while its items go by, the others are forgotten. With `only`, the
+    items stays held while its items go by, the others are forgotten. With `only`, the
     rows of other items (row[0]: id) are dropped before any entry is parsed."""
     records = _Records(conn, loads)
     while batch := cursor.fetchmany(BATCH):

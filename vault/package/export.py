@@ -88,9 +88,10 @@ class ExportResult:
 # of every item (held only as their places, vault.custody.logchain).
 _UNHELD = frozenset({BULK, "package.export"})
 # The own chain's entries a metadata file quotes: lineage links, descriptions, anchors and
-# ProofMode commands. Every other entry is only hashed and written, a batch at a time.
-_LONG = 1 << 20  # characters of a log line written on its own (see _LogLines)
+# ProofMode commands. Every other entry is only hashed and written, a batch at a time (a
+# long line on its own).
 _QUOTED = frozenset({"package.import", "item.describe", "anchor.timestamp", "item.provenance"})
+_LONG = 1 << 20  # characters of a log line written on its own, in slices (see _LogLines)
 BATCH = 1024  # custody.jsonl lines made, and case.json lines joined, at a time
 # Items read together, the small ones' bytes in one query: at most PREFETCH * SMALL_BLOB
 # (8 MiB) held at once.
@@ -247,7 +248,7 @@ def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
 
 class _LogLines:
     """custody.jsonl's lines into a spool, BATCH at a time; a long one (a receipt's, 8 MB
-    at 20,000 items) written on its own, in its parts, never copied whole."""
+    at 20,000 items) written on its own, in slices of its parts, never copied whole."""
 
     def __init__(self, out: Spool) -> None:
         self.out, self.lines = out, list[str]()
@@ -256,7 +257,8 @@ class _LogLines:
         if sum(map(len, parts)) >= _LONG:
             self.flush()
             for part in (*parts, "\n"):
-                self.out.write(part.encode())
+                for start in range(0, len(part), _LONG):
+                    self.out.write(part[start : start + _LONG].encode())
             return
         self.lines.append("".join(parts))
         if len(self.lines) >= BATCH:

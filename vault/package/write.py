@@ -245,11 +245,6 @@ class FolderWriter(BagWriter):
         os.rename(spool.path, target)
         self._record(path, spool.digester)
 
-    def _manifest(self, paths: list[str], algorithm: str) -> Chunks:
-        """A manifest's bytes, made as they are written (see `manifest_chunks`)."""
-        digest = functools.partial(self.digest, algorithm=algorithm)
-        return functools.partial(manifest_chunks, paths, digest)
-
     def _store(self, path: str, chunks: Chunks) -> _Digester:
         target = self._local(path)
         folders = self._new_folders(target.rpartition(os.sep)[0])
@@ -306,11 +301,6 @@ class ZipWriter(BagWriter):
         encrypted = bool(passphrase or recipients)
         self.stream = encrypting_writer(self.file, passphrase, recipients) if encrypted else None
         self.zip = ZipStreamWriter(self.stream or self.file)
-
-    def _manifest(self, paths: list[str], algorithm: str) -> Chunks:
-        """A manifest's bytes, made as they are written (see `manifest_chunks`)."""
-        digest = functools.partial(self.digest, algorithm=algorithm)
-        return functools.partial(manifest_chunks, paths, digest)
 
     def _store(self, path: str, chunks: Chunks) -> _Digester:
         digester = _Digester()
