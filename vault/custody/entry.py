@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -251,7 +252,16 @@ def to_json(entry: Entry, withhold: bool = False) -> dict[str, Any]:
 
 
 def to_jsonl(entry: Entry, withhold: bool = False) -> str:
-    return json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
+    """An entry's `custody.jsonl` line, made from its values. A lone surrogate (parsed
+    from an escape in an altered stored text: a signed one has none) has no UTF-8 form,
+    so such a line is written with escapes, parsing to the same values."""
+    line = json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
+    if _SURROGATE.search(line):
+        return json.dumps(to_json(entry, withhold), separators=(",", ":"))
+    return line
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def stored_jsonl(entry: Entry, text: str | bytes, withhold: bool = False) -> tuple[str, str, str]:

@@ -176,3 +176,16 @@ def test_a_long_log_line_is_written_in_its_parts_as_a_batch_would_write_it(
     assert in_parts[: len(batched) - 1] == batched[:-1]  # the lines before either export
     assert min(map(len, batched)) < 1200 < len(batched[1])  # seq 1: the receipt
     assert verify_package(tmp_path / "in-parts").ok
+
+
+def test_an_altered_log_entry_holding_a_lone_surrogate_exports_and_is_found(tmp_path):
+    """A log text altered to hold an escaped lone surrogate (no UTF-8 form once parsed) is
+    written escaped, as any altered entry is written again from its values: the export
+    goes through, and the package's verification finds the entry (never a traceback)."""
+    case = new_case(tmp_path)
+    tamper(case, "UPDATE custody SET content = rtrim(content, '}') || ',\"x\":\"\\ud800\"}'"
+                 " WHERE seq = 0")  # fmt: skip
+    export(case, tmp_path / "pkg")
+    line = (tmp_path / "pkg" / CUSTODY).read_bytes().splitlines()[0]
+    assert json.loads(line)["content"]["x"] == "\ud800"
+    assert not verify_package(tmp_path / "pkg").ok
