@@ -160,8 +160,18 @@ def people(facts: ReportFacts, w: Words) -> list[Flowable]:
             (person.name, para(_role(person, w) + " · " + w("key") + " " + short(fp, 16), "small"))
             for fp, person in chain.people.items()
         ]
-        story += [para(_chain_heading(chain, w), "label"), field_table(rows)]
+        story += [
+            para(_chain_heading(chain, w), "label"),
+            field_table(rows) if rows else _no_one(w),
+        ]
     return story
+
+
+def _no_one(w: Words) -> Flowable:
+    """What stands for a chain's people when no signed entry introduces anyone (its creation
+    entry was altered): a table cannot be empty."""
+    return para(w("No one is introduced by a signed entry of this log; see the verification."),
+                "small")  # fmt: skip
 
 
 def _role(person: Identity, w: Words) -> str:
@@ -366,8 +376,6 @@ def keys_appendix(facts: ReportFacts, w: Words) -> list[Flowable]:
         rows = [
             [para(person.name, "small"), para(fp, "mono")] for fp, person in chain.people.items()
         ]
-        story += [
-            para(_chain_heading(chain, w), "label"),
-            table(rows, [WIDTH - 100 * mm, 100 * mm]),
-        ]
+        keys = table(rows, [WIDTH - 100 * mm, 100 * mm]) if rows else _no_one(w)
+        story += [para(_chain_heading(chain, w), "label"), keys]
     return story

@@ -168,6 +168,25 @@ def test_a_log_entry_mangled_in_the_database_still_gives_a_not_verified_report(
     assert "NOT VERIFIED" in pdf_text(result.path).split("\f")[0]
 
 
+@pytest.mark.parametrize("added", ["\\u0041", "\\ud800"])  # a lone surrogate, escaped
+def test_a_case_whose_creation_entry_was_altered_gives_a_report_saying_no_one_is_introduced(
+    tmp_path: Path, corpus: Path, added: str
+) -> None:
+    """Its signed introductions no longer count: the people and keys say so, where an
+    empty table stopped the report with a traceback."""
+    with build_case(tmp_path, corpus) as case:
+        tamper(
+            case,
+            f"UPDATE custody SET content = rtrim(content, '}}') || ',\"x\":\"{added}\"}}'"
+            " WHERE seq = 0",
+            passphrase=PASSPHRASE,
+        )
+        result = generate_report(case, tmp_path / "altered.pdf", language="en")
+    text = pdf_text(result.path)
+    assert not result.verified and "NOT VERIFIED" in text.split("\f")[0]
+    assert text.count("No one is introduced by a signed entry of this log") == 2
+
+
 def test_a_report_of_chosen_items_withholds_the_others(case: Case, tmp_path: Path) -> None:
     chosen = list_items(case.conn)[:2]
     others = list_items(case.conn)[2:]
