@@ -234,3 +234,28 @@ def test_a_big_cases_custody_log_is_read_when_its_tab_is_shown(qtbot, case_windo
     assert workspace.custody.model.rowCount() == 0, "not read while the evidence tab shows"
     workspace.tabs.setCurrentIndex(1)
     assert workspace.custody.model.rowCount() == 1  # the case.create entry
+
+
+def test_a_case_whose_creation_entry_was_altered_opens_and_fails_verification(
+    qtbot, window, tmp_path, camera
+):
+    """No signed entry introduces anyone then: the window still lists, shows an item's
+    custody and verifies (never a traceback), and the verification fails."""
+    case = new_case(tmp_path)
+    from vault.evidence.ingest import import_paths
+
+    import_paths(case, [camera / "Canon_40D.jpg"])
+    case.close()
+    tamper(case, "UPDATE custody SET content = rtrim(content, '}') || ',\"x\":\"\\ud800\"}'"
+                 " WHERE seq = 0")  # fmt: skip
+    window.on_case_ready(Case.open(tmp_path / "case.evault", PASSPHRASE))
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: workspace.items.proxy.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.session is not None and not window.session.busy)
+    select(window, "Canon_40D.jpg")
+    qtbot.waitUntil(lambda: workspace.details.events.model.rowCount() >= 1)
+    with qtbot.waitSignal(workspace.verify_finished, timeout=60_000) as blocker:
+        workspace.start_verify()
+    assert not blocker.args[0].ok
+    qtbot.waitUntil(lambda: not window.session.busy)
+    assert workspace.custody.result.text().startswith("✗ Custody did NOT verify")
