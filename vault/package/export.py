@@ -236,7 +236,7 @@ def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
         if withheld:
             plan.withheld.add(entry.seq)
         if entry.action in _QUOTED:
-            plan.quoted.append(_quoted(entry))
+            plan.quoted.append(_quoted(_signed(entry, text)))
         plan.actors.add(entry.actor)
         plan.length += 1
         parts = stored_jsonl(entry, text, withheld)
@@ -268,6 +268,18 @@ class _LogLines:
         if self.lines:
             self.out.write("\n".join([*self.lines, ""]).encode())
             self.lines = []
+
+
+def _signed(entry: Entry, text: str | bytes) -> Entry:
+    """`entry`, if its stored text is the one whose hash was signed: case.json, VERIFY.md
+    and the lineage quote it, as they quote a note's text only when it is the signed one."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    if hashlib.sha256(raw).digest() != entry.content_hash:
+        raise VaultError(_(
+            "Entry {seq} of the case's log, which the package would quote, does not match "
+            "what was signed; run verify. No package was written."
+        ).format(seq=entry.seq))  # fmt: skip
+    return entry
 
 
 def _quoted(entry: Entry) -> Entry:

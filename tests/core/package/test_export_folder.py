@@ -22,6 +22,8 @@ from vault.case.handle import Case
 from vault.errors import Cancelled, VaultError
 from vault.evidence.blobstore import blob_chunks, small_blobs
 from vault.evidence.ingest import import_paths
+from vault.evidence.items import list_items
+from vault.evidence.notes import describe_item
 from vault.package.export import export
 from vault.package.filesink import BATCH_BYTES, FileSink
 from vault.package.signed import CUSTODY
@@ -189,3 +191,20 @@ def test_an_altered_log_entry_holding_a_lone_surrogate_exports_and_is_found(tmp_
     line = (tmp_path / "pkg" / CUSTODY).read_bytes().splitlines()[0]
     assert json.loads(line)["content"]["x"] == "\ud800"
     assert not verify_package(tmp_path / "pkg").ok
+
+
+@pytest.mark.parametrize("forged", ["Cell 3", "Cell \\ud800"])  # the latter: a lone surrogate
+def test_an_altered_description_is_refused_never_quoted_into_the_package(
+    mixed_case, tmp_path, forged
+):
+    """case.json quotes an item's description from its signed entry; an entry whose stored
+    text was altered is not quoted (any more than an altered note's text): the export is
+    refused, naming the entry, and nothing is written or logged."""
+    item = list_items(mixed_case.conn)[0]
+    describe_item(mixed_case, item.id, {"title": "Cell 2"})
+    tamper(mixed_case, f"UPDATE custody SET content = replace(content, 'Cell 2', '{forged}')"
+                       " WHERE action = 'item.describe'")  # fmt: skip
+    before = _exports(mixed_case)
+    with pytest.raises(VaultError, match="does not match what was signed"):
+        export(mixed_case, tmp_path / "pkg")
+    assert not (tmp_path / "pkg").exists() and _exports(mixed_case) == before
