@@ -256,7 +256,7 @@ def to_jsonl(entry: Entry, withhold: bool = False) -> str:
     from an escape in an altered stored text: a signed one has none) has no UTF-8 form,
     so such a line is written with escapes, parsing to the same values."""
     line = json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
-    if _SURROGATE.search(line):
+    if not line.isascii() and _SURROGATE.search(line):
         return json.dumps(to_json(entry, withhold), separators=(",", ":"))
     return line
 

@@ -170,8 +170,8 @@ def people(facts: ReportFacts, w: Words) -> list[Flowable]:
 def _no_one(w: Words) -> Flowable:
     """What stands for a chain's people when no signed entry introduces anyone (its creation
     entry was altered): a table cannot be empty."""
-    return para(w("No one is introduced by a signed entry of this log; see the verification."),
-                "small")  # fmt: skip
+    text = w("No one is introduced by a signed entry of this log; see the verification statement.")
+    return para(text, "small")
 
 
 def _role(person: Identity, w: Words) -> str:
