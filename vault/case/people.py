@@ -4,7 +4,6 @@ which anyone holding the passphrase can edit. `verify` reports any row that disa
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,8 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vault.case.identity import Identity, fingerprint
-from vault.custody.entry import Entry, canonical, entry_hash_of, read_entries
-from vault.errors import InvalidInput
+from vault.custody.entry import Entry, entry_hash_of, is_signed_content, read_entries
 
 
 @dataclass(frozen=True)
@@ -76,11 +74,7 @@ def _text(value: object) -> str:
 
 
 def _authentic(entry: Entry, key: bytes) -> bool:
-    try:
-        content_hash = hashlib.sha256(canonical(entry.content or {})).digest()
-    except (InvalidInput, TypeError, ValueError, RecursionError):
-        return False
-    if content_hash != entry.content_hash:
+    if not is_signed_content(entry.content, entry.content_hash):
         return False
     if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:
         return False

@@ -6,7 +6,6 @@ batched and, for long chains, spread over every core.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -15,8 +14,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vault.case.identity import fingerprint
-from vault.custody.entry import GENESIS, ChainResult, Entry, Finding, canonical, entry_hash_of
-from vault.errors import InvalidInput
+from vault.custody.entry import (
+    GENESIS,
+    ChainResult,
+    Entry,
+    Finding,
+    entry_hash_of,
+    is_signed_content,
+)
 from vault.i18n import _
 
 PARALLEL_FROM = 4000  # below this, starting worker processes costs more than it saves
@@ -63,13 +68,8 @@ def _check_position(entry: Entry, expected: int, prev: bytes, result: ChainResul
 
 
 def _check_hashes(entry: Entry, result: ChainResult) -> None:
-    if entry.content is not None:
-        try:
-            content_hash = hashlib.sha256(canonical(entry.content)).digest()
-        except (InvalidInput, TypeError, ValueError, RecursionError):
-            content_hash = b""
-        if content_hash != entry.content_hash:
-            result.findings.append(Finding(entry.seq, _("content was changed after signing")))
+    if entry.content is not None and not is_signed_content(entry.content, entry.content_hash):
+        result.findings.append(Finding(entry.seq, _("content was changed after signing")))
     if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:
         result.findings.append(Finding(entry.seq, _("entry hash does not match its contents")))
 

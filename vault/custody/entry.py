@@ -255,27 +255,29 @@ def to_jsonl(entry: Entry, withhold: bool = False) -> str:
     """An entry's `custody.jsonl` line, made from its values. A lone surrogate (parsed
     from an escape in an altered stored text: a signed one has none) has no UTF-8 form,
     so such a line is written with escapes, parsing to the same values."""
-    line = json.dumps(to_json(entry, withhold), ensure_ascii=False, separators=(",", ":"))
+    obj = to_json(entry, withhold)
+    line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     if not line.isascii() and _SURROGATE.search(line):
-        return json.dumps(to_json(entry, withhold), separators=(",", ":"))
+        return json.dumps(obj, separators=(",", ":"))
     return line
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def stored_jsonl(entry: Entry, text: str | bytes, withhold: bool = False) -> tuple[str, str, str]:
-    """`to_jsonl` of an entry read with its stored `text`, in three parts that make the line
-    when joined: when that text is the one whose hash was signed (canonical JSON, which
-    `to_jsonl` would write again byte for byte), it goes in as it is, the middle part, not
-    parsed and encoded again (a big export's log, issue 17), and a long line can be written
-    without being copied whole. Else the line is the middle part."""
-    if withhold or entry.content is None or not is_signed_text(text, entry.content_hash):
+def stored_jsonl(entry: Entry, signed: str | None, withhold: bool = False) -> tuple[str, str, str]:
+    """`to_jsonl` of an entry, in three parts that make the line when joined. `signed` is
+    the entry's stored text if `is_signed_text` holds for it (the caller has tested it):
+    that text is canonical JSON, which `to_jsonl` would write again byte for byte, so it
+    goes in as it is, the middle part, not parsed and encoded again (a big export's log,
+    issue 17), and a long line can be written without being copied whole. Else the line
+    is the middle part."""
+    if withhold or entry.content is None or signed is None:
         return "", to_jsonl(entry, withhold), ""
     hashes = f'"content_hash":"{entry.content_hash.hex()}","entry_hash":"{entry.entry_hash.hex()}"'
     head = f'{{"seq":{entry.seq},"prev":"{entry.prev.hex()}",{hashes}'
     actor = _json_string(entry.actor)
-    return f'{head},"actor":{actor},"sig":"{entry.sig.hex()}","content":', text, "}"
+    return f'{head},"actor":{actor},"sig":"{entry.sig.hex()}","content":', signed, "}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -289,6 +291,17 @@ def _json_string(value: str) -> str:
 def is_signed_text(text: object, content_hash: bytes) -> TypeGuard[str]:
     """Whether a stored content `text` is still the text whose hash was signed."""
     return isinstance(text, str) and hashlib.sha256(text.encode("utf-8")).digest() == content_hash
+
+
+def is_signed_content(content: dict[str, Any] | None, content_hash: bytes) -> bool:
+    """Whether an entry's parsed `content` holds the values whose hash was signed (verify's
+    test: a stored text that is not the signed one may still parse to them)."""
+    if content is None:
+        return False
+    try:
+        return hashlib.sha256(canonical(content)).digest() == content_hash
+    except (InvalidInput, TypeError, ValueError, RecursionError):
+        return False
 
 
 def from_json(obj: Any, line_no: int) -> Entry:

@@ -12,7 +12,13 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from vault.custody.entry import ITEM_ENTERING, Entry, is_signed_text, read_entries
+from vault.custody.entry import (
+    ITEM_ENTERING,
+    Entry,
+    is_signed_content,
+    is_signed_text,
+    read_entries,
+)
 from vault.custody.packed import PackedRecords
 from vault.errors import NotFound
 from vault.evidence.blobstore import blob_chunks
@@ -91,10 +97,14 @@ class Item:
 def signed_content(
     text: Any, content_hash: Any, loads: Loads = loads_shared
 ) -> dict[str, Any] | None:
-    """An entry's content, if its stored text is still the text whose hash was signed."""
-    if content_hash is None or not is_signed_text(text, bytes(content_hash)):
+    """An entry's content, if it holds the values whose hash was signed: its stored text is
+    the signed one, or (rarely: altered, yet not in what it says) parses to those values."""
+    if content_hash is None:
         return None
-    return parse_content(text, loads)
+    content = parse_content(text, loads)
+    if is_signed_text(text, bytes(content_hash)):
+        return content
+    return content if is_signed_content(content, bytes(content_hash)) else None
 
 
 class _Records:

@@ -37,7 +37,14 @@ from vault.case.casefile import check_passphrase
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import read_blob
-from vault.custody.entry import Entry, read_entry_texts, stored_jsonl, to_jsonl
+from vault.custody.entry import (
+    Entry,
+    is_signed_content,
+    is_signed_text,
+    read_entry_texts,
+    stored_jsonl,
+    to_jsonl,
+)
 from vault.custody.logchain import BULK, LoggedChain
 from vault.errors import Cancelled, FileExists, InvalidInput, VaultError
 from vault.evidence.blobstore import blob_chunks, small_blobs
@@ -235,12 +242,13 @@ def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
         withheld = _withheld(entry, hidden, plan.chosen)
         if withheld:
             plan.withheld.add(entry.seq)
+        signed = text if is_signed_text(text, entry.content_hash) else None
         if entry.action in _QUOTED:
-            plan.quoted.append(_quoted(_signed(entry, text)))
+            plan.quoted.append(_quoted(_signed(entry, signed)))
         plan.actors.add(entry.actor)
         plan.length += 1
-        parts = stored_jsonl(entry, text, withheld)
-        del entry  # a receipt parsed (23 MB at 20,000 items) goes before its line is written
+        parts = stored_jsonl(entry, signed, withheld)
+        del entry, text, signed  # a receipt parsed (23 MB at 20,000 items) goes first
         lines.add(parts)
     lines.flush()
     plan.custody_before = plan.custody.close()
@@ -270,11 +278,11 @@ class _LogLines:
             self.lines = []
 
 
-def _signed(entry: Entry, text: str | bytes) -> Entry:
-    """`entry`, if its stored text is the one whose hash was signed: case.json, VERIFY.md
-    and the lineage quote it, as they quote a note's text only when it is the signed one."""
-    raw = text if isinstance(text, bytes) else text.encode("utf-8")
-    if hashlib.sha256(raw).digest() != entry.content_hash:
+def _signed(entry: Entry, signed: str | None) -> Entry:
+    """`entry`, if it holds the values that were signed (`signed`: its stored text, when
+    that is the signed one): case.json, VERIFY.md and the lineage quote it, as they quote
+    a note's text only when it is the signed one."""
+    if signed is None and not is_signed_content(entry.content, entry.content_hash):
         raise VaultError(_(
             "Entry {seq} of the case's log, which the package would quote, does not match "
             "what was signed; run verify. No package was written."

@@ -14,6 +14,8 @@ from vault.case.identity import Signer
 from vault.custody.chain import verify_chain
 from vault.custody.entry import (
     canonical,
+    is_signed_content,
+    is_signed_text,
     parse_jsonl,
     read_entries,
     read_entry_texts,
@@ -89,6 +91,7 @@ def test_the_independent_vector_chain_verifies():
 def test_a_log_line_carries_the_stored_signed_text_byte_for_byte(case):
     case.add_identity('Тарас "Т" \\ 😀 \u2028 \x7f', role="witness")  # escapes, beyond the BMP
     for entry, text in read_entry_texts(case.conn):
+        assert is_signed_text(text, entry.content_hash)
         head, middle, tail = stored_jsonl(entry, text)
         assert head + middle + tail == to_jsonl(entry) and (middle, tail) == (text, "}")
         assert stored_jsonl(entry, text, withhold=True) == ("", to_jsonl(entry, True), "")
@@ -100,10 +103,21 @@ def test_a_log_line_escapes_a_hostile_actor_as_the_encoder_would(case):
     assert '"' in entry.actor and "".join(stored_jsonl(entry, text)) == to_jsonl(entry)
 
 
-def test_a_log_line_re_encodes_a_stored_text_that_is_not_the_signed_one(case):
+def test_a_stored_text_that_is_not_the_signed_one_still_may_hold_the_signed_values(case):
+    """Verify's test is the values: a stored text re-spaced parses to what was signed, so
+    its line is written again from them; a changed value is found."""
     tamper(case, "UPDATE custody SET content = ' ' || content || ' ' WHERE seq = 3")
-    entry, text = list(read_entry_texts(case.conn))[3]
-    assert text.startswith(" ") and stored_jsonl(entry, text) == ("", to_jsonl(entry), "")
+    tamper(
+        case, "UPDATE custody SET content = replace(content, '\"v\":1', '\"v\":2') WHERE seq = 4"
+    )
+    entries = list(read_entry_texts(case.conn))
+    (spaced, text), (changed, _text) = entries[3], entries[4]
+    assert not is_signed_text(text, spaced.content_hash) and is_signed_content(
+        spaced.content, spaced.content_hash
+    )
+    assert stored_jsonl(spaced, None) == ("", to_jsonl(spaced), "")
+    assert not is_signed_content(changed.content, changed.content_hash)
+    assert {f.seq for f in verify_chain(e for e, _t in entries).findings} == {4}
 
 
 def test_edited_entry_content_is_found(case):

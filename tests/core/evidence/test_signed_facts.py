@@ -215,6 +215,18 @@ def test_an_edited_notes_text_is_never_shown_reported_or_exported(
     assert "the text stored for this note is not the signed text" in text
 
 
+def test_a_log_text_stored_re_spaced_still_states_its_signed_facts(case_file: Path) -> None:
+    """Verify judges an entry by its values, and so does what shows them: a stored log text
+    that is not the signed text, yet parses to the signed values, hides nothing."""
+    edit(case_file, "UPDATE custody SET content = ' ' || content || char(10) WHERE seq IN (1, 2)")
+    assert errors(case_file) == []
+    item = items_json(case_file)
+    assert item["original_name"] == "Canon_40D.jpg" and item["problems"] == []
+    with Case.open(case_file, PASSPHRASE) as case:
+        (note,) = list_notes(case.conn)
+        assert note.text_signed and note.about == item["id"] and not note.problems
+
+
 def test_an_older_case_file_is_checked_against_its_original(tmp_path: Path) -> None:
     """Files of schemas 1 to 3 signed no metadata digest: verify recomputes what they hold
     from the original. (The schema 4 fixture was made by an app that signs the digests.)"""

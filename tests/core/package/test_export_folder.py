@@ -208,3 +208,18 @@ def test_an_altered_description_is_refused_never_quoted_into_the_package(
     with pytest.raises(VaultError, match="does not match what was signed"):
         export(mixed_case, tmp_path / "pkg")
     assert not (tmp_path / "pkg").exists() and _exports(mixed_case) == before
+
+
+def test_a_description_stored_re_spaced_still_holds_the_signed_values_and_is_quoted(
+    mixed_case, tmp_path
+):
+    """As verify judges an entry by its values, so does export: a stored text re-spaced
+    (not the signed text, yet parsing to the signed values) is quoted, and its log line
+    is written again from the values, so the package verifies."""
+    item = list_items(mixed_case.conn)[0]
+    describe_item(mixed_case, item.id, {"title": "Cell 2"})
+    tamper(mixed_case, "UPDATE custody SET content = ' ' || content WHERE action = 'item.describe'")
+    export(mixed_case, tmp_path / "pkg")
+    case_json = json.loads((tmp_path / "pkg" / "data" / "case.json").read_text("utf-8"))
+    described = [i["description"] for i in case_json["items"] if i["id"] == item.id]
+    assert described == [{"title": "Cell 2"}] and verify_package(tmp_path / "pkg").ok
