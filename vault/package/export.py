@@ -98,7 +98,7 @@ _UNHELD = frozenset({BULK, "package.export"})
 # ProofMode commands. Every other entry is only hashed and written, a batch at a time (a
 # long line on its own).
 _QUOTED = frozenset({"package.import", "item.describe", "anchor.timestamp", "item.provenance"})
-_LONG = 1 << 20  # characters of a log line written on its own, in slices (see _LogLines)
+_LONG = 1 << 20  # characters of a log line written on its own, in slices (see _Batched)
 BATCH = 1024  # custody.jsonl lines made, and case.json lines joined, at a time
 # Items read together, the small ones' bytes in one query: at most PREFETCH * SMALL_BLOB
 # (8 MiB) held at once.
@@ -237,7 +237,7 @@ def _kept_as_shipped(
 def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
     """One pass over the own chain: which entries are withheld, who acted, the entries the
     metadata files quote, and the custody.jsonl lines the export entry signs (spooled)."""
-    lines = _LogLines(plan.custody)
+    lines = _Batched(plan.custody)
     for entry, text in read_entry_texts(case.conn, loads=json.loads):  # not held: no sharing
         withheld = _withheld(entry, hidden, plan.chosen)
         if withheld:
@@ -247,35 +247,36 @@ def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
             plan.quoted.append(_quoted(_signed(entry, signed)))
         plan.actors.add(entry.actor)
         plan.length += 1
-        parts = stored_jsonl(entry, signed, withheld)
+        head, middle, tail = stored_jsonl(entry, signed, withheld)
         del entry, text, signed  # a receipt parsed (23 MB at 20,000 items) goes first
-        lines.add(parts)
+        lines.add(head, middle, tail, "\n")
     lines.flush()
     plan.custody_before = plan.custody.close()
 
 
-class _LogLines:
-    """custody.jsonl's lines into a spool, BATCH at a time; a long one (a receipt's, 8 MB
-    at 20,000 items) written on its own, in slices of its parts, never copied whole."""
+class _Batched:
+    """Strings into a spool, BATCH of them a write; a long one (a receipt's log line, 8 MB
+    at 20,000 items) written on its own, in slices, never copied whole."""
 
     def __init__(self, out: Spool) -> None:
-        self.out, self.lines = out, list[str]()
+        self.out, self.pending, self.count = out, list[str](), 0
 
-    def add(self, parts: tuple[str, str, str]) -> None:
+    def add(self, *parts: str) -> None:
         if sum(map(len, parts)) >= _LONG:
             self.flush()
-            for part in (*parts, "\n"):
+            for part in parts:
                 for start in range(0, len(part), _LONG):
                     self.out.write(part[start : start + _LONG].encode())
             return
-        self.lines.append("".join(parts))
-        if len(self.lines) >= BATCH:
+        self.pending.extend(parts)
+        self.count += 1
+        if self.count >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        if self.lines:
-            self.out.write("\n".join([*self.lines, ""]).encode())
-            self.lines = []
+        if self.pending:
+            self.out.write("".join(self.pending).encode())
+            self.pending, self.count = [], 0
 
 
 def _signed(entry: Entry, signed: str | None) -> Entry:
@@ -522,23 +523,16 @@ class _JsonArray:
     for none), written BATCH lines at a time."""
 
     def __init__(self, out: Spool) -> None:
-        self.out, self.lines, self.first = out, list[str](), True
+        self.lines, self.first = _Batched(out), True
 
     def add(self, value: object) -> None:
-        self.lines.append(_json(value))
-        if len(self.lines) >= BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.lines:
-            separator = "\n  " if self.first else ",\n  "
-            self.out.write((separator + ",\n  ".join(self.lines)).encode("utf-8"))
-            self.lines, self.first = [], False
+        self.lines.add("\n  " if self.first else ",\n  ", _json(value))
+        self.first = False
 
     def close(self) -> None:
-        self._flush()
         if not self.first:
-            self.out.write(b"\n ")
+            self.lines.add("\n ")
+        self.lines.flush()
 
 
 def _json(value: object) -> str:
