@@ -42,9 +42,7 @@ def verify_chain(entries: Iterable[Entry], case_id: str | None = None) -> ChainR
             _learn_key(entry, result, introduced_by)
         key = result.keys.get(entry.actor)
         if key is None:
-            result.findings.append(
-                Finding(entry.seq, _("signed by a key that was never introduced"))
-            )
+            _unvouched(result, entry.seq, _("signed by a key that was never introduced"))
         else:
             checks.append((entry.seq, key, entry.sig, entry.entry_hash))
         expected_seq, prev = entry.seq + 1, entry.entry_hash
@@ -69,9 +67,14 @@ def _check_position(entry: Entry, expected: int, prev: bytes, result: ChainResul
 
 def _check_hashes(entry: Entry, result: ChainResult) -> None:
     if entry.content is not None and not is_signed_content(entry.content, entry.content_hash):
-        result.findings.append(Finding(entry.seq, _("content was changed after signing")))
+        _unvouched(result, entry.seq, _("content was changed after signing"))
     if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:
-        result.findings.append(Finding(entry.seq, _("entry hash does not match its contents")))
+        _unvouched(result, entry.seq, _("entry hash does not match its contents"))
+
+
+def _unvouched(result: ChainResult, seq: int, reason: str) -> None:
+    result.findings.append(Finding(seq, reason))
+    result.unvouched.add(seq)
 
 
 def _check_content(entry: Entry, result: ChainResult, last_at: str) -> str:
@@ -125,14 +128,15 @@ def _check_signatures(
     checks: list[_Check], result: ChainResult, introduced_by: dict[str, int]
 ) -> None:
     bad = set(_bad_signatures(checks))
-    result.findings += [Finding(seq, _("signature does not verify")) for seq in sorted(bad)]
+    for seq in sorted(bad):
+        _unvouched(result, seq, _("signature does not verify"))
     # A key vouched for by a forged entry is not trusted: everything it signed fails too,
     # and so on down the line. Keys are introduced before they sign, so one pass in seq
     # order reaches every descendant.
     tainted = set(bad)
     for seq, key, _sig, _msg in sorted(checks, key=lambda check: check[0]):
         if introduced_by.get(fingerprint(key)) in tainted and seq not in bad:
-            result.findings.append(Finding(seq, _("signed by a key introduced by a forged entry")))
+            _unvouched(result, seq, _("signed by a key introduced by a forged entry"))
             tainted.add(seq)
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeGuard
+from typing import Any, NewType
 
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -123,6 +123,9 @@ class ChainResult:
     head: bytes = GENESIS
     case_id: str | None = None
     keys: dict[str, bytes] = field(default_factory=dict)  # trusted fingerprint -> public key
+    # Entries whose content the chain does not vouch for: changed after signing, its hash
+    # or signature wrong, or signed by a key no trusted entry introduced (never shown).
+    unvouched: set[int] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -210,13 +213,13 @@ def read_entry_texts(
 
 def read_indexed_entries(
     conn: sqlcipher.Connection,
-) -> Iterator[tuple[Entry, tuple[str, str | None]]]:
-    """Every entry of the case's own chain, each with its `action` and `subject` columns:
-    the log's unsigned index, which verify holds against the signed content. Read in the
-    same pass: those columns come after the content, which SQLite reads through to reach
-    them."""
+) -> Iterator[tuple[Entry, tuple[str, str | None], str | bytes]]:
+    """Every entry of the case's own chain, each with its `action` and `subject` columns
+    (the log's unsigned index, which verify holds against the signed content) and its
+    stored text. Read in the same pass: those columns come after the content, which SQLite
+    reads through to reach them."""
     for row in conn.execute(f"SELECT {_COLUMNS}, action, subject FROM custody ORDER BY seq"):
-        yield _entry(row, loads_shared), (row[7], row[8])
+        yield _entry(row, loads_shared), (row[7], row[8]), row[6]
 
 
 _COLUMNS = "seq, prev, content_hash, entry_hash, actor, sig, content"
@@ -265,13 +268,14 @@ def to_jsonl(entry: Entry, withhold: bool = False) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def stored_jsonl(entry: Entry, signed: str | None, withhold: bool = False) -> tuple[str, str, str]:
-    """`to_jsonl` of an entry, in three parts that make the line when joined. `signed` is
-    the entry's stored text if `is_signed_text` holds for it (the caller has tested it):
-    that text is canonical JSON, which `to_jsonl` would write again byte for byte, so it
-    goes in as it is, the middle part, not parsed and encoded again (a big export's log,
-    issue 17), and a long line can be written without being copied whole. Else the line
-    is the middle part."""
+def stored_jsonl(
+    entry: Entry, signed: SignedText | None, withhold: bool = False
+) -> tuple[str, str, str]:
+    """`to_jsonl` of an entry, in three parts that make the line when joined. `signed`, the
+    entry's stored text when it is the signed one (`signed_text`), is canonical JSON, which
+    `to_jsonl` would write again byte for byte, so it goes in as it is, the middle part,
+    not parsed and encoded again (a big export's log, issue 17), and a long line can be
+    written without being copied whole. Else the line is the middle part."""
     if withhold or entry.content is None or signed is None:
         return "", to_jsonl(entry, withhold), ""
     hashes = f'"content_hash":"{entry.content_hash.hex()}","entry_hash":"{entry.entry_hash.hex()}"'
@@ -288,9 +292,15 @@ def _json_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def is_signed_text(text: object, content_hash: bytes) -> TypeGuard[str]:
-    """Whether a stored content `text` is still the text whose hash was signed."""
-    return isinstance(text, str) and hashlib.sha256(text.encode("utf-8")).digest() == content_hash
+SignedText = NewType("SignedText", str)  # a stored content text that is the signed one
+
+
+def signed_text(text: object, content_hash: bytes) -> SignedText | None:
+    """A stored content `text`, if it is still the text whose hash was signed (then it is
+    canonical JSON, as `Case.act` stored it); None for any other text or a BLOB."""
+    if isinstance(text, str) and hashlib.sha256(text.encode("utf-8")).digest() == content_hash:
+        return SignedText(text)
+    return None
 
 
 def is_signed_content(content: dict[str, Any] | None, content_hash: bytes) -> bool:
@@ -302,6 +312,16 @@ def is_signed_content(content: dict[str, Any] | None, content_hash: bytes) -> bo
         return hashlib.sha256(canonical(content)).digest() == content_hash
     except (InvalidInput, TypeError, ValueError, RecursionError):
         return False
+
+
+def is_description(entry: Entry, item_id: str) -> bool:
+    """Whether `entry` is an `item.describe` of the item holding the values that were signed:
+    an altered description is never shown, quoted or exported (verify finds it)."""
+    return (
+        entry.action == "item.describe"
+        and entry.subject == item_id
+        and is_signed_content(entry.content, entry.content_hash)
+    )
 
 
 def from_json(obj: Any, line_no: int) -> Entry:

@@ -24,7 +24,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.case.identity import Identity
 from vault.case.people import introduced
 from vault.custody.checked import CheckedLog
-from vault.custody.entry import Entry, read_entries, read_entry_texts
+from vault.custody.entry import Entry, is_description, read_entries, read_entry_texts
 from vault.custody.logchain import LoggedChain, notable
 from vault.custody.packed import packed_details
 
@@ -286,10 +286,11 @@ class Hands:
 
 
 def latest_description(item_id: str, history: list[Event]) -> tuple[dict[str, Any], Event | None]:
-    """`Hands.description` from the item's history (`Hands.item`) already read."""
+    """`Hands.description` from the item's history (`Hands.item`) already read: of the
+    entries whose values are the signed ones (verify finds any other)."""
     latest: Event | None = None
     for event in history:
-        if event.entry.action == "item.describe" and event.entry.subject == item_id:
+        if is_description(event.entry, item_id):
             latest = event
     return (dict(latest.entry.details), latest) if latest else ({}, None)
 

@@ -19,7 +19,9 @@ from vault.custody.entry import (
     Entry,
     Finding,
     entered_digests,
+    is_signed_content,
     read_indexed_entries,
+    signed_text,
     utc_now,
 )
 from vault.custody.records import check_items, check_notes, check_people
@@ -57,13 +59,18 @@ def verify_case(
 ) -> CaseVerification:
     """Recompute the chain and re-hash every original; list every finding by seq."""
     conn = case.conn
-    entries, reindexed, unreadable = [], [], []
-    for entry, columns in read_indexed_entries(conn):
+    entries, reindexed, unreadable, retexted = [], [], [], []
+    for entry, columns, text in read_indexed_entries(conn):
         entries.append(entry)
         if entry.content is None:  # withheld is for a sender's log, never this case's own
             unreadable.append(entry.seq)
-        elif columns != (entry.action, entry.subject):
+            continue
+        if columns != (entry.action, entry.subject):
             reindexed.append(entry.seq)
+        if signed_text(text, entry.content_hash) is None and is_signed_content(
+            entry.content, entry.content_hash
+        ):  # its values are the signed ones (else the chain's check finds the entry)
+            retexted.append(entry.seq)
     # Time-stamp tokens are checked beside the chain's signatures (issue 11: on their own
     # they made a verify 1.2x longer); only their stored bytes are read here first.
     blobs = anchor_blobs(case, entries)
@@ -72,8 +79,10 @@ def verify_case(
         chain = verify_chain(entries, case.id)
         report = _verify_rows(case, entries, chain, progress, cancelled)
         report.findings += _changed_index(reindexed)
+        report.findings += _changed_text(retexted)
         changed = _("content was changed after signing")
         report.findings += [Finding(seq, changed) for seq in unreadable]
+        report.chain.unvouched.update(unreadable)
         report.anchors = anchors.result()
     report.findings += report.anchors.findings
     report.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
@@ -126,6 +135,15 @@ def _changed_index(seqs: list[int]) -> list[Finding]:
     description, which copies, which notes are looked up by them), is not their content's."""
     changed = _("the log's index of this entry (its action or subject) was changed outside the log")
     return [Finding(seq, changed) for seq in seqs]
+
+
+def _changed_text(seqs: list[int]) -> list[Finding]:
+    """Entries whose stored text is not the text that was signed, though it parses to the
+    signed values (re-spaced, escaped, a key given twice): what the app reads of them is
+    what was signed, but a tool reading the text its own way may read something else."""
+    edited = _("the stored text of this entry was edited outside the log; its values are "
+               "still the signed ones")  # fmt: skip
+    return [Finding(seq, edited, "warning") for seq in seqs]
 
 
 def _check_case_info(

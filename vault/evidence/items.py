@@ -15,9 +15,10 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.custody.entry import (
     ITEM_ENTERING,
     Entry,
+    is_description,
     is_signed_content,
-    is_signed_text,
     read_entries,
+    signed_text,
 )
 from vault.custody.packed import PackedRecords
 from vault.errors import NotFound
@@ -101,10 +102,9 @@ def signed_content(
     the signed one, or (rarely: altered, yet not in what it says) parses to those values."""
     if content_hash is None:
         return None
-    content = parse_content(text, loads)
-    if is_signed_text(text, bytes(content_hash)):
-        return content
-    return content if is_signed_content(content, bytes(content_hash)) else None
+    signed = signed_text(text, bytes(content_hash)) is not None  # hashed before it is parsed: a
+    content = parse_content(text, loads)  # receipt's text and its parse are not both held
+    return content if signed or is_signed_content(content, bytes(content_hash)) else None
 
 
 class _Records:
@@ -388,7 +388,8 @@ def read_original(conn: sqlcipher.Connection, item_id: str) -> Iterator[bytes]:
 
 def description(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any]:
     """The latest `item.describe` details: the signed log is the only source of truth."""
-    entries = list(read_entries(conn, "WHERE subject = ? AND action = 'item.describe'", (item_id,)))
+    rows = read_entries(conn, "WHERE subject = ? AND action = 'item.describe'", (item_id,))
+    entries = [entry for entry in rows if is_description(entry, item_id)]
     details = (entries[-1].content or {}).get("details") if entries else None
     return dict(details) if isinstance(details, dict) else {}
 

@@ -131,9 +131,10 @@ def note_records(content: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
 
 
 def parse_content(text: Any, loads: Loads = loads_shared) -> dict[str, Any] | None:
-    """An entry's stored content, or None when it is not a JSON object (`loads` shares
-    strings by default: every record of a big case is often held at once)."""
-    if not isinstance(text, str):
+    """An entry's stored content (text, or the bytes of a BLOB, parsed as verify parses
+    them), or None when it is not a JSON object (`loads` shares strings by default: every
+    record of a big case is often held at once)."""
+    if not isinstance(text, str | bytes):
         return None
     try:
         content = loads(text)

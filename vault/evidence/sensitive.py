@@ -16,7 +16,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from vault.case.handle import Case
-from vault.custody.entry import Entry, read_entries
+from vault.custody.entry import Entry, is_description, read_entries
 from vault.evidence.items import Item, description, iter_items
 from vault.evidence.notes import describe_item
 
@@ -41,7 +41,7 @@ def sensitive_ids(conn: sqlcipher.Connection) -> set[str]:
     """Every item whose latest signed `item.describe` marks it sensitive (one pass)."""
     latest: dict[str, dict[str, Any]] = {}
     for entry in read_entries(conn, "WHERE action = 'item.describe'"):
-        if entry.subject is not None:
+        if entry.subject is not None and is_description(entry, entry.subject):
             latest[entry.subject] = entry.details
     return {item_id for item_id, details in latest.items() if is_sensitive(details)}
 

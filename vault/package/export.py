@@ -39,9 +39,10 @@ from vault.case.identity import public_key_pem
 from vault.custody.anchors import read_blob
 from vault.custody.entry import (
     Entry,
+    SignedText,
     is_signed_content,
-    is_signed_text,
     read_entry_texts,
+    signed_text,
     stored_jsonl,
     to_jsonl,
 )
@@ -242,7 +243,7 @@ def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:
         withheld = _withheld(entry, hidden, plan.chosen)
         if withheld:
             plan.withheld.add(entry.seq)
-        signed = text if is_signed_text(text, entry.content_hash) else None
+        signed = signed_text(text, entry.content_hash)
         if entry.action in _QUOTED:
             plan.quoted.append(_quoted(_signed(entry, signed)))
         plan.actors.add(entry.actor)
@@ -279,7 +280,7 @@ class _Batched:
             self.pending, self.count = [], 0
 
 
-def _signed(entry: Entry, signed: str | None) -> Entry:
+def _signed(entry: Entry, signed: SignedText | None) -> Entry:
     """`entry`, if it holds the values that were signed (`signed`: its stored text, when
     that is the signed one): case.json, VERIFY.md and the lineage quote it, as they quote
     a note's text only when it is the signed one."""

@@ -16,6 +16,7 @@ from vault.custody.entry import (
     Entry,
     Finding,
     entered_digests,
+    is_description,
     parse_line,
     read_entries,
 )
@@ -168,7 +169,7 @@ def descriptions(own: Any, chains: Chains) -> dict[str, dict[str, Any]]:
     for key in chain_order(own, chains):
         for entry in notable(chains.get(key, [])):
             subject = entry.content.get("subject") if entry.content else None
-            if entry.action == "item.describe" and isinstance(subject, str):
+            if isinstance(subject, str) and is_description(entry, subject):
                 found[subject] = entry.details
     return found
 

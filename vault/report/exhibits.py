@@ -56,7 +56,10 @@ def act_cell(
 ) -> Flowable:
     """What an entry did, in plain words, with its details as labelled fields (never raw
     structures); `hashes` adds the digest and entry hash (the case log's full form)."""
-    if entry.content is None or (own and entry.seq in facts.withheld):
+    if own and entry.seq in facts.verification.chain.unvouched:
+        lines = [esc(w("content not shown: it is not what was signed (see the verification "
+                       "statement)"))]  # fmt: skip
+    elif entry.content is None or (own and entry.seq in facts.withheld):
         lines = [esc(w("content withheld from this report (it concerns an item not in it)"))]
     else:
         said, fields = in_words(entry, facts.name, w)

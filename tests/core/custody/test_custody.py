@@ -15,10 +15,10 @@ from vault.custody.chain import verify_chain
 from vault.custody.entry import (
     canonical,
     is_signed_content,
-    is_signed_text,
     parse_jsonl,
     read_entries,
     read_entry_texts,
+    signed_text,
     stored_jsonl,
     to_jsonl,
 )
@@ -91,16 +91,18 @@ def test_the_independent_vector_chain_verifies():
 def test_a_log_line_carries_the_stored_signed_text_byte_for_byte(case):
     case.add_identity('Тарас "Т" \\ 😀 \u2028 \x7f', role="witness")  # escapes, beyond the BMP
     for entry, text in read_entry_texts(case.conn):
-        assert is_signed_text(text, entry.content_hash)
-        head, middle, tail = stored_jsonl(entry, text)
+        signed = signed_text(text, entry.content_hash)
+        assert signed is not None
+        head, middle, tail = stored_jsonl(entry, signed)
         assert head + middle + tail == to_jsonl(entry) and (middle, tail) == (text, "}")
-        assert stored_jsonl(entry, text, withhold=True) == ("", to_jsonl(entry, True), "")
+        assert stored_jsonl(entry, signed, withhold=True) == ("", to_jsonl(entry, True), "")
 
 
 def test_a_log_line_escapes_a_hostile_actor_as_the_encoder_would(case):
     tamper(case, "UPDATE custody SET actor = 'a\"b\\c ї 😀' || char(8232, 1) WHERE seq = 3")
     entry, text = list(read_entry_texts(case.conn))[3]
-    assert '"' in entry.actor and "".join(stored_jsonl(entry, text)) == to_jsonl(entry)
+    signed = signed_text(text, entry.content_hash)
+    assert '"' in entry.actor and "".join(stored_jsonl(entry, signed)) == to_jsonl(entry)
 
 
 def test_a_stored_text_that_is_not_the_signed_one_still_may_hold_the_signed_values(case):
@@ -112,7 +114,7 @@ def test_a_stored_text_that_is_not_the_signed_one_still_may_hold_the_signed_valu
     )
     entries = list(read_entry_texts(case.conn))
     (spaced, text), (changed, _text) = entries[3], entries[4]
-    assert not is_signed_text(text, spaced.content_hash) and is_signed_content(
+    assert signed_text(text, spaced.content_hash) is None and is_signed_content(
         spaced.content, spaced.content_hash
     )
     assert stored_jsonl(spaced, None) == ("", to_jsonl(spaced), "")
@@ -145,6 +147,20 @@ def test_an_edited_index_of_the_log_is_found(case, edit):
     assert findings(case) == [
         (1, "the log's index of this entry (its action or subject) was changed outside the log")
     ]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["' ' || content", 'replace(content, \'"v":1\', \'"v":1,"v":1\')', "CAST(content AS BLOB)"],
+)
+def test_a_stored_text_edited_to_the_same_values_is_a_warning(case, edit):
+    """A stored text that is not the signed one, yet parses to the signed values, states no
+    other fact; it was still edited outside the log, and a tool reading it its own way (a
+    key given twice) may read something else: verify warns, and the case still verifies."""
+    tamper(case, f"UPDATE custody SET content = {edit} WHERE seq = 3")
+    found = verify_case(case).findings
+    assert [(f.seq, f.reason, f.level) for f in found] == [(3, "the stored text of this entry "
+        "was edited outside the log; its values are still the signed ones", "warning")]  # fmt: skip
 
 
 def test_edited_note_text_is_found(case):
@@ -303,3 +319,18 @@ def test_trust_through_a_forged_introduction_fails_all_the_way_down(case):
     assert (5, "signature does not verify") in found
     assert (6, "signed by a key introduced by a forged entry") in found
     assert (7, "signed by a key introduced by a forged entry") in found
+    assert verify_case(case).chain.unvouched == {5, 6, 7}  # none of their content is shown
+
+
+def test_the_entries_whose_content_is_not_vouched_for_are_named(case):
+    """What a report must not show as the log's content: an entry changed after signing,
+    one whose hash is wrong, and one signed by a stranger; a note's edited row is not one."""
+    rogue = Signer.generate("Rogue", "x", "")
+    tamper(
+        case, "UPDATE custody SET content = replace(content, 'prosecutor', 'judge') WHERE seq = 3"
+    )
+    tamper(case, "UPDATE custody SET entry_hash = zeroblob(32) WHERE seq = 4")
+    tamper(case, "UPDATE notes SET text = 'edited' WHERE seq = 1")
+    with tampering(case) as conn:
+        forge_entry(conn, case, rogue, "item.access", details={"purpose": "look"})
+    assert verify_case(case).chain.unvouched == {3, 4, 5}

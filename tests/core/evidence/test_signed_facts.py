@@ -4,6 +4,7 @@ with its seq, and `items`, the report and the app show what the signed log state
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -15,12 +16,21 @@ from tests.helpers.case import edit_rows as edit
 from tests.helpers.report import pdf_text
 from tests.helpers.thumbnails import made_earlier
 from vault.case.handle import Case
-from vault.custody.entry import read_entries
+from vault.custody.entry import canonical, read_entries
+from vault.custody.hands import Hands
 from vault.custody.verify import verify_case
 from vault.errors import VaultError
 from vault.evidence.ingest import import_paths
-from vault.evidence.items import get_item, item_tags, list_items, thumbnail
-from vault.evidence.notes import add_note, list_notes
+from vault.evidence.items import (
+    description,
+    get_item,
+    item_tags,
+    list_items,
+    signed_content,
+    thumbnail,
+)
+from vault.evidence.notes import add_note, describe_item, list_notes
+from vault.evidence.sensitive import sensitive_ids
 from vault.package.export import export
 from vault.package.receive import receive
 from vault.report.generate import generate_report
@@ -225,6 +235,54 @@ def test_a_log_text_stored_re_spaced_still_states_its_signed_facts(case_file: Pa
     with Case.open(case_file, PASSPHRASE) as case:
         (note,) = list_notes(case.conn)
         assert note.text_signed and note.about == item["id"] and not note.problems
+
+
+def test_an_altered_description_is_never_shown_the_latest_signed_one_is(case_file: Path) -> None:
+    """An `item.describe` whose values were changed in the case file states nothing: the app,
+    `items`, the sensitive mark and the report go by the latest description that was signed."""
+    with Case.open(case_file, PASSPHRASE) as case:
+        item_id = list_items(case.conn)[0].id
+        describe_item(case, item_id, {"title": "Cell 1", "sensitive": "yes"})
+        describe_item(case, item_id, {"title": "Cell 2", "sensitive": "yes"})
+    edit(case_file, "UPDATE custody SET content = replace(replace(content, 'Cell 2', 'Cell 3'),"
+                    " '\"sensitive\":\"yes\"', '\"sensitive\":\"no\"') WHERE seq = 4")  # fmt: skip
+    assert (4, "content was changed after signing") in errors(case_file)
+    signed = {"title": "Cell 1", "sensitive": "yes"}
+    with Case.open(case_file, PASSPHRASE) as case:
+        assert description(case.conn, item_id) == signed
+        for per_item in (False, True):
+            assert Hands(case.conn, case.id, per_item=per_item).description(item_id)[0] == signed
+        assert sensitive_ids(case.conn) == {item_id}
+    # The log's entry 4 itself is not shown either: its values are not the signed ones.
+    text = report_text(case_file)
+    assert "Cell 3" not in text and "content not shown: it is not what was signed" in text
+
+
+_DESCRIBED = {"action": "item.describe", "subject": "a", "details": {"title": "Cell 2"}}
+_SIGNED = canonical(_DESCRIBED).decode()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (_SIGNED, _DESCRIBED),
+        (f" {_SIGNED}\n", _DESCRIBED),  # re-spaced
+        (_SIGNED.encode(), _DESCRIBED),  # a BLOB of the signed bytes
+        (_SIGNED.encode("utf-16"), _DESCRIBED),  # a BLOB another way, parsed as verify does
+        ('{"subject":"b",' + _SIGNED[1:], _DESCRIBED),  # a key twice: the last one counts
+        (_SIGNED.replace("Cell 2", "Cell 3"), None),
+        (_SIGNED[:-1] + ',"subject":"b"}', None),
+        (_SIGNED.replace('"title"', '"title "'), None),
+        ("not JSON", None),
+        (None, None),
+    ],
+)
+def test_an_entry_is_read_only_for_the_values_that_were_signed(
+    stored: object, shown: dict | None
+) -> None:
+    """What items and notes show of an entry: its values, if they are the ones whose hash
+    was signed, however the text that holds them is stored; else nothing."""
+    assert signed_content(stored, hashlib.sha256(_SIGNED.encode()).digest()) == shown
 
 
 def test_an_older_case_file_is_checked_against_its_original(tmp_path: Path) -> None:

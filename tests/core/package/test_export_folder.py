@@ -223,3 +223,4 @@ def test_a_description_stored_re_spaced_still_holds_the_signed_values_and_is_quo
     case_json = json.loads((tmp_path / "pkg" / "data" / "case.json").read_text("utf-8"))
     described = [i["description"] for i in case_json["items"] if i["id"] == item.id]
     assert described == [{"title": "Cell 2"}] and verify_package(tmp_path / "pkg").ok
+    assert b'"content": {' not in (tmp_path / "pkg" / CUSTODY).read_bytes()  # written again
