@@ -51,6 +51,7 @@ class CaseReader:
     def __init__(self, case: Case) -> None:
         self._case = case
         self._hands: tuple[tuple[int, int], Hands] | None = None
+        self._kept_marks: tuple[int, _sensitive.KeptMarks] | None = None
 
     def hands(self) -> Hands:
         """Every chain of the case, first hands first (vault/custody/hands.py); rebuilt only
@@ -122,8 +123,13 @@ class CaseReader:
         return self.hands().description(item_id)[0]
 
     def sensitive_ids(self) -> set[str]:
-        """Items whose latest signed description marks them sensitive (issue 15 §4)."""
-        return _sensitive.sensitive_ids(self._case.conn)
+        """Items whose latest signed description marks them sensitive, in this case or
+        as received, or whose mark cannot be read (issue 15 §4; `sensitive_ids`)."""
+        conn = self._case.conn
+        kept_rows = conn.execute("SELECT count(*) FROM lineage").fetchone()[0]
+        if self._kept_marks is None or self._kept_marks[0] != kept_rows:
+            self._kept_marks = (kept_rows, _sensitive.kept_marks(conn))  # a scan of them all
+        return _sensitive.sensitive_ids(conn, self._kept_marks[1])
 
     def thumbnail(self, item_id: str) -> bytes | None:
         return _items.thumbnail(self._case.conn, item_id)

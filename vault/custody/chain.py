@@ -39,7 +39,8 @@ def verify_chain(entries: Iterable[Entry], case_id: str | None = None) -> ChainR
         _check_hashes(entry, result)
         if entry.content is not None:
             last_at = _check_content(entry, result, last_at)
-            _learn_key(entry, result, introduced_by)
+            if entry.seq not in result.unvouched:  # an altered entry introduces no one
+                _learn_key(entry, result, introduced_by)
         key = result.keys.get(entry.actor)
         if key is None:
             _unvouched(result, entry.seq, _("signed by a key that was never introduced"))

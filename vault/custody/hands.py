@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -285,14 +285,34 @@ class Hands:
                 yield chain, person
 
 
-def latest_description(item_id: str, history: list[Event]) -> tuple[dict[str, Any], Event | None]:
+def latest_description(
+    item_id: str, history: list[Event], unvouched: Container[int] = ()
+) -> tuple[dict[str, Any], Event | None]:
     """`Hands.description` from the item's history (`Hands.item`) already read: of the
-    entries whose values are the signed ones (verify finds any other)."""
+    entries whose values are the signed ones (verify finds any other) and, given the own
+    chain's `unvouched` seqs (`ChainResult`), whose signature vouches for them."""
     latest: Event | None = None
     for event in history:
-        if is_description(event.entry, item_id):
+        if _signed_description(event, item_id, unvouched):
             latest = event
     return (dict(latest.entry.details), latest) if latest else ({}, None)
+
+
+def doubted_description(item_id: str, history: list[Event], unvouched: Container[int] = ()) -> bool:
+    """Whether the history holds an `item.describe` of the item that is not as signed: its
+    "sensitive" mark cannot be read, so the item is treated as sensitive (sparing the viewer
+    costs a click; showing what was marked sensitive is the harm)."""
+    return any(
+        event.entry.action == "item.describe"
+        and event.entry.subject == item_id
+        and not _signed_description(event, item_id, unvouched)
+        for event in history
+    )
+
+
+def _signed_description(event: Event, item_id: str, unvouched: Container[int]) -> bool:
+    own_unvouched = event.chain.own and event.entry.seq in unvouched
+    return not own_unvouched and is_description(event.entry, item_id)
 
 
 def _own_rows(

@@ -15,7 +15,7 @@ from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import ITEM_ENTERING, Entry
-from vault.custody.hands import Event, Hands, latest_description
+from vault.custody.hands import Event, Hands, doubted_description, latest_description
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
 from vault.evidence.items import Item, checked_thumbnail, iter_signed_items
@@ -41,6 +41,7 @@ class Exhibit:
     intact: bool  # no verification finding at the entry that brought it in
     disagrees: bool = False  # the case file's rows disagree with the signed record
     described: Event | None = None  # the entry of the description shown, in whichever chain
+    doubted: bool = False  # a description of it is not as signed: treated as sensitive
 
     @property
     def events(self) -> list[Entry]:
@@ -92,6 +93,11 @@ class ReportFacts:
     def entry(self, seq: int) -> Entry | None:
         """An entry of the case's own log (vault/custody/hands.py `own_entry`)."""
         return self.hands.own_entry(seq)
+
+    def vouched(self, entry: Entry, own: bool) -> bool:
+        """Whether the report may show what the entry says: not an entry of the own log
+        that its chain does not vouch for (`ChainResult.unvouched`)."""
+        return not (own and entry.seq in self.verification.chain.unvouched)
 
     @property
     def partial(self) -> bool:
@@ -149,11 +155,13 @@ class ReportFacts:
             # found them not as the original yields: shown nowhere as evidence.
             preview, withheld = None, True
             item = replace(item, metadata=empty_fields())
-        described, by = latest_description(item.id, history)
+        unvouched = self.verification.chain.unvouched
+        described, by = latest_description(item.id, history, unvouched)
+        entered = self.entry(item.entered_seq)
         return Exhibit(
             number,
             item,
-            self.entry(item.entered_seq),
+            entered if entered is not None and self.vouched(entered, True) else None,
             described,
             notes.get(item.id, []),
             history,
@@ -161,6 +169,7 @@ class ReportFacts:
             item.entered_seq not in failed,
             bool(item.problems) or withheld,
             by,
+            doubted_description(item.id, history, unvouched),
         )
 
 

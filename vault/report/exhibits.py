@@ -56,7 +56,7 @@ def act_cell(
 ) -> Flowable:
     """What an entry did, in plain words, with its details as labelled fields (never raw
     structures); `hashes` adds the digest and entry hash (the case log's full form)."""
-    if own and entry.seq in facts.verification.chain.unvouched:
+    if not facts.vouched(entry, own):
         lines = [esc(w("content not shown: it is not what was signed (see the verification "
                        "statement)"))]  # fmt: skip
     elif entry.content is None or (own and entry.seq in facts.withheld):
@@ -72,9 +72,12 @@ def act_cell(
     return markup("<br/>".join(lines), "small")
 
 
-def entry_time(entry: Entry, w: Words) -> str:
-    """When, as plain cell text (see `_CELL_TEXT`): the log's own time, never evidence."""
+def entry_time(entry: Entry, facts: ReportFacts, w: Words, *, own: bool) -> str:
+    """When, as plain cell text (see `_CELL_TEXT`): the log's own time, never evidence;
+    none for an entry whose content is not shown as not vouched for."""
     content = entry.content or {}
+    if not facts.vouched(entry, own):
+        return "—"
     if not content:
         return w("withheld")
     return wrapped(w.stamp(content.get("at"), content.get("tz")), _WIDTHS[1] - 4, 7)
@@ -112,7 +115,7 @@ def entries_tables(
     entries = iter(entries)
     while batch := list(itertools.islice(entries, LOG_ROWS)):
         rows: list[list[Cell]] = [
-            [str(e.seq), entry_time(e, w), _by(e.actor, facts.people, w),
+            [str(e.seq), entry_time(e, facts, w, own=True), _by(e.actor, facts.people, w),
              act_cell(e, facts, w, own=True, hashes=hashes)]
             for e in batch
         ]  # fmt: skip
@@ -157,7 +160,8 @@ def history_table(events: list[Event], facts: ReportFacts, w: Words, title: str)
                       ("BACKGROUND", (0, at), (-1, at), "#eeeeee")]  # fmt: skip
             rows.append([label, "", "", ""])
         e = event.entry
-        rows.append([str(e.seq), entry_time(e, w), _by(e.actor, current.people, w),
+        rows.append([str(e.seq), entry_time(e, facts, w, own=current.own),
+                     _by(e.actor, current.people, w),
                      act_cell(e, facts, w, own=current.own)])  # fmt: skip
     return table(rows, _WIDTHS, _LINES, _CELL_TEXT, *style, repeat_rows=2)
 
@@ -212,16 +216,21 @@ def _when_by(event: Event | None, w: Words) -> str:
     )
 
 
-def _first_import(ex: Exhibit) -> Event | None:
-    return next((e for e in ex.history if e.entry.action == "item.import"), None)
+def _first_import(ex: Exhibit, facts: ReportFacts) -> Event | None:
+    return next((e for e in _shown(ex, facts) if e.entry.action == "item.import"), None)
 
 
-def _arrival(ex: Exhibit) -> Event | None:
-    return next((e for e in ex.history if e.chain.own and e.entry.seq == ex.item.entered_seq), None)
+def _arrival(ex: Exhibit, facts: ReportFacts) -> Event | None:
+    own = (e for e in _shown(ex, facts) if e.chain.own)
+    return next((e for e in own if e.entry.seq == ex.item.entered_seq), None)
+
+
+def _shown(ex: Exhibit, facts: ReportFacts) -> Iterator[Event]:
+    return (e for e in ex.history if facts.vouched(e.entry, e.chain.own))
 
 
 def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowable]]:
-    first, arrival = _first_import(ex), _arrival(ex)
+    first, arrival = _first_import(ex, facts), _arrival(ex, facts)
     imported = first.entry.details if first else {}
     check = [(w("Record check"), _disagreement(w))] if ex.disagrees else []
     entered = [(w("Imported"), para(_when_by(first or arrival, w)))]

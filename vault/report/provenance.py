@@ -16,7 +16,8 @@ from vault.report.layout import markup, para
 def provenance_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     """Nothing for an item without a disclosed provenance result."""
     found = [e for e in ex.events if e.action == "item.provenance" and e.subject == ex.item.id
-             and e.content is not None and e.seq not in facts.withheld]  # fmt: skip
+             and e.content is not None and e.seq not in facts.withheld
+             and facts.vouched(e, own=True)]  # fmt: skip
     if not found:
         return []
     latest = found[-1]

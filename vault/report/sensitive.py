@@ -17,7 +17,7 @@ def exhibit_picture(
 ) -> tuple[bytes | None, str, str | None]:
     """(the thumbnail to print, or None; the item it is of; what the report must say about
     it, or None)."""
-    if not is_sensitive(ex.description):
+    if not (is_sensitive(ex.description) or ex.doubted):
         return ex.thumbnail, ex.item.id, None
     conn = facts.case.conn
     copy = facts.redactions.get(ex.item.id)

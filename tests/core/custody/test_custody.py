@@ -322,6 +322,20 @@ def test_trust_through_a_forged_introduction_fails_all_the_way_down(case):
     assert verify_case(case).chain.unvouched == {5, 6, 7}  # none of their content is shown
 
 
+def test_a_key_put_into_an_altered_introduction_introduces_no_one(case):
+    """An identity.add whose public key was swapped in the case file: the swapped-in key
+    signs an entry; that entry is as untrusted as the altered one, both named."""
+    rogue = Signer.generate("Rogue", "x", "")
+    with tampering(case) as conn:
+        text = conn.execute("SELECT content FROM custody WHERE seq = 3").fetchone()[0]
+        key = json.loads(text)["details"]["public_key"]
+        conn.execute("UPDATE custody SET content = replace(content, ?, ?) WHERE seq = 3",
+                     (key, rogue.identity.public_key.hex()))  # fmt: skip
+        forge_entry(conn, case, rogue, "item.access", details={"purpose": "look"})
+    assert (5, "signed by a key that was never introduced") in findings(case)
+    assert verify_case(case).chain.unvouched == {3, 5}
+
+
 def test_the_entries_whose_content_is_not_vouched_for_are_named(case):
     """What a report must not show as the log's content: an entry changed after signing,
     one whose hash is wrong, and one signed by a stranger; a note's edited row is not one."""

@@ -43,6 +43,25 @@ def test_marking_an_item_sensitive_is_a_signed_description_that_keeps_the_others
     assert run.returncode == 0, run.stderr
 
 
+def test_an_item_whose_sensitive_mark_cannot_be_read_is_treated_as_sensitive(tmp_path):
+    """The latest description, which marked the item sensitive, altered in the case file:
+    the one before it did not mark it, yet the viewer is spared (in the app and the report)
+    rather than shown what was marked sensitive; verify names the altered entry."""
+    case = new_case(tmp_path)
+    item = import_paths(case, [PHOTO]).imported[0]
+    describe_item(case, item.id, {"title": "Body in the yard"})
+    marked = mark_sensitive(case, item.id, True)
+    case.close()
+    edit_rows(case.path, "UPDATE custody SET content = replace(content, 'Body', 'A body')"
+                         f" WHERE seq = {marked.seq}")  # fmt: skip
+    with Case.open(case.path, PASSPHRASE) as case:
+        assert description(case.conn, item.id) == {"title": "Body in the yard"}
+        assert sensitive_ids(case.conn) == {item.id}
+        out = tmp_path / "report.pdf"
+        generate_report(case, out)
+    assert "its picture is not printed" in " ".join(pdf_text(out).split())
+
+
 def test_a_blurred_thumbnail_keeps_no_detail():
     case_thumb = io.BytesIO()
     Image.open(PHOTO).convert("RGB").resize((256, 170)).save(case_thumb, "JPEG")
@@ -90,6 +109,7 @@ def test_a_sensitive_exhibit_shows_its_latest_redaction_as_its_signed_records_sa
     latest = redact_item(case, item.id, [(0, 0, 497, 331)], method="fill")
     derive_item(case, item.id, b"a page of the photo's text", name="text.txt",
                 operation={"op": "extract", "member": "text.txt"})  # fmt: skip
+    describe_item(case, item.id, {"title": "Yard"})  # kept by the receiver's unmarking
     mark_sensitive(case, item.id, True)
     assert redaction_copies(case.conn)[item.id].id == latest.id
     export(case, tmp_path / "pkg")
@@ -102,6 +122,10 @@ def test_a_sensitive_exhibit_shows_its_latest_redaction_as_its_signed_records_sa
     out = tmp_path / "received.pdf"
     generate_report(lawyer, out)
     assert redaction_copies(lawyer.conn)[item.id].id == latest.id  # as its first holder signed
+    assert sensitive_ids(lawyer.conn) == {item.id}  # the sender's mark: blurred in the app too
+    mark_sensitive(lawyer, item.id, False)  # the receiver's own latest description decides
+    assert sensitive_ids(lawyer.conn) == set()
+    assert description(lawyer.conn, item.id) == {"title": "Yard", "sensitive": "no"}
     text = " ".join(pdf_text(out).split())  # (both copies are named for the original's digest)
     assert f"the picture shown is its redacted copy {latest.original_name}" in text
     lawyer.close()

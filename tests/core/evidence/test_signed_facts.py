@@ -14,8 +14,10 @@ import pytest
 from tests.helpers.case import PASSPHRASE, run_cli
 from tests.helpers.case import edit_rows as edit
 from tests.helpers.report import pdf_text
+from tests.helpers.tamper import forge_entry, tampering
 from tests.helpers.thumbnails import made_earlier
 from vault.case.handle import Case
+from vault.case.identity import Signer
 from vault.custody.entry import canonical, read_entries
 from vault.custody.hands import Hands
 from vault.custody.verify import verify_case
@@ -256,6 +258,45 @@ def test_an_altered_description_is_never_shown_the_latest_signed_one_is(case_fil
     # The log's entry 4 itself is not shown either: its values are not the signed ones.
     text = report_text(case_file)
     assert "Cell 3" not in text and "content not shown: it is not what was signed" in text
+
+
+def test_a_report_never_gives_a_description_signed_by_a_stranger(case_file: Path) -> None:
+    """A well-formed `item.describe` signed by a key no one introduced: the report neither
+    prints it as the item's description nor in its log, and treats the item as sensitive
+    (the stranger's "no" cannot unmark it)."""
+    with Case.open(case_file, PASSPHRASE) as case:
+        item_id = list_items(case.conn)[0].id
+        describe_item(case, item_id, {"title": "Cell 1", "sensitive": "yes"})
+        stranger, said = Signer.generate("Rogue", "x", ""), {"title": "STRANGER", "sensitive": "no"}
+        with tampering(case) as conn:
+            forge_entry(conn, case, stranger, "item.describe", subject=item_id, details=said)
+    assert (4, "signed by a key that was never introduced") in errors(case_file)
+    with Case.open(case_file, PASSPHRASE) as case:
+        assert sensitive_ids(case.conn) == {item_id}
+    text = report_text(case_file)
+    assert "STRANGER" not in text and "Title: Cell 1" in text
+    assert "its picture is not printed" in text
+
+
+def test_a_report_never_prints_what_an_altered_import_entry_says(case_file: Path) -> None:
+    """The entry that brought the item in, altered in the case file (its name, source and
+    time): the exhibit's heading, details and custody rows print none of it."""
+    edit(case_file, "UPDATE custody SET content = replace(replace(replace(content,"
+                    " 'Canon_40D.jpg', 'Forged_name.jpg'), 'SD card', 'Forged source'),"
+                    " '\"at\":\"20', '\"at\":\"19') WHERE seq = 1")  # fmt: skip
+    assert (1, "content was changed after signing") in errors(case_file)
+    text = report_text(case_file)
+    assert "Forged" not in text and "1926" not in text
+    assert "content not shown: it is not what was signed" in text
+
+
+def test_a_report_says_an_unreadable_entry_is_not_what_was_signed(case_file: Path) -> None:
+    """An entry of the case's own log made unreadable is no withheld entry (that is for the
+    items a partial report leaves out): its row says what it is."""
+    edit(case_file, "UPDATE custody SET content = 'not JSON' WHERE seq = 2")
+    text = report_text(case_file)
+    assert "content not shown: it is not what was signed" in text
+    assert "withheld from this report" not in text
 
 
 _DESCRIBED = {"action": "item.describe", "subject": "a", "details": {"title": "Cell 2"}}

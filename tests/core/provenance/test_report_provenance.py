@@ -9,6 +9,7 @@ import zipfile
 
 from tests.helpers.case import CORPUS, new_case
 from tests.helpers.report import pdf_text
+from tests.helpers.tamper import tamper
 from vault.evidence.ingest import import_paths
 from vault.provenance.proofmode import check_bundle, gpgv_commands
 from vault.report.generate import generate_report
@@ -26,6 +27,19 @@ def test_an_exhibit_with_content_credentials_explains_them_in_each_language(tmp_
     ukrainian = " ".join(pdf_text(tmp_path / "uk.pdf").split())
     assert "Походження від пристрою зйомки" in ukrainian
     assert "Дані зображення змінилися після підписання." in ukrainian
+
+
+def test_an_altered_provenance_result_is_never_certified(tmp_path):
+    """The signature's result, altered in the case file from invalid to trusted: the report
+    prints no provenance from it (its log row says the content is not shown)."""
+    case = new_case(tmp_path)
+    import_paths(case, [CORPUS / "c2pa" / "XCA.jpg"])
+    tamper(case, "UPDATE custody SET content = replace(content, '\"invalid\"', '\"trusted\"')"
+                 " WHERE action = 'item.provenance'")  # fmt: skip
+    generate_report(case, tmp_path / "en.pdf", language="en")
+    english = " ".join(pdf_text(tmp_path / "en.pdf").split())
+    assert "Provenance from the capture device" not in english and "C2PA: trusted" not in english
+    assert "content not shown: it is not what was signed" in english
 
 
 def test_gpgv_commands_name_each_signature_and_what_it_signs():
