@@ -314,6 +314,34 @@ def is_signed_content(content: dict[str, Any] | None, content_hash: bytes) -> bo
         return False
 
 
+def signed_line_content(line: object) -> dict[str, Any] | None:
+    """A `custody.jsonl` line's content, if its values are those whose hash the line gives
+    as signed (a kept chain's line, checked on receipt, may be edited in the case file
+    since). Tested on the line's own content text first: what follows its last "content"
+    key, which a raw `"content":` can only be, as this app writes lines; then on the values."""
+    obj = _json_object(line)
+    content = obj.get("content") if obj else None
+    if not isinstance(line, str) or obj is None or not isinstance(content, dict):
+        return None
+    try:
+        content_hash = bytes.fromhex(obj["content_hash"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    at = line.rfind('"content":')
+    text = line[at + len('"content":') : -1] if at >= 0 and line.endswith("}") else ""
+    if hashlib.sha256(text.encode("utf-8")).digest() == content_hash:
+        return content
+    return content if is_signed_content(content, content_hash) else None
+
+
+def _json_object(text: object) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
 def is_description(entry: Entry, item_id: str) -> bool:
     """Whether `entry` is an `item.describe` of the item holding the values that were signed:
     an altered description is never shown, quoted or exported (verify finds it)."""

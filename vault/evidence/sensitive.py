@@ -24,6 +24,7 @@ from vault.custody.entry import (
     entry_hash_of,
     is_signed_content,
     read_entry_texts,
+    signed_line_content,
     signed_text,
 )
 from vault.custody.hands import Hands
@@ -90,28 +91,18 @@ def kept_marks(conn: sqlcipher.Connection) -> KeptMarks:
         " ORDER BY source_case, creator, seq"
     )
     for source, creator, line in rows:
-        content, content_hash = _kept_content(line)
-        if content is None or content.get("action") != "item.describe":
+        content = signed_line_content(line)
+        said = content or (parse_content(line, json.loads) or {}).get("content")
+        if not isinstance(said, dict) or said.get("action") != "item.describe":
             continue
-        subject, details = content.get("subject"), content.get("details")
+        subject, details = said.get("subject"), said.get("details")
         if not isinstance(subject, str):
             continue
-        if is_signed_content(content, content_hash) and isinstance(details, dict):
+        if content is not None and isinstance(details, dict):
             latest[(source, creator, subject)] = is_sensitive(details)
         else:
             doubted.add(subject)
     return {subject for (_s, _c, subject), marked in latest.items() if marked}, doubted
-
-
-def _kept_content(line: object) -> tuple[dict[str, Any] | None, bytes]:
-    """A kept line's content and its signed content_hash (empty if unreadable)."""
-    obj = parse_content(line, json.loads)
-    content = obj.get("content") if obj else None
-    try:
-        content_hash = bytes.fromhex(str((obj or {}).get("content_hash")))
-    except ValueError:
-        content_hash = b""
-    return (content if isinstance(content, dict) else None), content_hash
 
 
 def _as_signed(entry: Entry, text: str | bytes, known: Container[str]) -> bool:

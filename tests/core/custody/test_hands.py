@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from tests.helpers.package import (
 from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.cli.main import main
-from vault.custody.entry import Entry, entered_digests, read_entries
+from vault.custody.entry import Entry, entered_digests, read_entries, signed_line_content
 from vault.custody.hands import Hands, concerned_items
 from vault.custody.logchain import LoggedChain
 from vault.custody.packed import PackedArray
@@ -233,6 +233,41 @@ def test_the_first_hands_come_from_the_signed_log_not_its_index_columns(
     assert hands.received
     assert [e.actor_name for e in hands.moves(ids[0])][:1] == ["Olena"]
     assert not verify_case(lawyer).ok
+
+
+def test_a_kept_line_altered_in_the_case_file_lends_no_name(
+    received: tuple[Case, list[str]],
+) -> None:
+    """A received item's name is the one its first hands signed: their `item.import` line,
+    altered in the case file since it was received, lends none; the name the case recorded
+    on receipt stays (verify names the line)."""
+    lawyer, ids = received
+    (name,) = [i.original_name for i in list_items(lawyer.conn) if i.id == ids[0]]
+    tamper(lawyer, "UPDATE lineage SET line = replace(line, ?, 'Forged.jpg')", (name,),
+           passphrase=PASSPHRASE)  # fmt: skip
+    (item,) = [i for i in list_items(lawyer.conn) if i.id == ids[0]]
+    assert item.original_name == name
+    assert not verify_case(lawyer).ok
+
+
+@pytest.mark.parametrize(
+    ("edit", "kept"),
+    [
+        (lambda line: line, True),
+        (lambda line: line.replace('"content":', '"content": '), True),  # re-spaced: values
+        (lambda line: line.replace("item.import", "item.derive"), False),
+        (lambda line: line[:-1] + ',"content":{"action":"item.import"}}', False),  # twice
+        (lambda line: "not JSON", False),
+    ],
+)
+def test_a_kept_lines_content_counts_only_with_the_values_that_were_signed(
+    received: tuple[Case, list[str]], edit: Callable[[str], str], kept: bool
+) -> None:
+    lawyer, _ids = received
+    (line,) = lawyer.conn.execute(
+        "SELECT line FROM lineage WHERE line LIKE '%item.import%' LIMIT 1"
+    ).fetchone()
+    assert (signed_line_content(edit(line)) is not None) is kept
 
 
 def kept_key(case: Case) -> tuple[str, str]:
