@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.case.identity import Identity
 from vault.case.people import introduced
 from vault.custody.checked import CheckedLog
-from vault.custody.entry import Entry, is_description, read_entries, read_entry_texts
+from vault.custody.entry import Entry, is_signed_content, read_entries, read_entry_texts
 from vault.custody.logchain import LoggedChain, notable
 from vault.custody.packed import packed_details
 
@@ -41,6 +41,7 @@ _MOVES = ("item.import", "package.export", "package.import", "item.derive")
 class Chain:
     """One case's signed log as this case holds it: its own, or a kept sender chain."""
 
+    key: str | ChainKey  # the own chain's is the case id
     case_id: str
     title: str
     number: str
@@ -285,34 +286,39 @@ class Hands:
                 yield chain, person
 
 
+Vouched = Callable[[Event], bool]  # whether what an event's entry says may be shown
+
+
+def _every(_event: Event) -> bool:
+    return True
+
+
 def latest_description(
-    item_id: str, history: list[Event], unvouched: Container[int] = ()
+    item_id: str, history: list[Event], vouched: Vouched = _every
 ) -> tuple[dict[str, Any], Event | None]:
     """`Hands.description` from the item's history (`Hands.item`) already read: of the
-    entries whose values are the signed ones (verify finds any other) and, given the own
-    chain's `unvouched` seqs (`ChainResult`), whose signature vouches for them."""
+    entries whose values are the signed ones (verify finds any other) and, given a
+    verification's `vouched`, whose chain vouches for them."""
     latest: Event | None = None
-    for event in history:
-        if _signed_description(event, item_id, unvouched):
+    for event in _describing(item_id, history):
+        if _as_signed(event, vouched):
             latest = event
     return (dict(latest.entry.details), latest) if latest else ({}, None)
 
 
-def doubted_description(item_id: str, history: list[Event], unvouched: Container[int] = ()) -> bool:
+def doubted_description(item_id: str, history: list[Event], vouched: Vouched = _every) -> bool:
     """Whether the history holds an `item.describe` of the item that is not as signed: its
     "sensitive" mark cannot be read, so the item is treated as sensitive (sparing the viewer
     costs a click; showing what was marked sensitive is the harm)."""
-    return any(
-        event.entry.action == "item.describe"
-        and event.entry.subject == item_id
-        and not _signed_description(event, item_id, unvouched)
-        for event in history
-    )
+    return not all(_as_signed(event, vouched) for event in _describing(item_id, history))
 
 
-def _signed_description(event: Event, item_id: str, unvouched: Container[int]) -> bool:
-    own_unvouched = event.chain.own and event.entry.seq in unvouched
-    return not own_unvouched and is_description(event.entry, item_id)
+def _describing(item_id: str, history: list[Event]) -> Iterator[Event]:
+    return (e for e in history if e.entry.action == "item.describe" and e.entry.subject == item_id)
+
+
+def _as_signed(event: Event, vouched: Vouched) -> bool:
+    return vouched(event) and is_signed_content(event.entry.content, event.entry.content_hash)
 
 
 def _own_rows(
@@ -379,6 +385,7 @@ def _chain(
     first = entries[0] if entries else None
     created = first.details if first and first.seq == 0 and first.action == "case.create" else {}
     return Chain(
+        key,
         case_id,
         _text(created.get("title")),
         _text(created.get("number")),

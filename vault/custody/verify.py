@@ -32,7 +32,7 @@ from vault.evidence.blobstore import hash_blob
 from vault.evidence.derive import check_derivations
 from vault.evidence.notes import note_digest
 from vault.i18n import _
-from vault.package.model import verify_lineage
+from vault.package.model import ChainKey, verify_lineage
 from vault.progress import Cancel, Progress
 
 
@@ -48,6 +48,8 @@ class CaseVerification:
     at: str = ""
     anchors: AnchorSummary = field(default_factory=AnchorSummary)
     rolled_back: Finding | None = None  # the witness finding (§8), shown before all else
+    # Each kept chain's seqs it does not vouch for; a chain that could not be read is absent.
+    kept_unvouched: dict[ChainKey, set[int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -110,9 +112,10 @@ def _verify_rows(
     report.findings += check_derivations(entries)
     report.findings += check_people(case)
     report.findings += check_items(conn, cancelled)
-    lineage, kept = verify_lineage(conn, case.id)
-    report.findings += check_notes(conn, kept.values())
-    report.findings += lineage
+    lineage = verify_lineage(conn, case.id)
+    report.findings += check_notes(conn, lineage.chains.values())
+    report.findings += lineage.findings
+    report.kept_unvouched = lineage.unvouched
     report.findings += check_certificates(conn, entries)
     return report
 

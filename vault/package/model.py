@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -296,17 +297,27 @@ def _trace(
     return _trace_in(item_id, digest, key, head, lineage, depth + 1)
 
 
-def verify_lineage(
-    conn: sqlcipher.Connection, case_id: str
-) -> tuple[list[Finding], dict[ChainKey, LoggedChain]]:
-    """Re-verify every kept sender chain, and trace each received item back to its import;
-    the findings, and the chains as read (for the checks that look up a sender's entries)."""
-    chains: dict[ChainKey, LoggedChain] = {}
-    findings = []
+@dataclass
+class LineageCheck:
+    """What `verify_lineage` found: its findings; each kept chain as read (for the checks
+    that look up a sender's entries); the seqs of each that it does not vouch for
+    (`ChainResult.unvouched`: a report shows nothing of them), for every chain it read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    chains: dict[ChainKey, LoggedChain] = field(default_factory=dict)
+    unvouched: dict[ChainKey, set[int]] = field(default_factory=dict)
+
+
+def verify_lineage(conn: sqlcipher.Connection, case_id: str) -> LineageCheck:
+    """Re-verify every kept sender chain, and trace each received item back to its import."""
+    check = LineageCheck()
+    chains, findings = check.chains, check.findings
     for key in kept_keys(conn):
         label = _("lineage of case {id}: ").format(id=key[0])
         chains[key], verified = verified_chain(kept_log(conn, key), key[0], label)
         findings += verified.findings
+        if chains[key]:
+            check.unvouched[key] = verified.unvouched
     imports = {e.seq: e for e in read_entries(conn, "WHERE action = 'package.import'")}
     lineage = Lineage({**chains, case_id: list(imports.values())})
     read = {key: chain for key, chain in chains.items() if chain}  # not refused as read
@@ -316,7 +327,7 @@ def verify_lineage(
             "received items cannot be traced to their first import while a kept log "
             "cannot be read"
         )))  # fmt: skip
-        return findings, chains
+        return check
     rows = conn.execute("SELECT id, sha256, entered_seq FROM items ORDER BY rowid")
     for item_id, sha256, seq in rows:
         if seq not in imports:
@@ -325,7 +336,7 @@ def verify_lineage(
         if why:
             reason = _("received item {id} cannot be traced to its first import ({why})")
             findings.append(Finding(seq, reason.format(id=item_id, why=why)))
-    return findings, chains
+    return check
 
 
 def _unlinked(reached: list[Any], chains: Mapping[ChainKey, object]) -> list[Finding]:

@@ -15,7 +15,7 @@ from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import ITEM_ENTERING, Entry
-from vault.custody.hands import Event, Hands, doubted_description, latest_description
+from vault.custody.hands import Chain, Event, Hands, doubted_description, latest_description
 from vault.custody.verify import CaseVerification, verify_case
 from vault.errors import NotFound
 from vault.evidence.items import Item, checked_thumbnail, iter_signed_items
@@ -94,10 +94,20 @@ class ReportFacts:
         """An entry of the case's own log (vault/custody/hands.py `own_entry`)."""
         return self.hands.own_entry(seq)
 
-    def vouched(self, entry: Entry, own: bool) -> bool:
-        """Whether the report may show what the entry says: not an entry of the own log
-        that its chain does not vouch for (`ChainResult.unvouched`)."""
-        return not (own and entry.seq in self.verification.chain.unvouched)
+    def vouched(self, entry: Entry, chain: Chain) -> bool:
+        """Whether the report may show what the entry says: not when its chain does not
+        vouch for it (`ChainResult.unvouched`, the own log's or a kept chain's), nor for any
+        entry of a kept chain that the verification could not read."""
+        verified = self.verification
+        if chain.own:
+            return entry.seq not in verified.chain.unvouched
+        key = chain.key if isinstance(chain.key, tuple) else None
+        unvouched = verified.kept_unvouched.get(key) if key else None
+        return unvouched is not None and entry.seq not in unvouched
+
+    def vouched_event(self, event: Event) -> bool:
+        """`vouched` of an event's entry in its chain."""
+        return self.vouched(event.entry, event.chain)
 
     @property
     def partial(self) -> bool:
@@ -155,13 +165,12 @@ class ReportFacts:
             # found them not as the original yields: shown nowhere as evidence.
             preview, withheld = None, True
             item = replace(item, metadata=empty_fields())
-        unvouched = self.verification.chain.unvouched
-        described, by = latest_description(item.id, history, unvouched)
+        described, by = latest_description(item.id, history, self.vouched_event)
         entered = self.entry(item.entered_seq)
         return Exhibit(
             number,
             item,
-            entered if entered is not None and self.vouched(entered, True) else None,
+            entered if entered is not None and self.vouched(entered, self.hands.own) else None,
             described,
             notes.get(item.id, []),
             history,
@@ -169,7 +178,7 @@ class ReportFacts:
             item.entered_seq not in failed,
             bool(item.problems) or withheld,
             by,
-            doubted_description(item.id, history, unvouched),
+            doubted_description(item.id, history, self.vouched_event),
         )
 
 

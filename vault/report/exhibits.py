@@ -52,14 +52,14 @@ def _mono(value: str) -> str:
 
 
 def act_cell(
-    entry: Entry, facts: ReportFacts, w: Words, *, own: bool, hashes: bool = False
+    entry: Entry, facts: ReportFacts, w: Words, *, chain: Chain, hashes: bool = False
 ) -> Flowable:
     """What an entry did, in plain words, with its details as labelled fields (never raw
     structures); `hashes` adds the digest and entry hash (the case log's full form)."""
-    if not facts.vouched(entry, own):
+    if not facts.vouched(entry, chain):
         lines = [esc(w("content not shown: it is not what was signed (see the verification "
                        "statement)"))]  # fmt: skip
-    elif entry.content is None or (own and entry.seq in facts.withheld):
+    elif entry.content is None or (chain.own and entry.seq in facts.withheld):
         lines = [esc(w("content withheld from this report (it concerns an item not in it)"))]
     else:
         said, fields = in_words(entry, facts.name, w)
@@ -72,11 +72,11 @@ def act_cell(
     return markup("<br/>".join(lines), "small")
 
 
-def entry_time(entry: Entry, facts: ReportFacts, w: Words, *, own: bool) -> str:
+def entry_time(entry: Entry, facts: ReportFacts, w: Words, *, chain: Chain) -> str:
     """When, as plain cell text (see `_CELL_TEXT`): the log's own time, never evidence;
     none for an entry whose content is not shown as not vouched for."""
     content = entry.content or {}
-    if not facts.vouched(entry, own):
+    if not facts.vouched(entry, chain):
         return "—"
     if not content:
         return w("withheld")
@@ -112,11 +112,11 @@ def entries_tables(
     layout time and memory that grow faster than the log: each page's split copies every
     row still to come, and every row's cells stay alive until the last page. The entries
     are read a table at a time."""
-    entries = iter(entries)
+    entries, own = iter(entries), facts.hands.own
     while batch := list(itertools.islice(entries, LOG_ROWS)):
         rows: list[list[Cell]] = [
-            [str(e.seq), entry_time(e, facts, w, own=True), _by(e.actor, facts.people, w),
-             act_cell(e, facts, w, own=True, hashes=hashes)]
+            [str(e.seq), entry_time(e, facts, w, chain=own), _by(e.actor, facts.people, w),
+             act_cell(e, facts, w, chain=own, hashes=hashes)]
             for e in batch
         ]  # fmt: skip
         yield table(
@@ -160,9 +160,9 @@ def history_table(events: list[Event], facts: ReportFacts, w: Words, title: str)
                       ("BACKGROUND", (0, at), (-1, at), "#eeeeee")]  # fmt: skip
             rows.append([label, "", "", ""])
         e = event.entry
-        rows.append([str(e.seq), entry_time(e, facts, w, own=current.own),
+        rows.append([str(e.seq), entry_time(e, facts, w, chain=current),
                      _by(e.actor, current.people, w),
-                     act_cell(e, facts, w, own=current.own)])  # fmt: skip
+                     act_cell(e, facts, w, chain=current)])  # fmt: skip
     return table(rows, _WIDTHS, _LINES, _CELL_TEXT, *style, repeat_rows=2)
 
 
@@ -226,7 +226,7 @@ def _arrival(ex: Exhibit, facts: ReportFacts) -> Event | None:
 
 
 def _shown(ex: Exhibit, facts: ReportFacts) -> Iterator[Event]:
-    return (e for e in ex.history if facts.vouched(e.entry, e.chain.own))
+    return filter(facts.vouched_event, ex.history)
 
 
 def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowable]]:
@@ -268,26 +268,38 @@ def _labelled(label: str, text: Any) -> Flowable:
 
 
 def _note(note: Note, facts: ReportFacts, w: Words) -> Flowable:
-    written = facts.note_written(note)
-    entry = written.entry if written else facts.entry(note.seq)
-    content = (entry.content or {}) if entry else {}
-    who = written.actor_name if written else (facts.name(entry.actor) if entry else "?")
-    label = w("Note, {when}, by {who}:").format(
-        when=w.utc_and_local(content.get("at"), content.get("tz")), who=who
-    )
-    if written is not None and not written.chain.own:
-        label += " " + w("(written in case “{title}”, received with its log)").format(
-            title=clip(written.chain.title, 80)
-        )
+    label = _note_label(note, facts, w)
     if note.supersedes:
         label += " " + w("(amends note {id})").format(id=short(note.supersedes))
     if note.problems:
         label += " " + w("(its case-file record disagrees with the signed log; see the "
                          "verification statement)")  # fmt: skip
-    if not note.text_signed:
+    recorded = facts.entry(note.seq)  # this case's entry that vouches for the text
+    if not note.text_signed or recorded is None or not facts.vouched(recorded, facts.hands.own):
         return _labelled(label, w("(the text stored for this note is not the signed text; "
                                   "it is not shown)"))  # fmt: skip
     return _labelled(label, note.text)
+
+
+def _note_label(note: Note, facts: ReportFacts, w: Words) -> str:
+    """Who wrote the note and when, as the entry that wrote it says: the first hands' for a
+    received note; neither when that entry is not vouched for."""
+    written = facts.note_written(note)
+    entry = written.entry if written else facts.entry(note.seq)
+    chain = written.chain if written else facts.hands.own
+    if entry is None or not facts.vouched(entry, chain):
+        return w("Note (the custody entry that wrote it is not shown; see the verification "
+                 "statement):")  # fmt: skip
+    content = entry.content or {}
+    who = written.actor_name if written else facts.name(entry.actor)
+    label = w("Note, {when}, by {who}:").format(
+        when=w.utc_and_local(content.get("at"), content.get("tz")), who=who
+    )
+    if not chain.own:
+        label += " " + w("(written in case “{title}”, received with its log)").format(
+            title=clip(chain.title, 80)
+        )
+    return label
 
 
 def notes_block(notes: list[Note], facts: ReportFacts, w: Words) -> list[Flowable]:

@@ -17,7 +17,7 @@ def provenance_block(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable
     """Nothing for an item without a disclosed provenance result."""
     found = [e for e in ex.events if e.action == "item.provenance" and e.subject == ex.item.id
              and e.content is not None and e.seq not in facts.withheld
-             and facts.vouched(e, own=True)]  # fmt: skip
+             and facts.vouched(e, facts.hands.own)]  # fmt: skip
     if not found:
         return []
     latest = found[-1]

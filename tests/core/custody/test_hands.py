@@ -327,7 +327,7 @@ def test_a_kept_chain_streams_holding_parsed_only_the_entries_that_link_chains(
     assert rows == list(kept_lines(lawyer.conn, key))
     held = list(chain.notable())
     assert "item.import" not in {e.action for e in held} and len(held) < len(entries)
-    _findings, verified = verify_lineage(lawyer.conn, lawyer.id)
+    verified = verify_lineage(lawyer.conn, lawyer.id).chains
     assert isinstance(verified[key], LoggedChain) and list(verified[key]) == entries
 
 

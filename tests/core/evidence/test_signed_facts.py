@@ -297,6 +297,16 @@ def test_a_report_never_prints_what_an_altered_import_entry_says(case_file: Path
     assert "content not shown: it is not what was signed" in text
 
 
+def test_a_report_never_prints_a_note_whose_entry_is_not_signed(case_file: Path) -> None:
+    """The note's entry keeps its values but not its signature: neither the note's text
+    nor who wrote it when is printed."""
+    edit(case_file, "UPDATE custody SET sig = zeroblob(64) WHERE seq = 2")
+    assert (2, "signature does not verify") in errors(case_file)
+    text = report_text(case_file)
+    assert "утримували" not in text
+    assert "Note (the custody entry that wrote it is not shown" in text
+
+
 def test_a_report_says_an_unreadable_entry_is_not_what_was_signed(case_file: Path) -> None:
     """An entry of the case's own log made unreadable is no withheld entry (that is for the
     items a partial report leaves out): its row says what it is."""

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.package import LAWYER, UK_NOTE, received_case
+from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, received_case
 from tests.helpers.report import pdf_text, report_in
+from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.custody.hands import Hands
+from vault.custody.verify import verify_case
 from vault.report.generate import ReportResult, generate_report
 
 
@@ -109,3 +111,27 @@ def test_the_ukrainian_report_translates_actions_and_codes(ukrainian: ReportResu
         assert phrase in text, phrase
     for english_word in ("copied from a file", "Imported", "Exported", "Hand 1"):
         assert english_word not in text, english_word
+
+
+def test_a_kept_line_altered_in_the_case_file_is_never_printed(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The first investigator's description and the time of her note, altered in the
+    receiving case's file after it was received: verify names the kept lines, and the report
+    prints none of it, neither as the exhibit's description, nor as the note's time, nor in
+    the custody rows; the item is spared the viewer. The note's text, which the receipt
+    vouches for, is still shown."""
+    lawyer, _ids = received_case(tmp_path, corpus)
+    with lawyer:
+        tamper(lawyer, "UPDATE lineage SET line = replace(line, 'Cell 2', 'Forged cell')",
+               passphrase=PASSPHRASE)  # fmt: skip
+        tamper(lawyer, "UPDATE lineage SET line = replace(line, '\"at\":\"20', '\"at\":\"19')"
+                       " WHERE line LIKE '%note.add%'", passphrase=PASSPHRASE)  # fmt: skip
+        reasons = [f.reason for f in verify_case(lawyer).findings if f.level == "error"]
+        assert any(r.endswith("content was changed after signing") for r in reasons)
+        text = flat(generate_report(lawyer, tmp_path / "report.pdf").path)
+    assert "Forged" not in text and "Cell 2" not in text
+    assert not re.search(r"\b\d{1,2} \w+ 19\d\d\b", text)  # the note's forged date
+    assert "content not shown: it is not what was signed" in text
+    assert "its picture is not printed" in text
+    assert "Note (the custody entry that wrote it is not shown" in text and UK_NOTE in text
