@@ -129,7 +129,7 @@ class CaseReader:
         kept_rows = conn.execute("SELECT count(*) FROM lineage").fetchone()[0]
         if self._kept_marks is None or self._kept_marks[0] != kept_rows:
             self._kept_marks = (kept_rows, _sensitive.kept_marks(conn))  # a scan of them all
-        return _sensitive.sensitive_ids(conn, self._kept_marks[1])
+        return _sensitive.sensitive_ids(self._case, self._kept_marks[1])
 
     def thumbnail(self, item_id: str) -> bytes | None:
         return _items.thumbnail(self._case.conn, item_id)

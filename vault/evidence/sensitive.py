@@ -18,7 +18,6 @@ import sqlcipher3.dbapi2 as sqlcipher
 from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from vault.case.handle import Case
-from vault.case.people import introductions
 from vault.custody.entry import (
     Entry,
     entry_hash_of,
@@ -53,24 +52,27 @@ def mark_sensitive(case: Case, item_id: str, sensitive: bool) -> Entry:
 KeptMarks = tuple[set[str], set[str]]  # marked sensitive by a kept chain; doubted there
 
 
-def sensitive_ids(conn: sqlcipher.Connection, kept: KeptMarks | None = None) -> set[str]:
+def sensitive_ids(case: Case, kept: KeptMarks | None = None) -> set[str]:
     """Every item whose latest signed `item.describe` marks it sensitive: this case's, or
     for an item this case never described, a sender's (a kept chain's). And every item a
     description not as signed names (by its content or its row's index): its mark cannot
     be read, so the viewer is spared (verify names the entry). Entries whose index was
     changed to another action are not read here; verify names them too. `kept`: the kept
     chains' `kept_marks`, if known (they change only when a package is received)."""
-    own, doubted = _own_marks(conn)
-    kept_marked, kept_doubted = kept if kept is not None else kept_marks(conn)
+    own, doubted = _own_marks(case.conn, case.introductions())
+    kept_marked, kept_doubted = kept if kept is not None else kept_marks(case.conn)
     marked = {item_id for item_id, details in own.items() if is_sensitive(details)}
     return marked | doubted | kept_doubted | (kept_marked - own.keys())
 
 
-def _own_marks(conn: sqlcipher.Connection) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """Item id -> its latest signed description in this case's log; the items doubted."""
+def _own_marks(
+    conn: sqlcipher.Connection, known: Container[str]
+) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Item id -> its latest signed description in this case's log; the items doubted.
+    `known`: the keys the log introduced (a stranger's "no" unmarks nothing; its signature
+    is verify's to check)."""
     latest: dict[str, dict[str, Any]] = {}
     doubted: set[str] = set()
-    known = introductions(conn)  # a stranger's "no" unmarks nothing (its signature: verify's)
     rows = read_entry_texts(conn, "WHERE action = 'item.describe'", loads=json.loads)
     for entry, text in rows:
         if not _as_signed(entry, text, known):

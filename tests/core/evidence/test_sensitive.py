@@ -33,9 +33,9 @@ def test_marking_an_item_sensitive_is_a_signed_description_that_keeps_the_others
     entry = mark_sensitive(case, item.id, True)
     assert entry.action == "item.describe" and entry.subject == item.id
     assert entry.details == {"title": "Body in the yard", "location": "Bucha", "sensitive": "yes"}
-    assert sensitive_ids(case.conn) == {item.id}
+    assert sensitive_ids(case) == {item.id}
     mark_sensitive(case, item.id, False)
-    assert sensitive_ids(case.conn) == set()
+    assert sensitive_ids(case) == set()
     assert description(case.conn, item.id)["title"] == "Body in the yard"
     assert verify_case(case).ok
     case.close()
@@ -56,7 +56,7 @@ def test_an_item_whose_sensitive_mark_cannot_be_read_is_treated_as_sensitive(tmp
                          f" WHERE seq = {marked.seq}")  # fmt: skip
     with Case.open(case.path, PASSPHRASE) as case:
         assert description(case.conn, item.id) == {"title": "Body in the yard"}
-        assert sensitive_ids(case.conn) == {item.id}
+        assert sensitive_ids(case) == {item.id}
         out = tmp_path / "report.pdf"
         generate_report(case, out)
     assert "its picture is not printed" in " ".join(pdf_text(out).split())
@@ -122,9 +122,9 @@ def test_a_sensitive_exhibit_shows_its_latest_redaction_as_its_signed_records_sa
     out = tmp_path / "received.pdf"
     generate_report(lawyer, out)
     assert redaction_copies(lawyer.conn)[item.id].id == latest.id  # as its first holder signed
-    assert sensitive_ids(lawyer.conn) == {item.id}  # the sender's mark: blurred in the app too
+    assert sensitive_ids(lawyer) == {item.id}  # the sender's mark: blurred in the app too
     mark_sensitive(lawyer, item.id, False)  # the receiver's own latest description decides
-    assert sensitive_ids(lawyer.conn) == set()
+    assert sensitive_ids(lawyer) == set()
     assert description(lawyer.conn, item.id) == {"title": "Yard", "sensitive": "no"}
     text = " ".join(pdf_text(out).split())  # (both copies are named for the original's digest)
     assert f"the picture shown is its redacted copy {latest.original_name}" in text

@@ -255,7 +255,7 @@ def test_an_altered_description_is_never_shown_the_latest_signed_one_is(case_fil
         assert description(case.conn, item_id) == signed
         for per_item in (False, True):
             assert Hands(case.conn, case.id, per_item=per_item).description(item_id)[0] == signed
-        assert sensitive_ids(case.conn) == {item_id}
+        assert sensitive_ids(case) == {item_id}
     # The log's entry 4 itself is not shown either: its values are not the signed ones.
     text = report_text(case_file)
     assert "Cell 3" not in text and "content not shown: it is not what was signed" in text
@@ -273,7 +273,7 @@ def test_a_report_never_gives_a_description_signed_by_a_stranger(case_file: Path
             forge_entry(conn, case, stranger, "item.describe", subject=item_id, details=said)
     assert (4, "signed by a key that was never introduced") in errors(case_file)
     with Case.open(case_file, PASSPHRASE) as case:
-        assert sensitive_ids(case.conn) == {item_id}
+        assert sensitive_ids(case) == {item_id}
     text = report_text(case_file)
     assert "STRANGER" not in text and "Title: Cell 1" in text
     assert "its picture is not printed" in text
