@@ -48,7 +48,7 @@ def introduced(entries: Iterable[Entry]) -> dict[str, Introduction]:
             signer: bytes | None = identity.public_key
         else:
             signer = _key_of(people, entry.actor)
-        if signer is not None and _authentic(entry, signer):
+        if signer is not None and authentic(entry, signer):
             people[identity.fingerprint] = Introduction(identity, entry.seq)
     return people
 
@@ -73,7 +73,9 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _authentic(entry: Entry, key: bytes) -> bool:
+def authentic(entry: Entry, key: bytes) -> bool:
+    """Whether the entry is as it was signed with `key`: its values hash to its content
+    hash, that to its entry hash, and the signature verifies."""
     if not is_signed_content(entry.content, entry.content_hash):
         return False
     if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.identity import Identity
-from vault.case.people import introduced
+from vault.case.people import authentic, introduced
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import Entry, is_signed_content, read_entries, read_entry_texts
 from vault.custody.logchain import LoggedChain, notable
@@ -275,9 +275,10 @@ class Hands:
         return Event(self.own, first) if first is not None else None
 
     def description(self, item_id: str) -> tuple[dict[str, Any], Event | None]:
-        """The latest `item.describe` of the item in any chain (a later holder's wins), and
-        the event that recorded it; ({}, None) when no one described it."""
-        return latest_description(item_id, self.item(item_id))
+        """The latest `item.describe` of the item in any chain (a later holder's wins) that
+        is signed by someone its chain introduced, and the event that recorded it; ({}, None)
+        when no one described it. The app shows it before any verify."""
+        return latest_description(item_id, self.item(item_id), signed_in_its_chain)
 
     def people(self) -> Iterator[tuple[Chain, Identity]]:
         """Every actor of every chain, grouped by chain, first hands first."""
@@ -291,6 +292,13 @@ Vouched = Callable[[Event], bool]  # whether what an event's entry says may be s
 
 def _every(_event: Event) -> bool:
     return True
+
+
+def signed_in_its_chain(event: Event) -> bool:
+    """Whether the event's entry is as it was signed by a key that its own chain's signed
+    entries introduced (a few signature checks: for one item's entries, not a whole log)."""
+    person = event.actor
+    return person is not None and authentic(event.entry, person.public_key)
 
 
 def latest_description(

@@ -14,7 +14,6 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.custody.entry import (
     ITEM_ENTERING,
     Entry,
-    is_description,
     is_signed_content,
     read_entries,
     signed_line_content,
@@ -384,14 +383,6 @@ def stored_thumbnail(conn: sqlcipher.Connection, item_id: str) -> bytes | None:
 def read_original(conn: sqlcipher.Connection, item_id: str) -> Iterator[bytes]:
     """The original bytes, chunk by chunk, exactly as imported."""
     return blob_chunks(conn, get_item(conn, item_id).blob_id)
-
-
-def description(conn: sqlcipher.Connection, item_id: str) -> dict[str, Any]:
-    """The latest `item.describe` details: the signed log is the only source of truth."""
-    rows = read_entries(conn, "WHERE subject = ? AND action = 'item.describe'", (item_id,))
-    entries = [entry for entry in rows if is_description(entry, item_id)]
-    details = (entries[-1].content or {}).get("details") if entries else None
-    return dict(details) if isinstance(details, dict) else {}
 
 
 def item_events(conn: sqlcipher.Connection, item_id: str) -> list[Entry]:

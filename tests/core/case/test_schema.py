@@ -9,8 +9,9 @@ import pytest
 
 from vault.case.handle import Case
 from vault.case.schema import SCHEMA_VERSION
+from vault.case.view import CaseReader
 from vault.custody.verify import verify_case
-from vault.evidence.items import description, list_items, signed_record, thumbnail
+from vault.evidence.items import list_items, signed_record, thumbnail
 from vault.evidence.notes import list_notes
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -29,7 +30,7 @@ def test_a_case_made_by_an_earlier_schema_opens_and_verifies(tmp_path, version):
         assert case.info.title == "Fixture — схема"
         (item,) = list_items(case.conn)
         assert (item.original_name, item.metadata["model"]) == ("Canon_40D.jpg", "Canon EOS 40D")
-        assert description(case.conn, item.id) == {"title": "Cell 2", "location": "Basement"}
+        assert CaseReader(case).description(item.id) == {"title": "Cell 2", "location": "Basement"}
         assert [n.text for n in list_notes(case.conn)] == ["Свідок: утримували 46 днів."]
         assert verify_case(case).ok
         assert thumbnail(case.conn, item.id), "the photo's thumbnail came through"

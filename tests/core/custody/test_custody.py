@@ -11,6 +11,7 @@ import pytest
 from tests.helpers.case import PASSPHRASE, new_case, reopen, run_cli
 from tests.helpers.tamper import forge_entry, tamper, tampering
 from vault.case.identity import Signer
+from vault.case.view import CaseReader
 from vault.custody.chain import verify_chain
 from vault.custody.entry import (
     canonical,
@@ -251,11 +252,10 @@ def test_describe_is_logged_and_read_back_from_the_log(tmp_path):
     evidence = tmp_path / "a.bin"
     evidence.write_bytes(b"abc")
     from vault.evidence.ingest import import_paths
-    from vault.evidence.items import description
 
     item = import_paths(case, [evidence]).imported[0]
     describe_item(case, item.id, {"title": "Cell 2", "location": "Basement", "captured_by": "O."})
-    assert description(case.conn, item.id) == {
+    assert CaseReader(case).description(item.id) == {
         "title": "Cell 2",
         "location": "Basement",
         "captured_by": "O.",

@@ -11,11 +11,12 @@ from PIL import Image, ImageChops, ImageStat
 from tests.helpers.case import CORPUS, PASSPHRASE, edit_rows, new_case, run_cli
 from tests.helpers.report import pdf_text
 from vault.case.handle import Case
+from vault.case.view import CaseReader
 from vault.custody.entry import read_entries
 from vault.custody.verify import verify_case
 from vault.evidence.derive import derive_item
 from vault.evidence.ingest import import_paths
-from vault.evidence.items import description, thumbnail
+from vault.evidence.items import thumbnail
 from vault.evidence.notes import describe_item
 from vault.evidence.redact import redact_item
 from vault.evidence.sensitive import blurred, mark_sensitive, redaction_copies, sensitive_ids
@@ -36,7 +37,7 @@ def test_marking_an_item_sensitive_is_a_signed_description_that_keeps_the_others
     assert sensitive_ids(case) == {item.id}
     mark_sensitive(case, item.id, False)
     assert sensitive_ids(case) == set()
-    assert description(case.conn, item.id)["title"] == "Body in the yard"
+    assert CaseReader(case).description(item.id)["title"] == "Body in the yard"
     assert verify_case(case).ok
     case.close()
     run = run_cli("describe", case.path, item.id, "--title", "Yard", "--sensitive", "yes")
@@ -55,7 +56,7 @@ def test_an_item_whose_sensitive_mark_cannot_be_read_is_treated_as_sensitive(tmp
     edit_rows(case.path, "UPDATE custody SET content = replace(content, 'Body', 'A body')"
                          f" WHERE seq = {marked.seq}")  # fmt: skip
     with Case.open(case.path, PASSPHRASE) as case:
-        assert description(case.conn, item.id) == {"title": "Body in the yard"}
+        assert CaseReader(case).description(item.id) == {"title": "Body in the yard"}
         assert sensitive_ids(case) == {item.id}
         out = tmp_path / "report.pdf"
         generate_report(case, out)
@@ -125,7 +126,7 @@ def test_a_sensitive_exhibit_shows_its_latest_redaction_as_its_signed_records_sa
     assert sensitive_ids(lawyer) == {item.id}  # the sender's mark: blurred in the app too
     mark_sensitive(lawyer, item.id, False)  # the receiver's own latest description decides
     assert sensitive_ids(lawyer) == set()
-    assert description(lawyer.conn, item.id) == {"title": "Yard", "sensitive": "no"}
+    assert CaseReader(lawyer).description(item.id) == {"title": "Yard", "sensitive": "no"}
     text = " ".join(pdf_text(out).split())  # (both copies are named for the original's digest)
     assert f"the picture shown is its redacted copy {latest.original_name}" in text
     lawyer.close()

@@ -19,13 +19,13 @@ from tests.helpers.tamper import forge_entry, tampering
 from tests.helpers.thumbnails import made_earlier
 from vault.case.handle import Case
 from vault.case.identity import Signer
+from vault.case.view import CaseReader
 from vault.custody.entry import canonical, read_entries
 from vault.custody.hands import Hands
 from vault.custody.verify import verify_case
 from vault.errors import VaultError
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import (
-    description,
     get_item,
     item_tags,
     list_items,
@@ -252,7 +252,7 @@ def test_an_altered_description_is_never_shown_the_latest_signed_one_is(case_fil
     assert (4, "content was changed after signing") in errors(case_file)
     signed = {"title": "Cell 1", "sensitive": "yes"}
     with Case.open(case_file, PASSPHRASE) as case:
-        assert description(case.conn, item_id) == signed
+        assert CaseReader(case).description(item_id) == signed
         for per_item in (False, True):
             assert Hands(case.conn, case.id, per_item=per_item).description(item_id)[0] == signed
         assert sensitive_ids(case) == {item_id}
@@ -261,10 +261,11 @@ def test_an_altered_description_is_never_shown_the_latest_signed_one_is(case_fil
     assert "Cell 3" not in text and "content not shown: it is not what was signed" in text
 
 
-def test_a_report_never_gives_a_description_signed_by_a_stranger(case_file: Path) -> None:
-    """A well-formed `item.describe` signed by a key no one introduced: the report neither
-    prints it as the item's description nor in its log, and treats the item as sensitive
-    (the stranger's "no" cannot unmark it)."""
+def test_a_description_signed_by_a_stranger_is_never_shown_or_reported(case_file: Path) -> None:
+    """A well-formed `item.describe` signed by a key no one introduced: the app shows the
+    description before it, signed by Olena; the report prints it neither as the item's
+    description nor in its log, and treats the item as sensitive (the stranger's "no"
+    cannot unmark it)."""
     with Case.open(case_file, PASSPHRASE) as case:
         item_id = list_items(case.conn)[0].id
         describe_item(case, item_id, {"title": "Cell 1", "sensitive": "yes"})
@@ -274,6 +275,10 @@ def test_a_report_never_gives_a_description_signed_by_a_stranger(case_file: Path
     assert (4, "signed by a key that was never introduced") in errors(case_file)
     with Case.open(case_file, PASSPHRASE) as case:
         assert sensitive_ids(case) == {item_id}
+        reader = CaseReader(case)
+        assert reader.description(item_id) == {"title": "Cell 1", "sensitive": "yes"}
+        described_by = reader.described_by(item_id)
+        assert described_by is not None and described_by.actor_name == "Olena K."
     text = report_text(case_file)
     assert "STRANGER" not in text and "Title: Cell 1" in text
     assert "its picture is not printed" in text
