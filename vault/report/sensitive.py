@@ -10,6 +10,13 @@ from vault.report.formatting import N_, Words
 
 SHOWN_COPY = N_("Marked sensitive: the picture shown is its redacted copy {name} ({id}).")
 NOT_PRINTED = N_("Marked sensitive: its picture is not printed, and it has no redacted copy.")
+# Not "marked": a description of it is not as signed, so its mark cannot be read.
+DOUBTED_COPY = N_("Treated as sensitive, since a description of it is not as signed (see the "
+                  "verification statement): the picture shown is its redacted copy {name} "
+                  "({id}).")  # fmt: skip
+DOUBTED_NOT_PRINTED = N_("Treated as sensitive, since a description of it is not as signed "
+                         "(see the verification statement): its picture is not printed, and "
+                         "it has no redacted copy.")  # fmt: skip
 
 
 def exhibit_picture(
@@ -17,12 +24,14 @@ def exhibit_picture(
 ) -> tuple[bytes | None, str, str | None]:
     """(the thumbnail to print, or None; the item it is of; what the report must say about
     it, or None)."""
-    if not (is_sensitive(ex.description) or ex.doubted):
+    marked = is_sensitive(ex.description)
+    if not (marked or ex.doubted):
         return ex.thumbnail, ex.item.id, None
     conn = facts.case.conn
     copy = facts.redactions.get(ex.item.id)
     if copy is not None:
         thumb, withheld = checked_thumbnail(conn, copy.id, signed_record(conn, copy.id))
         if thumb and not withheld:
-            return thumb, copy.id, w(SHOWN_COPY).format(name=copy.original_name, id=copy.id)
-    return None, ex.item.id, w(NOT_PRINTED)
+            said = w(SHOWN_COPY if marked else DOUBTED_COPY)
+            return thumb, copy.id, said.format(name=copy.original_name, id=copy.id)
+    return None, ex.item.id, w(NOT_PRINTED if marked else DOUBTED_NOT_PRINTED)

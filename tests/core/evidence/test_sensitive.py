@@ -60,7 +60,9 @@ def test_an_item_whose_sensitive_mark_cannot_be_read_is_treated_as_sensitive(tmp
         assert sensitive_ids(case) == {item.id}
         out = tmp_path / "report.pdf"
         generate_report(case, out)
-    assert "its picture is not printed" in " ".join(pdf_text(out).split())
+    text = " ".join(pdf_text(out).split())
+    assert "Treated as sensitive, since a description of it is not as signed" in text
+    assert "its picture is not printed" in text and "Marked sensitive" not in text
 
 
 def test_a_blurred_thumbnail_keeps_no_detail():

@@ -281,7 +281,7 @@ def test_a_description_signed_by_a_stranger_is_never_shown_or_reported(case_file
         assert described_by is not None and described_by.actor_name == "Olena K."
     text = report_text(case_file)
     assert "STRANGER" not in text and "Title: Cell 1" in text
-    assert "its picture is not printed" in text
+    assert "Marked sensitive: its picture is not printed" in text
 
 
 def test_a_report_never_prints_what_an_altered_import_entry_says(case_file: Path) -> None:

@@ -133,5 +133,5 @@ def test_a_kept_line_altered_in_the_case_file_is_never_printed(
     assert "Forged" not in text and "Cell 2" not in text
     assert not re.search(r"\b\d{1,2} \w+ 19\d\d\b", text)  # the note's forged date
     assert "content not shown: it is not what was signed" in text
-    assert "its picture is not printed" in text
+    assert "Treated as sensitive, since a description of it is not as signed" in text
     assert "Note (the custody entry that wrote it is not shown" in text and UK_NOTE in text
