@@ -19,7 +19,7 @@ from vault.case.handle import Case
 from vault.case.identity import Identity
 from vault.custody.anchors import AnchorSummary, case_anchors
 from vault.custody.entry import Entry, Finding, read_entries
-from vault.custody.hands import Event, Hands
+from vault.custody.hands import Event, Hands, signed_in_its_chain
 from vault.errors import NotFound
 from vault.evidence import items as _items
 from vault.evidence import sensitive as _sensitive
@@ -79,9 +79,14 @@ class CaseReader:
         return list(self.hands().kept_events())
 
     def note_authors(self, notes: list[Note]) -> dict[str, Event]:
-        """note id -> the entry that wrote it: a received note keeps its first author."""
+        """note id -> the entry that wrote it: a received note keeps its first author. Only
+        an entry as signed by someone its chain introduced names one."""
         hands = self.hands()
-        return {note.id: event for note in notes if (event := hands.note(note.id)) is not None}
+        return {
+            note.id: event
+            for note in notes
+            if (event := hands.note(note.id)) is not None and signed_in_its_chain(event)
+        }
 
     @property
     def info(self) -> CaseInfo:

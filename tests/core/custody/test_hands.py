@@ -23,6 +23,7 @@ from tests.helpers.package import (
 )
 from tests.helpers.tamper import tamper
 from vault.case.handle import Case
+from vault.case.view import CaseReader
 from vault.cli.main import main
 from vault.custody.entry import Entry, entered_digests, read_entries, signed_line_content
 from vault.custody.hands import Hands, concerned_items
@@ -247,6 +248,25 @@ def test_a_kept_line_altered_in_the_case_file_lends_no_name(
            passphrase=PASSPHRASE)  # fmt: skip
     (item,) = [i for i in list_items(lawyer.conn) if i.id == ids[0]]
     assert item.original_name == name
+    assert not verify_case(lawyer).ok
+
+
+def test_a_kept_line_altered_in_the_case_file_names_no_author_in_the_app(
+    received: tuple[Case, list[str]],
+) -> None:
+    """The first investigator's note and description, their kept lines altered in the case
+    file since they were received: the app names no one as having written the note and
+    shows none of the description (verify names the lines)."""
+    lawyer, ids = received
+    reader = CaseReader(lawyer)
+    assert reader.description(ids[0])["title"] == "Cell 2"
+    assert [e.actor_name for e in reader.note_authors(reader.notes()).values()] == ["Olena"]
+    tamper(lawyer, "UPDATE lineage SET line = replace(line, '\"at\":\"20', '\"at\":\"19')"
+                   " WHERE line LIKE '%note.add%' OR line LIKE '%item.describe%'",
+           passphrase=PASSPHRASE)  # fmt: skip
+    reader = CaseReader(lawyer)
+    assert reader.note_authors(reader.notes()) == {}
+    assert reader.description(ids[0]) == {} and reader.described_by(ids[0]) is None
     assert not verify_case(lawyer).ok
 
 
