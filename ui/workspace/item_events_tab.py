@@ -22,7 +22,14 @@ def chain_name(chain: Chain) -> str:
     """Which hands: this case, or an earlier holder's case by its signed title."""
     if chain.own:
         return _("This case")
-    return _("{n}. {title} (received log)").format(n=chain.hand, title=display_text(chain.title))
+    return _("{n}. {title} (received log)").format(n=chain.hand, title=_chain_title(chain))
+
+
+def _chain_title(chain: Chain) -> str:
+    """The title its case.create signed; never the case file's row in its stead."""
+    if chain.title is None:
+        return _("(title not shown: not as signed)")
+    return display_text(chain.title)
 
 
 SHORT_TITLE = 18  # characters of an earlier case's title in the narrow tab (whole: tooltip)
@@ -32,7 +39,7 @@ def short_chain_name(chain: Chain) -> str:
     """For the narrow item tab: "1. Balakliia — police…"; the whole name is the tooltip."""
     if chain.own:
         return _("This case")
-    title = display_text(chain.title)
+    title = _chain_title(chain)
     if len(title) > SHORT_TITLE:
         title = title[:SHORT_TITLE].rstrip() + "…"
     return f"{chain.hand}. {title}"

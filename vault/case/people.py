@@ -4,7 +4,7 @@ which anyone holding the passphrase can edit. `verify` reports any row that disa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -12,7 +12,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vault.case.identity import Identity, fingerprint
-from vault.custody.entry import Entry, entry_hash_of, is_signed_content, read_entries
+from vault.custody.entry import (
+    Entry,
+    entry_hash_of,
+    is_signed_content,
+    read_entries,
+    signed_text,
+)
 
 
 @dataclass(frozen=True)
@@ -73,15 +79,56 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def authentic(entry: Entry, key: bytes) -> bool:
+# (entry hash, signature, public key) of signatures seen to verify: a view that asks again
+# after every act checks only the entries that are new.
+Verified = set[tuple[bytes, bytes, bytes]]
+
+
+def authentic(
+    entry: Entry, key: bytes, verified: Verified | None = None, text: object = None
+) -> bool:
     """Whether the entry is as it was signed with `key`: its values hash to its content
-    hash, that to its entry hash, and the signature verifies."""
-    if not is_signed_content(entry.content, entry.content_hash):
+    hash (`text`, its stored content text, if given, is hashed first: nearly always the
+    signed one, and cheaper than making canonical JSON), that to its entry hash, and the
+    signature verifies."""
+    values = signed_text(text, entry.content_hash) is not None
+    if not (values or is_signed_content(entry.content, entry.content_hash)):
         return False
     if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:
         return False
+    seen = (entry.entry_hash, entry.sig, key)
+    if verified is not None and seen in verified:
+        return True
     try:
         Ed25519PublicKey.from_public_bytes(key).verify(entry.sig, entry.entry_hash)
     except InvalidSignature:
         return False
+    if verified is not None:
+        verified.add(seen)
     return True
+
+
+def signed_in_place(
+    entry: Entry,
+    case_id: str,
+    keys: Mapping[str, bytes],
+    place: int | None = None,
+    verified: Verified | None = None,
+    text: object = None,
+) -> bool:
+    """Whether the entry is as its actor signed it, and where it was signed: by a key its
+    chain introduced (`keys`: fingerprint -> key), its content naming its seq, actor and
+    case, at its place in the chain (`place`: a kept line's row; None when the entry's seq
+    is its row's). Weaker than verify, which also checks the chain's links and order: it
+    reads one entry, not a whole log."""
+    content = entry.content or {}
+    claims = (content.get("seq"), content.get("actor"), content.get("case"))
+    if place not in (None, entry.seq) or claims != (entry.seq, entry.actor, case_id):
+        return False
+    key = keys.get(entry.actor)
+    return key is not None and authentic(entry, key, verified, text)
+
+
+def public_keys(people: Iterable[Identity]) -> dict[str, bytes]:
+    """Fingerprint -> public key of the people a chain introduced."""
+    return {person.fingerprint: person.public_key for person in people}

@@ -17,6 +17,7 @@ from vault.case.casefile import CaseInfo
 from vault.case.certificate import ReportKey, current_key
 from vault.case.handle import Case
 from vault.case.identity import Identity
+from vault.case.people import Verified
 from vault.custody.anchors import AnchorSummary, case_anchors
 from vault.custody.entry import Entry, Finding, read_entries
 from vault.custody.hands import Event, Hands, signed_in_its_chain
@@ -52,6 +53,7 @@ class CaseReader:
         self._case = case
         self._hands: tuple[tuple[int, int], Hands] | None = None
         self._kept_marks: tuple[int, _sensitive.KeptMarks] | None = None
+        self._verified: Verified = set()  # signatures seen to verify (`sensitive_ids`)
 
     def hands(self) -> Hands:
         """Every chain of the case, first hands first (vault/custody/hands.py); rebuilt only
@@ -134,7 +136,7 @@ class CaseReader:
         kept_rows = conn.execute("SELECT count(*) FROM lineage").fetchone()[0]
         if self._kept_marks is None or self._kept_marks[0] != kept_rows:
             self._kept_marks = (kept_rows, _sensitive.kept_marks(conn))  # a scan of them all
-        return _sensitive.sensitive_ids(self._case, self._kept_marks[1])
+        return _sensitive.sensitive_ids(self._case, self._kept_marks[1], self._verified)
 
     def thumbnail(self, item_id: str) -> bytes | None:
         return _items.thumbnail(self._case.conn, item_id)

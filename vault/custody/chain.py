@@ -33,12 +33,18 @@ def verify_chain(entries: Iterable[Entry], case_id: str | None = None) -> ChainR
     result = ChainResult(case_id=case_id)
     checks: list[_Check] = []
     introduced_by: dict[str, int] = {}
+    # Entries as signed but not where they were signed (replayed, moved, after a gap): they
+    # vouch for nothing shown, yet still introduce keys, so one gap does not cascade.
+    misplaced: set[int] = set()
     expected_seq, prev, last_at = 0, GENESIS, ""
     for entry in entries:
-        _check_position(entry, expected_seq, prev, result)
+        if not _check_position(entry, expected_seq, prev, result):
+            misplaced.add(entry.seq)
         _check_hashes(entry, result)
         if entry.content is not None:
-            last_at = _check_content(entry, result, last_at)
+            last_at, claims_hold = _check_content(entry, result, last_at)
+            if not claims_hold:
+                misplaced.add(entry.seq)
             if entry.seq not in result.unvouched:  # an altered entry introduces no one
                 _learn_key(entry, result, introduced_by)
         key = result.keys.get(entry.actor)
@@ -49,12 +55,14 @@ def verify_chain(entries: Iterable[Entry], case_id: str | None = None) -> ChainR
         expected_seq, prev = entry.seq + 1, entry.entry_hash
         result.length += 1
     result.head = prev
+    result.unvouched |= misplaced
     _check_signatures(checks, result, introduced_by)
     result.findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
     return result
 
 
-def _check_position(entry: Entry, expected: int, prev: bytes, result: ChainResult) -> None:
+def _check_position(entry: Entry, expected: int, prev: bytes, result: ChainResult) -> bool:
+    """Whether the entry is where it belongs: the next seq, linked to the entry before."""
     if entry.seq > expected:
         missing = _("entry missing") if entry.seq == expected + 1 else _("entries missing")
         result.findings.append(Finding(expected, missing))
@@ -64,6 +72,7 @@ def _check_position(entry: Entry, expected: int, prev: bytes, result: ChainResul
         result.findings.append(
             Finding(entry.seq, _("does not link to the entry before it (chain broken)"))
         )
+    return entry.seq == expected and entry.prev == prev
 
 
 def _check_hashes(entry: Entry, result: ChainResult) -> None:
@@ -78,7 +87,9 @@ def _unvouched(result: ChainResult, seq: int, reason: str) -> None:
     result.unvouched.add(seq)
 
 
-def _check_content(entry: Entry, result: ChainResult, last_at: str) -> str:
+def _check_content(entry: Entry, result: ChainResult, last_at: str) -> tuple[str, bool]:
+    """The latest time so far, and whether the content's claims about the entry hold (its
+    version, seq, actor, case and action)."""
     content = entry.content or {}
     if result.case_id is None:
         result.case_id = content.get("case")
@@ -98,7 +109,7 @@ def _check_content(entry: Entry, result: ChainResult, last_at: str) -> str:
         result.findings.append(
             Finding(entry.seq, _("recorded time goes backwards (device clock?)"), "warning")
         )
-    return at or last_at
+    return at or last_at, not any(bad for bad, _text in problems)
 
 
 def _learn_key(entry: Entry, result: ChainResult, introduced_by: dict[str, int]) -> None:

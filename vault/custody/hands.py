@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from vault.case.identity import Identity
-from vault.case.people import authentic, introduced
+from vault.case.people import Introduction, introduced, public_keys, signed_in_place
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import Entry, is_signed_content, read_entries, read_entry_texts
 from vault.custody.logchain import LoggedChain, notable
@@ -42,16 +42,17 @@ class Chain:
     """One case's signed log as this case holds it: its own, or a kept sender chain."""
 
     key: str | ChainKey  # the own chain's is the case id
-    case_id: str
-    title: str
-    number: str
-    organization: str
+    title: str | None  # as its case.create signed it; None when that entry is not authentic
     hand: int  # 1 for the first hands, this case is the last
     own: bool
     people: dict[str, Identity]
     # The entries vouched for, read again when asked; for the own chain of a per-item
     # `Hands`, none (its entries are looked up by item).
     log: CheckedLog = field(repr=False)
+
+    @property
+    def case_id(self) -> str:
+        return self.key if isinstance(self.key, str) else self.key[0]
 
     def who(self, fingerprint: str) -> Identity | None:
         """The actor as this chain's signed entries introduced them."""
@@ -64,6 +65,7 @@ class Event:
 
     chain: Chain
     entry: Entry
+    place: int | None = None  # its row in a kept chain (None: the entry's seq is its row's)
 
     @property
     def actor(self) -> Identity | None:
@@ -229,7 +231,7 @@ class Hands:
         }  # fmt: skip
         entries = self._read(itertools.chain.from_iterable(places.values()))
         return {
-            item_id: [Event(self.chains[n], entries[(n, p)]) for n, p in at]
+            item_id: [Event(self.chains[n], entries[(n, p)], p) for n, p in at]
             + self._looked_up(item_id)
             for item_id, at in places.items()
         }
@@ -248,7 +250,7 @@ class Hands:
         """Every entry of every kept chain, first hands first, read again as it goes."""
         for chain in self.chains:
             if not chain.own:
-                yield from (Event(chain, entry) for entry in chain.log)
+                yield from (Event(chain, e, chain.log.place(n)) for n, e in enumerate(chain.log))
 
     def moves(self, item_id: str, history: list[Event] | None = None) -> list[Event]:
         """The chain of hands: where the item entered, left and arrived, chain by chain
@@ -265,7 +267,7 @@ class Hands:
         received note keeps its author and time."""
         for n, index in enumerate(self._indexes):  # the first hands' first
             if (at := index.notes.get(note_id)) is not None:
-                return Event(self.chains[n], self._read([(n, at)])[(n, at)])
+                return Event(self.chains[n], self._read([(n, at)])[(n, at)], at)
         if self._conn is None:
             return None
         entries = read_entries(
@@ -290,23 +292,21 @@ class Hands:
 Vouched = Callable[[Event], bool]  # whether what an event's entry says may be shown
 
 
-def _every(_event: Event) -> bool:
-    return True
-
-
 def signed_in_its_chain(event: Event) -> bool:
-    """Whether the event's entry is as it was signed by a key that its own chain's signed
-    entries introduced (a few signature checks: for one item's entries, not a whole log)."""
-    person = event.actor
-    return person is not None and authentic(event.entry, person.public_key)
+    """Whether the event's entry is as it was signed, where it was signed, by a key that its
+    own chain's signed entries introduced (`people.signed_in_place`: a few signature checks,
+    for one item's entries, not a whole log)."""
+    chain = event.chain
+    keys = public_keys(chain.people.values())
+    return signed_in_place(event.entry, chain.case_id, keys, event.place)
 
 
 def latest_description(
-    item_id: str, history: list[Event], vouched: Vouched = _every
+    item_id: str, history: list[Event], vouched: Vouched
 ) -> tuple[dict[str, Any], Event | None]:
-    """`Hands.description` from the item's history (`Hands.item`) already read: of the
-    entries whose values are the signed ones (verify finds any other) and, given a
-    verification's `vouched`, whose chain vouches for them."""
+    """The latest `item.describe` of the item in its history (`Hands.item`, already read)
+    whose values are the signed ones and that `vouched` accepts: a report's verification
+    (`ReportFacts.vouched_event`) or the app's own check (`signed_in_its_chain`)."""
     latest: Event | None = None
     for event in _describing(item_id, history):
         if _as_signed(event, vouched):
@@ -314,7 +314,7 @@ def latest_description(
     return (dict(latest.entry.details), latest) if latest else ({}, None)
 
 
-def doubted_description(item_id: str, history: list[Event], vouched: Vouched = _every) -> bool:
+def doubted_description(item_id: str, history: list[Event], vouched: Vouched) -> bool:
     """Whether the history holds an `item.describe` of the item that is not as signed: its
     "sensitive" mark cannot be read, so the item is treated as sensitive (sparing the viewer
     costs a click; showing what was marked sensitive is the harm)."""
@@ -389,21 +389,21 @@ def _chain(
     key: str | ChainKey, hand: int, own: bool, entries: list[Entry], log: CheckedLog
 ) -> Chain:
     case_id = key if isinstance(key, str) else key[0]
-    people = {fp: intro.identity for fp, intro in introduced(entries).items()}
+    known = introduced(entries)
+    people = {fp: intro.identity for fp, intro in known.items()}
+    return Chain(key, _title(entries, case_id, known), hand, own, people, log)
+
+
+def _title(entries: list[Entry], case_id: str, known: dict[str, Introduction]) -> str | None:
+    """The title the chain's case.create signed: only if that entry introduced its creator
+    (so it is authentic) and names this case."""
     first = entries[0] if entries else None
-    created = first.details if first and first.seq == 0 and first.action == "case.create" else {}
-    return Chain(
-        key,
-        case_id,
-        _text(created.get("title")),
-        _text(created.get("number")),
-        _text(created.get("organization")),
-        hand,
-        own,
-        people,
-        log,
-    )
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    if (
+        first is None
+        or first.action != "case.create"
+        or (first.content or {}).get("case") != case_id
+    ):
+        return None
+    creator = known.get(first.actor)
+    title = first.details.get("title")
+    return title if creator is not None and creator.seq == 0 and isinstance(title, str) else None

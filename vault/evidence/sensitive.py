@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Container
+from collections.abc import Mapping
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from vault.case.handle import Case
-from vault.custody.entry import (
-    Entry,
-    entry_hash_of,
-    is_signed_content,
-    read_entry_texts,
-    signed_line_content,
-    signed_text,
-)
+from vault.case.people import Verified, introduced, public_keys, signed_in_place
+from vault.custody.entry import Entry, parse_line, read_entry_texts
 from vault.custody.hands import Hands
+from vault.errors import InvalidInput
 from vault.evidence.items import Item, iter_items
 from vault.evidence.notes import describe_item
 from vault.evidence.record import parse_content
@@ -52,31 +47,35 @@ def mark_sensitive(case: Case, item_id: str, sensitive: bool) -> Entry:
 KeptMarks = tuple[set[str], set[str]]  # marked sensitive by a kept chain; doubted there
 
 
-def sensitive_ids(case: Case, kept: KeptMarks | None = None) -> set[str]:
+def sensitive_ids(
+    case: Case, kept: KeptMarks | None = None, verified: Verified | None = None
+) -> set[str]:
     """Every item whose latest signed `item.describe` marks it sensitive: this case's, or
     for an item this case never described, a sender's (a kept chain's). And every item a
     description not as signed names (by its content or its row's index): its mark cannot
-    be read, so the viewer is spared (verify names the entry). Entries whose index was
-    changed to another action are not read here; verify names them too. `kept`: the kept
-    chains' `kept_marks`, if known (they change only when a package is received)."""
-    own, doubted = _own_marks(case.conn, case.introductions())
+    be read, so the viewer is spared (verify names the entry). "As signed" is the app's
+    (`people.signed_in_place`): values, hashes, place and a signature by a key the chain
+    introduced. Entries whose index was changed to another action are not read here;
+    verify names them. `kept`: the kept chains' `kept_marks`, if known (they change only
+    when a package is received); `verified`: the signatures seen to verify by an earlier
+    call (a view asks after every act)."""
+    keys = public_keys(known.identity for known in case.introductions().values())
+    own, doubted = _own_marks(case, keys, verified)
     kept_marked, kept_doubted = kept if kept is not None else kept_marks(case.conn)
     marked = {item_id for item_id, details in own.items() if is_sensitive(details)}
     return marked | doubted | kept_doubted | (kept_marked - own.keys())
 
 
 def _own_marks(
-    conn: sqlcipher.Connection, known: Container[str]
+    case: Case, keys: Mapping[str, bytes], verified: Verified | None
 ) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """Item id -> its latest signed description in this case's log; the items doubted.
-    `known`: the keys the log introduced (a stranger's "no" unmarks nothing; its signature
-    is verify's to check)."""
+    """Item id -> its latest signed description in this case's log; the items doubted."""
     latest: dict[str, dict[str, Any]] = {}
     doubted: set[str] = set()
-    rows = read_entry_texts(conn, "WHERE action = 'item.describe'", loads=json.loads)
+    rows = read_entry_texts(case.conn, "WHERE action = 'item.describe'", loads=json.loads)
     for entry, text in rows:
-        if not _as_signed(entry, text, known):
-            doubted |= _named(conn, entry)
+        if not signed_in_place(entry, case.id, keys, None, verified, text):
+            doubted |= _named(case.conn, entry)
         elif entry.action == "item.describe" and isinstance(entry.subject, str):
             latest[entry.subject] = entry.details
     return latest, doubted
@@ -88,33 +87,45 @@ def kept_marks(conn: sqlcipher.Connection) -> KeptMarks:
     edited since is verify's to name)."""
     latest: dict[tuple[str, str, str], bool] = {}
     doubted: set[str] = set()
+    people: dict[tuple[str, str], dict[str, bytes]] = {}
     rows = conn.execute(
-        "SELECT source_case, creator, line FROM lineage WHERE line LIKE '%item.describe%'"
+        "SELECT seq, source_case, creator, line FROM lineage WHERE line LIKE '%item.describe%'"
         " ORDER BY source_case, creator, seq"
     )
-    for source, creator, line in rows:
-        content = signed_line_content(line)
-        said = content or (parse_content(line, json.loads) or {}).get("content")
+    for place, source, creator, line in rows:
+        entry = _kept_entry(line)
+        said = entry.content if entry else (parse_content(line, json.loads) or {}).get("content")
         if not isinstance(said, dict) or said.get("action") != "item.describe":
             continue
-        subject, details = said.get("subject"), said.get("details")
+        subject = said.get("subject")
         if not isinstance(subject, str):
             continue
-        if content is not None and isinstance(details, dict):
-            latest[(source, creator, subject)] = is_sensitive(details)
+        if (source, creator) not in people:
+            people[(source, creator)] = _kept_people(conn, source, creator)
+        if entry is not None and signed_in_place(entry, source, people[(source, creator)], place):
+            latest[(source, creator, subject)] = is_sensitive(entry.details)
         else:
             doubted.add(subject)
     return {subject for (_s, _c, subject), marked in latest.items() if marked}, doubted
 
 
-def _as_signed(entry: Entry, text: str | bytes, known: Container[str]) -> bool:
-    """Its values the signed ones (the stored text hashed first: nearly always the signed
-    one), its hash right, by a key the log introduced."""
-    values = signed_text(text, entry.content_hash) is not None or is_signed_content(
-        entry.content, entry.content_hash
+def _kept_people(conn: sqlcipher.Connection, source: str, creator: str) -> dict[str, bytes]:
+    """The keys a kept chain's own signed entries introduced, as `Hands` reads them."""
+    rows = conn.execute(
+        "SELECT line FROM lineage WHERE source_case = ? AND creator = ?"
+        " AND (line LIKE '%case.create%' OR line LIKE '%identity.add%') ORDER BY seq",
+        (source, creator),
     )
-    hashed = entry_hash_of(entry.prev, entry.content_hash) == entry.entry_hash
-    return values and hashed and entry.actor in known
+    entries = [entry for (line,) in rows if (entry := _kept_entry(line)) is not None]
+    return public_keys(known.identity for known in introduced(entries).values())
+
+
+def _kept_entry(line: object) -> Entry | None:
+    """A kept line's entry; None when it cannot be read (verify says why)."""
+    try:
+        return parse_line(line, 0) if isinstance(line, str) else None
+    except InvalidInput:
+        return None
 
 
 def _named(conn: sqlcipher.Connection, entry: Entry) -> set[str]:

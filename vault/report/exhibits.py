@@ -10,14 +10,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
-from vault.case.identity import Identity
 from vault.custody.entry import Entry
 from vault.custody.hands import Chain, Event
 from vault.evidence.items import stored_thumbnail
 from vault.evidence.notes import Note
 from vault.report.acts import code, description_label, in_words, short
 from vault.report.data import Exhibit, ReportFacts
-from vault.report.formatting import Words, esc
+from vault.report.formatting import N_, Words, esc
 from vault.report.layout import (
     BOLD,
     GREY,
@@ -83,8 +82,11 @@ def entry_time(entry: Entry, facts: ReportFacts, w: Words, *, chain: Chain) -> s
     return wrapped(w.stamp(content.get("at"), content.get("tz")), _WIDTHS[1] - 4, 7)
 
 
-def _by(fingerprint: str, people: dict[str, Identity], w: Words) -> Flowable:
-    person = people.get(fingerprint)
+def _by(entry: Entry, chain: Chain, facts: ReportFacts, w: Words) -> Flowable:
+    """Who signed the entry, as its chain introduced them; only the key its row names
+    when the entry is not vouched for (that row does not show who signed it)."""
+    fingerprint = entry.actor
+    person = chain.people.get(fingerprint) if facts.vouched(entry, chain) else None
     if person is None:
         return para(w("key {fp}").format(fp=short(fingerprint)), "small")
     role = ", ".join(x for x in (code(person.role, w), person.organization) if x)
@@ -115,7 +117,7 @@ def entries_tables(
     entries, own = iter(entries), facts.hands.own
     while batch := list(itertools.islice(entries, LOG_ROWS)):
         rows: list[list[Cell]] = [
-            [str(e.seq), entry_time(e, facts, w, chain=own), _by(e.actor, facts.people, w),
+            [str(e.seq), entry_time(e, facts, w, chain=own), _by(e, own, facts, w),
              act_cell(e, facts, w, chain=own, hashes=hashes)]
             for e in batch
         ]  # fmt: skip
@@ -131,12 +133,21 @@ _LINES = ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#cccccc")
 _CELL_TEXT = ("FONT", (0, 1), (1, -1), SANS, 7, 8.5)
 
 
+NOT_AS_SIGNED = N_("(not shown: the entry that created the case is not as signed)")
+
+
+def chain_title(chain: Chain, w: Words) -> str:
+    """A chain's title as its case.create signed it; if that entry is not authentic, why
+    none is shown (the case file's row is never printed in its stead)."""
+    return chain.title if chain.title is not None else w(NOT_AS_SIGNED)
+
+
 def chain_label(chain: Chain, w: Words) -> str:
     """Which hands a chain is: this case, or an earlier holder's case by its signed title."""
     if chain.own:
         return w("In this case")
     return w("Hand {n}: case “{title}” ({id}), kept as received").format(
-        n=chain.hand, title=clip(chain.title, 80), id=short(chain.case_id)
+        n=chain.hand, title=clip(chain_title(chain, w), 80), id=short(chain.case_id)
     )
 
 
@@ -161,7 +172,7 @@ def history_table(events: list[Event], facts: ReportFacts, w: Words, title: str)
             rows.append([label, "", "", ""])
         e = event.entry
         rows.append([str(e.seq), entry_time(e, facts, w, chain=current),
-                     _by(e.actor, current.people, w),
+                     _by(e, current, facts, w),
                      act_cell(e, facts, w, chain=current)])  # fmt: skip
     return table(rows, _WIDTHS, _LINES, _CELL_TEXT, *style, repeat_rows=2)
 
@@ -284,20 +295,17 @@ def _note(note: Note, facts: ReportFacts, w: Words) -> Flowable:
 def _note_label(note: Note, facts: ReportFacts, w: Words) -> str:
     """Who wrote the note and when, as the entry that wrote it says: the first hands' for a
     received note; neither when that entry is not vouched for."""
-    written = facts.note_written(note)
-    entry = written.entry if written else facts.entry(note.seq)
-    chain = written.chain if written else facts.hands.own
-    if entry is None or not facts.vouched(entry, chain):
+    written = facts.note_written(note)  # None: no entry that wrote it is in any log read
+    if written is None or not facts.vouched_event(written):
         return w("Note (the custody entry that wrote it is not shown; see the verification "
                  "statement):")  # fmt: skip
-    content = entry.content or {}
-    who = written.actor_name if written else facts.name(entry.actor)
+    content = written.entry.content or {}
     label = w("Note, {when}, by {who}:").format(
-        when=w.utc_and_local(content.get("at"), content.get("tz")), who=who
+        when=w.utc_and_local(content.get("at"), content.get("tz")), who=written.actor_name
     )
-    if not chain.own:
+    if not written.chain.own:
         label += " " + w("(written in case “{title}”, received with its log)").format(
-            title=clip(chain.title, 80)
+            title=clip(chain_title(written.chain, w), 80)
         )
     return label
 

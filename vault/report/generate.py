@@ -42,6 +42,7 @@ from vault.report.sections import (
     custody_log,
     head_hex,
     limitations,
+    signed_info,
     summary,
     verification,
 )
@@ -182,7 +183,8 @@ def _render(
     facts: ReportFacts, made: Moment, w: Words, stages: _Stages, out: BinaryIO, spool: BinaryIO
 ) -> int:
     register_fonts()
-    title = facts.case.info.title
+    info = signed_info(facts, w)
+    title = info.title
     doc = ReportDoc(
         out,
         header=f"{w('Evidence report')} · {title[:90]}",
@@ -196,7 +198,7 @@ def _render(
         title=f"{w('Evidence report')}: {title}",
         author=facts.case.signer.identity.name,
         subject=w("Case {number}, custody head {head}").format(
-            number=facts.case.info.number, head=head_hex(facts)
+            number=info.number, head=head_hex(facts)
         ),
         creator=f"Evidence Vault {__version__}",
         keywords=facts.report_id,

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from vault import __version__
+from vault.case.casefile import CaseInfo
 from vault.case.identity import Identity
 from vault.custody.hands import Chain
 from vault.report.acts import code, short
 from vault.report.anchors import anchor_statement, clock_limitation
 from vault.report.data import ReportFacts
-from vault.report.exhibits import entries_tables, notes_block
+from vault.report.exhibits import NOT_AS_SIGNED, chain_title, entries_tables, notes_block
 from vault.report.formatting import N_, Words, esc, parse_utc
 from vault.report.layout import WIDTH, field_table, markup, para, qr_code, table
 from vault.report.media import fact_source
@@ -51,11 +52,11 @@ def _status(facts: ReportFacts, w: Words) -> Flowable:
 
 
 def cover(facts: ReportFacts, made: Moment, w: Words) -> list[Flowable]:
-    case, me = facts.case, facts.case.signer.identity
+    case, me, info = facts.case, facts.case.signer.identity, signed_info(facts, w)
     prepared = f"{me.name}, {_role(me, w)}"
     rows = [
-        (w("Case number"), para(case.info.number or w("none"))),
-        (w("Organization"), para(case.info.organization or w("none"))),
+        (w("Case number"), para(info.number or w("none"))),
+        (w("Organization"), para(info.organization or w("none"))),
         (w("Case id"), para(case.id, "mono")),
         (w("Prepared by"), para(prepared + " · " + w("key") + " " + short(me.fingerprint, 16))),
         (w("Made"), para(w.utc_and_local(made.at, made.tz))),
@@ -71,7 +72,7 @@ def cover(facts: ReportFacts, made: Moment, w: Words) -> list[Flowable]:
     ]
     return [
         para(w("Evidence report"), "label"),
-        para(case.info.title, "title"),
+        para(info.title, "title"),
         _status(facts, w),
         field_table(rows),
         Spacer(1, 8 * mm),
@@ -144,11 +145,21 @@ def summary(facts: ReportFacts, w: Words) -> list[Flowable]:
 
 
 def _chain_heading(chain: Chain, w: Words) -> str:
+    title = chain_title(chain, w)
     if chain.own:
-        return w("This case: “{title}” ({id})").format(title=chain.title, id=short(chain.case_id))
+        return w("This case: “{title}” ({id})").format(title=title, id=short(chain.case_id))
     return w("Hand {n}: case “{title}” ({id}), received with its signed log").format(
-        n=chain.hand, title=chain.title, id=short(chain.case_id)
+        n=chain.hand, title=title, id=short(chain.case_id)
     )
+
+
+def signed_info(facts: ReportFacts, w: Words) -> CaseInfo:
+    """The case's title, number and organization as its case.create signed them; if that
+    entry is not authentic, why none is shown (the case file's row is never printed)."""
+    if facts.hands.own.title is not None:
+        return facts.case.info
+    unsigned = w(NOT_AS_SIGNED)
+    return replace(facts.case.info, title=unsigned, number=unsigned, organization=unsigned)
 
 
 def people(facts: ReportFacts, w: Words) -> list[Flowable]:

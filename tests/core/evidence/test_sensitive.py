@@ -65,6 +65,22 @@ def test_an_item_whose_sensitive_mark_cannot_be_read_is_treated_as_sensitive(tmp
     assert "its picture is not printed" in text and "Marked sensitive" not in text
 
 
+def test_a_description_whose_signature_fails_unmarks_nothing(tmp_path):
+    """The latest description, "not sensitive", keeps its values but not its signature:
+    the app shows the one before it and still blurs the item; a later act of the window
+    (the signature checked once) keeps it so."""
+    case = new_case(tmp_path)
+    item = import_paths(case, [PHOTO]).imported[0]
+    describe_item(case, item.id, {"title": "Body in the yard", "sensitive": "yes"})
+    unmarked = describe_item(case, item.id, {"title": "Body in the yard", "sensitive": "no"})
+    case.close()
+    edit_rows(case.path, f"UPDATE custody SET sig = zeroblob(64) WHERE seq = {unmarked.seq}")
+    with Case.open(case.path, PASSPHRASE) as case:
+        reader = CaseReader(case)
+        assert reader.description(item.id)["sensitive"] == "yes"
+        assert reader.sensitive_ids() == reader.sensitive_ids() == {item.id}
+
+
 def test_a_blurred_thumbnail_keeps_no_detail():
     case_thumb = io.BytesIO()
     Image.open(PHOTO).convert("RGB").resize((256, 170)).save(case_thumb, "JPEG")

@@ -304,12 +304,44 @@ def test_a_report_never_prints_what_an_altered_import_entry_says(case_file: Path
 
 def test_a_report_never_prints_a_note_whose_entry_is_not_signed(case_file: Path) -> None:
     """The note's entry keeps its values but not its signature: neither the note's text
-    nor who wrote it when is printed."""
+    nor who wrote it when is printed, and its log row names only the key it claims."""
     edit(case_file, "UPDATE custody SET sig = zeroblob(64) WHERE seq = 2")
     assert (2, "signature does not verify") in errors(case_file)
     text = report_text(case_file)
     assert "утримували" not in text
     assert "Note (the custody entry that wrote it is not shown" in text
+    assert re.search(r"\b2 — key [0-9a-f]{8}… content not shown", text)
+
+
+def test_a_signed_entry_replayed_in_another_place_vouches_for_nothing(case_file: Path) -> None:
+    """An older signed description copied over a newer one (which marked the item
+    sensitive): verify finds it out of place; the report prints none of the copy and spares
+    the viewer, and the app shows only the older description where it was signed."""
+    with Case.open(case_file, PASSPHRASE) as case:
+        item_id = list_items(case.conn)[0].id
+        old = describe_item(case, item_id, {"title": "Old cell", "sensitive": "no"}).seq
+        new = describe_item(case, item_id, {"title": "Cell 1", "sensitive": "yes"}).seq
+    columns = "prev, content_hash, entry_hash, actor, sig, content, action, subject"
+    edit(case_file, f"UPDATE custody SET ({columns}) = (SELECT {columns} FROM custody"
+                    f" WHERE seq = {old}) WHERE seq = {new}")  # fmt: skip
+    assert (new, f"its content says seq {old}") in errors(case_file)
+    with Case.open(case_file, PASSPHRASE) as case:
+        assert CaseReader(case).description(item_id)["title"] == "Old cell"
+        assert sensitive_ids(case) == {item_id}
+    text = report_text(case_file)
+    assert f"{new} — key" in text and "Treated as sensitive" in text
+
+
+def test_a_report_never_prints_a_title_its_case_create_did_not_sign(case_file: Path) -> None:
+    """The case's title altered in its `case.create` entry and in its row: the report's
+    cover, header and people print neither, and say why."""
+    edit(case_file, "UPDATE custody SET content = replace(content, 'Signed facts', 'Forged')"
+                    " WHERE seq = 0")  # fmt: skip
+    edit(case_file, "UPDATE case_info SET title = 'Forged row'")
+    assert (0, "content was changed after signing") in errors(case_file)
+    text = report_text(case_file)
+    assert "Forged" not in text and "Signed facts" not in text
+    assert "(not shown: the entry that created the case is not as signed)" in text
 
 
 def test_a_report_says_an_unreadable_entry_is_not_what_was_signed(case_file: Path) -> None:

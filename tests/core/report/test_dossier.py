@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, received_case
+from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, olena_case, received_case
 from tests.helpers.report import pdf_text, report_in
 from tests.helpers.tamper import tamper
 from vault.case.handle import Case
+from vault.case.view import CaseReader
 from vault.custody.hands import Hands
 from vault.custody.verify import verify_case
+from vault.evidence.items import list_items
+from vault.evidence.notes import describe_item
+from vault.package.export import export
+from vault.package.receive import receive
 from vault.report.generate import ReportResult, generate_report
 
 
@@ -135,3 +140,49 @@ def test_a_kept_line_altered_in_the_case_file_is_never_printed(
     assert "content not shown: it is not what was signed" in text
     assert "Treated as sensitive, since a description of it is not as signed" in text
     assert "Note (the custody entry that wrote it is not shown" in text and UK_NOTE in text
+
+
+def test_a_kept_chain_whose_creation_or_note_was_altered_is_never_credited(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The first investigator's case title altered in her kept `case.create`, and her kept
+    `note.add` deleted: the report prints no forged title and credits the note to no one
+    (not to the receiver, whose receipt vouches only for its text)."""
+    lawyer, _ids = received_case(tmp_path, corpus)
+    with lawyer:
+        tamper(lawyer, "UPDATE lineage SET line = replace(line, 'Балаклія', 'Forged')"
+                       " WHERE seq = 0", passphrase=PASSPHRASE)  # fmt: skip
+        tamper(lawyer, "DELETE FROM lineage WHERE line LIKE '%\"note.add\"%'",
+               passphrase=PASSPHRASE)  # fmt: skip
+        assert not verify_case(lawyer).ok
+        text = flat(generate_report(lawyer, tmp_path / "report.pdf").path)
+    assert "Forged" not in text and "Балаклія" not in text
+    assert "Hand 1: case “(not shown: the entry that created the case is not as signed)”" in text
+    assert "Note (the custody entry that wrote it is not shown" in text and UK_NOTE in text
+    assert not re.search(rf"Note, [^:]*, by {LAWYER}", text)
+
+
+def test_a_kept_description_replayed_in_another_place_vouches_for_nothing(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """The first investigator's older description copied over her newer one, which marked
+    the photo sensitive: the report prints neither and spares the viewer, and so does the
+    app."""
+    with olena_case(tmp_path, corpus) as olena:
+        item_id = list_items(olena.conn)[1].id
+        describe_item(olena, item_id, {"title": "Old cell", "sensitive": "no"})
+        describe_item(olena, item_id, {"title": "Body", "sensitive": "yes"})
+        export(olena, tmp_path / "pkg", recipient_label=LAWYER)
+    with Case.create(tmp_path / "l.evault", PASSPHRASE, title="Defence") as lawyer:
+        receive(lawyer, tmp_path / "pkg")
+    with Case.open(tmp_path / "l.evault", PASSPHRASE) as lawyer:
+        old, new = (seq for (seq,) in lawyer.conn.execute(
+            "SELECT seq FROM lineage WHERE line LIKE '%item.describe%' ORDER BY seq"
+        ).fetchall()[-2:])  # fmt: skip
+        tamper(lawyer, "UPDATE lineage SET line = (SELECT line FROM lineage WHERE seq = ?)"
+                       " WHERE seq = ?", (old, new), passphrase=PASSPHRASE)  # fmt: skip
+        assert not verify_case(lawyer).ok
+        assert item_id in CaseReader(lawyer).sensitive_ids()
+        text = flat(generate_report(lawyer, tmp_path / "report.pdf").path)
+    assert "Old cell" not in text and "Title: Body" not in text
+    assert "Treated as sensitive" in text
