@@ -9,9 +9,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from tests.gui.test_main_window import select
-from tests.helpers.package import LAWYER, UK_NOTE, received_case
+from tests.helpers.package import LAWYER, PASSPHRASE, UK_NOTE, received_case
 from tests.helpers.screens import cut_cells, cut_tables
+from tests.helpers.tamper import tamper
+from ui.workspace.case_workspace import LOG_TAB
 from ui.workspace.item_events_tab import ACTION
+from vault.case.handle import Case
 
 
 def test_the_custody_tab_of_a_received_item_shows_the_first_hands(
@@ -100,3 +103,24 @@ def test_the_custody_tab_shows_every_column_whole_at_1280x800(
     assert cut_cells(window) == [] and cut_tables(window) == []
     action = table.model().index(0, ACTION)
     assert table.visualRect(action).right() <= table.viewport().width()
+
+
+def test_a_kept_log_that_cannot_be_read_is_said_and_the_case_stays_open(
+    qtbot, window, tmp_path: Path, corpus: Path
+) -> None:
+    """A kept line made unreadable in the case file since it was received: the window says
+    which log cannot be read and shows the item's own data, so verify can still be run."""
+    lawyer, _ids = received_case(tmp_path, corpus)
+    lawyer.close()
+    tamper(lawyer.path, "UPDATE lineage SET line = '{not json' WHERE line LIKE '%item.describe%'",
+           passphrase=PASSPHRASE)  # fmt: skip
+    window.on_case_ready(Case.open(lawyer.path, PASSPHRASE))
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: workspace.items.proxy.rowCount() == 3)
+    qtbot.waitUntil(lambda: window.session is not None and not window.session.busy)
+    workspace.tabs.setCurrentIndex(LOG_TAB)  # the custody log reads the kept chains
+    select(window, "Canon_40D.jpg")
+    qtbot.waitUntil(lambda: workspace.banner.isVisible())
+    assert "kept from a received package, cannot be read" in workspace.banner.text()
+    assert workspace.details.details.title.text() == ""
+    assert workspace.details.events.model.rowCount() == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
@@ -33,13 +34,14 @@ from ui.workspace.warned_counter import WarnedCounter
 from vault.case.handle import Case
 from vault.case.view import CaseReader, LastVerification
 from vault.custody.anchors import AnchorSummary, case_anchors, timestamp_case
+from vault.custody.hands import Event
 from vault.custody.tsa import list_tsas
 from vault.custody.verify import CaseVerification, record_verification, verify_case
 from vault.errors import VaultError
 from vault.evidence.derive import DerivedItem
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import Item
-from vault.evidence.notes import add_note, amend_note, describe_item
+from vault.evidence.notes import Note, add_note, amend_note, describe_item
 from vault.evidence.sensitive import blurred
 from vault.evidence.stills import save_frame
 from vault.i18n import _, ngettext
@@ -232,7 +234,10 @@ class CaseWorkspace(QWidget):
         reader = self.reader
         entries = reader.log_entries()
         self.custody.show_entries(entries, self._names, reader.subject_labels(reader.items()))
-        self.custody.show_kept(reader.kept_events())
+        try:
+            self.custody.show_kept(reader.kept_events())
+        except VaultError as err:  # a kept log edited in the case file: verify says what
+            self._show_unreadable(err)
         self._show_anchors(reader, len(entries))
 
     def _show_seals(self, last: LastVerification | None) -> None:
@@ -263,6 +268,34 @@ class CaseWorkspace(QWidget):
             "This case file is not the one this computer last saw. It was rolled back to an "
             "older copy, cut short, or rewritten. Do not rely on it until this is explained."
         ) + "\n" + display_text(finding.reason))  # fmt: skip
+        self.banner.show()
+
+    def _from_every_chain(
+        self, item: Item, notes: list[Note]
+    ) -> tuple[dict[str, Any], Event | None, dict[str, Event], list[Event]]:
+        """The item's description and who signed it, its notes' authors and its custody,
+        read from every chain; none of them when a kept log cannot be read (the banner
+        says so, and the case stays open for verify)."""
+        reader = self.reader
+        try:
+            return (
+                reader.description(item.id),
+                reader.described_by(item.id),
+                reader.note_authors(notes),
+                reader.history(item.id),
+            )
+        except VaultError as err:
+            self._show_unreadable(err)
+            return {}, None, {}, []
+
+    def _show_unreadable(self, err: VaultError) -> None:
+        """What of the case file cannot be read (a kept log edited since it was received):
+        said in the banner, under the witness's finding if there is one, so the case stays
+        open for verify."""
+        said = "⚠ " + display_text(str(err))
+        if self.banner.isVisible() and said not in self.banner.text():
+            said = self.banner.text() + "\n" + said
+        self.banner.setText(said)
         self.banner.show()
 
     def _reselect(self, item_id: str | None) -> None:
@@ -335,16 +368,12 @@ class CaseWorkspace(QWidget):
 
     def _show_case_data(self, item: Item) -> None:
         reader = self.reader
-        self.details.details.show_extra(
-            reader.tags(item.id),
-            reader.description(item.id),
-            written_by(reader.described_by(item.id)),
-        )
-        self.details.details.show_provenance(self.item_model.provenance(item.id))
         notes = reader.notes(about=item.id)
-        authors = reader.note_authors(notes)
+        described, by, authors, history = self._from_every_chain(item, notes)
+        self.details.details.show_extra(reader.tags(item.id), described, written_by(by))
+        self.details.details.show_provenance(self.item_model.provenance(item.id))
         self.details.notes.show_notes(notes, {k: written_by(e) for k, e in authors.items()})
-        self.details.events.show_history(reader.history(item.id))
+        self.details.events.show_history(history)
         hidden = self.hidden(item.id)
         self.reveal_button.setVisible(hidden)
         if can_preview(item):

@@ -27,6 +27,8 @@ from vault.custody.checked import CheckedLog
 from vault.custody.entry import Entry, is_signed_content, read_entries, read_entry_texts
 from vault.custody.logchain import LoggedChain, notable
 from vault.custody.packed import packed_details
+from vault.errors import InvalidInput
+from vault.i18n import _
 
 if TYPE_CHECKING:
     from vault.package.model import ChainKey, Lineage
@@ -360,8 +362,14 @@ def _read_kept(conn: sqlcipher.Connection, key: ChainKey) -> tuple[CheckedLog, L
 
     log, index = CheckedLog(partial(_kept_rows, conn, key)), _Index()
     chain = kept_log(conn, key, noted=log.note)
-    for n, entry in enumerate(chain.reading()):
-        index.add(log.place(n), entry)
+    try:
+        for n, entry in enumerate(chain.reading()):
+            index.add(log.place(n), entry)
+    except InvalidInput as err:
+        raise InvalidInput(_(
+            "The log of case {id}, kept from a received package, cannot be read ({why}). "
+            "Run verify to see what changed in the case file."
+        ).format(id=key[0], why=err)) from None  # fmt: skip
     return log, chain, index
 
 
