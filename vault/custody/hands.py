@@ -26,7 +26,7 @@ from vault.case.people import Introduction, introduced, public_keys, signed_in_p
 from vault.custody.checked import CheckedLog
 from vault.custody.entry import Entry, is_signed_content, read_entries, read_entry_texts
 from vault.custody.logchain import LoggedChain, notable
-from vault.custody.packed import packed_details
+from vault.custody.packed import PackedArray, packed_details
 from vault.errors import InvalidInput
 from vault.i18n import _
 
@@ -107,8 +107,9 @@ def concerned_items(entry: Entry) -> set[str]:
             found.add(about)
     elif entry.subject is not None:
         found.add(entry.subject)
-    if action in ("package.export", "package.import"):
-        for item in details.get("items") or []:
+    items = details.get("items") if action in ("package.export", "package.import") else None
+    if isinstance(items, (list, PackedArray)):  # any other shape: verify's finding
+        for item in items:
             item_id = item.get("id") if isinstance(item, dict) else item
             if isinstance(item_id, str):
                 found.add(item_id)
@@ -274,8 +275,10 @@ class Hands:
             return None
         entries = read_entries(
             self._conn, "WHERE subject = ? AND action IN ('note.add', 'note.amend')", (note_id,)
+        )  # found by the index columns; only an entry whose content names the note counts
+        first = next(
+            (e for e in entries if e.action in _NOTE_ACTIONS and e.subject == note_id), None
         )
-        first = next(iter(entries), None)
         return Event(self.own, first) if first is not None else None
 
     def description(self, item_id: str) -> tuple[dict[str, Any], Event | None]:

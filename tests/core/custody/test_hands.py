@@ -270,6 +270,33 @@ def test_a_kept_line_altered_in_the_case_file_names_no_author_in_the_app(
     assert not verify_case(lawyer).ok
 
 
+def test_a_note_is_credited_only_by_the_entry_whose_content_names_it(
+    received: tuple[Case, list[str]],
+) -> None:
+    """The index column of one note's entry changed to name another note: the app credits
+    neither note to the wrong entry (verify names the changed index)."""
+    lawyer, ids = received
+    first = add_note(lawyer, "Checked against the witness statement.", about=ids[0])
+    second = add_note(lawyer, "Second reading.", about=ids[0])
+    tamper(lawyer, "UPDATE custody SET subject = ? WHERE subject = ?", (second.id, first.id),
+           passphrase=PASSPHRASE)  # fmt: skip
+    reader = CaseReader(lawyer)
+    authors = reader.note_authors(reader.notes())
+    assert all(event.entry.subject == note_id for note_id, event in authors.items())
+    assert first.id not in authors
+    assert not verify_case(lawyer).ok
+
+
+def test_a_receipt_whose_item_list_is_no_list_is_a_finding_not_a_crash(
+    received: tuple[Case, list[str]],
+) -> None:
+    lawyer, ids = received
+    tamper(lawyer, "UPDATE custody SET content = json_set(content, '$.details.items', 5)"
+                   " WHERE action = 'package.import'", passphrase=PASSPHRASE)  # fmt: skip
+    assert Hands(lawyer.conn, lawyer.id, per_item=True).item(ids[0]) is not None
+    assert not verify_case(lawyer).ok
+
+
 @pytest.mark.parametrize(
     ("edit", "kept"),
     [
