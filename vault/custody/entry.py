@@ -316,15 +316,19 @@ def is_signed_content(content: dict[str, Any] | None, content_hash: bytes) -> bo
 
 def signed_line_content(line: object) -> dict[str, Any] | None:
     """A `custody.jsonl` line's content, if its values are those whose hash the line gives
-    as signed (a kept chain's line, checked on receipt, may be edited in the case file
-    since). Tested on the line's own content text first: what follows its last "content"
-    key, which a raw `"content":` can only be, as this app writes lines; then on the values."""
+    as signed, the hash its entry hash commits to (a kept chain's line, checked on
+    receipt, may be edited in the case file since). Tested on the line's own content text
+    first: what follows its last "content" key, which a raw `"content":` can only be, as
+    this app writes lines; then on the values."""
     obj = _json_object(line)
     content = obj.get("content") if obj else None
     if not isinstance(line, str) or obj is None or not isinstance(content, dict):
         return None
     try:
         content_hash = bytes.fromhex(obj["content_hash"])
+        linked = entry_hash_of(bytes.fromhex(obj["prev"]), content_hash)
+        if linked != bytes.fromhex(obj["entry_hash"]):
+            return None  # a content hash recomputed for altered values
     except (KeyError, TypeError, ValueError):
         return None
     at = line.rfind('"content":')

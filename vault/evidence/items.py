@@ -14,6 +14,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from vault.custody.entry import (
     ITEM_ENTERING,
     Entry,
+    entry_hash_of,
     is_signed_content,
     read_entries,
     signed_line_content,
@@ -94,12 +95,19 @@ class Item:
         return obj
 
 
+SIGNED_COLUMNS = "content, content_hash, prev, entry_hash"  # a custody row, for `signed_content`
+
+
 def signed_content(
-    text: Any, content_hash: Any, loads: Loads = loads_shared
+    text: Any, content_hash: Any, prev: Any, entry_hash: Any, loads: Loads = loads_shared
 ) -> dict[str, Any] | None:
     """An entry's content, if it holds the values whose hash was signed: its stored text is
-    the signed one, or (rarely: altered, yet not in what it says) parses to those values."""
-    if content_hash is None:
+    the signed one, or (rarely: altered, yet not in what it says) parses to those values;
+    and that hash is the one its entry hash commits to (a content hash recomputed for
+    altered values is not). The signature is verify's: one per entry costs too much here."""
+    if not all(isinstance(v, bytes) for v in (content_hash, prev, entry_hash)):
+        return None
+    if entry_hash_of(prev, content_hash) != entry_hash:
         return None
     signed = signed_text(text, bytes(content_hash)) is not None  # hashed before it is parsed: a
     content = parse_content(text, loads)  # receipt's text and its parse are not both held
@@ -122,11 +130,12 @@ class _Records:
     def load_all(self) -> _Records:
         """Parse, in one query, every entry that brought items in (listing many items)."""
         rows = self._conn.execute(
-            "SELECT seq, content, content_hash FROM custody"
+            f"SELECT seq, {SIGNED_COLUMNS} FROM custody"
             " WHERE seq IN (SELECT DISTINCT entered_seq FROM items)"
         )
-        for seq, text, content_hash in rows:
-            self._by_seq[seq] = item_records(signed_content(text, content_hash, self.loads))
+        for seq, text, content_hash, prev, entry_hash in rows:
+            signed = signed_content(text, content_hash, prev, entry_hash, self.loads)
+            self._by_seq[seq] = item_records(signed)
         return self
 
     def load(self, seqs: list[int]) -> None:
@@ -136,11 +145,11 @@ class _Records:
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
             rows = self._conn.execute(
-                "SELECT seq, content, content_hash FROM custody WHERE seq IN"
+                f"SELECT seq, {SIGNED_COLUMNS} FROM custody WHERE seq IN"
                 f" ({','.join('?' * len(batch))})", batch
             )  # fmt: skip
-            for seq, text, content_hash in rows:
-                content = signed_content(text, content_hash, self.loads)
+            for seq, text, content_hash, prev, entry_hash in rows:
+                content = signed_content(text, content_hash, prev, entry_hash, self.loads)
                 del text  # a receipt's text (8 MB at 20,000 items) is not held beside it
                 self._by_seq[seq] = item_records(content)
                 del content  # nor parsed, while the next is parsed
@@ -153,9 +162,10 @@ class _Records:
     def get(self, item_id: str, seq: int) -> dict[str, Any] | None:
         if seq not in self._by_seq:
             row = self._conn.execute(
-                "SELECT content, content_hash FROM custody WHERE seq = ?", (seq,)
+                f"SELECT {SIGNED_COLUMNS} FROM custody WHERE seq = ?", (seq,)
             ).fetchone()
-            content = signed_content(row[0], row[1], self.loads) if row else None
+            stored, content_hash, prev, entry_hash = row or (None, None, None, None)
+            content = signed_content(stored, content_hash, prev, entry_hash, self.loads)
             self._by_seq[seq] = item_records(content)
         record = self._by_seq[seq].get(item_id)
         if record is None or record.get("method") != "package":

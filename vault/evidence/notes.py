@@ -15,7 +15,7 @@ from vault.case.handle import Case
 from vault.custody.entry import Entry
 from vault.errors import InvalidInput, NotFound
 from vault.evidence.fields import DESCRIPTIVE_FIELDS as FIELDS
-from vault.evidence.items import get_item, signed_content
+from vault.evidence.items import SIGNED_COLUMNS, get_item, signed_content
 from vault.evidence.record import note_records
 from vault.i18n import _
 
@@ -82,11 +82,12 @@ def _note(
     come from `note.add` / `note.amend` (or the receiving `package.import`), not the row."""
     note_id, about, text, supersedes, seq = row
     if seq not in records:  # one parse per entry, however many notes it brought in
-        found = conn.execute("SELECT content, content_hash FROM custody WHERE seq = ?", (seq,))
-        content, content_hash = found.fetchone() or (None, None)
+        found = conn.execute(f"SELECT {SIGNED_COLUMNS} FROM custody WHERE seq = ?", (seq,))
+        stored, content_hash, prev, entry_hash = found.fetchone() or (None, None, None, None)
         # json.loads: a receipt's thousands of item digests are read past, not held, and
         # interning them would grow the interpreter's table of shared strings for good.
-        records[seq] = note_records(signed_content(content, content_hash, json.loads))
+        content = signed_content(stored, content_hash, prev, entry_hash, json.loads)
+        records[seq] = note_records(content)
     record = records[seq].get(note_id)
     digest = note_digest(text)
     if record is None:

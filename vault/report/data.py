@@ -42,6 +42,8 @@ class Exhibit:
     disagrees: bool = False  # the case file's rows disagree with the signed record
     described: Event | None = None  # the entry of the description shown, in whichever chain
     doubted: bool = False  # a description of it is not as signed: treated as sensitive
+    # what the entry that first brought it in signed (`origin`); None: not vouched for
+    origin: dict[str, Any] | None = None
 
     @property
     def events(self) -> list[Entry]:
@@ -49,13 +51,12 @@ class Exhibit:
         return [event.entry for event in self.history if event.chain.own]
 
     def recorded(self, key: str) -> Any:
-        """A property as the signed `item.import` (or `item.derive`) entry states it, else as
-        the case holds it."""
-        content = self.entered.content if self.entered else None
-        signed = content.get("details") if content else None
-        if content and content.get("action") in ITEM_ENTERING and isinstance(signed, dict):
-            return signed.get(key, getattr(self.item, key))
-        return getattr(self.item, key)
+        """A property as the entry that first brought the item in (its first hands'
+        `item.import` or `item.derive`) states it, else as the item's signed record holds
+        it; None when that entry is not vouched for."""
+        if self.origin is None:
+            return None
+        return self.origin.get(key, getattr(self.item, key))
 
 
 @dataclass
@@ -179,7 +180,15 @@ class ReportFacts:
             bool(item.problems) or withheld,
             by,
             doubted_description(item.id, history, self.vouched_event),
+            self._origin(item.id, history),
         )
+
+    def _origin(self, item_id: str, history: list[Event]) -> dict[str, Any] | None:
+        """What the entry that first brought the item in signed about it, in whichever
+        chain; None when that entry is missing or not vouched for."""
+        first = next((e for e in history if e.entry.action in ITEM_ENTERING
+                      and e.entry.subject == item_id), None)  # fmt: skip
+        return first.entry.details if first is not None and self.vouched_event(first) else None
 
 
 def selected_items(case: Case, item_ids: list[str] | None) -> list[str]:

@@ -227,6 +227,15 @@ def _when_by(event: Event | None, w: Words) -> str:
     )
 
 
+NOT_VOUCHED = N_("not shown: the entry that brought it in is not as signed")
+
+
+def _recorded(ex: Exhibit, key: str, w: Words) -> str:
+    """A property as the entry that brought the item in signed it, or why it is not shown."""
+    value = ex.recorded(key)
+    return w(NOT_VOUCHED) if value is None else str(value)
+
+
 def _first_import(ex: Exhibit, facts: ReportFacts) -> Event | None:
     return next((e for e in _shown(ex, facts) if e.entry.action == "item.import"), None)
 
@@ -249,16 +258,17 @@ def _fields(ex: Exhibit, facts: ReportFacts, w: Words) -> list[tuple[str, Flowab
         entered.append((w("Received"), para(_when_by(arrival, w))))
     source = imported.get("source") if first else ex.recorded("source")
     method = imported.get("method") if first else ex.recorded("method")
+    size, unvouched = ex.recorded("size"), first is None and ex.origin is None
     return [
         *check,
-        (w("Original name"), para(ex.recorded("original_name"))),
+        (w("Original name"), para(_recorded(ex, "original_name", w))),
         (w("Item id"), para(ex.item.id, "mono")),
         (w("SHA-256"), _hash_cell(ex, w)),
-        (w("Size"), para(w.size(ex.recorded("size")))),
-        (w("Type"), para(ex.recorded("mime"))),
+        (w("Size"), para(w.size(size) if isinstance(size, int) else w(NOT_VOUCHED))),
+        (w("Type"), para(_recorded(ex, "mime", w))),
         *entered,
-        (w("Source"), para(source or w("not stated"))),
-        (w("Method"), para(code(method, w))),
+        (w("Source"), para(w(NOT_VOUCHED) if unvouched else source or w("not stated"))),
+        (w("Method"), para(w(NOT_VOUCHED) if unvouched else code(method, w))),
         *_capture_facts(ex, w),
     ]
 
@@ -355,7 +365,7 @@ EXHIBIT_BLOCKS: list[ExhibitBlock] = [
 
 def exhibit(ex: Exhibit, facts: ReportFacts, w: Words) -> list[Flowable]:
     """Heading, thumbnail beside the recorded properties, then each of EXHIBIT_BLOCKS."""
-    name = ex.recorded("original_name")
+    name = _recorded(ex, "original_name", w)
     picture, of, said = exhibit_picture(ex, facts, w)  # a sensitive exhibit: its redacted copy
     reread = functools.partial(stored_thumbnail, facts.case.conn, of)  # as the PDF is written
     preview = (

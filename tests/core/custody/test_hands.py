@@ -7,6 +7,7 @@ noted it, with her times, before his own receipt."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +26,13 @@ from tests.helpers.tamper import tamper
 from vault.case.handle import Case
 from vault.case.view import CaseReader
 from vault.cli.main import main
-from vault.custody.entry import Entry, entered_digests, read_entries, signed_line_content
+from vault.custody.entry import (
+    Entry,
+    canonical,
+    entered_digests,
+    read_entries,
+    signed_line_content,
+)
 from vault.custody.hands import Hands, concerned_items
 from vault.custody.logchain import LoggedChain
 from vault.custody.packed import PackedArray
@@ -315,6 +322,22 @@ def test_a_kept_lines_content_counts_only_with_the_values_that_were_signed(
         "SELECT line FROM lineage WHERE line LIKE '%item.import%' LIMIT 1"
     ).fetchone()
     assert (signed_line_content(edit(line)) is not None) is kept
+
+
+def test_a_kept_line_with_a_content_hash_made_anew_counts_for_nothing(
+    received: tuple[Case, list[str]],
+) -> None:
+    """A kept line's values altered and its content hash recomputed to match: its entry
+    hash no longer commits to it, so it lends nothing."""
+    lawyer, _ids = received
+    (line,) = lawyer.conn.execute(
+        "SELECT line FROM lineage WHERE line LIKE '%item.import%' LIMIT 1"
+    ).fetchone()
+    obj = json.loads(line)
+    obj["content"]["details"]["original_name"] = "Forged.jpg"
+    obj["content_hash"] = hashlib.sha256(canonical(obj["content"])).hexdigest()
+    assert signed_line_content(line) is not None
+    assert signed_line_content(json.dumps(obj)) is None
 
 
 def kept_key(case: Case) -> tuple[str, str]:

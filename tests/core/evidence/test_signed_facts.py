@@ -20,7 +20,7 @@ from tests.helpers.thumbnails import made_earlier
 from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.case.view import CaseReader
-from vault.custody.entry import canonical, read_entries
+from vault.custody.entry import canonical, entry_hash_of, read_entries
 from vault.custody.hands import Hands
 from vault.custody.verify import verify_case
 from vault.errors import VaultError
@@ -344,6 +344,19 @@ def test_a_report_never_prints_a_title_its_case_create_did_not_sign(case_file: P
     assert "(not shown: the entry that created the case is not as signed)" in text
 
 
+def test_an_entry_whose_content_hash_was_recomputed_states_nothing(case_file: Path) -> None:
+    """The import's file name altered and its content hash made anew to match, its entry
+    hash and signature left: the app, `items` and the report show no forged name."""
+    with Case.open(case_file, PASSPHRASE) as case:
+        (stored,) = case.conn.execute("SELECT content FROM custody WHERE seq = 1").fetchone()
+    forged = canonical(json.loads(stored.replace("Canon_40D.jpg", "Forged.jpg")))
+    edit(case_file, "UPDATE custody SET content = ?, content_hash = ? WHERE seq = 1",
+         forged.decode(), hashlib.sha256(forged).digest())  # fmt: skip
+    assert (1, "entry hash does not match its contents") in errors(case_file)
+    assert "Forged" not in json.dumps(items_json(case_file))
+    assert "Forged" not in report_text(case_file)
+
+
 def test_a_report_says_an_unreadable_entry_is_not_what_was_signed(case_file: Path) -> None:
     """An entry of the case's own log made unreadable is no withheld entry (that is for the
     items a partial report leaves out): its row says what it is."""
@@ -377,7 +390,11 @@ def test_an_entry_is_read_only_for_the_values_that_were_signed(
 ) -> None:
     """What items and notes show of an entry: its values, if they are the ones whose hash
     was signed, however the text that holds them is stored; else nothing."""
-    assert signed_content(stored, hashlib.sha256(_SIGNED.encode()).digest()) == shown
+    content_hash = hashlib.sha256(_SIGNED.encode()).digest()
+    prev = bytes(32)
+    linked = entry_hash_of(prev, content_hash)
+    assert signed_content(stored, content_hash, prev, linked) == shown
+    assert signed_content(stored, content_hash, prev, bytes(32)) is None  # not committed to
 
 
 def test_an_older_case_file_is_checked_against_its_original(tmp_path: Path) -> None:
