@@ -240,7 +240,8 @@ def test_a_case_whose_creation_entry_was_altered_opens_and_fails_verification(
     qtbot, window, tmp_path, camera
 ):
     """No signed entry introduces anyone then: the window still lists, shows an item's
-    custody and verifies (never a traceback), and the verification fails."""
+    custody and verifies (never a traceback), and the verification fails. Its header
+    shows no title: the case file's row is not what was signed."""
     case = new_case(tmp_path)
     from vault.evidence.ingest import import_paths
 
@@ -248,10 +249,12 @@ def test_a_case_whose_creation_entry_was_altered_opens_and_fails_verification(
     case.close()
     tamper(case, "UPDATE custody SET content = rtrim(content, '}') || ',\"x\":\"\\ud800\"}'"
                  " WHERE seq = 0")  # fmt: skip
+    tamper(case, "UPDATE case_info SET title = 'Forged row'")
     window.on_case_ready(Case.open(tmp_path / "case.evault", PASSPHRASE))
     workspace = window.workspace
     qtbot.waitUntil(lambda: workspace.items.proxy.rowCount() == 1)
     qtbot.waitUntil(lambda: window.session is not None and not window.session.busy)
+    assert workspace.header.title.text() == "(title not shown: not as signed)"  # not the row
     select(window, "Canon_40D.jpg")
     qtbot.waitUntil(lambda: workspace.details.events.model.rowCount() >= 1)
     with qtbot.waitSignal(workspace.verify_finished, timeout=60_000) as blocker:

@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from test_main_window import select
 
 from ui.dialogs.export_dialog import PLAIN
+from vault.case import view
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import read_original
 from vault.evidence.redact import redact_item
@@ -148,3 +149,20 @@ def test_a_sensitive_item_is_blurred_until_revealed_for_the_session(
     workspace.revealed.clear()
     workspace.reload()
     assert workspace.hidden(item.id)
+
+
+def test_an_item_whose_signature_waits_is_blurred_until_the_window_has_checked_it(
+    qtbot, elephants_shown, monkeypatch
+):
+    """A case with more descriptions than the window checks at once: an item whose
+    description's signature has not been checked yet is blurred; the window checks it a
+    slice at a time while it stays responsive, then shows it."""
+    monkeypatch.setattr(view, "SIGNATURE_BUDGET", 0)
+    workspace = elephants_shown
+    item = workspace.items.current_item()
+    details = workspace.details.details
+    details.title.setText("Yard")
+    details.save.click()  # a signed item.describe that does not mark it sensitive
+    assert workspace.hidden(item.id) and workspace.reader.pending_signatures == 1
+    qtbot.waitUntil(lambda: not workspace.hidden(item.id))
+    assert workspace.reader.pending_signatures == 0 and not workspace.reveal_button.isVisible()

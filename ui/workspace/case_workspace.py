@@ -58,6 +58,9 @@ BANNER_STYLE = (
 )
 
 
+SIGNATURE_SLICE = 100  # signatures a tick: 13-20 ms of checks on this machine kind
+
+
 class CaseWorkspace(QWidget):
     """Emits `import_finished(ImportResult)` and `verify_finished(CaseVerification)`."""
 
@@ -80,6 +83,9 @@ class CaseWorkspace(QWidget):
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_AFTER_MS)
+        # the signatures the sensitive mark left, checked a slice a tick (vault/case/signatures.py)
+        self._signature_timer = QTimer(self)
+        self._signature_timer.timeout.connect(self._check_signatures)
         self.preview = PreviewPane()
         self.details = DetailsPane()
         self.custody = CustodyView()
@@ -179,14 +185,14 @@ class CaseWorkspace(QWidget):
         self._show_witness(reader)
         self._names = reader.actor_names()
         actor = reader.actor
-        self.header.show_case(reader.info.title, reader.info.number, actor.name, actor.fingerprint)
+        title, number = reader.info.title, reader.info.number
+        if not reader.info_signed:  # the case file's row, not what its case.create signed
+            title, number = _("(title not shown: not as signed)"), ""
+        self.header.show_case(title, number, actor.name, actor.fingerprint)
         last = reader.last_verification()
         self.header.show_verification(last, self._names)
         selected = self.items.current_row()
-        sensitive = reader.sensitive_ids()
-        if sensitive != self.sensitive:
-            self.sensitive = sensitive
-            self.thumbnails.clear()
+        self._show_sensitive(reader.sensitive_ids())
         self.items.blockSignals(True)  # the selection is restored below, once
         self.item_model.set_lister(reader.lister(), reader.item)
         self.items.blockSignals(False)
@@ -215,10 +221,33 @@ class CaseWorkspace(QWidget):
         counted = self.warned_counter.upto >= self.item_model.last_key()
         return counted and not self.item_model.deferred()
 
+    def _show_sensitive(self, sensitive: set[str]) -> None:
+        """Blur what is sensitive now; check, a slice at a time, the signatures left."""
+        if sensitive != self.sensitive:
+            self.sensitive = sensitive
+            self.thumbnails.clear()
+        if self.reader.pending_signatures:
+            self._signature_timer.start()
+
+    def _check_signatures(self) -> None:
+        """One slice of SIGNATURE_SLICE checks (well under the 100 ms a stall may last);
+        once none is left, the marks are read again and the views follow."""
+        if self.session.busy or not self.session.open:
+            self._signature_timer.stop()  # the next reload starts it again
+            return
+        if self.reader.check_signatures(SIGNATURE_SLICE):
+            return
+        self._signature_timer.stop()
+        selected = self.items.current_item()
+        self._show_sensitive(self.reader.sensitive_ids())
+        self.items.table.viewport().update()
+        self._reselect(selected.id if selected else None)  # its preview, blurred or not
+
     def stop_workers(self) -> None:
         """Stop and join every thread this workspace started (the case closes, locks or
         the window is rebuilt or quits); what they counted is forgotten."""
         self._count_timer.stop()
+        self._signature_timer.stop()
         self.warned_counter.forget()
         self.items.show_warned(0, 0)
 

@@ -114,6 +114,7 @@ class Case:
     def __init__(self, file: CaseFile, info: CaseInfo, signer: Signer) -> None:
         self.file = file
         self.info = info
+        self.info_signed = True  # False: `info` is the case file's row (its case.create is not)
         self.signer = signer
         # DESIGN §8: checked on open before anything else; the head is witnessed on close.
         # A file being created has no tables yet: `Case.start` makes them in its act.
@@ -201,7 +202,8 @@ class Case:
             case = cls(file, CaseInfo(*row.fetchone()), _local_signer(file.conn, actor, {}))
             case._migrate()
             people = introductions(file.conn)
-            case.info = _signed_info(file.conn, people)
+            signed = _signed_info(file.conn, people)
+            case.info, case.info_signed = (signed, True) if signed else (case.info, False)
             case.signer = _local_signer(file.conn, actor, people)
         except BaseException:
             file.close()
@@ -414,14 +416,14 @@ def _insert_identity(conn: sqlcipher.Connection, identity: Identity, seed: bytes
     )  # fmt: skip
 
 
-def _signed_info(conn: sqlcipher.Connection, people: dict[str, Introduction]) -> CaseInfo:
-    """The case's title, number and organization as its `case.create` signed them (the row
-    is only a fallback when that entry is not authentic; `verify` then says so)."""
-    row = conn.execute("SELECT id, title, number, organization FROM case_info").fetchone()
+def _signed_info(conn: sqlcipher.Connection, people: dict[str, Introduction]) -> CaseInfo | None:
+    """The case's title, number and organization as its `case.create` signed them; None when
+    that entry is not authentic (the row stands in where the app needs an id to work with,
+    `Case.info_signed` is False, and `verify` says why)."""
     create = next(read_entries(conn, "WHERE seq = 0"), None)
     creator = people.get(create.actor) if create else None
     if create is None or creator is None or creator.seq != 0:
-        return CaseInfo(*row)
+        return None
     details = create.details
     case_id, title, number, org = (
         (create.content or {}).get("case"),
@@ -429,7 +431,7 @@ def _signed_info(conn: sqlcipher.Connection, people: dict[str, Introduction]) ->
     )
     if not (isinstance(case_id, str) and isinstance(title, str) and isinstance(number, str)
             and isinstance(org, str)):  # fmt: skip
-        return CaseInfo(*row)
+        return None
     return CaseInfo(case_id, title, number, org)
 
 

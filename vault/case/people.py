@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import sqlcipher3.dbapi2 as sqlcipher
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vault.case.identity import Identity, fingerprint
+from vault.case.signatures import Signatures
 from vault.custody.entry import (
     Entry,
     entry_hash_of,
@@ -79,33 +79,19 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-# (entry hash, signature, public key) of signatures seen to verify: a view that asks again
-# after every act checks only the entries that are new.
-Verified = set[tuple[bytes, bytes, bytes]]
-
-
 def authentic(
-    entry: Entry, key: bytes, verified: Verified | None = None, text: object = None
+    entry: Entry, key: bytes, signatures: Signatures | None = None, text: object = None
 ) -> bool:
     """Whether the entry is as it was signed with `key`: its values hash to its content
     hash (`text`, its stored content text, if given, is hashed first: nearly always the
     signed one, and cheaper than making canonical JSON), that to its entry hash, and the
-    signature verifies."""
+    signature verifies (`signatures`: those seen to verify, and a budget of checks)."""
     values = signed_text(text, entry.content_hash) is not None
     if not (values or is_signed_content(entry.content, entry.content_hash)):
         return False
     if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:
         return False
-    seen = (entry.entry_hash, entry.sig, key)
-    if verified is not None and seen in verified:
-        return True
-    try:
-        Ed25519PublicKey.from_public_bytes(key).verify(entry.sig, entry.entry_hash)
-    except InvalidSignature:
-        return False
-    if verified is not None:
-        verified.add(seen)
-    return True
+    return (signatures or Signatures()).holds(entry.entry_hash, entry.sig, key)
 
 
 def signed_in_place(
@@ -113,7 +99,7 @@ def signed_in_place(
     case_id: str,
     keys: Mapping[str, bytes],
     place: int | None = None,
-    verified: Verified | None = None,
+    signatures: Signatures | None = None,
     text: object = None,
 ) -> bool:
     """Whether the entry is as its actor signed it, and where it was signed: by a key its
@@ -126,7 +112,7 @@ def signed_in_place(
     if place not in (None, entry.seq) or claims != (entry.seq, entry.actor, case_id):
         return False
     key = keys.get(entry.actor)
-    return key is not None and authentic(entry, key, verified, text)
+    return key is not None and authentic(entry, key, signatures, text)
 
 
 def public_keys(people: Iterable[Identity]) -> dict[str, bytes]:

@@ -17,7 +17,8 @@ from vault.case.casefile import CaseInfo
 from vault.case.certificate import ReportKey, current_key
 from vault.case.handle import Case
 from vault.case.identity import Identity
-from vault.case.people import Verified
+from vault.case.people import public_keys, signed_in_place
+from vault.case.signatures import Signatures
 from vault.custody.anchors import AnchorSummary, case_anchors
 from vault.custody.entry import Entry, Finding, read_entries
 from vault.custody.hands import Event, Hands, signed_in_its_chain
@@ -46,14 +47,21 @@ class LastVerification:
     notes: int
 
 
+# Signatures `sensitive_ids` checks at once (0.13-0.2 ms each here): the rest are checked
+# a slice at a time while the window stays responsive.
+SIGNATURE_BUDGET = 500
+
+
 class CaseReader:
     """A read-only view of an open case: what the app shows, and nothing that writes."""
 
     def __init__(self, case: Case) -> None:
         self._case = case
         self._hands: tuple[tuple[int, int], Hands] | None = None
-        self._kept_marks: tuple[int, _sensitive.KeptMarks] | None = None
-        self._verified: Verified = set()  # signatures seen to verify (`sensitive_ids`)
+        # the kept chains' marks, by the count of kept lines they were read at (None: read
+        # again, as some of their signatures waited)
+        self._kept_marks: tuple[int | None, _sensitive.KeptMarks] | None = None
+        self._signatures = Signatures()  # seen to verify, or waiting (`sensitive_ids`)
 
     def hands(self) -> Hands:
         """Every chain of the case, first hands first (vault/custody/hands.py); rebuilt only
@@ -95,6 +103,11 @@ class CaseReader:
         return self._case.info
 
     @property
+    def info_signed(self) -> bool:
+        """Whether `info` is as the case's `case.create` signed it (else it is the row's)."""
+        return self._case.info_signed
+
+    @property
     def witness_finding(self) -> Finding | None:
         """DESIGN §8: the rolled-back-or-rewritten finding made when the case was opened."""
         return self._case.witness_finding
@@ -131,12 +144,29 @@ class CaseReader:
 
     def sensitive_ids(self) -> set[str]:
         """Items whose latest signed description marks them sensitive, in this case or
-        as received, or whose mark cannot be read (issue 15 §4; `sensitive_ids`)."""
-        conn = self._case.conn
+        as received, or whose mark cannot be read (issue 15 §4; `sensitive_ids`). At most
+        SIGNATURE_BUDGET signatures are checked now: an item whose description's signature
+        waits (`pending_signatures`, `check_signatures`) counts as sensitive until then."""
+        conn, signatures = self._case.conn, self._signatures
+        signatures.allow(SIGNATURE_BUDGET)
         kept_rows = conn.execute("SELECT count(*) FROM lineage").fetchone()[0]
         if self._kept_marks is None or self._kept_marks[0] != kept_rows:
-            self._kept_marks = (kept_rows, _sensitive.kept_marks(conn))  # a scan of them all
-        return _sensitive.sensitive_ids(self._case, self._kept_marks[1], self._verified)
+            waiting = signatures.pending
+            marks = _sensitive.kept_marks(conn, signatures)  # a scan of them all
+            self._kept_marks = (kept_rows if signatures.pending == waiting else None, marks)
+        found = _sensitive.sensitive_ids(self._case, self._kept_marks[1], signatures)
+        signatures.allow(None)
+        return found
+
+    @property
+    def pending_signatures(self) -> int:
+        """How many signatures `sensitive_ids` left to check."""
+        return self._signatures.pending
+
+    def check_signatures(self, most: int) -> int:
+        """Check up to `most` of the signatures left; how many are still left (then ask
+        `sensitive_ids` again)."""
+        return self._signatures.check(most)
 
     def thumbnail(self, item_id: str) -> bytes | None:
         return _items.thumbnail(self._case.conn, item_id)
@@ -241,10 +271,15 @@ def subject_labels(case: Case, items: list[Item]) -> dict[str, str]:
 
 
 def last_verification(case: Case) -> LastVerification | None:
-    """The latest recorded verification, or None if the case was never verified."""
+    """The latest recorded verification, or None if the case was never verified or that
+    entry is not as its actor signed it (then the window says "not verified", and a verify
+    names the entry)."""
     rows = list(read_entries(case.conn, "WHERE seq = (SELECT max(seq) FROM custody"
                                         " WHERE action = 'case.verify')"))  # fmt: skip
-    if not rows or rows[0].content is None:
+    keys = public_keys(known.identity for known in case.introductions().values())
+    if not rows or rows[0].action != "case.verify":
+        return None
+    if not signed_in_place(rows[0], case.id, keys) or rows[0].content is None:
         return None
     content = rows[0].content
     details = content.get("details") or {}

@@ -19,7 +19,8 @@ import sqlcipher3.dbapi2 as sqlcipher
 from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from vault.case.handle import Case
-from vault.case.people import Verified, introduced, public_keys, signed_in_place
+from vault.case.people import introduced, public_keys, signed_in_place
+from vault.case.signatures import Signatures
 from vault.custody.entry import Entry, parse_line, read_entry_texts
 from vault.custody.hands import Hands
 from vault.errors import InvalidInput
@@ -49,7 +50,7 @@ KeptMarks = tuple[set[str], set[str]]  # marked sensitive by a kept chain; doubt
 
 
 def sensitive_ids(
-    case: Case, kept: KeptMarks | None = None, verified: Verified | None = None
+    case: Case, kept: KeptMarks | None = None, signatures: Signatures | None = None
 ) -> set[str]:
     """Every item whose latest signed `item.describe` marks it sensitive: this case's, or
     for an item this case never described, a sender's (a kept chain's). And every item a
@@ -58,24 +59,25 @@ def sensitive_ids(
     (`people.signed_in_place`): values, hashes, place and a signature by a key the chain
     introduced. Entries whose index was changed to another action are not read here;
     verify names them. `kept`: the kept chains' `kept_marks`, if known (they change only
-    when a package is received); `verified`: the signatures seen to verify by an earlier
-    call (a view asks after every act)."""
+    when a package is received); `signatures`: those seen to verify by an earlier call (a
+    view asks after every act), and how many may be checked now (a description whose
+    signature waits is not as signed yet: its item is spared the viewer)."""
     keys = public_keys(known.identity for known in case.introductions().values())
-    own, doubted = _own_marks(case, keys, verified)
-    kept_marked, kept_doubted = kept if kept is not None else kept_marks(case.conn)
+    own, doubted = _own_marks(case, keys, signatures)
+    kept_marked, kept_doubted = kept if kept is not None else kept_marks(case.conn, signatures)
     marked = {item_id for item_id, details in own.items() if is_sensitive(details)}
     return marked | doubted | kept_doubted | (kept_marked - own.keys())
 
 
 def _own_marks(
-    case: Case, keys: Mapping[str, bytes], verified: Verified | None
+    case: Case, keys: Mapping[str, bytes], signatures: Signatures | None
 ) -> tuple[dict[str, dict[str, Any]], set[str]]:
     """Item id -> its latest signed description in this case's log; the items doubted."""
     latest: dict[str, dict[str, Any]] = {}
     doubted: set[str] = set()
     rows = read_entry_texts(case.conn, "WHERE action = 'item.describe'", loads=json.loads)
     for entry, text in rows:
-        if not signed_in_place(entry, case.id, keys, None, verified, text):
+        if not signed_in_place(entry, case.id, keys, None, signatures, text):
             doubted |= _named(case.conn, entry)
         elif entry.action == "item.describe" and isinstance(entry.subject, str):
             latest[entry.subject] = entry.details
@@ -92,7 +94,7 @@ _KEPT_ROWS = (
 _INTRODUCING = ("case.create", "identity.add")
 
 
-def kept_marks(conn: sqlcipher.Connection) -> KeptMarks:
+def kept_marks(conn: sqlcipher.Connection, signatures: Signatures | None = None) -> KeptMarks:
     """The items a kept chain's latest signed description marks sensitive; those a kept
     description not as signed names (kept lines were checked on receipt; a case file
     edited since is verify's to name)."""
@@ -100,14 +102,14 @@ def kept_marks(conn: sqlcipher.Connection) -> KeptMarks:
     doubted: set[str] = set()
     chains = itertools.groupby(conn.execute(_KEPT_ROWS), key=lambda row: (row[1], row[2]))
     for (source, _creator), rows in chains:
-        latest, unread = _chain_marks(source, rows)
+        latest, unread = _chain_marks(source, rows, signatures)
         marked |= {subject for subject, sensitive in latest.items() if sensitive}
         doubted |= unread
     return marked, doubted
 
 
 def _chain_marks(
-    source: str, rows: Iterable[tuple[int, str, str, object]]
+    source: str, rows: Iterable[tuple[int, str, str, object]], signatures: Signatures | None
 ) -> tuple[dict[str, bool], set[str]]:
     """One kept chain's latest signed mark of each item it described, and the items a
     description of it not as signed names."""
@@ -126,7 +128,7 @@ def _chain_marks(
     latest: dict[str, bool] = {}
     doubted: set[str] = set()
     for place, entry, subject in describing:
-        if entry is not None and signed_in_place(entry, source, keys, place):
+        if entry is not None and signed_in_place(entry, source, keys, place, signatures):
             latest[subject] = is_sensitive(entry.details)
         else:
             doubted.add(subject)

@@ -156,7 +156,7 @@ def _chain_heading(chain: Chain, w: Words) -> str:
 def signed_info(facts: ReportFacts, w: Words) -> CaseInfo:
     """The case's title, number and organization as its case.create signed them; if that
     entry is not authentic, why none is shown (the case file's row is never printed)."""
-    if facts.hands.own.title is not None:
+    if facts.case.info_signed:
         return facts.case.info
     unsigned = w(NOT_AS_SIGNED)
     return replace(facts.case.info, title=unsigned, number=unsigned, organization=unsigned)

@@ -10,6 +10,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from tests.helpers.case import CORPUS, PASSPHRASE, edit_rows, new_case, run_cli
 from tests.helpers.report import pdf_text
+from vault.case import view
 from vault.case.handle import Case
 from vault.case.view import CaseReader
 from vault.custody.entry import read_entries
@@ -25,6 +26,7 @@ from vault.package.receive import receive
 from vault.report.generate import generate_report
 
 PHOTO = CORPUS / "camera" / "elephants.jpg"
+CAMERA = ("Canon_40D.jpg", "elephants.jpg", "FurnaceCreekInn.jpg")
 
 
 def test_marking_an_item_sensitive_is_a_signed_description_that_keeps_the_others(tmp_path):
@@ -79,6 +81,23 @@ def test_a_description_whose_signature_fails_unmarks_nothing(tmp_path):
         reader = CaseReader(case)
         assert reader.description(item.id)["sensitive"] == "yes"
         assert reader.sensitive_ids() == reader.sensitive_ids() == {item.id}
+
+
+def test_an_item_whose_signature_waits_stays_blurred_until_it_is_checked(tmp_path, monkeypatch):
+    """More descriptions than the window checks at once: those whose signatures wait keep
+    their items blurred until they are checked, then only the marked one is."""
+    monkeypatch.setattr(view, "SIGNATURE_BUDGET", 1)
+    case = new_case(tmp_path)
+    items = import_paths(case, [CORPUS / "camera" / name for name in CAMERA]).imported
+    for item, mark in zip(items, ("no", "yes", "no"), strict=True):
+        describe_item(case, item.id, {"title": "Yard", "sensitive": mark})
+    reader = CaseReader(case)
+    assert reader.sensitive_ids() == {item.id for item in items[1:]}  # one checked: a "no"
+    assert reader.pending_signatures == 2
+    assert reader.check_signatures(1) == 1
+    assert reader.check_signatures(1) == 0
+    assert reader.sensitive_ids() == {items[1].id} and reader.pending_signatures == 0
+    case.close()
 
 
 def test_a_blurred_thumbnail_keeps_no_detail():

@@ -22,7 +22,7 @@ from vault.case.identity import Signer
 from vault.case.view import CaseReader
 from vault.custody.entry import canonical, entry_hash_of, read_entries
 from vault.custody.hands import Hands
-from vault.custody.verify import verify_case
+from vault.custody.verify import record_verification, verify_case
 from vault.errors import VaultError
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import (
@@ -499,3 +499,17 @@ def test_items_flags_an_older_case_files_unsigned_metadata(case_file: Path, tmp_
     ]  # fmt: skip
     assert items_json(case_file)["unsigned"] == []  # recorded since: every digest signed
     assert "UNVERIFIED" not in run_cli("items", case_file).stdout
+
+
+def test_the_window_never_shows_a_verification_that_is_not_as_signed(case_file: Path) -> None:
+    """A failed verification recorded, then its result edited to "passed": the window
+    shows the case as not verified rather than passed (a verify names the entry)."""
+    edit(case_file, "UPDATE notes SET text = 'edited'")
+    with Case.open(case_file, PASSPHRASE) as case:
+        record_verification(case, verify_case(case))
+        last = CaseReader(case).last_verification()
+        assert last is not None and not last.passed
+    edit(case_file, "UPDATE custody SET content = replace(content, '\"result\":\"failed\"',"
+                    " '\"result\":\"passed\"') WHERE action = 'case.verify'")  # fmt: skip
+    with Case.open(case_file, PASSPHRASE) as case:
+        assert CaseReader(case).last_verification() is None
