@@ -33,8 +33,9 @@ def verify_chain(entries: Iterable[Entry], case_id: str | None = None) -> ChainR
     result = ChainResult(case_id=case_id)
     checks: list[_Check] = []
     introduced_by: dict[str, int] = {}
-    # Entries as signed but not where they were signed (replayed, moved, after a gap): they
-    # vouch for nothing shown, yet still introduce keys, so one gap does not cascade.
+    # Entries as signed whose place or claims do not hold (replayed, moved, after a gap;
+    # content naming another seq, actor or case, or no action): they vouch for nothing a
+    # report shows, yet still introduce keys, so one gap does not cascade.
     misplaced: set[int] = set()
     expected_seq, prev, last_at = 0, GENESIS, ""
     for entry in entries:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers.case import PASSPHRASE, new_case, reopen, run_cli
 from tests.helpers.tamper import forge_entry, tamper, tampering
+from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.case.view import CaseReader
 from vault.custody.chain import verify_chain
@@ -232,7 +233,6 @@ def test_edited_case_title_is_found(case):
 def test_a_second_investigator_acts_under_their_own_key(case):
     mykola = reopen(case)
     mykola.close()
-    from vault.case.handle import Case
 
     as_mykola = Case.open(case.path, PASSPHRASE, actor="Mykola")
     note = add_note(as_mykola, "Prosecutor's note")
@@ -348,3 +348,16 @@ def test_the_entries_whose_content_is_not_vouched_for_are_named(case):
     with tampering(case) as conn:
         forge_entry(conn, case, rogue, "item.access", details={"purpose": "look"})
     assert verify_case(case).chain.unvouched == {3, 4, 5}
+
+
+def test_an_entry_after_a_gap_vouches_for_nothing_yet_still_introduces_its_keys(case):
+    """Entry 2 deleted: the introduction of Mykola after the gap is as signed but out of its
+    place, so a report shows none of it; his key is still known, so what he signed later
+    is not named too (one gap does not cascade)."""
+    reopen(case).close()
+    with Case.open(case.path, PASSPHRASE, actor="Mykola") as mykola:
+        signed_by_him = add_note(mykola, "Prosecutor's note").seq
+    tamper(case, "DELETE FROM custody WHERE seq = 2")
+    with Case.open(case.path, PASSPHRASE) as reopened:
+        result = verify_case(reopened).chain
+    assert 3 in result.unvouched and signed_by_him not in result.unvouched
