@@ -218,7 +218,8 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
         "original", "stream", "playback", "events", "notes", "log_entries", "actor_names",
         "subject_labels", "last_verification", "sensitive_ids", "provenance", "hands", "history",
         "described_by", "note_authors", "kept_events", "anchors", "report_certificate", "lister",
-        "item", "copy_names", "own_connection",
+        "item", "copy_names", "own_connection", "info_signed", "pending_signatures",
+        "check_signatures",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
@@ -233,7 +234,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     with pytest.raises(sqlcipher.OperationalError, match=r"readonly|query_only"):
         own.execute("DELETE FROM items")
     own.close()
-    reader.sensitive_ids()
+    reader.sensitive_ids(), reader.pending_signatures, reader.check_signatures(10)
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
     reader.last_verification(), reader.provenance()
     reader.hands(), reader.history(item.id), reader.described_by(item.id)
