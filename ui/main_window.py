@@ -34,6 +34,7 @@ from ui.settings import AppSettings
 from ui.start_page import StartPage
 from ui.widgets.icons import icon
 from ui.widgets.paths import Choose, choose_files
+from ui.widgets.text import display_text
 from ui.workspace.case_workspace import EVIDENCE_TAB, CaseWorkspace
 from vault.case.handle import Case
 from vault.custody.tsa import list_tsas
@@ -291,8 +292,10 @@ class MainWindow(QMainWindow):
         self.workspace.items.import_requested.connect(self.on_import_triggered)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
-        if session.case is not None:
-            self.setWindowTitle(f"{session.case.info.title} — {APP_NAME}")
+        if session.case is not None:  # the title its case.create signed, never the row's
+            case = session.case
+            title = case.info.title if case.info_signed else _("(title not shown: not as signed)")
+            self.setWindowTitle(f"{display_text(title)} — {APP_NAME}")
         self.workspace.reload()
 
     def on_job_started(self, job: Job, title: str) -> None:

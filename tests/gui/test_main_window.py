@@ -255,6 +255,7 @@ def test_a_case_whose_creation_entry_was_altered_opens_and_fails_verification(
     qtbot.waitUntil(lambda: workspace.items.proxy.rowCount() == 1)
     qtbot.waitUntil(lambda: window.session is not None and not window.session.busy)
     assert workspace.header.title.text() == "(title not shown: not as signed)"  # not the row
+    assert window.windowTitle().startswith("(title not shown: not as signed) — ")
     select(window, "Canon_40D.jpg")
     qtbot.waitUntil(lambda: workspace.details.events.model.rowCount() >= 1)
     with qtbot.waitSignal(workspace.verify_finished, timeout=60_000) as blocker:

@@ -164,5 +164,7 @@ def test_an_item_whose_signature_waits_is_blurred_until_the_window_has_checked_i
     details.title.setText("Yard")
     details.save.click()  # a signed item.describe that does not mark it sensitive
     assert workspace.hidden(item.id) and workspace.reader.pending_signatures == 1
+    details.title.setText("Yard, east wall")  # typed while the window checks
     qtbot.waitUntil(lambda: not workspace.hidden(item.id))
     assert workspace.reader.pending_signatures == 0 and not workspace.reveal_button.isVisible()
+    assert details.title.text() == "Yard, east wall"  # only the pictures followed

@@ -221,17 +221,21 @@ class CaseWorkspace(QWidget):
         counted = self.warned_counter.upto >= self.item_model.last_key()
         return counted and not self.item_model.deferred()
 
-    def _show_sensitive(self, sensitive: set[str]) -> None:
-        """Blur what is sensitive now; check, a slice at a time, the signatures left."""
-        if sensitive != self.sensitive:
+    def _show_sensitive(self, sensitive: set[str]) -> bool:
+        """Blur what is sensitive now (whether that changed); check, a slice at a time,
+        the signatures left."""
+        changed = sensitive != self.sensitive
+        if changed:
             self.sensitive = sensitive
             self.thumbnails.clear()
         if self.reader.pending_signatures:
             self._signature_timer.start()
+        return changed
 
     def _check_signatures(self) -> None:
         """One slice of SIGNATURE_SLICE checks (well under the 100 ms a stall may last);
-        once none is left, the marks are read again and the views follow."""
+        once none is left, the marks are folded again (no reading) and only the pictures
+        follow: what the user is typing in the details stays."""
         if self.session.busy or not self.session.open:
             self._signature_timer.stop()  # the next reload starts it again
             return
@@ -239,9 +243,11 @@ class CaseWorkspace(QWidget):
             return
         self._signature_timer.stop()
         selected = self.items.current_item()
-        self._show_sensitive(self.reader.sensitive_ids())
-        self.items.table.viewport().update()
-        self._reselect(selected.id if selected else None)  # its preview, blurred or not
+        was_hidden = selected is not None and self.hidden(selected.id)
+        if self._show_sensitive(self.reader.sensitive_ids()):
+            self.items.table.viewport().update()
+            if selected is not None and self.hidden(selected.id) != was_hidden:
+                self._show_preview(selected)
 
     def stop_workers(self) -> None:
         """Stop and join every thread this workspace started (the case closes, locks or
@@ -403,6 +409,11 @@ class CaseWorkspace(QWidget):
         self.details.details.show_provenance(self.item_model.provenance(item.id))
         self.details.notes.show_notes(notes, {k: written_by(e) for k, e in authors.items()})
         self.details.events.show_history(history)
+        self._show_preview(item)
+
+    def _show_preview(self, item: Item) -> None:
+        """The item's picture (blurred if it is hidden), player or file card."""
+        reader = self.reader
         hidden = self.hidden(item.id)
         self.reveal_button.setVisible(hidden)
         if can_preview(item):

@@ -11,7 +11,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vault.case.identity import Identity, fingerprint
-from vault.case.signatures import Signatures
+from vault.case.signatures import Signatures, Signed
 from vault.custody.entry import (
     Entry,
     entry_hash_of,
@@ -86,10 +86,7 @@ def authentic(
     hash (`text`, its stored content text, if given, is hashed first: nearly always the
     signed one, and cheaper than making canonical JSON), that to its entry hash, and the
     signature verifies (`signatures`: those seen to verify, and a budget of checks)."""
-    values = signed_text(text, entry.content_hash) is not None
-    if not (values or is_signed_content(entry.content, entry.content_hash)):
-        return False
-    if entry_hash_of(entry.prev, entry.content_hash) != entry.entry_hash:
+    if not _hashes_hold(entry, text):
         return False
     return (signatures or Signatures()).holds(entry.entry_hash, entry.sig, key)
 
@@ -107,12 +104,34 @@ def signed_in_place(
     case, at its place in the chain (`place`: a kept line's row; None when the entry's seq
     is its row's). Weaker than verify, which also checks the chain's links and order: it
     reads one entry, not a whole log."""
+    signed = awaiting_signature(entry, case_id, keys, place, text)
+    return signed is not None and (signatures or Signatures()).holds(*signed)
+
+
+def awaiting_signature(
+    entry: Entry,
+    case_id: str,
+    keys: Mapping[str, bytes],
+    place: int | None = None,
+    text: object = None,
+) -> Signed | None:
+    """`signed_in_place` but for the signature: the signature that must verify for the
+    entry to count (to check now or later), or None when anything else already fails."""
     content = entry.content or {}
     claims = (content.get("seq"), content.get("actor"), content.get("case"))
     if place not in (None, entry.seq) or claims != (entry.seq, entry.actor, case_id):
-        return False
+        return None
     key = keys.get(entry.actor)
-    return key is not None and authentic(entry, key, signatures, text)
+    if key is None or not _hashes_hold(entry, text):
+        return None
+    return entry.entry_hash, entry.sig, key
+
+
+def _hashes_hold(entry: Entry, text: object) -> bool:
+    values = signed_text(text, entry.content_hash) is not None
+    if not (values or is_signed_content(entry.content, entry.content_hash)):
+        return False
+    return entry_hash_of(entry.prev, entry.content_hash) == entry.entry_hash
 
 
 def public_keys(people: Iterable[Identity]) -> dict[str, bytes]:

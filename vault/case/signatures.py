@@ -18,10 +18,11 @@ Signed = tuple[bytes, bytes, bytes]  # (message: the entry hash, signature, publ
 
 
 class Signatures:
-    """Signatures seen to verify, and those left to check."""
+    """Signatures seen to verify or to fail, and those left to check."""
 
     def __init__(self) -> None:
         self._verified: set[Signed] = set()
+        self._failed: set[Signed] = set()  # never asked again: a forged one costs one check
         self._pending: set[Signed] = set()
         self._allowed: int | None = None  # checks left before the rest wait; None: no limit
 
@@ -34,8 +35,8 @@ class Signatures:
         """Whether `signature` of `message` verifies under `key`; False, and remembered as
         pending, when the budget is spent (the answer is then not known yet)."""
         signed = (message, signature, key)
-        if signed in self._verified:
-            return True
+        if signed in self._verified or signed in self._failed:
+            return signed in self._verified
         if self._allowed is not None and self._allowed <= 0:
             self._pending.add(signed)
             return False
@@ -59,6 +60,7 @@ class Signatures:
         try:
             Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
         except (InvalidSignature, ValueError):
+            self._failed.add(signed)
             return False
         self._verified.add(signed)
         return True

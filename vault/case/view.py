@@ -7,6 +7,7 @@ anyway. Writes go through the core's act functions (import, notes, verify...). N
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -58,10 +59,11 @@ class CaseReader:
     def __init__(self, case: Case) -> None:
         self._case = case
         self._hands: tuple[tuple[int, int], Hands] | None = None
-        # the kept chains' marks, by the count of kept lines they were read at (None: read
-        # again, as some of their signatures waited)
-        self._kept_marks: tuple[int | None, _sensitive.KeptMarks] | None = None
-        self._signatures = Signatures()  # seen to verify, or waiting (`sensitive_ids`)
+        # descriptions as read for the sensitive mark: this case's up to a seq (read on from
+        # there after an act); the kept chains', by the count of kept lines they were read at
+        self._own_marks: tuple[int, list[_sensitive.Mark]] = (-1, [])
+        self._kept_marks: tuple[int, list[_sensitive.Mark]] | None = None
+        self._signatures = Signatures()  # seen to verify or fail, or waiting
 
     def hands(self) -> Hands:
         """Every chain of the case, first hands first (vault/custody/hands.py); rebuilt only
@@ -146,17 +148,21 @@ class CaseReader:
         """Items whose latest signed description marks them sensitive, in this case or
         as received, or whose mark cannot be read (issue 15 §4; `sensitive_ids`). At most
         SIGNATURE_BUDGET signatures are checked now: an item whose description's signature
-        waits (`pending_signatures`, `check_signatures`) counts as sensitive until then."""
+        waits (`pending_signatures`, `check_signatures`) counts as sensitive until then.
+        Only descriptions new since the last call are read."""
         conn, signatures = self._case.conn, self._signatures
-        signatures.allow(SIGNATURE_BUDGET)
+        after, own = self._own_marks
+        new, last = _sensitive.own_marks(self._case, after)
+        self._own_marks = (last, own + new)
         kept_rows = conn.execute("SELECT count(*) FROM lineage").fetchone()[0]
         if self._kept_marks is None or self._kept_marks[0] != kept_rows:
-            waiting = signatures.pending
-            marks = _sensitive.kept_marks(conn, signatures)  # a scan of them all
-            self._kept_marks = (kept_rows if signatures.pending == waiting else None, marks)
-        found = _sensitive.sensitive_ids(self._case, self._kept_marks[1], signatures)
-        signatures.allow(None)
-        return found
+            self._kept_marks = (kept_rows, _sensitive.kept_marks(conn))  # a scan of them all
+        signatures.allow(SIGNATURE_BUDGET)
+        try:
+            marks = itertools.chain(self._own_marks[1], self._kept_marks[1])
+            return _sensitive.sensitive_from(marks, signatures)
+        finally:
+            signatures.allow(None)
 
     @property
     def pending_signatures(self) -> int:
@@ -276,10 +282,10 @@ def last_verification(case: Case) -> LastVerification | None:
     names the entry)."""
     rows = list(read_entries(case.conn, "WHERE seq = (SELECT max(seq) FROM custody"
                                         " WHERE action = 'case.verify')"))  # fmt: skip
-    keys = public_keys(known.identity for known in case.introductions().values())
-    if not rows or rows[0].action != "case.verify":
+    if not rows or rows[0].action != "case.verify" or rows[0].content is None:
         return None
-    if not signed_in_place(rows[0], case.id, keys) or rows[0].content is None:
+    keys = public_keys(known.identity for known in case.introductions().values())
+    if not signed_in_place(rows[0], case.id, keys):
         return None
     content = rows[0].content
     details = content.get("details") or {}

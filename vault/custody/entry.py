@@ -213,13 +213,17 @@ def read_entry_texts(
 
 def read_indexed_entries(
     conn: sqlcipher.Connection,
+    where: str = "",
+    params: tuple[object, ...] = (),
+    loads: Loads = loads_shared,
 ) -> Iterator[tuple[Entry, tuple[str, str | None], str | bytes]]:
-    """Every entry of the case's own chain, each with its `action` and `subject` columns
-    (the log's unsigned index, which verify holds against the signed content) and its
-    stored text. Read in the same pass: those columns come after the content, which SQLite
-    reads through to reach them."""
-    for row in conn.execute(f"SELECT {_COLUMNS}, action, subject FROM custody ORDER BY seq"):
-        yield _entry(row, loads_shared), (row[7], row[8]), row[6]
+    """Every entry of the case's own chain (optionally filtered by a WHERE clause), each
+    with its `action` and `subject` columns (the log's unsigned index, which verify holds
+    against the signed content) and its stored text. Read in the same pass: those columns
+    come after the content, which SQLite reads through to reach them."""
+    query = f"SELECT {_COLUMNS}, action, subject FROM custody {where} ORDER BY seq"
+    for row in conn.execute(query, params):
+        yield _entry(row, loads), (row[7], row[8]), row[6]
 
 
 _COLUMNS = "seq, prev, content_hash, entry_hash, actor, sig, content"

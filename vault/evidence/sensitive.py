@@ -12,16 +12,17 @@ from __future__ import annotations
 import io
 import itertools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from vault.case.handle import Case
-from vault.case.people import introduced, public_keys, signed_in_place
-from vault.case.signatures import Signatures
-from vault.custody.entry import Entry, parse_line, read_entry_texts
+from vault.case.people import awaiting_signature, introduced, public_keys
+from vault.case.signatures import Signatures, Signed
+from vault.custody.entry import Entry, parse_line, read_indexed_entries
 from vault.custody.hands import Hands
 from vault.errors import InvalidInput
 from vault.evidence.items import Item, iter_items
@@ -46,42 +47,63 @@ def mark_sensitive(case: Case, item_id: str, sensitive: bool) -> Entry:
     return describe_item(case, item_id, fields)
 
 
-KeptMarks = tuple[set[str], set[str]]  # marked sensitive by a kept chain; doubted there
+@dataclass(frozen=True)
+class Mark:
+    """One description as read: whose log, the item it describes and whether it marks it
+    sensitive, the signature that must verify for it to count (None: it is not as signed
+    already), and every item it names (its content's subject, and its row's index)."""
+
+    chain: tuple[str, str] | None  # a kept chain's key; None: this case's own log
+    subject: str | None
+    sensitive: bool
+    signed: Signed | None
+    named: frozenset[str]
 
 
-def sensitive_ids(
-    case: Case, kept: KeptMarks | None = None, signatures: Signatures | None = None
-) -> set[str]:
+def sensitive_ids(case: Case, signatures: Signatures | None = None) -> set[str]:
     """Every item whose latest signed `item.describe` marks it sensitive: this case's, or
     for an item this case never described, a sender's (a kept chain's). And every item a
-    description not as signed names (by its content or its row's index): its mark cannot
-    be read, so the viewer is spared (verify names the entry). "As signed" is the app's
-    (`people.signed_in_place`): values, hashes, place and a signature by a key the chain
-    introduced. Entries whose index was changed to another action are not read here;
-    verify names them. `kept`: the kept chains' `kept_marks`, if known (they change only
-    when a package is received); `signatures`: those seen to verify by an earlier call (a
-    view asks after every act), and how many may be checked now (a description whose
-    signature waits is not as signed yet: its item is spared the viewer)."""
-    keys = public_keys(known.identity for known in case.introductions().values())
-    own, doubted = _own_marks(case, keys, signatures)
-    kept_marked, kept_doubted = kept if kept is not None else kept_marks(case.conn, signatures)
-    marked = {item_id for item_id, details in own.items() if is_sensitive(details)}
-    return marked | doubted | kept_doubted | (kept_marked - own.keys())
+    description not as signed names: its mark cannot be read, so the viewer is spared
+    (verify names the entry). "As signed" is the app's (`people.signed_in_place`):
+    values, hashes, place and a signature by a key the chain introduced. Entries whose
+    index was changed to another action are not read here; verify names them."""
+    marks = [*own_marks(case)[0], *kept_marks(case.conn)]
+    return sensitive_from(marks, signatures or Signatures())
 
 
-def _own_marks(
-    case: Case, keys: Mapping[str, bytes], signatures: Signatures | None
-) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """Item id -> its latest signed description in this case's log; the items doubted."""
-    latest: dict[str, dict[str, Any]] = {}
+def sensitive_from(marks: Iterable[Mark], signatures: Signatures) -> set[str]:
+    """`sensitive_ids` from descriptions already read (own ones in seq order, each kept
+    chain's in its order), with `signatures` (a description whose signature waits for a
+    later check counts as not signed yet: its item is spared the viewer meanwhile)."""
+    own: dict[str, bool] = {}
+    kept: dict[tuple[tuple[str, str], str], bool] = {}
     doubted: set[str] = set()
-    rows = read_entry_texts(case.conn, "WHERE action = 'item.describe'", loads=json.loads)
-    for entry, text in rows:
-        if not signed_in_place(entry, case.id, keys, None, signatures, text):
-            doubted |= _named(case.conn, entry)
-        elif entry.action == "item.describe" and isinstance(entry.subject, str):
-            latest[entry.subject] = entry.details
-    return latest, doubted
+    for mark in marks:
+        if mark.signed is None or mark.subject is None or not signatures.holds(*mark.signed):
+            doubted |= mark.named
+        elif mark.chain is None:
+            own[mark.subject] = mark.sensitive
+        else:
+            kept[(mark.chain, mark.subject)] = mark.sensitive
+    senders = {subject for (_chain, subject), marked in kept.items() if marked}
+    return {item for item, marked in own.items() if marked} | doubted | (senders - own.keys())
+
+
+def own_marks(case: Case, after: int = -1) -> tuple[list[Mark], int]:
+    """This case's descriptions after seq `after`, in order, and the last seq read (a view
+    reads only the new ones after an act: entries never change while the case is open)."""
+    keys = public_keys(known.identity for known in case.introductions().values())
+    marks, last = [], after
+    rows = read_indexed_entries(
+        case.conn, "WHERE action = 'item.describe' AND seq > ?", (after,), json.loads
+    )
+    for entry, (_action, indexed), text in rows:
+        signed = awaiting_signature(entry, case.id, keys, None, text)
+        subject = entry.subject if entry.action == "item.describe" else None
+        named = frozenset(name for name in (subject, indexed) if isinstance(name, str))
+        marks.append(Mark(None, subject, is_sensitive(entry.details), signed, named))
+        last = entry.seq
+    return marks, last
 
 
 # A kept chain's descriptions and the entries that introduce its people, in one scan of
@@ -94,25 +116,19 @@ _KEPT_ROWS = (
 _INTRODUCING = ("case.create", "identity.add")
 
 
-def kept_marks(conn: sqlcipher.Connection, signatures: Signatures | None = None) -> KeptMarks:
-    """The items a kept chain's latest signed description marks sensitive; those a kept
-    description not as signed names (kept lines were checked on receipt; a case file
-    edited since is verify's to name)."""
-    marked: set[str] = set()
-    doubted: set[str] = set()
+def kept_marks(conn: sqlcipher.Connection) -> list[Mark]:
+    """Every kept chain's descriptions, each chain's in its order (kept lines were checked
+    on receipt; a case file edited since is verify's to name)."""
+    marks: list[Mark] = []
     chains = itertools.groupby(conn.execute(_KEPT_ROWS), key=lambda row: (row[1], row[2]))
-    for (source, _creator), rows in chains:
-        latest, unread = _chain_marks(source, rows, signatures)
-        marked |= {subject for subject, sensitive in latest.items() if sensitive}
-        doubted |= unread
-    return marked, doubted
+    for chain, rows in chains:
+        marks += _chain_marks(chain, rows)
+    return marks
 
 
 def _chain_marks(
-    source: str, rows: Iterable[tuple[int, str, str, object]], signatures: Signatures | None
-) -> tuple[dict[str, bool], set[str]]:
-    """One kept chain's latest signed mark of each item it described, and the items a
-    description of it not as signed names."""
+    chain: tuple[str, str], rows: Iterable[tuple[int, str, str, object]]
+) -> list[Mark]:
     introducing: list[Entry] = []
     describing: list[tuple[int, Entry | None, str]] = []
     for place, _source, _creator, line in rows:
@@ -125,14 +141,12 @@ def _chain_marks(
         elif said.get("action") == "item.describe" and isinstance(said.get("subject"), str):
             describing.append((place, entry, said["subject"]))
     keys = public_keys(known.identity for known in introduced(introducing).values())
-    latest: dict[str, bool] = {}
-    doubted: set[str] = set()
+    marks = []
     for place, entry, subject in describing:
-        if entry is not None and signed_in_place(entry, source, keys, place, signatures):
-            latest[subject] = is_sensitive(entry.details)
-        else:
-            doubted.add(subject)
-    return latest, doubted
+        signed = awaiting_signature(entry, chain[0], keys, place) if entry else None
+        marked = entry is not None and is_sensitive(entry.details)
+        marks.append(Mark(chain, subject, marked, signed, frozenset({subject})))
+    return marks
 
 
 def _kept_entry(line: object) -> Entry | None:
@@ -141,11 +155,6 @@ def _kept_entry(line: object) -> Entry | None:
         return parse_line(line, 0) if isinstance(line, str) else None
     except InvalidInput:
         return None
-
-
-def _named(conn: sqlcipher.Connection, entry: Entry) -> set[str]:
-    indexed = conn.execute("SELECT subject FROM custody WHERE seq = ?", (entry.seq,)).fetchone()
-    return {name for name in (entry.subject, indexed and indexed[0]) if isinstance(name, str)}
 
 
 def redaction_copies(conn: sqlcipher.Connection) -> dict[str, Item]:

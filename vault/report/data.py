@@ -33,7 +33,6 @@ class Exhibit:
 
     number: int
     item: Item
-    entered: Entry | None
     description: dict[str, Any]
     notes: list[Note]
     history: list[Event]  # every chain's entries about it, first hands first
@@ -167,11 +166,9 @@ class ReportFacts:
             preview, withheld = None, True
             item = replace(item, metadata=empty_fields())
         described, by = latest_description(item.id, history, self.vouched_event)
-        entered = self.entry(item.entered_seq)
         return Exhibit(
             number,
             item,
-            entered if entered is not None and self.vouched(entered, self.hands.own) else None,
             described,
             notes.get(item.id, []),
             history,

@@ -9,6 +9,7 @@ import subprocess
 from PIL import Image, ImageChops, ImageStat
 
 from tests.helpers.case import CORPUS, PASSPHRASE, edit_rows, new_case, run_cli
+from tests.helpers.package import received_case
 from tests.helpers.report import pdf_text
 from vault.case import view
 from vault.case.handle import Case
@@ -98,6 +99,36 @@ def test_an_item_whose_signature_waits_stays_blurred_until_it_is_checked(tmp_pat
     assert reader.check_signatures(1) == 0
     assert reader.sensitive_ids() == {items[1].id} and reader.pending_signatures == 0
     case.close()
+
+
+def test_a_received_item_whose_signature_waits_is_not_blurred_for_good(tmp_path, monkeypatch):
+    """The sender's description waits for its signature check, and the window asks again
+    meanwhile (an act): once checked, the item is shown as the sender described it."""
+    monkeypatch.setattr(view, "SIGNATURE_BUDGET", 0)
+    lawyer, ids = received_case(tmp_path, CORPUS)
+    with lawyer:
+        reader = CaseReader(lawyer)
+        assert ids[0] in reader.sensitive_ids() and ids[0] in reader.sensitive_ids()
+        assert reader.check_signatures(1000) == 0
+        assert reader.sensitive_ids() == set() and reader.pending_signatures == 0
+
+
+def test_a_forged_signature_is_checked_once_and_its_item_stays_blurred(tmp_path, monkeypatch):
+    """Descriptions whose signatures were replaced: each is checked once (no endless
+    re-checking), and their items stay spared."""
+    monkeypatch.setattr(view, "SIGNATURE_BUDGET", 1)
+    case = new_case(tmp_path)
+    items = import_paths(case, [CORPUS / "camera" / name for name in CAMERA]).imported
+    for item in items:
+        describe_item(case, item.id, {"title": "Yard", "sensitive": "no"})
+    case.close()
+    edit_rows(case.path, "UPDATE custody SET sig = zeroblob(64) WHERE action = 'item.describe'")
+    with Case.open(case.path, PASSPHRASE) as case:
+        reader = CaseReader(case)
+        assert reader.sensitive_ids() == {item.id for item in items}
+        assert reader.check_signatures(1000) == 0
+        assert reader.sensitive_ids() == {item.id for item in items}
+        assert reader.pending_signatures == 0
 
 
 def test_a_blurred_thumbnail_keeps_no_detail():
