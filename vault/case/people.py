@@ -79,33 +79,22 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def authentic(
-    entry: Entry, key: bytes, signatures: Signatures | None = None, text: object = None
-) -> bool:
+def authentic(entry: Entry, key: bytes) -> bool:
     """Whether the entry is as it was signed with `key`: its values hash to its content
-    hash (`text`, its stored content text, if given, is hashed first: nearly always the
-    signed one, and cheaper than making canonical JSON), that to its entry hash, and the
-    signature verifies (`signatures`: those seen to verify, and a budget of checks)."""
-    if not _hashes_hold(entry, text):
-        return False
-    return (signatures or Signatures()).holds(entry.entry_hash, entry.sig, key)
+    hash, that to its entry hash, and the signature verifies."""
+    return _hashes_hold(entry, None) and Signatures().holds(entry.entry_hash, entry.sig, key)
 
 
 def signed_in_place(
-    entry: Entry,
-    case_id: str,
-    keys: Mapping[str, bytes],
-    place: int | None = None,
-    signatures: Signatures | None = None,
-    text: object = None,
+    entry: Entry, case_id: str, keys: Mapping[str, bytes], place: int | None = None
 ) -> bool:
     """Whether the entry is as its actor signed it, and where it was signed: by a key its
     chain introduced (`keys`: fingerprint -> key), its content naming its seq, actor and
     case, at its place in the chain (`place`: a kept line's row; None when the entry's seq
     is its row's). Weaker than verify, which also checks the chain's links and order: it
     reads one entry, not a whole log."""
-    signed = awaiting_signature(entry, case_id, keys, place, text)
-    return signed is not None and (signatures or Signatures()).holds(*signed)
+    signed = awaiting_signature(entry, case_id, keys, place)
+    return signed is not None and Signatures().holds(*signed)
 
 
 def awaiting_signature(
@@ -128,6 +117,9 @@ def awaiting_signature(
 
 
 def _hashes_hold(entry: Entry, text: object) -> bool:
+    """Values to content hash (`text`, the stored content text, if given, is hashed first:
+    nearly always the signed one, and cheaper than making canonical JSON), content hash to
+    entry hash."""
     values = signed_text(text, entry.content_hash) is not None
     if not (values or is_signed_content(entry.content, entry.content_hash)):
         return False

@@ -284,7 +284,7 @@ def last_verification(case: Case) -> LastVerification | None:
                                         " WHERE action = 'case.verify')"))  # fmt: skip
     if not rows or rows[0].action != "case.verify" or rows[0].content is None:
         return None
-    keys = public_keys(known.identity for known in case.introductions().values())
+    keys = public_keys(case.identities())
     if not signed_in_place(rows[0], case.id, keys):
         return None
     content = rows[0].content

@@ -92,7 +92,7 @@ def sensitive_from(marks: Iterable[Mark], signatures: Signatures) -> set[str]:
 def own_marks(case: Case, after: int = -1) -> tuple[list[Mark], int]:
     """This case's descriptions after seq `after`, in order, and the last seq read (a view
     reads only the new ones after an act: entries never change while the case is open)."""
-    keys = public_keys(known.identity for known in case.introductions().values())
+    keys = public_keys(case.identities())
     marks, last = [], after
     rows = read_indexed_entries(
         case.conn, "WHERE action = 'item.describe' AND seq > ?", (after,), json.loads
