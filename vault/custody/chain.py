@@ -48,6 +48,7 @@ def verify_chain(entries: Iterable[Entry], case_id: str | None = None) -> ChainR
                 misplaced.add(entry.seq)
             if entry.seq not in result.unvouched:  # an altered entry introduces no one
                 _learn_key(entry, result, introduced_by)
+        result.actors.add(entry.actor)
         key = result.keys.get(entry.actor)
         if key is None:
             _unvouched(result, entry.seq, _("signed by a key that was never introduced"))

@@ -123,6 +123,7 @@ class ChainResult:
     head: bytes = GENESIS
     case_id: str | None = None
     keys: dict[str, bytes] = field(default_factory=dict)  # trusted fingerprint -> public key
+    actors: set[str] = field(default_factory=set)  # every fingerprint an entry names as its signer
     # Entries whose content the chain does not vouch for: changed after signing, its hash
     # or signature wrong, or signed by a key no trusted entry introduced (never shown).
     unvouched: set[int] = field(default_factory=set)

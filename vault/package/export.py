@@ -36,6 +36,7 @@ from vault import assets
 from vault.case.casefile import check_passphrase
 from vault.case.handle import Case
 from vault.case.identity import public_key_pem
+from vault.case.people import introduced
 from vault.custody.anchors import read_blob
 from vault.custody.entry import (
     Entry,
@@ -115,7 +116,7 @@ class _Plan:
     withheld: set[int] = field(default_factory=set)
     lineage: dict[ChainKey, LoggedChain] = field(default_factory=dict)  # as shipped
     quoted: list[Entry] = field(default_factory=list)  # _QUOTED, as the case holds them
-    actors: set[str] = field(default_factory=set)
+    actors: set[str] = field(default_factory=set)  # and the people kept chains introduced
     length: int = 0  # entries of the own chain before the export entry
     custody_before: str = ""  # the SHA-256 of custody's lines
     case_json_sha256: str = ""
@@ -222,7 +223,8 @@ def _kept_as_shipped(
     case: Case, key: ChainKey, hidden: set[str], chosen: set[str]
 ) -> tuple[LoggedChain, set[str]]:
     """A kept chain read once as the package would ship it, its rows streamed (issue 17:
-    a received 20,000-item chain was held parsed, and its text beside it), and its actors."""
+    a received 20,000-item chain was held parsed, and its text beside it), and whose keys
+    travel with it: its actors' and those it introduced."""
 
     def shipped() -> Iterator[bytes]:
         for _seq, entry, line in lineage_rows(case.conn, key):  # verbatim unless withheld
@@ -232,7 +234,17 @@ def _kept_as_shipped(
             yield (to_jsonl(_hashes_only(entry)) if withheld else line).encode() + b"\n"
 
     chain = LoggedChain(shipped(), unheld=_UNHELD)
-    return chain, {entry.actor for entry in chain.reading()}
+    actors: set[str] = set()
+
+    def noted() -> Iterator[Entry]:
+        for entry in chain.reading():
+            actors.add(entry.actor)
+            yield entry
+
+    # Those it introduced too: a colleague added who never signed has a key file in the
+    # sender's package, and an earlier version's verifier asks for it at third hands.
+    people = introduced(noted())
+    return chain, actors | set(people)
 
 
 def _read_own_chain(case: Case, plan: _Plan, hidden: set[str]) -> None:

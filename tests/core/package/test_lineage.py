@@ -18,7 +18,13 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 
 from tests.core.package.test_hostile_package_claims import rebag, resign
-from tests.helpers.package import PASSPHRASE, camera_files, kept_entries, received_case
+from tests.helpers.package import (
+    PASSPHRASE,
+    camera_files,
+    kept_entries,
+    olena_case,
+    received_case,
+)
 from tests.helpers.tamper import tamper, tampering
 from vault.case import handle
 from vault.case.handle import Case
@@ -260,3 +266,41 @@ def test_a_kept_line_withheld_as_null_content_travels_on_in_the_withheld_form(
     assert "content" not in lines[entry["seq"]]
     assert lines[entry["seq"]]["entry_hash"] == entry["entry_hash"]
     assert verify_package(tmp_path / "on").ok
+
+
+def test_a_colleague_added_who_never_signed_travels_on_to_third_hands(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """Olena adds a colleague who never acts; her package goes to the lawyer, and on from
+    him to the court, who receives it: the colleague's key travels with her chain."""
+    with olena_case(tmp_path, corpus) as olena:
+        colleague = olena.add_identity("Taras", role="investigator")
+        export(olena, tmp_path / "to-lawyer")
+    with Case.create(tmp_path / "l.evault", PASSPHRASE, title="Defence") as lawyer:
+        receive(lawyer, tmp_path / "to-lawyer")
+        export(lawyer, tmp_path / "to-court")
+    assert (tmp_path / f"to-court/data/keys/{colleague.fingerprint}.pem").is_file()
+    with Case.create(tmp_path / "c.evault", PASSPHRASE, title="Court") as court:
+        received = receive(court, tmp_path / "to-court")
+        assert received.items == 3
+        assert verify_case(court).ok
+
+
+def test_a_package_with_key_files_for_its_actors_only_verifies(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """DESIGN §5 asks a key file for every actor of every chain: another tool may leave out
+    a colleague introduced who never signed. A file shipped for them must still be theirs."""
+    with olena_case(tmp_path, corpus) as olena:
+        colleague = olena.add_identity("Taras", role="investigator")
+        export(olena, tmp_path / "pkg")
+        signer = olena.signer
+    bag = tmp_path / "pkg"
+    unused = bag / f"data/keys/{colleague.fingerprint}.pem"
+    other_key = next(p for p in (bag / "data/keys").iterdir() if p != unused).read_bytes()
+    unused.unlink()
+    resign(bag, signer, lambda _entries: None)
+    assert verify_package(bag).ok
+    unused.write_bytes(other_key)
+    resign(bag, signer, lambda _entries: None)
+    assert "the key file of " + colleague.fingerprint[:16] in findings(bag)
