@@ -124,3 +124,7 @@ def test_a_kept_log_that_cannot_be_read_is_said_and_the_case_stays_open(
     assert "kept from a received package, cannot be read" in workspace.banner.text()
     assert workspace.details.details.title.text() == ""
     assert workspace.details.events.model.rowCount() == 0
+    notes = workspace.details.notes.notes  # Olena's note: its writer is in the kept log
+    assert [notes.item(row).text() for row in range(notes.count())] == [
+        "⚠ Who wrote this note cannot be read (see above); its text is not shown."
+    ]

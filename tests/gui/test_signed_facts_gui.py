@@ -10,7 +10,9 @@ from test_main_window import select
 
 from tests.helpers.case import PASSPHRASE, edit_rows
 from tests.helpers.listed import drawn_thumbnail
+from tests.helpers.tamper import forge_note, tampering
 from vault.case.handle import Case
+from vault.case.identity import Signer
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items
 from vault.evidence.notes import add_note
@@ -97,3 +99,25 @@ def test_a_current_case_files_signed_metadata_is_not_flagged(
     details = window.workspace.details.details
     assert details.unverified_note.isHidden()
     assert details.tag_value("Image Model") == "Canon EOS 40D"
+
+
+def test_a_note_added_by_a_stranger_shows_why_and_not_its_text(
+    window, tmp_path: Path, corpus: Path
+) -> None:
+    """A note slipped into the case file with an entry signed by a key no one introduced:
+    the Notes tab shows Olena's note, and of the stranger's only why it is not shown."""
+    path = tmp_path / "case.evault"
+    with Case.create(path, PASSPHRASE, title="Signed facts", investigator="Olena K.") as case:
+        import_paths(case, [corpus / "camera" / "Canon_40D.jpg"], source="SD card")
+        item_id = list_items(case.conn)[0].id
+        add_note(case, "Свідок: утримували 46 днів.", about=item_id)
+        with tampering(case) as conn:
+            stranger = Signer.generate("Rogue", "x", "")
+            forge_note(conn, case, stranger, "forged", item_id, "Свідок нічого не бачив.")
+    window.on_case_ready(Case.open(path, PASSPHRASE))
+    select(window, "Canon_40D.jpg")
+    notes = window.workspace.details.notes.notes
+    shown = [notes.item(row).text() for row in range(notes.count())]
+    assert len(shown) == 2 and "утримували 46 днів" in shown[0]
+    assert shown[1].startswith("⚠ The entry that wrote this note is not as signed")
+    assert "нічого не бачив" not in shown[1]

@@ -25,7 +25,7 @@ from vault.case.handle import Case
 from vault.case.identity import Signer
 from vault.custody.entry import Entry, sign_entry
 from vault.evidence.items import list_items
-from vault.evidence.notes import describe_item
+from vault.evidence.notes import describe_item, note_digest
 from vault.package.export import export
 
 
@@ -61,6 +61,17 @@ def forge_entry(
         (entry.seq, entry.prev, entry.content_hash, entry.entry_hash, entry.actor, entry.sig,
          text, action, subject),
     )  # fmt: skip
+    return entry
+
+
+def forge_note(
+    conn: sqlcipher.Connection, case: Case, signer: Signer, note_id: str, about: str, text: str
+) -> Entry:
+    """A note on `about` slipped into the case file, its `note.add` signed by `signer`."""
+    entry = forge_entry(conn, case, signer, "note.add", subject=note_id,
+                        digest=note_digest(text), details={"about": about})  # fmt: skip
+    conn.execute("INSERT INTO notes (id, about, text, supersedes, seq) VALUES (?, ?, ?, NULL, ?)",
+                 (note_id, about, text, entry.seq))  # fmt: skip
     return entry
 
 

@@ -41,7 +41,7 @@ from vault.errors import VaultError
 from vault.evidence.derive import DerivedItem
 from vault.evidence.ingest import ImportResult, import_paths
 from vault.evidence.items import Item
-from vault.evidence.notes import Note, add_note, amend_note, describe_item
+from vault.evidence.notes import Note, add_note, amend_note, describe_item, text_withheld
 from vault.evidence.sensitive import blurred
 from vault.evidence.stills import save_frame
 from vault.i18n import _, ngettext
@@ -307,21 +307,22 @@ class CaseWorkspace(QWidget):
 
     def _from_every_chain(
         self, item: Item, notes: list[Note]
-    ) -> tuple[dict[str, Any], Event | None, dict[str, Event], list[Event]]:
-        """The item's description and who signed it, its notes' authors and its custody,
-        read from every chain; none of them when a kept log cannot be read (the banner
-        says so, and the case stays open for verify)."""
+    ) -> tuple[dict[str, Any], Event | None, tuple[list[Note], dict[str, Event]], list[Event]]:
+        """The item's description and who signed it, its notes as signed and their authors,
+        and its custody, read from every chain; none of them when a kept log cannot be read
+        (the banner says so, and the case stays open for verify)."""
         reader = self.reader
         try:
             return (
                 reader.description(item.id),
                 reader.described_by(item.id),
-                reader.note_authors(notes),
+                reader.shown_notes(notes),
                 reader.history(item.id),
             )
         except VaultError as err:
             self._show_unreadable(err)
-            return {}, None, {}, []
+            unread = _("Who wrote this note cannot be read (see above); its text is not shown.")
+            return {}, None, ([text_withheld(note, unread) for note in notes], {}), []
 
     def _show_unreadable(self, err: VaultError) -> None:
         """What of the case file cannot be read (a kept log edited since it was received):
@@ -403,8 +404,9 @@ class CaseWorkspace(QWidget):
 
     def _show_case_data(self, item: Item) -> None:
         reader = self.reader
-        notes = reader.notes(about=item.id)
-        described, by, authors, history = self._from_every_chain(item, notes)
+        described, by, (notes, authors), history = self._from_every_chain(
+            item, reader.notes(about=item.id)
+        )
         self.details.details.show_extra(reader.tags(item.id), described, written_by(by))
         self.details.details.show_provenance(self.item_model.provenance(item.id))
         self.details.notes.show_notes(notes, {k: written_by(e) for k, e in authors.items()})

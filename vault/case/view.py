@@ -29,7 +29,7 @@ from vault.evidence import sensitive as _sensitive
 from vault.evidence.blobreader import BlobReader
 from vault.evidence.items import Item
 from vault.evidence.listing import ItemLister
-from vault.evidence.notes import Note, list_notes
+from vault.evidence.notes import Note, list_notes, text_withheld
 from vault.i18n import _
 from vault.provenance.record import provenance_by_item
 
@@ -99,6 +99,13 @@ class CaseReader:
             for note in notes
             if (event := hands.note(note.id)) is not None and signed_in_its_chain(event)
         }
+
+    def shown_notes(self, notes: list[Note]) -> tuple[list[Note], dict[str, Event]]:
+        """The notes as the window shows them, and who wrote each: a note's text only when
+        an entry as signed by someone its chain introduced wrote that very text (a note
+        added by a stranger, or whose entry's signature fails, shows why instead)."""
+        authors = self.note_authors(notes)
+        return [_as_written(note, authors.get(note.id)) for note in notes], authors
 
     @property
     def info(self) -> CaseInfo:
@@ -298,3 +305,13 @@ def last_verification(case: Case) -> LastVerification | None:
         items=int(details.get("items") or 0),
         notes=int(details.get("notes") or 0),
     )
+
+
+def _as_written(note: Note, writer: Event | None) -> Note:
+    if not note.text_signed:
+        return note  # already withheld, with its reason
+    if writer is not None and (writer.entry.content or {}).get("digest") == note.sha256:
+        return note
+    return text_withheld(note, _(
+        "The entry that wrote this note is not as signed; its text is not shown."
+    ))  # fmt: skip

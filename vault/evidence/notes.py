@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -106,6 +106,11 @@ def _note(
                           "shown."))  # fmt: skip
     return Note(note_id, record.get("about", about), text if signed else "", digest,
                 record.get("supersedes", supersedes), seq, tuple(problems), signed)  # fmt: skip
+
+
+def text_withheld(note: Note, problem: str) -> Note:
+    """`note` with its text not shown, and why (nothing signed vouches for it)."""
+    return replace(note, text="", text_signed=False, problems=(*note.problems, problem))
 
 
 def get_note(conn: sqlcipher.Connection, note_id: str) -> Note:

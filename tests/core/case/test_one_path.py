@@ -219,7 +219,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
         "subject_labels", "last_verification", "sensitive_ids", "provenance", "hands", "history",
         "described_by", "note_authors", "kept_events", "anchors", "report_certificate", "lister",
         "item", "copy_names", "own_connection", "info_signed", "pending_signatures",
-        "check_signatures",
+        "check_signatures", "shown_notes",
     }  # fmt: skip
     before = dump(case)
     (item,) = reader.items()
@@ -238,7 +238,7 @@ def test_the_reader_the_app_uses_has_no_way_to_write(case: Case, corpus: Path) -
     reader.log_entries(), reader.actor_names(), reader.subject_labels([item])
     reader.last_verification(), reader.provenance()
     reader.hands(), reader.history(item.id), reader.described_by(item.id)
-    reader.note_authors(reader.notes()), reader.kept_events()
+    reader.note_authors(reader.notes()), reader.shown_notes(reader.notes()), reader.kept_events()
     reader.anchors(), reader.report_certificate()  # None: reading never self-issues one
     assert dump(case) == before
 

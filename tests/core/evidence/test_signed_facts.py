@@ -15,7 +15,7 @@ import pytest
 from tests.helpers.case import PASSPHRASE, run_cli
 from tests.helpers.case import edit_rows as edit
 from tests.helpers.report import pdf_text
-from tests.helpers.tamper import forge_entry, tampering
+from tests.helpers.tamper import forge_entry, forge_note, tampering
 from tests.helpers.thumbnails import made_earlier
 from vault.case.handle import Case
 from vault.case.identity import Signer
@@ -282,6 +282,32 @@ def test_a_description_signed_by_a_stranger_is_never_shown_or_reported(case_file
     text = report_text(case_file)
     assert "STRANGER" not in text and "Title: Cell 1" in text
     assert "Marked sensitive: its picture is not printed" in text
+
+
+def test_a_note_added_by_a_stranger_or_with_a_broken_signature_shows_no_text(
+    case_file: Path,
+) -> None:
+    """Two notes slipped into the case file beside Olena's: one signed by a key no one
+    introduced, one whose signature no longer verifies. The app shows Olena's note and
+    says of the two others why their text is not shown (verify names both entries)."""
+    stranger = Signer.generate("Rogue", "x", "")
+    with Case.open(case_file, PASSPHRASE) as case:
+        item_id = list_items(case.conn)[0].id
+        with tampering(case) as conn:
+            for n, signer in enumerate((stranger, case.signer)):
+                forge_note(conn, case, signer, f"note-{n}", item_id, f"FORGED NOTE {n}")
+            conn.execute("UPDATE custody SET sig = zeroblob(64) WHERE seq = 4")
+    assert {(3, "signed by a key that was never introduced"),
+            (4, "signature does not verify")} <= set(errors(case_file))  # fmt: skip
+    with Case.open(case_file, PASSPHRASE) as case:
+        notes, authors = CaseReader(case).shown_notes(list_notes(case.conn, about=item_id))
+    assert [n.text for n in notes] == ["Свідок: утримували 46 днів.", "", ""]
+    assert list(authors) == [notes[0].id]
+    for forged in notes[1:]:
+        assert not forged.text_signed
+        assert forged.problems == (
+            "The entry that wrote this note is not as signed; its text is not shown.",
+        )
 
 
 def test_a_report_never_prints_what_an_altered_import_entry_says(case_file: Path) -> None:
