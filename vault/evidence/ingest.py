@@ -70,10 +70,11 @@ class ImportResult:
 
 
 def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Every regular file named or below a named folder, in a stable order, and every
-    folder that could not be read (with the reason): an unreadable folder is a failure,
-    never silently skipped. Links are not followed, so a folder cannot pull in files from
-    elsewhere; folders are walked with a loop, so any depth works."""
+    """Every regular file named or below a named folder, in a stable order, and what of
+    them could not be imported, with the reason: an unreadable folder, and a folder's
+    links, FIFOs, sockets and devices are failures, never silently skipped. Links are not
+    followed, so a folder cannot pull in files from elsewhere; folders are walked with a
+    loop, so any depth works."""
     found: list[Path] = []
     failed: list[tuple[str, str]] = []
     for path in map(Path, paths):
@@ -97,6 +98,18 @@ def _walk(top: Path, found: list[Path], failed: list[tuple[str, str]]) -> None:
         found += [Path(e.path) for e in entries if e.is_file(follow_symlinks=False)]
         subfolders = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
         pending += reversed(subfolders)
+        failed += [(e.path, _skipped(e)) for e in entries if _neither(e)]
+
+
+def _neither(entry: os.DirEntry[str]) -> bool:
+    return not (entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False))
+
+
+def _skipped(entry: os.DirEntry[str]) -> str:
+    """Why a folder's entry was not imported: said, never silently dropped."""
+    if entry.is_symlink():
+        return _("a symbolic link, not followed: import what it points to by name")
+    return _("not a regular file")
 
 
 def import_paths(

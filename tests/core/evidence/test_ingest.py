@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -144,6 +145,25 @@ def test_an_unreadable_file_is_reported_and_the_rest_import(tmp_path):
     assert [p for p, _ in result.failed] == [str(locked)]
     assert len(result.imported) == 1
     case.close()
+
+
+def test_a_folders_links_and_special_files_are_named_as_not_imported(tmp_path):
+    """A card copied with a link to a photo elsewhere, a FIFO and a socket beside a photo:
+    the photo is imported and each of the others is said, with why, never dropped."""
+    card = tmp_path / "card"
+    card.mkdir()
+    (card / "real.jpg").write_bytes((CORPUS / "camera" / "Canon_40D.jpg").read_bytes())
+    (card / "linked.jpg").symlink_to(CORPUS / "camera" / "Nikon_D70.jpg")
+    os.mkfifo(card / "pipe.jpg")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(card / "sock.jpg"))
+        new_case(tmp_path).close()
+        done = run_cli("import", tmp_path / "case.evault", card)
+    assert done.returncode == 1, done.stderr
+    assert f"not imported: {card / 'linked.jpg'}: a symbolic link, not followed" in done.stderr
+    for name in ("pipe.jpg", "sock.jpg"):
+        assert f"not imported: {card / name}: not a regular file" in done.stderr
+    assert "1 imported, 0 duplicates, 3 failed" in done.stderr
 
 
 def test_items_json_gives_the_documented_fields(tmp_path):
