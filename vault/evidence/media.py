@@ -168,18 +168,21 @@ def _fill(
     fields["gps_lat"], fields["gps_lon"], fields["gps_alt"] = lat, lon, alt
     if lat == lon == "0.000000":
         problems.append(_("The GPS position is exactly 0°, 0°: usually the device had no fix."))
-    fields["make"] = _text(
-        general.get("comapplequicktimemake")
-        or general.get("encoded_application_companyname")
-        or riff.get("make")
-    )
-    fields["model"] = _text(
-        general.get("comapplequicktimemodel")
-        or general.get("encoded_application_name")
-        or riff.get("model")
-    )
+    fields["make"] = _text(_first(general, _MAKE) or riff.get("make"))
+    fields["model"] = _text(_first(general, _MODEL) or riff.get("model"))
     fields["software"] = _text(general.get("comapplequicktimesoftware"))  # fmt: skip
     fields["captured_at"], fields["captured_offset"] = _capture_time(general, boxes, riff, problems)
+
+
+# Where a camera or phone names itself, as MediaInfo reads it: Apple's keys, QuickTime's
+# ©mak / ©mod (action cameras, Canon), Android's keys, then a Matroska or ASF writer's.
+_MAKE = ("comapplequicktimemake", "make", "comandroidmanufacturer",
+         "encoded_application_companyname")  # fmt: skip
+_MODEL = ("comapplequicktimemodel", "model", "comandroidmodel", "encoded_application_name")
+
+
+def _first(general: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((general[key] for key in keys if general.get(key)), None)
 
 
 def _int(value: Any) -> int | None:
@@ -242,11 +245,34 @@ def _iso6709(text: str, problems: list[str]) -> tuple[str | None, str | None, st
     if not match:
         problems.append(_("The location {v!r} is not an ISO 6709 position.").format(v=text[:40]))
         return None, None, None
-    lat, lon, alt = (Decimal(g) if g else None for g in match.groups())
-    if lat is None or lon is None or abs(lat) > 90 or abs(lon) > 180:
+    lat, lon = _angle(match[1], 2), _angle(match[2], 3)
+    alt = Decimal(match[3]) if match[3] else None
+    if lat is None or lon is None:
+        problems.append(_("The location {v!r} is not an ISO 6709 position.").format(v=text[:40]))
+        return None, None, None
+    if abs(lat) > 90 or abs(lon) > 180:
         problems.append(_("The location {v!r} is out of range.").format(v=text[:40]))
         return None, None, None
     return _deg(lat), _deg(lon), None if alt is None else _metres(alt)
+
+
+def _angle(text: str, width: int) -> Decimal | None:
+    """ISO 6709's ±DD.D, ±DDMM.M or ±DDMMSS.S (a longitude's degrees take three digits),
+    in degrees; None for any other form, or minutes or seconds past 59."""
+    sign, number = (-1 if text[0] == "-" else 1), text[1:]
+    whole = len(number.split(".")[0])
+    if whole <= width:
+        return sign * Decimal(number)
+    if whole not in (width + 2, width + 4):
+        return None
+    degrees, rest = Decimal(number[:width]), number[width:]
+    if whole == width + 2:
+        minutes, seconds = Decimal(rest), Decimal(0)
+    else:
+        minutes, seconds = Decimal(rest[:2]), Decimal(rest[2:])
+    if minutes >= 60 or seconds >= 60:
+        return None
+    return sign * (degrees + minutes / 60 + seconds / 3600)
 
 
 def _deg(value: Decimal) -> str:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from tests.helpers.case import CORPUS, new_case, run_cli
+from tests.helpers.videos import tagged_video
 from vault.evidence.ingest import import_paths
 from vault.evidence.items import list_items, read_original, thumbnail
 
@@ -130,3 +131,48 @@ def test_a_stored_video_too_large_for_memory_is_read_through_the_worker_pipe(
     assert (big.mime, big.fields, big.tags) == (on_disk.mime, on_disk.fields, on_disk.tags)
     assert (big.thumbnail, big.warnings) == (on_disk.thumbnail, on_disk.warnings)
     case.close()
+
+
+def test_an_action_camera_and_an_android_phone_name_themselves(tmp_path: Path) -> None:
+    """QuickTime's ©mak / ©mod (GoPro, Canon) and Android's com.android keys name the
+    camera, as Apple's keys already did."""
+    gopro = tagged_video(tmp_path / "GX010001.MOV", {"make": "GoPro", "model": "HERO11 Black"})
+    android = tagged_video(
+        tmp_path / "VID_20230506.mp4",
+        {"com.android.manufacturer": "samsung", "com.android.model": "SM-G991B"},
+        {"movflags": "use_metadata_tags"},
+    )
+    fields = imported_fields(tmp_path, [gopro, android])
+    assert [(f["make"], f["model"]) for f in fields] == [
+        ("GoPro", "HERO11 Black"), ("samsung", "SM-G991B")]  # fmt: skip
+
+
+def test_a_location_in_degrees_and_minutes_or_seconds_is_read_as_exiftool_reads_it(
+    tmp_path: Path,
+) -> None:
+    """ISO 6709 allows ±DDMM.M and ±DDMMSS.S as well as decimal degrees (New York here,
+    40.4501° N 74.0085° W as exiftool reads both)."""
+    minutes = tagged_video(tmp_path / "minutes.mov", {"location": "+4027.006-07400.512/"})
+    seconds = tagged_video(tmp_path / "seconds.mov", {"location": "+402700.5-0740030.7/"})
+    fields = imported_fields(tmp_path, [minutes, seconds])
+    assert [(f["gps_lat"], f["gps_lon"]) for f in fields] == [
+        ("40.450100", "-74.008533"), ("40.450139", "-74.008528")]  # fmt: skip
+    assert all(not f["warnings"] for f in fields)
+
+
+def test_a_location_with_minutes_past_59_is_not_a_position(tmp_path: Path) -> None:
+    bad = tagged_video(tmp_path / "bad.mov", {"location": "+4075.000-07400.512/"})
+    (fields,) = imported_fields(tmp_path, [bad])
+    assert fields["gps_lat"] is None
+    assert fields["warnings"] == [
+        "The location '+4075.000-07400.512/' is not an ISO 6709 position."
+    ]
+
+
+def imported_fields(folder: Path, videos: list[Path]) -> list[dict]:
+    """Each video as `items --json` gives it after an import."""
+    new_case(folder).close()
+    done = run_cli("import", folder / "case.evault", *videos)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(run_cli("items", folder / "case.evault", "--json").stdout)
+    return listed
