@@ -38,9 +38,17 @@ def introductions(conn: sqlcipher.Connection) -> dict[str, Introduction]:
     return introduced(read_entries(conn, "WHERE action IN ('case.create', 'identity.add')"))
 
 
-def introduced(entries: Iterable[Entry]) -> dict[str, Introduction]:
+def introduced(
+    entries: Iterable[Entry], case_id: str | None = None, creator: str | None = None
+) -> dict[str, Introduction]:
     """The same for any chain's entries (a kept sender chain too): only authentic
-    `case.create` (seq 0, self-signed) and `identity.add` entries by a known key count."""
+    `case.create` (seq 0, self-signed) and `identity.add` entries by a known key count.
+
+    A kept line states its own seq, so a stranger's self-signed `case.create` saying seq 0
+    could sit anywhere in it: `creator` (a kept chain's key names it) is then the only
+    person a `case.create` may introduce, and only the first one counts. `case_id`, when
+    given, is the case every introduction must name (one copied from another case's log
+    introduces no one here)."""
     people: dict[str, Introduction] = {}
     for entry in entries:
         if entry.action not in ("case.create", "identity.add"):
@@ -48,8 +56,10 @@ def introduced(entries: Iterable[Entry]) -> dict[str, Introduction]:
         identity = _introduced(entry)
         if identity is None or identity.fingerprint in people:
             continue
+        if case_id is not None and (entry.content or {}).get("case") != case_id:
+            continue
         if entry.action == "case.create":
-            if entry.seq != 0 or identity.fingerprint != entry.actor:
+            if not _creates(entry, identity, creator) or people:
                 continue  # only the creator's own seq 0 introduces without a sponsor
             signer: bytes | None = identity.public_key
         else:
@@ -57,6 +67,11 @@ def introduced(entries: Iterable[Entry]) -> dict[str, Introduction]:
         if signer is not None and authentic(entry, signer):
             people[identity.fingerprint] = Introduction(identity, entry.seq)
     return people
+
+
+def _creates(entry: Entry, identity: Identity, creator: str | None) -> bool:
+    """Whether `entry` may be its chain's creation: seq 0, self-signed, by `creator`."""
+    return entry.seq == 0 and identity.fingerprint == entry.actor and creator in (None, entry.actor)
 
 
 def _key_of(people: dict[str, Introduction], fp: str) -> bytes | None:

@@ -399,8 +399,8 @@ def _reach(order: list[Any], lineage: Lineage, case_id: str) -> dict[Any, int]:
 def _chain(
     key: str | ChainKey, hand: int, own: bool, entries: list[Entry], log: CheckedLog
 ) -> Chain:
-    case_id = key if isinstance(key, str) else key[0]
-    known = introduced(entries)
+    case_id, creator = (key, None) if isinstance(key, str) else key
+    known = introduced(entries, case_id, creator)
     people = {fp: intro.identity for fp, intro in known.items()}
     return Chain(key, _title(entries, case_id, known), hand, own, people, log)
 

@@ -140,7 +140,7 @@ def _chain_marks(
             introducing.append(entry)
         elif said.get("action") == "item.describe" and isinstance(said.get("subject"), str):
             describing.append((place, entry, said["subject"]))
-    keys = public_keys(known.identity for known in introduced(introducing).values())
+    keys = public_keys(known.identity for known in introduced(introducing, *chain).values())
     marks = []
     for place, entry, subject in describing:
         signed = awaiting_signature(entry, chain[0], keys, place) if entry else None

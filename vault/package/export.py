@@ -243,7 +243,7 @@ def _kept_as_shipped(
 
     # Those it introduced too: a colleague added who never signed has a key file in the
     # sender's package, and an earlier version's verifier asks for it at third hands.
-    people = introduced(noted())
+    people = introduced(noted(), *key)
     return chain, actors | set(people)
 
 

@@ -23,7 +23,8 @@ from tests.helpers.package import (
     received_case,
 )
 from tests.helpers.tamper import tamper
-from vault.case.handle import Case
+from vault.case.handle import Case, _identity_details
+from vault.case.identity import Signer
 from vault.case.view import CaseReader
 from vault.cli.main import main
 from vault.custody.entry import (
@@ -31,7 +32,9 @@ from vault.custody.entry import (
     canonical,
     entered_digests,
     read_entries,
+    sign_entry,
     signed_line_content,
+    to_jsonl,
 )
 from vault.custody.hands import Hands, concerned_items
 from vault.custody.logchain import LoggedChain
@@ -413,3 +416,32 @@ def test_a_kept_log_that_cannot_be_read_is_one_refusal_not_a_finding_per_item(
     assert any("while a kept log cannot be read" in reason for reason in reasons)
     assert not [r for r in reasons if "cannot be traced to its first import (" in r]
     assert not [r for r in reasons if "vouches for nothing" in r]
+
+
+def test_a_strangers_creation_slipped_into_a_kept_log_introduces_no_one(
+    received: tuple[Case, list[str]],
+) -> None:
+    """Two of Olena's kept lines replaced in the lawyer's case file: one by Mallory's own
+    case.create (self-signed, saying seq 0 and Olena's case), one by Mallory's description
+    of the photo at its place. Mallory is no one in Olena's chain, so the app shows none of
+    her description (verify names both lines)."""
+    lawyer, ids = received
+    ((source, creator),) = kept_keys(lawyer.conn)
+    mallory = Signer.generate("Mallory", "investigator", "")
+    creation = {**_identity_details(mallory.identity), "title": "M"}
+    created, _text = sign_entry(source, mallory, None, "case.create", details=creation)
+    lines = dict(lawyer.conn.execute(
+        "SELECT seq, line FROM lineage WHERE source_case = ? ORDER BY seq", (source,)))  # fmt: skip
+    (place,) = [seq for seq, line in lines.items() if '"item.describe"' in line]
+    before = bytes.fromhex(json.loads(lines[place - 1])["entry_hash"])
+    described, _text = sign_entry(source, mallory, (place - 1, before), "item.describe",
+                                  subject=ids[0], details={"title": "MALLORY"})  # fmt: skip
+    for seq, entry in ((2, created), (place, described)):
+        tamper(lawyer, "UPDATE lineage SET line = ? WHERE source_case = ? AND seq = ?",
+               (to_jsonl(entry), source, seq), passphrase=PASSPHRASE)  # fmt: skip
+    hands = Hands(lawyer.conn, lawyer.id)
+    assert "Mallory" not in {person.name for _chain, person in hands.people()}
+    assert hands.chains[0].key == (source, creator) and hands.chains[0].title == "Балаклія"
+    reader = CaseReader(lawyer)
+    assert reader.description(ids[0]) == {} and reader.described_by(ids[0]) is None
+    assert not verify_case(lawyer).ok
