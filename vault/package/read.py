@@ -23,10 +23,11 @@ from typing import BinaryIO
 from vault.errors import Cancelled, InvalidInput
 from vault.i18n import _
 from vault.package.age import decrypting_reader
-from vault.package.ziparchive import BadArchive, read_members
+from vault.package.ziparchive import BadArchive
+from vault.package.zipreader import read_members
 from vault.progress import Cancel, Progress
 
-Member = tuple[str, int, Callable[[int], bytes]]
+Member = tuple[str, int | None, Callable[[int], bytes]]  # size None: known once read
 ORIGINALS = "data/originals/"
 # A tag file, case.json or log bigger than this is not kept in memory (nor checked: the
 # verifier says so): the log of a 100,000-item case is about 100 MiB, its case.json 56 MiB
@@ -234,9 +235,10 @@ def scan(
             if name in bag.files:
                 bag.problems.append(_("{name} appears twice in the archive").format(name=name))
             wanted = _kept(name)
-            fits = size <= KEEP_LIMIT and kept_total + size <= KEEP_TOTAL
+            # A size the archive gives only after the bytes is held to the limits as read.
+            bound = min(KEEP_LIMIT, KEEP_TOTAL - kept_total) if size is None else size
+            fits = bound <= KEEP_LIMIT and kept_total + bound <= KEEP_TOTAL
             keep = wanted and fits
-            kept_total += size if keep else 0
             hashers = [hashlib.new(a) for a in algorithms]
             packer, packed, taken = zlib.compressobj(1), [], 0
             while chunk := read(READ_SIZE):
@@ -244,19 +246,27 @@ def scan(
                     raise Cancelled()
                 # hashlib releases the GIL on large buffers: the digests run side by side.
                 list(pool.map(lambda h, c=chunk: h.update(c), hashers))
+                taken += len(chunk)
                 if keep:  # compressed as it streams by: never held whole, nor copied
                     packed.append(packer.compress(chunk))
-                    taken += len(chunk)
-                    keep = taken <= size  # a folder's file may grow while it is read
+                    keep = taken <= bound  # a folder's file may grow while it is read
                 done += len(chunk)
                 if progress:
                     progress(done, max(total, done))
             digests = {a: h.hexdigest() for a, h in zip(algorithms, hashers, strict=True)}
             kept = b"".join([*packed, packer.flush()]) if keep else None
-            bag.files[name] = ScannedFile(size, digests, None, kept)
+            kept_total += taken if keep else 0
+            bag.files[name] = ScannedFile(taken if size is None else size, digests, None, kept)
             if wanted and not keep:
-                bag.unkept[name] = "grew" if fits else "size" if size > KEEP_LIMIT else "total"
+                bag.unkept[name] = _why_unkept(size, taken, fits)
     return bag
+
+
+def _why_unkept(size: int | None, taken: int, fits: bool) -> str:
+    """ "size" (beyond KEEP_LIMIT), "total" (the kept files together) or "grew"."""
+    if size is None:
+        return "size" if taken > KEEP_LIMIT else "total"
+    return "grew" if fits else "size" if size > KEEP_LIMIT else "total"
 
 
 def package_size(path: Path) -> int:

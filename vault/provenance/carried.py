@@ -23,7 +23,7 @@ from vault.provenance.check import check_c2pa
 from vault.provenance.codes import state_words
 from vault.provenance.proofmode import Bundle, check_bundle
 
-Member = tuple[str, int, Callable[[int], bytes]]
+Member = tuple[str, int | None, Callable[[int], bytes]]
 
 
 @dataclass
@@ -82,7 +82,8 @@ def recheck_carried(
             MetadataProbe() as probe:  # fmt: skip
         for name, size, read in members:
             item = by_path.get(name)
-            if item is None or size > IN_MEMORY_LIMIT:
+            declared = item.get("size") if item is not None and size is None else size
+            if item is None or not isinstance(declared, int) or declared > IN_MEMORY_LIMIT:
                 continue
             item_id = str(item.get("id"))
             wanted = latest.get(item_id)

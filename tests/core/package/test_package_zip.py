@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
+import pyrage
 import pytest
 
+from tests.helpers.package import PASSPHRASE
+from vault.case.handle import Case
+from vault.package.export import export
+from vault.package.receive import receive
 from vault.package.verify import verify_package
 
 
@@ -47,3 +54,71 @@ def test_zip_whose_directory_disagrees_with_its_contents_is_refused(tmp_path):
     path.write_bytes(data[:central] + b"data/y" + data[central + 6 :])
     result = verify_package(path)
     assert any("directory does not match" in f.reason for f in result.findings)
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, as a pipe: zipfile then puts each file's CRC and sizes
+    after its bytes (a data descriptor), as `zip -r - .`, Go's and Java's writers do."""
+
+    def __init__(self, out: io.BufferedWriter) -> None:
+        self.out = out
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return self.out.write(data)
+
+
+def piped_zip(folder: Path, path: Path, method: int) -> Path:
+    """The package folder zipped into a pipe, its bytes caught in `path`."""
+    with open(path, "wb") as out, zipfile.ZipFile(_Pipe(out), "w", method) as z:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            z.write(file, file.relative_to(folder).as_posix())
+    with zipfile.ZipFile(path) as z:
+        assert all(info.flag_bits & 0x08 for info in z.infolist())
+    return path
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_package_zipped_into_a_pipe_verifies_and_is_received(
+    investigator: Case, tmp_path: Path, method: int
+) -> None:
+    export(investigator, tmp_path / "folder")
+    piped = piped_zip(tmp_path / "folder", tmp_path / "piped.zip", method)
+    assert verify_package(piped).ok
+    with Case.create(tmp_path / "l.evault", PASSPHRASE, title="Defence") as lawyer:
+        assert receive(lawyer, piped).items == 3
+
+
+def test_a_piped_zip_whose_descriptor_lies_is_refused(investigator: Case, tmp_path: Path) -> None:
+    export(investigator, tmp_path / "folder")
+    piped = piped_zip(tmp_path / "folder", tmp_path / "piped.zip", zipfile.ZIP_DEFLATED)
+    data = bytearray(piped.read_bytes())
+    at = data.index(struct.pack("<I", 0x08074B50))  # the first file's descriptor: its CRC
+    data[at + 4] ^= 0xFF
+    piped.write_bytes(bytes(data))
+    result = verify_package(piped)
+    assert any("damaged (size or CRC)" in f.reason for f in result.findings), result.findings
+
+
+def test_a_bomb_zipped_into_a_pipe_is_refused_as_read(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb"
+    bomb.mkdir()
+    (bomb / "bagit.txt").write_bytes(bytes(200 << 20))
+    result = verify_package(piped_zip(bomb, tmp_path / "bomb.zip", zipfile.ZIP_DEFLATED))
+    assert any("zip bomb" in f.reason for f in result.findings), result.findings
+
+
+def test_a_stored_piped_zip_inside_age_is_refused_with_why(
+    investigator: Case, tmp_path: Path
+) -> None:
+    """Encrypted, a stored file whose size comes after its bytes cannot be found: said."""
+    export(investigator, tmp_path / "folder")
+    piped = piped_zip(tmp_path / "folder", tmp_path / "piped.zip", zipfile.ZIP_STORED)
+    identity = pyrage.x25519.Identity.generate()
+    sealed = tmp_path / "piped.zip.age"
+    sealed.write_bytes(pyrage.encrypt(piped.read_bytes(), [identity.to_public()]))
+    result = verify_package(sealed, passphrase=str(identity))
+    assert not result.ok
+    assert any("only from a zip file itself" in f.reason for f in result.findings)

@@ -1,0 +1,335 @@
+"""Zip archives read front to back, as a stream (bounded memory; an age stream cannot seek).
+
+Local headers are followed in order, and the central directory at the end must describe
+exactly the same entries, so a reader that trusts the central directory (`unzip`) sees the
+very files that were verified.
+
+Other tools' zips are read too. A zip written to a pipe (`zip -r - .`, Go's and Java's
+writers, Python's to a stream) gives a file's CRC and sizes only after its bytes, in a
+data descriptor: a deflated file ends where its deflate stream does; a stored one cannot
+be found in a stream, so a zip file on disk lends the sizes its central directory lists,
+read first. Nothing the directory says is trusted: every local entry must agree with it.
+"""
+
+from __future__ import annotations
+
+import stat
+import struct
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from vault.i18n import _
+from vault.package.ziparchive import (
+    CENTRAL,
+    END,
+    END64,
+    FFFF32,
+    LOCAL,
+    LOCATOR64,
+    UTF8_FLAG,
+    BadArchive,
+    ZipEntry,
+)
+
+MAX_MEMBER = 1 << 40  # 1 TiB: a declared size beyond this is an attack, not evidence
+MAX_RATIO = 1000  # deflate expanding more than this is a zip bomb
+MAX_NAME = 4096
+DESCRIBED = 0x0008  # the CRC and sizes follow the file's bytes (a data descriptor)
+DESCRIPTOR = 0x08074B50
+_SLACK = 1 << 20  # a bomb is judged on ratio once this much is out (a first block of zeros)
+_TAIL = (1 << 16) + 22  # the end record and the longest comment it may carry
+_Sizes = dict[int, tuple[int, int, int]]  # local header offset -> (crc, csize, size)
+
+
+class _Counting:
+    """Reads exactly what is asked from the stream, counting the offset; EOF is an error.
+    Bytes read past a deflate stream's end are given back (`unread`)."""
+
+    def __init__(self, src: BinaryIO) -> None:
+        self.src, self.offset, self._back = src, 0, b""
+
+    def read(self, n: int, exact: bool = True) -> bytes:
+        data, self._back = self._back[:n], self._back[n:]
+        if len(data) < n:
+            data += self.src.read(n - len(data))
+        while exact and len(data) < n:
+            more = self.src.read(n - len(data))
+            if not more:
+                raise BadArchive(_("The archive is truncated."))
+            data += more
+        self.offset += len(data)
+        return data
+
+    def unread(self, data: bytes) -> None:
+        self._back = data + self._back
+        self.offset -= len(data)
+
+
+def read_members(src: BinaryIO) -> Iterator[tuple[str, int | None, _Member]]:
+    """Yield (name, size, read) for each file in order; `read(n)` gives its bytes. The
+    size is None when the archive gives it only after the bytes (a data descriptor).
+
+    The caller reads each member before asking for the next; what it leaves is skipped.
+    Raises BadArchive for anything hostile or inconsistent.
+    """
+    listed = _directory_sizes(src)
+    stream, seen = _Counting(src), []
+    while True:
+        (sig,) = struct.unpack("<I", stream.read(4))
+        if sig != LOCAL:
+            break
+        member = _open_local(stream, listed)
+        if not member.raw.endswith(b"/"):
+            yield member.raw.decode("utf-8", "replace"), member.size, member
+        while member(1 << 20):
+            pass
+        seen.append(member.entry())
+    if sig != CENTRAL:
+        raise BadArchive(_("The archive is damaged (unexpected data between entries)."))
+    _check_central(stream, seen)
+
+
+def _zip64_sizes(extra: bytes, size: int, csize: int, offset: int | None = None) -> tuple[int, ...]:
+    """Replace 0xFFFFFFFF fields by their Zip64 values, in the order the format lists them."""
+    wanted = [v for v in (size, csize, offset) if v is not None]
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, pos)
+        if tag == 1:
+            if length % 8 or pos + 4 + length > len(extra):
+                raise BadArchive(_("The archive is damaged (a malformed Zip64 extra field)."))
+            values = iter(struct.unpack_from(f"<{length // 8}Q", extra, pos + 4))
+            wanted = [next(values, v) if v == FFFF32 else v for v in wanted]
+        pos += 4 + length
+    return tuple(wanted)
+
+
+def _has_zip64(extra: bytes) -> bool:
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, pos)
+        if tag == 1:
+            return True
+        pos += 4 + length
+    return False
+
+
+def _check_name(raw: bytes, flags: int) -> str:
+    name = raw.decode("utf-8" if flags & UTF8_FLAG else "cp437", "strict")
+    parts = name.split("/")
+    if (len(raw) > MAX_NAME or name.startswith("/") or "\\" in name or "\x00" in name
+            or any(p in ("..", ".") for p in parts) or ":" in parts[0]):  # fmt: skip
+        raise BadArchive(_("The archive holds an unsafe path: {name!r}").format(name=name))
+    return name
+
+
+def _open_local(stream: _Counting, listed: _Sizes) -> _Member:
+    offset = stream.offset - 4
+    (_v, flags, method, _t, _d, crc, csize, size, nlen, xlen) = struct.unpack(
+        "<HHHHHIIIHH", stream.read(26)
+    )
+    raw, extra = stream.read(nlen), stream.read(xlen)
+    name = _check_name(raw, flags)
+    size, csize = _zip64_sizes(extra, size, csize)
+    if flags & 0x0001 or method not in (0, 8):
+        raise BadArchive(
+            _("The archive uses a feature packages never use ({name}).").format(name=name)
+        )
+    member = _Member(stream, raw, name, offset, method, flags & DESCRIBED, _has_zip64(extra))
+    if flags & DESCRIBED:
+        member.expect(*listed.get(offset, (None, None, None)))
+    else:
+        member.expect(crc, csize, size)
+    return member
+
+
+class _Member:
+    """One file's bytes, inflated and checked as they are read: `member(n)` gives up to n
+    bytes, b"" at its end, once its size and CRC have been found to be the declared ones."""
+
+    def __init__(self, stream: _Counting, raw: bytes, name: str, offset: int, method: int,
+                 described: int, zip64: bool) -> None:  # fmt: skip
+        self.stream, self.raw, self.name, self.offset = stream, raw, name, offset
+        self.described, self.zip64 = bool(described), zip64
+        self.inflater = zlib.decompressobj(-15) if method == 8 else None
+        self.crc: int | None = None
+        self.size: int | None = None
+        self.left: int | None = None  # compressed bytes still to read; None: unknown
+        self.taken, self.out, self.running, self.ended = 0, 0, 0, False
+
+    def expect(self, crc: int | None, csize: int | None, size: int | None) -> None:
+        """The CRC and sizes the file must have (None: given after its bytes)."""
+        if csize is None and self.inflater is None:
+            raise BadArchive(_(
+                "{name} is stored with its size given only after its bytes (a zip written to "
+                "a pipe): it can be read only from a zip file itself, not through encryption."
+            ).format(name=self.name))  # fmt: skip
+        if size is not None and csize is not None:
+            if size > MAX_MEMBER or (self.inflater and size > MAX_RATIO * max(csize, 1)):
+                raise BadArchive(_(
+                    "The archive declares an absurd size for {name} (zip bomb?)."
+                ).format(name=self.name))  # fmt: skip
+            if self.inflater is None and size != csize:
+                raise BadArchive(_("The archive is damaged ({name}).").format(name=self.name))
+        self.crc, self.size, self.left = crc, size, csize
+
+    def entry(self) -> ZipEntry:
+        return ZipEntry(self.raw, self.crc or 0, self.size or 0, self.offset)
+
+    def __call__(self, n: int) -> bytes:
+        while not self.ended:
+            data = self._step(n)
+            if data:
+                return self._account(data)
+        return b""
+
+    def _step(self, n: int) -> bytes:
+        inflater = self.inflater
+        tail = inflater.unconsumed_tail if inflater else b""
+        if (inflater and inflater.eof) or (self.left == 0 and not tail):
+            self._finish()
+            return b""
+        raw = b""
+        if not tail:
+            known = self.left is not None
+            raw = self.stream.read(min(n, self.left) if self.left is not None else n, known)
+            if not raw:
+                raise BadArchive(_("The archive is truncated."))
+            self.taken += len(raw)
+            if self.left is not None:
+                self.left -= len(raw)
+        if inflater is None:
+            return raw
+        try:
+            data = inflater.decompress(tail + raw, n)
+        except zlib.error:  # a damaged deflate stream is a damaged member, not a crash
+            raise self._damaged() from None
+        if inflater.eof and inflater.unused_data:
+            if self.left is not None:
+                raise self._damaged()  # bytes after the deflate end, within its size
+            self.stream.unread(inflater.unused_data)  # the descriptor, the next header
+            self.taken -= len(inflater.unused_data)
+        return data
+
+    def _account(self, data: bytes) -> bytes:
+        self.out += len(data)
+        self.running = zlib.crc32(data, self.running)
+        if self.size is not None and self.out > self.size:
+            raise BadArchive(
+                _("{name} expands beyond its declared size (zip bomb?).").format(name=self.name)
+            )
+        if self.out > MAX_MEMBER or self.out > MAX_RATIO * self.taken + _SLACK:
+            raise BadArchive(
+                _("The archive declares an absurd size for {name} (zip bomb?).").format(
+                    name=self.name
+                )
+            )
+        return data
+
+    def _finish(self) -> None:
+        self.ended = True
+        if self.described:
+            crc, csize, size = self._descriptor()
+            if self.crc is None:  # only the descriptor says: it must describe what was read
+                self.crc, self.size, self.left = crc, size, 0
+            if (crc, csize, size) != (self.crc, self.taken, self.size):
+                raise self._damaged()
+        if self.out != self.size or self.running != self.crc:
+            raise self._damaged()
+
+    def _descriptor(self) -> tuple[int, int, int]:
+        """The CRC and sizes after the bytes: their signature is optional, and the sizes
+        take eight bytes each in a Zip64 entry."""
+        (first,) = struct.unpack("<I", self.stream.read(4))
+        crc = struct.unpack("<I", self.stream.read(4))[0] if first == DESCRIPTOR else first
+        csize, size = struct.unpack("<QQ" if self.zip64 else "<II", self.stream.read(
+            16 if self.zip64 else 8))  # fmt: skip
+        return crc, csize, size
+
+    def _damaged(self) -> BadArchive:
+        return BadArchive(_("{name} in the archive is damaged (size or CRC).").format(
+            name=self.name))  # fmt: skip
+
+
+def _directory_sizes(src: BinaryIO) -> _Sizes:
+    """A zip file's central directory, read first: the CRC and sizes of each file whose
+    local header leaves them to a data descriptor. Empty for a stream, or when the end of
+    the file is no zip's end (the front-to-back read says what is wrong)."""
+    try:
+        if not getattr(src, "seekable", lambda: False)():
+            return {}
+        start = src.tell()
+        try:
+            return _listed_after_bytes(src)
+        finally:
+            src.seek(start)
+    except (OSError, ValueError, struct.error):
+        return {}
+
+
+def _listed_after_bytes(src: BinaryIO) -> _Sizes:
+    end = src.seek(0, 2)
+    src.seek(max(0, end - _TAIL))
+    tail = src.read(_TAIL)
+    at = tail.rfind(struct.pack("<I", END))
+    if at < 0 or at + 22 > len(tail):
+        return {}
+    count, directory = struct.unpack_from("<10xHxxxxI", tail, at)
+    if directory == FFFF32 or count == 0xFFFF:
+        count, directory = _zip64_directory(src, end - len(tail) + at)
+    src.seek(directory)
+    listed: _Sizes = {}
+    for _n in range(count):
+        fields = struct.unpack("<IHHHHHHIIIHHHHHII", src.read(46))
+        if fields[0] != CENTRAL:
+            return {}
+        flags, crc, csize, size, offset = fields[3], fields[7], fields[8], fields[9], fields[16]
+        extra = src.read(fields[10] + fields[11])[fields[10] :]
+        src.seek(fields[12], 1)
+        if flags & DESCRIBED:
+            size, csize, offset = _zip64_sizes(extra, size, csize, offset)
+            listed[offset] = (crc, csize, size)
+    return listed
+
+
+def _zip64_directory(src: BinaryIO, end_record: int) -> tuple[int, int]:
+    src.seek(end_record - 20)
+    sig, _disk, where, _disks = struct.unpack("<IIQI", src.read(20))
+    if sig != LOCATOR64:
+        raise ValueError("no Zip64 locator")
+    src.seek(where)
+    fields = struct.unpack("<IQHHIIQQQQ", src.read(56))
+    if fields[0] != END64:
+        raise ValueError("no Zip64 end record")
+    return fields[7], fields[9]
+
+
+def _check_central(stream: _Counting, seen: list[ZipEntry]) -> None:
+    """The central directory must list the same entries, at the same offsets, as read."""
+    listed = []
+    sig = CENTRAL
+    while sig == CENTRAL:
+        fields = struct.unpack("<HHHHHHIIIHHHHHII", stream.read(42))
+        made_by, flags, crc, csize, size = fields[0], fields[2], fields[6], fields[7], fields[8]
+        nlen, xlen, clen, attrs, offset = fields[9], fields[10], fields[11], fields[14], fields[15]
+        raw, extra = stream.read(nlen), stream.read(xlen)
+        stream.read(clen)
+        _check_name(raw, flags)
+        if made_by >> 8 == 3 and stat.S_ISLNK(attrs >> 16):
+            raise BadArchive(_("The archive holds a symbolic link: {name!r}").format(name=raw))
+        size, _c, offset = _zip64_sizes(extra, size, csize, offset)
+        listed.append(ZipEntry(raw, crc, size, offset))
+        (sig,) = struct.unpack("<I", stream.read(4))
+    if listed != seen:
+        raise BadArchive(_("The archive's directory does not match its contents."))
+    while sig in (END64, LOCATOR64):
+        length = struct.unpack("<Q", stream.read(8))[0] if sig == END64 else 16
+        stream.read(length)
+        (sig,) = struct.unpack("<I", stream.read(4))
+    if sig != END:
+        raise BadArchive(_("The archive is damaged (no end record)."))
+    comment_len = struct.unpack("<16xH", stream.read(18))[0]
+    stream.read(comment_len)
+    if stream.read(1, exact=False):
+        raise BadArchive(_("The archive has data after its end."))
