@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,6 +163,27 @@ def _sources_first(order: list[Any], sources: dict[Any, list[Any]]) -> list[Any]
         placed.add(key)
         ordered.append(key)
     return ordered
+
+
+def amending_order(notes: Sequence[JsonObject]) -> list[JsonObject] | None:
+    """case.json's notes, each after the note it amends (DESIGN §5 sets no order; a note's
+    row needs the one it amends first); None when notes amend each other in a circle."""
+    ids = {note_id for note in notes if isinstance(note_id := note.get("id"), str)}
+    later: dict[str, list[JsonObject]] = {}  # note id -> the notes amending it
+    ready: deque[JsonObject] = deque()
+    for note in notes:
+        amends = note.get("supersedes")
+        if isinstance(amends, str) and amends in ids:
+            later.setdefault(amends, []).append(note)
+        else:
+            ready.append(note)
+    ordered = []
+    while ready:
+        note = ready.popleft()
+        ordered.append(note)
+        note_id = note.get("id")
+        ready.extend(later.pop(note_id, []) if isinstance(note_id, str) else [])
+    return ordered if len(ordered) == len(notes) else None
 
 
 def descriptions(own: Any, chains: Chains) -> dict[str, dict[str, Any]]:

@@ -36,7 +36,7 @@ from vault.evidence.record import metadata_digests, package_source, stored_metad
 from vault.evidence.rows import NewItem, insert_item
 from vault.i18n import _
 from vault.package.anchors import shipped_anchors, token_folder
-from vault.package.model import JsonObject, creator_of, sources_of
+from vault.package.model import JsonObject, amending_order, creator_of, sources_of
 from vault.package.read import PackageSource, open_package
 from vault.package.verify import PackageContents, PackageVerification, verify_package
 from vault.package.ziparchive import BadArchive
@@ -346,7 +346,7 @@ def _insert_item(
 
 
 def _insert_notes(conn: sqlcipher.Connection, notes: list[JsonObject], seq: int) -> None:
-    for note in notes:
+    for note in amending_order(notes) or notes:  # verified: never a circle
         conn.execute(
             "INSERT INTO notes (id, about, text, supersedes, seq) VALUES (?, ?, ?, ?, ?)",
             (note["id"], note.get("about"), note["text"], note.get("supersedes"), seq),

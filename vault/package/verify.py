@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from vault.package.model import (
     Chains,
     JsonObject,
     Lineage,
+    amending_order,
     chain_order,
     descriptions,
     trace_entry,
@@ -549,11 +551,12 @@ def _check_notes(doc: JsonObject, entries: Sequence[Entry], chains: Chains) -> l
         if e.action in ("note.add", "note.amend") and (subject := e.subject) is not None
     }
     problems: list[Finding] = []
-    items, earlier = {i.get("id") for i in _items(doc)}, set[object]()
-    for note in doc.get("notes") or []:
-        note = note if isinstance(note, dict) else {}
-        problems += _note_links(note, items, earlier)
-        earlier.add(note.get("id"))
+    notes = [note if isinstance(note, dict) else {} for note in doc.get("notes") or []]
+    items, held = {i.get("id") for i in _items(doc)}, {note.get("id") for note in notes}
+    if amending_order(notes) is None:
+        problems.append(Finding(None, _("the package's notes amend each other in a circle")))
+    for note in notes:
+        problems += _note_links(note, items, held)
         text = note.get("text")
         note_id = note.get("id")
         found = signed.get(note_id) if isinstance(note_id, str) else None
@@ -576,15 +579,15 @@ def _check_notes(doc: JsonObject, entries: Sequence[Entry], chains: Chains) -> l
     return problems
 
 
-def _note_links(note: JsonObject, items: set[object], earlier: set[object]) -> list[Finding]:
-    """A note travels with what it is about: its item, and the note it amends before it."""
+def _note_links(note: JsonObject, items: set[object], notes: set[object]) -> list[Finding]:
+    """A note travels with what it is about: its item, and the note it amends (anywhere in
+    case.json: DESIGN §5 sets no order)."""
     problems = []
     if note.get("about") is not None and note.get("about") not in items:
         problems.append(Finding(None, _("a note is about an item the package does not hold")))
-    if note.get("supersedes") is not None and note.get("supersedes") not in earlier:
-        problems.append(
-            Finding(None, _("a note amends a note the package does not hold before it"))
-        )
+    if note.get("supersedes") is not None and note.get("supersedes") not in notes:
+        problems.append(Finding(None, _("note {id} amends a note the package does not hold").format(
+            id=note.get("id"))))  # fmt: skip
     return problems
 
 
@@ -612,7 +615,7 @@ def _check_closing(doc: JsonObject, entries: Sequence[Entry], bag: BagCheck) -> 
     wrong = [
         (said.get("package") != package or doc.get("package") != package,
          _("the package id differs between the log, bag-info.txt and case.json")),
-        (said.get("items") != [i.get("id") for i in _items(doc)],
+        (not _same_items(said.get("items"), [i.get("id") for i in _items(doc)]),
          _("the items in the package are not the ones the export entry lists")),
         (bag.field("Vault-Custody-Head") != last.entry_hash.hex(),
          _("bag-info.txt names another custody head")),
@@ -621,6 +624,14 @@ def _check_closing(doc: JsonObject, entries: Sequence[Entry], bag: BagCheck) -> 
         (bag.field("Vault-Sender") != last.actor, _("bag-info.txt names another sender")),
     ]  # fmt: skip
     return [Finding(last.seq, reason) for bad, reason in wrong if bad]
+
+
+def _same_items(listed: object, held: list[object]) -> bool:
+    """Whether the export entry lists exactly case.json's items, in any order (§5 sets
+    none), each once."""
+    if not isinstance(listed, list) or not all(isinstance(i, str) for i in [*listed, *held]):
+        return False
+    return Counter(listed) == Counter(held)
 
 
 def _summarise(
