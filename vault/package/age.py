@@ -278,15 +278,25 @@ def recipient_writer(out: BinaryIO, recipients: list[str]) -> io.RawIOBase:
 
 
 def decrypting_reader(src: BinaryIO, secret: str) -> BinaryIO:
-    """The plaintext of an age file: `secret` is a passphrase or an AGE-SECRET-KEY-1... line."""
-    if not secret.startswith("AGE-SECRET-KEY-"):
+    """The plaintext of an age file: `secret` is a passphrase, or age identities (an
+    AGE-SECRET-KEY-1... line, or an identity file as age-keygen writes it)."""
+    keys = identity_lines(secret)
+    if not keys:
         return io.BufferedReader(PassphraseReader(src, secret), CHUNK)
     try:
-        identity = pyrage.x25519.Identity.from_str(secret.strip())
+        identities = [pyrage.x25519.Identity.from_str(key) for key in keys]
     except pyrage.IdentityError:
         raise DecryptFailed() from None
-    end, thread = _piped(lambda plain: pyrage.decrypt_io(src, plain, [identity]), write_side=False)
+    end, thread = _piped(lambda plain: pyrage.decrypt_io(src, plain, identities), write_side=False)
     return io.BufferedReader(_PipeEnd(end, thread, readable=True), CHUNK)
+
+
+def identity_lines(secret: str) -> list[str]:
+    """The AGE-SECRET-KEY-1... lines of an identity file (its # comments and blank lines
+    left out, as `age -i` reads it); none when `secret` is not one (a passphrase)."""
+    lines = [line.strip() for line in secret.splitlines()]
+    keys = [line for line in lines if line and not line.startswith("#")]
+    return keys if keys and all(k.startswith("AGE-SECRET-KEY-") for k in keys) else []
 
 
 def encrypting_writer(out: BinaryIO, passphrase: str | None, recipients: list[str]) -> io.RawIOBase:

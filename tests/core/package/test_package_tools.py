@@ -68,3 +68,18 @@ def test_verify_md_commands_catch_a_forged_signature(investigator, tmp_path):
     (tmp_path / "check_package.py").write_text(blocks(text, "python")[0], encoding="utf-8")
     signature_check = blocks(text, "sh")[2]
     assert run(signature_check, tmp_path / "pkg").returncode != 0
+
+
+def test_an_identity_file_made_by_age_keygen_opens_our_recipient_package(investigator, tmp_path):
+    """The file age-keygen writes (its # created and # public key lines above the key) is
+    what a recipient has and gives: read as `age -d -i` reads it."""
+    made = run("age-keygen -o key.txt 2>/dev/null && age-keygen -y key.txt", tmp_path)
+    assert made.returncode == 0, made.stderr
+    export(investigator, tmp_path / "p.zip.age", age_recipients=[made.stdout.strip()])
+    assert (tmp_path / "key.txt").read_text().startswith("# created:")
+    done = subprocess.run(
+        [sys.executable, "-m", "vault", "verify-package", "p.zip.age",
+         "--passphrase-file", "key.txt"],
+        cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
