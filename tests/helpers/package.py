@@ -40,15 +40,16 @@ def olena_case(folder: Path, corpus: Path) -> Case:
     return case
 
 
-def rehash(bag: Path) -> None:
-    """Rewrite every manifest to match the files, so only custody checks can catch a tamper."""
-    payload = sorted(p for p in (bag / "data").rglob("*") if p.is_file())
-    for algorithm in ("sha256", "sha512"):
-        lines = [f"{_digest(p, algorithm)}  {p.relative_to(bag).as_posix()}\n" for p in payload]
+def rehash(bag: Path, blank: str = "  ", payload: bool = True) -> None:
+    """Rewrite every manifest to match the files, so only custody checks can catch a tamper
+    (`blank`: what parts a checksum from its path; not `payload`: the tag manifests only)."""
+    files = sorted(p for p in (bag / "data").rglob("*") if p.is_file())
+    for algorithm in ("sha256", "sha512") if payload else ():
+        lines = [f"{_digest(p, algorithm)}{blank}{p.relative_to(bag).as_posix()}\n" for p in files]
         (bag / f"manifest-{algorithm}.txt").write_text("".join(lines), encoding="utf-8")
     for algorithm in ("sha256", "sha512"):
         tags = [p for p in sorted(bag.iterdir()) if p.is_file() and "tagmanifest" not in p.name]
-        lines = [f"{_digest(p, algorithm)}  {p.name}\n" for p in tags]
+        lines = [f"{_digest(p, algorithm)}{blank}{p.name}\n" for p in tags]
         (bag / f"tagmanifest-{algorithm}.txt").write_text("".join(lines), encoding="utf-8")
 
 

@@ -94,8 +94,8 @@ def parse_info(text: str) -> dict[str, list[str]]:
     info: dict[str, list[str]] = {}
     last: str | None = None
     for line in text_lines(text):
-        if line[:1] in (" ", "\t") and last:
-            info[last][-1] += " " + line.strip()
+        if line[:1] in (" ", "\t") and last:  # a value may also start on the next line
+            info[last][-1] = " ".join(filter(None, (info[last][-1], line.strip())))
         elif ":" in line:
             label, value = line.split(":", 1)
             last = label.strip()
@@ -112,7 +112,7 @@ def _decode_path(raw: str, version: str) -> str:
 
 def _in_scope(path: str, payload: bool) -> bool:
     parts = path.split("/")
-    if path.startswith(("/", "~")) or ".." in parts or "" in parts or "\\" in path:
+    if path.startswith(("/", "~")) or ".." in parts or "" in parts:
         return False
     return path.startswith("data/") if payload else not path.startswith("data/")
 
@@ -121,8 +121,7 @@ def _check_manifest(bag: ScannedBag, name: str, check: BagCheck, payload: bool) 
     algorithm = name.split("-", 1)[1][:-4]
     listed: dict[str, str] = {}
     for line in filter(None, text_lines(_text(bag, name, check))):
-        digest, _sep, raw = line.partition(" ")
-        path = _decode_path(raw.lstrip(" \t"), check.version)
+        digest, path = _manifest_line(line, check.version)
         if not _in_scope(path, payload):
             check.problems.append(
                 _("{m} lists a path outside the bag: {p!r}").format(m=name, p=path)
@@ -163,7 +162,14 @@ def _check_completeness(bag: ScannedBag, manifests: list[str], check: BagCheck) 
 def _listed(bag: ScannedBag, manifest: str, check: BagCheck) -> set[str]:
     text = bag.files[manifest].data or b""
     lines = text_lines(text.decode(check.encoding, "replace").lstrip("\ufeff"))
-    return {_decode_path(line.partition(" ")[2].lstrip(" \t"), check.version) for line in lines}
+    return {_manifest_line(line, check.version)[1] for line in lines}
+
+
+def _manifest_line(line: str, version: str) -> tuple[str, str]:
+    """A manifest line's checksum and path: RFC 8493 §2.1.3 parts them with one or more
+    blanks (spaces or tabs)."""
+    digest, *path = re.split(r"[ \t]+", line, maxsplit=1)
+    return digest, _decode_path(path[0] if path else "", version)
 
 
 def _check_fetch(bag: ScannedBag, check: BagCheck) -> None:

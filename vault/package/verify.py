@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
 from vault.case.identity import fingerprint as key_fingerprint
 from vault.case.identity import public_key_pem
 from vault.custody.anchors import AnchorSummary
@@ -403,11 +407,30 @@ def _check_keys(scanned: ScannedBag, keys: dict[str, bytes], actors: set[str]) -
         pem = scanned.files.get(f"data/keys/{fp}.pem")
         if pem is None and fp not in actors:
             continue
-        if pem is None or pem.data != public_key_pem(key):
+        if pem is None or not _holds_key(pem.data, key):
             problems.append(
                 Finding(None, _("the key file of {fp} is missing or differs").format(fp=fp[:16]))
             )
+    # A file for no one the logs introduced proves nothing, and one named in capitals
+    # would replace the real one on a disk that ignores case (Windows, macOS).
+    named = {f"data/keys/{fp}.pem" for fp in keys}
+    for name in sorted(n for n in scanned.files if n.startswith("data/keys/") and n not in named):
+        problems.append(Finding(None, _(
+            "{name} is the key file of no one the logs introduce"
+        ).format(name=name)))  # fmt: skip
     return problems
+
+
+def _holds_key(pem: bytes | None, key: bytes) -> bool:
+    """Whether a key file holds `key`, as any PEM reader reads it (line endings, a final
+    newline and the base64's line length are another writer's choice)."""
+    if pem == public_key_pem(key):
+        return True
+    try:
+        found = load_pem_public_key(pem or b"")
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return isinstance(found, Ed25519PublicKey) and found.public_bytes_raw() == key
 
 
 def _check_case(doc: JsonObject, entries: Sequence[Entry], chain: ChainResult) -> list[Finding]:
