@@ -310,8 +310,14 @@ def last_verification(case: Case) -> LastVerification | None:
 def _as_written(note: Note, writer: Event | None) -> Note:
     if not note.text_signed:
         return note  # already withheld, with its reason
-    if writer is not None and (writer.entry.content or {}).get("digest") == note.sha256:
-        return note
-    return text_withheld(note, _(
-        "The entry that wrote this note is not as signed; its text is not shown."
-    ))  # fmt: skip
+    if writer is None or (writer.entry.content or {}).get("digest") != note.sha256:
+        return text_withheld(note, _(
+            "The entry that wrote this note is not as signed; its text is not shown."
+        ))  # fmt: skip
+    said = writer.entry.details
+    if (said.get("about"), said.get("supersedes")) != (note.about, note.supersedes):
+        return text_withheld(note, _(
+            "The case file places this note otherwise than the entry that wrote it (its "
+            "item, or the note it amends); its text is not shown."
+        ))  # fmt: skip
+    return note

@@ -310,6 +310,28 @@ def test_a_note_added_by_a_stranger_or_with_a_broken_signature_shows_no_text(
         )
 
 
+def test_a_note_moved_to_another_item_by_a_strangers_record_shows_no_text(
+    case_file: Path, corpus: Path
+) -> None:
+    """Olena's note, its row pointed at a stranger's entry that records it (same id and
+    text) about another photo: under that photo the note shows why, not its text (the
+    entry that wrote it, Olena's, places it on the first photo)."""
+    with Case.open(case_file, PASSPHRASE) as case:
+        import_paths(case, [corpus / "camera" / "Nikon_D70.jpg"])
+        _first, other = (item.id for item in list_items(case.conn))
+        (note,) = list_notes(case.conn)
+        stranger = Signer.generate("Rogue", "x", "")
+        with tampering(case) as conn:
+            moved = forge_entry(conn, case, stranger, "note.add", subject=note.id,
+                                digest=note.sha256, details={"about": other})  # fmt: skip
+            conn.execute("UPDATE notes SET seq = ?, about = ? WHERE id = ?",
+                         (moved.seq, other, note.id))  # fmt: skip
+    with Case.open(case_file, PASSPHRASE) as case:
+        notes, _authors = CaseReader(case).shown_notes(list_notes(case.conn, about=other))
+    assert [(n.id, n.text) for n in notes] == [(note.id, "")]
+    assert "places this note otherwise than the entry that wrote it" in notes[0].problems[-1]
+
+
 def test_a_report_never_prints_what_an_altered_import_entry_says(case_file: Path) -> None:
     """The entry that brought the item in, altered in the case file (its name, source and
     time): the exhibit's heading, details and custody rows print none of it."""
