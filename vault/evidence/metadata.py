@@ -138,7 +138,7 @@ def _printable_tags(tags: dict[str, Any]) -> dict[str, str]:
 
 _TEXT_FIELDS = {"make": "Image Make", "model": "Image Model", "software": "Image Software",
                 "body_serial": "EXIF BodySerialNumber"}  # fmt: skip
-_DATE_RE = re.compile(r"(\d{4}):(\d\d):(\d\d)[ T](\d\d):(\d\d):(\d\d)")
+_DATE_RE = re.compile(r"(\d{4})([:-])(\d\d)\2(\d\d)[ T](\d\d):(\d\d):(\d\d)")
 
 
 def _tag_values(tags: dict[str, Any], key: str) -> Any:
@@ -165,8 +165,14 @@ def _captured_at(tags: dict[str, Any], problems: list[str]) -> str | None:
     match = _DATE_RE.match(raw)
     try:  # isoformat gives exactly YYYY-MM-DDTHH:MM:SS for a whole-second datetime
         if match:
-            year, month, day, hour, minute, second = (int(g) for g in match.groups())
-            return datetime(year, month, day, hour, minute, second).isoformat()
+            year, month, day, hour, minute, second = (int(match[n]) for n in (1, 3, 4, 5, 6, 7))
+            at = datetime(year, month, day, hour, minute, second)
+            if match[2] == "-":  # read as exiftool reads it, and said
+                problems.append(_(
+                    "The camera date {v!r} is written with dashes, not the colons EXIF asks "
+                    "for: software may have rewritten it."
+                ).format(v=raw[:40]))  # fmt: skip
+            return at.isoformat()
     except ValueError:
         pass
     problems.append(_("The camera date {v!r} is not a valid date.").format(v=raw[:40]))

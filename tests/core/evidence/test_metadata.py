@@ -187,3 +187,22 @@ def test_tag_values_are_printable_and_capped(corpus):
 def test_control_and_bidi_characters_are_stripped_from_strings():
     assert clean_text("Canon\x00\x1b[31m\u202eEOS\nR6") == "Canon[31mEOS R6"
     assert len(clean_text("x" * 5000)) == 1000
+
+
+def _photo_dated(path: Path, taken: str) -> Path:
+    """A JPEG whose EXIF DateTimeOriginal (0x9003, in the Exif IFD 0x8769) says `taken`."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken
+    Image.new("RGB", (16, 16), "grey").save(path, exif=exif.tobytes())
+    return path
+
+
+def test_a_camera_date_written_with_dashes_is_read_and_said(tmp_path):
+    """Software (not cameras) writes 2023-05-06 for EXIF's 2023:05:06; exiftool reads it."""
+    result = extract_metadata(str(_photo_dated(tmp_path / "dashes.jpg", "2023-05-06 07:08:09")))
+    assert result.fields["captured_at"] == "2023-05-06T07:08:09"
+    assert any("written with dashes" in w for w in result.warnings)
+    plain = extract_metadata(str(_photo_dated(tmp_path / "colons.jpg", "2023:05:06 07:08:09")))
+    assert plain.fields["captured_at"] == "2023-05-06T07:08:09" and not plain.warnings
+    mixed = extract_metadata(str(_photo_dated(tmp_path / "mixed.jpg", "2023-05:06 07:08:09")))
+    assert mixed.fields["captured_at"] is None
