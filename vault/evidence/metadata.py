@@ -274,23 +274,33 @@ def _refusal(err: BaseException, mime: str) -> str | None:
         e=type(err).__name__)  # fmt: skip
 
 
-def _jpeg_frame_size(source: Source) -> tuple[int, int] | None:
-    """The SOFn frame header's size, read without Pillow (which gives up on some bombs)."""
+@dataclass(frozen=True)
+class _JpegHeader:
+    """What a JPEG's segments before its scan declare, read without Pillow (which gives
+    up on some bombs): the SOFn frame's size, and how many EXIF blocks (APP1) it holds."""
+
+    size: tuple[int, int] | None
+    exif_blocks: int
+
+
+def _jpeg_header(source: Source) -> _JpegHeader:
     with open_source(source) as fh:
         data = fh.read(1024 * 1024)
-    pos = 2
+    pos, blocks = 2, 0
     for _segment in range(10_000):
         if pos < 0 or pos + 9 > len(data) or data[pos + 1] == 0xDA:  # no SOF before the scan
-            return None
+            break
         marker, length = data[pos + 1], int.from_bytes(data[pos + 2 : pos + 4], "big")
         if data[pos] != 0xFF or not (0xC0 <= marker < 0xFF or marker == 0x01):  # junk
             pos = data.find(b"\xff", pos + 1)
         elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
             size = data[pos + 5 : pos + 9]
-            return int.from_bytes(size[2:], "big"), int.from_bytes(size[:2], "big")
+            return _JpegHeader((int.from_bytes(size[2:], "big"), int.from_bytes(size[:2], "big")),
+                               blocks)  # fmt: skip
         else:
+            blocks += marker == 0xE1 and data[pos + 4 : pos + 10] == b"Exif\x00\x00"
             pos += 2 if marker == 0x01 or 0xD0 <= marker <= 0xD9 else 2 + length
-    return None
+    return _JpegHeader(None, blocks)
 
 
 def _image_stage(source: Source, result: Extracted) -> None:
@@ -298,7 +308,13 @@ def _image_stage(source: Source, result: Extracted) -> None:
     from PIL import Image
 
     # Pillow's open() reads only the header, and refuses huge GIF/PNG/TIFF/WebP sizes itself.
-    declared = _jpeg_frame_size(source) if result.mime == "image/jpeg" else None
+    header = _jpeg_header(source) if result.mime == "image/jpeg" else _JpegHeader(None, 0)
+    if header.exif_blocks > 1:  # exifread reads the first; exiftool lets the last win
+        result.warnings.append(_(
+            "The photo holds more than one EXIF block, and they may disagree; the first is "
+            "read. A camera writes one: software may have added the others."
+        ))  # fmt: skip
+    declared = header.size
     if declared and declared[0] * declared[1] > MAX_THUMB_PIXELS:  # before Pillow sees it
         result.warnings.append(_bomb(_("its header declares {w} × {h} pixels").format(
             w=declared[0], h=declared[1])))  # fmt: skip

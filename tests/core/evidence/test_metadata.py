@@ -206,3 +206,18 @@ def test_a_camera_date_written_with_dashes_is_read_and_said(tmp_path):
     assert plain.fields["captured_at"] == "2023-05-06T07:08:09" and not plain.warnings
     mixed = extract_metadata(str(_photo_dated(tmp_path / "mixed.jpg", "2023-05:06 07:08:09")))
     assert mixed.fields["captured_at"] is None
+
+
+def test_a_photo_with_two_exif_blocks_is_said(tmp_path):
+    """A second APP1 EXIF block spliced in after the first (software; cameras write one)."""
+    first = _photo_dated(tmp_path / "first.jpg", "2020:01:01 00:00:00").read_bytes()
+    second = _photo_dated(tmp_path / "second.jpg", "2021:01:01 00:00:00").read_bytes()
+    block = second[second.index(b"\xff\xe1") :]
+    block = block[: 2 + int.from_bytes(block[2:4], "big")]
+    at = first.index(b"\xff\xe1")
+    at += 2 + int.from_bytes(first[at + 2 : at + 4], "big")
+    (tmp_path / "two.jpg").write_bytes(first[:at] + block + first[at:])
+    result = extract_metadata(str(tmp_path / "two.jpg"))
+    assert result.fields["captured_at"] == "2020-01-01T00:00:00"
+    assert any("more than one EXIF block" in w for w in result.warnings)
+    assert not extract_metadata(str(tmp_path / "first.jpg")).warnings
