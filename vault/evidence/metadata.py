@@ -29,6 +29,7 @@ from vault.evidence.filetype import (
     source_name,
     source_size,
 )
+from vault.evidence.xmp import xmp_facts
 from vault.i18n import _
 
 if TYPE_CHECKING:  # Pillow and exifread load when a file is read, not with this module:
@@ -382,11 +383,29 @@ def extract_metadata(source: Source) -> Extracted:
             tags = _read_exif(source, result.warnings)
             result.tags = _printable_tags(tags)
             result.fields = _fields(tags, result.warnings)
+            if not {"EXIF DateTimeOriginal", "GPS GPSLatitude"} <= tags.keys():
+                _from_xmp(source, tags, result)
             _image_stage(source, result)
         except Exception as err:  # noqa: BLE001 - a bug here must not stop an import
             problem = _("Reading the metadata failed unexpectedly ({e}).")
             result.warnings.append(problem.format(e=type(err).__name__))
     return result
+
+
+def _from_xmp(source: Source, tags: dict[str, Any], result: Extracted) -> None:
+    """The capture time and position EXIF lacks, from the photo's XMP, said as such."""
+    with open_source(source) as fh:
+        facts = xmp_facts(fh.read(SCAN_LIMIT))
+    fields = result.fields
+    if "EXIF DateTimeOriginal" not in tags and facts.captured_at:
+        fields["captured_at"], fields["captured_offset"] = facts.captured_at, facts.captured_offset
+        result.warnings.append(_("The capture time comes from the photo's XMP, which software "
+                                 "writes: its EXIF holds none."))  # fmt: skip
+    if "GPS GPSLatitude" not in tags and facts.gps_lat is not None and facts.gps_lon is not None:
+        fields["gps_lat"] = decimal_text(facts.gps_lat, 6)
+        fields["gps_lon"] = decimal_text(facts.gps_lon, 6)
+        result.warnings.append(_("The position comes from the photo's XMP, which software "
+                                 "writes: its EXIF holds none."))  # fmt: skip
 
 
 def is_media(mime: str) -> bool:

@@ -41,6 +41,13 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("hostile/huge-dimensions-17737x7680.jpg", "orientation"): (
         "exifread reads the fuzzed IFD0 that exiftool rejects, and returns Orientation 1"
     ),
+    ("hostile/exif_gps_typeerror.jpg", "captured_at"): (
+        "deliberate: its EXIF has no DateTimeOriginal, its XMP has one; we read it from XMP "
+        "and warn (exiftool's full reading gives the same time, its EXIF view none)"
+    ),
+    ("hostile/exif_gps_typeerror.jpg", "captured_offset"): (
+        "deliberate: the offset of the same XMP DateTimeOriginal (+02:00)"
+    ),
 }
 
 
