@@ -8,7 +8,8 @@ Other tools' zips are read too. A zip written to a pipe (`zip -r - .`, Go's and 
 writers, Python's to a stream) gives a file's CRC and sizes only after its bytes, in a
 data descriptor: a deflated file ends where its deflate stream does; a stored one cannot
 be found in a stream, so a zip file on disk lends the sizes its central directory lists,
-read first. Nothing the directory says is trusted: every local entry must agree with it.
+read when first needed. Nothing the directory says is trusted: every local entry must agree
+with it.
 """
 
 from __future__ import annotations
@@ -73,8 +74,7 @@ def read_members(src: BinaryIO) -> Iterator[tuple[str, int | None, _Member]]:
     The caller reads each member before asking for the next; what it leaves is skipped.
     Raises BadArchive for anything hostile or inconsistent.
     """
-    listed = _directory_sizes(src)
-    stream, seen = _Counting(src), []
+    listed, stream, seen = _Directory(src), _Counting(src), []
     while True:
         (sig,) = struct.unpack("<I", stream.read(4))
         if sig != LOCAL:
@@ -124,7 +124,7 @@ def _check_name(raw: bytes, flags: int) -> str:
     return name
 
 
-def _open_local(stream: _Counting, listed: _Sizes) -> _Member:
+def _open_local(stream: _Counting, listed: _Directory) -> _Member:
     offset = stream.offset - 4
     (_v, flags, method, _t, _d, crc, csize, size, nlen, xlen) = struct.unpack(
         "<HHHHHIIIHH", stream.read(26)
@@ -138,7 +138,7 @@ def _open_local(stream: _Counting, listed: _Sizes) -> _Member:
         )
     member = _Member(stream, raw, name, offset, method, flags & DESCRIBED, _has_zip64(extra))
     if flags & DESCRIBED:
-        member.expect(*listed.get(offset, (None, None, None)))
+        member.expect(*listed.sizes(offset, member.inflater is None))
     else:
         member.expect(crc, csize, size)
     return member
@@ -252,20 +252,33 @@ class _Member:
             name=self.name))  # fmt: skip
 
 
-def _directory_sizes(src: BinaryIO) -> _Sizes:
-    """A zip file's central directory, read first: the CRC and sizes of each file whose
-    local header leaves them to a data descriptor. Empty for a stream, or when the end of
-    the file is no zip's end (the front-to-back read says what is wrong)."""
-    try:
-        if not getattr(src, "seekable", lambda: False)():
-            return {}
-        start = src.tell()
+class _Directory:
+    """A zip file's central directory, read only when a stored file gives its CRC and sizes
+    after its bytes (a deflated one ends with its deflate stream): the directory's then,
+    for each such file. Nothing for a stream, or when the end of the file is no zip's end
+    (the front-to-back read then says what is wrong)."""
+
+    def __init__(self, src: BinaryIO) -> None:
+        self.src = src
+        self.listed: _Sizes | None = None
+
+    def sizes(self, offset: int, needed: bool) -> tuple[int | None, int | None, int | None]:
+        if needed and self.listed is None:
+            self.listed = self._read()
+        return (self.listed or {}).get(offset, (None, None, None))
+
+    def _read(self) -> _Sizes:
+        src = self.src
         try:
-            return _listed_after_bytes(src)
-        finally:
-            src.seek(start)
-    except (OSError, ValueError, struct.error):
-        return {}
+            if not getattr(src, "seekable", lambda: False)():
+                return {}
+            here = src.tell()
+            try:
+                return _listed_after_bytes(src)
+            finally:
+                src.seek(here)
+        except (OSError, ValueError, struct.error):
+            return {}
 
 
 def _listed_after_bytes(src: BinaryIO) -> _Sizes:
