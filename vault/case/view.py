@@ -97,7 +97,7 @@ class CaseReader:
         return {
             note.id: event
             for note in notes
-            if (event := hands.note(note.id)) is not None and signed_in_its_chain(event)
+            if (event := hands.note(note.id, note.seq)) is not None and signed_in_its_chain(event)
         }
 
     def shown_notes(self, notes: list[Note]) -> tuple[list[Note], dict[str, Event]]:

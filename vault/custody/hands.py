@@ -265,9 +265,10 @@ class Hands:
         """The chain of hands as `items --json` prints it (README, JSON output)."""
         return [event.to_json() for event in self.moves(item_id, history)]
 
-    def note(self, note_id: str) -> Event | None:
+    def note(self, note_id: str, seq: int | None = None) -> Event | None:
         """The entry that wrote a note (`note.add` / `note.amend`), in whichever chain: a
-        received note keeps its author and time."""
+        received note keeps its author and time. `seq`: where the note's row says it was
+        written, read when the log's index columns no longer name it."""
         for n, index in enumerate(self._indexes):  # the first hands' first
             if (at := index.notes.get(note_id)) is not None:
                 return Event(self.chains[n], self._read([(n, at)])[(n, at)], at)
@@ -276,6 +277,8 @@ class Hands:
         entries = read_entries(
             self._conn, "WHERE subject = ? AND action IN ('note.add', 'note.amend')", (note_id,)
         )  # found by the index columns; only an entry whose content names the note counts
+        if seq is not None:
+            entries = itertools.chain(entries, read_entries(self._conn, "WHERE seq = ?", (seq,)))
         first = next(
             (e for e in entries if e.action in _NOTE_ACTIONS and e.subject == note_id), None
         )
