@@ -85,6 +85,7 @@ class ScannedBag:
     files: dict[str, ScannedFile] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     encrypted: bool = False
+    unreadable: bool = False  # the archive itself was refused (damaged or hostile)
     # A file the checks read that was not kept, and why: "size" (beyond KEEP_LIMIT),
     # "total" (beyond KEEP_TOTAL with those before it) or "grew" (while it was read).
     unkept: dict[str, str] = field(default_factory=dict)
@@ -301,7 +302,9 @@ def _read_source(
             bag = scan(members, algorithms_for(path), package_size(path), progress, cancelled)
     except BadArchive as err:
         bag.problems.append(str(err))
+        bag.unreadable = True
     except UnicodeDecodeError:
         bag.problems.append(_("The archive holds a file name that is not readable text."))
+        bag.unreadable = True
     bag.encrypted = package_kind(path) == "age"
     return bag

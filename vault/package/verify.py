@@ -122,6 +122,9 @@ def verify_package(
     source = package if isinstance(package, PackageSource) else Path(package)
     scanned = read_package(source, passphrase, progress, cancelled)
     result = PackageVerification(encrypted=scanned.encrypted)
+    if scanned.unreadable:  # nothing was read from it: what it lacks would only mislead
+        result.check(_("The archive can be read"), _plain(scanned.problems))
+        return result
     bag = validate(scanned)
     _let_go(scanned, [n for n in scanned.files if MANIFEST.fullmatch(n)])
     _only_sha256(scanned)

@@ -36,11 +36,11 @@ from vault.package.ziparchive import (
 MAX_MEMBER = 1 << 40  # 1 TiB: a declared size beyond this is an attack, not evidence
 MAX_RATIO = 1000  # deflate expanding more than this is a zip bomb
 MAX_NAME = 4096
+MAX_ENTRIES = 300_000  # files and folders together: more than a package may hold
 DESCRIBED = 0x0008  # the CRC and sizes follow the file's bytes (a data descriptor)
 DESCRIPTOR = 0x08074B50
 _SLACK = 1 << 20  # a bomb is judged on ratio once this much is out (a first block of zeros)
 _TAIL = (1 << 16) + 22  # the end record and the longest comment it may carry
-_Sizes = dict[int, tuple[int, int, int]]  # local header offset -> (crc, csize, size)
 
 
 class _Counting:
@@ -74,12 +74,15 @@ def read_members(src: BinaryIO) -> Iterator[tuple[str, int | None, _Member]]:
     The caller reads each member before asking for the next; what it leaves is skipped.
     Raises BadArchive for anything hostile or inconsistent.
     """
-    listed, stream, seen = _Directory(src), _Counting(src), []
+    listed, stream, seen = _Directory(src), _Counting(src), list[ZipEntry]()
     while True:
         (sig,) = struct.unpack("<I", stream.read(4))
         if sig != LOCAL:
             break
-        member = _open_local(stream, listed)
+        if len(seen) >= MAX_ENTRIES:  # folders count too: each is held until the end
+            raise BadArchive(_("The archive holds too many entries (more than {n}).").format(
+                n=MAX_ENTRIES))  # fmt: skip
+        member = _open_local(stream, listed, len(seen))
         if not member.raw.endswith(b"/"):
             yield member.raw.decode("utf-8", "replace"), member.size, member
         while member(1 << 20):
@@ -124,7 +127,7 @@ def _check_name(raw: bytes, flags: int) -> str:
     return name
 
 
-def _open_local(stream: _Counting, listed: _Directory) -> _Member:
+def _open_local(stream: _Counting, listed: _Directory, index: int) -> _Member:
     offset = stream.offset - 4
     (_v, flags, method, _t, _d, crc, csize, size, nlen, xlen) = struct.unpack(
         "<HHHHHIIIHH", stream.read(26)
@@ -138,7 +141,8 @@ def _open_local(stream: _Counting, listed: _Directory) -> _Member:
         )
     member = _Member(stream, raw, name, offset, method, flags & DESCRIBED, _has_zip64(extra))
     if flags & DESCRIBED:
-        member.expect(*listed.sizes(offset, member.inflater is None))
+        unknown = (None, None, None)  # a deflated file ends with its deflate stream
+        member.expect(*(listed.sizes(index, offset) if member.inflater is None else unknown))
     else:
         member.expect(crc, csize, size)
     return member
@@ -186,23 +190,36 @@ class _Member:
 
     def _step(self, n: int) -> bytes:
         inflater = self.inflater
-        tail = inflater.unconsumed_tail if inflater else b""
-        if (inflater and inflater.eof) or (self.left == 0 and not tail):
+        if inflater is not None and inflater.eof:
             self._finish()
             return b""
-        raw = b""
-        if not tail:
-            known = self.left is not None
-            raw = self.stream.read(min(n, self.left) if self.left is not None else n, known)
-            if not raw:
-                raise BadArchive(_("The archive is truncated."))
-            self.taken += len(raw)
-            if self.left is not None:
-                self.left -= len(raw)
-        if inflater is None:
-            return raw
+        tail = inflater.unconsumed_tail if inflater else b""
+        if tail or self.left != 0:
+            raw = b"" if tail else self._raw(n)
+            return raw if inflater is None else self._inflate(tail + raw, n)
+        # Every compressed byte is read: what zlib still holds, then the end.
+        data = self._inflate(b"", n) if inflater is not None else b""
+        if not data:
+            self._finish()
+        return data
+
+    def _raw(self, n: int) -> bytes:
+        """The next compressed (or stored) bytes: up to what is left, or, when the size is
+        given only after them, whatever comes (the deflate end says where they stop)."""
+        known = self.left is not None
+        raw = self.stream.read(min(n, self.left) if self.left is not None else n, known)
+        if not raw:
+            raise BadArchive(_("The archive is truncated."))
+        self.taken += len(raw)
+        if self.left is not None:
+            self.left -= len(raw)
+        return raw
+
+    def _inflate(self, raw: bytes, n: int) -> bytes:
+        inflater = self.inflater
+        assert inflater is not None
         try:
-            data = inflater.decompress(tail + raw, n)
+            data = inflater.decompress(raw, n)
         except zlib.error:  # a damaged deflate stream is a damaged member, not a crash
             raise self._damaged() from None
         if inflater.eof and inflater.unused_data:
@@ -254,59 +271,68 @@ class _Member:
 
 class _Directory:
     """A zip file's central directory, read only when a stored file gives its CRC and sizes
-    after its bytes (a deflated one ends with its deflate stream): the directory's then,
-    for each such file. Nothing for a stream, or when the end of the file is no zip's end
+    after its bytes (a deflated one ends with its deflate stream). The directory must list
+    the entries in the stream's order (`_check_central`), so it is read alongside, entry
+    by entry, never held. Nothing for a stream, or when the end of the file is no zip's end
     (the front-to-back read then says what is wrong)."""
 
     def __init__(self, src: BinaryIO) -> None:
         self.src = src
-        self.listed: _Sizes | None = None
+        self.at: int | None = None  # where the next entry of the directory starts
+        self.index = 0  # and which one it is
+        self.located = False
 
-    def sizes(self, offset: int, needed: bool) -> tuple[int | None, int | None, int | None]:
-        if needed and self.listed is None:
-            self.listed = self._read()
-        return (self.listed or {}).get(offset, (None, None, None))
-
-    def _read(self) -> _Sizes:
-        src = self.src
+    def sizes(self, index: int, offset: int) -> tuple[int | None, int | None, int | None]:
+        """The CRC and sizes the directory gives entry `index` of the stream, if it lists
+        it at `offset` as one whose sizes come after its bytes."""
+        src, unknown = self.src, (None, None, None)
         try:
             if not getattr(src, "seekable", lambda: False)():
-                return {}
+                return unknown
             here = src.tell()
             try:
-                return _listed_after_bytes(src)
+                return self._entry(index, offset) or unknown
             finally:
                 src.seek(here)
         except (OSError, ValueError, struct.error):
-            return {}
+            return unknown
+
+    def _entry(self, index: int, offset: int) -> tuple[int, int, int] | None:
+        if not self.located:
+            self.located, self.at = True, _directory_start(self.src)
+        if self.at is None or index < self.index:
+            return None
+        self.src.seek(self.at)
+        while True:
+            fields = struct.unpack("<IHHHHHHIIIHHHHHII", self.src.read(46))
+            if fields[0] != CENTRAL:
+                self.at = None
+                return None
+            extra = self.src.read(fields[10] + fields[11])[fields[10] :]
+            self.src.seek(fields[12], 1)
+            self.at, self.index = self.src.tell(), self.index + 1
+            if self.index - 1 == index:
+                break
+        flags, crc, csize, size, listed_at = fields[3], fields[7], fields[8], fields[9], fields[16]
+        size, csize, listed_at = _zip64_sizes(extra, size, csize, listed_at)
+        return (crc, csize, size) if flags & DESCRIBED and listed_at == offset else None
 
 
-def _listed_after_bytes(src: BinaryIO) -> _Sizes:
+def _directory_start(src: BinaryIO) -> int | None:
+    """Where the directory that the file's last end record names starts."""
     end = src.seek(0, 2)
     src.seek(max(0, end - _TAIL))
     tail = src.read(_TAIL)
     at = tail.rfind(struct.pack("<I", END))
     if at < 0 or at + 22 > len(tail):
-        return {}
+        return None
     count, directory = struct.unpack_from("<10xHxxxxI", tail, at)
     if directory == FFFF32 or count == 0xFFFF:
-        count, directory = _zip64_directory(src, end - len(tail) + at)
-    src.seek(directory)
-    listed: _Sizes = {}
-    for _n in range(count):
-        fields = struct.unpack("<IHHHHHHIIIHHHHHII", src.read(46))
-        if fields[0] != CENTRAL:
-            return {}
-        flags, crc, csize, size, offset = fields[3], fields[7], fields[8], fields[9], fields[16]
-        extra = src.read(fields[10] + fields[11])[fields[10] :]
-        src.seek(fields[12], 1)
-        if flags & DESCRIBED:
-            size, csize, offset = _zip64_sizes(extra, size, csize, offset)
-            listed[offset] = (crc, csize, size)
-    return listed
+        return _zip64_directory(src, end - len(tail) + at)
+    return int(directory)
 
 
-def _zip64_directory(src: BinaryIO, end_record: int) -> tuple[int, int]:
+def _zip64_directory(src: BinaryIO, end_record: int) -> int:
     src.seek(end_record - 20)
     sig, _disk, where, _disks = struct.unpack("<IIQI", src.read(20))
     if sig != LOCATOR64:
@@ -315,34 +341,73 @@ def _zip64_directory(src: BinaryIO, end_record: int) -> tuple[int, int]:
     fields = struct.unpack("<IQHHIIQQQQ", src.read(56))
     if fields[0] != END64:
         raise ValueError("no Zip64 end record")
-    return fields[7], fields[9]
+    return int(fields[9])
 
 
 def _check_central(stream: _Counting, seen: list[ZipEntry]) -> None:
-    """The central directory must list the same entries, at the same offsets, as read."""
-    listed = []
+    """The central directory must list the same entries, at the same offsets, as read, and
+    the end records must point at it and say its size and count: `unzip` reads the last
+    end record it finds, so one that points elsewhere, or another hidden in the comment,
+    would make it extract files that were never verified."""
+    start, listed = stream.offset - 4, list[ZipEntry]()
     sig = CENTRAL
-    while sig == CENTRAL:
-        fields = struct.unpack("<HHHHHHIIIHHHHHII", stream.read(42))
-        made_by, flags, crc, csize, size = fields[0], fields[2], fields[6], fields[7], fields[8]
-        nlen, xlen, clen, attrs, offset = fields[9], fields[10], fields[11], fields[14], fields[15]
-        raw, extra = stream.read(nlen), stream.read(xlen)
-        stream.read(clen)
-        _check_name(raw, flags)
-        if made_by >> 8 == 3 and stat.S_ISLNK(attrs >> 16):
-            raise BadArchive(_("The archive holds a symbolic link: {name!r}").format(name=raw))
-        size, _c, offset = _zip64_sizes(extra, size, csize, offset)
-        listed.append(ZipEntry(raw, crc, size, offset))
+    while sig == CENTRAL and len(listed) <= len(seen):
+        listed.append(_central_entry(stream))
         (sig,) = struct.unpack("<I", stream.read(4))
     if listed != seen:
         raise BadArchive(_("The archive's directory does not match its contents."))
-    while sig in (END64, LOCATOR64):
-        length = struct.unpack("<Q", stream.read(8))[0] if sig == END64 else 16
-        stream.read(length)
+    directory = (len(listed), stream.offset - 4 - start, start)  # count, size, offset
+    zip64 = sig == END64
+    if zip64:
+        _check_end64(stream, directory)
         (sig,) = struct.unpack("<I", stream.read(4))
     if sig != END:
         raise BadArchive(_("The archive is damaged (no end record)."))
-    comment_len = struct.unpack("<16xH", stream.read(18))[0]
-    stream.read(comment_len)
+    fields = struct.unpack("<HHHHIIH", stream.read(18))
+    caps = (0xFFFF, 0xFFFF, FFFF32, FFFF32)  # what a Zip64 archive may write instead
+    said = zip(fields[2:6], (directory[0], *directory), caps, strict=True)
+    if fields[:2] != (0, 0) or any(v != real and not (zip64 and v == cap) for v, real, cap in said):
+        raise _elsewhere()
+    comment = stream.read(fields[6])
+    if any(struct.pack("<I", record) in comment for record in _RECORDS):
+        raise BadArchive(_("The archive's comment holds zip records: another directory "
+                           "could be read in place of the one that was verified."))  # fmt: skip
     if stream.read(1, exact=False):
         raise BadArchive(_("The archive has data after its end."))
+
+
+_RECORDS = (LOCAL, CENTRAL, END64, LOCATOR64, END)
+
+
+def _central_entry(stream: _Counting) -> ZipEntry:
+    fields = struct.unpack("<HHHHHHIIIHHHHHII", stream.read(42))
+    made_by, flags, crc, csize, size = fields[0], fields[2], fields[6], fields[7], fields[8]
+    nlen, xlen, clen, attrs, offset = fields[9], fields[10], fields[11], fields[14], fields[15]
+    raw, extra = stream.read(nlen), stream.read(xlen)
+    stream.read(clen)
+    _check_name(raw, flags)
+    if made_by >> 8 == 3 and stat.S_ISLNK(attrs >> 16):
+        raise BadArchive(_("The archive holds a symbolic link: {name!r}").format(name=raw))
+    size, _c, offset = _zip64_sizes(extra, size, csize, offset)
+    return ZipEntry(raw, crc, size, offset)
+
+
+def _check_end64(stream: _Counting, directory: tuple[int, int, int]) -> None:
+    """One Zip64 end record (44 bytes: no extensible data), saying the directory's count,
+    size and offset, and its locator pointing at it."""
+    at = stream.offset - 4
+    (length,) = struct.unpack("<Q", stream.read(8))
+    if length != 44:
+        raise BadArchive(_("The archive is damaged (a Zip64 end record of another size)."))
+    fields = struct.unpack("<HHIIQQQQ", stream.read(44))
+    count, size, offset = directory
+    if fields[2:] != (0, 0, count, count, size, offset):
+        raise _elsewhere()
+    sig, disk, where, disks = struct.unpack("<IIQI", stream.read(20))
+    if (sig, disk, where, disks) != (LOCATOR64, 0, at, 1):
+        raise _elsewhere()
+
+
+def _elsewhere() -> BadArchive:
+    return BadArchive(_("The archive's end records do not describe the directory that was "
+                        "read: a zip tool could read another one."))  # fmt: skip

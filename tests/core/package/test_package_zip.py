@@ -13,9 +13,11 @@ import pytest
 
 from tests.helpers.package import PASSPHRASE
 from vault.case.handle import Case
+from vault.package import zipreader
 from vault.package.export import export
 from vault.package.receive import receive
 from vault.package.verify import verify_package
+from vault.package.zipreader import read_members
 
 
 def _zip(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]], method=zipfile.ZIP_STORED):
@@ -122,3 +124,70 @@ def test_a_stored_piped_zip_inside_age_is_refused_with_why(
     result = verify_package(sealed, passphrase=str(identity))
     assert not result.ok
     assert any("only from a zip file itself" in f.reason for f in result.findings)
+
+
+def _package_zip(investigator: Case, tmp_path: Path) -> bytes:
+    export(investigator, tmp_path / "p.zip")
+    return (tmp_path / "p.zip").read_bytes()
+
+
+def test_a_second_directory_hidden_in_the_comment_is_refused(investigator, tmp_path):
+    """`unzip` reads the last end record it finds: one in the comment would show it other
+    files than the verified ones (no key is needed to write a comment)."""
+    data = _package_zip(investigator, tmp_path)
+    fake_end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, 46, 0, 0)
+    comment = b"another directory would be here" + fake_end
+    (tmp_path / "c.zip").write_bytes(data[:-2] + struct.pack("<H", len(comment)) + comment)
+    reasons = [f.reason for f in verify_package(tmp_path / "c.zip").findings]
+    assert reasons == ["The archive's comment holds zip records: another directory could be "
+                       "read in place of the one that was verified."]  # fmt: skip
+
+
+@pytest.mark.parametrize("length", [2**63, 2**45, 44 + 320_000])
+def test_a_zip64_end_record_of_another_size_is_refused(investigator, tmp_path, length):
+    data = bytearray(_package_zip(investigator, tmp_path))
+    at = data.rindex(struct.pack("<I", 0x06064B50))
+    data[at + 4 : at + 12] = struct.pack("<Q", length)
+    (tmp_path / "e.zip").write_bytes(bytes(data))
+    reasons = [f.reason for f in verify_package(tmp_path / "e.zip").findings]
+    assert reasons == ["The archive is damaged (a Zip64 end record of another size)."]
+
+
+def test_end_records_that_point_elsewhere_are_refused(investigator, tmp_path):
+    data = bytearray(_package_zip(investigator, tmp_path))
+    at = data.rindex(struct.pack("<I", 0x06064B50))
+    (offset,) = struct.unpack_from("<Q", data, at + 48)  # where the directory starts
+    data[at + 48 : at + 56] = struct.pack("<Q", offset + 46)
+    (tmp_path / "e.zip").write_bytes(bytes(data))
+    reasons = [f.reason for f in verify_package(tmp_path / "e.zip").findings]
+    assert reasons == ["The archive's end records do not describe the directory that was "
+                       "read: a zip tool could read another one."]  # fmt: skip
+
+
+def test_a_deflated_file_whose_last_bytes_zlib_still_holds_is_read_whole(tmp_path):
+    """1 MiB and one zero bytes at level 1: zlib gives the last byte only when asked again,
+    after every compressed byte is read."""
+    path = tmp_path / "z.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("data/zeros", bytes((1 << 20) + 1))
+    assert zipfile.ZipFile(path).testzip() is None
+    with open(path, "rb") as src:
+        ((name, size, read),) = list(_read_all_members(src))
+    assert (name, size, read) == ("data/zeros", (1 << 20) + 1, (1 << 20) + 1)
+
+
+def _read_all_members(src):
+    for name, size, read in read_members(src):
+        total = 0
+        while chunk := read(1 << 16):
+            total += len(chunk)
+        yield name, size, total
+
+
+def test_an_archive_of_too_many_entries_is_refused(tmp_path, monkeypatch):
+    """Folders count too: each entry is held until the directory is checked."""
+    monkeypatch.setattr(zipreader, "MAX_ENTRIES", 10)
+    folders = [(zipfile.ZipInfo(f"d{n}/"), b"") for n in range(11)]
+    result = verify_package(_zip(tmp_path / "many.zip", folders))
+    assert [f.reason for f in result.findings] == [
+        "The archive holds too many entries (more than 10)."]  # fmt: skip
