@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+import pyrage
+
 from tests.helpers.case import new_case
+from ui.dialogs import receive_dialog
 from ui.dialogs.export_dialog import PLAIN
 from ui.dialogs.report_dialog import ReportDialog
 from vault.evidence.ingest import import_paths
@@ -114,6 +117,35 @@ def test_the_passphrase_is_asked_for_only_when_the_package_is_encrypted(
     receive.path.setText(str(tmp_path / "plain.zip"))  # another package: check it first
     assert not receive.import_button.isEnabled()
     assert not shown() and receive.passphrase.text() == ""
+
+
+def test_a_package_encrypted_to_the_lawyers_key_opens_with_his_key_file(
+    qtbot, case_window, camera, tmp_path, monkeypatch
+):
+    """Olena encrypts to Petrenko's age key; he gives the dialog the key file age-keygen
+    wrote for him (its comment lines too). A file with no key is said, and nothing read."""
+    identity = pyrage.x25519.Identity.generate()
+    key_file = tmp_path / "petrenko-key.txt"
+    key_file.write_text(f"# created: 2026-12-02\n# public key: {identity.to_public()}\n"
+                        f"{identity}\n", encoding="utf-8")  # fmt: skip
+    (tmp_path / "olena").mkdir()
+    with new_case(tmp_path / "olena", investigator="Olena K.") as sender:
+        import_paths(sender, [camera / "Canon_40D.jpg"])
+        export(sender, tmp_path / "to-petrenko.zip.age",
+               age_recipients=[str(identity.to_public())])  # fmt: skip
+    case_window.receive_action.trigger()
+    receive = case_window.dialog
+    receive.path.setText(str(tmp_path / "to-petrenko.zip.age"))
+    chosen = iter([str(camera / "Canon_40D.jpg"), str(key_file)])
+    monkeypatch.setattr(receive_dialog, "choose_file", lambda *_args: next(chosen))
+    receive.on_key_file_clicked()  # a photo, not a key file
+    assert "holds no age key" in receive.message.text() and receive.passphrase.text() == ""
+    receive.on_key_file_clicked()
+    assert receive.passphrase.text() == str(identity)
+    with qtbot.waitSignal(receive.verification_finished, timeout=60_000) as checked:
+        receive.check.click()
+    assert checked.args[0].ok and receive.import_button.isEnabled()
+    wait_idle(qtbot, case_window)
 
 
 def test_a_package_replaced_after_it_was_checked_is_not_imported(

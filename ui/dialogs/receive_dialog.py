@@ -17,11 +17,12 @@ from ui.jobs.session import CaseSession
 from ui.jobs.worker import JobContext, Task
 from ui.widgets.dialog_parts import action_buttons, fit_to_content, line_edit, path_row
 from ui.widgets.fonts import MONO_FAMILY
-from ui.widgets.paths import choose_into
+from ui.widgets.paths import choose_file, choose_into
 from ui.widgets.text import display_text, items_count, notes_count, plain_label
-from vault.errors import PackageRefused
+from vault.errors import PackageRefused, VaultError
 from vault.i18n import _
 from vault.package.age import MAGIC as AGE_MAGIC
+from vault.package.age import read_identity_file
 from vault.package.receive import ReceiveResult, receive
 from vault.package.verify import PackageVerification, verify_package
 
@@ -71,7 +72,11 @@ class ReceiveDialog(QDialog):
         self.import_button.setEnabled(False)
         self.form = form = QFormLayout(self)
         form.addRow(_("Package"), row)
-        form.addRow(_("Passphrase"), self.passphrase)
+        self.secret_row = path_row(
+            self.passphrase, _("Key file…"), _("Open with an age key file"),
+            self.on_key_file_clicked,
+        )  # fmt: skip
+        form.addRow(_("Passphrase"), self.secret_row)
         form.addRow("", self.check)
         form.addRow(self.checks)
         form.addRow(self.sender_label)
@@ -89,12 +94,26 @@ class ReceiveDialog(QDialog):
         """A new package: its passphrase is asked for only if it is encrypted, and it must
         be checked before it can be imported."""
         self._encrypted = encrypted = is_encrypted_package(self._package())
-        self.form.setRowVisible(self.passphrase, encrypted)
+        self.form.setRowVisible(self.secret_row, encrypted)
         self.passphrase.setEnabled(encrypted)
         if not encrypted:
             self.passphrase.clear()
         self.verification = None
         self.import_button.setEnabled(False)
+
+    def on_key_file_clicked(self) -> None:
+        """A package encrypted to the user's age key: its identity file (as age-keygen
+        writes it) gives the secret, read into memory, never copied."""
+        chosen = choose_file(self, _("Choose your age key file"), "",
+                             _("Key files (*.txt *.key);;All files (*)"))  # fmt: skip
+        if not chosen:
+            return
+        try:
+            self.passphrase.setText(read_identity_file(Path(chosen)))
+        except VaultError as err:
+            self.message.setText(error_message(err))
+            return
+        self.message.setText(_("The key is read from the file: check the package."))
 
     def encrypted(self) -> bool:
         return self._encrypted

@@ -291,6 +291,23 @@ def decrypting_reader(src: BinaryIO, secret: str) -> BinaryIO:
     return io.BufferedReader(_PipeEnd(end, thread, readable=True), CHUNK)
 
 
+MAX_KEY_FILE = 64 * 1024  # an identity file holds a few lines; anything longer is not one
+
+
+def read_identity_file(path: Path) -> str:
+    """The age identities (AGE-SECRET-KEY-1... lines) of a key file as age-keygen writes
+    it, one a line, to give as an encrypted package's secret; kept in memory only."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_KEY_FILE + 1)
+    except OSError as err:
+        raise InvalidInput(_("Cannot read the key file: {e}").format(e=err.strerror)) from None
+    keys = identity_lines(data.decode("utf-8", "replace")) if len(data) <= MAX_KEY_FILE else []
+    if not keys:
+        raise InvalidInput(_("That file holds no age key (a line AGE-SECRET-KEY-1…)."))
+    return "\n".join(keys)
+
+
 def identity_lines(secret: str) -> list[str]:
     """The AGE-SECRET-KEY-1... lines of an identity file (its # comments and blank lines
     left out, as `age -i` reads it); none when `secret` is not one (a passphrase)."""
