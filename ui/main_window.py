@@ -34,7 +34,7 @@ from ui.settings import AppSettings
 from ui.start_page import StartPage
 from ui.widgets.icons import icon
 from ui.widgets.paths import Choose, choose_files
-from ui.widgets.text import display_text
+from ui.widgets.text import signed_title
 from ui.workspace.case_workspace import EVIDENCE_TAB, CaseWorkspace
 from vault.case.handle import Case
 from vault.custody.tsa import list_tsas
@@ -294,8 +294,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.workspace)
         if session.case is not None:  # the title its case.create signed, never the row's
             case = session.case
-            title = case.info.title if case.info_signed else _("(title not shown: not as signed)")
-            self.setWindowTitle(f"{display_text(title)} — {APP_NAME}")
+            title = signed_title(case.info.title if case.info_signed else None)
+            self.setWindowTitle(f"{title} — {APP_NAME}")
         self.workspace.reload()
 
     def on_job_started(self, job: Job, title: str) -> None:

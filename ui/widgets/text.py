@@ -146,6 +146,12 @@ def display_text(value: object, limit: int = MAX_DISPLAY) -> str:
     return stripped(value, keep_newlines=False)[:limit]
 
 
+def signed_title(title: str | None) -> str:
+    """A case's title as its `case.create` signed it, as plain text; a placeholder where
+    none is signed (never the case file's row in its stead)."""
+    return _("(title not shown: not as signed)") if title is None else display_text(title)
+
+
 def display_block(value: object) -> str:
     """Printable multi-line text (notes): keeps line breaks, drops other controls."""
     return stripped(value, keep_newlines=True)

@@ -20,7 +20,7 @@ from ui.dialogs.redact_dialog import RedactDialog, can_redact
 from ui.errors import show_error
 from ui.jobs.session import CaseSession
 from ui.jobs.worker import Job, JobContext
-from ui.widgets.text import display_text, plain_label
+from ui.widgets.text import display_text, plain_label, signed_title
 from ui.widgets.thumbnail_cache import ThumbnailCache
 from ui.workspace.case_header import CaseHeader
 from ui.workspace.custody_view import CustodyView
@@ -185,10 +185,9 @@ class CaseWorkspace(QWidget):
         self._show_witness(reader)
         self._names = reader.actor_names()
         actor = reader.actor
-        title, number = reader.info.title, reader.info.number
-        if not reader.info_signed:  # the case file's row, not what its case.create signed
-            title, number = _("(title not shown: not as signed)"), ""
-        self.header.show_case(title, number, actor.name, actor.fingerprint)
+        info, signed = reader.info, reader.info_signed  # never the case file's row instead
+        title = signed_title(info.title if signed else None)
+        self.header.show_case(title, info.number if signed else "", actor.name, actor.fingerprint)
         last = reader.last_verification()
         self.header.show_verification(last, self._names)
         selected = self.items.current_row()

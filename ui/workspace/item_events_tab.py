@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from ui.widgets.row_table_model import RowTableModel
-from ui.widgets.text import display_text, local_and_utc, tips_for_elided_cells
+from ui.widgets.text import display_text, local_and_utc, signed_title, tips_for_elided_cells
 from ui.workspace.custody_model import action_label
 from vault.custody.hands import Chain, Event
 from vault.i18n import _
@@ -22,14 +22,7 @@ def chain_name(chain: Chain) -> str:
     """Which hands: this case, or an earlier holder's case by its signed title."""
     if chain.own:
         return _("This case")
-    return _("{n}. {title} (received log)").format(n=chain.hand, title=_chain_title(chain))
-
-
-def _chain_title(chain: Chain) -> str:
-    """The title its case.create signed; never the case file's row in its stead."""
-    if chain.title is None:
-        return _("(title not shown: not as signed)")
-    return display_text(chain.title)
+    return _("{n}. {title} (received log)").format(n=chain.hand, title=signed_title(chain.title))
 
 
 SHORT_TITLE = 18  # characters of an earlier case's title in the narrow tab (whole: tooltip)
@@ -39,7 +32,7 @@ def short_chain_name(chain: Chain) -> str:
     """For the narrow item tab: "1. Balakliia — police…"; the whole name is the tooltip."""
     if chain.own:
         return _("This case")
-    title = _chain_title(chain)
+    title = signed_title(chain.title)
     if len(title) > SHORT_TITLE:
         title = title[:SHORT_TITLE].rstrip() + "…"
     return f"{chain.hand}. {title}"

@@ -11,7 +11,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vault.case.identity import Identity, fingerprint
-from vault.case.signatures import Signatures, Signed
+from vault.case.signatures import Signed, verifies
 from vault.custody.entry import (
     Entry,
     entry_hash_of,
@@ -97,7 +97,7 @@ def _text(value: object) -> str:
 def authentic(entry: Entry, key: bytes) -> bool:
     """Whether the entry is as it was signed with `key`: its values hash to its content
     hash, that to its entry hash, and the signature verifies."""
-    return _hashes_hold(entry, None) and Signatures().holds(entry.entry_hash, entry.sig, key)
+    return _hashes_hold(entry, None) and verifies(entry.entry_hash, entry.sig, key)
 
 
 def signed_in_place(
@@ -109,7 +109,7 @@ def signed_in_place(
     is its row's). Weaker than verify, which also checks the chain's links and order: it
     reads one entry, not a whole log."""
     signed = awaiting_signature(entry, case_id, keys, place)
-    return signed is not None and Signatures().holds(*signed)
+    return signed is not None and verifies(*signed)
 
 
 def awaiting_signature(

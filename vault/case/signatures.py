@@ -56,11 +56,15 @@ class Signatures:
         return len(self._pending)
 
     def _verify(self, signed: Signed) -> bool:
-        message, signature, key = signed
-        try:
-            Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
-        except (InvalidSignature, ValueError):
-            self._failed.add(signed)
-            return False
-        self._verified.add(signed)
-        return True
+        holds = verifies(*signed)
+        (self._verified if holds else self._failed).add(signed)
+        return holds
+
+
+def verifies(message: bytes, signature: bytes, key: bytes) -> bool:
+    """Whether `signature` of `message` verifies under the Ed25519 public `key` (raw)."""
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

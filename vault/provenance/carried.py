@@ -23,8 +23,6 @@ from vault.provenance.check import check_c2pa
 from vault.provenance.codes import state_words
 from vault.provenance.proofmode import Bundle, check_bundle
 
-Member = tuple[str, int | None, Callable[[int], bytes]]
-
 
 @dataclass
 class Carried:
